@@ -1,0 +1,1 @@
+"""Use cases: each is one transaction, takes plain arguments, returns a plain result."""

@@ -1,0 +1,72 @@
+"""The composition root: the one place that joins the use cases to persistence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pathway.clock import clock_from
+from pathway.context import Kivo
+from pathway.ports import UnitOfWork
+from persistence import migrate
+from persistence.engine import make_engine
+from persistence.unit_of_work import SqlUnitOfWork
+from states.ruleset import RuleSet, load_default_rules, load_rules_file
+
+
+def default_database_url() -> str:
+    """The documented default: ``kivo.db`` in the user's data folder."""
+    from platformdirs import user_data_path
+
+    return f"sqlite:///{user_data_path('kivo') / 'kivo.db'}"
+
+
+def database_url(database: str | None) -> str:
+    """Accept a SQLAlchemy URL, a ``postgresql://`` URL or a plain SQLite file path."""
+    if not database:
+        return default_database_url()
+    if "://" not in database:
+        return f"sqlite:///{Path(database).expanduser().resolve()}"
+    for prefix in ("postgresql://", "postgres://"):
+        if database.startswith(prefix):
+            return "postgresql+psycopg://" + database[len(prefix) :]
+    return database
+
+
+def load_rules(path: str | None) -> RuleSet:
+    return load_rules_file(Path(path)) if path else load_default_rules()
+
+
+def bootstrap(
+    database: str | None = None, *, rules: str | None = None, now: str | None = None
+) -> Kivo:
+    """Build the engine, clock, rule set and unit-of-work factory for one process."""
+    ruleset = load_rules(rules)
+    clock = clock_from(now)
+    url = database_url(database)
+    engine = make_engine(url)
+    migrate.require_current(engine, migrate.SCHEMA_HEAD)
+
+    def unit_of_work(*, read_only: bool = False) -> UnitOfWork:
+        return SqlUnitOfWork(engine, read_only=read_only)
+
+    return Kivo(uow=unit_of_work, clock=clock, rules=ruleset, database=url, close=engine.dispose)
+
+
+@dataclass(frozen=True)
+class InitResult:
+    database: str
+    before: str | None
+    after: str | None
+
+
+def init_database(database: str | None = None) -> InitResult:
+    """Create or upgrade the schema to the newest migration; safe to run again."""
+    url = database_url(database)
+    engine = make_engine(url)
+    try:
+        before = migrate.current_revision(engine)
+        migrate.upgrade(engine)
+        return InitResult(url, before, migrate.current_revision(engine))
+    finally:
+        engine.dispose()

@@ -1,0 +1,26 @@
+"""What every use case is given: a way to open a unit of work, the clock and the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pathway.clock import Clock, today
+from pathway.ports import UnitOfWorkFactory
+from states.ruleset import RuleSet
+
+
+@dataclass(frozen=True)
+class Kivo:
+    uow: UnitOfWorkFactory
+    clock: Clock
+    rules: RuleSet
+    database: str
+    close: Callable[[], None]
+
+    def today(self) -> date:
+        return today(self.clock)
+
+    def now(self) -> datetime:
+        return self.clock.now()

@@ -1,0 +1,32 @@
+"""Refusals by the rules; the other errors live in ``states.errors``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from states.errors import KivoError
+from states.violations import Violation
+
+
+class Refused(KivoError):
+    """The path or its rules refuse the move; every violated rule is named."""
+
+    code = "refused"
+
+    def __init__(
+        self,
+        message: str,
+        violations: tuple[Violation, ...] | list[Violation],
+        next_moves: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.violations = tuple(violations)
+        self.next_moves = next_moves or []
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "violations": [v.to_dict() for v in self.violations],
+            "next": self.next_moves,
+        }

@@ -1,0 +1,255 @@
+"""Moving a case along the path: advance, fall back, pause, resume, exit.
+
+Each call is one transaction: the case's new state, its history event and its placement
+are written together or not at all. The rules are judged inside the same transaction,
+on the state as stored, so a concurrent change can never slip between judging and
+writing (the case's version column turns such a race into a conflict).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from pathway.context import Kivo
+from pathway.errors import Refused
+from pathway.facts import facts_of
+from pathway.ports import UnitOfWork
+from pathway.results import MoveResult
+from pathway.views import next_moves_of
+from states.case import EXITED, PAUSED, Move, MoveKind, Outcome, Role, SupervisorFacts
+from states.errors import Conflict, InvalidInput
+from states.judge import Verdict, judge
+from states.records import Case, CaseEvent, Caseworker, Placement
+from states.steps import Step
+from states.violations import Violation, structural
+
+WORKPLACE_STEPS = frozenset({2, 3, 6, 7, 8, 9})
+LEAVING = (MoveKind.ADVANCE, MoveKind.FALL_BACK, MoveKind.EXIT)  # pause keeps the placement
+
+
+def advance(
+    kivo: Kivo,
+    case_id: int,
+    to: Step,
+    *,
+    on: date | None = None,
+    workplace_id: int | None = None,
+    supervisor_id: int | None = None,
+    programme: str | None = None,
+    until: date | None = None,
+    by: int | None = None,
+    override: str | None = None,
+    dry_run: bool = False,
+    expected_version: int | None = None,
+) -> MoveResult:
+    """Move a case forward to ``to`` (steps may be skipped), opening its placement."""
+    with kivo.uow() as uow:
+        supervisor = uow.supervisors.get(supervisor_id) if supervisor_id is not None else None
+        if supervisor is not None and workplace_id is None:
+            workplace_id = supervisor.workplace_id
+        if workplace_id is not None:
+            uow.workplaces.get(workplace_id)
+        if supervisor is not None and supervisor.workplace_id != workplace_id:
+            raise InvalidInput(
+                f"supervisor {supervisor_id} works at workplace {supervisor.workplace_id}, "
+                f"not at workplace {workplace_id}",
+                field="supervisor",
+            )
+        facts = (
+            SupervisorFacts(supervisor.id, supervisor.workplace_id, supervisor.trained_on)
+            if supervisor is not None and supervisor.id is not None
+            else None
+        )
+        move = Move(
+            MoveKind.ADVANCE,
+            on=on or kivo.today(),
+            to=to,
+            workplace_id=workplace_id,
+            supervisor=facts,
+            programme=programme.upper() if programme else None,
+            until=until,
+        )
+        return _apply(kivo, uow, case_id, move, by, override, dry_run, expected_version)
+
+
+def fall_back(
+    kivo: Kivo, case_id: int, to: Step, *, reason: str, on: date | None = None,
+    by: int | None = None, expected_version: int | None = None,
+) -> MoveResult:
+    """Move a case back to an earlier step; the reason is required and recorded."""
+    move = Move(MoveKind.FALL_BACK, on=on or kivo.today(), to=to, reason=_required(reason))
+    with kivo.uow() as uow:
+        return _apply(kivo, uow, case_id, move, by, None, False, expected_version)
+
+
+def pause(
+    kivo: Kivo, case_id: int, *, reason: str, on: date | None = None, by: int | None = None,
+    expected_version: int | None = None,
+) -> MoveResult:
+    move = Move(MoveKind.PAUSE, on=on or kivo.today(), reason=_required(reason))
+    with kivo.uow() as uow:
+        return _apply(kivo, uow, case_id, move, by, None, False, expected_version)
+
+
+def resume(
+    kivo: Kivo, case_id: int, *, on: date | None = None, by: int | None = None,
+    reason: str | None = None, expected_version: int | None = None,
+) -> MoveResult:
+    move = Move(MoveKind.RESUME, on=on or kivo.today(), reason=reason)
+    with kivo.uow() as uow:
+        return _apply(kivo, uow, case_id, move, by, None, False, expected_version)
+
+
+def exit_case(
+    kivo: Kivo, case_id: int, *, outcome: Outcome, on: date | None = None,
+    by: int | None = None, reason: str | None = None, expected_version: int | None = None,
+) -> MoveResult:
+    """Close a case with its outcome; an exited case never moves again."""
+    move = Move(MoveKind.EXIT, on=on or kivo.today(), outcome=outcome, reason=reason)
+    with kivo.uow() as uow:
+        return _apply(kivo, uow, case_id, move, by, None, False, expected_version)
+
+
+def _required(reason: str) -> str:
+    if not reason or not reason.strip():
+        raise InvalidInput("a reason is required for this move: give --reason", field="reason")
+    return reason.strip()
+
+
+def _apply(
+    kivo: Kivo, uow: UnitOfWork, case_id: int, move: Move, by: int | None,
+    override: str | None, dry_run: bool, expected_version: int | None,
+) -> MoveResult:
+    case = uow.cases.get(case_id)
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(
+            f"case {case_id} is at version {case.version}, not {expected_version}: "
+            "someone changed it since you looked; reload and try again",
+            case_id=case_id,
+            version=case.version,
+        )
+    actor = actor_of(uow, by)
+    person = uow.people.get(case.person_id)
+    facts = facts_of(case, person)
+    verdict = judge(facts, move, kivo.rules, kivo.today())
+    overridden = settle(verdict, actor, override)
+    if verdict.blocking and not overridden:
+        raise Refused(
+            f"case {case_id}: {move.kind.value.replace('_', ' ')} refused",
+            verdict.blocking + verdict.warnings,
+            [next_move.__dict__ for next_move in next_moves_of(kivo, facts)],
+        )
+    assert verdict.target is not None
+    before = replace(case)
+    placement_id = None if dry_run else _write(kivo, uow, case, move, verdict, actor, override)
+    return MoveResult(
+        case_id=case_id,
+        kind=move.kind.value,
+        from_state=before.state,
+        to_state=verdict.target,
+        step=(move.to.number if move.to else (case.step.number if case.step else None)),
+        on=move.on,
+        version=case.version,
+        dry_run=dry_run,
+        warnings=[v.to_dict() for v in verdict.warnings],
+        overridden=overridden,
+        placement_id=placement_id,
+    )
+
+
+def actor_of(uow: UnitOfWork, by: int | None) -> Caseworker | None:
+    if by is None:
+        return None
+    actor = uow.caseworkers.get(by)
+    if not actor.active:
+        raise InvalidInput(f"caseworker {by} is no longer active", field="by")
+    return actor
+
+
+def settle(verdict: Verdict, actor: Caseworker | None, override: str | None) -> list[str]:
+    """The blocking codes a coordinator's written override lifts (none for a caseworker)."""
+    if not override or not verdict.blocking:
+        return []
+    fixed = [v for v in verdict.blocking if not v.overridable]
+    refusals: list[Violation] = list(fixed)
+    if actor is None or actor.role != Role.COORDINATOR.value:
+        refusals.append(
+            structural(
+                "override-not-permitted",
+                "only a coordinator may override a blocking rule: give --by with a "
+                "coordinator's id",
+            )
+        )
+    if refusals:
+        raise Refused("override refused", tuple(refusals) + verdict.blocking)
+    return [v.code for v in verdict.blocking]
+
+
+def _write(
+    kivo: Kivo, uow: UnitOfWork, case: Case, move: Move, verdict: Verdict,
+    actor: Caseworker | None, override: str | None,
+) -> int | None:
+    assert case.id is not None and verdict.target is not None
+    from_state = case.state
+    if move.kind in LEAVING:
+        for placement in uow.placements.open_for_case(case.id):
+            placement.ended_on, placement.end_reason = move.on, move.kind.value
+            uow.placements.save(placement)
+    case.paused_from = from_state if verdict.target == PAUSED else None
+    case.state = verdict.target
+    case.last_move_on = move.on
+    if verdict.target == EXITED:
+        case.closed_on = move.on
+        case.outcome = move.outcome.value if move.outcome else None
+    placement_id = _open_placement(uow, case.id, move)
+    uow.cases.save(case)
+    uow.events.append(
+        CaseEvent(
+            case_id=case.id,
+            kind=move.kind.value,
+            on=move.on,
+            recorded_at=kivo.now(),
+            from_state=from_state,
+            to_state=verdict.target,
+            actor_id=actor.id if actor else None,
+            reason=move.reason or override,
+            warnings=[v.to_dict() for v in verdict.warnings],
+            overrides=[v.code for v in verdict.blocking] if override else [],
+            data=_event_data(move, placement_id, override),
+        )
+    )
+    uow.commit()
+    return placement_id
+
+
+def _open_placement(uow: UnitOfWork, case_id: int, move: Move) -> int | None:
+    if move.kind is not MoveKind.ADVANCE or move.to is None:
+        return None
+    if move.to.number not in WORKPLACE_STEPS and move.workplace_id is None:
+        return None
+    placement = uow.placements.add(
+        Placement(
+            case_id=case_id,
+            step=move.to.number,
+            start=move.on,
+            workplace_id=move.workplace_id,
+            supervisor_id=move.supervisor.id if move.supervisor else None,
+            programme=move.programme,
+            planned_end=move.until,
+        )
+    )
+    return placement.id
+
+
+def _event_data(move: Move, placement_id: int | None, override: str | None) -> dict[str, object]:
+    data: dict[str, object] = {
+        "workplace_id": move.workplace_id,
+        "supervisor_id": move.supervisor.id if move.supervisor else None,
+        "programme": move.programme,
+        "until": move.until.isoformat() if move.until else None,
+        "outcome": move.outcome.value if move.outcome else None,
+        "placement_id": placement_id,
+        "override_reason": override,
+    }
+    return {key: value for key, value in data.items() if value is not None}

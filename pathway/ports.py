@@ -1,0 +1,81 @@
+"""What the use cases need from storage, as protocols; persistence provides them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Protocol, Self, TypeVar
+
+from states.records import (
+    Case,
+    CaseEvent,
+    CaseSummary,
+    Caseworker,
+    Person,
+    Placement,
+    Supervisor,
+    Workplace,
+)
+
+R = TypeVar("R")
+
+
+class Repository(Protocol[R]):
+    def add(self, record: R) -> R: ...
+    def get(self, record_id: int) -> R: ...
+    def find(self, record_id: int) -> R | None: ...
+    def save(self, record: R) -> None: ...
+    def list(self) -> list[R]: ...
+
+
+class PersonRepository(Repository[Person], Protocol):
+    def by_personnummer(self, digits: str) -> Person | None: ...
+
+
+class CaseRepository(Repository[Case], Protocol):
+    def for_person(self, person_id: int) -> list[Case]: ...
+
+
+class EventRepository(Protocol):
+    def append(self, event: CaseEvent) -> CaseEvent: ...
+    def for_case(self, case_id: int) -> list[CaseEvent]: ...
+
+
+class PlacementRepository(Repository[Placement], Protocol):
+    def open_for_case(self, case_id: int) -> Sequence[Placement]: ...
+
+
+class CaseQueries(Protocol):
+    def caseload(
+        self,
+        *,
+        step: int | None = None,
+        status: str | None = None,
+        caseworker_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[CaseSummary]: ...
+
+
+class UnitOfWork(Protocol):
+    people: PersonRepository
+    caseworkers: Repository[Caseworker]
+    workplaces: Repository[Workplace]
+    supervisors: Repository[Supervisor]
+    cases: CaseRepository
+    events: EventRepository
+    placements: PlacementRepository
+    queries: CaseQueries
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...

@@ -1,0 +1,1 @@
+"""SQLModel tables, engines, the unit of work and the Alembic migrations."""

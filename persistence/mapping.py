@@ -1,0 +1,37 @@
+"""Copying between domain records and rows; their field names are the same."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlmodel import SQLModel
+
+R = TypeVar("R")
+T = TypeVar("T", bound=SQLModel)
+
+
+def to_record(row: SQLModel, kind: type[R]) -> R:
+    values = {f.name: getattr(row, f.name) for f in fields(kind)}  # type: ignore[arg-type]
+    for key, value in values.items():
+        if isinstance(value, datetime) and value.tzinfo is None:
+            values[key] = value.replace(tzinfo=UTC)  # SQLite keeps no zone; we store UTC
+    return kind(**values)
+
+
+def record_values(record: Any) -> dict[str, Any]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+def to_row(record: Any, kind: type[T], **extra: Any) -> T:
+    values = record_values(record)
+    if values.get("id") is None:
+        values.pop("id", None)
+    return kind(**values, **extra)
+
+
+def copy_onto(row: SQLModel, record: Any, skip: tuple[str, ...] = ("id", "version")) -> None:
+    for key, value in record_values(record).items():
+        if key not in skip:
+            setattr(row, key, value)

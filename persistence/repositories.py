@@ -1,0 +1,138 @@
+"""Repositories: they add and get domain records; they never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, col, select
+
+from persistence.mapping import copy_onto, to_record, to_row
+from persistence.tables import (
+    CaseEventRow,
+    CaseRow,
+    CaseworkerRow,
+    PersonRow,
+    PlacementRow,
+    SupervisorRow,
+    WorkplaceRow,
+)
+from states.errors import NotFound
+from states.records import Case, CaseEvent, Caseworker, Person, Placement, Supervisor, Workplace
+
+R = TypeVar("R")
+T = TypeVar("T", bound=SQLModel)
+
+
+class _Repository(Generic[R, T]):
+    record: type[R]
+    row: type[T]
+    noun: str
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, record: R) -> R:
+        """Insert and flush, so the record learns its id inside the transaction."""
+        row = to_row(record, self.row, **self._extra(record))
+        self.session.add(row)
+        self.session.flush()
+        record.id = row.id  # type: ignore[attr-defined]
+        return record
+
+    def get(self, record_id: int) -> R:
+        row = self.session.get(self.row, record_id)
+        if row is None:
+            raise NotFound(f"no {self.noun} with id {record_id}", what=self.noun, id=record_id)
+        return to_record(row, self.record)
+
+    def find(self, record_id: int) -> R | None:
+        row = self.session.get(self.row, record_id)
+        return None if row is None else to_record(row, self.record)
+
+    def save(self, record: R) -> None:
+        row = self.session.get(self.row, record.id)  # type: ignore[attr-defined]
+        if row is None:
+            raise NotFound(f"no {self.noun} with id {record.id}", what=self.noun)  # type: ignore[attr-defined]
+        copy_onto(row, record)
+        for key, value in self._extra(record).items():
+            setattr(row, key, value)
+        self.session.flush()
+
+    def list(self) -> list[R]:
+        rows = self.session.exec(select(self.row).order_by(self.row.id)).all()  # type: ignore[attr-defined]
+        return [to_record(row, self.record) for row in rows]
+
+    def _extra(self, record: R) -> dict[str, object]:
+        return {}
+
+
+class PersonRepository(_Repository[Person, PersonRow]):
+    record, row, noun = Person, PersonRow, "person"
+
+    def by_personnummer(self, digits: str) -> Person | None:
+        row = self.session.exec(select(PersonRow).where(PersonRow.personnummer == digits)).first()
+        return None if row is None else to_record(row, Person)
+
+
+class CaseworkerRepository(_Repository[Caseworker, CaseworkerRow]):
+    record, row, noun = Caseworker, CaseworkerRow, "caseworker"
+
+
+class WorkplaceRepository(_Repository[Workplace, WorkplaceRow]):
+    record, row, noun = Workplace, WorkplaceRow, "workplace"
+
+
+class SupervisorRepository(_Repository[Supervisor, SupervisorRow]):
+    record, row, noun = Supervisor, SupervisorRow, "supervisor"
+
+
+class CaseRepository(_Repository[Case, CaseRow]):
+    """Cases carry a version; saving a stale one raises a conflict at flush."""
+
+    record, row, noun = Case, CaseRow, "case"
+
+    def _extra(self, record: Case) -> dict[str, object]:
+        return {"step": record.step.number if record.step else None}
+
+    def for_person(self, person_id: int) -> list[Case]:
+        rows = self.session.exec(select(CaseRow).where(CaseRow.person_id == person_id)).all()
+        return [to_record(row, Case) for row in rows]
+
+    def save(self, record: Case) -> None:
+        row = self.session.get(CaseRow, record.id)
+        if row is None:
+            raise NotFound(f"no case with id {record.id}", what="case", id=record.id)
+        copy_onto(row, record)
+        row.step = record.step.number if record.step else None
+        self.session.flush()
+        record.version = row.version
+
+
+class EventRepository(_Repository[CaseEvent, CaseEventRow]):
+    """The append-only history: only ``append`` and reads."""
+
+    record, row, noun = CaseEvent, CaseEventRow, "event"
+
+    def append(self, event: CaseEvent) -> CaseEvent:
+        last = self.session.exec(
+            select(func.max(CaseEventRow.seq)).where(CaseEventRow.case_id == event.case_id)
+        ).one()
+        event.seq = (last or 0) + 1
+        return self.add(event)
+
+    def for_case(self, case_id: int) -> list[CaseEvent]:
+        query = select(CaseEventRow).where(CaseEventRow.case_id == case_id)
+        rows = self.session.exec(query.order_by(col(CaseEventRow.seq))).all()
+        return [to_record(row, CaseEvent) for row in rows]
+
+
+class PlacementRepository(_Repository[Placement, PlacementRow]):
+    record, row, noun = Placement, PlacementRow, "placement"
+
+    def open_for_case(self, case_id: int) -> Sequence[Placement]:
+        query = select(PlacementRow).where(
+            PlacementRow.case_id == case_id, col(PlacementRow.ended_on).is_(None)
+        )
+        return [to_record(row, Placement) for row in self.session.exec(query).all()]

@@ -1,0 +1,102 @@
+"""The database tables. Field names match ``states.records`` so mapping stays trivial."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+_case_version = Column("version", Integer, nullable=False)
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "person"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    personnummer: str | None = Field(default=None, unique=True, max_length=12)
+    gender: str = Field(default="unknown", max_length=16)
+    birth_year: int | None = None
+    groups: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class CaseworkerRow(SQLModel, table=True):
+    __tablename__ = "caseworker"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    email: str | None = None
+    role: str = Field(default="caseworker", max_length=16)
+    active: bool = True
+
+
+class WorkplaceRow(SQLModel, table=True):
+    __tablename__ = "workplace"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    employer: str | None = None
+    active: bool = True
+
+
+class SupervisorRow(SQLModel, table=True):
+    __tablename__ = "supervisor"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    workplace_id: int = Field(foreign_key="workplace.id", index=True)
+    trained_on: date | None = None
+    capacity: int = 2
+    active: bool = True
+
+
+class CaseRow(SQLModel, table=True):
+    """One enrolment; ``version`` guards against lost updates (optimistic locking)."""
+
+    __tablename__ = "kivo_case"
+    __table_args__ = (Index("ix_case_state", "state"),)
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": _case_version}
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    state: str = Field(max_length=32)
+    step: int | None = None
+    paused_from: str | None = Field(default=None, max_length=32)
+    caseworker_id: int | None = Field(default=None, foreign_key="caseworker.id", index=True)
+    opened_on: date
+    closed_on: date | None = None
+    outcome: str | None = Field(default=None, max_length=16)
+    consent_on: date | None = None
+    last_move_on: date | None = None
+    version: int = Field(default=1, sa_column=_case_version)
+
+
+class CaseEventRow(SQLModel, table=True):
+    """The append-only history; database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_case_event_seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="kivo_case.id")
+    seq: int
+    kind: str = Field(max_length=32)
+    from_state: str | None = Field(default=None, max_length=32)
+    to_state: str | None = Field(default=None, max_length=32)
+    on: date
+    recorded_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    actor_id: int | None = Field(default=None, foreign_key="caseworker.id")
+    reason: str | None = None
+    warnings: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    overrides: list[str] = Field(default_factory=list, sa_type=JSON)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class PlacementRow(SQLModel, table=True):
+    __tablename__ = "placement"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="kivo_case.id", index=True)
+    step: int
+    workplace_id: int | None = Field(default=None, foreign_key="workplace.id", index=True)
+    supervisor_id: int | None = Field(default=None, foreign_key="supervisor.id", index=True)
+    programme: str | None = Field(default=None, max_length=16)
+    start: date
+    planned_end: date | None = None
+    ended_on: date | None = None
+    end_reason: str | None = None

@@ -1,0 +1,131 @@
+"""Case states, outcomes and the facts a rule may look at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import TypeVar
+
+from states.errors import InvalidInput
+from states.steps import Step, step_by_slug
+
+E = TypeVar("E", bound=Enum)
+
+ENROLLED = "enrolled"
+PAUSED = "paused"
+EXITED = "exited"
+
+
+class Outcome(str, Enum):
+    EMPLOYED = "employed"
+    STUDIES = "studies"
+    JOB_SEEKING = "job-seeking"
+    MOVED = "moved"
+    DECLINED = "declined"
+    OTHER = "other"
+
+
+class Gender(str, Enum):
+    """Self-stated gender (ESF+ breaks indicators down by it); never derived."""
+
+    WOMAN = "woman"
+    MAN = "man"
+    NON_BINARY = "non-binary"
+    UNKNOWN = "unknown"
+
+
+class Group(str, Enum):
+    LONG_TERM_UNEMPLOYED = "long-term-unemployed"
+    NEWLY_ARRIVED = "newly-arrived"
+    DISABILITY = "disability"
+    THIRD_COUNTRY_NATIONAL = "third-country-national"
+    FOREIGN_BACKGROUND = "foreign-background"
+
+
+class Role(str, Enum):
+    CASEWORKER = "caseworker"
+    COORDINATOR = "coordinator"
+
+
+class MoveKind(str, Enum):
+    """The triggers of the transition table; values are the history's event kinds."""
+
+    ADVANCE = "advanced"
+    FALL_BACK = "fell_back"
+    PAUSE = "paused"
+    RESUME = "resumed"
+    EXIT = "exited"
+
+
+STEP_STATES: tuple[str, ...] = tuple(step.slug for step in Step)
+ALL_STATES: tuple[str, ...] = (ENROLLED, *STEP_STATES, PAUSED, EXITED)
+
+
+def step_of_state(state: str) -> Step | None:
+    """The step a state stands for; ``None`` for enrolled, paused and exited."""
+    return step_by_slug(state)
+
+
+def status_of_state(state: str) -> str:
+    if state == EXITED:
+        return "exited"
+    if state == PAUSED:
+        return "paused"
+    return "active"
+
+
+def parse_enum(kind: type[E], text: str, what: str) -> E:
+    """Parse a user-given value into an enum, naming the choices when it is wrong."""
+    try:
+        return kind(text.strip().lower())
+    except ValueError:
+        choices = ", ".join(str(member.value) for member in kind)
+        raise InvalidInput(
+            f"unknown {what} {text!r}: choose one of {choices}", field=what, value=text
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisorFacts:
+    id: int
+    workplace_id: int
+    trained_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """What the rules may know about a case at the moment of a move."""
+
+    state: str
+    paused_from: str | None = None
+    consent_on: date | None = None
+    birth_date: date | None = None
+    birth_year: int | None = None
+    groups: frozenset[str] = field(default_factory=frozenset)
+    last_move_on: date | None = None
+    opened_on: date | None = None
+
+    @property
+    def step(self) -> Step | None:
+        return step_of_state(self.paused_from if self.state == PAUSED else self.state)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A requested move and the details it brings (placement, dates)."""
+
+    kind: MoveKind
+    on: date
+    to: Step | None = None
+    workplace_id: int | None = None
+    supervisor: SupervisorFacts | None = None
+    programme: str | None = None
+    until: date | None = None
+    reason: str | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def start(self) -> date:
+        """A move's placement starts on its effective date."""
+        return self.on

@@ -1,0 +1,53 @@
+"""One base exception with a stable ``code``; entry points map codes to exit codes.
+
+Every error carries its parameters so that the sentence shown to a person can later be
+rendered in Swedish as well as English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class KivoError(Exception):
+    """Base of every error kivo raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **self.params}
+
+
+class InvalidInput(KivoError):
+    """Input that can never be right: unknown step, malformed date, bad personnummer."""
+
+    code = "invalid-input"
+
+
+class RulesFileError(InvalidInput):
+    """An organisation's rules file that does not validate."""
+
+    code = "invalid-rules"
+
+
+class NotFound(KivoError):
+    """A case, person, caseworker, workplace or supervisor that does not exist."""
+
+    code = "not-found"
+
+
+class Conflict(KivoError):
+    """Someone else changed the same case first; the caller may reload and retry."""
+
+    code = "conflict"
+
+
+class NotInitialised(KivoError):
+    """The database has no kivo schema, or an older one: run ``kivo init``."""
+
+    code = "not-initialised"

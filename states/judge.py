@@ -1,0 +1,100 @@
+"""Judging a requested move: the path's structure, its dates, then the rule set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from states.case import EXITED, PAUSED, CaseFacts, Move, MoveKind
+from states.machine import MOVABLE, path_machine
+from states.ruleset import RuleSet
+from states.steps import Step
+from states.violations import Violation, structural
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Where a move leads (``None`` when the path refuses it) and what the rules say."""
+
+    target: str | None
+    violations: tuple[Violation, ...] = field(default_factory=tuple)
+
+    @property
+    def blocking(self) -> tuple[Violation, ...]:
+        return tuple(v for v in self.violations if v.blocking)
+
+    @property
+    def warnings(self) -> tuple[Violation, ...]:
+        return tuple(v for v in self.violations if not v.blocking)
+
+
+def judge(facts: CaseFacts, move: Move, rules: RuleSet, today: date) -> Verdict:
+    to = move.to.slug if move.to is not None else None
+    target = path_machine().target(facts.state, move.kind, to, facts.paused_from)
+    found = [] if target else [explain_refusal(facts, move)]
+    found += check_dates(facts, move, today)
+    if target and move.kind is MoveKind.ADVANCE:
+        found += rules.evaluate(facts, move)
+    return Verdict(target, tuple(found))
+
+
+def explain_refusal(facts: CaseFacts, move: Move) -> Violation:
+    """Say in the caseworker's words why the transition table has no such move."""
+    state, kind, current = facts.state, move.kind, facts.step
+    if state == EXITED:
+        return structural("case-exited", "the case has exited: nothing moves an exited case")
+    if state == PAUSED and kind not in (MoveKind.RESUME, MoveKind.EXIT):
+        return structural("case-paused", "the case is paused: only resume or exit it")
+    if kind is MoveKind.RESUME:
+        return structural("not-paused", "only a paused case can be resumed")
+    if kind is MoveKind.PAUSE:
+        return structural("already-paused", "the case is already paused")
+    if move.to is not None and move.to == current:
+        return structural("same-step", f"the case is already in step {move.to}")
+    if kind is MoveKind.ADVANCE:
+        return structural(
+            "not-forward",
+            f"advance moves forward only (the case is in step {current}): "
+            "use fall-back to return to an earlier step",
+        )
+    if current is None:
+        return structural("no-step-yet", "the case has not entered any step to fall back from")
+    return structural(
+        "not-backward",
+        f"fall-back returns to an earlier step only (the case is in step {current}): "
+        "use advance to move forward",
+    )
+
+
+def check_dates(facts: CaseFacts, move: Move, today: date) -> list[Violation]:
+    found = []
+    if move.on > today:
+        found.append(
+            structural(
+                "date-in-future",
+                f"the effective date {move.on.isoformat()} is after today "
+                f"({today.isoformat()}): record moves when they have happened",
+            )
+        )
+    if facts.last_move_on is not None and move.on < facts.last_move_on:
+        found.append(
+            structural(
+                "date-before-last-move",
+                f"the effective date {move.on.isoformat()} is before the case's last "
+                f"recorded change ({facts.last_move_on.isoformat()})",
+            )
+        )
+    return found
+
+
+def next_steps(facts: CaseFacts, rules: RuleSet, today: date) -> list[tuple[Step, Verdict]]:
+    """The steps the case may advance to now, each with what the rules would say."""
+    if facts.state not in MOVABLE:
+        return []
+    out = []
+    for step in Step:
+        move = Move(MoveKind.ADVANCE, on=max(today, facts.last_move_on or today), to=step)
+        verdict = judge(facts, move, rules, today)
+        if verdict.target is not None:
+            out.append((step, verdict))
+    return out

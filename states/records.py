@@ -1,0 +1,129 @@
+"""The entities the service layer works on; persistence maps them to and from rows.
+
+Plain dataclasses, so the domain and the use cases never hold a database row and can be
+tested without one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from states.case import PAUSED, step_of_state
+from states.steps import Step
+
+
+@dataclass(slots=True)
+class Person:
+    name: str
+    personnummer: str | None = None
+    gender: str = "unknown"
+    birth_year: int | None = None
+    groups: list[str] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Caseworker:
+    name: str
+    email: str | None = None
+    role: str = "caseworker"
+    active: bool = True
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Workplace:
+    name: str
+    employer: str | None = None
+    active: bool = True
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Supervisor:
+    name: str
+    workplace_id: int
+    trained_on: date | None = None
+    capacity: int = 2
+    active: bool = True
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Case:
+    person_id: int
+    opened_on: date
+    state: str = "enrolled"
+    paused_from: str | None = None
+    caseworker_id: int | None = None
+    closed_on: date | None = None
+    outcome: str | None = None
+    consent_on: date | None = None
+    last_move_on: date | None = None
+    version: int = 0
+    id: int | None = None
+
+    @property
+    def step(self) -> Step | None:
+        return step_of_state(self.paused_from if self.state == PAUSED else self.state)
+
+
+@dataclass(slots=True)
+class Placement:
+    case_id: int
+    step: int
+    start: date
+    workplace_id: int | None = None
+    supervisor_id: int | None = None
+    programme: str | None = None
+    planned_end: date | None = None
+    ended_on: date | None = None
+    end_reason: str | None = None
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class CaseEvent:
+    """One line of a case's append-only history."""
+
+    case_id: int
+    kind: str
+    on: date
+    recorded_at: datetime
+    from_state: str | None = None
+    to_state: str | None = None
+    actor_id: int | None = None
+    reason: str | None = None
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    overrides: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0
+    id: int | None = None
+
+    @property
+    def from_step(self) -> int | None:
+        step = step_of_state(self.from_state or "")
+        return step.number if step else None
+
+    @property
+    def to_step(self) -> int | None:
+        step = step_of_state(self.to_state or "")
+        return step.number if step else None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    """One row of a caseload list (read side)."""
+
+    id: int
+    name: str
+    state: str
+    step: int | None
+    status: str
+    caseworker_id: int | None
+    caseworker: str | None
+    opened_on: date
+    outcome: str | None
+    version: int

@@ -1,0 +1,119 @@
+"""The configurable rules: pure functions of the case's facts and the requested move.
+
+Each takes the facts, the move and the rule's settings from the rules file and returns a
+sentence when the move breaks it (``None`` when it does not). Severity and the steps a
+rule applies to are data in the rules file; the registry below says which settings each
+rule accepts, so a rules file can be validated before it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from states.case import CaseFacts, Move
+from states.steps import Step
+
+Settings = Mapping[str, Any]
+RuleFn = Callable[[CaseFacts, Move, Settings], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    fn: RuleFn
+    settings: Mapping[str, type]  # extra settings beyond severity/steps/enabled/description
+
+
+def consent_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    if facts.consent_on is not None and facts.consent_on <= move.on:
+        return None
+    return (
+        f"the participant's consent to share information must be recorded before "
+        f"step {move.to} (record it with `kivo consent`)"
+    )
+
+
+def workplace_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    if move.workplace_id is not None:
+        return None
+    return f"step {move.to} happens at a workplace: name it with --workplace"
+
+
+def supervisor_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    if move.supervisor is not None:
+        return None
+    return f"step {move.to} needs a named supervisor at the workplace: give --supervisor"
+
+
+def supervisor_untrained(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    sup = move.supervisor
+    if sup is None or (sup.trained_on is not None and sup.trained_on <= move.on):
+        return None
+    return (
+        f"supervisor {sup.id} has not completed supervisor training "
+        f"(handledarutbildning) by {move.on.isoformat()}"
+    )
+
+
+def apl_outside_training(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    allowed = [Step(n) for n in settings["from_steps"]]
+    if facts.step in allowed:
+        return None
+    names = " or ".join(str(step) for step in allowed)
+    return f"step {move.to} happens within vocational training: only from step {names}"
+
+
+def end_date_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    if move.until is not None:
+        return None
+    return f"step {move.to} needs a planned end date: give --until"
+
+
+def end_before_start(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    if move.until is None or move.until > move.start:
+        return None
+    return (
+        f"the planned end {move.until.isoformat()} must come after the start "
+        f"{move.start.isoformat()}"
+    )
+
+
+def ya_not_eligible(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    groups = set(settings["groups"])
+    if facts.groups & groups:
+        return None
+    age = age_on(facts, move.start)
+    low, high = settings["min_age"], settings["max_age"]
+    if age is not None and low <= age <= high:
+        return None
+    known = "unknown age" if age is None else f"aged {age}"
+    return (
+        f"vocational-introduction employment needs a participant aged {low}–{high} at the "
+        f"start, or one of the groups {', '.join(sorted(groups))} (participant: {known})"
+    )
+
+
+def age_on(facts: CaseFacts, day: date) -> int | None:
+    """Exact age from the birth date; from the birth year alone, the age reached that year."""
+    if facts.birth_date is not None:
+        born = facts.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    if facts.birth_year is not None:
+        return day.year - facts.birth_year
+    return None
+
+
+REGISTRY: dict[str, RuleSpec] = {
+    "consent-missing": RuleSpec(consent_missing, {}),
+    "workplace-missing": RuleSpec(workplace_missing, {}),
+    "supervisor-missing": RuleSpec(supervisor_missing, {}),
+    "supervisor-untrained": RuleSpec(supervisor_untrained, {}),
+    "apl-outside-training": RuleSpec(apl_outside_training, {"from_steps": list}),
+    "end-date-missing": RuleSpec(end_date_missing, {}),
+    "end-before-start": RuleSpec(end_before_start, {}),
+    "ya-not-eligible": RuleSpec(
+        ya_not_eligible, {"min_age": int, "max_age": int, "groups": list}
+    ),
+}

@@ -1,0 +1,144 @@
+"""The rule set: loaded from TOML, validated at load, evaluated against a move."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from states.case import CaseFacts, Group, Move
+from states.errors import RulesFileError
+from states.rules import REGISTRY
+from states.steps import Step
+from states.violations import Severity, Violation
+
+COMMON = {"description": str, "severity": str, "steps": list, "enabled": bool}
+DEFAULT_FILE = "default_rules.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleConfig:
+    code: str
+    description: str
+    severity: Severity
+    steps: frozenset[Step]
+    enabled: bool
+    settings: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "description": self.description,
+            "severity": self.severity.value,
+            "enabled": self.enabled,
+            "steps": sorted(step.number for step in self.steps),
+            **dict(self.settings),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    source: str
+    rules: tuple[RuleConfig, ...]
+
+    def evaluate(self, facts: CaseFacts, move: Move) -> list[Violation]:
+        """Violations of the configurable rules by an advance into ``move.to``."""
+        found = []
+        for rule in self.rules:
+            if not rule.enabled or move.to not in rule.steps:
+                continue
+            message = REGISTRY[rule.code].fn(facts, move, rule.settings)
+            if message is not None:
+                found.append(Violation(rule.code, message, rule.severity))
+        return found
+
+
+def default_rules_text() -> str:
+    return resources.files("states").joinpath(DEFAULT_FILE).read_text(encoding="utf-8")
+
+
+def load_default_rules() -> RuleSet:
+    return parse_rules(default_rules_text(), source="default")
+
+
+def load_rules_file(path: Path) -> RuleSet:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesFileError(f"cannot read rules file {path}: {exc.strerror}", file=str(path))
+    return parse_rules(text, source=str(path))
+
+
+def parse_rules(text: str, *, source: str) -> RuleSet:
+    """Validate a whole rules document; every problem found is reported at once."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesFileError(f"{source}: not valid TOML: {exc}", file=source) from None
+    problems: list[str] = []
+    if data.get("version") != 1:
+        problems.append("version must be 1")
+    problems += [f"unknown top-level key {key!r}" for key in data if key not in ("version", "rules")]
+    table = data.get("rules", {})
+    if not isinstance(table, dict):
+        table, problems = {}, [*problems, "rules must be a table of [rules.CODE] sections"]
+    problems += [f"unknown rule {code!r}" for code in table if code not in REGISTRY]
+    missing = [code for code in REGISTRY if code not in table]
+    problems += [f"rule {code!r} is missing (turn it off with enabled = false)" for code in missing]
+    configs = []
+    for code in REGISTRY:
+        if code in table:
+            config, found = _parse_rule(code, table[code])
+            problems += [f"rules.{code}: {p}" for p in found]
+            configs.append(config)
+    if problems:
+        raise RulesFileError(
+            f"{source}: {len(problems)} problem(s): " + "; ".join(problems),
+            file=source,
+            problems=problems,
+        )
+    return RuleSet(source, tuple(c for c in configs if c is not None))
+
+
+def _parse_rule(code: str, raw: Any) -> tuple[RuleConfig | None, list[str]]:
+    if not isinstance(raw, dict):
+        return None, ["must be a table"]
+    expected = {**COMMON, **REGISTRY[code].settings}
+    problems = [f"unknown setting {key!r}" for key in raw if key not in expected]
+    for key, kind in expected.items():
+        if key not in raw and key != "enabled":
+            problems.append(f"setting {key!r} is missing")
+        elif key in raw and type(raw[key]) is not kind:
+            problems.append(f"{key} must be a {kind.__name__}")
+    if problems:
+        return None, problems
+    problems += _check_values(raw)
+    if problems:
+        return None, problems
+    settings = {k: v for k, v in raw.items() if k not in COMMON}
+    return RuleConfig(
+        code=code,
+        description=raw["description"],
+        severity=Severity(raw["severity"]),
+        steps=frozenset(Step(n) for n in raw["steps"]),
+        enabled=raw.get("enabled", True),
+        settings=settings,
+    ), []
+
+
+def _check_values(raw: Mapping[str, Any]) -> list[str]:
+    problems = []
+    if raw["severity"] not in {s.value for s in Severity}:
+        problems.append("severity must be 'blocking' or 'warning'")
+    for key in ("steps", "from_steps"):
+        if key in raw and not all(type(n) is int and 1 <= n <= 9 for n in raw[key]):
+            problems.append(f"{key} must list step numbers 1–9")
+    groups = {g.value for g in Group}
+    if "groups" in raw and not all(g in groups for g in raw["groups"]):
+        problems.append(f"groups must be among {', '.join(sorted(groups))}")
+    if "min_age" in raw and not 0 <= raw["min_age"] <= raw["max_age"] <= 120:
+        problems.append("min_age and max_age must satisfy 0 <= min_age <= max_age <= 120")
+    return problems

@@ -1,0 +1,130 @@
+"""The nine steps of the KIVO inclusion path (Inkluderingsmetoden)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from states.errors import InvalidInput
+
+
+class Phase(str, Enum):
+    INFORMATION = "information"
+    PRACTICE = "practice"
+    STUDIES = "studies"
+    EMPLOYMENT = "employment"
+
+
+class Step(int, Enum):
+    """A step of the path; its value is the step number 1–9."""
+
+    INFORMATION = 1
+    SHORT_PRACTICE = 2
+    STUDY_PRACTICE = 3
+    STUDY_PREP = 4
+    VOCATIONAL_TRAINING = 5
+    WORKPLACE_LEARNING = 6
+    FIXED_TERM = 7
+    VOCATIONAL_INTRO = 8
+    PERMANENT = 9
+
+    @property
+    def number(self) -> int:
+        return int(self.value)
+
+    @property
+    def slug(self) -> str:
+        return _INFO[self][0]
+
+    @property
+    def label_sv(self) -> str:
+        return _INFO[self][1]
+
+    @property
+    def label_en(self) -> str:
+        return _INFO[self][2]
+
+    @property
+    def phase(self) -> Phase:
+        return _INFO[self][3]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.slug}"
+
+
+_INFO: dict[Step, tuple[str, str, str, Phase]] = {
+    Step.INFORMATION: (
+        "information",
+        "Tydligare information om yrket",
+        "Clearer information about the occupation",
+        Phase.INFORMATION,
+    ),
+    Step.SHORT_PRACTICE: (
+        "short-practice",
+        "Kort arbetspraktik",
+        "Short work practice",
+        Phase.PRACTICE,
+    ),
+    Step.STUDY_PRACTICE: (
+        "study-practice",
+        "Förberedande praktik inför studier",
+        "Preparatory practice before studies",
+        Phase.PRACTICE,
+    ),
+    Step.STUDY_PREP: (
+        "study-prep",
+        "Studieförberedande kurs",
+        "Study-preparation course",
+        Phase.STUDIES,
+    ),
+    Step.VOCATIONAL_TRAINING: (
+        "vocational-training",
+        "Yrkesutbildning",
+        "Vocational training",
+        Phase.STUDIES,
+    ),
+    Step.WORKPLACE_LEARNING: (
+        "workplace-learning",
+        "Arbetsplatsförlagt lärande (APL)",
+        "Workplace-based learning",
+        Phase.STUDIES,
+    ),
+    Step.FIXED_TERM: (
+        "fixed-term",
+        "Visstidsanställning",
+        "Fixed-term employment",
+        Phase.EMPLOYMENT,
+    ),
+    Step.VOCATIONAL_INTRO: (
+        "vocational-intro",
+        "Yrkesintroduktionsanställning",
+        "Vocational-introduction employment",
+        Phase.EMPLOYMENT,
+    ),
+    Step.PERMANENT: (
+        "permanent",
+        "Tillsvidareanställning",
+        "Permanent employment",
+        Phase.EMPLOYMENT,
+    ),
+}
+
+_BY_SLUG = {step.slug: step for step in Step}
+
+
+def parse_step(text: str) -> Step:
+    """Accept a step as its number (``5``) or its slug (``vocational-training``)."""
+    cleaned = text.strip().lower()
+    if cleaned.isdigit() and 1 <= int(cleaned) <= len(Step):
+        return Step(int(cleaned))
+    if cleaned in _BY_SLUG:
+        return _BY_SLUG[cleaned]
+    known = ", ".join(f"{s.number} {s.slug}" for s in Step)
+    raise InvalidInput(
+        f"unknown step {text!r}: give a number 1–9 or one of: {known}",
+        field="step",
+        value=text,
+    )
+
+
+def step_by_slug(slug: str) -> Step | None:
+    return _BY_SLUG.get(slug)

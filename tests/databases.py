@@ -1,0 +1,77 @@
+"""Fresh, migrated databases for tests: SQLite files and PostgreSQL databases.
+
+Each kind is migrated once per test session into a template; every test then gets a
+cheap copy (a file copy, or ``CREATE DATABASE … TEMPLATE``), so the suite exercises the
+real Alembic schema without paying for a migration per test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from persistence import migrate
+from persistence.engine import make_engine
+
+POSTGRES_ENV = "KIVO_TEST_POSTGRES_URL"
+TEMPLATE_DB = "kivo_test_template"
+
+
+def postgres_url() -> str | None:
+    return os.environ.get(POSTGRES_ENV) or None
+
+
+def _admin_engine(url: str):  # type: ignore[no-untyped-def]
+    return create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+
+
+class SqliteDatabases:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.template = folder / "template.db"
+        engine = make_engine(f"sqlite:///{self.template}")
+        migrate.upgrade(engine)
+        engine.dispose()  # the last connection to close folds the WAL into the file
+
+    @contextmanager
+    def fresh(self) -> Iterator[str]:
+        path = self.folder / f"{uuid.uuid4().hex}.db"
+        shutil.copyfile(self.template, path)
+        os.chmod(path, 0o600)
+        yield f"sqlite:///{path}"
+
+
+class PostgresDatabases:
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        admin = _admin_engine(admin_url)
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)"))
+            connection.execute(text(f"CREATE DATABASE {TEMPLATE_DB}"))
+        admin.dispose()
+        engine = make_engine(self.url_of(TEMPLATE_DB))
+        migrate.upgrade(engine)
+        engine.dispose()
+
+    def url_of(self, name: str) -> str:
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    @contextmanager
+    def fresh(self) -> Iterator[str]:
+        name = f"kivo_t_{uuid.uuid4().hex[:16]}"
+        admin = _admin_engine(self.admin_url)
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}"))
+        try:
+            yield self.url_of(name)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            admin.dispose()
