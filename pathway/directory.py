@@ -44,7 +44,11 @@ def add_workplace(kivo: Kivo, name: str, *, employer: str | None = None) -> Work
 
 
 def add_supervisor(
-    kivo: Kivo, name: str, *, workplace_id: int, trained_on: date | None = None,
+    kivo: Kivo,
+    name: str,
+    *,
+    workplace_id: int,
+    trained_on: date | None = None,
     capacity: int = 2,
 ) -> Supervisor:
     if trained_on is not None and trained_on > kivo.today():
@@ -55,7 +59,9 @@ def add_supervisor(
     if not 1 <= capacity <= 50:
         raise InvalidInput("a supervisor's capacity is 1–50 participants", field="capacity")
     supervisor = Supervisor(
-        name=_name(name, "supervisor"), workplace_id=workplace_id, trained_on=trained_on,
+        name=_name(name, "supervisor"),
+        workplace_id=workplace_id,
+        trained_on=trained_on,
         capacity=capacity,
     )
     with kivo.uow() as uow:
@@ -67,14 +73,14 @@ def add_supervisor(
 
 def list_caseworkers(kivo: Kivo) -> list[Caseworker]:
     with kivo.uow(read_only=True) as uow:
-        return uow.caseworkers.list()
+        return uow.caseworkers.all()
 
 
 def list_workplaces(kivo: Kivo) -> list[Workplace]:
     with kivo.uow(read_only=True) as uow:
-        return uow.workplaces.list()
+        return uow.workplaces.all()
 
 
 def list_supervisors(kivo: Kivo) -> list[Supervisor]:
     with kivo.uow(read_only=True) as uow:
-        return uow.supervisors.list()
+        return uow.supervisors.all()

@@ -45,22 +45,38 @@ def enrol(
             if open_cases:
                 raise Refused(
                     "already enrolled",
-                    [structural("already-enrolled", f"this person already has open case "
-                                f"{open_cases[0]}", case_id=open_cases[0])],
+                    [
+                        structural(
+                            "already-enrolled",
+                            f"this person already has open case {open_cases[0]}",
+                            case_id=open_cases[0],
+                        )
+                    ],
                 )
         saved = known or uow.people.add(person)
         assert saved.id is not None
         case = uow.cases.add(
-            Case(person_id=saved.id, opened_on=on, caseworker_id=caseworker_id,
-                 consent_on=on if consent else None, last_move_on=on)
+            Case(
+                person_id=saved.id,
+                opened_on=on,
+                caseworker_id=caseworker_id,
+                consent_on=on if consent else None,
+                last_move_on=on,
+            )
         )
         assert case.id is not None
         actor_id = actor.id if actor else None
         for kind in ("enrolled", "consent") if consent else ("enrolled",):
             uow.events.append(
-                CaseEvent(case_id=case.id, kind=kind, on=on, recorded_at=kivo.now(),
-                          from_state=None, to_state="enrolled" if kind == "enrolled" else None,
-                          actor_id=actor_id)
+                CaseEvent(
+                    case_id=case.id,
+                    kind=kind,
+                    on=on,
+                    recorded_at=kivo.now(),
+                    from_state=None,
+                    to_state="enrolled" if kind == "enrolled" else None,
+                    actor_id=actor_id,
+                )
             )
         uow.commit()
     return EnrolResult(case.id, saved.id, on, case.consent_on, known is None)
@@ -79,24 +95,42 @@ def record_consent(
         if case.state == EXITED:
             problems.append(structural("case-exited", "the case has exited"))
         if case.consent_on is not None:
-            problems.append(structural("consent-already-recorded",
-                                       f"consent was recorded on {case.consent_on.isoformat()}"))
+            problems.append(
+                structural(
+                    "consent-already-recorded",
+                    f"consent was recorded on {case.consent_on.isoformat()}",
+                )
+            )
         if on < case.opened_on:
-            problems.append(structural("date-before-enrolment",
-                                       f"{on.isoformat()} is before the enrolment "
-                                       f"({case.opened_on.isoformat()})"))
+            problems.append(
+                structural(
+                    "date-before-enrolment",
+                    f"{on.isoformat()} is before the enrolment ({case.opened_on.isoformat()})",
+                )
+            )
         if problems:
             raise Refused(f"case {case_id}: consent refused", problems)
         case.consent_on = on
         uow.cases.save(case)
-        uow.events.append(CaseEvent(case_id=case_id, kind="consent", on=on,
-                                    recorded_at=kivo.now(), actor_id=actor.id if actor else None))
+        uow.events.append(
+            CaseEvent(
+                case_id=case_id,
+                kind="consent",
+                on=on,
+                recorded_at=kivo.now(),
+                actor_id=actor.id if actor else None,
+            )
+        )
         uow.commit()
     return on
 
 
 def _person(
-    kivo: Kivo, name: str, personnummer: str | None, gender: str, birth_year: int | None,
+    kivo: Kivo,
+    name: str,
+    personnummer: str | None,
+    gender: str,
+    birth_year: int | None,
     groups: Sequence[str],
 ) -> Person:
     """Validate everything about the person before anything is written."""
@@ -127,6 +161,10 @@ def _check_date(kivo: Kivo, on: date, what: str) -> None:
     if on > kivo.today():
         raise Refused(
             f"{what} refused",
-            [structural("date-in-future", f"the {what} date {on.isoformat()} is after today "
-                        f"({kivo.today().isoformat()})")],
+            [
+                structural(
+                    "date-in-future",
+                    f"the {what} date {on.isoformat()} is after today ({kivo.today().isoformat()})",
+                )
+            ],
         )

@@ -22,7 +22,7 @@ from states.errors import Conflict, InvalidInput
 from states.judge import Verdict, judge
 from states.records import Case, CaseEvent, Caseworker, Placement
 from states.steps import Step
-from states.violations import Violation, structural
+from states.violations import structural
 
 WORKPLACE_STEPS = frozenset({2, 3, 6, 7, 8, 9})
 LEAVING = (MoveKind.ADVANCE, MoveKind.FALL_BACK, MoveKind.EXIT)  # pause keeps the placement
@@ -74,8 +74,14 @@ def advance(
 
 
 def fall_back(
-    kivo: Kivo, case_id: int, to: Step, *, reason: str, on: date | None = None,
-    by: int | None = None, expected_version: int | None = None,
+    kivo: Kivo,
+    case_id: int,
+    to: Step,
+    *,
+    reason: str,
+    on: date | None = None,
+    by: int | None = None,
+    expected_version: int | None = None,
 ) -> MoveResult:
     """Move a case back to an earlier step; the reason is required and recorded."""
     move = Move(MoveKind.FALL_BACK, on=on or kivo.today(), to=to, reason=_required(reason))
@@ -84,7 +90,12 @@ def fall_back(
 
 
 def pause(
-    kivo: Kivo, case_id: int, *, reason: str, on: date | None = None, by: int | None = None,
+    kivo: Kivo,
+    case_id: int,
+    *,
+    reason: str,
+    on: date | None = None,
+    by: int | None = None,
     expected_version: int | None = None,
 ) -> MoveResult:
     move = Move(MoveKind.PAUSE, on=on or kivo.today(), reason=_required(reason))
@@ -93,8 +104,13 @@ def pause(
 
 
 def resume(
-    kivo: Kivo, case_id: int, *, on: date | None = None, by: int | None = None,
-    reason: str | None = None, expected_version: int | None = None,
+    kivo: Kivo,
+    case_id: int,
+    *,
+    on: date | None = None,
+    by: int | None = None,
+    reason: str | None = None,
+    expected_version: int | None = None,
 ) -> MoveResult:
     move = Move(MoveKind.RESUME, on=on or kivo.today(), reason=reason)
     with kivo.uow() as uow:
@@ -102,8 +118,14 @@ def resume(
 
 
 def exit_case(
-    kivo: Kivo, case_id: int, *, outcome: Outcome, on: date | None = None,
-    by: int | None = None, reason: str | None = None, expected_version: int | None = None,
+    kivo: Kivo,
+    case_id: int,
+    *,
+    outcome: Outcome,
+    on: date | None = None,
+    by: int | None = None,
+    reason: str | None = None,
+    expected_version: int | None = None,
 ) -> MoveResult:
     """Close a case with its outcome; an exited case never moves again."""
     move = Move(MoveKind.EXIT, on=on or kivo.today(), outcome=outcome, reason=reason)
@@ -118,8 +140,14 @@ def _required(reason: str) -> str:
 
 
 def _apply(
-    kivo: Kivo, uow: UnitOfWork, case_id: int, move: Move, by: int | None,
-    override: str | None, dry_run: bool, expected_version: int | None,
+    kivo: Kivo,
+    uow: UnitOfWork,
+    case_id: int,
+    move: Move,
+    by: int | None,
+    override: str | None,
+    dry_run: bool,
+    expected_version: int | None,
 ) -> MoveResult:
     case = uow.cases.get(case_id)
     if expected_version is not None and case.version != expected_version:
@@ -142,7 +170,8 @@ def _apply(
         )
     assert verdict.target is not None
     before = replace(case)
-    placement_id = None if dry_run else _write(kivo, uow, case, move, verdict, actor, override)
+    used = override if overridden else None
+    placement_id = None if dry_run else _write(kivo, uow, case, move, verdict, actor, used)
     return MoveResult(
         case_id=case_id,
         kind=move.kind.value,
@@ -171,26 +200,31 @@ def settle(verdict: Verdict, actor: Caseworker | None, override: str | None) -> 
     """The blocking codes a coordinator's written override lifts (none for a caseworker)."""
     if not override or not verdict.blocking:
         return []
-    fixed = [v for v in verdict.blocking if not v.overridable]
-    refusals: list[Violation] = list(fixed)
+    problems = list(verdict.blocking)
     if actor is None or actor.role != Role.COORDINATOR.value:
-        refusals.append(
+        problems.append(
             structural(
                 "override-not-permitted",
                 "only a coordinator may override a blocking rule: give --by with a "
                 "coordinator's id",
             )
         )
-    if refusals:
-        raise Refused("override refused", tuple(refusals) + verdict.blocking)
+    if len(problems) > len(verdict.blocking) or not all(v.overridable for v in problems):
+        raise Refused("override refused", (*problems, *verdict.warnings))
     return [v.code for v in verdict.blocking]
 
 
 def _write(
-    kivo: Kivo, uow: UnitOfWork, case: Case, move: Move, verdict: Verdict,
-    actor: Caseworker | None, override: str | None,
+    kivo: Kivo,
+    uow: UnitOfWork,
+    case: Case,
+    move: Move,
+    verdict: Verdict,
+    actor: Caseworker | None,
+    override: str | None,
 ) -> int | None:
-    assert case.id is not None and verdict.target is not None
+    assert case.id is not None
+    assert verdict.target is not None
     from_state = case.state
     if move.kind in LEAVING:
         for placement in uow.placements.open_for_case(case.id):

@@ -31,7 +31,8 @@ def show_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseV
         person = uow.people.get(case.person_id)
         worker = uow.caseworkers.find(case.caseworker_id) if case.caseworker_id else None
         history = history_lines(uow, uow.events.for_case(case_id))
-    assert case.id is not None and person.id is not None
+    assert case.id is not None
+    assert person.id is not None
     pnr = Personnummer(person.personnummer) if person.personnummer else None
     return CaseView(
         id=case.id,

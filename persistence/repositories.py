@@ -60,7 +60,7 @@ class _Repository(Generic[R, T]):
             setattr(row, key, value)
         self.session.flush()
 
-    def list(self) -> list[R]:
+    def all(self) -> list[R]:
         rows = self.session.exec(select(self.row).order_by(self.row.id)).all()  # type: ignore[attr-defined]
         return [to_record(row, self.record) for row in rows]
 

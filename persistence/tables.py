@@ -80,7 +80,7 @@ class CaseEventRow(SQLModel, table=True):
     from_state: str | None = Field(default=None, max_length=32)
     to_state: str | None = Field(default=None, max_length=32)
     on: date
-    recorded_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    recorded_at: datetime = Field(sa_type=DateTime(timezone=True))
     actor_id: int | None = Field(default=None, foreign_key="caseworker.id")
     reason: str | None = None
     warnings: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)

@@ -76,6 +76,6 @@ def _is_conflict(exc: BaseException) -> bool:
     text = str(exc).lower()
     if isinstance(exc, OperationalError):
         return any(message in text for message in LOCK_MESSAGES)
-    return isinstance(exc, IntegrityError) and "uq_case_event_seq" in text or (
+    return (isinstance(exc, IntegrityError) and "uq_case_event_seq" in text) or (
         isinstance(exc, IntegrityError) and "case_event.case_id, case_event.seq" in text
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import TypeVar
 
 from states.errors import InvalidInput
@@ -17,7 +17,7 @@ PAUSED = "paused"
 EXITED = "exited"
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     EMPLOYED = "employed"
     STUDIES = "studies"
     JOB_SEEKING = "job-seeking"
@@ -26,7 +26,7 @@ class Outcome(str, Enum):
     OTHER = "other"
 
 
-class Gender(str, Enum):
+class Gender(StrEnum):
     """Self-stated gender (ESF+ breaks indicators down by it); never derived."""
 
     WOMAN = "woman"
@@ -35,7 +35,7 @@ class Gender(str, Enum):
     UNKNOWN = "unknown"
 
 
-class Group(str, Enum):
+class Group(StrEnum):
     LONG_TERM_UNEMPLOYED = "long-term-unemployed"
     NEWLY_ARRIVED = "newly-arrived"
     DISABILITY = "disability"
@@ -43,12 +43,12 @@ class Group(str, Enum):
     FOREIGN_BACKGROUND = "foreign-background"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     CASEWORKER = "caseworker"
     COORDINATOR = "coordinator"
 
 
-class MoveKind(str, Enum):
+class MoveKind(StrEnum):
     """The triggers of the transition table; values are the history's event kinds."""
 
     ADVANCE = "advanced"
@@ -62,9 +62,9 @@ STEP_STATES: tuple[str, ...] = tuple(step.slug for step in Step)
 ALL_STATES: tuple[str, ...] = (ENROLLED, *STEP_STATES, PAUSED, EXITED)
 
 
-def step_of_state(state: str) -> Step | None:
+def step_of_state(state: str | None) -> Step | None:
     """The step a state stands for; ``None`` for enrolled, paused and exited."""
-    return step_by_slug(state)
+    return step_by_slug(state) if state else None
 
 
 def status_of_state(state: str) -> str:

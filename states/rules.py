@@ -113,7 +113,5 @@ REGISTRY: dict[str, RuleSpec] = {
     "apl-outside-training": RuleSpec(apl_outside_training, {"from_steps": list}),
     "end-date-missing": RuleSpec(end_date_missing, {}),
     "end-before-start": RuleSpec(end_before_start, {}),
-    "ya-not-eligible": RuleSpec(
-        ya_not_eligible, {"min_age": int, "max_age": int, "groups": list}
-    ),
+    "ya-not-eligible": RuleSpec(ya_not_eligible, {"min_age": int, "max_age": int, "groups": list}),
 }

@@ -68,7 +68,9 @@ def load_rules_file(path: Path) -> RuleSet:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise RulesFileError(f"cannot read rules file {path}: {exc.strerror}", file=str(path))
+        raise RulesFileError(
+            f"cannot read rules file {path}: {exc.strerror}", file=str(path)
+        ) from None
     return parse_rules(text, source=str(path))
 
 
@@ -81,7 +83,9 @@ def parse_rules(text: str, *, source: str) -> RuleSet:
     problems: list[str] = []
     if data.get("version") != 1:
         problems.append("version must be 1")
-    problems += [f"unknown top-level key {key!r}" for key in data if key not in ("version", "rules")]
+    problems += [
+        f"unknown top-level key {key!r}" for key in data if key not in ("version", "rules")
+    ]
     table = data.get("rules", {})
     if not isinstance(table, dict):
         table, problems = {}, [*problems, "rules must be a table of [rules.CODE] sections"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 
 from states.errors import InvalidInput
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     INFORMATION = "information"
     PRACTICE = "practice"
     STUDIES = "studies"

@@ -1,0 +1,1 @@
+"""The ``kivo`` command: parse, call a use case in ``pathway``, print. Nothing else."""

@@ -1,0 +1,132 @@
+"""Caseworkers, workplaces and supervisors."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.context import kivo_of
+from cli.errors import reports_errors
+from cli.options import JsonOption, parse_date
+from cli.output import print_json, table
+
+caseworker_app = typer.Typer(help="Caseworkers and coordinators.", no_args_is_help=True)
+workplace_app = typer.Typer(
+    help="Workplaces where practice and employment happen.", no_args_is_help=True
+)
+supervisor_app = typer.Typer(help="Supervisors (handledare) at workplaces.", no_args_is_help=True)
+NameArg = Annotated[str, typer.Argument(help="The name.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(caseworker_app, name="caseworker")
+    app.add_typer(workplace_app, name="workplace")
+    app.add_typer(supervisor_app, name="supervisor")
+
+
+@caseworker_app.command("add")
+@reports_errors
+def caseworker_add(
+    ctx: typer.Context,
+    name: NameArg,
+    email: Annotated[str | None, typer.Option(help="Email address for reminders.")] = None,
+    role: Annotated[str, typer.Option(help="caseworker or coordinator.")] = "caseworker",
+    json_output: JsonOption = False,
+) -> None:
+    """Add a caseworker (or a coordinator, who may override blocking rules); prints the id."""
+    from pathway.directory import add_caseworker
+
+    worker = add_caseworker(kivo_of(ctx), name, email=email, role=role)
+    print_json(worker) if json_output else print(worker.id)
+
+
+@caseworker_app.command("list")
+@reports_errors
+def caseworker_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """List caseworkers and coordinators."""
+    from pathway.directory import list_caseworkers
+
+    workers = list_caseworkers(kivo_of(ctx))
+    if json_output:
+        print_json(workers)
+        return
+    rows = [(w.id, w.name, w.role, w.email, "yes" if w.active else "no") for w in workers]
+    table("Caseworkers", ["id", "name", "role", "email", "active"], rows)
+
+
+@workplace_app.command("add")
+@reports_errors
+def workplace_add(
+    ctx: typer.Context,
+    name: NameArg,
+    employer: Annotated[str | None, typer.Option(help="The employing organisation.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add a workplace; prints the id."""
+    from pathway.directory import add_workplace
+
+    workplace = add_workplace(kivo_of(ctx), name, employer=employer)
+    print_json(workplace) if json_output else print(workplace.id)
+
+
+@workplace_app.command("list")
+@reports_errors
+def workplace_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """List workplaces."""
+    from pathway.directory import list_workplaces
+
+    workplaces = list_workplaces(kivo_of(ctx))
+    if json_output:
+        print_json(workplaces)
+        return
+    table(
+        "Workplaces", ["id", "name", "employer"], [(w.id, w.name, w.employer) for w in workplaces]
+    )
+
+
+@supervisor_app.command("add")
+@reports_errors
+def supervisor_add(
+    ctx: typer.Context,
+    name: NameArg,
+    workplace: Annotated[int, typer.Option("--workplace", help="Workplace id.")],
+    trained_on: Annotated[
+        str | None,
+        typer.Option(
+            "--trained-on",
+            metavar="DATE",
+            help="Date the supervisor completed supervisor training.",
+        ),
+    ] = None,
+    capacity: Annotated[int, typer.Option(help="Participants at once.")] = 2,
+    json_output: JsonOption = False,
+) -> None:
+    """Add a supervisor at a workplace; prints the id."""
+    from pathway.directory import add_supervisor
+
+    supervisor = add_supervisor(
+        kivo_of(ctx),
+        name,
+        workplace_id=workplace,
+        trained_on=parse_date(trained_on, "trained-on"),
+        capacity=capacity,
+    )
+    print_json(supervisor) if json_output else print(supervisor.id)
+
+
+@supervisor_app.command("list")
+@reports_errors
+def supervisor_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """List supervisors with their training date."""
+    from pathway.directory import list_supervisors
+
+    supervisors = list_supervisors(kivo_of(ctx))
+    if json_output:
+        print_json(supervisors)
+        return
+    rows = [
+        (s.id, s.name, s.workplace_id, s.trained_on or "not trained", s.capacity)
+        for s in supervisors
+    ]
+    table("Supervisors", ["id", "name", "workplace", "trained on", "capacity"], rows)

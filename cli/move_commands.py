@@ -1,0 +1,181 @@
+"""Moving cases along the path: advance, fall-back, pause, resume, exit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.context import kivo_of
+from cli.errors import reports_errors
+from cli.options import ByOption, CaseArg, ExpectVersion, JsonOption, OnOption, parse_date
+from cli.output import print_json, say
+
+if TYPE_CHECKING:
+    from pathway.results import MoveResult
+
+StepArg = Annotated[str, typer.Argument(help="Step number (1–9) or slug.", metavar="STEP")]
+Reason = Annotated[str, typer.Option("--reason", help="Why; recorded in the history.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("advance")(advance)
+    app.command("fall-back")(fall_back)
+    app.command("pause")(pause)
+    app.command("resume")(resume)
+    app.command("exit")(exit_case)
+
+
+@reports_errors
+def advance(
+    ctx: typer.Context,
+    case: CaseArg,
+    step: StepArg,
+    workplace: Annotated[int | None, typer.Option(help="Workplace id.")] = None,
+    supervisor: Annotated[int | None, typer.Option(help="Supervisor id.")] = None,
+    programme: Annotated[str | None, typer.Option(help="Programme code, e.g. PRAKTIK.")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Planned end date (YYYY-MM-DD).", metavar="DATE")
+    ] = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    override: Annotated[
+        str | None,
+        typer.Option(help="A coordinator's written reason to override blocking rules."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what the rules say; write nothing.")
+    ] = False,
+    expect_version: ExpectVersion = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Move a case forward to a later step (steps may be skipped)."""
+    from pathway.moves import advance as advance_case
+    from states.steps import parse_step
+
+    result = advance_case(
+        kivo_of(ctx),
+        case,
+        parse_step(step),
+        on=parse_date(on, "on"),
+        workplace_id=workplace,
+        supervisor_id=supervisor,
+        programme=programme,
+        until=parse_date(until, "until"),
+        by=by,
+        override=override,
+        dry_run=dry_run,
+        expected_version=expect_version,
+    )
+    _done(result, json_output)
+
+
+@reports_errors
+def fall_back(
+    ctx: typer.Context,
+    case: CaseArg,
+    step: StepArg,
+    reason: Reason,
+    on: OnOption = None,
+    by: ByOption = None,
+    expect_version: ExpectVersion = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Move a case back to an earlier step, with the reason (counted in reports)."""
+    from pathway.moves import fall_back as fall_back_case
+    from states.steps import parse_step
+
+    result = fall_back_case(
+        kivo_of(ctx),
+        case,
+        parse_step(step),
+        reason=reason,
+        on=parse_date(on, "on"),
+        by=by,
+        expected_version=expect_version,
+    )
+    _done(result, json_output)
+
+
+@reports_errors
+def pause(
+    ctx: typer.Context,
+    case: CaseArg,
+    reason: Reason,
+    on: OnOption = None,
+    by: ByOption = None,
+    expect_version: ExpectVersion = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Pause a case; it remembers its step and returns there on resume."""
+    from pathway.moves import pause as pause_case
+
+    result = pause_case(
+        kivo_of(ctx),
+        case,
+        reason=reason,
+        on=parse_date(on, "on"),
+        by=by,
+        expected_version=expect_version,
+    )
+    _done(result, json_output)
+
+
+@reports_errors
+def resume(
+    ctx: typer.Context,
+    case: CaseArg,
+    on: OnOption = None,
+    by: ByOption = None,
+    expect_version: ExpectVersion = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Resume a paused case in the step it was paused from."""
+    from pathway.moves import resume as resume_case
+
+    result = resume_case(
+        kivo_of(ctx), case, on=parse_date(on, "on"), by=by, expected_version=expect_version
+    )
+    _done(result, json_output)
+
+
+@reports_errors
+def exit_case(
+    ctx: typer.Context,
+    case: CaseArg,
+    outcome: Annotated[
+        str,
+        typer.Option(help="employed, studies, job-seeking, moved, declined or other."),
+    ],
+    reason: Annotated[str | None, typer.Option(help="A note for the history.")] = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    expect_version: ExpectVersion = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Close a case with its outcome; an exited case never moves again."""
+    from pathway.moves import exit_case as close_case
+    from states.case import Outcome, parse_enum
+
+    result = close_case(
+        kivo_of(ctx),
+        case,
+        outcome=parse_enum(Outcome, outcome, "outcome"),
+        on=parse_date(on, "on"),
+        by=by,
+        reason=reason,
+        expected_version=expect_version,
+    )
+    _done(result, json_output)
+
+
+def _done(result: MoveResult, json_output: bool) -> None:
+    if json_output:
+        print_json(result)
+        return
+    verb = "would move" if result.dry_run else "moved"
+    say(f"case {result.case_id}: {verb} {result.from_state} → {result.to_state} on {result.on}")
+    for warning in result.warnings:
+        say(f"  warning [{warning['code']}]: {warning['message']}")
+    if result.overridden:
+        say(f"  overridden: {', '.join(result.overridden)}")

@@ -1,0 +1,76 @@
+"""End-to-end: run the installed ``kivo`` command as a caseworker would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.databases import SqliteDatabases
+
+
+def kivo_executable() -> str:
+    """The ``kivo`` console script installed next to this Python."""
+    beside = Path(sys.executable).parent / "kivo"
+    found = str(beside) if beside.exists() else shutil.which("kivo")
+    if found is None:
+        raise RuntimeError("the kivo command is not installed: pip install -e '.[test]'")
+    return found
+
+
+@dataclass(frozen=True)
+class Ran:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+Kivo = Callable[..., Ran]
+
+
+@pytest.fixture
+def e2e_database(sqlite_databases: SqliteDatabases) -> Any:
+    with sqlite_databases.fresh() as url:
+        yield url
+
+
+@pytest.fixture
+def kivo_cli(e2e_database: str, tmp_path: Path) -> Kivo:
+    """Run ``kivo ARGS`` on a fresh migrated SQLite database; returns code and output."""
+
+    def run(
+        *args: str,
+        now: str = "2026-03-02T09:00",
+        env: dict[str, str] | None = None,
+        stdin: str | None = None,
+    ) -> Ran:
+        environment = {
+            key: value for key, value in os.environ.items() if not key.startswith("KIVO_")
+        }
+        environment.update(
+            {"KIVO_DATABASE_URL": e2e_database, "KIVO_NOW": now, "COLUMNS": "200", **(env or {})}
+        )
+        done = subprocess.run(
+            [kivo_executable(), *args],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=tmp_path,
+            input=stdin,
+            timeout=60,
+            check=False,
+        )
+        return Ran(done.returncode, done.stdout, done.stderr)
+
+    return run
