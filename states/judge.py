@@ -43,12 +43,12 @@ def explain_refusal(facts: CaseFacts, move: Move) -> Violation:
     state, kind, current = facts.state, move.kind, facts.step
     if state == EXITED:
         return structural("case-exited", "the case has exited: nothing moves an exited case")
+    if state == PAUSED and kind is MoveKind.PAUSE:
+        return structural("already-paused", "the case is already paused")
     if state == PAUSED and kind not in (MoveKind.RESUME, MoveKind.EXIT):
         return structural("case-paused", "the case is paused: only resume or exit it")
     if kind is MoveKind.RESUME:
         return structural("not-paused", "only a paused case can be resumed")
-    if kind is MoveKind.PAUSE:
-        return structural("already-paused", "the case is already paused")
     if move.to is not None and move.to == current:
         return structural("same-step", f"the case is already in step {move.to}")
     if kind is MoveKind.ADVANCE:

@@ -17,6 +17,7 @@ from states.violations import Severity, Violation
 
 COMMON = {"description": str, "severity": str, "steps": list, "enabled": bool}
 DEFAULT_FILE = "default_rules.toml"
+TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ def parse_rules(text: str, *, source: str) -> RuleSet:
     except tomllib.TOMLDecodeError as exc:
         raise RulesFileError(f"{source}: not valid TOML: {exc}", file=source) from None
     problems: list[str] = []
-    if data.get("version") != 1:
+    if type(data.get("version")) is not int or data["version"] != 1:
         problems.append("version must be 1")
     problems += [
         f"unknown top-level key {key!r}" for key in data if key not in ("version", "rules")
@@ -116,7 +117,7 @@ def _parse_rule(code: str, raw: Any) -> tuple[RuleConfig | None, list[str]]:
         if key not in raw and key != "enabled":
             problems.append(f"setting {key!r} is missing")
         elif key in raw and type(raw[key]) is not kind:
-            problems.append(f"{key} must be a {kind.__name__}")
+            problems.append(f"{key} must be {TYPE_NAMES[kind]}")
     if problems:
         return None, problems
     problems += _check_values(raw)
@@ -140,8 +141,10 @@ def _check_values(raw: Mapping[str, Any]) -> list[str]:
     for key in ("steps", "from_steps"):
         if key in raw and not all(type(n) is int and 1 <= n <= 9 for n in raw[key]):
             problems.append(f"{key} must list step numbers 1–9")
+    if "from_steps" in raw and not raw["from_steps"]:
+        problems.append("from_steps must list at least one step")
     groups = {g.value for g in Group}
-    if "groups" in raw and not all(g in groups for g in raw["groups"]):
+    if "groups" in raw and not all(isinstance(g, str) and g in groups for g in raw["groups"]):
         problems.append(f"groups must be among {', '.join(sorted(groups))}")
     if "min_age" in raw and not 0 <= raw["min_age"] <= raw["max_age"] <= 120:
         problems.append("min_age and max_age must satisfy 0 <= min_age <= max_age <= 120")

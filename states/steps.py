@@ -114,7 +114,7 @@ _BY_SLUG = {step.slug: step for step in Step}
 def parse_step(text: str) -> Step:
     """Accept a step as its number (``5``) or its slug (``vocational-training``)."""
     cleaned = text.strip().lower()
-    if cleaned.isdigit() and 1 <= int(cleaned) <= len(Step):
+    if cleaned.isascii() and cleaned.isdecimal() and 1 <= int(cleaned) <= len(Step):
         return Step(int(cleaned))
     if cleaned in _BY_SLUG:
         return _BY_SLUG[cleaned]

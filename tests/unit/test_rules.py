@@ -1,0 +1,332 @@
+"""Specification of every configurable rule in ``states.rules.REGISTRY``.
+
+Each rule is called directly with the settings of the default rules file, so that these
+tests pin the rule's own logic; ``test_ruleset.py`` pins which steps each applies to.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from states.case import ENROLLED, CaseFacts, Group, Move, MoveKind, SupervisorFacts
+from states.personnummer import Personnummer, luhn_check_digit
+from states.rules import REGISTRY, age_on
+from states.steps import Step
+
+ON = date(2026, 3, 2)
+DAY = timedelta(days=1)
+YA_SETTINGS: dict[str, Any] = {
+    "min_age": 15,
+    "max_age": 24,
+    "groups": ["long-term-unemployed", "newly-arrived"],
+}
+APL_SETTINGS: dict[str, Any] = {"from_steps": [5]}
+NO_SETTINGS: dict[str, Any] = {}
+
+
+def check(code: str, facts: CaseFacts, move: Move, settings: dict[str, Any]) -> str | None:
+    return REGISTRY[code].fn(facts, move, settings)
+
+
+def advance(to: Step, **details: Any) -> Move:
+    return Move(MoveKind.ADVANCE, on=details.pop("on", ON), to=to, **details)
+
+
+def supervisor(trained_on: date | None) -> SupervisorFacts:
+    return SupervisorFacts(id=7, workplace_id=3, trained_on=trained_on)
+
+
+def personnummer_born(born: date, serial: str = "238") -> Personnummer:
+    nine = born.strftime("%y%m%d") + serial
+    return Personnummer(born.strftime("%Y%m%d") + serial + str(luhn_check_digit(nine)))
+
+
+def test_the_registry_holds_exactly_the_documented_rules() -> None:
+    assert set(REGISTRY) == {
+        "consent-missing",
+        "workplace-missing",
+        "supervisor-missing",
+        "supervisor-untrained",
+        "apl-outside-training",
+        "end-date-missing",
+        "end-before-start",
+        "ya-not-eligible",
+    }
+
+
+# consent-missing
+
+
+def test_consent_recorded_before_the_move_satisfies_the_consent_rule() -> None:
+    facts = CaseFacts(state="information", consent_on=ON - 30 * DAY)
+    assert check("consent-missing", facts, advance(Step.SHORT_PRACTICE), NO_SETTINGS) is None
+
+
+def test_consent_recorded_the_same_day_as_the_move_satisfies_the_consent_rule() -> None:
+    facts = CaseFacts(state="information", consent_on=ON)
+    assert check("consent-missing", facts, advance(Step.SHORT_PRACTICE), NO_SETTINGS) is None
+
+
+def test_consent_recorded_the_day_after_the_move_does_not_count() -> None:
+    facts = CaseFacts(state="information", consent_on=ON + DAY)
+    message = check("consent-missing", facts, advance(Step.SHORT_PRACTICE), NO_SETTINGS)
+    assert message is not None
+    assert "consent" in message
+    assert "2 short-practice" in message
+
+
+def test_a_workplace_step_without_any_consent_breaks_the_consent_rule() -> None:
+    facts = CaseFacts(state="information")
+    assert check("consent-missing", facts, advance(Step.FIXED_TERM), NO_SETTINGS) is not None
+
+
+# workplace-missing
+
+
+def test_a_named_workplace_satisfies_the_workplace_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE, workplace_id=3)
+    assert check("workplace-missing", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_a_workplace_step_without_a_workplace_breaks_the_workplace_rule() -> None:
+    message = check(
+        "workplace-missing", CaseFacts(state=ENROLLED), advance(Step.PERMANENT), NO_SETTINGS
+    )
+    assert message is not None
+    assert "--workplace" in message
+    assert "9 permanent" in message
+
+
+def test_workplace_id_zero_still_counts_as_a_named_workplace() -> None:
+    move = advance(Step.SHORT_PRACTICE, workplace_id=0)
+    assert check("workplace-missing", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+# supervisor-missing
+
+
+def test_a_named_supervisor_satisfies_the_supervisor_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE, supervisor=supervisor(None))
+    assert check("supervisor-missing", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_a_practice_step_without_a_supervisor_breaks_the_supervisor_rule() -> None:
+    move = advance(Step.STUDY_PRACTICE, workplace_id=3)
+    message = check("supervisor-missing", CaseFacts(state=ENROLLED), move, NO_SETTINGS)
+    assert message is not None
+    assert "--supervisor" in message
+
+
+# supervisor-untrained
+
+
+def test_a_supervisor_trained_before_the_start_satisfies_the_training_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE, supervisor=supervisor(ON - 365 * DAY))
+    assert check("supervisor-untrained", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_a_supervisor_trained_on_the_day_of_the_start_satisfies_the_training_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE, supervisor=supervisor(ON))
+    assert check("supervisor-untrained", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_a_supervisor_trained_the_day_after_the_start_breaks_the_training_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE, supervisor=supervisor(ON + DAY))
+    message = check("supervisor-untrained", CaseFacts(state=ENROLLED), move, NO_SETTINGS)
+    assert message is not None
+    assert "supervisor 7" in message
+    assert ON.isoformat() in message
+
+
+def test_a_supervisor_never_trained_breaks_the_training_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE, supervisor=supervisor(None))
+    assert check("supervisor-untrained", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is not None
+
+
+def test_the_training_rule_leaves_a_missing_supervisor_to_the_supervisor_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE)
+    assert check("supervisor-untrained", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+# apl-outside-training
+
+
+def test_workplace_learning_is_allowed_from_vocational_training() -> None:
+    facts = CaseFacts(state="vocational-training")
+    move = advance(Step.WORKPLACE_LEARNING)
+    assert check("apl-outside-training", facts, move, APL_SETTINGS) is None
+
+
+@pytest.mark.parametrize(
+    "state", ["enrolled", "information", "short-practice", "study-practice", "study-prep"]
+)
+def test_workplace_learning_is_refused_unless_the_case_is_in_vocational_training(
+    state: str,
+) -> None:
+    message = check(
+        "apl-outside-training",
+        CaseFacts(state=state),
+        advance(Step.WORKPLACE_LEARNING),
+        APL_SETTINGS,
+    )
+    assert message is not None
+    assert "only from step 5 vocational-training" in message
+
+
+def test_the_steps_workplace_learning_may_follow_are_a_setting() -> None:
+    facts = CaseFacts(state="study-prep")
+    move = advance(Step.WORKPLACE_LEARNING)
+    assert check("apl-outside-training", facts, move, {"from_steps": [4, 5]}) is None
+    message = check("apl-outside-training", facts, move, APL_SETTINGS)
+    assert message is not None
+
+
+def test_a_paused_case_counts_as_being_in_the_step_it_was_paused_from() -> None:
+    facts = CaseFacts(state="paused", paused_from="vocational-training")
+    move = advance(Step.WORKPLACE_LEARNING)
+    assert check("apl-outside-training", facts, move, APL_SETTINGS) is None
+
+
+# end-date-missing
+
+
+def test_a_planned_end_date_satisfies_the_end_date_rule() -> None:
+    move = advance(Step.FIXED_TERM, until=ON + 180 * DAY)
+    assert check("end-date-missing", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_fixed_term_employment_without_an_end_date_breaks_the_end_date_rule() -> None:
+    message = check(
+        "end-date-missing", CaseFacts(state=ENROLLED), advance(Step.FIXED_TERM), NO_SETTINGS
+    )
+    assert message is not None
+    assert "--until" in message
+
+
+# end-before-start
+
+
+def test_an_end_the_day_after_the_start_satisfies_the_end_after_start_rule() -> None:
+    move = advance(Step.FIXED_TERM, until=ON + DAY)
+    assert check("end-before-start", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_no_planned_end_is_not_an_end_before_the_start() -> None:
+    move = advance(Step.FIXED_TERM)
+    assert check("end-before-start", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_an_end_date_equal_to_the_start_breaks_the_end_after_start_rule() -> None:
+    move = advance(Step.FIXED_TERM, until=ON)
+    message = check("end-before-start", CaseFacts(state=ENROLLED), move, NO_SETTINGS)
+    assert message is not None
+    assert message.count(ON.isoformat()) == 2
+
+
+def test_an_end_date_before_the_start_breaks_the_end_after_start_rule() -> None:
+    move = advance(Step.FIXED_TERM, until=ON - DAY)
+    assert check("end-before-start", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is not None
+
+
+def test_a_move_starts_on_its_effective_date() -> None:
+    assert advance(Step.FIXED_TERM, on=date(2025, 1, 31)).start == date(2025, 1, 31)
+
+
+# ya-not-eligible
+
+
+def ya(facts: CaseFacts, on: date = ON) -> str | None:
+    move = advance(Step.VOCATIONAL_INTRO, on=on)
+    return check("ya-not-eligible", facts, move, YA_SETTINGS)
+
+
+def born_years_before(on: date, years: int) -> date:
+    return on.replace(year=on.year - years)
+
+
+def test_a_participant_turning_15_on_the_start_day_is_eligible_for_ya() -> None:
+    assert ya(CaseFacts(state="fixed-term", birth_date=born_years_before(ON, 15))) is None
+
+
+def test_a_participant_who_is_still_14_on_the_start_day_is_not_eligible_for_ya() -> None:
+    facts = CaseFacts(state="fixed-term", birth_date=born_years_before(ON, 15) + DAY)
+    message = ya(facts)
+    assert message is not None
+    assert "aged 14" in message
+    assert "15–24" in message
+
+
+def test_a_participant_aged_24_on_the_day_before_turning_25_is_eligible_for_ya() -> None:
+    assert ya(CaseFacts(state="fixed-term", birth_date=born_years_before(ON, 25) + DAY)) is None
+
+
+def test_a_participant_turning_25_on_the_start_day_is_not_eligible_for_ya() -> None:
+    message = ya(CaseFacts(state="fixed-term", birth_date=born_years_before(ON, 25)))
+    assert message is not None
+    assert "aged 25" in message
+
+
+def test_the_birth_date_from_a_personnummer_gives_the_exact_age() -> None:
+    pnr = personnummer_born(date(2001, 12, 24))
+    facts = CaseFacts(state="fixed-term", birth_date=pnr.birth_date)
+    assert age_on(facts, ON) == 24
+    assert ya(facts) is None
+    assert ya(facts, on=date(2026, 12, 24)) is not None
+
+
+def test_a_birth_year_alone_gives_the_age_reached_during_the_year() -> None:
+    facts = CaseFacts(state="fixed-term", birth_year=2001)
+    assert age_on(facts, ON) == 25
+    message = ya(facts)
+    assert message is not None
+    assert "aged 25" in message
+
+
+def test_a_birth_year_alone_reaching_24_during_the_year_is_eligible_for_ya() -> None:
+    assert ya(CaseFacts(state="fixed-term", birth_year=2002)) is None
+
+
+def test_a_birth_year_alone_reaching_15_during_the_year_is_eligible_for_ya() -> None:
+    assert ya(CaseFacts(state="fixed-term", birth_year=2011)) is None
+    assert ya(CaseFacts(state="fixed-term", birth_year=2012)) is not None
+
+
+def test_the_birth_date_wins_over_the_birth_year_when_both_are_known() -> None:
+    facts = CaseFacts(state="fixed-term", birth_date=date(2001, 12, 24), birth_year=2001)
+    assert ya(facts) is None
+
+
+def test_a_participant_of_unknown_age_outside_the_groups_is_not_eligible_for_ya() -> None:
+    message = ya(CaseFacts(state="fixed-term"))
+    assert message is not None
+    assert "unknown age" in message
+    assert "long-term-unemployed, newly-arrived" in message
+
+
+@pytest.mark.parametrize("group", [Group.LONG_TERM_UNEMPLOYED, Group.NEWLY_ARRIVED])
+def test_an_eligible_group_makes_a_participant_of_any_age_eligible_for_ya(group: Group) -> None:
+    facts = CaseFacts(state="fixed-term", birth_year=1970, groups=frozenset({group.value}))
+    assert ya(facts) is None
+
+
+def test_a_group_not_named_in_the_settings_does_not_make_a_participant_eligible() -> None:
+    facts = CaseFacts(
+        state="fixed-term", birth_year=1970, groups=frozenset({Group.DISABILITY.value})
+    )
+    assert ya(facts) is not None
+
+
+def test_the_ya_age_band_is_a_setting() -> None:
+    facts = CaseFacts(state="fixed-term", birth_date=born_years_before(ON, 30))
+    assert ya(facts) is not None
+    settings = {**YA_SETTINGS, "max_age": 30}
+    assert check("ya-not-eligible", facts, advance(Step.VOCATIONAL_INTRO), settings) is None
+
+
+def test_age_is_counted_at_the_start_of_the_move_not_at_enrolment() -> None:
+    facts = CaseFacts(state="fixed-term", birth_date=date(2011, 6, 1), opened_on=date(2026, 1, 5))
+    assert ya(facts, on=date(2026, 5, 31)) is not None
+    assert ya(facts, on=date(2026, 6, 1)) is None

@@ -1,0 +1,457 @@
+"""Specification of the rule set: the default file, validation at load, and evaluation.
+
+Bad files are made by editing the default file's text, so each test changes exactly one
+thing (or, where stated, several) and names the problem it expects to be reported.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from states.case import CaseFacts, Move, MoveKind, SupervisorFacts
+from states.errors import InvalidInput, RulesFileError
+from states.rules import REGISTRY
+from states.ruleset import (
+    RuleSet,
+    default_rules_text,
+    load_default_rules,
+    load_rules_file,
+    parse_rules,
+)
+from states.steps import Step
+from states.violations import Severity
+
+ON = date(2026, 3, 2)
+DEFAULT = default_rules_text()
+
+
+def edited(*replacements: tuple[str, str]) -> str:
+    """The default file with each ``old`` text replaced once by ``new``."""
+    text = DEFAULT
+    for old, new in replacements:
+        assert text.count(old) >= 1, f"the default file no longer contains {old!r}"
+        text = text.replace(old, new, 1)
+    return text
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(RulesFileError) as caught:
+        parse_rules(text, source="org.toml")
+    error = caught.value
+    assert error.code == "invalid-rules"
+    assert error.message.startswith("org.toml: ")
+    assert error.params["file"] == "org.toml"
+    problems: list[str] = error.params["problems"]
+    assert f"{len(problems)} problem(s)" in error.message
+    for problem in problems:
+        assert problem in error.message
+    return problems
+
+
+def rule_named(rules: RuleSet, code: str) -> tuple[Severity, frozenset[Step], bool]:
+    (config,) = [rule for rule in rules.rules if rule.code == code]
+    return config.severity, config.steps, config.enabled
+
+
+# The default file
+
+
+def test_the_default_rules_load_with_every_registered_rule_enabled() -> None:
+    rules = load_default_rules()
+    assert rules.source == "default"
+    assert [rule.code for rule in rules.rules] == list(REGISTRY)
+    assert all(rule.enabled for rule in rules.rules)
+    assert all(rule.severity is Severity.BLOCKING for rule in rules.rules)
+
+
+@pytest.mark.parametrize(
+    ("code", "steps"),
+    [
+        ("consent-missing", {2, 3, 6, 7, 8, 9}),
+        ("workplace-missing", {2, 3, 6, 7, 8, 9}),
+        ("supervisor-missing", {2, 3, 6, 8}),
+        ("supervisor-untrained", {2, 3, 6, 8}),
+        ("apl-outside-training", {6}),
+        ("end-date-missing", {7}),
+        ("end-before-start", {2, 3, 4, 5, 6, 7, 8, 9}),
+        ("ya-not-eligible", {8}),
+    ],
+)
+def test_each_default_rule_applies_to_the_steps_the_design_names(
+    code: str, steps: set[int]
+) -> None:
+    _, configured, _ = rule_named(load_default_rules(), code)
+    assert {step.number for step in configured} == steps
+
+
+def test_the_default_rules_keep_their_settings() -> None:
+    settings = {rule.code: dict(rule.settings) for rule in load_default_rules().rules}
+    assert settings["apl-outside-training"] == {"from_steps": [5]}
+    assert settings["ya-not-eligible"] == {
+        "min_age": 15,
+        "max_age": 24,
+        "groups": ["long-term-unemployed", "newly-arrived"],
+    }
+    assert settings["consent-missing"] == {}
+
+
+def test_a_rule_config_exports_its_steps_sorted_with_its_settings() -> None:
+    (config,) = [r for r in load_default_rules().rules if r.code == "ya-not-eligible"]
+    assert config.to_dict() == {
+        "code": "ya-not-eligible",
+        "description": "Vocational-introduction employment needs an eligible participant.",
+        "severity": "blocking",
+        "enabled": True,
+        "steps": [8],
+        "min_age": 15,
+        "max_age": 24,
+        "groups": ["long-term-unemployed", "newly-arrived"],
+    }
+
+
+def test_a_rules_file_on_disk_loads_with_its_path_as_source(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(edited(('severity = "blocking"', 'severity = "warning"')), encoding="utf-8")
+    rules = load_rules_file(path)
+    assert rules.source == str(path)
+    assert rule_named(rules, "consent-missing")[0] is Severity.WARNING
+
+
+def test_a_rules_file_that_cannot_be_read_is_a_rules_file_error(tmp_path: Path) -> None:
+    path = tmp_path / "absent.toml"
+    with pytest.raises(RulesFileError, match="cannot read rules file") as caught:
+        load_rules_file(path)
+    assert caught.value.params == {"file": str(path)}
+
+
+# Refused files
+
+
+def test_a_rules_file_error_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput):
+        parse_rules("version = ", source="org.toml")
+
+
+def test_a_file_that_is_not_toml_is_refused() -> None:
+    with pytest.raises(RulesFileError, match=r"^org\.toml: not valid TOML") as caught:
+        parse_rules("version = 1\n[rules\n", source="org.toml")
+    assert caught.value.params == {"file": "org.toml"}
+
+
+@pytest.mark.parametrize("version", ["2", "0", '"1"'])
+def test_a_file_of_another_version_is_refused(version: str) -> None:
+    assert problems_of(edited(("version = 1", f"version = {version}"))) == ["version must be 1"]
+
+
+def test_a_file_without_a_version_is_refused() -> None:
+    assert problems_of(edited(("version = 1", ""))) == ["version must be 1"]
+
+
+@pytest.mark.parametrize("version", ["true", "1.0"])
+def test_a_version_that_is_not_the_integer_1_is_refused(version: str) -> None:
+    assert problems_of(edited(("version = 1", f"version = {version}"))) == ["version must be 1"]
+
+
+def test_an_unknown_top_level_key_is_refused() -> None:
+    problems = problems_of(edited(("version = 1", 'version = 1\nowner = "Gotland"')))
+    assert problems == ["unknown top-level key 'owner'"]
+
+
+def test_rules_that_are_not_a_table_are_refused() -> None:
+    problems = problems_of("version = 1\nrules = 3\n")
+    assert problems[0] == "rules must be a table of [rules.CODE] sections"
+    assert len(problems) == 1 + len(REGISTRY)
+
+
+def test_an_unknown_rule_is_refused() -> None:
+    text = DEFAULT + '\n[rules.dress-code]\ndescription = "x"\nseverity = "warning"\nsteps = [9]\n'
+    assert problems_of(text) == ["unknown rule 'dress-code'"]
+
+
+def test_a_missing_rule_is_refused_with_a_hint_to_disable_it_instead() -> None:
+    text = edited(
+        (
+            "[rules.end-date-missing]\n# LAS 5 §: a fixed-term employment (SÄVA) has an agreed end."
+            '\ndescription = "Fixed-term employment has a planned end date."\n'
+            'severity = "blocking"\nsteps = [7]\n',
+            "",
+        )
+    )
+    assert "end-date-missing" not in tomllib.loads(text)["rules"]
+    assert problems_of(text) == [
+        "rule 'end-date-missing' is missing (turn it off with enabled = false)"
+    ]
+
+
+def test_a_rule_that_is_not_a_table_is_refused() -> None:
+    text = "version = 1\n" + "".join(
+        f'[rules.{code}]\ndescription = "x"\nseverity = "blocking"\nsteps = [2]\n'
+        for code in REGISTRY
+        if code != "consent-missing"
+    )
+    text = text.replace("version = 1\n", 'version = 1\nrules.consent-missing = "on"\n', 1)
+    problems = problems_of(text)
+    assert "rules.consent-missing: must be a table" in problems
+
+
+def test_an_unknown_setting_is_refused() -> None:
+    text = edited(("steps = [7]\n", "steps = [7]\nmax_months = 12\n"))
+    assert problems_of(text) == ["rules.end-date-missing: unknown setting 'max_months'"]
+
+
+def test_a_setting_of_another_rule_is_refused_as_unknown() -> None:
+    text = edited(("steps = [7]\n", "steps = [7]\nfrom_steps = [5]\n"))
+    assert problems_of(text) == ["rules.end-date-missing: unknown setting 'from_steps'"]
+
+
+@pytest.mark.parametrize("key", ["min_age", "max_age", "groups"])
+def test_a_missing_rule_setting_is_refused(key: str) -> None:
+    line = {
+        "min_age": "min_age = 15\n",
+        "max_age": "max_age = 24\n",
+        "groups": 'groups = ["long-term-unemployed", "newly-arrived"]',
+    }[key]
+    assert problems_of(edited((line, ""))) == [f"rules.ya-not-eligible: setting {key!r} is missing"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('description = "Fixed-term employment has a planned end date."\n', "", "description"),
+        ('severity = "blocking"\nsteps = [7]\n', "steps = [7]\n", "severity"),
+        ('severity = "blocking"\nsteps = [7]\n', 'severity = "blocking"\n', "steps"),
+    ],
+)
+def test_a_missing_common_setting_is_refused(old: str, new: str, key: str) -> None:
+    problems = problems_of(edited((old, new)))
+    assert problems == [f"rules.end-date-missing: setting {key!r} is missing"]
+
+
+def test_enabled_may_be_left_out_and_defaults_to_on() -> None:
+    assert all("enabled" not in rule for rule in tomllib.loads(DEFAULT)["rules"].values())
+    assert rule_named(parse_rules(DEFAULT, source="org.toml"), "ya-not-eligible")[2] is True
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("min_age = 15", 'min_age = "15"', "rules.ya-not-eligible: min_age must be an integer"),
+        ("min_age = 15", "min_age = 15.0", "rules.ya-not-eligible: min_age must be an integer"),
+        ("min_age = 15", "min_age = true", "rules.ya-not-eligible: min_age must be an integer"),
+        ("max_age = 24", "max_age = false", "rules.ya-not-eligible: max_age must be an integer"),
+        (
+            'groups = ["long-term-unemployed", "newly-arrived"]',
+            'groups = "newly-arrived"',
+            "rules.ya-not-eligible: groups must be a list",
+        ),
+        (
+            "from_steps = [5]",
+            "from_steps = 5",
+            "rules.apl-outside-training: from_steps must be a list",
+        ),
+        ("steps = [7]\n", "steps = 7\n", "rules.end-date-missing: steps must be a list"),
+        (
+            'severity = "blocking"\nsteps = [7]',
+            "severity = 1\nsteps = [7]",
+            "rules.end-date-missing: severity must be a string",
+        ),
+        (
+            "steps = [7]\n",
+            'steps = [7]\nenabled = "no"\n',
+            "rules.end-date-missing: enabled must be true or false",
+        ),
+        (
+            "steps = [7]\n",
+            "steps = [7]\nenabled = 0\n",
+            "rules.end-date-missing: enabled must be true or false",
+        ),
+        (
+            'description = "Fixed-term employment has a planned end date."',
+            "description = 7",
+            "rules.end-date-missing: description must be a string",
+        ),
+    ],
+)
+def test_a_setting_of_the_wrong_type_is_refused(old: str, new: str, problem: str) -> None:
+    assert problems_of(edited((old, new))) == [problem]
+
+
+@pytest.mark.parametrize("severity", ["fatal", "Blocking", "warn", ""])
+def test_a_severity_other_than_blocking_or_warning_is_refused(severity: str) -> None:
+    text = edited(('severity = "blocking"\nsteps = [7]', f'severity = "{severity}"\nsteps = [7]'))
+    assert problems_of(text) == ["rules.end-date-missing: severity must be 'blocking' or 'warning'"]
+
+
+@pytest.mark.parametrize("steps", ["[0]", "[10]", "[7, 10]", "[-1]", '["7"]', "[true]", "[7.0]"])
+def test_steps_outside_1_to_9_are_refused(steps: str) -> None:
+    text = edited(("steps = [7]\n", f"steps = {steps}\n"))
+    assert problems_of(text) == ["rules.end-date-missing: steps must list step numbers 1–9"]
+
+
+@pytest.mark.parametrize("from_steps", ["[0]", "[10]", "[true]"])
+def test_from_steps_outside_1_to_9_are_refused(from_steps: str) -> None:
+    text = edited(("from_steps = [5]", f"from_steps = {from_steps}"))
+    assert problems_of(text) == [
+        "rules.apl-outside-training: from_steps must list step numbers 1–9"
+    ]
+
+
+@pytest.mark.parametrize("groups", ['["pensioners"]', '["newly-arrived", "Newly-Arrived"]', "[1]"])
+def test_an_unknown_group_is_refused(groups: str) -> None:
+    text = edited(('groups = ["long-term-unemployed", "newly-arrived"]', f"groups = {groups}"))
+    (problem,) = problems_of(text)
+    assert problem.startswith("rules.ya-not-eligible: groups must be among ")
+    assert "long-term-unemployed" in problem
+    assert "newly-arrived" in problem
+
+
+def test_a_group_that_is_a_list_is_refused_as_a_problem_not_a_crash() -> None:
+    text = edited(('groups = ["long-term-unemployed", "newly-arrived"]', 'groups = [["a"]]'))
+    (problem,) = problems_of(text)
+    assert problem.startswith("rules.ya-not-eligible: groups must be among ")
+
+
+@pytest.mark.parametrize(("min_age", "max_age"), [(25, 24), (-1, 24), (15, 121)])
+def test_an_age_band_that_is_empty_or_out_of_range_is_refused(min_age: int, max_age: int) -> None:
+    text = edited(
+        ("min_age = 15", f"min_age = {min_age}"), ("max_age = 24", f"max_age = {max_age}")
+    )
+    assert problems_of(text) == [
+        "rules.ya-not-eligible: min_age and max_age must satisfy 0 <= min_age <= max_age <= 120"
+    ]
+
+
+def test_an_age_band_of_a_single_year_is_accepted() -> None:
+    text = edited(("min_age = 15", "min_age = 24"))
+    (config,) = [r for r in parse_rules(text, source="x").rules if r.code == "ya-not-eligible"]
+    assert config.settings["min_age"] == config.settings["max_age"] == 24
+
+
+def test_every_problem_in_a_file_is_reported_at_once() -> None:
+    text = edited(
+        ("version = 1", "version = 2\ncolour = 'red'"),
+        ('severity = "blocking"\nsteps = [7]', 'severity = "fatal"\nsteps = [7]'),
+        ("min_age = 15", "min_age = 30"),
+        ("from_steps = [5]", "from_steps = [5]\nlimit = 3"),
+    )
+    text += '\n[rules.dress-code]\ndescription = "x"\nseverity = "warning"\nsteps = [9]\n'
+    assert sorted(problems_of(text)) == sorted(
+        [
+            "version must be 1",
+            "unknown top-level key 'colour'",
+            "unknown rule 'dress-code'",
+            "rules.apl-outside-training: unknown setting 'limit'",
+            "rules.end-date-missing: severity must be 'blocking' or 'warning'",
+            "rules.ya-not-eligible: min_age and max_age must satisfy "
+            "0 <= min_age <= max_age <= 120",
+        ]
+    )
+
+
+# Evaluation
+
+
+def facts_in(state: str, **details: Any) -> CaseFacts:
+    return CaseFacts(state=state, **details)
+
+
+def advance(to: Step, **details: Any) -> Move:
+    return Move(MoveKind.ADVANCE, on=ON, to=to, **details)
+
+
+def codes(rules: RuleSet, facts: CaseFacts, move: Move) -> list[str]:
+    return [violation.code for violation in rules.evaluate(facts, move)]
+
+
+def test_a_move_into_a_step_only_meets_the_rules_for_that_step() -> None:
+    rules = load_default_rules()
+    bare = facts_in("information")
+    assert codes(rules, bare, advance(Step.STUDY_PREP)) == []
+    assert codes(rules, bare, advance(Step.SHORT_PRACTICE)) == [
+        "consent-missing",
+        "workplace-missing",
+        "supervisor-missing",
+    ]
+    assert codes(rules, bare, advance(Step.FIXED_TERM)) == [
+        "consent-missing",
+        "workplace-missing",
+        "end-date-missing",
+    ]
+    assert codes(rules, bare, advance(Step.PERMANENT)) == ["consent-missing", "workplace-missing"]
+
+
+def test_a_move_that_meets_every_rule_has_no_violations() -> None:
+    rules = load_default_rules()
+    facts = facts_in("vocational-training", consent_on=ON)
+    move = advance(
+        Step.WORKPLACE_LEARNING,
+        workplace_id=3,
+        supervisor=SupervisorFacts(id=7, workplace_id=3, trained_on=ON),
+        until=date(2026, 6, 1),
+    )
+    assert rules.evaluate(facts, move) == []
+
+
+def test_a_default_violation_is_blocking_overridable_and_carries_the_rules_sentence() -> None:
+    (violation,) = load_default_rules().evaluate(
+        facts_in("information", consent_on=ON), advance(Step.FIXED_TERM, workplace_id=3)
+    )
+    assert violation.code == "end-date-missing"
+    assert violation.blocking is True
+    assert violation.overridable is True
+    assert "--until" in violation.message
+
+
+def test_a_rule_with_enabled_false_is_turned_off() -> None:
+    text = edited(("steps = [2, 3, 6, 7, 8, 9]\n", "steps = [2, 3, 6, 7, 8, 9]\nenabled = false\n"))
+    rules = parse_rules(text, source="org.toml")
+    assert rule_named(rules, "consent-missing")[2] is False
+    assert "consent-missing" not in codes(rules, facts_in("information"), advance(Step.PERMANENT))
+    assert "workplace-missing" in codes(rules, facts_in("information"), advance(Step.PERMANENT))
+
+
+def test_a_rule_changed_to_warning_gives_a_non_blocking_violation() -> None:
+    text = edited(
+        ('severity = "blocking"\nsteps = [7]', 'severity = "warning"\nsteps = [7]'),
+    )
+    rules = parse_rules(text, source="org.toml")
+    violations = rules.evaluate(facts_in("information", consent_on=ON), advance(Step.FIXED_TERM))
+    by_code = {violation.code: violation for violation in violations}
+    assert set(by_code) == {"workplace-missing", "end-date-missing"}
+    warning = by_code["end-date-missing"]
+    assert warning.severity is Severity.WARNING
+    assert warning.blocking is False
+    assert by_code["workplace-missing"].blocking is True
+
+
+def test_a_rule_applies_to_the_steps_the_file_gives_it() -> None:
+    text = edited(("steps = [7]\n", "steps = [7, 9]\n"))
+    rules = parse_rules(text, source="org.toml")
+    facts = facts_in("information", consent_on=ON)
+    assert "end-date-missing" in codes(rules, facts, advance(Step.PERMANENT, workplace_id=3))
+    assert "end-date-missing" not in codes(
+        load_default_rules(), facts, advance(Step.PERMANENT, workplace_id=3)
+    )
+
+
+def test_a_rule_with_no_steps_never_applies() -> None:
+    text = edited(("steps = [7]\n", "steps = []\n"))
+    rules = parse_rules(text, source="org.toml")
+    move = advance(Step.FIXED_TERM, workplace_id=3)
+    assert codes(rules, facts_in("information", consent_on=ON), move) == []
+
+
+def test_a_move_without_a_destination_meets_no_rule() -> None:
+    move = Move(MoveKind.PAUSE, on=ON)
+    assert load_default_rules().evaluate(facts_in("short-practice"), move) == []
+
+
+def test_an_apl_rule_with_no_origin_steps_is_refused() -> None:
+    text = default_rules_text().replace("from_steps = [5]", "from_steps = []")
+    with pytest.raises(RulesFileError, match="from_steps must list at least one step"):
+        parse_rules(text, source="org.toml")
