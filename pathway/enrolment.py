@@ -8,8 +8,9 @@ from datetime import date
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.moves import actor_of
+from pathway.ports import UnitOfWork
 from pathway.results import EnrolResult
-from states.case import EXITED, Gender, Group, parse_enum
+from states.case import ENROLLED, EXITED, Gender, Group, parse_enum
 from states.errors import InvalidInput
 from states.personnummer import parse_personnummer
 from states.records import Case, CaseEvent, Person
@@ -35,24 +36,8 @@ def enrol(
     _check_date(kivo, on, "enrolment")
     with kivo.uow() as uow:
         actor = actor_of(uow, by)
-        if caseworker_id is not None:
-            worker = uow.caseworkers.get(caseworker_id)
-            if not worker.active:
-                raise InvalidInput(f"caseworker {caseworker_id} is no longer active")
-        known = uow.people.by_personnummer(person.personnummer) if person.personnummer else None
-        if known is not None and known.id is not None:
-            open_cases = [c.id for c in uow.cases.for_person(known.id) if c.state != EXITED]
-            if open_cases:
-                raise Refused(
-                    "already enrolled",
-                    [
-                        structural(
-                            "already-enrolled",
-                            f"this person already has open case {open_cases[0]}",
-                            case_id=open_cases[0],
-                        )
-                    ],
-                )
+        _check_caseworker(uow, caseworker_id)
+        known = _known_person(uow, person)
         saved = known or uow.people.add(person)
         assert saved.id is not None
         case = uow.cases.add(
@@ -65,7 +50,6 @@ def enrol(
             )
         )
         assert case.id is not None
-        actor_id = actor.id if actor else None
         for kind in ("enrolled", "consent") if consent else ("enrolled",):
             uow.events.append(
                 CaseEvent(
@@ -73,13 +57,33 @@ def enrol(
                     kind=kind,
                     on=on,
                     recorded_at=kivo.now(),
-                    from_state=None,
-                    to_state="enrolled" if kind == "enrolled" else None,
-                    actor_id=actor_id,
+                    to_state=ENROLLED if kind == "enrolled" else None,
+                    actor_id=actor.id if actor else None,
                 )
             )
         uow.commit()
     return EnrolResult(case.id, saved.id, on, case.consent_on, known is None)
+
+
+def _check_caseworker(uow: UnitOfWork, caseworker_id: int | None) -> None:
+    if caseworker_id is not None and not uow.caseworkers.get(caseworker_id).active:
+        raise InvalidInput(f"caseworker {caseworker_id} is no longer active", field="caseworker")
+
+
+def _known_person(uow: UnitOfWork, person: Person) -> Person | None:
+    """The same person (by personnummer) may enrol again only once earlier cases closed."""
+    known = uow.people.by_personnummer(person.personnummer) if person.personnummer else None
+    if known is None or known.id is None:
+        return None
+    open_cases = [c.id for c in uow.cases.for_person(known.id) if c.state != EXITED]
+    if open_cases:
+        problem = structural(
+            "already-enrolled",
+            f"this person already has open case {open_cases[0]}",
+            case_id=open_cases[0],
+        )
+        raise Refused("already enrolled", [problem])
+    return known
 
 
 def record_consent(
