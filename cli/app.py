@@ -6,12 +6,14 @@ inside the commands that need them, so ``kivo --help`` stays fast.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from cli import directory_commands, move_commands, participant_commands, setup_commands
 from cli.context import Settings
+from cli.output import print_json
 
 app = typer.Typer(
     name="kivo",
@@ -59,4 +61,17 @@ move_commands.register(app)
 
 
 def main() -> None:
-    app()
+    """Run the app; usage errors honour ``--json`` too (one JSON document, exit 2)."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        print("Aborted.", file=sys.stderr)
+        sys.exit(1)
+    except typer.TyperException as error:  # Click's usage errors, as vendored by Typer
+        usage = type(error).__name__ != "NoArgsIsHelpError"
+        if usage and "--json" in sys.argv[1:]:
+            message = error.format_message()
+            print_json({"error": {"code": "usage", "message": message}})
+        error.show()  # type: ignore[attr-defined]
+        sys.exit(getattr(error, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -8,7 +8,7 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
-from cli.options import JsonOption, parse_date
+from cli.options import JsonOption, id_option, parse_date
 from cli.output import print_json, table
 
 caseworker_app = typer.Typer(help="Caseworkers and coordinators.", no_args_is_help=True)
@@ -90,7 +90,7 @@ def workplace_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
 def supervisor_add(
     ctx: typer.Context,
     name: NameArg,
-    workplace: Annotated[int, typer.Option("--workplace", help="Workplace id.")],
+    workplace: Annotated[int, id_option("--workplace", "Workplace id.")],
     trained_on: Annotated[
         str | None,
         typer.Option(

@@ -8,7 +8,15 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
-from cli.options import ByOption, CaseArg, ExpectVersion, JsonOption, OnOption, parse_date
+from cli.options import (
+    ByOption,
+    CaseArg,
+    ExpectVersion,
+    JsonOption,
+    OnOption,
+    id_option,
+    parse_date,
+)
 from cli.output import print_json, say
 
 if TYPE_CHECKING:
@@ -31,8 +39,8 @@ def advance(
     ctx: typer.Context,
     case: CaseArg,
     step: StepArg,
-    workplace: Annotated[int | None, typer.Option(help="Workplace id.")] = None,
-    supervisor: Annotated[int | None, typer.Option(help="Supervisor id.")] = None,
+    workplace: Annotated[int | None, id_option("--workplace", "Workplace id.")] = None,
+    supervisor: Annotated[int | None, id_option("--supervisor", "Supervisor id.")] = None,
     programme: Annotated[str | None, typer.Option(help="Programme code, e.g. PRAKTIK.")] = None,
     until: Annotated[
         str | None, typer.Option(help="Planned end date (YYYY-MM-DD).", metavar="DATE")

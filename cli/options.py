@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from states.errors import InvalidInput
+from states.errors import InvalidInput, quoted
 
 
 def parse_date(text: str | None, what: str = "date") -> date | None:
@@ -17,8 +17,22 @@ def parse_date(text: str | None, what: str = "date") -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
-            f"{what} {text!r} is not a real date in the form YYYY-MM-DD", field=what
+            f"{what} {quoted(text)} is not a real date in the form YYYY-MM-DD", field=what
         ) from None
+
+
+def parse_id(value: str | int) -> int:
+    """A record id; a wrong value is never echoed when it might be a personnummer."""
+    if isinstance(value, int):
+        return value
+    text = value.strip()
+    if text.isascii() and text.isdecimal() and len(text) <= 9:
+        return int(text)
+    raise typer.BadParameter(f"{quoted(text)} is not an id (a whole number such as 12)")
+
+
+def id_option(flag: str, help_text: str) -> Any:
+    return typer.Option(flag, help=help_text, parser=parse_id, metavar="ID")
 
 
 JsonOption = Annotated[
@@ -31,10 +45,14 @@ OnOption = Annotated[
 ByOption = Annotated[
     int | None,
     typer.Option(
-        "--by", help="Id of the caseworker or coordinator doing this.", envvar="KIVO_ACTOR"
+        "--by",
+        help="Id of the caseworker or coordinator doing this.",
+        envvar="KIVO_ACTOR",
+        parser=parse_id,
+        metavar="ID",
     ),
 ]
-CaseArg = Annotated[int, typer.Argument(help="The case id.", metavar="CASE")]
+CaseArg = Annotated[int, typer.Argument(help="The case id.", metavar="CASE", parser=parse_id)]
 ExpectVersion = Annotated[
     int | None,
     typer.Option(

@@ -8,7 +8,7 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
-from cli.options import ByOption, CaseArg, JsonOption, OnOption, parse_date
+from cli.options import ByOption, CaseArg, JsonOption, OnOption, id_option, parse_date
 from cli.output import print_json, say, table
 
 if TYPE_CHECKING:
@@ -46,7 +46,9 @@ def participant_add(
             "newly-arrived (repeatable)."
         ),
     ] = None,
-    caseworker: Annotated[int | None, typer.Option(help="Responsible caseworker id.")] = None,
+    caseworker: Annotated[
+        int | None, id_option("--caseworker", "Responsible caseworker id.")
+    ] = None,
     consent: Annotated[
         bool, typer.Option("--consent", help="Consent to share information was given.")
     ] = False,
@@ -80,16 +82,18 @@ def participant_list(
         str | None, typer.Option(help="Only cases in this step (number or slug).")
     ] = None,
     status: Annotated[str | None, typer.Option(help="active, paused or exited.")] = None,
-    caseworker: Annotated[int | None, typer.Option(help="Only this caseworker's cases.")] = None,
+    caseworker: Annotated[
+        int | None, id_option("--caseworker", "Only this caseworker's cases.")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """List cases, filtered by step, status or caseworker."""
     from pathway.views import list_cases
-    from states.errors import InvalidInput
+    from states.errors import InvalidInput, quoted
     from states.steps import parse_step
 
     if status is not None and status not in ("active", "paused", "exited"):
-        raise InvalidInput(f"unknown status {status!r}: choose active, paused or exited")
+        raise InvalidInput(f"unknown status {quoted(status)}: choose active, paused or exited")
     number = parse_step(step).number if step is not None else None
     cases = list_cases(kivo_of(ctx), step=number, status=status, caseworker_id=caseworker)
     if json_output:

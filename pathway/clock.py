@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from states.errors import InvalidInput
+from states.errors import InvalidInput, quoted
 
 LOCAL = ZoneInfo("Europe/Stockholm")
 
@@ -40,7 +40,7 @@ def parse_now(text: str) -> datetime:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
-            f"KIVO_NOW={text!r} is not an ISO date or datetime (e.g. 2026-03-01T09:00)",
+            f"KIVO_NOW {quoted(text)} is not an ISO date or datetime (e.g. 2026-03-01T09:00)",
             field="KIVO_NOW",
         ) from None
     return value if value.tzinfo else value.replace(tzinfo=LOCAL)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from states.case import ALL_STATES, ENROLLED
-from states.errors import InvalidInput
+from states.errors import InvalidInput, quoted
 from states.machine import transition_table
 
 FORMATS = ("mermaid", "dot")
@@ -11,7 +11,9 @@ FORMATS = ("mermaid", "dot")
 
 def diagram(fmt: str = "mermaid") -> str:
     if fmt not in FORMATS:
-        raise InvalidInput(f"unknown diagram format {fmt!r}: choose mermaid or dot", field="format")
+        raise InvalidInput(
+            f"unknown diagram format {quoted(fmt)}: choose mermaid or dot", field="format"
+        )
     from transitions.extensions import GraphMachine
 
     class _Drawing:

@@ -7,7 +7,7 @@ from datetime import date
 
 from pathway.context import Kivo
 from states.case import Role, parse_enum
-from states.errors import InvalidInput
+from states.errors import InvalidInput, quoted
 from states.records import Caseworker, Supervisor, Workplace
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -25,7 +25,7 @@ def add_caseworker(
     kivo: Kivo, name: str, *, email: str | None = None, role: str = "caseworker"
 ) -> Caseworker:
     if email is not None and not EMAIL.match(email):
-        raise InvalidInput(f"{email!r} is not an email address", field="email")
+        raise InvalidInput(f"{quoted(email)} is not an email address", field="email")
     worker = Caseworker(
         name=_name(name, "caseworker"), email=email, role=parse_enum(Role, role, "role").value
     )

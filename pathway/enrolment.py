@@ -72,7 +72,8 @@ def _check_caseworker(uow: UnitOfWork, caseworker_id: int | None) -> None:
 
 def _known_person(uow: UnitOfWork, person: Person) -> Person | None:
     """The same person (by personnummer) may enrol again only once earlier cases closed."""
-    known = uow.people.by_personnummer(person.personnummer) if person.personnummer else None
+    digits = person.personnummer
+    known = uow.people.by_personnummer(digits, lock=True) if digits else None
     if known is None or known.id is None:
         return None
     open_cases = [c.id for c in uow.cases.for_person(known.id) if c.state != EXITED]

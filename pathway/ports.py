@@ -29,7 +29,7 @@ class Repository(Protocol[R]):
 
 
 class PersonRepository(Repository[Person], Protocol):
-    def by_personnummer(self, digits: str) -> Person | None: ...
+    def by_personnummer(self, digits: str, *, lock: bool = False) -> Person | None: ...
 
 
 class CaseRepository(Repository[Case], Protocol):

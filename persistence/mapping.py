@@ -21,7 +21,12 @@ def to_record(row: SQLModel, kind: type[R]) -> R:
 
 
 def record_values(record: Any) -> dict[str, Any]:
-    return {f.name: getattr(record, f.name) for f in fields(record)}
+    """Field values, with moments in UTC: SQLite keeps no zone, so we always store UTC."""
+    values = {f.name: getattr(record, f.name) for f in fields(record)}
+    for key, value in values.items():
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            values[key] = value.astimezone(UTC)
+    return values
 
 
 def to_row(record: Any, kind: type[T], **extra: Any) -> T:

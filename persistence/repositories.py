@@ -32,6 +32,16 @@ class _Repository(Generic[R, T]):
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._loaded: dict[int, T] = {}  # the identity map holds rows weakly; we must not
+
+    def _row(self, record_id: int | None) -> T | None:
+        """The row as first loaded in this transaction, so its version is the one read."""
+        if record_id is not None and record_id in self._loaded:
+            return self._loaded[record_id]
+        row = self.session.get(self.row, record_id)
+        if row is not None and record_id is not None:
+            self._loaded[record_id] = row
+        return row
 
     def add(self, record: R) -> R:
         """Insert and flush, so the record learns its id inside the transaction."""
@@ -42,17 +52,17 @@ class _Repository(Generic[R, T]):
         return record
 
     def get(self, record_id: int) -> R:
-        row = self.session.get(self.row, record_id)
+        row = self._row(record_id)
         if row is None:
             raise NotFound(f"no {self.noun} with id {record_id}", what=self.noun, id=record_id)
         return to_record(row, self.record)
 
     def find(self, record_id: int) -> R | None:
-        row = self.session.get(self.row, record_id)
+        row = self._row(record_id)
         return None if row is None else to_record(row, self.record)
 
     def save(self, record: R) -> None:
-        row = self.session.get(self.row, record.id)  # type: ignore[attr-defined]
+        row = self._row(record.id)  # type: ignore[attr-defined]
         if row is None:
             raise NotFound(f"no {self.noun} with id {record.id}", what=self.noun)  # type: ignore[attr-defined]
         copy_onto(row, record)
@@ -71,8 +81,10 @@ class _Repository(Generic[R, T]):
 class PersonRepository(_Repository[Person, PersonRow]):
     record, row, noun = Person, PersonRow, "person"
 
-    def by_personnummer(self, digits: str) -> Person | None:
-        row = self.session.exec(select(PersonRow).where(PersonRow.personnummer == digits)).first()
+    def by_personnummer(self, digits: str, *, lock: bool = False) -> Person | None:
+        """With ``lock``, concurrent enrolments of one person queue here (PostgreSQL)."""
+        query = select(PersonRow).where(PersonRow.personnummer == digits)
+        row = self.session.exec(query.with_for_update() if lock else query).first()
         return None if row is None else to_record(row, Person)
 
 
@@ -101,7 +113,7 @@ class CaseRepository(_Repository[Case, CaseRow]):
         return [to_record(row, Case) for row in rows]
 
     def save(self, record: Case) -> None:
-        row = self.session.get(CaseRow, record.id)
+        row = self._row(record.id)
         if row is None:
             raise NotFound(f"no case with id {record.id}", what="case", id=record.id)
         copy_onto(row, record)

@@ -59,7 +59,8 @@ class SqlUnitOfWork:
             self.session.close()
         if exc is not None and _is_conflict(exc):
             raise Conflict(
-                "the case was changed by someone else at the same time; reload and try again"
+                "someone else changed the same case or person at the same time; "
+                "reload and try again"
             ) from exc
 
     def commit(self) -> None:
@@ -70,12 +71,11 @@ class SqlUnitOfWork:
 
 
 def _is_conflict(exc: BaseException) -> bool:
-    """Optimistic-lock failures, lock time-outs and a doubled event sequence number."""
+    """Optimistic-lock failures, lock time-outs, a doubled event or a person enrolled twice."""
     if isinstance(exc, StaleDataError):
         return True
     text = str(exc).lower()
     if isinstance(exc, OperationalError):
         return any(message in text for message in LOCK_MESSAGES)
-    return (isinstance(exc, IntegrityError) and "uq_case_event_seq" in text) or (
-        isinstance(exc, IntegrityError) and "case_event.case_id, case_event.seq" in text
-    )
+    doubled = ("uq_case_event_seq", "case_event.case_id, case_event.seq", "personnummer")
+    return isinstance(exc, IntegrityError) and any(key in text for key in doubled)

@@ -7,7 +7,7 @@ from datetime import date
 from enum import Enum, StrEnum
 from typing import TypeVar
 
-from states.errors import InvalidInput
+from states.errors import InvalidInput, quoted
 from states.steps import Step, step_by_slug
 
 E = TypeVar("E", bound=Enum)
@@ -82,7 +82,7 @@ def parse_enum(kind: type[E], text: str, what: str) -> E:
     except ValueError:
         choices = ", ".join(str(member.value) for member in kind)
         raise InvalidInput(
-            f"unknown {what} {text!r}: choose one of {choices}", field=what, value=text
+            f"unknown {what} {quoted(text)}: choose one of {choices}", field=what
         ) from None
 
 

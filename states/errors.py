@@ -9,6 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 
+def quoted(text: str) -> str:
+    """Echo user input in a message, unless it may be a personnummer or is very long."""
+    if sum(char.isdigit() for char in text) >= 6:
+        return "(value not shown: it may be personal data)"
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 class KivoError(Exception):
     """Base of every error kivo raises on purpose."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum, StrEnum
 
-from states.errors import InvalidInput
+from states.errors import InvalidInput, quoted
 
 
 class Phase(StrEnum):
@@ -120,9 +120,8 @@ def parse_step(text: str) -> Step:
         return _BY_SLUG[cleaned]
     known = ", ".join(f"{s.number} {s.slug}" for s in Step)
     raise InvalidInput(
-        f"unknown step {text!r}: give a number 1–9 or one of: {known}",
+        f"unknown step {quoted(text)}: give a number 1–9 or one of: {known}",
         field="step",
-        value=text,
     )
 
 

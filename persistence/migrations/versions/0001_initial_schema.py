@@ -145,6 +145,10 @@ def _append_only_triggers() -> None:
         "CREATE TRIGGER case_event_append_only BEFORE UPDATE OR DELETE ON case_event "
         "FOR EACH ROW EXECUTE FUNCTION case_event_append_only()"
     )
+    op.execute(  # row triggers do not fire on TRUNCATE
+        "CREATE TRIGGER case_event_no_truncate BEFORE TRUNCATE ON case_event "
+        "FOR EACH STATEMENT EXECUTE FUNCTION case_event_append_only()"
+    )
 
 
 def _drop_append_only_triggers() -> None:
@@ -152,6 +156,7 @@ def _drop_append_only_triggers() -> None:
         op.execute("DROP TRIGGER IF EXISTS case_event_no_update")
         op.execute("DROP TRIGGER IF EXISTS case_event_no_delete")
         return
+    op.execute("DROP TRIGGER IF EXISTS case_event_no_truncate ON case_event")
     op.execute("DROP TRIGGER IF EXISTS case_event_append_only ON case_event")
     op.execute("DROP FUNCTION IF EXISTS case_event_append_only()")
 
