@@ -45,7 +45,11 @@ def bootstrap(
     clock = clock_from(now)
     url = database_url(database)
     engine = make_engine(url)
-    migrate.require_current(engine, migrate.SCHEMA_HEAD)
+    try:
+        migrate.require_current(engine, migrate.SCHEMA_HEAD)
+    except Exception:
+        engine.dispose()
+        raise
 
     def unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         return SqlUnitOfWork(engine, read_only=read_only)

@@ -30,11 +30,13 @@ def sqlite_databases(tmp_path_factory: pytest.TempPathFactory) -> SqliteDatabase
 
 
 @pytest.fixture(scope="session")
-def postgres_databases() -> PostgresDatabases:
+def postgres_databases() -> Iterator[PostgresDatabases]:
     url = postgres_url()
     if url is None:
         pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}")
-    return PostgresDatabases(url)
+    databases = PostgresDatabases(url)
+    yield databases
+    databases.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -21,7 +21,7 @@ from persistence import migrate
 from persistence.engine import make_engine
 
 POSTGRES_ENV = "KIVO_TEST_POSTGRES_URL"
-TEMPLATE_DB = "kivo_test_template"
+TEMPLATE_PREFIX = "kivo_test_template"
 
 
 def postgres_url() -> str | None:
@@ -50,15 +50,22 @@ class SqliteDatabases:
 
 class PostgresDatabases:
     def __init__(self, admin_url: str) -> None:
+        """A template of this test session's own, so parallel sessions never collide."""
         self.admin_url = admin_url
+        self.template = f"{TEMPLATE_PREFIX}_{uuid.uuid4().hex[:12]}"
         admin = _admin_engine(admin_url)
         with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)"))
-            connection.execute(text(f"CREATE DATABASE {TEMPLATE_DB}"))
+            connection.execute(text(f"CREATE DATABASE {self.template}"))
         admin.dispose()
-        engine = make_engine(self.url_of(TEMPLATE_DB))
+        engine = make_engine(self.url_of(self.template))
         migrate.upgrade(engine)
         engine.dispose()
+
+    def close(self) -> None:
+        admin = _admin_engine(self.admin_url)
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {self.template} WITH (FORCE)"))
+        admin.dispose()
 
     def url_of(self, name: str) -> str:
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
@@ -68,7 +75,7 @@ class PostgresDatabases:
         name = f"kivo_t_{uuid.uuid4().hex[:16]}"
         admin = _admin_engine(self.admin_url)
         with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}"))
+            connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {self.template}"))
         try:
             yield self.url_of(name)
         finally:

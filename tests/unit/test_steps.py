@@ -102,8 +102,17 @@ def test_an_unknown_step_is_invalid_input_that_names_every_choice(text: str) -> 
     assert repr(text) in message
     for number, slug, *_ in DESIGN_TABLE:
         assert f"{number} {slug}" in message
-    assert caught.value.params == {"field": "step", "value": text}
+    assert caught.value.params == {"field": "step"}
     assert caught.value.code == "invalid-input"
+
+
+@pytest.mark.parametrize("text", ["199804123389", "980412-3389", "19980412-3389"])
+def test_a_step_that_may_be_a_personnummer_is_never_echoed(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_step(text)
+    assert text not in caught.value.message
+    assert text not in str(caught.value.to_dict())
+    assert "value not shown" in caught.value.message
 
 
 def test_step_by_slug_knows_every_slug_and_nothing_else() -> None:
