@@ -44,7 +44,7 @@ def bootstrap(
     ruleset = load_rules(rules)
     clock = clock_from(now)
     url = database_url(database)
-    engine = make_engine(url)
+    engine = make_engine(url, create=False)
     try:
         migrate.require_current(engine, migrate.SCHEMA_HEAD)
     except Exception:

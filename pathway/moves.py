@@ -20,6 +20,7 @@ from pathway.views import next_moves_of
 from states.case import EXITED, PAUSED, Move, MoveKind, Outcome, Role, SupervisorFacts
 from states.errors import Conflict, InvalidInput
 from states.judge import Verdict, judge
+from states.machine import TRIGGERS
 from states.records import Case, CaseEvent, Caseworker, Placement
 from states.steps import Step
 from states.violations import structural
@@ -164,7 +165,7 @@ def _apply(
     overridden = settle(verdict, actor, override)
     if verdict.blocking and not overridden:
         raise Refused(
-            f"case {case_id}: {move.kind.value.replace('_', ' ')} refused",
+            f"case {case_id}: {TRIGGERS[move.kind].replace('_', ' ')} refused",
             verdict.blocking + verdict.warnings,
             [next_move.__dict__ for next_move in next_moves_of(kivo, facts)],
         )

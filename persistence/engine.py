@@ -9,16 +9,27 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from states.errors import NotInitialised
+
 BUSY_TIMEOUT_MS = 10_000
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Build an engine; SQLite gets WAL, foreign keys, a busy timeout and 0600 files."""
+def make_engine(url: str, *, create: bool = True, **kwargs: Any) -> Engine:
+    """Build an engine; SQLite gets WAL, foreign keys, a busy timeout and 0600 files.
+
+    With ``create=False`` a missing SQLite file is an error, not a new empty database.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
-        _create_private_file(Path(parsed.database))
+        path = Path(parsed.database)
+        if not create and not path.exists():
+            raise NotInitialised(
+                f"there is no database at {path}: run `kivo init` (or check --database)",
+                found=None,
+            )
+        _create_private_file(path)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)

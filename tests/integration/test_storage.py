@@ -13,9 +13,11 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import IntegrityError
 
+from pathway.bootstrap import bootstrap
 from persistence import migrate
 from persistence.engine import BUSY_TIMEOUT_MS, make_engine
 from persistence.unit_of_work import SqlUnitOfWork
+from states.errors import NotInitialised
 
 
 @pytest.fixture
@@ -130,3 +132,10 @@ def test_a_writing_unit_of_work_holds_the_write_lock_from_its_first_read_and_rea
         other_writer.execute("ROLLBACK")
     finally:
         other_writer.close()
+
+
+def test_a_command_on_a_database_that_does_not_exist_creates_no_file(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    with pytest.raises(NotInitialised, match="run `kivo init`"):
+        bootstrap(str(missing))
+    assert not missing.exists()

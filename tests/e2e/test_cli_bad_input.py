@@ -1,0 +1,496 @@
+"""End-to-end: wrong input, refusals, unknown ids and conflicts, as the installed command.
+
+Every case runs on its own copy of one seeded caseload and must: exit with the README's
+code (2 bad input, 3 refused, 4 not found, 5 conflict), name the problem on stderr, print
+no traceback, leave the database exactly as it was, and never print a full personnummer.
+With ``--json`` the error is also exactly one JSON document ``{"error": {...}}``.
+
+The seeded caseload: caseworker 1 (Anna, caseworker), caseworker 2 (Karin, coordinator),
+workplace 1 with trained supervisor 1; case 1 Amina (personnummer AMINA, no consent) in
+step 4 study-prep since 2026-01-20 at version 2; case 2 paused; case 3 exited. Today is
+2026-03-02.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.databases import SqliteDatabases
+from tests.e2e.conftest import Kivo, Ran, kivo_executable
+
+NOW = "2026-03-02T09:00"
+AMINA = "19980412-3389"
+JOHAN = "19850709-1232"
+SEED = (
+    "caseworker add 'Anna Lindqvist' --email anna@example.se",
+    "caseworker add 'Karin Ek' --role coordinator",
+    "workplace add 'Visby bageri'",
+    "supervisor add 'Sven Berg' --workplace 1 --trained-on 2025-09-15",
+    f"participant add 'Amina Haddad' --personnummer {AMINA} --caseworker 1 --on 2026-01-12",
+    "participant add 'Johan Berg' --on 2026-01-12",
+    "participant add 'Leila Nilsson' --on 2026-01-12",
+    "advance 1 study-prep --on 2026-01-20 --by 1",
+    "pause 2 --reason 'parental leave' --on 2026-01-25",
+    "exit 3 --outcome moved --on 2026-01-20",
+)
+# The JSON error code of each exit code; exit 2 has several (invalid-input, usage, ...).
+ERROR_CODES = {3: "refused", 4: "not-found", 5: "conflict"}
+# A full personnummer anywhere: 10 or 12 digits, with or without the separator.
+FULL_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}(?![0-9])")
+BROKEN_RULES = 'version = 2\n[rules.bogus]\nseverity = "loud"\n'
+
+Dump = dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Bad:
+    """A command that must fail: its arguments, exit code and what stderr must say."""
+
+    args: tuple[str, ...]
+    code: int
+    says: str
+    as_json: bool = False
+    env: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    never_initialised: bool = False
+
+
+def case(
+    name: str,
+    line: str,
+    *,
+    code: int,
+    says: str,
+    as_json: bool = False,
+    env: dict[str, str] | None = None,
+    files: dict[str, str] | None = None,
+    never_initialised: bool = False,
+) -> Any:
+    """One row of the table; ``as_json=True`` adds ``--json`` and checks the JSON error too."""
+    args = (*shlex.split(line), "--json") if as_json else tuple(shlex.split(line))
+    bad = Bad(args, code, says, as_json, env or {}, files or {}, never_initialised)
+    return pytest.param(bad, id=name)
+
+
+CASES = [
+    # 2: bad usage or invalid input
+    case("unknown step number", "advance 1 12", code=2, says="unknown step '12'", as_json=True),
+    case("unknown step slug", "advance 1 foo", code=2, says="unknown step 'foo'"),
+    case(
+        "impossible date",
+        "advance 1 vocational-training --on 2026-02-30",
+        code=2,
+        says="is not a real date in the form YYYY-MM-DD",
+        as_json=True,
+    ),
+    case(
+        "word for a date",
+        "consent 1 --on yesterday",
+        code=2,
+        says="'yesterday' is not a real date",
+    ),
+    case(
+        "personnummer with a wrong check digit",
+        "participant add 'Ny Person' --personnummer 19980412-3388",
+        code=2,
+        says="check digit should be 9",
+        as_json=True,
+    ),
+    case(
+        "personnummer that is no date",
+        "participant add 'Ny Person' --personnummer 19980431-3389",
+        code=2,
+        says="1998-04-31 is not a date",
+    ),
+    case(
+        "personnummer with letters",
+        "participant add 'Ny Person' --personnummer 1998O412-3389",
+        code=2,
+        says="personnummer: expected YYMMDD-NNNC",
+    ),
+    case(
+        "personnummer born in the future",
+        "participant add 'Ny Person' --personnummer 20300101-0002",
+        code=2,
+        says="2030-01-01 is after 2026-03-02",
+        as_json=True,
+    ),
+    case(
+        "birth year contradicting the personnummer",
+        f"participant add 'Ny Person' --personnummer {JOHAN} --birth-year 1990",
+        code=2,
+        says="birth year 1990 does not match the personnummer",
+    ),
+    case(
+        "case id that is no number",
+        "participant show abc",
+        code=2,
+        says="Invalid value for 'CASE'",
+    ),
+    case(
+        "unknown gender",
+        "participant add 'Ny Person' --gender robot",
+        code=2,
+        says="unknown gender 'robot'",
+        as_json=True,
+    ),
+    case(
+        "unknown group",
+        "participant add 'Ny Person' --group hobbits",
+        code=2,
+        says="unknown group 'hobbits'",
+    ),
+    case(
+        "unknown role",
+        "caseworker add 'Ny Person' --role boss",
+        code=2,
+        says="unknown role 'boss'",
+    ),
+    case(
+        "unknown outcome",
+        "exit 1 --outcome rich",
+        code=2,
+        says="unknown outcome 'rich'",
+        as_json=True,
+    ),
+    case(
+        "unknown status",
+        "participant list --status sleeping",
+        code=2,
+        says="unknown status 'sleeping'",
+    ),
+    case(
+        "unknown diagram format",
+        "diagram --format svg",
+        code=2,
+        says="unknown diagram format 'svg'",
+    ),
+    case(
+        "fall-back without a reason",
+        "fall-back 1 information",
+        code=2,
+        says="Missing option '--reason'",
+    ),
+    case(
+        "fall-back with an empty reason",
+        "fall-back 1 information --reason ''",
+        code=2,
+        says="a reason is required",
+        as_json=True,
+    ),
+    case("pause with a blank reason", "pause 1 --reason '   '", code=2, says="reason is required"),
+    case(
+        "invalid email",
+        "caseworker add 'Ny Person' --email not-an-address",
+        code=2,
+        says="'not-an-address' is not an email address",
+        as_json=True,
+    ),
+    case(
+        "supervisor training in the future",
+        "supervisor add 'Ny Person' --workplace 1 --trained-on 2026-04-01",
+        code=2,
+        says="training date 2026-04-01 is after today",
+    ),
+    case(
+        "broken rules file",
+        "rules check broken.toml",
+        code=2,
+        says="unknown rule 'bogus'",
+        as_json=True,
+        files={"broken.toml": BROKEN_RULES},
+    ),
+    case(
+        "rules file that is no TOML",
+        "rules check broken.toml",
+        code=2,
+        says="not valid TOML",
+        files={"broken.toml": "version = [\n"},
+    ),
+    case(
+        "missing rules file",
+        "rules check missing.toml",
+        code=2,
+        says="cannot read rules file missing.toml",
+    ),
+    case(
+        "broken rules file in use",
+        "--rules broken.toml participant list",
+        code=2,
+        says="version must be 1",
+        files={"broken.toml": BROKEN_RULES},
+    ),
+    case(
+        "KIVO_NOW garbage",
+        "participant list",
+        code=2,
+        says="'garbage' is not an ISO date or datetime",
+        as_json=True,
+        env={"KIVO_NOW": "garbage"},
+    ),
+    case(
+        "database never initialised",
+        "participant list",
+        code=2,
+        says="run `kivo init`",
+        as_json=True,
+        never_initialised=True,
+    ),
+    # 3: refused by the rules or by the path itself
+    case(
+        "consent missing",
+        "advance 1 permanent --workplace 1",
+        code=3,
+        says="[consent-missing]",
+        as_json=True,
+    ),
+    case("advance to the same step", "advance 1 study-prep", code=3, says="[same-step]"),
+    case("advance backwards", "advance 1 information", code=3, says="[not-forward]"),
+    case(
+        "fall-back forwards",
+        "fall-back 1 vocational-training --reason 'why not'",
+        code=3,
+        says="[not-backward]",
+        as_json=True,
+    ),
+    case("moving an exited case", "advance 3 information", code=3, says="[case-exited]"),
+    case("consent on an exited case", "consent 3", code=3, says="[case-exited]"),
+    case(
+        "advancing a paused case",
+        "advance 2 information",
+        code=3,
+        says="[case-paused]",
+        as_json=True,
+    ),
+    case(
+        "override by a caseworker",
+        "advance 1 permanent --workplace 1 --by 1 --override urgent",
+        code=3,
+        says="[override-not-permitted]",
+    ),
+    case(
+        "override of the path's own structure",
+        "advance 1 study-prep --by 2 --override urgent",
+        code=3,
+        says="[same-step]",
+        as_json=True,
+    ),
+    case(
+        "date in the future",
+        "advance 1 vocational-training --on 2026-04-01",
+        code=3,
+        says="[date-in-future]",
+    ),
+    case(
+        "date before the last move",
+        "advance 1 vocational-training --on 2026-01-19",
+        code=3,
+        says="[date-before-last-move]",
+        as_json=True,
+    ),
+    case(
+        "enrolling the person of an open case again",
+        "participant add 'Amina Haddad' --personnummer 980412-3389",
+        code=3,
+        says="[already-enrolled]",
+        as_json=True,
+    ),
+    case(
+        "enrolment in the future",
+        "participant add 'Ny Person' --on 2026-04-01",
+        code=3,
+        says="[date-in-future]",
+    ),
+    # 4: not found
+    case("no such case", "participant show 99", code=4, says="no case with id 99", as_json=True),
+    case(
+        "no such caseworker",
+        "advance 1 vocational-training --by 99",
+        code=4,
+        says="no caseworker with id 99",
+    ),
+    case(
+        "no such caseworker to own a case",
+        "participant add 'Ny Person' --caseworker 99",
+        code=4,
+        says="no caseworker with id 99",
+        as_json=True,
+    ),
+    case(
+        "no such workplace",
+        "supervisor add 'Ny Person' --workplace 99",
+        code=4,
+        says="no workplace with id 99",
+    ),
+    case(
+        "no such supervisor",
+        "advance 1 workplace-learning --supervisor 99",
+        code=4,
+        says="no supervisor with id 99",
+        as_json=True,
+    ),
+    # 5: conflict
+    case(
+        "stale version",
+        "advance 1 vocational-training --expect-version 1",
+        code=5,
+        says="case 1 is at version 2, not 1",
+        as_json=True,
+    ),
+    # a personnummer typed in the wrong place is not echoed; parsing errors honour --json
+    case(
+        "personnummer typed as the case id",
+        "participant show 199804123389",
+        code=2,
+        says="is not an id",
+    ),
+    case(
+        "personnummer typed as the step",
+        f"advance 1 {AMINA}",
+        code=2,
+        says="unknown step",
+    ),
+    case(
+        "personnummer typed as a date",
+        f"consent 1 --on {AMINA}",
+        code=2,
+        says="is not a real date",
+    ),
+    case(
+        "case id that is no number, with --json",
+        "participant show abc",
+        code=2,
+        says="Invalid value for 'CASE'",
+        as_json=True,
+    ),
+    case(
+        "fall-back without a reason, with --json",
+        "fall-back 1 information",
+        code=2,
+        says="Missing option '--reason'",
+        as_json=True,
+    ),
+]
+
+
+def run_kivo(url: str, cwd: Path, *args: str) -> Ran:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
+    environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": NOW, "COLUMNS": "200"})
+    done = subprocess.run(
+        [kivo_executable(), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def dump(path: Path) -> Dump:
+    """Every row of every table (and the schema), to compare a database before and after."""
+    with closing(sqlite3.connect(path)) as db:
+        tables = [
+            name
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        found = {
+            table: sorted(repr(row) for row in db.execute(f'SELECT * FROM "{table}"'))
+            for table in tables
+        }
+        found["sqlite_master"] = sorted(
+            repr(row) for row in db.execute("SELECT type, name, sql FROM sqlite_master")
+        )
+        return found
+
+
+@pytest.fixture(scope="module")
+def seeded(
+    sqlite_databases: SqliteDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """A migrated SQLite file holding the seeded caseload, built by the real command."""
+    cwd = tmp_path_factory.mktemp("seed")
+    with sqlite_databases.fresh() as url:
+        for line in SEED:
+            ran = run_kivo(url, cwd, *shlex.split(line))
+            assert ran.code == 0, (line, ran)
+        path = Path(url.removeprefix("sqlite:///"))
+        with closing(sqlite3.connect(path)) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        yield path
+
+
+@pytest.mark.parametrize("bad", CASES)
+def test_a_failing_command_exits_with_its_code_names_the_problem_and_writes_nothing(
+    bad: Bad, kivo_cli: Kivo, e2e_database: str, seeded: Path, tmp_path: Path
+) -> None:
+    for name, text in bad.files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    env = dict(bad.env)
+    if bad.never_initialised:
+        database = tmp_path / "never-initialised.db"
+        database.touch()
+        env["KIVO_DATABASE_URL"] = str(database)
+    else:
+        database = Path(e2e_database.removeprefix("sqlite:///"))
+        shutil.copyfile(seeded, database)
+    before = dump(database)
+
+    ran = kivo_cli(*bad.args, env=env)
+
+    assert ran.code == bad.code, ran
+    assert bad.says in ran.err, ran.err
+    assert "Traceback" not in ran.out + ran.err
+    assert dump(database) == before, "a failing command writes nothing"
+    assert not FULL_NUMBER.search(ran.out + ran.err), "never a full personnummer"
+    if bad.as_json:
+        printed = json.loads(ran.out)  # exactly one document, or this raises
+        assert list(printed) == ["error"], printed
+        error = printed["error"]
+        assert isinstance(error["code"], str), error
+        assert error["code"], error
+        assert isinstance(error["message"], str), error
+        if ran.code in ERROR_CODES:
+            assert error["code"] == ERROR_CODES[ran.code], error
+        else:
+            assert error["code"] not in ERROR_CODES.values(), error
+        named = [error["message"], *(f"[{v['code']}]" for v in error.get("violations", []))]
+        assert any(bad.says in line for line in named), error
+    else:
+        assert ran.out == "", "errors go to stderr"
+
+
+def test_a_refusal_names_every_broken_rule_and_what_the_case_can_do_now(
+    kivo_cli: Kivo, e2e_database: str, seeded: Path
+) -> None:
+    shutil.copyfile(seeded, e2e_database.removeprefix("sqlite:///"))
+    ran = kivo_cli("advance", "1", "fixed-term", "--json")
+    assert ran.code == 3, ran
+    error = json.loads(ran.out)["error"]
+    assert [v["code"] for v in error["violations"]] == [
+        "consent-missing",
+        "workplace-missing",
+        "end-date-missing",
+    ]
+    for violation in error["violations"]:
+        assert f"[{violation['code']}]" in ran.err
+        assert violation["message"] in ran.err
+    assert [move["step"] for move in error["next"]] == [5, 6, 7, 8, 9]
+    assert "the case can advance now to:" in ran.err
+    assert "5 vocational-training (needs: nothing more)" in ran.err
