@@ -16,6 +16,7 @@ from pathway.errors import Refused
 from pathway.facts import facts_of
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
+from pathway.scheduling import after_move
 from pathway.views import next_moves_of
 from states.case import EXITED, PAUSED, Move, MoveKind, Outcome, Role, SupervisorFacts
 from states.errors import Conflict, InvalidInput
@@ -238,6 +239,7 @@ def _write(
         case.closed_on = move.on
         case.outcome = move.outcome.value if move.outcome else None
     placement_id = _open_placement(uow, case.id, move)
+    after_move(kivo, uow, case.id, move, placement_id)
     uow.cases.save(case)
     uow.events.append(
         CaseEvent(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
@@ -11,8 +11,11 @@ from states.records import (
     CaseEvent,
     CaseSummary,
     Caseworker,
+    Followup,
+    Meeting,
     Person,
     Placement,
+    Reminder,
     Supervisor,
     Workplace,
 )
@@ -45,6 +48,15 @@ class PlacementRepository(Repository[Placement], Protocol):
     def open_for_case(self, case_id: int) -> Sequence[Placement]: ...
 
 
+class FollowupRepository(Repository[Followup], Protocol):
+    def open_for_case(self, case_id: int) -> list[Followup]: ...
+
+
+class ReminderRepository(Repository[Reminder], Protocol):
+    def add_many(self, reminders: Iterable[Reminder]) -> None: ...
+    def drop_pending(self, followup_ids: Iterable[int]) -> int: ...
+
+
 class CaseQueries(Protocol):
     def caseload(
         self,
@@ -75,6 +87,12 @@ class UnitOfWork(Protocol):
     def placements(self) -> PlacementRepository: ...
     @property
     def queries(self) -> CaseQueries: ...
+    @property
+    def followups(self) -> FollowupRepository: ...
+    @property
+    def meetings(self) -> Repository[Meeting]: ...
+    @property
+    def reminders(self) -> ReminderRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -100,3 +100,59 @@ class PlacementRow(SQLModel, table=True):
     planned_end: date | None = None
     ended_on: date | None = None
     end_reason: str | None = None
+
+
+class FollowupRow(SQLModel, table=True):
+    __tablename__ = "followup"
+    __table_args__ = (Index("ix_followup_status_due", "status", "due"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="kivo_case.id", index=True)
+    name: str = Field(max_length=64)
+    kind: str = Field(max_length=16)
+    title: str
+    due: date
+    status: str = Field(default="pending", max_length=16)
+    step: int | None = None
+    placement_id: int | None = Field(default=None, foreign_key="placement.id")
+    anchor: str = Field(default="start", max_length=16)
+    offset_days: int = 0
+    keep: bool = False
+    done_on: date | None = None
+    suspended_on: date | None = None
+    notes: str | None = None
+    cancel_reason: str | None = None
+
+
+class MeetingRow(SQLModel, table=True):
+    __tablename__ = "meeting"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="kivo_case.id", index=True)
+    at: datetime = Field(sa_type=DateTime(timezone=True), index=True)
+    uid: str = Field(max_length=128, unique=True)
+    status: str = Field(default="scheduled", max_length=16)
+    followup_id: int | None = Field(default=None, foreign_key="followup.id")
+    supervisor_id: int | None = Field(default=None, foreign_key="supervisor.id")
+    notes: str | None = None
+
+
+class ReminderRow(SQLModel, table=True):
+    """The reminder outbox; (followup, kind, due) is unique so nothing is queued twice."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("followup_id", "kind", "due", name="uq_reminder_what"),
+        Index("ix_reminder_status_send_on", "status", "send_on"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    followup_id: int = Field(foreign_key="followup.id", index=True)
+    case_id: int = Field(foreign_key="kivo_case.id")
+    kind: str = Field(max_length=16)
+    due: date
+    send_on: date
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    claimed_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_error: str | None = None

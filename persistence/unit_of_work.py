@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
+from persistence.followups import FollowupRepository, MeetingRepository
+from persistence.outbox import ReminderRepository
 from persistence.queries import CaseQueries
 from persistence.repositories import (
     CaseRepository,
@@ -45,6 +47,9 @@ class SqlUnitOfWork:
         self.events = EventRepository(self.session)
         self.placements = PlacementRepository(self.session)
         self.queries = CaseQueries(self.session)
+        self.followups = FollowupRepository(self.session)
+        self.meetings = MeetingRepository(self.session)
+        self.reminders = ReminderRepository(self.session)
         return self
 
     def __exit__(

@@ -127,3 +127,58 @@ class CaseSummary:
     opened_on: date
     outcome: str | None
     version: int
+
+
+@dataclass(slots=True)
+class Followup:
+    """A planned follow-up contact, tripartite meeting or decision on a case."""
+
+    case_id: int
+    name: str
+    kind: str
+    title: str
+    due: date
+    status: str = "pending"  # pending, done, cancelled, suspended
+    step: int | None = None
+    placement_id: int | None = None
+    anchor: str = "start"
+    offset_days: int = 0
+    keep: bool = False
+    done_on: date | None = None
+    suspended_on: date | None = None
+    notes: str | None = None
+    cancel_reason: str | None = None
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Meeting:
+    """A booked tripartite meeting; held, it satisfies the follow-up it matches."""
+
+    case_id: int
+    at: datetime
+    uid: str
+    status: str = "scheduled"  # scheduled, held, no-show, cancelled
+    followup_id: int | None = None
+    supervisor_id: int | None = None
+    notes: str | None = None
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Reminder:
+    """One row of the outbox: tell someone about a follow-up on ``send_on``."""
+
+    followup_id: int
+    case_id: int
+    kind: str  # before, due, escalation
+    due: date
+    send_on: date
+    status: str = "pending"  # pending, sent, dropped
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    claimed_until: datetime | None = None
+    claimed_by: str | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = None
+    id: int | None = None

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from states.case import CaseFacts, Group, Move
+from states.case import CaseFacts, Group, Move, Outcome
 from states.errors import RulesFileError
 from states.rules import REGISTRY
+from states.schedule import ReminderPolicy, ScheduleItem, parse_reminders, parse_schedule
 from states.steps import Step
 from states.violations import Severity, Violation
 
 COMMON = {"description": str, "severity": str, "steps": list, "enabled": bool}
 DEFAULT_FILE = "default_rules.toml"
+TOP_LEVEL = ("version", "rules", "schedule", "reminders")
 TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
 
 
@@ -44,6 +46,8 @@ class RuleConfig:
 class RuleSet:
     source: str
     rules: tuple[RuleConfig, ...]
+    schedule: tuple[ScheduleItem, ...] = ()
+    reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
 
     def evaluate(self, facts: CaseFacts, move: Move) -> list[Violation]:
         """Violations of the configurable rules by an advance into ``move.to``."""
@@ -84,9 +88,7 @@ def parse_rules(text: str, *, source: str) -> RuleSet:
     problems: list[str] = []
     if type(data.get("version")) is not int or data["version"] != 1:
         problems.append("version must be 1")
-    problems += [
-        f"unknown top-level key {key!r}" for key in data if key not in ("version", "rules")
-    ]
+    problems += [f"unknown top-level key {key!r}" for key in data if key not in TOP_LEVEL]
     table = data.get("rules", {})
     if not isinstance(table, dict):
         table, problems = {}, [*problems, "rules must be a table of [rules.CODE] sections"]
@@ -99,13 +101,16 @@ def parse_rules(text: str, *, source: str) -> RuleSet:
             config, found = _parse_rule(code, table[code])
             problems += [f"rules.{code}: {p}" for p in found]
             configs.append(config)
+    schedule, found = parse_schedule(data.get("schedule", []), [o.value for o in Outcome])
+    reminders, found_too = parse_reminders(data.get("reminders", {}))
+    problems += found + found_too
     if problems:
         raise RulesFileError(
             f"{source}: {len(problems)} problem(s): " + "; ".join(problems),
             file=source,
             problems=problems,
         )
-    return RuleSet(source, tuple(c for c in configs if c is not None))
+    return RuleSet(source, tuple(c for c in configs if c is not None), schedule, reminders)
 
 
 def _parse_rule(code: str, raw: Any) -> tuple[RuleConfig | None, list[str]]:

@@ -1,0 +1,121 @@
+"""What a move does to a case's follow-ups, meetings and reminders — in the same
+transaction as the move itself.
+
+Leaving a step cancels what belonged only to it (``keep`` items survive); pausing
+suspends, resuming moves every due date on by the length of the pause; entering a step
+plans its items from the rule set; a fall back plans a fallback-risk check; an exit to
+employment plans the follow-ups after employment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from pathway.context import Kivo
+from pathway.ports import UnitOfWork
+from states.case import Move, MoveKind
+from states.records import Followup, Reminder
+from states.schedule import Planned, on_entering, on_exit, on_fall_back, plan_items
+from states.steps import Step
+
+LEAVING = (MoveKind.ADVANCE, MoveKind.FALL_BACK, MoveKind.EXIT)
+
+
+def after_move(
+    kivo: Kivo, uow: UnitOfWork, case_id: int, move: Move, placement_id: int | None
+) -> None:
+    if move.kind in LEAVING:
+        cancel_open(uow, case_id, f"{move.kind.value} on {move.on.isoformat()}")
+    elif move.kind is MoveKind.PAUSE:
+        suspend_open(uow, case_id, move.on)
+    elif move.kind is MoveKind.RESUME:
+        resume_suspended(kivo, uow, case_id, move.on)
+    create(kivo, uow, case_id, planned_for(kivo, move), move.to, placement_id)
+
+
+def planned_for(kivo: Kivo, move: Move) -> list[Planned]:
+    items = kivo.rules.schedule
+    planned: list[Planned] = []
+    if move.kind in (MoveKind.ADVANCE, MoveKind.FALL_BACK) and move.to is not None:
+        planned += plan_items(on_entering(items, move.to.number), move.on, move.until)
+    if move.kind is MoveKind.FALL_BACK:
+        planned += plan_items(on_fall_back(items), move.on, None)
+    if move.kind is MoveKind.EXIT and move.outcome is not None:
+        planned += plan_items(on_exit(items, move.outcome.value), move.on, None)
+    return planned
+
+
+def cancel_open(uow: UnitOfWork, case_id: int, reason: str) -> None:
+    """Cancel the open items that belonged only to the step being left, with a reason."""
+    cancelled = []
+    for item in uow.followups.open_for_case(case_id):
+        if item.keep:
+            continue
+        item.status, item.cancel_reason = "cancelled", reason
+        uow.followups.save(item)
+        cancelled.append(item.id)
+    uow.reminders.drop_pending(i for i in cancelled if i is not None)
+
+
+def suspend_open(uow: UnitOfWork, case_id: int, on: date) -> None:
+    suspended = []
+    for item in uow.followups.open_for_case(case_id):
+        if item.status == "pending":
+            item.status, item.suspended_on = "suspended", on
+            uow.followups.save(item)
+            suspended.append(item.id)
+    uow.reminders.drop_pending(i for i in suspended if i is not None)
+
+
+def resume_suspended(kivo: Kivo, uow: UnitOfWork, case_id: int, on: date) -> None:
+    """Every suspended item is due as much later as the pause lasted."""
+    for item in uow.followups.open_for_case(case_id):
+        if item.status != "suspended" or item.suspended_on is None:
+            continue
+        item.due += on - item.suspended_on
+        item.status, item.suspended_on = "pending", None
+        uow.followups.save(item)
+        _queue_reminders(kivo, uow, item)
+
+
+def create(
+    kivo: Kivo,
+    uow: UnitOfWork,
+    case_id: int,
+    planned: Iterable[Planned],
+    step: Step | None,
+    placement_id: int | None,
+) -> list[Followup]:
+    open_kept = {f.name for f in uow.followups.open_for_case(case_id) if f.keep}
+    made = []
+    for plan in planned:
+        if plan.keep and plan.name in open_kept:
+            continue  # e.g. follow-ups after employment already running from step 9
+        item = uow.followups.add(
+            Followup(
+                case_id=case_id,
+                name=plan.name,
+                kind=plan.kind,
+                title=plan.title,
+                due=plan.due,
+                step=step.number if step else None,
+                placement_id=placement_id,
+                anchor=plan.anchor,
+                offset_days=plan.offset_days,
+                keep=plan.keep,
+            )
+        )
+        _queue_reminders(kivo, uow, item)
+        made.append(item)
+    return made
+
+
+def _queue_reminders(kivo: Kivo, uow: UnitOfWork, item: Followup) -> None:
+    assert item.id is not None
+    uow.reminders.add_many(
+        Reminder(
+            followup_id=item.id, case_id=item.case_id, kind=kind, due=item.due, send_on=send_on
+        )
+        for kind, send_on in kivo.rules.reminders.sends(item.due, kivo.today())
+    )
