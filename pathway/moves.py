@@ -228,19 +228,21 @@ def _write(
     assert case.id is not None
     assert verdict.target is not None
     from_state = case.state
-    if move.kind in LEAVING:
-        for placement in uow.placements.open_for_case(case.id):
-            placement.ended_on, placement.end_reason = move.on, move.kind.value
-            uow.placements.save(placement)
     case.paused_from = from_state if verdict.target == PAUSED else None
     case.state = verdict.target
     case.last_move_on = move.on
     if verdict.target == EXITED:
         case.closed_on = move.on
         case.outcome = move.outcome.value if move.outcome else None
+    # The case row first: its versioned UPDATE locks it, so a concurrent move of the
+    # same case conflicts here, before either touches placements or follow-ups.
+    uow.cases.save(case)
+    if move.kind in LEAVING:
+        for placement in uow.placements.open_for_case(case.id):
+            placement.ended_on, placement.end_reason = move.on, move.kind.value
+            uow.placements.save(placement)
     placement_id = _open_placement(uow, case.id, move)
     after_move(kivo, uow, case.id, move, placement_id)
-    uow.cases.save(case)
     uow.events.append(
         CaseEvent(
             case_id=case.id,
