@@ -11,7 +11,16 @@ from typing import Annotated
 
 import typer
 
-from cli import directory_commands, move_commands, participant_commands, setup_commands
+from cli import (
+    directory_commands,
+    followup_commands,
+    meeting_commands,
+    move_commands,
+    participant_commands,
+    reminder_commands,
+    scheduler_commands,
+    setup_commands,
+)
 from cli.context import Settings
 from cli.output import print_json
 
@@ -58,6 +67,10 @@ setup_commands.register(app)
 directory_commands.register(app)
 participant_commands.register(app)
 move_commands.register(app)
+meeting_commands.register(app)
+followup_commands.register(app)
+reminder_commands.register(app)
+scheduler_commands.register(app)
 
 
 def main() -> None:

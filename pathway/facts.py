@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from states.case import CaseFacts
+from datetime import date, datetime, time
+
+from pathway.clock import LOCAL
+from pathway.ports import UnitOfWork
+from states.case import CaseFacts, MoveKind
 from states.personnummer import Personnummer
 from states.records import Case, Person
 
+ENTERING = (MoveKind.ADVANCE.value, MoveKind.FALL_BACK.value)  # a resume returns, not enters
 
-def facts_of(case: Case, person: Person) -> CaseFacts:
+
+def facts_of(case: Case, person: Person, *, meetings_held_in_step: int = 0) -> CaseFacts:
     birth_date = Personnummer(person.personnummer).birth_date if person.personnummer else None
     return CaseFacts(
         state=case.state,
@@ -18,4 +24,33 @@ def facts_of(case: Case, person: Person) -> CaseFacts:
         groups=frozenset(person.groups),
         last_move_on=case.last_move_on,
         opened_on=case.opened_on,
+        meetings_held_in_step=meetings_held_in_step,
+    )
+
+
+def facts_in(uow: UnitOfWork, case: Case, person: Person) -> CaseFacts:
+    """The facts, with what only the database knows (meetings held in the current step)."""
+    return facts_of(case, person, meetings_held_in_step=meetings_held_in_step(uow, case))
+
+
+def meetings_held_in_step(uow: UnitOfWork, case: Case) -> int:
+    """Meetings recorded as held on or after the day the case entered its current step
+    (a paused case is still in the step it was paused from)."""
+    entered = step_entered_on(uow, case)
+    if entered is None or case.id is None:
+        return 0
+    return uow.meetings.held_since(case.id, datetime.combine(entered, time(), LOCAL))
+
+
+def step_entered_on(uow: UnitOfWork, case: Case) -> date | None:
+    step = case.step
+    if step is None or case.id is None:
+        return None
+    return max(
+        (
+            event.on
+            for event in uow.events.for_case(case.id)
+            if event.kind in ENTERING and event.to_state == step.slug
+        ),
+        default=None,
     )

@@ -13,7 +13,7 @@ from datetime import date
 
 from pathway.context import Kivo
 from pathway.errors import Refused
-from pathway.facts import facts_of
+from pathway.facts import facts_in
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
 from pathway.scheduling import after_move
@@ -161,7 +161,7 @@ def _apply(
         )
     actor = actor_of(uow, by)
     person = uow.people.get(case.person_id)
-    facts = facts_of(case, person)
+    facts = facts_in(uow, case, person)
     verdict = judge(facts, move, kivo.rules, kivo.today())
     overridden = settle(verdict, actor, override)
     if verdict.blocking and not overridden:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
+from states.agenda import FollowupEntry, MeetingEntry
+from states.digest import DueLine, MeetingLine, PlacementLine
 from states.records import (
     Case,
     CaseEvent,
@@ -49,12 +52,52 @@ class PlacementRepository(Repository[Placement], Protocol):
 
 
 class FollowupRepository(Repository[Followup], Protocol):
+    def locked(self, record_id: int) -> Followup: ...
     def open_for_case(self, case_id: int) -> list[Followup]: ...
+    def unbooked_meetings(self, case_id: int) -> list[Followup]: ...
+    def lines(
+        self,
+        *,
+        followup_id: int | None = None,
+        case_id: int | None = None,
+        caseworker_id: int | None = None,
+        statuses: Sequence[str] | None = None,
+        due_by: date | None = None,
+        due_before: date | None = None,
+    ) -> list[FollowupEntry]: ...
+
+
+class MeetingRepository(Repository[Meeting], Protocol):
+    def locked(self, record_id: int) -> Meeting: ...
+    def held_since(self, case_id: int, since: datetime) -> int: ...
+    def lines(
+        self,
+        *,
+        meeting_id: int | None = None,
+        case_id: int | None = None,
+        caseworker_id: int | None = None,
+        statuses: Sequence[str] | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[MeetingEntry]: ...
 
 
 class ReminderRepository(Repository[Reminder], Protocol):
     def add_many(self, reminders: Iterable[Reminder]) -> None: ...
     def drop_pending(self, followup_ids: Iterable[int]) -> int: ...
+    def claim_due(
+        self, *, today: date, now: datetime, until: datetime, worker: str, limit: int
+    ) -> Sequence[tuple[Reminder, Followup, Caseworker | None, Caseworker | None]]:
+        """Atomically claim up to ``limit`` due reminders for ``worker`` until ``until``;
+        each with its follow-up, the case's caseworker and the active coordinator."""
+        ...
+
+    def mark_sent(self, reminder_id: int, worker: str, at: datetime) -> bool: ...
+    def mark_dropped(self, reminder_id: int, worker: str) -> bool: ...
+    def mark_failed(
+        self, reminder_id: int, worker: str, error: str, retry_at: datetime
+    ) -> bool: ...
+    def release(self, reminder_ids: Iterable[int], worker: str) -> int: ...
 
 
 class CaseQueries(Protocol):
@@ -66,6 +109,24 @@ class CaseQueries(Protocol):
         caseworker_id: int | None = None,
         limit: int | None = None,
     ) -> list[CaseSummary]: ...
+
+
+class DigestQueries(Protocol):
+    """The weekly letter's read side (``persistence.digest_queries``)."""
+
+    def due_between(
+        self, first: date, last: date, *, caseworker_id: int | None = None
+    ) -> list[DueLine]: ...
+    def overdue_before(self, day: date, *, caseworker_id: int | None = None) -> list[DueLine]: ...
+    def meetings_between(
+        self, first: datetime, last: datetime, *, caseworker_id: int | None = None
+    ) -> list[MeetingLine]: ...
+    def placements_starting(
+        self, first: date, last: date, *, caseworker_id: int | None = None
+    ) -> list[PlacementLine]: ...
+    def placements_ending(
+        self, first: date, last: date, *, caseworker_id: int | None = None
+    ) -> list[PlacementLine]: ...
 
 
 class UnitOfWork(Protocol):
@@ -90,9 +151,11 @@ class UnitOfWork(Protocol):
     @property
     def followups(self) -> FollowupRepository: ...
     @property
-    def meetings(self) -> Repository[Meeting]: ...
+    def meetings(self) -> MeetingRepository: ...
     @property
     def reminders(self) -> ReminderRepository: ...
+    @property
+    def digest(self) -> DigestQueries: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

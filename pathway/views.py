@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathway.context import Kivo
-from pathway.facts import facts_of
+from pathway.facts import facts_in
 from pathway.ports import UnitOfWork
 from pathway.results import CaseView, HistoryLine, NextMove
 from states.case import CaseFacts, status_of_state
@@ -31,6 +31,7 @@ def show_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseV
         person = uow.people.get(case.person_id)
         worker = uow.caseworkers.find(case.caseworker_id) if case.caseworker_id else None
         history = history_lines(uow, uow.events.for_case(case_id))
+        facts = facts_in(uow, case, person)
     assert case.id is not None
     assert person.id is not None
     pnr = Personnummer(person.personnummer) if person.personnummer else None
@@ -54,7 +55,7 @@ def show_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseV
         consent_on=case.consent_on,
         version=case.version,
         history=history,
-        next=next_moves_of(kivo, facts_of(case, person)),
+        next=next_moves_of(kivo, facts),
     )
 
 

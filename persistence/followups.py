@@ -1,18 +1,60 @@
-"""Follow-ups and meetings: add, get, and the few queries the use cases need."""
+"""Follow-ups and meetings: add, get, and the queries the use cases need.
+
+Every list is filtered, joined and ordered in SQL. Moments are compared in UTC: SQLite
+keeps no zone, so every stored moment is UTC (see ``persistence.mapping``).
+"""
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func
+from sqlalchemy import select as select_columns
+from sqlmodel import SQLModel, col, select
 
 from persistence.mapping import to_record
 from persistence.repositories import _Repository
-from persistence.tables import FollowupRow, MeetingRow
+from persistence.tables import (
+    CaseRow,
+    FollowupRow,
+    MeetingRow,
+    PersonRow,
+    SupervisorRow,
+    WorkplaceRow,
+)
+from states.agenda import FollowupEntry, MeetingEntry
+from states.errors import NotFound
 from states.records import Followup, Meeting
 
+R = TypeVar("R")
+T = TypeVar("T", bound=SQLModel)
 OPEN = ("pending", "suspended")
+BOOKED = ("scheduled", "held")  # a meeting that still stands for the item it is linked to
 
 
-class FollowupRepository(_Repository[Followup, FollowupRow]):
+def _utc(moment: datetime) -> datetime:
+    """A moment for a comparison: aware and in UTC, as stored."""
+    if moment.tzinfo is None:
+        raise ValueError("a moment to compare with must carry its time zone")
+    return moment.astimezone(UTC)
+
+
+class _Lockable(_Repository[R, T]):
+    def locked(self, record_id: int) -> R:
+        """Read a record and hold its row until the transaction ends (PostgreSQL: FOR
+        UPDATE; SQLite's writers hold the whole database already), so two people recording
+        the same thing at once cannot both find it still open."""
+        query = select(self.row).where(col(self.row.id) == record_id)  # type: ignore[attr-defined]
+        row = self.session.exec(query.with_for_update()).first()
+        if row is None:
+            raise NotFound(f"no {self.noun} with id {record_id}", what=self.noun, id=record_id)
+        self._loaded[record_id] = row
+        return to_record(row, self.record)
+
+
+class FollowupRepository(_Lockable[Followup, FollowupRow]):
     record, row, noun = Followup, FollowupRow, "follow-up"
 
     def open_for_case(self, case_id: int) -> list[Followup]:
@@ -22,12 +64,151 @@ class FollowupRepository(_Repository[Followup, FollowupRow]):
             .where(FollowupRow.case_id == case_id, col(FollowupRow.status).in_(OPEN))
             .order_by(col(FollowupRow.due), col(FollowupRow.id))
         )
+        return self._records(query)
+
+    def unbooked_meetings(self, case_id: int) -> list[Followup]:
+        """A case's pending planned meetings that no scheduled or held meeting stands for."""
+        booked = select(MeetingRow.followup_id).where(
+            col(MeetingRow.followup_id).is_not(None), col(MeetingRow.status).in_(BOOKED)
+        )
+        query = (
+            select(FollowupRow)
+            .where(
+                FollowupRow.case_id == case_id,
+                FollowupRow.kind == "meeting",
+                FollowupRow.status == "pending",
+                col(FollowupRow.id).not_in(booked),
+            )
+            .order_by(col(FollowupRow.due), col(FollowupRow.id))
+        )
+        return self._records(query)
+
+    def lines(
+        self,
+        *,
+        followup_id: int | None = None,
+        case_id: int | None = None,
+        caseworker_id: int | None = None,
+        statuses: Sequence[str] | None = None,
+        due_by: date | None = None,
+        due_before: date | None = None,
+    ) -> list[FollowupEntry]:
+        """Items with their participant and caseworker, earliest due first.
+
+        ``due_by`` includes its day, ``due_before`` does not; ``statuses`` ``None`` is all.
+        """
+        query = select(FollowupRow, PersonRow.name, CaseRow.caseworker_id).join(
+            CaseRow, col(CaseRow.id) == FollowupRow.case_id
+        )
+        query = query.join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
+        if followup_id is not None:
+            query = query.where(FollowupRow.id == followup_id)
+        if case_id is not None:
+            query = query.where(FollowupRow.case_id == case_id)
+        if caseworker_id is not None:
+            query = query.where(CaseRow.caseworker_id == caseworker_id)
+        if statuses is not None:
+            query = query.where(col(FollowupRow.status).in_(statuses))
+        if due_by is not None:
+            query = query.where(col(FollowupRow.due) <= due_by)
+        if due_before is not None:
+            query = query.where(col(FollowupRow.due) < due_before)
+        query = query.order_by(col(FollowupRow.due), col(FollowupRow.id))
+        return [
+            FollowupEntry(
+                id=_id(row.id),
+                case_id=row.case_id,
+                participant=participant,
+                caseworker_id=worker,
+                name=row.name,
+                kind=row.kind,
+                title=row.title,
+                due=row.due,
+                status=row.status,
+                step=row.step,
+                done_on=row.done_on,
+                notes=row.notes,
+                cancel_reason=row.cancel_reason,
+            )
+            for row, participant, worker in self.session.exec(query).all()
+        ]
+
+    def _records(self, query: Any) -> list[Followup]:
         rows = self.session.exec(query).all()
         for row in rows:
-            assert row.id is not None
-            self._loaded.setdefault(row.id, row)
+            self._loaded.setdefault(_id(row.id), row)
         return [to_record(row, Followup) for row in rows]
 
 
-class MeetingRepository(_Repository[Meeting, MeetingRow]):
+class MeetingRepository(_Lockable[Meeting, MeetingRow]):
     record, row, noun = Meeting, MeetingRow, "meeting"
+
+    def held_since(self, case_id: int, since: datetime) -> int:
+        """How many of a case's meetings at or after ``since`` were recorded as held."""
+        query = select(func.count()).where(
+            MeetingRow.case_id == case_id,
+            MeetingRow.status == "held",
+            col(MeetingRow.at) >= _utc(since),
+        )
+        return int(self.session.exec(query).one())
+
+    def lines(
+        self,
+        *,
+        meeting_id: int | None = None,
+        case_id: int | None = None,
+        caseworker_id: int | None = None,
+        statuses: Sequence[str] | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[MeetingEntry]:
+        """Meetings with their participant, caseworker, supervisor and workplace, in time
+        order; ``start`` is included and ``end`` is not; ``statuses`` ``None`` is all."""
+        query = (
+            select_columns(
+                MeetingRow,
+                col(PersonRow.name),
+                col(CaseRow.caseworker_id),
+                col(SupervisorRow.name),
+                col(WorkplaceRow.name),
+            )
+            .join(CaseRow, col(CaseRow.id) == MeetingRow.case_id)
+            .join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
+            .outerjoin(SupervisorRow, col(SupervisorRow.id) == MeetingRow.supervisor_id)
+            .outerjoin(WorkplaceRow, col(WorkplaceRow.id) == SupervisorRow.workplace_id)
+        )
+        if meeting_id is not None:
+            query = query.where(col(MeetingRow.id) == meeting_id)
+        if case_id is not None:
+            query = query.where(col(MeetingRow.case_id) == case_id)
+        if caseworker_id is not None:
+            query = query.where(col(CaseRow.caseworker_id) == caseworker_id)
+        if statuses is not None:
+            query = query.where(col(MeetingRow.status).in_(statuses))
+        if start is not None:
+            query = query.where(col(MeetingRow.at) >= _utc(start))
+        if end is not None:
+            query = query.where(col(MeetingRow.at) < _utc(end))
+        query = query.order_by(col(MeetingRow.at), col(MeetingRow.id))
+        return [
+            MeetingEntry(
+                id=_id(row.id),
+                case_id=row.case_id,
+                participant=participant,
+                caseworker_id=worker,
+                at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC),
+                uid=row.uid,
+                status=row.status,
+                followup_id=row.followup_id,
+                supervisor_id=row.supervisor_id,
+                supervisor=supervisor,
+                workplace=workplace,
+                notes=row.notes,
+            )
+            for row, participant, worker, supervisor, workplace in self.session.execute(query).all()
+        ]
+
+
+def _id(value: int | None) -> int:
+    assert value is not None
+    return value

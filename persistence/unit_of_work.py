@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
+from persistence.digest_queries import DigestQueries
 from persistence.followups import FollowupRepository, MeetingRepository
 from persistence.outbox import ReminderRepository
 from persistence.queries import CaseQueries
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.followups = FollowupRepository(self.session)
         self.meetings = MeetingRepository(self.session)
         self.reminders = ReminderRepository(self.session)
+        self.digest = DigestQueries(self.session)
         return self
 
     def __exit__(

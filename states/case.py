@@ -105,6 +105,8 @@ class CaseFacts:
     groups: frozenset[str] = field(default_factory=frozenset)
     last_move_on: date | None = None
     opened_on: date | None = None
+    # Tripartite meetings recorded as held since the case entered its current step.
+    meetings_held_in_step: int = 0
 
     @property
     def step(self) -> Step | None:

@@ -33,7 +33,7 @@ def judge(facts: CaseFacts, move: Move, rules: RuleSet, today: date) -> Verdict:
     target = path_machine().target(facts.state, move.kind, to, facts.paused_from)
     found = [] if target else [explain_refusal(facts, move)]
     found += check_dates(facts, move, today)
-    if target and move.kind is MoveKind.ADVANCE:
+    if target:
         found += rules.evaluate(facts, move)
     return Verdict(target, tuple(found))
 

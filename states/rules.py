@@ -3,7 +3,9 @@
 Each takes the facts, the move and the rule's settings from the rules file and returns a
 sentence when the move breaks it (``None`` when it does not). Severity and the steps a
 rule applies to are data in the rules file; the registry below says which settings each
-rule accepts, so a rules file can be validated before it is used.
+rule accepts, so a rules file can be validated before it is used, and whether its steps
+are the ones a case advances into (``ENTERING``) or the ones it leaves (``LEAVING``: by
+advance, fall back or exit).
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from states.steps import Step
 
 Settings = Mapping[str, Any]
 RuleFn = Callable[[CaseFacts, Move, Settings], str | None]
+ENTERING = "entering"  # the rule's steps are those a case advances into
+LEAVING = "leaving"  # the rule's steps are those a case leaves (advance, fall back, exit)
 
 
 @dataclass(frozen=True, slots=True)
 class RuleSpec:
     fn: RuleFn
     settings: Mapping[str, type]  # extra settings beyond severity/steps/enabled/description
+    applies: str = ENTERING
 
 
 def consent_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
@@ -95,6 +100,15 @@ def ya_not_eligible(facts: CaseFacts, move: Move, settings: Settings) -> str | N
     )
 
 
+def meeting_not_held(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    if facts.meetings_held_in_step > 0:
+        return None
+    return (
+        f"no tripartite meeting was recorded as held while the case was in step {facts.step} "
+        "(record one with `kivo meeting record ID --held`)"
+    )
+
+
 def age_on(facts: CaseFacts, day: date) -> int | None:
     """Exact age from the birth date; from the birth year alone, the age reached that year."""
     if facts.birth_date is not None:
@@ -114,4 +128,5 @@ REGISTRY: dict[str, RuleSpec] = {
     "end-date-missing": RuleSpec(end_date_missing, {}),
     "end-before-start": RuleSpec(end_before_start, {}),
     "ya-not-eligible": RuleSpec(ya_not_eligible, {"min_age": int, "max_age": int, "groups": list}),
+    "meeting-not-held": RuleSpec(meeting_not_held, {}, LEAVING),
 }

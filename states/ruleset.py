@@ -9,9 +9,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from states.case import CaseFacts, Group, Move, Outcome
+from states.case import CaseFacts, Group, Move, MoveKind, Outcome
 from states.errors import RulesFileError
-from states.rules import REGISTRY
+from states.rules import LEAVING, REGISTRY
 from states.schedule import ReminderPolicy, ScheduleItem, parse_reminders, parse_schedule
 from states.steps import Step
 from states.violations import Severity, Violation
@@ -20,6 +20,7 @@ COMMON = {"description": str, "severity": str, "steps": list, "enabled": bool}
 DEFAULT_FILE = "default_rules.toml"
 TOP_LEVEL = ("version", "rules", "schedule", "reminders")
 TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
+LEAVING_MOVES = (MoveKind.ADVANCE, MoveKind.FALL_BACK, MoveKind.EXIT)  # a pause stays
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +51,22 @@ class RuleSet:
     reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
 
     def evaluate(self, facts: CaseFacts, move: Move) -> list[Violation]:
-        """Violations of the configurable rules by an advance into ``move.to``."""
+        """Violations of the configurable rules by a move: an entry rule judges an advance
+        into one of its steps, a leaving rule a move out of one of its steps."""
         found = []
         for rule in self.rules:
-            if not rule.enabled or move.to not in rule.steps:
+            if not rule.enabled or not applies_to(rule, facts, move):
                 continue
             message = REGISTRY[rule.code].fn(facts, move, rule.settings)
             if message is not None:
                 found.append(Violation(rule.code, message, rule.severity))
         return found
+
+
+def applies_to(rule: RuleConfig, facts: CaseFacts, move: Move) -> bool:
+    if REGISTRY[rule.code].applies == LEAVING:
+        return move.kind in LEAVING_MOVES and facts.step in rule.steps
+    return move.kind is MoveKind.ADVANCE and move.to in rule.steps
 
 
 def default_rules_text() -> str:

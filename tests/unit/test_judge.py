@@ -21,9 +21,9 @@ TODAY = date(2026, 3, 2)
 DAY = timedelta(days=1)
 RULES = load_default_rules()
 NO_RULES = parse_rules(
-    default_rules_text().replace(
-        'severity = "blocking"\n', 'severity = "blocking"\nenabled = false\n'
-    ),
+    default_rules_text()
+    .replace('severity = "blocking"\n', 'severity = "blocking"\nenabled = false\n')
+    .replace('severity = "warning"\n', 'severity = "warning"\nenabled = false\n'),
     source="all-off",
 )
 

@@ -54,6 +54,7 @@ def test_the_registry_holds_exactly_the_documented_rules() -> None:
         "end-date-missing",
         "end-before-start",
         "ya-not-eligible",
+        "meeting-not-held",
     }
 
 

@@ -1,0 +1,95 @@
+"""Follow-ups: what is due (and overdue), and marking one done."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.context import kivo_of
+from cli.errors import reports_errors
+from cli.options import JsonOption, OnOption, id_option, parse_date, parse_id
+from cli.output import print_json, say, table
+
+if TYPE_CHECKING:
+    from states.agenda import FollowupEntry
+
+followup_app = typer.Typer(
+    help="Follow-up contacts, planned meetings and decisions on cases.", no_args_is_help=True
+)
+FollowupArg = Annotated[
+    int, typer.Argument(help="The follow-up id.", metavar="ID", parser=parse_id)
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.add_typer(followup_app, name="followup")
+
+
+@followup_app.command("list")
+@reports_errors
+def followup_list(
+    ctx: typer.Context,
+    case: Annotated[int | None, id_option("--case", "Only this case's items.")] = None,
+    caseworker: Annotated[
+        int | None, id_option("--caseworker", "Only items of this caseworker's cases.")
+    ] = None,
+    due_by: Annotated[
+        str | None,
+        typer.Option("--due-by", help="Only items due on or before this day.", metavar="DATE"),
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only pending items due before today.")
+    ] = False,
+    status: Annotated[
+        str,
+        typer.Option(help="pending (default), suspended, done, cancelled or all."),
+    ] = "pending",
+    json_output: JsonOption = False,
+) -> None:
+    """List follow-ups, planned meetings and decisions, earliest due first."""
+    from pathway.followups import list_followups
+
+    items = list_followups(
+        kivo_of(ctx),
+        case_id=case,
+        caseworker_id=caseworker,
+        due_by=parse_date(due_by, "due-by"),
+        overdue=overdue,
+        status=status,
+    )
+    if json_output:
+        print_json(items)
+        return
+    _print_items(items)
+
+
+@followup_app.command("done")
+@reports_errors
+def followup_done(
+    ctx: typer.Context,
+    followup: FollowupArg,
+    notes: Annotated[str | None, typer.Option(help="What was done or agreed, briefly.")] = None,
+    on: OnOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Mark a follow-up done (default today); its reminders are no longer sent."""
+    from pathway.followups import mark_done
+
+    item = mark_done(kivo_of(ctx), followup, on=parse_date(on, "on"), notes=notes)
+    if json_output:
+        print_json(item)
+        return
+    say(f"follow-up {item.id} ({item.name}, case {item.case_id}): done on {item.done_on}")
+
+
+def _print_items(items: list[FollowupEntry]) -> None:
+    rows = [
+        (i.id, i.due, i.case_id, i.participant, i.kind, i.title, i.status, i.step) for i in items
+    ]
+    table(
+        f"Follow-ups ({len(rows)})",
+        ["id", "due", "case", "participant", "kind", "what", "status", "step"],
+        rows,
+    )

@@ -1,0 +1,179 @@
+"""Tripartite meetings: schedule, record, list, and export as an iCalendar file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.context import kivo_of
+from cli.errors import reports_errors
+from cli.options import CaseArg, JsonOption, id_option, parse_date, parse_id
+from cli.output import print_json, say, table
+
+if TYPE_CHECKING:
+    from states.agenda import MeetingEntry
+
+meeting_app = typer.Typer(
+    help="Tripartite meetings (participant, supervisor, caseworker).", no_args_is_help=True
+)
+MeetingArg = Annotated[int, typer.Argument(help="The meeting id.", metavar="ID", parser=parse_id)]
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.add_typer(meeting_app, name="meeting")
+
+
+@meeting_app.command("schedule")
+@reports_errors
+def meeting_schedule(
+    ctx: typer.Context,
+    case: CaseArg,
+    at: Annotated[
+        str,
+        typer.Option(
+            "--at",
+            help="When: ISO date and time, e.g. 2026-03-10T10:00 (Swedish time unless a "
+            "zone is given).",
+            metavar="DATETIME",
+        ),
+    ],
+    supervisor: Annotated[
+        int | None,
+        id_option("--supervisor", "Supervisor id (default: the open placement's)."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Book a tripartite meeting for a case; prints the meeting id."""
+    from pathway.meetings import parse_moment, schedule_meeting
+
+    meeting = schedule_meeting(kivo_of(ctx), case, parse_moment(at), supervisor_id=supervisor)
+    print_json(meeting) if json_output else print(meeting.id)
+
+
+@meeting_app.command("record")
+@reports_errors
+def meeting_record(
+    ctx: typer.Context,
+    meeting: MeetingArg,
+    held: Annotated[bool, typer.Option("--held", help="The meeting took place.")] = False,
+    no_show: Annotated[
+        bool, typer.Option("--no-show", help="The meeting was due but did not take place.")
+    ] = False,
+    cancelled: Annotated[
+        bool, typer.Option("--cancelled", help="The meeting was called off.")
+    ] = False,
+    notes: Annotated[str | None, typer.Option(help="What was agreed, briefly.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Record what happened at a meeting: exactly one of --held, --no-show, --cancelled.
+
+    A held meeting satisfies the planned meeting it stands for (marked done on the
+    meeting's day; its reminders are not sent)."""
+    from pathway.meetings import record_meeting
+    from states.errors import InvalidInput
+
+    chosen = [
+        outcome
+        for outcome, flag in (("held", held), ("no-show", no_show), ("cancelled", cancelled))
+        if flag
+    ]
+    if len(chosen) != 1:
+        raise InvalidInput("give exactly one of --held, --no-show or --cancelled")
+    result = record_meeting(kivo_of(ctx), meeting, chosen[0], notes=notes)
+    if json_output:
+        print_json(result)
+        return
+    done = f"; planned meeting {result.followup_done} done" if result.followup_done else ""
+    say(f"meeting {meeting}: {result.meeting.status}{done}")
+
+
+@meeting_app.command("list")
+@reports_errors
+def meeting_list(
+    ctx: typer.Context,
+    case: Annotated[int | None, id_option("--case", "Only this case's meetings.")] = None,
+    caseworker: Annotated[
+        int | None, id_option("--caseworker", "Only meetings of this caseworker's cases.")
+    ] = None,
+    first: Annotated[
+        str | None, typer.Option("--from", help="From this day (YYYY-MM-DD).", metavar="DATE")
+    ] = None,
+    last: Annotated[
+        str | None,
+        typer.Option("--to", help="To this day, included (YYYY-MM-DD).", metavar="DATE"),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List meetings in time order (times in Swedish local time)."""
+    from pathway.meetings import list_meetings
+
+    meetings = list_meetings(
+        kivo_of(ctx),
+        case_id=case,
+        caseworker_id=caseworker,
+        first=parse_date(first, "from"),
+        last=parse_date(last, "to"),
+    )
+    if json_output:
+        print_json(meetings)
+        return
+    _print_meetings(meetings)
+
+
+@meeting_app.command("ics")
+@reports_errors
+def meeting_ics(
+    ctx: typer.Context,
+    caseworker: Annotated[
+        int | None, id_option("--caseworker", "Only meetings of this caseworker's cases.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the calendar to this file (default: standard output).",
+            metavar="FILE",
+        ),
+    ] = None,
+) -> None:
+    """Upcoming meetings (from today on) as an iCalendar file for Outlook or Google
+    Calendar. Importing it again updates the same events: each meeting keeps its UID."""
+    from pathway.meetings import meetings_calendar
+    from states.errors import InvalidInput
+
+    data = meetings_calendar(kivo_of(ctx), caseworker_id=caseworker)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        out.write_bytes(data)
+    except OSError as error:
+        raise InvalidInput(f"cannot write {out}: {error.strerror}", field="out") from None
+    count = data.count(b"BEGIN:VEVENT")
+    say(f"wrote {count} meeting{'s' if count != 1 else ''} to {out}")
+
+
+def _print_meetings(meetings: list[MeetingEntry]) -> None:
+    rows = [
+        (
+            m.id,
+            m.at.strftime("%Y-%m-%d %H:%M"),
+            m.case_id,
+            m.participant,
+            m.status,
+            m.supervisor,
+            m.workplace,
+            m.followup_id,
+        )
+        for m in meetings
+    ]
+    table(
+        f"Meetings ({len(rows)})",
+        ["id", "at", "case", "participant", "status", "supervisor", "workplace", "planned"],
+        rows,
+    )

@@ -1,0 +1,193 @@
+"""One dispatch pass over the reminder outbox: send what is due, exactly once.
+
+The pass claims a batch of due reminders in one short transaction (each claim is a
+lease, and counts as an attempt), then handles them one at a time, each ending in a
+transaction of its own:
+
+- the follow-up is no longer pending (done, cancelled, suspended), or is now due on
+  another day than the reminder was queued for (moving an item queues reminders for
+  its new date): dropped, not sent;
+- the reminder was claimed before (by a pass that may have died after sending) and the
+  notifier knows it delivered it: recorded sent, not sent again;
+- otherwise it is sent; success records it sent, an exception releases it for a retry
+  after a back-off that grows with the attempts. A failed send is never recorded sent.
+
+Any number of passes may run at once, in any number of processes: claims are atomic,
+so no two hold the same reminder, and a dead pass's claims run out with their lease.
+A pass stops using a batch well before its lease could run out (measured on the
+process's own monotonic clock) and gives the rest back, so a live lease is never taken
+over. Business time comes only from ``kivo.now()`` and ``kivo.today()``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pathway.context import Kivo
+from pathway.notifiers import Notifier, Recipient, ReminderMessage
+from pathway.ports import UnitOfWork
+from states.records import Caseworker, Followup, Reminder
+
+MAX_BACKOFF = timedelta(hours=6)
+Claim = tuple[Reminder, Followup, Caseworker | None, Caseworker | None]
+Change = Callable[[UnitOfWork], bool]
+NOBODY = "nobody to tell: the case has no active caseworker and there is no active coordinator"
+
+
+@dataclass
+class DispatchResult:
+    """What one pass did. ``sent`` counts every reminder recorded sent (``escalated`` the
+    escalations among them), including any a killed pass had sent without recording."""
+
+    sent: int = 0
+    escalated: int = 0
+    failed: int = 0
+    dropped: int = 0
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long a reminder waits after its ``attempts``-th failed send: 2, 4, 8 … minutes,
+    at most six hours."""
+    return min(timedelta(minutes=2 ** min(max(attempts, 1), 20)), MAX_BACKOFF)
+
+
+def worker_token() -> str:
+    """Who holds a claim: host, process and a random part (unique per pass)."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def dispatch(
+    kivo: Kivo,
+    notifier: Notifier,
+    *,
+    batch: int = 500,
+    lease: timedelta = timedelta(minutes=5),
+    worker: str | None = None,
+) -> DispatchResult:
+    """Send every due reminder once; returns what was sent, escalated, failed, dropped."""
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
+    token = worker or worker_token()
+    result = DispatchResult()
+    while True:
+        started = time.monotonic()
+        claimed = _claim(kivo, token, batch, lease)
+        if not claimed:
+            return result
+        for index, (reminder, followup, caseworker, coordinator) in enumerate(claimed):
+            if index and time.monotonic() - started > lease.total_seconds() / 2:
+                _release(kivo, token, [r.id for r, *_ in claimed[index:]])
+                break
+            _handle(kivo, notifier, token, result, reminder, followup, caseworker, coordinator)
+
+
+def _claim(kivo: Kivo, worker: str, batch: int, lease: timedelta) -> list[Claim]:
+    now = kivo.now()
+    with kivo.uow() as uow:
+        claimed = list(
+            uow.reminders.claim_due(
+                today=kivo.today(), now=now, until=now + lease, worker=worker, limit=batch
+            )
+        )
+        uow.commit()
+    return claimed
+
+
+def _handle(
+    kivo: Kivo,
+    notifier: Notifier,
+    worker: str,
+    result: DispatchResult,
+    reminder: Reminder,
+    followup: Followup,
+    caseworker: Caseworker | None,
+    coordinator: Caseworker | None,
+) -> None:
+    assert reminder.id is not None
+    reminder_id, escalation = reminder.id, reminder.kind == "escalation"
+    if followup.status != "pending" or followup.due != reminder.due:
+        if _finish(kivo, lambda uow: uow.reminders.mark_dropped(reminder_id, worker)):
+            result.dropped += 1
+        return
+    if reminder.attempts > 1 and notifier.already_sent(reminder_id):
+        _record_sent(kivo, worker, result, reminder_id, escalation)
+        return
+    recipient = _recipient(caseworker, coordinator, escalation=escalation)
+    try:
+        if recipient is None:
+            raise LookupError(NOBODY)
+        notifier.send(_message(reminder, followup, recipient, escalation=escalation))
+    except Exception as error:
+        _record_failed(kivo, worker, result, reminder, error)
+        return
+    _record_sent(kivo, worker, result, reminder_id, escalation)
+
+
+def _record_sent(
+    kivo: Kivo, worker: str, result: DispatchResult, reminder_id: int, escalation: bool
+) -> None:
+    """Sent it is, even if our claim was taken over meanwhile: the new holder will find
+    it with ``already_sent`` where the notifier can tell, and record it then."""
+    at = kivo.now()
+    _finish(kivo, lambda uow: uow.reminders.mark_sent(reminder_id, worker, at))
+    result.sent += 1
+    result.escalated += escalation
+
+
+def _record_failed(
+    kivo: Kivo, worker: str, result: DispatchResult, reminder: Reminder, error: Exception
+) -> None:
+    assert reminder.id is not None
+    text = f"{type(error).__name__}: {error}"
+    retry_at = kivo.now() + backoff(reminder.attempts)
+    reminder_id = reminder.id
+    _finish(kivo, lambda uow: uow.reminders.mark_failed(reminder_id, worker, text, retry_at))
+    result.failed += 1
+
+
+def _release(kivo: Kivo, worker: str, reminder_ids: list[int | None]) -> None:
+    ids = [i for i in reminder_ids if i is not None]
+    with kivo.uow() as uow:
+        uow.reminders.release(ids, worker)
+        uow.commit()
+
+
+def _finish(kivo: Kivo, change: Change) -> bool:
+    with kivo.uow() as uow:
+        changed = change(uow)
+        uow.commit()
+    return changed
+
+
+def _recipient(
+    caseworker: Caseworker | None, coordinator: Caseworker | None, *, escalation: bool
+) -> Recipient | None:
+    """Escalations go to the coordinator, the rest to the case's caseworker; when the
+    one is missing the other is told, so an unassigned case's work is not lost."""
+    responsible = caseworker if caseworker is not None and caseworker.active else None
+    first, second = (coordinator, responsible) if escalation else (responsible, coordinator)
+    chosen = first or second
+    if chosen is None:
+        return None
+    return Recipient(name=chosen.name, email=chosen.email, id=chosen.id)
+
+
+def _message(
+    reminder: Reminder, followup: Followup, recipient: Recipient, *, escalation: bool
+) -> ReminderMessage:
+    assert reminder.id is not None
+    return ReminderMessage(
+        reminder_id=reminder.id,
+        case_id=reminder.case_id,
+        kind=reminder.kind,
+        due=reminder.due,
+        title=followup.title,
+        recipient=recipient,
+        escalation=escalation,
+    )

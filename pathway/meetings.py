@@ -1,0 +1,275 @@
+"""Tripartite meetings: book one, record what happened, list them, export a calendar.
+
+A booked meeting stands for the case's planned meeting (a follow-up of kind "meeting")
+due nearest to it; recorded as held, it satisfies that item: done on the meeting's day,
+its reminders dropped. Each meeting has a UID fixed when it is booked, so a calendar
+imported twice updates its events instead of doubling them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from pathway.clock import LOCAL
+from pathway.context import Kivo
+from pathway.errors import Refused
+from pathway.ports import UnitOfWork
+from states.agenda import MeetingEntry
+from states.case import EXITED
+from states.errors import InvalidInput, quoted
+from states.records import Followup, Meeting
+from states.violations import Violation, structural
+
+SCHEDULED = "scheduled"
+OUTCOMES = ("held", "no-show", "cancelled")
+TAKEN_PLACE = ("held", "no-show")  # what can only be said of a meeting once its day came
+DURATION = timedelta(hours=1)
+PRODID = "-//kivo//tripartite meetings//EN"
+LETTERS = str.maketrans("0123456789", "ghijklmnop")
+
+
+@dataclass(frozen=True)
+class RecordedMeeting:
+    """A meeting as recorded, and the planned item it satisfied (if it was held)."""
+
+    meeting: MeetingEntry
+    followup_done: int | None
+
+
+def parse_moment(text: str, what: str = "at") -> datetime:
+    """An ISO date and time; without a zone it is Swedish local time."""
+    raw = text.strip()
+    example = "such as 2026-03-10T10:00 (Swedish time unless a zone is given)"
+    try:
+        date.fromisoformat(raw)
+    except ValueError:
+        pass
+    else:
+        raise InvalidInput(f"--{what} {quoted(text)} has no time of day: give one, {example}")
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(
+            f"--{what} {quoted(text)} is not a date and time in ISO form {example}", field=what
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL)
+
+
+def new_uid() -> str:
+    """A globally unique UID (RFC 5545 3.8.4.7), so calendars of two kivo databases never
+    clash. Its 128 random bits are spelt in letters: a run of digits in a calendar could be
+    mistaken for a personnummer."""
+    return f"kivo-meeting-{uuid.uuid4().hex.translate(LETTERS)}@kivo"
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(LOCAL).date()
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of a Swedish calendar day."""
+    return datetime.combine(day, time(), LOCAL)
+
+
+def schedule_meeting(
+    kivo: Kivo, case_id: int, at: datetime, *, supervisor_id: int | None = None
+) -> MeetingEntry:
+    """Book a tripartite meeting; without a supervisor, the open placement's is invited."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=LOCAL)
+    with kivo.uow() as uow:
+        case = uow.cases.get(case_id)
+        if case.state == EXITED:
+            raise Refused(
+                f"case {case_id}: booking a meeting refused",
+                [structural("case-exited", "the case has exited: no meeting can be booked")],
+            )
+        if supervisor_id is not None:
+            uow.supervisors.get(supervisor_id)
+        else:
+            supervisor_id = next(
+                (p.supervisor_id for p in uow.placements.open_for_case(case_id)), None
+            )
+        planned = nearest(uow.followups.unbooked_meetings(case_id), local_day(at))
+        meeting = uow.meetings.add(
+            Meeting(
+                case_id=case_id,
+                at=at,
+                uid=new_uid(),
+                supervisor_id=supervisor_id,
+                followup_id=planned.id if planned else None,
+            )
+        )
+        entry = _entry(uow, meeting)
+        uow.commit()
+    return entry
+
+
+def record_meeting(
+    kivo: Kivo, meeting_id: int, outcome: str, *, notes: str | None = None
+) -> RecordedMeeting:
+    """Record a booked meeting as held, a no-show or cancelled (once)."""
+    if outcome not in OUTCOMES:
+        raise InvalidInput(
+            f"unknown meeting outcome {quoted(outcome)}: choose one of {', '.join(OUTCOMES)}",
+            field="outcome",
+        )
+    with kivo.uow() as uow:
+        meeting = uow.meetings.locked(meeting_id)
+        day = local_day(meeting.at)
+        problems = _recording_problems(meeting, outcome, day, kivo.today())
+        if problems:
+            raise Refused(f"meeting {meeting_id}: recording refused", problems)
+        meeting.status = outcome
+        meeting.notes = (notes or "").strip() or meeting.notes
+        done = _satisfy(uow, meeting, day) if outcome == "held" else None
+        uow.meetings.save(meeting)
+        entry = _entry(uow, meeting)
+        uow.commit()
+    return RecordedMeeting(entry, done)
+
+
+def _recording_problems(meeting: Meeting, outcome: str, day: date, today: date) -> list[Violation]:
+    problems = []
+    if meeting.status != SCHEDULED:
+        problems.append(
+            structural(
+                "meeting-already-recorded",
+                f"meeting {meeting.id} was already recorded as {meeting.status}",
+            )
+        )
+    if outcome in TAKEN_PLACE and day > today:
+        problems.append(
+            structural(
+                "meeting-in-future",
+                f"meeting {meeting.id} is on {day.isoformat()}, after today "
+                f"({today.isoformat()}): record it once it has taken place",
+            )
+        )
+    return problems
+
+
+def _satisfy(uow: UnitOfWork, meeting: Meeting, day: date) -> int | None:
+    """Mark the planned meeting this one stands for as done; its reminders go unsent.
+
+    The item linked when booking, if still pending; otherwise (the plan changed since,
+    e.g. the case moved on) the case's unbooked planned meeting due nearest to it."""
+    linked = uow.followups.find(meeting.followup_id) if meeting.followup_id else None
+    if linked is None or linked.status != "pending":
+        linked = nearest(uow.followups.unbooked_meetings(meeting.case_id), day)
+    if linked is None or linked.id is None:
+        return None
+    linked.status, linked.done_on = "done", day
+    uow.followups.save(linked)
+    uow.reminders.drop_pending([linked.id])
+    meeting.followup_id = linked.id
+    return linked.id
+
+
+def nearest(items: Sequence[Followup], day: date) -> Followup | None:
+    """The item due nearest to ``day``; of two as near, the earlier."""
+    return min(items, key=lambda f: (abs((f.due - day).days), f.due, f.id or 0), default=None)
+
+
+def list_meetings(
+    kivo: Kivo,
+    *,
+    case_id: int | None = None,
+    caseworker_id: int | None = None,
+    first: date | None = None,
+    last: date | None = None,
+) -> list[MeetingEntry]:
+    """Meetings of any status in time order, from ``first`` to ``last`` (both included)."""
+    if first is not None and last is not None and first > last:
+        raise InvalidInput(
+            f"--from {first.isoformat()} is after --to {last.isoformat()}", field="from"
+        )
+    with kivo.uow(read_only=True) as uow:
+        _check_filters(uow, case_id, caseworker_id)
+        entries = uow.meetings.lines(
+            case_id=case_id,
+            caseworker_id=caseworker_id,
+            start=day_start(first) if first else None,
+            end=day_start(last + timedelta(days=1)) if last else None,
+        )
+    return [_local(entry) for entry in entries]
+
+
+def meetings_calendar(kivo: Kivo, *, caseworker_id: int | None = None) -> bytes:
+    """Upcoming booked meetings (from today on) as an RFC 5545 calendar."""
+    today = kivo.today()
+    with kivo.uow(read_only=True) as uow:
+        _check_filters(uow, None, caseworker_id)
+        entries = uow.meetings.lines(
+            caseworker_id=caseworker_id, statuses=(SCHEDULED,), start=day_start(today)
+        )
+    return calendar_of([_local(e) for e in entries], stamp=kivo.now(), today=today)
+
+
+def calendar_of(entries: Sequence[MeetingEntry], *, stamp: datetime, today: date) -> bytes:
+    """One VEVENT per meeting: its stable UID, Swedish local time, an hour long.
+
+    The summary names the case by its id only: a calendar leaves kivo, so it carries no
+    participant's name or personnummer."""
+    from icalendar import Calendar, Event, Timezone
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "kivo: tripartite meetings")
+    calendar.add("x-wr-timezone", str(LOCAL))
+    last = max([local_day(e.at) for e in entries], default=today)
+    calendar.add_component(
+        Timezone.from_tzid(
+            str(LOCAL), first_date=date(today.year, 1, 1), last_date=date(last.year + 2, 1, 1)
+        )
+    )
+    for entry in entries:
+        start = entry.at.astimezone(LOCAL)
+        event = Event()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", stamp.astimezone(UTC))
+        event.add("dtstart", start)
+        event.add("dtend", (start.astimezone(UTC) + DURATION).astimezone(LOCAL))
+        event.add("summary", f"Tripartite meeting, case {entry.case_id}")
+        event.add("description", _description(entry))
+        if entry.workplace:
+            event.add("location", entry.workplace)
+        event.add("status", "CONFIRMED")
+        event.add("transp", "OPAQUE")
+        calendar.add_component(event)
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def _description(entry: MeetingEntry) -> str:
+    lines = [
+        f"Tripartite meeting (trepartssamtal) in kivo case {entry.case_id}: "
+        "participant, workplace supervisor and caseworker.",
+    ]
+    if entry.supervisor:
+        where = f" ({entry.workplace})" if entry.workplace else ""
+        lines.append(f"Supervisor: {entry.supervisor}{where}.")
+    lines.append(f"Afterwards: kivo meeting record {entry.id} --held (or --no-show).")
+    return "\n".join(lines)
+
+
+def _check_filters(uow: UnitOfWork, case_id: int | None, caseworker_id: int | None) -> None:
+    if case_id is not None:
+        uow.cases.get(case_id)
+    if caseworker_id is not None:
+        uow.caseworkers.get(caseworker_id)
+
+
+def _entry(uow: UnitOfWork, meeting: Meeting) -> MeetingEntry:
+    (entry,) = uow.meetings.lines(meeting_id=meeting.id)
+    return _local(entry)
+
+
+def _local(entry: MeetingEntry) -> MeetingEntry:
+    return replace(entry, at=entry.at.astimezone(LOCAL))

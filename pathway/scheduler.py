@@ -1,0 +1,197 @@
+"""The clock for the dispatch pass: APScheduler 3 runs one pass every interval and builds
+the weekly letter once a day, until told to stop.
+
+APScheduler is only the clock. Its job store is in memory and belongs to this process
+alone; what is due and what was sent lives in the database outbox, so any number of
+schedulers may run at once (each pass claims its reminders atomically) and the first
+pass after downtime sends what was missed, once. Jobs coalesce, never overlap
+(``max_instances=1``) and are never dropped for being late (no misfire grace limit).
+
+Stopping is cooperative: the caller sets ``stop`` (from a signal handler, say); no new
+pass starts after that, the pass in flight finishes, and ``run_scheduler`` returns.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any, Protocol
+
+from pathway.clock import LOCAL
+from pathway.context import Kivo
+from pathway.digest import Digest, weekly_digest
+from pathway.dispatch import DispatchResult, dispatch
+from pathway.notifiers import Notifier
+from states.errors import InvalidInput, quoted
+
+DEFAULT_INTERVAL_SECONDS = 60.0
+DEFAULT_DIGEST_AT = time(7, 0)
+POLL_SECONDS = 0.2  # how often the waiting thread looks at ``stop``
+
+
+class SchedulerEvents(Protocol):
+    """What the scheduler tells its caller; called from the scheduler's worker threads."""
+
+    def started(self, interval: float, digest_at: time) -> None: ...
+    def stopping(self) -> None: ...
+    def passed(self, number: int, result: DispatchResult) -> None: ...
+    def digested(self, digest: Digest) -> None: ...
+    def failed(self, job: str, error: Exception) -> None: ...
+
+
+@dataclass
+class SchedulerRun:
+    """What a scheduler did between start and stop."""
+
+    passes: int = 0
+    digests: int = 0
+    errors: int = 0
+    sent: int = 0
+    escalated: int = 0
+    failed: int = 0
+    dropped: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, result: DispatchResult) -> int:
+        with self._lock:
+            self.passes += 1
+            self.sent += result.sent
+            self.escalated += result.escalated
+            self.failed += result.failed
+            self.dropped += result.dropped
+            return self.passes
+
+    def count_digest(self) -> None:
+        with self._lock:
+            self.digests += 1
+
+    def count_error(self) -> None:
+        with self._lock:
+            self.errors += 1
+
+
+def parse_digest_at(text: str) -> time:
+    """``HH:MM``, Swedish time: when the daily letter is built."""
+    try:
+        value = time.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"digest time {quoted(text)} is not a time of day such as 07:00", field="digest_at"
+        ) from None
+    return value.replace(second=0, microsecond=0, tzinfo=None)
+
+
+def check_interval(seconds: float) -> float:
+    if not seconds > 0:
+        raise InvalidInput(
+            f"the interval must be more than 0 seconds, not {seconds:g}", field="interval"
+        )
+    return seconds
+
+
+class _Jobs:
+    """The two jobs; each catches its own errors so the clock keeps running."""
+
+    def __init__(
+        self,
+        kivo: Kivo,
+        notifier: Notifier,
+        events: SchedulerEvents,
+        stop: threading.Event,
+        pass_: Callable[[Kivo, Notifier], DispatchResult],
+    ) -> None:
+        self.kivo, self.notifier, self.events, self.stop = kivo, notifier, events, stop
+        self.pass_ = pass_
+        self.run = SchedulerRun()
+
+    def dispatch_pass(self) -> None:
+        if self.stop.is_set():
+            return  # stopping: no new pass starts
+        try:
+            result = self.pass_(self.kivo, self.notifier)
+        except Exception as error:
+            self.run.count_error()
+            self.events.failed("dispatch", error)
+            return
+        self.events.passed(self.run.add(result), result)
+
+    def daily_digest(self) -> None:
+        if self.stop.is_set():
+            return
+        try:
+            letter = weekly_digest(self.kivo)
+        except Exception as error:
+            self.run.count_error()
+            self.events.failed("digest", error)
+            return
+        self.run.count_digest()
+        self.events.digested(letter)
+
+
+def run_scheduler(
+    kivo: Kivo,
+    notifier: Notifier,
+    events: SchedulerEvents,
+    *,
+    stop: threading.Event,
+    interval: float = DEFAULT_INTERVAL_SECONDS,
+    digest_at: time = DEFAULT_DIGEST_AT,
+    once: bool = False,
+    pass_: Callable[[Kivo, Notifier], DispatchResult] = dispatch,
+) -> SchedulerRun:
+    """Run the dispatch pass every ``interval`` seconds (the first at once) and the
+    digest daily at ``digest_at``, until ``stop`` is set; with ``once``, one pass and one
+    digest, then return. The pass in flight when ``stop`` is set always finishes."""
+    check_interval(interval)
+    jobs = _Jobs(kivo, notifier, events, stop, pass_)
+    if once:
+        jobs.dispatch_pass()
+        jobs.daily_digest()
+        return jobs.run
+    scheduler = _clock(jobs, interval, digest_at)
+    events.started(interval, digest_at)
+    scheduler.start()
+    try:
+        while not stop.wait(POLL_SECONDS):
+            pass
+    finally:
+        stop.set()
+        events.stopping()
+        scheduler.shutdown(wait=True)  # waits for the pass in flight
+    return jobs.run
+
+
+def _clock(jobs: _Jobs, interval: float, digest_at: time) -> Any:
+    """A background APScheduler with an in-memory job store: the clock, nothing more."""
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.memory import MemoryJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    scheduler = BackgroundScheduler(
+        jobstores={"default": MemoryJobStore()},
+        executors={"default": ThreadPoolExecutor(max_workers=2)},
+        job_defaults={
+            "coalesce": True,  # runs missed while busy or asleep become one run
+            "max_instances": 1,  # a pass never overlaps the previous one
+            "misfire_grace_time": None,  # however late, a run still happens
+        },
+        timezone=LOCAL,
+    )
+    scheduler.add_job(
+        jobs.dispatch_pass,
+        IntervalTrigger(seconds=interval, timezone=LOCAL),
+        id="dispatch",
+        name="reminder dispatch pass",
+        next_run_time=datetime.now(LOCAL),  # the first pass at once: downtime is caught up
+    )
+    scheduler.add_job(
+        jobs.daily_digest,
+        CronTrigger(hour=digest_at.hour, minute=digest_at.minute, timezone=LOCAL),
+        id="digest",
+        name="daily digest",
+    )
+    return scheduler

@@ -1,0 +1,50 @@
+"""A caseworker's agenda: follow-ups and booked meetings as read-side lines.
+
+Persistence fills these from joined SQL queries (the participant's name and the case's
+caseworker come with each line); the use cases and entry points only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+FOLLOWUP_STATUSES = ("pending", "suspended", "done", "cancelled")
+MEETING_STATUSES = ("scheduled", "held", "no-show", "cancelled")
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupEntry:
+    """A follow-up contact, planned tripartite meeting or decision on a case."""
+
+    id: int
+    case_id: int
+    participant: str
+    caseworker_id: int | None
+    name: str
+    kind: str
+    title: str
+    due: date
+    status: str
+    step: int | None
+    done_on: date | None
+    notes: str | None
+    cancel_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingEntry:
+    """A booked tripartite meeting; ``at`` is a moment (persistence gives it in UTC)."""
+
+    id: int
+    case_id: int
+    participant: str
+    caseworker_id: int | None
+    at: datetime
+    uid: str
+    status: str
+    followup_id: int | None
+    supervisor_id: int | None
+    supervisor: str | None
+    workplace: str | None
+    notes: str | None
