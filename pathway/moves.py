@@ -46,6 +46,8 @@ def advance(
     expected_version: int | None = None,
 ) -> MoveResult:
     """Move a case forward to ``to`` (steps may be skipped), opening its placement."""
+    if override is not None and not override.strip():
+        raise InvalidInput("an override needs a written reason", field="override")
     with kivo.uow() as uow:
         supervisor = uow.supervisors.get(supervisor_id) if supervisor_id is not None else None
         if supervisor is not None and workplace_id is None:

@@ -1,0 +1,945 @@
+"""The case lifecycle as a specification, run against the real service layer and database.
+
+A hypothesis state machine enrols participants, records consent and moves their cases
+(advance, fall back, pause, resume, exit, dry-run advance) through ``pathway`` on a
+freshly migrated SQLite database, while simulated days pass. Beside it the test keeps its
+own model of every case, built from DESIGN.md ("States of a case") and the shipped rule
+set (``states/default_rules.toml``), never from the engine's transition table. For every
+call the model says beforehand whether it must succeed and, if not, which violations
+must be named; a refused call must leave the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import ClassVar, TypeVar
+
+import pytest
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    MultipleResults,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    multiple,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from pathway import directory, enrolment, moves
+from pathway.bootstrap import bootstrap
+from pathway.clock import clock_from
+from pathway.context import Kivo
+from pathway.errors import Refused
+from pathway.results import MoveResult
+from states.case import ENROLLED, EXITED, PAUSED, Group, Outcome
+from states.errors import InvalidInput, NotFound
+from states.machine import path_machine
+from states.records import Case, CaseEvent, Followup, Person, Placement, Reminder
+from states.replay import replay
+from states.steps import Step
+from tests.databases import SqliteDatabases
+from tests.property import strategies as s
+from tests.property.strategies import (
+    Actor,
+    BirthYearClaim,
+    Participant,
+    PlacementChoice,
+    When,
+)
+
+T = TypeVar("T")
+
+settings.register_profile(
+    "lifecycle-ci",
+    max_examples=200,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("lifecycle-dev", settings.get_profile("lifecycle-ci"), max_examples=50)
+LIFECYCLE_SETTINGS = settings.get_profile(
+    "lifecycle-ci" if os.environ.get("CI") else "lifecycle-dev"
+)
+
+# --- the model's own reading of the documented path and the shipped default rules ---
+
+ADVANCE, FALL_BACK, PAUSE, RESUME, EXIT = "advanced", "fell_back", "paused", "resumed", "exited"
+POSITION = {ENROLLED: 0, **{step.slug: step.number for step in Step}}  # enrolled, steps 1–9
+AT_A_WORKPLACE = frozenset({2, 3, 6, 7, 8, 9})  # consent-missing, workplace-missing
+WITH_A_SUPERVISOR = frozenset({2, 3, 6, 8})  # supervisor-missing, supervisor-untrained
+WORKPLACE_LEARNING, VOCATIONAL_TRAINING, FIXED_TERM, VOCATIONAL_INTRO = 6, 5, 7, 8
+YA_AGES = range(15, 25)  # ya-not-eligible: min_age 15, max_age 24
+YA_GROUPS = frozenset({Group.LONG_TERM_UNEMPLOYED.value, Group.NEWLY_ARRIVED.value})
+LEFT_WITHOUT_A_MEETING = frozenset({2, 3, 6, 7, 8})  # meeting-not-held, a warning
+NOT_PERMITTED = "override-not-permitted"
+UNKNOWN_CASE = 10_000
+
+
+@dataclass(frozen=True)
+class PersonModel:
+    birth_date: date | None  # known only from a personnummer
+    birth_year: int | None
+    groups: frozenset[str]
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is not None:
+            born = self.birth_date
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return None if self.birth_year is None else day.year - self.birth_year
+
+
+@dataclass(frozen=True)
+class SupervisorModel:
+    id: int
+    workplace_id: int
+    trained_on: date | None
+
+
+@dataclass(frozen=True)
+class EventModel:
+    kind: str
+    on: date
+    from_state: str | None
+    to_state: str | None
+    actor_id: int | None
+    reason: str | None = None
+    overrides: frozenset[str] = frozenset()
+    warnings: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class PlacementModel:
+    step: int
+    start: date
+    workplace_id: int | None
+    supervisor_id: int | None
+    programme: str | None
+    planned_end: date | None
+    ended_on: date | None = None
+    end_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseModel:
+    person: PersonModel
+    person_key: int | None  # index of a known person (personnummer), if any
+    opened_on: date
+    caseworker_id: int | None
+    consent_on: date | None
+    last_move_on: date
+    events: tuple[EventModel, ...]
+    state: str = ENROLLED
+    paused_from: str | None = None
+    version: int = 1
+    outcome: str | None = None
+    closed_on: date | None = None
+    placements: tuple[PlacementModel, ...] = ()
+
+    @property
+    def step(self) -> int | None:
+        """The step the case is in (for a paused case: the step it was paused in)."""
+        state = self.paused_from if self.state == PAUSED and self.paused_from else self.state
+        return POSITION.get(state) or None
+
+    def moved(self, kind: str, on: date, to_state: str, event: EventModel) -> CaseModel:
+        """The case after a successful move: leaving moves close the open placement."""
+        placements = self.placements
+        if kind in (ADVANCE, FALL_BACK, EXIT):
+            placements = tuple(
+                replace(p, ended_on=on, end_reason=kind) if p.ended_on is None else p
+                for p in placements
+            )
+        return replace(
+            self,
+            state=to_state,
+            paused_from=self.state if to_state == PAUSED else None,
+            last_move_on=on,
+            version=self.version + 1,
+            events=(*self.events, event),
+            placements=placements,
+        )
+
+
+def structural_refusal(case: CaseModel, kind: str, to: int | None = None) -> str | None:
+    """DESIGN.md, "States of a case": the one code a path refusal must carry, if any."""
+    if case.state == EXITED:
+        return "case-exited"  # nothing moves an exited case
+    if case.state == PAUSED:
+        if kind == PAUSE:
+            return "already-paused"  # a move to the state the case is already in
+        return None if kind in (RESUME, EXIT) else "case-paused"
+    if kind == RESUME:
+        return "not-paused"
+    if kind in (PAUSE, EXIT):
+        return None
+    current = POSITION[case.state]
+    if to == current:
+        return "same-step"
+    if kind == ADVANCE:
+        return None if to is not None and to > current else "not-forward"
+    if current == 0:
+        return "no-step-yet"
+    return None if to is not None and to < current else "not-backward"
+
+
+def date_refusals(case: CaseModel, on: date, today: date) -> set[str]:
+    """A move happens no later than today and no earlier than the case's last change."""
+    found = set()
+    if on > today:
+        found.add("date-in-future")
+    if on < case.last_move_on:
+        found.add("date-before-last-move")
+    return found
+
+
+def leaving_warnings(case: CaseModel, kind: str) -> set[str]:
+    """Leaving a placement step (advance, fall back, exit; a pause stays in it) warns when
+    no tripartite meeting was held in it. This machine records no meetings."""
+    if kind in (ADVANCE, FALL_BACK, EXIT) and case.step in LEFT_WITHOUT_A_MEETING:
+        return {"meeting-not-held"}
+    return set()
+
+
+def rule_violations(
+    case: CaseModel,
+    to: int,
+    on: date,
+    workplace_id: int | None,
+    supervisor: SupervisorModel | None,
+    until: date | None,
+) -> set[str]:
+    """The shipped default blocking rules for an advance into step ``to``."""
+    found = set()
+    if to in AT_A_WORKPLACE:
+        if case.consent_on is None or case.consent_on > on:
+            found.add("consent-missing")
+        if workplace_id is None:
+            found.add("workplace-missing")
+    if to in WITH_A_SUPERVISOR:
+        if supervisor is None:
+            found.add("supervisor-missing")
+        elif supervisor.trained_on is None or supervisor.trained_on > on:
+            found.add("supervisor-untrained")
+    if to == WORKPLACE_LEARNING and case.step != VOCATIONAL_TRAINING:
+        found.add("apl-outside-training")
+    if to == FIXED_TERM and until is None:
+        found.add("end-date-missing")
+    if to >= 2 and until is not None and until <= on:
+        found.add("end-before-start")
+    eligible = case.person.groups & YA_GROUPS or case.person.age_on(on) in YA_AGES
+    if to == VOCATIONAL_INTRO and not eligible:
+        found.add("ya-not-eligible")
+    return found
+
+
+# --- what the database holds, read through a read-only unit of work ---
+
+
+@dataclass
+class Stored:
+    """Everything a move may write. The model predicts the first four; follow-ups and
+    reminders (planned by moves) are only compared before and after a call that must
+    write nothing."""
+
+    cases: dict[int, Case]
+    events: dict[int, list[CaseEvent]]
+    placements: dict[int, list[Placement]]
+    people: dict[int, Person]
+    followups: list[Followup]
+    reminders: list[Reminder]
+
+
+def read_everything(kivo: Kivo) -> Stored:
+    with kivo.uow(read_only=True) as uow:
+        cases = {ident(case.id): case for case in uow.cases.all()}
+        events = {case_id: uow.events.for_case(case_id) for case_id in cases}
+        placements: dict[int, list[Placement]] = {case_id: [] for case_id in cases}
+        for placement in uow.placements.all():
+            placements[placement.case_id].append(placement)
+        people = {ident(person.id): person for person in uow.people.all()}
+        followups, reminders = uow.followups.all(), uow.reminders.all()
+    return Stored(cases, events, placements, people, followups, reminders)
+
+
+def ident(value: int | None) -> int:
+    assert value is not None, "a stored record has no id"
+    return value
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the model says a call must do: fail as bad input, be refused, or succeed."""
+
+    invalid: bool = False
+    refusals: frozenset[str] = frozenset()
+
+    @property
+    def succeeds(self) -> bool:
+        return not self.invalid and not self.refusals
+
+
+@dataclass
+class Directory:
+    coordinator: int
+    caseworker: int
+    workplaces: list[int]
+    supervisors: list[SupervisorModel]
+    known_people: list[tuple[str, date]]  # personnummer and birth date
+    person_ids: dict[int, int] = field(default_factory=dict)  # known person → person id
+
+    def actor(self, actor: Actor) -> int | None:
+        if actor is Actor.NOBODY:
+            return None
+        return self.caseworker if actor is Actor.CASEWORKER else self.coordinator
+
+    def workplace(self, index: int | None) -> int | None:
+        return None if index is None else self.workplaces[index]
+
+    def supervisor(self, index: int | None) -> SupervisorModel | None:
+        return None if index is None else self.supervisors[index]
+
+
+class CaseLifecycle(RuleBasedStateMachine):
+    """Every move of every case, judged by the model first and by kivo second."""
+
+    case_ids = Bundle[int]("case_ids")
+
+    databases: ClassVar[SqliteDatabases]  # the session's migrated template
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.resources = ExitStack()
+        self.url = ""
+        self.kivos: dict[date, Kivo] = {}
+        self.today = date(2026, 3, 2)
+        self.cases: dict[int, CaseModel] = {}
+        self.stored = Stored({}, {}, {}, {}, [], [])
+        self.dry_run: tuple[Stored, Stored] | None = None
+
+    # --- the simulated world ---
+
+    @property
+    def kivo(self) -> Kivo:
+        """kivo on the simulated today. Its clock is fixed per instance, so each day gets
+        its own; all share the first one's engine (and so its warm statement cache)."""
+        if self.today not in self.kivos:
+            now = f"{self.today.isoformat()}T10:00:00"
+            first = next(iter(self.kivos.values()), None)
+            self.kivos[self.today] = (
+                bootstrap(self.url, now=now)
+                if first is None
+                else replace(first, clock=clock_from(now))
+            )
+        return self.kivos[self.today]
+
+    @initialize(
+        target=case_ids,
+        start=st.dates(date(2020, 1, 1), date(2032, 12, 31)),
+        births=st.lists(st.integers(14 * 365, 45 * 365), min_size=3, max_size=3),
+        first=st.lists(s.participants(), min_size=1, max_size=3),
+    )
+    def open_a_fresh_database_with_its_people_and_places(
+        self, start: date, births: list[int], first: list[Participant]
+    ) -> MultipleResults[int]:
+        """The directory, and the first enrolments (rules may be switched off at random
+        in an example, enrolment included: these keep every example about cases)."""
+        self.url = self.resources.enter_context(self.databases.fresh())
+        self.today = start
+        kivo = self.kivo
+        coordinator = directory.add_caseworker(kivo, "Karin Samordnare", role="coordinator")
+        caseworker = directory.add_caseworker(kivo, "Olle Handläggare")
+        workplaces = [ident(directory.add_workplace(kivo, name).id) for name in ("Ica", "Vården")]
+        trained = [
+            (workplaces[0], start - timedelta(days=400)),
+            (workplaces[0], start),  # trained today: untrained for moves dated earlier
+            (workplaces[0], None),
+            (workplaces[1], start - timedelta(days=200)),
+            (workplaces[1], None),
+        ]
+        supervisors = [
+            SupervisorModel(
+                ident(
+                    directory.add_supervisor(
+                        kivo, f"Handledare {n}", workplace_id=w, trained_on=on
+                    ).id
+                ),
+                w,
+                on,
+            )
+            for n, (w, on) in enumerate(trained)
+        ]
+        assert len(workplaces) == s.WORKPLACES
+        assert len(supervisors) == s.SUPERVISORS
+        known = [start - timedelta(days=days) for days in births]
+        self.directory = Directory(
+            coordinator=ident(coordinator.id),
+            caseworker=ident(caseworker.id),
+            workplaces=workplaces,
+            supervisors=supervisors,
+            known_people=[(s.personnummer(born, 100 + n), born) for n, born in enumerate(known)],
+        )
+        self.stored = read_everything(kivo)
+        enrolled = [self.enrolled(who) for who in first]
+        return multiple(*(case_id for case_id in enrolled if case_id is not None))
+
+    @rule(days=st.integers(1, 3) | st.integers(4, 400))
+    def time_passes(self, days: int) -> None:
+        self.today += timedelta(days=days)
+
+    def teardown(self) -> None:
+        for kivo in self.kivos.values():
+            kivo.close()  # disposing the shared engine again is harmless
+        self.resources.close()
+        if self.url:
+            path = Path(self.url.removeprefix("sqlite:///"))
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+    # --- calling kivo and holding it to the model ---
+
+    def attempt(self, what: str, call: Callable[[], T], expected: Expectation) -> T | None:
+        """Run one service call; it succeeds exactly when the model says so, and a
+        refused call (bad input or a refusal) leaves the database as it was."""
+        before = self.stored
+        failure: InvalidInput | Refused | None = None
+        try:
+            result = call()
+        except (InvalidInput, Refused) as error:
+            failure = error
+        self.stored = read_everything(self.kivo)
+        event(f"{what}: {'succeeded' if failure is None else type(failure).__name__}")
+        if failure is None:
+            assert expected.succeeds, f"succeeded although the model expected {expected}"
+            return result
+        if isinstance(failure, InvalidInput):
+            assert expected.invalid, f"bad input: {failure.message}; model: {expected}"
+            assert self.stored == before, "bad input changed the database"
+            return None
+        codes = {violation.code for violation in failure.violations}
+        for code in codes:
+            event(f"{what} refused: {code}")
+        assert not expected.invalid, f"refused ({codes}) where bad input was expected"
+        assert codes == expected.refusals, f"refused with {codes}; model: {expected}"
+        assert self.stored == before, f"a refusal ({codes}) changed the database"
+        return None
+
+    def when(self, when: When, anchor: date) -> tuple[date | None, date]:
+        """The date to pass (``None``: the default) and the date the service will use."""
+        on = when.resolve(today=self.today, anchor=anchor)
+        return on, on or self.today
+
+    def check_move(
+        self, result: MoveResult, case_id: int, before: CaseModel, to_state: str
+    ) -> None:
+        after = self.cases[case_id]
+        moved = (result.case_id, result.from_state, result.to_state)
+        assert moved == (case_id, before.state, to_state), f"the result says {moved}"
+        version = before.version if result.dry_run else after.version
+        assert result.version == version, f"the result says version {result.version}"
+
+    # --- enrolment and consent ---
+
+    @rule(target=case_ids, who=s.participants())
+    def enrol(self, who: Participant) -> MultipleResults[int]:
+        case_id = self.enrolled(who)
+        return multiple() if case_id is None else multiple(case_id)
+
+    def enrolled(self, who: Participant) -> int | None:
+        on, effective = self.when(who.when, self.today)
+        claimed = None if who.age is None else self.today.year - who.age
+        known = who.known
+        pnr, born = self.directory.known_people[known] if known is not None else (None, None)
+        if born is not None:
+            claimed = {
+                BirthYearClaim.NONE: None,
+                BirthYearClaim.MATCHING: born.year,
+                BirthYearClaim.CONTRADICTING: born.year + 1,
+            }[who.claim]
+        birth_year = claimed if born is None else born.year
+        invalid = not who.name.strip() or claimed not in (None, birth_year)
+        invalid |= birth_year is not None and not 1900 <= birth_year <= self.today.year
+        refusals: set[str] = set()
+        earlier = [c for c in self.cases.values() if known is not None and c.person_key == known]
+        if effective > self.today:
+            refusals.add("date-in-future")
+        elif any(c.state != EXITED for c in earlier):
+            refusals.add("already-enrolled")
+        actor_id = self.directory.actor(who.by)
+        caseworker_id = self.directory.actor(who.caseworker)
+        groups = frozenset(g.value for g in who.groups)
+        result = self.attempt(
+            "enrol",
+            lambda: enrolment.enrol(
+                self.kivo,
+                who.name,
+                personnummer=pnr,
+                gender=who.gender.value,
+                birth_year=claimed,
+                groups=sorted(groups),
+                caseworker_id=caseworker_id,
+                consent=who.consent,
+                on=on,
+                by=actor_id,
+            ),
+            Expectation(invalid, frozenset(refusals)),
+        )
+        if result is None:
+            return None
+        assert result.case_id not in self.cases
+        assert result.opened_on == effective
+        person = PersonModel(born, birth_year, groups)
+        if known is not None and earlier:  # a known person keeps their first facts
+            person = earlier[0].person
+            assert not result.new_person
+            assert result.person_id == self.directory.person_ids[known]
+        elif known is not None:
+            assert result.new_person
+            self.directory.person_ids[known] = result.person_id
+        events = [EventModel("enrolled", effective, None, ENROLLED, actor_id)]
+        if who.consent:
+            events.append(EventModel("consent", effective, None, None, actor_id))
+        self.cases[result.case_id] = CaseModel(
+            person=person,
+            person_key=known,
+            opened_on=effective,
+            caseworker_id=caseworker_id,
+            consent_on=effective if who.consent else None,
+            last_move_on=effective,
+            events=tuple(events),
+        )
+        return result.case_id
+
+    @rule(case_id=case_ids, when=s.whens(), by=s.actors())
+    def record_consent(self, case_id: int, when: When, by: Actor) -> None:
+        case = self.cases[case_id]
+        on, effective = self.when(when, case.opened_on)
+        refusals = set()
+        if effective > self.today:
+            refusals.add("date-in-future")  # checked before the case is even read
+        else:
+            if case.state == EXITED:
+                refusals.add("case-exited")
+            if case.consent_on is not None:
+                refusals.add("consent-already-recorded")
+            if effective < case.opened_on:
+                refusals.add("date-before-enrolment")
+        actor_id = self.directory.actor(by)
+        result = self.attempt(
+            "consent",
+            lambda: enrolment.record_consent(self.kivo, case_id, on=on, by=actor_id),
+            Expectation(refusals=frozenset(refusals)),
+        )
+        if result is not None:
+            assert result == effective
+            self.cases[case_id] = replace(
+                case,
+                consent_on=effective,
+                version=case.version + 1,
+                events=(*case.events, EventModel("consent", effective, None, None, actor_id)),
+            )
+
+    # --- moves ---
+
+    def _advance(
+        self,
+        case_id: int,
+        to: Step,
+        where: PlacementChoice,
+        until_days: int | None,
+        programme: str | None,
+        when: When,
+        by: Actor,
+        override: str | None,
+        dry_run: bool,
+    ) -> None:
+        case = self.cases[case_id]
+        on, effective = self.when(when, case.last_move_on)
+        supervisor = self.directory.supervisor(where.supervisor)
+        named = self.directory.workplace(where.workplace)
+        if supervisor is not None and where.own_workplace:
+            named = supervisor.workplace_id
+        invalid = supervisor is not None and named not in (None, supervisor.workplace_id)
+        invalid = invalid or (override is not None and not override.strip())  # unwritten
+        workplace_id = named  # without a workplace, the supervisor's own is implied
+        if supervisor is not None and named is None:
+            workplace_id = supervisor.workplace_id
+        until = None if until_days is None else effective + timedelta(days=until_days)
+        structural = structural_refusal(case, ADVANCE, to.number)
+        fixed = date_refusals(case, effective, self.today) | ({structural} if structural else set())
+        rules = (
+            set()
+            if structural
+            else rule_violations(case, to.number, effective, workplace_id, supervisor, until)
+        )
+        warnings = set() if structural else leaving_warnings(case, ADVANCE)
+        actor_id = self.directory.actor(by)
+        refusals = fixed | rules
+        if override and refusals:
+            if actor_id != self.directory.coordinator:
+                refusals |= {NOT_PERMITTED}
+            elif not fixed:
+                refusals = set()  # a coordinator's written override lifts every rule
+        if refusals:
+            refusals |= warnings  # a refusal names the warnings too
+        result = self.attempt(
+            "dry-run advance" if dry_run else "advance",
+            lambda: moves.advance(
+                self.kivo,
+                case_id,
+                to,
+                on=on,
+                workplace_id=named,
+                supervisor_id=None if supervisor is None else supervisor.id,
+                programme=programme,
+                until=until,
+                by=actor_id,
+                override=override,
+                dry_run=dry_run,
+            ),
+            Expectation(invalid, frozenset(refusals)),
+        )
+        if result is None:
+            return
+        overridden = rules if override else set()
+        assert set(result.overridden) == overridden, f"overridden: {result.overridden}"
+        assert {w["code"] for w in result.warnings} == warnings, f"warned: {result.warnings}"
+        assert result.dry_run == dry_run, "a dry run must say so"
+        if dry_run:
+            assert result.placement_id is None, "a dry run opened a placement"
+            self.check_move(result, case_id, case, to.slug)
+            return
+        used = override if overridden else None  # the history names an override it used
+        recorded = EventModel(
+            ADVANCE,
+            effective,
+            case.state,
+            to.slug,
+            actor_id,
+            used,
+            frozenset(overridden),
+            frozenset(warnings),
+        )
+        after = case.moved(ADVANCE, effective, to.slug, recorded)
+        if to.number in AT_A_WORKPLACE or workplace_id is not None:
+            opened = PlacementModel(
+                to.number,
+                effective,
+                workplace_id,
+                None if supervisor is None else supervisor.id,
+                programme.upper() if programme else None,
+                until,
+            )
+            after = replace(after, placements=(*after.placements, opened))
+            assert result.placement_id is not None, "the advance opened no placement"
+        else:
+            assert result.placement_id is None, "an advance opened a placement it needs not"
+        self.cases[case_id] = after
+        self.check_move(result, case_id, case, to.slug)
+
+    @rule(
+        case_id=case_ids,
+        to=s.steps(),
+        where=s.placements(),
+        until_days=st.none() | st.integers(-30, 400),
+        programme=s.programmes(),
+        when=s.whens(),
+        by=s.actors(),
+        override=s.overrides(),
+    )
+    def advance(
+        self,
+        case_id: int,
+        to: Step,
+        where: PlacementChoice,
+        until_days: int | None,
+        programme: str | None,
+        when: When,
+        by: Actor,
+        override: str | None,
+    ) -> None:
+        self._advance(case_id, to, where, until_days, programme, when, by, override, False)
+
+    # Most real moves are well prepared. The rules above pick any case and any step, so
+    # most of what they ask is refused; the three below pick a case that can move and a
+    # step the path allows, or the step the case is already in (the boundary), so that
+    # cases travel far enough to reach every transition. kivo's answer is still checked
+    # against the full model, never assumed.
+
+    def cases_in(self, positions: range) -> list[int]:
+        """Cases in ``enrolled`` (0) or a step (1–9) whose position is in ``positions``."""
+        return sorted(i for i, c in self.cases.items() if POSITION.get(c.state, -1) in positions)
+
+    @precondition(lambda self: bool(self.cases_in(range(9))))
+    @rule(
+        data=st.data(),
+        where=s.prepared_placements(),
+        until_days=st.integers(1, 400),
+        programme=s.programmes(),
+        when=s.valid_move_dates(),
+        override=s.overrides(),
+    )
+    def advance_a_case_that_can_move_forward(
+        self,
+        data: st.DataObject,
+        where: PlacementChoice,
+        until_days: int,
+        programme: str | None,
+        when: When,
+        override: str | None,
+    ) -> None:
+        case_id = data.draw(st.sampled_from(self.cases_in(range(9))), label="case_id")
+        here = POSITION[self.cases[case_id].state]
+        to = data.draw(st.sampled_from(list(Step)[max(here - 1, 0) :]), label="to")
+        by = Actor.COORDINATOR
+        self._advance(case_id, to, where, until_days, programme, when, by, override, False)
+
+    @precondition(lambda self: bool(self.cases_in(range(2, 10))))
+    @rule(data=st.data(), reason=s.real_reasons(), when=s.valid_move_dates(), by=s.actors())
+    def fall_back_a_case_that_can_move_back(
+        self, data: st.DataObject, reason: str, when: When, by: Actor
+    ) -> None:
+        case_id = data.draw(st.sampled_from(self.cases_in(range(2, 10))), label="case_id")
+        here = POSITION[self.cases[case_id].state]
+        to = data.draw(st.sampled_from(list(Step)[:here]), label="to")
+        self.fall_back(case_id, to, reason, when, by)
+
+    @precondition(lambda self: any(c.state == PAUSED for c in self.cases.values()))
+    @rule(data=st.data(), note=s.optional_notes(), when=s.valid_move_dates(), by=s.actors())
+    def resume_a_paused_case(
+        self, data: st.DataObject, note: str | None, when: When, by: Actor
+    ) -> None:
+        paused = sorted(i for i, c in self.cases.items() if c.state == PAUSED)
+        case_id = data.draw(st.sampled_from(paused), label="case_id")
+        self.resume(case_id, note, when, by)
+
+    @rule(
+        case_id=case_ids,
+        to=s.steps(),
+        where=s.placements(),
+        until_days=st.none() | st.integers(-30, 400),
+        when=s.whens(),
+        by=s.actors(),
+        override=s.overrides(),
+    )
+    def advance_as_a_dry_run(
+        self,
+        case_id: int,
+        to: Step,
+        where: PlacementChoice,
+        until_days: int | None,
+        when: When,
+        by: Actor,
+        override: str | None,
+    ) -> None:
+        before = self.stored
+        self._advance(case_id, to, where, until_days, None, when, by, override, True)
+        self.dry_run = (before, self.stored)
+
+    def _move(
+        self,
+        case_id: int,
+        kind: str,
+        to_state: str | None,
+        when: When,
+        by: Actor,
+        reason: str | None,
+        call: Callable[[date | None, int | None], MoveResult],
+        to: int | None = None,
+        invalid: bool = False,
+        closing: Outcome | None = None,
+    ) -> None:
+        case = self.cases[case_id]
+        on, effective = self.when(when, case.last_move_on)
+        structural = structural_refusal(case, kind, to)
+        refusals = date_refusals(case, effective, self.today)
+        warnings = set() if structural else leaving_warnings(case, kind)
+        if structural:
+            refusals.add(structural)
+        if refusals:
+            refusals |= warnings
+        actor_id = self.directory.actor(by)
+        result = self.attempt(
+            kind, lambda: call(on, actor_id), Expectation(invalid, frozenset(refusals))
+        )
+        if result is None:
+            return
+        target = to_state or case.paused_from
+        assert target is not None
+        assert {w["code"] for w in result.warnings} == warnings
+        recorded = EventModel(
+            kind, effective, case.state, target, actor_id, reason, warnings=frozenset(warnings)
+        )
+        after = case.moved(kind, effective, target, recorded)
+        if closing is not None:
+            after = replace(after, outcome=closing.value, closed_on=effective)
+        self.cases[case_id] = after
+        self.check_move(result, case_id, case, target)
+
+    @rule(case_id=case_ids, to=s.steps(), reason=s.reasons(), when=s.whens(), by=s.actors())
+    def fall_back(self, case_id: int, to: Step, reason: str, when: When, by: Actor) -> None:
+        self._move(
+            case_id,
+            FALL_BACK,
+            to.slug,
+            when,
+            by,
+            reason.strip(),
+            lambda on, actor: moves.fall_back(
+                self.kivo, case_id, to, reason=reason, on=on, by=actor
+            ),
+            to=to.number,
+            invalid=not reason.strip(),
+        )
+
+    @rule(case_id=case_ids, reason=s.reasons(), when=s.whens(), by=s.actors())
+    def pause(self, case_id: int, reason: str, when: When, by: Actor) -> None:
+        self._move(
+            case_id,
+            PAUSE,
+            PAUSED,
+            when,
+            by,
+            reason.strip(),
+            lambda on, actor: moves.pause(self.kivo, case_id, reason=reason, on=on, by=actor),
+            invalid=not reason.strip(),
+        )
+
+    @rule(case_id=case_ids, note=s.optional_notes(), when=s.whens(), by=s.actors())
+    def resume(self, case_id: int, note: str | None, when: When, by: Actor) -> None:
+        self._move(
+            case_id,
+            RESUME,
+            None,  # back to where the case was paused
+            when,
+            by,
+            note,
+            lambda on, actor: moves.resume(self.kivo, case_id, on=on, by=actor, reason=note),
+        )
+
+    @rule(
+        case_id=case_ids,
+        outcome=s.outcomes(),
+        note=s.optional_notes(),
+        when=s.whens(),
+        by=s.actors(),
+    )
+    def exit_case(
+        self, case_id: int, outcome: Outcome, note: str | None, when: When, by: Actor
+    ) -> None:
+        self._move(
+            case_id,
+            EXIT,
+            EXITED,
+            when,
+            by,
+            note,
+            lambda on, actor: moves.exit_case(
+                self.kivo, case_id, outcome=outcome, on=on, by=actor, reason=note
+            ),
+            closing=outcome,
+        )
+
+    @rule(to=s.steps())
+    def moving_an_unknown_case_is_not_found(self, to: Step) -> None:
+        before = self.stored
+        with pytest.raises(NotFound):
+            moves.advance(self.kivo, UNKNOWN_CASE, to)
+        self.stored = read_everything(self.kivo)
+        assert self.stored == before, "moving an unknown case changed the database"
+
+    # --- invariants ---
+
+    @invariant()
+    def every_stored_state_is_the_replay_of_its_history(self) -> None:
+        for case_id, case in self.stored.cases.items():
+            replayed = replay(self.stored.events[case_id])
+            assert (replayed.state, replayed.paused_from) == (case.state, case.paused_from)
+
+    @invariant()
+    def the_shared_machine_holds_no_case(self) -> None:
+        assert path_machine().model_count() == 0
+
+    @invariant()
+    def every_case_is_stored_as_the_model_says(self) -> None:
+        assert self.stored.cases.keys() == self.cases.keys()
+        for case_id, model in self.cases.items():
+            case = self.stored.cases[case_id]
+            assert (
+                case.state,
+                case.paused_from,
+                case.consent_on,
+                case.opened_on,
+                case.last_move_on,
+                case.closed_on,
+                case.outcome,
+                case.version,
+                case.caseworker_id,
+            ) == (
+                model.state,
+                model.paused_from,
+                model.consent_on,
+                model.opened_on,
+                model.last_move_on,
+                model.closed_on,
+                model.outcome,
+                model.version,
+                model.caseworker_id,
+            ), f"case {case_id}"
+            person = self.stored.people[case.person_id]
+            assert (person.birth_year, frozenset(person.groups)) == (
+                model.person.birth_year,
+                model.person.groups,
+            )
+            events = self.stored.events[case_id]
+            assert [e.seq for e in events] == list(range(1, len(events) + 1))
+            assert [
+                EventModel(
+                    e.kind,
+                    e.on,
+                    e.from_state,
+                    e.to_state,
+                    e.actor_id,
+                    e.reason,
+                    frozenset(e.overrides),
+                    frozenset(w["code"] for w in e.warnings),
+                )
+                for e in events
+            ] == list(model.events), f"history of case {case_id}"
+            assert [
+                PlacementModel(
+                    p.step,
+                    p.start,
+                    p.workplace_id,
+                    p.supervisor_id,
+                    p.programme,
+                    p.planned_end,
+                    p.ended_on,
+                    p.end_reason,
+                )
+                for p in sorted(self.stored.placements[case_id], key=lambda p: ident(p.id))
+            ] == list(model.placements), f"placements of case {case_id}"
+
+    @invariant()
+    def a_dry_run_wrote_nothing(self) -> None:
+        if self.dry_run is not None:
+            before, after = self.dry_run
+            assert after == before, "a dry run changed the database"
+            self.dry_run = None
+
+
+def test_every_move_of_a_case_is_judged_and_recorded_exactly(
+    sqlite_databases: SqliteDatabases,
+) -> None:
+    class CaseLifecycleOnSqlite(CaseLifecycle):
+        databases = sqlite_databases
+
+    run_state_machine_as_test(CaseLifecycleOnSqlite, settings=LIFECYCLE_SETTINGS)
