@@ -12,11 +12,13 @@ from typing import Annotated
 import typer
 
 from cli import (
+    caseload_commands,
     directory_commands,
     followup_commands,
     meeting_commands,
     move_commands,
     participant_commands,
+    placement_commands,
     reminder_commands,
     scheduler_commands,
     setup_commands,
@@ -71,6 +73,8 @@ meeting_commands.register(app)
 followup_commands.register(app)
 reminder_commands.register(app)
 scheduler_commands.register(app)
+placement_commands.register(app)
+caseload_commands.register(app)
 
 
 def main() -> None:

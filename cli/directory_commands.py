@@ -8,8 +8,8 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
-from cli.options import JsonOption, id_option, parse_date
-from cli.output import print_json, table
+from cli.options import ByOption, JsonOption, OnOption, id_option, parse_date, parse_id
+from cli.output import print_json, say, table
 
 caseworker_app = typer.Typer(help="Caseworkers and coordinators.", no_args_is_help=True)
 workplace_app = typer.Typer(
@@ -130,3 +130,43 @@ def supervisor_list(ctx: typer.Context, json_output: JsonOption = False) -> None
         for s in supervisors
     ]
     table("Supervisors", ["id", "name", "workplace", "trained on", "capacity"], rows)
+
+
+@caseworker_app.command("deactivate")
+@reports_errors
+def caseworker_deactivate(
+    ctx: typer.Context,
+    caseworker: Annotated[
+        int, typer.Argument(help="The caseworker id.", metavar="ID", parser=parse_id)
+    ],
+    handover_to: Annotated[
+        int | None, id_option("--handover-to", "The active caseworker taking the caseload.")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="The handover note, recorded on every case.")
+    ] = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Deactivate a caseworker, handing every case that still needs someone over first."""
+    from pathway.handover import deactivate_caseworker
+
+    done = deactivate_caseworker(
+        kivo_of(ctx),
+        caseworker,
+        handover_to=handover_to,
+        note=note,
+        on=parse_date(on, "on"),
+        by=by,
+    )
+    moved = done.handover.moved() if done.handover else {"cases": 0, "followups": 0, "meetings": 0}
+    if json_output:
+        print_json(
+            {"caseworker_id": caseworker, "active": False, "handover_to": handover_to, **moved}
+        )
+        return
+    say(
+        f"caseworker {caseworker} deactivated; handed over {moved['cases']} case(s) with "
+        f"{moved['followups']} pending follow-up(s) and {moved['meetings']} scheduled meeting(s)"
+    )

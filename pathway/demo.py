@@ -74,6 +74,10 @@ class DemoSummary:
     states: dict[str, int]
 
 
+# A programme each workplace step may run under (see `kivo programme list`).
+DEMO_PROGRAMMES = {2: "PRAKTIK", 3: "PRAKTIK", 6: "APL", 7: "SAVA", 8: "YA", 9: "LONESTOD"}
+
+
 def build_demo(kivo: Kivo, size: int = 36, seed: int = 2026) -> DemoSummary:
     with kivo.uow(read_only=True) as uow:
         present = any(w.email == MARKER for w in uow.caseworkers.all())
@@ -180,6 +184,6 @@ def _one(
             on=day,
             supervisor_id=supervisor.id,
             workplace_id=supervisor.workplace_id,
-            programme="PRAKTIK",
+            programme=DEMO_PROGRAMMES.get(move),
             until=day + timedelta(days=rng.randint(60, 180)),
         )

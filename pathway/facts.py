@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 
 from pathway.clock import LOCAL
@@ -10,6 +11,7 @@ from states.case import CaseFacts, MoveKind
 from states.personnummer import Personnummer
 from states.records import Case, Person
 
+FIXED_TERM = 7
 ENTERING = (MoveKind.ADVANCE.value, MoveKind.FALL_BACK.value)  # a resume returns, not enters
 
 
@@ -30,7 +32,19 @@ def facts_of(case: Case, person: Person, *, meetings_held_in_step: int = 0) -> C
 
 def facts_in(uow: UnitOfWork, case: Case, person: Person) -> CaseFacts:
     """The facts, with what only the database knows (meetings held in the current step)."""
-    return facts_of(case, person, meetings_held_in_step=meetings_held_in_step(uow, case))
+    facts = facts_of(case, person, meetings_held_in_step=meetings_held_in_step(uow, case))
+    return replace(facts, fixed_term_stays=fixed_term_stays(uow, case))
+
+
+def fixed_term_stays(uow: UnitOfWork, case: Case) -> tuple[tuple[int | None, date, date], ...]:
+    """The case's fixed-term placements (step 7) that have an end, ended or planned."""
+    if case.id is None:
+        return ()
+    return tuple(
+        (p.workplace_id, p.start, end)
+        for p in uow.placements.for_case(case.id)
+        if p.step == FIXED_TERM and (end := p.ended_on or p.planned_end) is not None
+    )
 
 
 def meetings_held_in_step(uow: UnitOfWork, case: Case) -> int:

@@ -22,6 +22,7 @@ from states.case import EXITED, PAUSED, Move, MoveKind, Outcome, Role, Superviso
 from states.errors import Conflict, InvalidInput
 from states.judge import Verdict, judge
 from states.machine import TRIGGERS
+from states.programmes import default_catalogue
 from states.records import Case, CaseEvent, Caseworker, Placement
 from states.steps import Step
 from states.violations import structural
@@ -71,10 +72,31 @@ def advance(
             to=to,
             workplace_id=workplace_id,
             supervisor=facts,
-            programme=programme.upper() if programme else None,
+            programme=programme_code(programme),
             until=until,
         )
+        move = with_default_end(move)
         return _apply(kivo, uow, case_id, move, by, override, dry_run, expected_version)
+
+
+def programme_code(programme: str | None) -> str | None:
+    """The catalogue's spelling of a known programme; an unknown one as given (upper case),
+    for the rules to refuse by name."""
+    if not programme or not programme.strip():
+        return None
+    known = default_catalogue().find(programme)
+    return known.code if known else programme.strip().upper()
+
+
+def with_default_end(move: Move) -> Move:
+    """A workplace step under a known programme, without --until, ends as the programme
+    plans by default."""
+    programme = default_catalogue().find(move.programme)
+    if move.until is not None or programme is None or move.to is None:
+        return move
+    if move.to.number not in WORKPLACE_STEPS:
+        return move
+    return replace(move, until=programme.default_end(move.start))
 
 
 def fall_back(

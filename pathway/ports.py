@@ -9,6 +9,7 @@ from typing import Protocol, Self, TypeVar
 
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
+from states.ownership import CaseloadCounts, CaseOwnership
 from states.records import (
     Case,
     CaseEvent,
@@ -49,6 +50,15 @@ class EventRepository(Protocol):
 
 class PlacementRepository(Repository[Placement], Protocol):
     def open_for_case(self, case_id: int) -> Sequence[Placement]: ...
+    def for_case(self, case_id: int) -> list[Placement]: ...
+    def listing(
+        self,
+        *,
+        workplace_id: int | None = None,
+        programme: str | None = None,
+        active_on: date | None = None,
+        ending_before: date | None = None,
+    ) -> list[Placement]: ...
 
 
 class FollowupRepository(Repository[Followup], Protocol):
@@ -129,6 +139,27 @@ class DigestQueries(Protocol):
     ) -> list[PlacementLine]: ...
 
 
+class HandoverQueries(Protocol):
+    """Caseload handover in set-based SQL (``persistence.handover``)."""
+
+    def cases(self, case_ids: Sequence[int]) -> list[CaseOwnership]: ...
+    def counts(self, from_id: int, case_ids: Sequence[int] | None = None) -> CaseloadCounts: ...
+    def latest_transfer(
+        self, from_id: int, case_ids: Sequence[int] | None = None
+    ) -> date | None: ...
+    def transfer(
+        self,
+        from_id: int,
+        to_id: int,
+        *,
+        case_ids: Sequence[int] | None,
+        on: date,
+        recorded_at: datetime,
+        actor_id: int | None,
+        note: str | None,
+    ) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction; read-only members so any implementation's own types fit."""
 
@@ -156,6 +187,8 @@ class UnitOfWork(Protocol):
     def reminders(self) -> ReminderRepository: ...
     @property
     def digest(self) -> DigestQueries: ...
+    @property
+    def handover(self) -> HandoverQueries: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

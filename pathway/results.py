@@ -68,6 +68,8 @@ class CaseView:
     version: int
     history: list[HistoryLine]
     next: list[NextMove]
+    # Who was responsible when: [{caseworker_id, from, to}] (``states.ownership``).
+    owners: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import time
 from typing import Any, Protocol
 
-from pathway.clock import LOCAL
+from pathway.clock import LOCAL, SystemClock
 from pathway.context import Kivo
 from pathway.digest import Digest, weekly_digest
 from pathway.dispatch import DispatchResult, dispatch
@@ -186,7 +186,7 @@ def _clock(jobs: _Jobs, interval: float, digest_at: time) -> Any:
         IntervalTrigger(seconds=interval, timezone=LOCAL),
         id="dispatch",
         name="reminder dispatch pass",
-        next_run_time=datetime.now(LOCAL),  # the first pass at once: downtime is caught up
+        next_run_time=SystemClock().now(),  # first pass at once (real time: this is the clock)
     )
     scheduler.add_job(
         jobs.daily_digest,

@@ -10,13 +10,20 @@ employment plans the follow-ups after employment.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from pathway.context import Kivo
 from pathway.ports import UnitOfWork
 from states.case import Move, MoveKind
-from states.records import Followup, Reminder
-from states.schedule import Planned, on_entering, on_exit, on_fall_back, plan_items
+from states.records import Followup, Placement, Reminder
+from states.schedule import (
+    Planned,
+    anchor_day,
+    on_entering,
+    on_exit,
+    on_fall_back,
+    plan_items,
+)
 from states.steps import Step
 
 LEAVING = (MoveKind.ADVANCE, MoveKind.FALL_BACK, MoveKind.EXIT)
@@ -109,6 +116,55 @@ def create(
         _queue_reminders(kivo, uow, item)
         made.append(item)
     return made
+
+
+def reschedule_placement(
+    kivo: Kivo, uow: UnitOfWork, placement: Placement, start: date, new_end: date
+) -> tuple[int, int]:
+    """The placement's end moves (``placement`` still carries the old one): pending items
+    anchored on its end or midpoint move with it (their reminders re-queued), and repeating
+    items are planned on from the old end up to the new. Returns (moved, added)."""
+    assert placement.id is not None
+    moved, have = 0, set()
+    for item in uow.followups.open_for_case(placement.case_id):
+        if item.placement_id != placement.id:
+            continue
+        have.add((item.name, item.due))
+        base = anchor_day(item.anchor, start, new_end)
+        if item.status != "pending" or item.anchor == "start" or base is None:
+            continue
+        due = base + timedelta(days=item.offset_days)
+        if due == item.due:
+            continue
+        assert item.id is not None
+        uow.reminders.drop_pending([item.id])
+        item.due = due
+        uow.followups.save(item)
+        _queue_reminders(kivo, uow, item)
+        moved += 1
+    repeating = [i for i in on_entering(kivo.rules.schedule, placement.step) if i.every_days]
+    extra = [
+        plan
+        for plan in plan_items(repeating, start, new_end)
+        if (plan.name, plan.due) not in have
+        and (placement.planned_end is None or plan.due >= placement.planned_end)
+        and plan.due >= kivo.today()
+    ]
+    added = create(kivo, uow, placement.case_id, extra, Step(placement.step), placement.id)
+    return moved, len(added)
+
+
+def cancel_after(uow: UnitOfWork, placement: Placement, after: date, reason: str) -> int:
+    """Cancel the placement's open items due after ``after`` (it ended early), with a reason."""
+    cancelled = []
+    for item in uow.followups.open_for_case(placement.case_id):
+        if item.placement_id != placement.id or item.due <= after:
+            continue
+        item.status, item.cancel_reason = "cancelled", reason
+        uow.followups.save(item)
+        cancelled.append(item.id)
+    uow.reminders.drop_pending(i for i in cancelled if i is not None)
+    return len(cancelled)
 
 
 def _queue_reminders(kivo: Kivo, uow: UnitOfWork, item: Followup) -> None:

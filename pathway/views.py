@@ -8,6 +8,7 @@ from pathway.ports import UnitOfWork
 from pathway.results import CaseView, HistoryLine, NextMove
 from states.case import CaseFacts, status_of_state
 from states.judge import next_steps
+from states.ownership import owners
 from states.personnummer import Personnummer
 from states.records import CaseEvent, CaseSummary
 
@@ -30,7 +31,8 @@ def show_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseV
         case = uow.cases.get(case_id)
         person = uow.people.get(case.person_id)
         worker = uow.caseworkers.find(case.caseworker_id) if case.caseworker_id else None
-        history = history_lines(uow, uow.events.for_case(case_id))
+        events = uow.events.for_case(case_id)
+        history = history_lines(uow, events)
         facts = facts_in(uow, case, person)
     assert case.id is not None
     assert person.id is not None
@@ -56,6 +58,7 @@ def show_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseV
         version=case.version,
         history=history,
         next=next_moves_of(kivo, facts),
+        owners=[period.to_dict() for period in owners(events, case.caseworker_id)],
     )
 
 

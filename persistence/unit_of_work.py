@@ -12,14 +12,15 @@ from sqlmodel import Session
 
 from persistence.digest_queries import DigestQueries
 from persistence.followups import FollowupRepository, MeetingRepository
+from persistence.handover import HandoverQueries
 from persistence.outbox import ReminderRepository
+from persistence.placements import PlacementRepository
 from persistence.queries import CaseQueries
 from persistence.repositories import (
     CaseRepository,
     CaseworkerRepository,
     EventRepository,
     PersonRepository,
-    PlacementRepository,
     SupervisorRepository,
     WorkplaceRepository,
 )
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.meetings = MeetingRepository(self.session)
         self.reminders = ReminderRepository(self.session)
         self.digest = DigestQueries(self.session)
+        self.handover = HandoverQueries(self.session)
         return self
 
     def __exit__(

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from states.case import CaseFacts, Move
+from states.fixed_term import Accumulated, accumulate
+from states.programmes import closed, decision_too_long, default_catalogue
 from states.steps import Step
 
 Settings = Mapping[str, Any]
@@ -109,6 +111,64 @@ def meeting_not_held(facts: CaseFacts, move: Move, settings: Settings) -> str | 
     )
 
 
+def programme_unknown(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    if move.programme is None or default_catalogue().find(move.programme) is not None:
+        return None
+    known = ", ".join(default_catalogue().codes)
+    return f"unknown programme {move.programme!r}: choose one of {known} (`kivo programme list`)"
+
+
+def programme_not_in_step(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    programme = default_catalogue().find(move.programme)
+    if programme is None or move.to is None or move.to.number in programme.steps:
+        return None
+    steps = ", ".join(str(n) for n in sorted(programme.steps))
+    return f"programme {programme.code} runs in step {steps}, not in step {move.to}"
+
+
+def programme_closed(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    programme = default_catalogue().find(move.programme)
+    return None if programme is None else closed(programme, move.on)
+
+
+def programme_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    programme = default_catalogue().find(move.programme)
+    if programme is None or move.until is None:
+        return None
+    return decision_too_long(programme, move.start, move.until)
+
+
+def _fixed_term_here(facts: CaseFacts, move: Move) -> Accumulated:
+    """What the earlier fixed-term stays at this workplace add up to when this one starts."""
+    if move.workplace_id is None:
+        return Accumulated(0, 0)
+    day_before = move.start - timedelta(days=1)
+    stays = [(s, e) for w, s, e in facts.fixed_term_stays if w == move.workplace_id]
+    return accumulate(stays, day_before)
+
+
+def preferential_right_reached(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    found = _fixed_term_here(facts, move)
+    if found.within_3_years <= settings["more_than_days"]:
+        return None
+    return (
+        f"the participant already has {found.within_3_years} days of fixed-term "
+        f"employment within 3 years at workplace {move.workplace_id}: more than 9 months "
+        "gives a preferential right to re-employment (LAS 25 §)"
+    )
+
+
+def las_permanent(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    found = _fixed_term_here(facts, move)
+    if found.within_5_years <= settings["more_than_days"]:
+        return None
+    return (
+        f"the participant already has {found.within_5_years} days of fixed-term "
+        f"employment within 5 years at workplace {move.workplace_id}: the employment has by "
+        "law become permanent (LAS 5 a §), not fixed-term"
+    )
+
+
 def age_on(facts: CaseFacts, day: date) -> int | None:
     """Exact age from the birth date; from the birth year alone, the age reached that year."""
     if facts.birth_date is not None:
@@ -129,4 +189,10 @@ REGISTRY: dict[str, RuleSpec] = {
     "end-before-start": RuleSpec(end_before_start, {}),
     "ya-not-eligible": RuleSpec(ya_not_eligible, {"min_age": int, "max_age": int, "groups": list}),
     "meeting-not-held": RuleSpec(meeting_not_held, {}, LEAVING),
+    "programme-unknown": RuleSpec(programme_unknown, {}),
+    "programme-not-in-step": RuleSpec(programme_not_in_step, {}),
+    "programme-closed": RuleSpec(programme_closed, {}),
+    "programme-too-long": RuleSpec(programme_too_long, {}),
+    "preferential-right": RuleSpec(preferential_right_reached, {"more_than_days": int}),
+    "las-permanent": RuleSpec(las_permanent, {"more_than_days": int}),
 }

@@ -56,6 +56,12 @@ RULE_CODES = (
     "end-before-start",
     "ya-not-eligible",
     "meeting-not-held",
+    "programme-unknown",
+    "programme-not-in-step",
+    "programme-closed",
+    "programme-too-long",
+    "preferential-right",
+    "las-permanent",
 )
 SHOW_KEYS = {"id", "name", "state", "step", "status", "outcome", "caseworker", "version"}
 HISTORY_KEYS = {"kind", "from_step", "to_step", "on", "by", "reason"}

@@ -226,7 +226,7 @@ def test_advancing_from_one_workplace_step_to_another_ends_the_first_placement_a
         7,
         staff.other_workplace,
         None,
-        "LÖNESTÖD",
+        "LONESTOD",
     )
     assert (opened.start, opened.planned_end, opened.ended_on) == (
         date(2026, 2, 16),

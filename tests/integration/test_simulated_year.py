@@ -161,10 +161,13 @@ def move_one(kivo: Kivo, plan: CasePlan, office: Office, rng: random.Random, day
         on=day,
         supervisor_id=supervisor if move in WORKPLACE_STEPS else None,
         workplace_id=workplace if workplace_step else None,
-        programme="PRAKTIK" if workplace_step else None,
+        programme=PROGRAMME_OF_STEP.get(move) if workplace_step else None,
         until=day + timedelta(days=rng.randint(42, 150)) if move in WORKPLACE_STEPS else None,
     )
     return f"advance-{move}"
+
+
+PROGRAMME_OF_STEP = {2: "PRAKTIK", 3: "PRAKTIK", 6: "APL", 7: "SAVA", 8: "YA", 9: "LONESTOD"}
 
 
 def pending_followups(connection: Connection) -> dict[int, date]:

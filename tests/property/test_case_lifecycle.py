@@ -75,6 +75,24 @@ LIFECYCLE_SETTINGS = settings.get_profile(
 ADVANCE, FALL_BACK, PAUSE, RESUME, EXIT = "advanced", "fell_back", "paused", "resumed", "exited"
 POSITION = {ENROLLED: 0, **{step.slug: step.number for step in Step}}  # enrolled, steps 1–9
 AT_A_WORKPLACE = frozenset({2, 3, 6, 7, 8, 9})  # consent-missing, workplace-missing
+
+
+@dataclass(frozen=True)
+class ProgrammeModel:
+    """What the shipped catalogue says about the programmes the strategies name."""
+
+    code: str
+    steps: frozenset[int]
+    default_days: int
+    max_decision_days: int
+    valid_until: date | None = None
+
+
+PROGRAMMES = {
+    "pis": ProgrammeModel("PIS", frozenset({2, 3}), 91, 184),
+    "MBJ": ProgrammeModel("MBJ", frozenset({7, 9}), 366, 366, date(2019, 1, 1)),
+    "lönestöd": ProgrammeModel("LONESTOD", frozenset({7, 9}), 366, 366),
+}
 WITH_A_SUPERVISOR = frozenset({2, 3, 6, 8})  # supervisor-missing, supervisor-untrained
 WORKPLACE_LEARNING, VOCATIONAL_TRAINING, FIXED_TERM, VOCATIONAL_INTRO = 6, 5, 7, 8
 YA_AGES = range(15, 25)  # ya-not-eligible: min_age 15, max_age 24
@@ -216,9 +234,17 @@ def rule_violations(
     workplace_id: int | None,
     supervisor: SupervisorModel | None,
     until: date | None,
+    programme: ProgrammeModel | None = None,
 ) -> set[str]:
     """The shipped default blocking rules for an advance into step ``to``."""
     found = set()
+    if programme is not None and to >= 2:
+        if to not in programme.steps:
+            found.add("programme-not-in-step")
+        if programme.valid_until is not None and on >= programme.valid_until:
+            found.add("programme-closed")
+        if until is not None and (until - on).days > programme.max_decision_days:
+            found.add("programme-too-long")
     if to in AT_A_WORKPLACE:
         if case.consent_on is None or case.consent_on > on:
             found.add("consent-missing")
@@ -573,12 +599,15 @@ class CaseLifecycle(RuleBasedStateMachine):
         if supervisor is not None and named is None:
             workplace_id = supervisor.workplace_id
         until = None if until_days is None else effective + timedelta(days=until_days)
+        known = PROGRAMMES[programme] if programme else None
+        if until is None and known is not None and to.number in AT_A_WORKPLACE:
+            until = effective + timedelta(days=known.default_days)  # the programme's default
         structural = structural_refusal(case, ADVANCE, to.number)
         fixed = date_refusals(case, effective, self.today) | ({structural} if structural else set())
         rules = (
             set()
             if structural
-            else rule_violations(case, to.number, effective, workplace_id, supervisor, until)
+            else rule_violations(case, to.number, effective, workplace_id, supervisor, until, known)
         )
         warnings = set() if structural else leaving_warnings(case, ADVANCE)
         actor_id = self.directory.actor(by)
@@ -635,7 +664,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                 effective,
                 workplace_id,
                 None if supervisor is None else supervisor.id,
-                programme.upper() if programme else None,
+                known.code if known else None,
                 until,
             )
             after = replace(after, placements=(*after.placements, opened))

@@ -55,6 +55,12 @@ def test_the_registry_holds_exactly_the_documented_rules() -> None:
         "end-before-start",
         "ya-not-eligible",
         "meeting-not-held",
+        "programme-unknown",
+        "programme-not-in-step",
+        "programme-closed",
+        "programme-too-long",
+        "preferential-right",
+        "las-permanent",
     }
 
 

@@ -67,7 +67,7 @@ def test_the_default_rules_load_with_every_registered_rule_enabled() -> None:
     assert [rule.code for rule in rules.rules] == list(REGISTRY)
     assert all(rule.enabled for rule in rules.rules)
     warnings = {rule.code for rule in rules.rules if rule.severity is Severity.WARNING}
-    assert warnings == {"meeting-not-held"}
+    assert warnings == {"meeting-not-held", "preferential-right", "las-permanent"}
     assert all(
         rule.severity is Severity.BLOCKING for rule in rules.rules if rule.code not in warnings
     )
@@ -84,6 +84,10 @@ def test_the_default_rules_load_with_every_registered_rule_enabled() -> None:
         ("end-date-missing", {7}),
         ("end-before-start", {2, 3, 4, 5, 6, 7, 8, 9}),
         ("ya-not-eligible", {8}),
+        ("programme-unknown", {2, 3, 4, 5, 6, 7, 8, 9}),
+        ("programme-too-long", {2, 3, 4, 5, 6, 7, 8, 9}),
+        ("preferential-right", {7}),
+        ("las-permanent", {7}),
     ],
 )
 def test_each_default_rule_applies_to_the_steps_the_design_names(

@@ -1,0 +1,173 @@
+"""Placements and the programmes catalogue: extend, end early, list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.context import kivo_of
+from cli.errors import reports_errors
+from cli.options import ByOption, CaseArg, JsonOption, id_option, parse_date
+from cli.output import print_json, say, table
+
+placement_app = typer.Typer(help="Placements: extend, end early, list.", no_args_is_help=True)
+programme_app = typer.Typer(help="The programmes catalogue.", no_args_is_help=True)
+
+DateOption = Annotated[str | None, typer.Option(metavar="DATE")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``placement`` and ``programme`` groups to the app."""
+    app.add_typer(placement_app, name="placement")
+    app.add_typer(programme_app, name="programme")
+
+
+@programme_app.command("list")
+@reports_errors
+def list_programmes(json_output: JsonOption = False) -> None:
+    """The programmes a placement may run under, with their lengths and validity."""
+    from pathway.placements import programmes
+
+    found = [p.to_dict() for p in programmes()]
+    if json_output:
+        print_json(found)
+        return
+    table(
+        "Programmes",
+        ["code", "name", "steps", "default days", "max days", "per decision", "valid"],
+        [
+            (
+                p["code"],
+                f"{p['name_sv']} ({p['name_en']})",
+                ", ".join(str(n) for n in p["steps"]),
+                p["default_days"],
+                p["max_total_days"],
+                p["max_decision_days"],
+                _validity(p["valid_from"], p["valid_until"]),
+            )
+            for p in found
+        ],
+    )
+
+
+@placement_app.command("extend")
+@reports_errors
+def extend(
+    ctx: typer.Context,
+    case: CaseArg,
+    until: Annotated[str, typer.Option(help="The new planned end (YYYY-MM-DD).", metavar="DATE")],
+    reason: Annotated[str | None, typer.Option(help="Why; recorded in the history.")] = None,
+    by: ByOption = None,
+    on: Annotated[
+        str | None,
+        typer.Option(help="The decision date (YYYY-MM-DD); defaults to today.", metavar="DATE"),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Extend the case's open placement; recorded as its own event in the history."""
+    from pathway.placements import extend as extend_placement
+
+    new_end = parse_date(until, "until")
+    assert new_end is not None
+    result = extend_placement(
+        kivo_of(ctx), case, until=new_end, reason=reason, by=by, on=parse_date(on, "on")
+    )
+    if json_output:
+        print_json(result)
+        return
+    old = result.old_end.isoformat() if result.old_end else "no planned end"
+    say(
+        f"case {result.case_id}: placement {result.placement_id} extended from {old} to "
+        f"{result.new_end} (decided {result.decided_on}); {result.followups_moved} "
+        f"follow-up(s) moved, {result.followups_added} added"
+    )
+
+
+@placement_app.command("end")
+@reports_errors
+def end(
+    ctx: typer.Context,
+    case: CaseArg,
+    on: Annotated[str, typer.Option(help="The day it ended (YYYY-MM-DD).", metavar="DATE")],
+    reason: Annotated[str, typer.Option(help="Why it ended early; recorded in the history.")],
+    by: ByOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """End the case's open placement early; what was planned after the end is cancelled."""
+    from pathway.placements import end as end_placement
+
+    day = parse_date(on, "on")
+    assert day is not None
+    result = end_placement(kivo_of(ctx), case, on=day, reason=reason, by=by)
+    if json_output:
+        print_json(result)
+        return
+    say(
+        f"case {result.case_id}: placement {result.placement_id} ended on {result.ended_on}; "
+        f"{result.followups_cancelled} planned item(s) cancelled"
+    )
+
+
+@placement_app.command("list")
+@reports_errors
+def list_placements(
+    ctx: typer.Context,
+    workplace: Annotated[int | None, id_option("--workplace", "Only at this workplace.")] = None,
+    programme: Annotated[str | None, typer.Option(help="Only under this programme.")] = None,
+    active_on: Annotated[
+        str | None, typer.Option(help="Only those running on this day.", metavar="DATE")
+    ] = None,
+    ending_before: Annotated[
+        str | None,
+        typer.Option(help="Only open ones planned to end before this day.", metavar="DATE"),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Placements, filtered by workplace, programme and dates."""
+    from pathway.placements import listing
+
+    found = listing(
+        kivo_of(ctx),
+        workplace_id=workplace,
+        programme=programme,
+        active_on=parse_date(active_on, "active-on"),
+        ending_before=parse_date(ending_before, "ending-before"),
+    )
+    if json_output:
+        print_json(found)
+        return
+    table(
+        "Placements",
+        [
+            "id",
+            "case",
+            "step",
+            "workplace",
+            "supervisor",
+            "programme",
+            "start",
+            "planned end",
+            "ended",
+        ],
+        [
+            (
+                p.id,
+                p.case_id,
+                p.step,
+                p.workplace_id,
+                p.supervisor_id,
+                p.programme,
+                p.start,
+                p.planned_end,
+                p.ended_on,
+            )
+            for p in found
+        ],
+    )
+
+
+def _validity(valid_from: str | None, valid_until: str | None) -> str:
+    if valid_from is None and valid_until is None:
+        return "open"
+    return f"{valid_from or '…'} – {valid_until or '…'} (exclusive)"

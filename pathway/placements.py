@@ -1,0 +1,209 @@
+"""The placement lifecycle: extend, end early, list; and the programmes catalogue.
+
+An extension is a decision of its own: it is recorded as an ``extended`` event with the
+old and the new planned end, never as a silent edit, and it moves the placement's
+end-anchored meetings and reminders in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pathway.context import Kivo
+from pathway.errors import Refused
+from pathway.moves import actor_of
+from pathway.ports import UnitOfWork
+from pathway.scheduling import cancel_after, reschedule_placement
+from states.errors import InvalidInput
+from states.programmes import Programme, default_catalogue, extension_violations
+from states.records import Case, CaseEvent, Placement
+from states.violations import structural
+
+
+@dataclass(frozen=True)
+class Extended:
+    case_id: int
+    placement_id: int
+    programme: str | None
+    decided_on: date
+    old_end: date | None
+    new_end: date
+    followups_moved: int
+    followups_added: int
+
+
+@dataclass(frozen=True)
+class Ended:
+    case_id: int
+    placement_id: int
+    ended_on: date
+    reason: str
+    followups_cancelled: int
+
+
+def programmes() -> list[Programme]:
+    return list(default_catalogue())
+
+
+def extend(
+    kivo: Kivo,
+    case_id: int,
+    *,
+    until: date,
+    reason: str | None = None,
+    by: int | None = None,
+    on: date | None = None,
+) -> Extended:
+    """Extend the case's open placement to ``until`` by a decision made ``on``."""
+    decided_on = on or kivo.today()
+    if decided_on > kivo.today():
+        raise InvalidInput(
+            f"the decision date {decided_on.isoformat()} is after today "
+            f"({kivo.today().isoformat()})",
+            field="on",
+        )
+    with kivo.uow() as uow:
+        case = uow.cases.get(case_id)
+        actor = actor_of(uow, by)
+        placement = open_placement(uow, case)
+        assert placement.id is not None
+        assert case.id is not None
+        old_end = placement.planned_end
+        if until <= (old_end or placement.start):
+            raise InvalidInput(
+                f"the new end {until.isoformat()} must come after the current planned end "
+                f"{(old_end or placement.start).isoformat()} (to end it early, use "
+                "`kivo placement end`)",
+                field="until",
+            )
+        programme = default_catalogue().find(placement.programme)
+        if programme is not None:
+            found = extension_violations(
+                programme, placement.start, old_end or placement.start, until, decided_on
+            )
+            if found:
+                raise Refused(f"case {case_id}: extension refused", found)
+        moved, added = reschedule_placement(kivo, uow, placement, placement.start, until)
+        placement.planned_end = until
+        uow.placements.save(placement)
+        _record(
+            kivo,
+            uow,
+            case,
+            "extended",
+            decided_on,
+            actor.id if actor else None,
+            reason,
+            {
+                "placement_id": placement.id,
+                "programme": placement.programme,
+                "old_end": old_end.isoformat() if old_end else None,
+                "new_end": until.isoformat(),
+            },
+        )
+        uow.commit()
+        return Extended(
+            case.id, placement.id, placement.programme, decided_on, old_end, until, moved, added
+        )
+
+
+def end(kivo: Kivo, case_id: int, *, on: date, reason: str, by: int | None = None) -> Ended:
+    """End the case's open placement early; what was planned after the end is cancelled."""
+    if not reason or not reason.strip():
+        raise InvalidInput("ending a placement early needs a reason: give --reason", field="reason")
+    if on > kivo.today():
+        raise InvalidInput(
+            f"the end date {on.isoformat()} is after today ({kivo.today().isoformat()}): "
+            "record the end when it has happened",
+            field="on",
+        )
+    with kivo.uow() as uow:
+        case = uow.cases.get(case_id)
+        actor = actor_of(uow, by)
+        placement = open_placement(uow, case)
+        assert placement.id is not None
+        assert case.id is not None
+        if on < placement.start:
+            raise InvalidInput(
+                f"the end date {on.isoformat()} is before the placement started "
+                f"({placement.start.isoformat()})",
+                field="on",
+            )
+        text = reason.strip()
+        cancelled = cancel_after(uow, placement, on, f"placement ended on {on.isoformat()}: {text}")
+        placement.ended_on, placement.end_reason = on, text
+        uow.placements.save(placement)
+        _record(
+            kivo,
+            uow,
+            case,
+            "placement_ended",
+            on,
+            actor.id if actor else None,
+            text,
+            {"placement_id": placement.id, "planned_end": _iso(placement.planned_end)},
+        )
+        uow.commit()
+        return Ended(case.id, placement.id, on, text, cancelled)
+
+
+def listing(
+    kivo: Kivo,
+    *,
+    workplace_id: int | None = None,
+    programme: str | None = None,
+    active_on: date | None = None,
+    ending_before: date | None = None,
+) -> list[Placement]:
+    code = default_catalogue().get(programme).code if programme is not None else None
+    with kivo.uow(read_only=True) as uow:
+        if workplace_id is not None:
+            uow.workplaces.get(workplace_id)
+        return uow.placements.listing(
+            workplace_id=workplace_id,
+            programme=code,
+            active_on=active_on,
+            ending_before=ending_before,
+        )
+
+
+def open_placement(uow: UnitOfWork, case: Case) -> Placement:
+    assert case.id is not None
+    found = list(uow.placements.open_for_case(case.id))
+    if not found:
+        raise Refused(
+            f"case {case.id}: no open placement",
+            [structural("no-open-placement", f"case {case.id} has no open placement")],
+        )
+    return max(found, key=lambda p: (p.start, p.id or 0))
+
+
+def _record(
+    kivo: Kivo,
+    uow: UnitOfWork,
+    case: Case,
+    kind: str,
+    on: date,
+    actor_id: int | None,
+    reason: str | None,
+    data: dict[str, object],
+) -> None:
+    assert case.id is not None
+    uow.events.append(
+        CaseEvent(
+            case_id=case.id,
+            kind=kind,
+            on=on,
+            recorded_at=kivo.now(),
+            from_state=case.state,
+            to_state=case.state,
+            actor_id=actor_id,
+            reason=reason,
+            data={k: v for k, v in data.items() if v is not None},
+        )
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

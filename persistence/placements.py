@@ -1,0 +1,52 @@
+"""Placements: the case's own, and the filtered list, each filtered and ordered in SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import col, or_, select
+
+from persistence.mapping import to_record
+from persistence.repositories import PlacementRepository as _Placements
+from persistence.tables import PlacementRow
+from states.records import Placement
+
+
+class PlacementRepository(_Placements):
+    def for_case(self, case_id: int) -> list[Placement]:
+        """Every placement of a case, earliest first."""
+        query = (
+            select(PlacementRow)
+            .where(PlacementRow.case_id == case_id)
+            .order_by(col(PlacementRow.start), col(PlacementRow.id))
+        )
+        return [to_record(row, Placement) for row in self.session.exec(query).all()]
+
+    def listing(
+        self,
+        *,
+        workplace_id: int | None = None,
+        programme: str | None = None,
+        active_on: date | None = None,
+        ending_before: date | None = None,
+    ) -> list[Placement]:
+        """Placements by workplace and programme; ``active_on`` a day within them (started,
+        not yet ended); ``ending_before`` open ones whose planned end comes before a day."""
+        query = select(PlacementRow)
+        if workplace_id is not None:
+            query = query.where(PlacementRow.workplace_id == workplace_id)
+        if programme is not None:
+            query = query.where(PlacementRow.programme == programme)
+        if active_on is not None:
+            query = query.where(
+                col(PlacementRow.start) <= active_on,
+                or_(col(PlacementRow.ended_on).is_(None), col(PlacementRow.ended_on) > active_on),
+            )
+        if ending_before is not None:
+            query = query.where(
+                col(PlacementRow.ended_on).is_(None),
+                col(PlacementRow.planned_end).is_not(None),
+                col(PlacementRow.planned_end) < ending_before,
+            )
+        query = query.order_by(col(PlacementRow.start), col(PlacementRow.id))
+        return [to_record(row, Placement) for row in self.session.exec(query).all()]

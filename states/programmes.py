@@ -1,0 +1,234 @@
+"""The catalogue of labour-market programmes: data, loaded and validated at once.
+
+A programme says where a placement under it may run, how long it is planned by default,
+and how long one decision and the whole placement may last. The checks here are pure:
+they take the dates and return violations, so a move and an extension are judged alike.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from states.errors import InvalidInput, quoted
+from states.violations import Severity, Violation
+
+DEFAULT_FILE = "programmes.toml"
+REQUIRED: Mapping[str, type] = {
+    "name_sv": str,
+    "name_en": str,
+    "steps": list,
+    "default_days": int,
+    "max_total_days": int,
+    "max_decision_days": int,
+}
+OPTIONAL: Mapping[str, type] = {"valid_from": date, "valid_until": date}
+
+
+class ProgrammesFileError(InvalidInput):
+    code = "invalid-programmes"
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    code: str
+    name_sv: str
+    name_en: str
+    steps: frozenset[int]
+    default_days: int
+    max_total_days: int
+    max_decision_days: int
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    def open_on(self, day: date) -> bool:
+        """Whether a decision or an extension may be made on ``day``."""
+        after_start = self.valid_from is None or day >= self.valid_from
+        return after_start and (self.valid_until is None or day < self.valid_until)
+
+    def default_end(self, start: date) -> date:
+        return start + timedelta(days=self.default_days)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name_sv": self.name_sv,
+            "name_en": self.name_en,
+            "steps": sorted(self.steps),
+            "default_days": self.default_days,
+            "max_total_days": self.max_total_days,
+            "max_decision_days": self.max_decision_days,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    programmes: tuple[Programme, ...]
+
+    def find(self, code: str | None) -> Programme | None:
+        if code is None:
+            return None
+        wanted = fold(code)
+        return next((p for p in self.programmes if p.code == wanted), None)
+
+    def get(self, code: str) -> Programme:
+        """A programme by code; an unknown code is bad input naming the known ones."""
+        found = self.find(code)
+        if found is None:
+            raise InvalidInput(
+                f"unknown programme {quoted(code)}: choose one of {', '.join(self.codes)}",
+                field="programme",
+            )
+        return found
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.programmes]
+
+    def __iter__(self) -> Iterator[Programme]:
+        return iter(self.programmes)
+
+
+def fold(code: str) -> str:
+    """A code as the catalogue spells it: ``lönestöd`` is ``LONESTOD``, ``säva`` ``SAVA``."""
+    return code.strip().upper().translate(str.maketrans("ÅÄÖÉ", "AAOE"))
+
+
+def parse_programmes(text: str, *, source: str) -> Catalogue:
+    """Validate a whole catalogue; every problem found is reported at once."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProgrammesFileError(f"{source}: not valid TOML: {exc}", file=source) from None
+    problems: list[str] = []
+    if type(data.get("version")) is not int or data["version"] != 1:
+        problems.append("version must be 1")
+    problems += [
+        f"unknown top-level key {key!r}" for key in data if key not in ("version", "programmes")
+    ]
+    table = data.get("programmes", {})
+    if not isinstance(table, dict) or not table:
+        table, problems = {}, [*problems, "programmes must be [programmes.CODE] sections"]
+    programmes = []
+    for code, raw in table.items():
+        found = _problems(code, raw)
+        problems += [f"programmes.{code}: {p}" for p in found]
+        if not found:
+            programmes.append(_programme(code, raw))
+    if problems:
+        raise ProgrammesFileError(
+            f"{source}: {len(problems)} problem(s): " + "; ".join(problems),
+            file=source,
+            problems=problems,
+        )
+    return Catalogue(tuple(programmes))
+
+
+def _problems(code: str, raw: Any) -> list[str]:
+    if not isinstance(raw, dict):
+        return ["must be a table"]
+    problems = []
+    if not (code.isascii() and code.isupper() and code.replace("_", "").isalnum()):
+        problems.append("the code must be upper-case letters, digits or _")
+    expected = {**REQUIRED, **OPTIONAL}
+    problems += [f"unknown setting {key!r}" for key in raw if key not in expected]
+    problems += [f"setting {key!r} is missing" for key in REQUIRED if key not in raw]
+    problems += [
+        f"{key} has the wrong type"
+        for key, kind in expected.items()
+        if key in raw and type(raw[key]) is not kind
+    ]
+    if problems:
+        return problems
+    if not raw["steps"] or not all(type(n) is int and 1 <= n <= 9 for n in raw["steps"]):
+        problems.append("steps must list step numbers 1–9")
+    if not 1 <= raw["default_days"] <= raw["max_total_days"]:
+        problems.append("default_days must be at least 1 and at most max_total_days")
+    if not 1 <= raw["max_decision_days"] <= raw["max_total_days"]:
+        problems.append("max_decision_days must be at least 1 and at most max_total_days")
+    if raw["default_days"] > raw["max_decision_days"]:
+        problems.append("default_days must be at most max_decision_days")
+    if "valid_from" in raw and "valid_until" in raw and raw["valid_from"] >= raw["valid_until"]:
+        problems.append("valid_from must come before valid_until")
+    return problems
+
+
+def _programme(code: str, raw: Mapping[str, Any]) -> Programme:
+    return Programme(
+        code=code,
+        name_sv=raw["name_sv"],
+        name_en=raw["name_en"],
+        steps=frozenset(raw["steps"]),
+        default_days=raw["default_days"],
+        max_total_days=raw["max_total_days"],
+        max_decision_days=raw["max_decision_days"],
+        valid_from=raw.get("valid_from"),
+        valid_until=raw.get("valid_until"),
+    )
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    text = resources.files("states").joinpath(DEFAULT_FILE).read_text(encoding="utf-8")
+    return parse_programmes(text, source="default programmes")
+
+
+# The checks: each returns a sentence when a decision breaks it, else None.
+
+
+def closed(programme: Programme, decided_on: date) -> str | None:
+    if programme.open_on(decided_on):
+        return None
+    if programme.valid_until is not None and decided_on >= programme.valid_until:
+        return (
+            f"programme {programme.code} takes no new decisions or extensions on or after "
+            f"{programme.valid_until.isoformat()} (decision date {decided_on.isoformat()})"
+        )
+    assert programme.valid_from is not None
+    return (
+        f"programme {programme.code} takes decisions from {programme.valid_from.isoformat()} "
+        f"(decision date {decided_on.isoformat()})"
+    )
+
+
+def decision_too_long(programme: Programme, start: date, end: date) -> str | None:
+    """One decision (the first, or one extension) covers ``start`` to ``end``."""
+    days = (end - start).days
+    if days <= programme.max_decision_days:
+        return None
+    return (
+        f"one decision under programme {programme.code} covers at most "
+        f"{programme.max_decision_days} days: {start.isoformat()} to {end.isoformat()} "
+        f"is {days} days"
+    )
+
+
+def total_too_long(programme: Programme, start: date, end: date) -> str | None:
+    """The whole placement, the original length and every extension together."""
+    days = (end - start).days
+    if days <= programme.max_total_days:
+        return None
+    return (
+        f"a placement under programme {programme.code} lasts at most "
+        f"{programme.max_total_days} days in total: {start.isoformat()} to {end.isoformat()} "
+        f"is {days} days"
+    )
+
+
+def extension_violations(
+    programme: Programme, start: date, old_end: date, new_end: date, decided_on: date
+) -> list[Violation]:
+    """What the programme says about extending a placement from ``old_end`` to ``new_end``."""
+    checks = [
+        ("programme-closed", closed(programme, decided_on)),
+        ("programme-too-long", decision_too_long(programme, old_end, new_end)),
+        ("programme-total-too-long", total_too_long(programme, start, new_end)),
+    ]
+    return [Violation(code, text, Severity.BLOCKING) for code, text in checks if text]

@@ -1,0 +1,179 @@
+"""End-to-end: caseload handover and caseworker deactivation as the installed command.
+
+Seed: caseworker 1 Anna, caseworker 2 Karin (coordinator), caseworker 3 Nils; workplace 1
+with trained supervisor 1; cases 1 and 2 of Anna in short practice (follow-ups, meetings
+and reminders planned), meeting booked on case 1; case 3 of Nils. Today is 2026-03-02.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.databases import SqliteDatabases
+from tests.e2e.conftest import Kivo, Ran, kivo_executable
+
+SEED = (
+    "caseworker add 'Anna Lindqvist'",
+    "caseworker add 'Karin Ek' --role coordinator",
+    "caseworker add 'Nils Holm'",
+    "workplace add 'Visby bageri'",
+    "supervisor add 'Sven Berg' --workplace 1 --trained-on 2025-09-15",
+    "participant add 'Amina Haddad' --caseworker 1 --consent --on 2026-01-12",
+    "advance 1 short-practice --supervisor 1 --until 2026-04-30 --on 2026-01-19",
+    "participant add 'Bo Ek' --caseworker 1 --consent --on 2026-01-12",
+    "advance 2 short-practice --supervisor 1 --until 2026-04-30 --on 2026-01-19",
+    "meeting schedule 1 --at 2026-03-12T10:00",
+    "participant add 'Cia Berg' --caseworker 3 --on 2026-01-12",
+)
+
+
+@pytest.fixture(scope="module")
+def seed_file(
+    sqlite_databases: SqliteDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """A SQLite file holding the seed, built once by the real command."""
+    cwd = tmp_path_factory.mktemp("handover-seed")
+    with sqlite_databases.fresh() as url:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("KIVO_")}
+        environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": "2026-03-02T09:00"})
+        for line in SEED:
+            done = subprocess.run(
+                [kivo_executable(), *shlex.split(line)],
+                capture_output=True,
+                text=True,
+                env=environment,
+                cwd=cwd,
+                timeout=60,
+                check=False,
+            )
+            assert done.returncode == 0, (line, done.stderr)
+        path = Path(url.removeprefix("sqlite:///"))
+        with closing(sqlite3.connect(path)) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        yield path
+
+
+@pytest.fixture
+def seeded(seed_file: Path, e2e_database: str, kivo_cli: Kivo) -> Kivo:
+    """``kivo`` on this test's own copy of the seed."""
+    shutil.copyfile(seed_file, e2e_database.removeprefix("sqlite:///"))
+    return kivo_cli
+
+
+def run(kivo: Kivo, line: str) -> Ran:
+    return kivo(*shlex.split(line))
+
+
+def dump(url: str) -> dict[str, list[Any]]:
+    path = url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path)) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+
+
+def test_a_dry_run_prints_what_would_move_and_the_transfer_moves_exactly_that(
+    seeded: Kivo, e2e_database: str
+) -> None:
+    before = dump(e2e_database)
+    preview = run(seeded, "caseload transfer --from 1 --to 3 --dry-run --json")
+    assert preview.code == 0, preview.err
+    assert dump(e2e_database) == before
+    counts = preview.json()
+    assert set(counts) == {"cases", "followups", "meetings"}
+    assert counts["cases"] == 2
+    assert counts["meetings"] == 1
+    assert counts["followups"] > 0
+
+    done = run(seeded, "caseload transfer --from 1 --to 3 --note 'Anna slutar' --by 2 --json")
+
+    assert done.code == 0, done.err
+    assert done.json() == counts
+    assert [c["caseworker_id"] for c in run(seeded, "participant list --json").json()] == [3, 3, 3]
+    history = run(seeded, "history 1 --json").json()
+    assert history[-1]["kind"] == "transferred"
+    assert history[-1]["reason"] == "Anna slutar"
+    assert history[-1]["data"] == {"from": 1, "to": 3, "note": "Anna slutar"}
+    owners = run(seeded, "participant show 1 --json").json()["owners"]
+    assert owners == [
+        {"caseworker_id": 1, "from": "2026-01-12", "to": "2026-03-02"},
+        {"caseworker_id": 3, "from": "2026-03-02", "to": None},
+    ]
+
+
+def test_a_transfer_of_named_cases_moves_only_those_and_says_so(seeded: Kivo) -> None:
+    done = run(seeded, "caseload transfer --from 1 --to 3 --case 2 --on 2026-03-01")
+
+    assert done.code == 0, done.err
+    assert "moved 1 case(s)" in done.out
+    owners = {c["id"]: c["caseworker_id"] for c in run(seeded, "participant list --json").json()}
+    assert owners == {1: 1, 2: 3, 3: 3}
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "message"),
+    [
+        ("caseload transfer --from 1 --to 1", 3, "cannot be handed over to the caseworker"),
+        ("caseload transfer --from 1 --to 9", 4, "no caseworker with id 9"),
+        ("caseload transfer --from 9 --to 1", 4, "no caseworker with id 9"),
+        ("caseload transfer --from 1 --to 3 --case 99", 4, "no case with id 99"),
+        ("caseload transfer --from 1 --to 3 --case 3", 3, "not-in-caseload"),
+        ("caseload transfer --from 1 --to 3 --on 2026-13-01", 2, "not a real date"),
+        ("caseload transfer --from 1 --to 3 --on 2027-01-01", 2, "after today"),
+        ("caseload transfer --from 1 --to 3 --on 2025-01-01", 3, "date-before-last-transfer"),
+        ("caseload transfer --from 1 --to 3 --note ' '", 2, "note cannot be blank"),
+        ("caseload transfer --from one --to 3", 2, "is not an id"),
+        ("caseload transfer --to 3", 2, "Missing option '--from'"),
+        ("caseworker deactivate 1", 3, "still owns 2 case(s)"),
+        ("caseworker deactivate 1 --handover-to 1", 3, "cannot be handed over"),
+        ("caseworker deactivate 9 --handover-to 3", 4, "no caseworker with id 9"),
+        ("caseworker deactivate 1 --handover-to 9", 4, "no caseworker with id 9"),
+    ],
+)
+def test_bad_input_and_refusals_exit_non_zero_with_a_clear_message_and_write_nothing(
+    seeded: Kivo, e2e_database: str, line: str, code: int, message: str
+) -> None:
+    before = dump(e2e_database)
+
+    ran = run(seeded, line)
+
+    assert ran.code == code, ran.err
+    assert message in ran.err
+    assert dump(e2e_database) == before
+
+
+def test_handing_over_to_a_deactivated_caseworker_is_refused(seeded: Kivo) -> None:
+    assert run(seeded, "caseworker deactivate 3 --handover-to 2").code == 0
+
+    ran = run(seeded, "caseload transfer --from 1 --to 3 --json")
+
+    assert ran.code == 3
+    assert ran.json()["error"]["violations"][0]["code"] == "caseworker-inactive"
+
+
+def test_deactivating_with_a_handover_moves_the_caseload_then_deactivates(seeded: Kivo) -> None:
+    ran = run(seeded, "caseworker deactivate 1 --handover-to 3 --note 'slutar' --json")
+
+    assert ran.code == 0, ran.err
+    out = ran.json()
+    assert out["cases"] == 2
+    assert out["active"] is False
+    workers = {w["id"]: w["active"] for w in run(seeded, "caseworker list --json").json()}
+    assert workers == {1: False, 2: True, 3: True}
+    assert run(seeded, "advance 1 vocational-training --json").code == 0
+
+
+def test_a_caseworker_without_cases_is_deactivated_without_a_handover(seeded: Kivo) -> None:
+    ran = run(seeded, "caseworker deactivate 2")
+
+    assert ran.code == 0, ran.err
+    assert "deactivated" in ran.out
