@@ -18,7 +18,16 @@ from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
 from pathway.scheduling import after_move
 from pathway.views import next_moves_of
-from states.case import EXITED, PAUSED, Move, MoveKind, Outcome, Role, SupervisorFacts
+from states.case import (
+    EXITED,
+    LEAVING_MOVES,
+    PAUSED,
+    Move,
+    MoveKind,
+    Outcome,
+    Role,
+    SupervisorFacts,
+)
 from states.errors import Conflict, InvalidInput
 from states.judge import Verdict, judge
 from states.machine import TRIGGERS
@@ -28,7 +37,6 @@ from states.steps import Step
 from states.violations import structural
 
 WORKPLACE_STEPS = frozenset({2, 3, 6, 7, 8, 9})
-LEAVING = (MoveKind.ADVANCE, MoveKind.FALL_BACK, MoveKind.EXIT)  # pause keeps the placement
 
 
 def advance(
@@ -261,7 +269,7 @@ def _write(
     # The case row first: its versioned UPDATE locks it, so a concurrent move of the
     # same case conflicts here, before either touches placements or follow-ups.
     uow.cases.save(case)
-    if move.kind in LEAVING:
+    if move.kind in LEAVING_MOVES:
         for placement in uow.placements.open_for_case(case.id):
             placement.ended_on, placement.end_reason = move.on, move.kind.value
             uow.placements.save(placement)

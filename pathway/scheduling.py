@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from pathway.context import Kivo
 from pathway.ports import UnitOfWork
-from states.case import Move, MoveKind
+from states.case import LEAVING_MOVES, Move, MoveKind
 from states.records import Followup, Placement, Reminder
 from states.schedule import (
     Planned,
@@ -26,13 +26,11 @@ from states.schedule import (
 )
 from states.steps import Step
 
-LEAVING = (MoveKind.ADVANCE, MoveKind.FALL_BACK, MoveKind.EXIT)
-
 
 def after_move(
     kivo: Kivo, uow: UnitOfWork, case_id: int, move: Move, placement_id: int | None
 ) -> None:
-    if move.kind in LEAVING:
+    if move.kind in LEAVING_MOVES:
         cancel_open(uow, case_id, f"{move.kind.value} on {move.on.isoformat()}")
     elif move.kind is MoveKind.PAUSE:
         suspend_open(uow, case_id, move.on)

@@ -58,6 +58,10 @@ class MoveKind(StrEnum):
     EXIT = "exited"
 
 
+LEAVING_MOVES = (MoveKind.ADVANCE, MoveKind.FALL_BACK, MoveKind.EXIT)
+"""Moves that leave the current step: its placement ends and its items are cancelled.
+A pause does not leave the step."""
+
 STEP_STATES: tuple[str, ...] = tuple(step.slug for step in Step)
 ALL_STATES: tuple[str, ...] = (ENROLLED, *STEP_STATES, PAUSED, EXITED)
 

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from states.case import CaseFacts, Group, Move, MoveKind, Outcome
+from states.case import LEAVING_MOVES, CaseFacts, Group, Move, MoveKind, Outcome
 from states.errors import RulesFileError
 from states.rules import LEAVING, REGISTRY
 from states.schedule import ReminderPolicy, ScheduleItem, parse_reminders, parse_schedule
@@ -20,7 +20,6 @@ COMMON = {"description": str, "severity": str, "steps": list, "enabled": bool}
 DEFAULT_FILE = "default_rules.toml"
 TOP_LEVEL = ("version", "rules", "schedule", "reminders")
 TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
-LEAVING_MOVES = (MoveKind.ADVANCE, MoveKind.FALL_BACK, MoveKind.EXIT)  # a pause stays
 
 
 @dataclass(frozen=True, slots=True)
