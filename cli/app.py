@@ -14,12 +14,16 @@ import typer
 from cli import (
     caseload_commands,
     directory_commands,
+    doctor_commands,
+    export_commands,
     followup_commands,
+    import_commands,
     meeting_commands,
     move_commands,
     participant_commands,
     placement_commands,
     reminder_commands,
+    report_commands,
     scheduler_commands,
     setup_commands,
 )
@@ -75,6 +79,10 @@ reminder_commands.register(app)
 scheduler_commands.register(app)
 placement_commands.register(app)
 caseload_commands.register(app)
+report_commands.register(app)
+import_commands.register(app)
+export_commands.register(app)
+doctor_commands.register(app)
 
 
 def main() -> None:

@@ -7,6 +7,9 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
+from pathway.bulk_ports import BulkWriter, ExportQueries
+from pathway.health_ports import HealthQueries
+from pathway.report_ports import ReportQueries, TargetRepository
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
 from states.ownership import CaseloadCounts, CaseOwnership
@@ -189,6 +192,16 @@ class UnitOfWork(Protocol):
     def digest(self) -> DigestQueries: ...
     @property
     def handover(self) -> HandoverQueries: ...
+    @property
+    def reports(self) -> ReportQueries: ...
+    @property
+    def targets(self) -> TargetRepository: ...
+    @property
+    def bulk(self) -> BulkWriter: ...
+    @property
+    def exports(self) -> ExportQueries: ...
+    @property
+    def health(self) -> HealthQueries: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

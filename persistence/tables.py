@@ -72,7 +72,10 @@ class CaseEventRow(SQLModel, table=True):
     """The append-only history; database triggers refuse UPDATE and DELETE."""
 
     __tablename__ = "case_event"
-    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_case_event_seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq", name="uq_case_event_seq"),
+        Index("ix_case_event_kind_on", "kind", "on"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="kivo_case.id")
     seq: int
@@ -90,6 +93,7 @@ class CaseEventRow(SQLModel, table=True):
 
 class PlacementRow(SQLModel, table=True):
     __tablename__ = "placement"
+    __table_args__ = (Index("ix_placement_start", "start"),)
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="kivo_case.id", index=True)
     step: int
@@ -156,3 +160,28 @@ class ReminderRow(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=64)
     sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     last_error: str | None = None
+
+
+class TargetRow(SQLModel, table=True):
+    """A programme's target for a year: how many placements it should start."""
+
+    __tablename__ = "target"
+    __table_args__ = (UniqueConstraint("programme", "year", name="uq_target_programme_year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme: str = Field(max_length=16)
+    year: int
+    count: int
+    set_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class HeartbeatRow(SQLModel, table=True):
+    """One row per scheduler process; ``seen_at`` is refreshed on every tick."""
+
+    __tablename__ = "scheduler_heartbeat"
+    id: int | None = Field(default=None, primary_key=True)
+    worker: str = Field(max_length=64, unique=True)
+    host: str = Field(max_length=255)
+    pid: int
+    started_at: datetime = Field(sa_type=DateTime(timezone=True))
+    seen_at: datetime = Field(sa_type=DateTime(timezone=True))
+    stopped_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -10,12 +10,16 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
+from persistence.bulk import BulkWriter
 from persistence.digest_queries import DigestQueries
+from persistence.export_queries import ExportQueries
 from persistence.followups import FollowupRepository, MeetingRepository
 from persistence.handover import HandoverQueries
+from persistence.health import HealthQueries
 from persistence.outbox import ReminderRepository
 from persistence.placements import PlacementRepository
 from persistence.queries import CaseQueries
+from persistence.report_queries import ReportQueries
 from persistence.repositories import (
     CaseRepository,
     CaseworkerRepository,
@@ -24,6 +28,7 @@ from persistence.repositories import (
     SupervisorRepository,
     WorkplaceRepository,
 )
+from persistence.targets import TargetRepository
 from states.errors import Conflict
 
 LOCK_MESSAGES = ("database is locked", "could not serialize", "deadlock detected")
@@ -54,6 +59,11 @@ class SqlUnitOfWork:
         self.reminders = ReminderRepository(self.session)
         self.digest = DigestQueries(self.session)
         self.handover = HandoverQueries(self.session)
+        self.reports = ReportQueries(self.session)
+        self.targets = TargetRepository(self.session)
+        self.bulk = BulkWriter(self.session)
+        self.exports = ExportQueries(self.session)
+        self.health = HealthQueries(self.session)
         return self
 
     def __exit__(

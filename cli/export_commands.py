@@ -1,0 +1,9 @@
+"""``kivo export`` commands (being built; see the issue)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
