@@ -1,0 +1,292 @@
+"""Exporting cases, history, follow-ups and placements to CSV, JSON Lines or Excel.
+
+Rows stream from the database to the file, so an export of a million events needs no
+more memory than one of ten. The file is written beside its target under a temporary
+name and moved into place at the end: an export that fails (or is killed) leaves no half
+file, and an existing file is replaced only when asked (``force``).
+
+Spreadsheets run a cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or
+carriage return) as a formula; in CSV and xlsx such a text cell gets a leading ``'``
+(the import takes it off again). JSON Lines is data for programs and is left as it is.
+Personnummer are masked (``19980412-****``) unless ``show_personal``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from pathway.context import Kivo
+from pathway.errors import Refused
+from states.case import PAUSED, status_of_state, step_of_state
+from states.errors import InvalidInput, quoted
+from states.import_rows import REQUIRED_COLUMNS, masked, neutralise
+from states.violations import structural
+
+KINDS = ("cases", "events", "followups", "placements")
+FORMATS = ("csv", "jsonl", "xlsx")
+DELIMITERS = (",", ";")
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    # The first columns are the import's own, so a cases export imports as it is.
+    "cases": (
+        *REQUIRED_COLUMNS,
+        "step_on",
+        "status",
+        "case_id",
+        "state",
+        "caseworker_id",
+        "closed_on",
+        "outcome",
+        "version",
+    ),
+    "events": (
+        "case_id",
+        "seq",
+        "kind",
+        "from_state",
+        "to_state",
+        "on",
+        "recorded_at",
+        "actor_id",
+        "reason",
+        "warnings",
+        "overrides",
+        "data",
+    ),
+    "followups": (
+        "id",
+        "case_id",
+        "name",
+        "kind",
+        "title",
+        "due",
+        "status",
+        "step",
+        "placement_id",
+        "done_on",
+        "suspended_on",
+        "notes",
+        "cancel_reason",
+    ),
+    "placements": (
+        "id",
+        "case_id",
+        "step",
+        "workplace_id",
+        "workplace",
+        "supervisor_id",
+        "supervisor",
+        "programme",
+        "start",
+        "planned_end",
+        "ended_on",
+        "end_reason",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    kind: str
+    path: str
+    format: str
+    rows: int
+    personal_shown: bool
+
+
+def export(
+    kivo: Kivo,
+    kind: str,
+    path: Path,
+    *,
+    format: str = "csv",
+    first: date | None = None,
+    last: date | None = None,
+    delimiter: str = ",",
+    bom: bool = False,
+    show_personal: bool = False,
+    force: bool = False,
+) -> ExportResult:
+    """Write every ``kind`` row in the period (by enrolment date, event date, due date or
+    placement start) to ``path``; returns how many rows were written."""
+    _check(kind, format, delimiter, first, last)
+    if path.exists() and not force:
+        raise Refused(
+            f"{path} exists",
+            [structural("file-exists", f"{path} already exists: give --force to replace it")],
+        )
+    if not path.parent.is_dir():
+        raise InvalidInput(f"there is no folder {path.parent}", field="file")
+    writer = _xlsx_writer() if format == "xlsx" else None  # before any work: is it there?
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with kivo.uow(read_only=True) as uow:
+            source = getattr(uow.exports, kind)(first, last)
+            rows = (_shaped(kind, row, show_personal) for row in source)
+            if format == "csv":
+                count = _write_csv(partial, COLUMNS[kind], rows, delimiter, bom)
+            elif format == "jsonl":
+                count = _write_jsonl(partial, COLUMNS[kind], rows)
+            else:
+                assert writer is not None
+                count = writer(partial, kind, COLUMNS[kind], rows)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return ExportResult(kind, str(path), format, count, show_personal)
+
+
+def _check(kind: str, format: str, delimiter: str, first: date | None, last: date | None) -> None:
+    if kind not in KINDS:
+        raise InvalidInput(
+            f"unknown export {quoted(kind)}: choose {', '.join(KINDS)}", field="kind"
+        )
+    if format not in FORMATS:
+        choices = ", ".join(FORMATS)
+        raise InvalidInput(f"unknown format {quoted(format)}: choose {choices}", field="format")
+    if delimiter not in DELIMITERS:
+        raise InvalidInput(
+            f"delimiter {quoted(delimiter)}: choose , or ; (Swedish Excel)", field="delimiter"
+        )
+    if first and last and first > last:
+        raise InvalidInput(f"--from {first} is after --to {last}", field="from")
+
+
+def _shaped(kind: str, row: Mapping[str, Any], show_personal: bool) -> dict[str, Any]:
+    """A stored row as the export shows it: steps by slug, personnummer masked."""
+    if kind != "cases":
+        return dict(row)
+    digits = row["personnummer"]
+    shown = None
+    if digits:
+        shown = f"{digits[:8]}-{digits[8:]}" if show_personal else masked(digits)
+    step = step_of_state(row["paused_from"] if row["state"] == PAUSED else row["state"])
+    return {
+        "name": row["name"],
+        "personnummer": shown,
+        "gender": row["gender"],
+        "birth_year": row["birth_year"],
+        "groups": "|".join(row["groups"] or []),
+        "caseworker": row["caseworker"],
+        "enrolled_on": row["opened_on"],
+        "step": step.slug if step else None,
+        "consent_on": row["consent_on"],
+        "step_on": row["last_move_on"] if step else None,
+        "status": status_of_state(row["state"]),
+        "case_id": row["case_id"],
+        "state": row["state"],
+        "caseworker_id": row["caseworker_id"],
+        "closed_on": row["closed_on"],
+        "outcome": row["outcome"],
+        "version": row["version"],
+    }
+
+
+def _text(value: Any) -> str:
+    """One CSV cell: dates in ISO form, lists and objects as JSON, formulas defused."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date | datetime):
+        return _utc(value).isoformat()
+    if isinstance(value, list | dict):
+        return neutralise(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return str(value)
+
+
+def _write_csv(
+    path: Path,
+    columns: Sequence[str],
+    rows: Iterator[dict[str, Any]],
+    delimiter: str,
+    bom: bool,
+) -> int:
+    count = 0
+    with _open_text(path, "utf-8-sig" if bom else "utf-8") as stream:
+        out = csv.writer(stream, delimiter=delimiter)
+        out.writerow(columns)
+        for row in rows:
+            out.writerow([_text(row[column]) for column in columns])
+            count += 1
+    return count
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return _utc(value).isoformat()
+    return value
+
+
+def _utc(value: date) -> date:
+    """SQLite keeps no zone and we store UTC: say so, as PostgreSQL does."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value
+
+
+def _write_jsonl(path: Path, columns: Sequence[str], rows: Iterator[dict[str, Any]]) -> int:
+    count = 0
+    with _open_text(path, "utf-8") as stream:
+        for row in rows:
+            document = {column: _plain(row[column]) for column in columns}
+            stream.write(json.dumps(document, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def _open_text(path: Path, encoding: str) -> TextIO:
+    """A new file readable by its owner only: exports hold personal data."""
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    return open(descriptor, "w", encoding=encoding, newline="")
+
+
+XlsxWriter = Callable[[Path, str, Sequence[str], Iterator[dict[str, Any]]], int]
+
+
+def _xlsx_writer() -> XlsxWriter:
+    """openpyxl is an optional extra; without it, say how to get it."""
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        raise InvalidInput(
+            "xlsx export needs openpyxl: pip install 'kivo[xlsx]' (or use --format csv)",
+            field="format",
+        ) from None
+
+    def write(path: Path, kind: str, columns: Sequence[str], rows: Iterator[dict[str, Any]]) -> int:
+        book = Workbook(write_only=True)  # rows go to disk as they come
+        sheet = book.create_sheet(kind)
+        sheet.append(list(columns))
+        count = 0
+        for row in rows:
+            sheet.append([_cell(row[column]) for column in columns])
+            count += 1
+        with _open_binary(path) as stream:
+            book.save(stream)
+        return count
+
+    return write
+
+
+def _cell(value: Any) -> Any:
+    """An xlsx cell: real dates and numbers stay typed; text is defused like CSV."""
+    if value is None or isinstance(value, bool | int | float | date | datetime):
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+        return value
+    return _text(value)
+
+
+def _open_binary(path: Path) -> Any:
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    return open(descriptor, "wb")

@@ -1,0 +1,389 @@
+"""Importing participants from a spreadsheet: validate every row, then all or nothing.
+
+One pass, one transaction. Rows stream in; each is checked (``states.import_rows``) and
+the good ones are written a chunk at a time with set-based inserts, still inside the one
+transaction. Writing as we go is what finds a personnummer twice in a file with constant
+memory: the database, which already holds the earlier chunks, answers "seen before?".
+At the end the transaction commits only if no row was bad (or ``skip_invalid`` was
+asked for) and this is not a dry run; otherwise it rolls back and nothing is left. A
+process killed half-way leaves nothing either, so running the same import again does
+the whole of it, once.
+
+Imported cases get the history a sequence of use cases would have written: ``enrolled``
+on the enrolment date, ``consent`` on the consent date and ``advanced`` to the current
+step on ``step_on``, in date order, each marked ``{"imported": true, "source": FILE,
+"line": N}``, so that replaying the history yields the stored state. No placement and no
+follow-ups are created for them: the spreadsheet does not say where the placement is,
+and planning follow-ups for old cases would flood caseworkers with overdue items.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from pathway.context import Kivo
+from pathway.ports import UnitOfWork
+from states.case import ENROLLED, MoveKind
+from states.errors import InvalidInput, quoted
+from states.import_rows import (
+    BadRows,
+    Header,
+    ImportRow,
+    RowProblem,
+    caseworker_keys,
+    masked,
+    parse_row,
+    read_header,
+)
+from states.records import Case, CaseEvent, Person
+
+CHUNK = 2000
+DELIMITERS = (";", ",", "\t")
+
+Reject = Callable[[RowProblem, Sequence[str]], None]
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: rows read, cases written, and every bad row with its reason."""
+
+    source: str
+    rows: int
+    imported: int
+    rejected: int
+    dry_run: bool
+    problems: list[RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    reject_file: str | None = None
+    delimiter: str | None = None
+
+
+def import_participants(
+    kivo: Kivo,
+    rows: Iterable[Sequence[str]],
+    *,
+    source: str = "rows",
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    on_reject: Reject | None = None,
+    on_progress: Progress | None = None,
+    chunk: int = CHUNK,
+) -> ImportResult:
+    """Import rows (the first is the header) from any iterable, e.g. a generator."""
+    return import_numbered(
+        kivo,
+        enumerate(rows, start=1),
+        source=source,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        on_reject=on_reject,
+        on_progress=on_progress,
+        chunk=chunk,
+    )
+
+
+def import_numbered(
+    kivo: Kivo,
+    lines: Iterable[tuple[int, Sequence[str]]],
+    *,
+    source: str,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    on_reject: Reject | None = None,
+    on_progress: Progress | None = None,
+    chunk: int = CHUNK,
+) -> ImportResult:
+    """Import (line number, cells) pairs; raises ``BadRows`` naming every bad row when
+    any is bad and ``skip_invalid`` is not set, after writing nothing."""
+    if chunk < 1:
+        raise InvalidInput("a chunk holds at least one row", field="chunk")
+    numbered = iter(lines)
+    first = next(numbered, None)
+    if first is None:
+        raise InvalidInput(f"{source} is empty: the first line must be the header", line=1)
+    header = read_header(first[1])
+    with kivo.uow() as uow:
+        run = _Run(kivo, uow, header, source, on_reject)
+        pending: list[tuple[ImportRow, Sequence[str]]] = []
+        for line, cells in numbered:
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines (and a trailing newline) are not rows
+            run.rows += 1
+            parsed = parse_row(cells, line, header, today=run.today, caseworkers=run.keys)
+            if isinstance(parsed, RowProblem):
+                run.reject(parsed, cells)
+            else:
+                pending.append((parsed, cells))
+            if len(pending) >= chunk:
+                run.write(pending)
+                pending.clear()
+                if on_progress:
+                    on_progress(run.rows)
+        run.write(pending)
+        if on_progress:
+            on_progress(run.rows)
+        problems = sorted(run.problems, key=lambda p: p.line)
+        if problems and not skip_invalid:
+            raise _bad_rows(source, run.rows, problems, dry_run)
+        if not dry_run:
+            uow.commit()
+    return ImportResult(
+        source=source,
+        rows=run.rows,
+        imported=0 if dry_run else run.written,
+        rejected=len(problems),
+        dry_run=dry_run,
+        problems=problems,
+        ignored_columns=list(header.ignored),
+    )
+
+
+def import_file(
+    kivo: Kivo,
+    path: Path,
+    *,
+    delimiter: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    reject_path: Path | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Import a CSV file (UTF-8 with or without BOM; ``;``, ``,`` or tab, guessed from the
+    header unless given). Bad rows go to ``reject_path`` (original cells plus a reason)
+    unless this is a dry run; with ``skip_invalid`` and no path, next to the file."""
+    if not path.is_file():
+        raise InvalidInput(f"there is no file {path}", field="file")
+    if delimiter is not None and delimiter not in DELIMITERS:
+        raise InvalidInput(f"delimiter {quoted(delimiter)}: choose ; , or a tab", field="delimiter")
+    if skip_invalid and reject_path is None:
+        reject_path = path.with_name(path.stem + ".rejected.csv")
+    if dry_run:
+        reject_path = None
+    total = path.stat().st_size
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+        first_line = _first_line(text)
+        chosen = delimiter or _guess_delimiter(first_line)
+        header_cells = next(csv.reader([first_line], delimiter=chosen), [])
+        rejects = _RejectFile(reject_path, chosen, header_cells)
+        try:
+            result = import_numbered(
+                kivo,
+                read_csv(itertools.chain([first_line], text), chosen),
+                source=path.name,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                on_reject=rejects.write if reject_path else None,
+                on_progress=(lambda _rows: on_progress(raw.tell(), total)) if on_progress else None,
+            )
+        finally:
+            rejects.close()
+    written = str(reject_path) if reject_path and result.rejected else None
+    return ImportResult(
+        source=result.source,
+        rows=result.rows,
+        imported=result.imported,
+        rejected=result.rejected,
+        dry_run=result.dry_run,
+        problems=result.problems,
+        ignored_columns=result.ignored_columns,
+        reject_file=written,
+        delimiter=chosen,
+    )
+
+
+def read_csv(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number of the row's first line, cells); quoted newlines keep numbers true."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    previous = 0
+    try:
+        for cells in reader:
+            yield previous + 1, cells
+            previous = reader.line_num
+    except csv.Error as error:
+        raise InvalidInput(
+            f"line {reader.line_num}: not a CSV row the import can read ({error})",
+            line=reader.line_num,
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"line {previous + 1} or near it is not UTF-8 text: save the file as "
+            "CSV UTF-8 (in Excel: Save as → CSV UTF-8)",
+            line=previous + 1,
+        ) from None
+
+
+def _first_line(text: TextIO) -> str:
+    try:
+        return text.readline()
+    except UnicodeDecodeError:
+        raise InvalidInput("line 1 is not UTF-8 text: save the file as CSV UTF-8", line=1) from None
+
+
+def _guess_delimiter(header_line: str) -> str:
+    """The separator the header uses most; a header has at least eight of them."""
+    counts = {d: header_line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+class _RejectFile:
+    """Bad rows as they were, plus their line and reason in two columns at the end: fixed,
+    the file imports again as it is (the import ignores columns it does not know)."""
+
+    def __init__(self, path: Path | None, delimiter: str, header: Sequence[str]) -> None:
+        self.path, self.delimiter, self.header = path, delimiter, list(header)
+        self.stream: TextIO | None = None
+        self._csv: Any = None
+
+    def write(self, problem: RowProblem, cells: Sequence[str]) -> None:
+        if self.path is None:
+            return
+        if self._csv is None:
+            self.stream = self.path.open("w", encoding="utf-8-sig", newline="")
+            self._csv = csv.writer(self.stream, delimiter=self.delimiter)
+            self._csv.writerow([*self.header, "line", "reason"])
+        padding = [""] * (len(self.header) - len(cells))  # a short row still lines up
+        self._csv.writerow([*cells, *padding, problem.line, problem.reason])
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+
+
+class _Run:
+    """The state of one import while it streams: counters, problems and the writer."""
+
+    def __init__(
+        self, kivo: Kivo, uow: UnitOfWork, header: Header, source: str, on_reject: Reject | None
+    ) -> None:
+        self.uow, self.source, self.on_reject = uow, source, on_reject
+        self.today = kivo.today()
+        self.recorded_at = kivo.now()
+        active = [(c.id, c.name, c.email) for c in uow.caseworkers.all() if c.active]
+        self.keys = caseworker_keys([(i, n, e) for i, n, e in active if i is not None])
+        self.before = uow.bulk.last_person_id()
+        self.rows = 0
+        self.written = 0
+        self.problems: list[RowProblem] = []
+
+    def reject(self, problem: RowProblem, cells: Sequence[str]) -> None:
+        self.problems.append(problem)
+        if self.on_reject is not None:
+            self.on_reject(problem, cells)
+
+    def write(self, pending: Sequence[tuple[ImportRow, Sequence[str]]]) -> None:
+        """Write a chunk's new participants; a personnummer seen before is a bad row."""
+        stored = self.uow.bulk.stored_personnummer([row.personnummer for row, _ in pending])
+        first_line: dict[str, int] = {}
+        fresh: list[ImportRow] = []
+        for row, cells in pending:
+            digits = row.personnummer
+            if digits in first_line or digits in stored:
+                self.reject(
+                    RowProblem(row.line, self._duplicate(digits, first_line, stored)), cells
+                )
+                continue
+            first_line[digits] = row.line
+            fresh.append(row)
+        if not fresh:
+            return
+        people = self.uow.bulk.add_people([_person(row) for row in fresh])
+        cases = self.uow.bulk.add_cases(
+            [_case(row, person_id) for row, person_id in zip(fresh, people, strict=True)]
+        )
+        events = [
+            event
+            for row, case_id in zip(fresh, cases, strict=True)
+            for event in history_of(row, case_id, self.recorded_at, self.source)
+        ]
+        self.uow.bulk.add_events(events)
+        self.written += len(fresh)
+
+    def _duplicate(self, digits: str, first_line: dict[str, int], stored: dict[str, int]) -> str:
+        shown = masked(digits)
+        if digits in first_line:
+            return f"duplicate personnummer {shown}: also on line {first_line[digits]}"
+        if stored[digits] > self.before:
+            return f"duplicate personnummer {shown}: also on an earlier line of this file"
+        return f"duplicate personnummer {shown}: this person is already in the database"
+
+
+def _person(row: ImportRow) -> Person:
+    return Person(
+        name=row.name,
+        personnummer=row.personnummer,
+        gender=row.gender,
+        birth_year=row.birth_year,
+        groups=list(row.groups),
+    )
+
+
+def _case(row: ImportRow, person_id: int) -> Case:
+    """The case as enrol, consent and advance would leave it (one version per change of
+    the case row after enrolment with consent: the advance)."""
+    return Case(
+        person_id=person_id,
+        opened_on=row.enrolled_on,
+        state=row.step.slug if row.step else ENROLLED,
+        caseworker_id=row.caseworker_id,
+        consent_on=row.consent_on,
+        last_move_on=row.step_on if row.step else row.enrolled_on,
+        version=2 if row.step else 1,
+    )
+
+
+def history_of(row: ImportRow, case_id: int, recorded_at: datetime, source: str) -> list[CaseEvent]:
+    """enrolled, then consent and the advance to the current step in date order (consent
+    first on the same day, as a workplace step needs it); seq numbered from 1."""
+    mark = {"imported": True, "source": source, "line": row.line}
+    events = [
+        CaseEvent(
+            case_id=case_id,
+            kind="enrolled",
+            on=row.enrolled_on,
+            recorded_at=recorded_at,
+            to_state=ENROLLED,
+            data=mark,
+        )
+    ]
+    later: list[tuple[date, int, CaseEvent]] = []
+    if row.consent_on is not None:
+        consent = CaseEvent(
+            case_id=case_id, kind="consent", on=row.consent_on, recorded_at=recorded_at, data=mark
+        )
+        later.append((row.consent_on, 0, consent))
+    if row.step is not None:
+        advanced = CaseEvent(
+            case_id=case_id,
+            kind=MoveKind.ADVANCE.value,
+            on=row.step_on,
+            recorded_at=recorded_at,
+            from_state=ENROLLED,
+            to_state=row.step.slug,
+            data=mark,
+        )
+        later.append((row.step_on, 1, advanced))
+    later.sort(key=lambda item: (item[0], item[1]))
+    events.extend(event for _, _, event in later)
+    for seq, event in enumerate(events, start=1):
+        event.seq = seq
+    return events
+
+
+def _bad_rows(source: str, rows: int, problems: list[RowProblem], dry_run: bool) -> BadRows:
+    what = "nothing was imported" if not dry_run else "dry run"
+    listed = "\n".join(f"  line {p.line}: {p.reason}" for p in problems)
+    return BadRows(
+        f"{len(problems)} of {rows} row(s) in {source} are bad; {what}:\n{listed}",
+        source=source,
+        rows=rows,
+        problems=[{"line": p.line, "reason": p.reason} for p in problems],
+    )

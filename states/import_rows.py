@@ -1,0 +1,298 @@
+"""Rows of a participants import: the header, and one row's values checked and parsed.
+
+Pure: no files, no database, no clock. What needs the database (is this personnummer
+already stored? who is caseworker "Anna"?) is handed in as plain data, so a row is
+judged the same way in a test as in a million-row import. A row's problems are all
+collected, so a coordinator fixes a spreadsheet in one go rather than line by line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from states.case import Gender, Group
+from states.errors import InvalidInput, KivoError, quoted
+from states.personnummer import parse_personnummer
+from states.steps import Step, step_by_slug
+
+REQUIRED_COLUMNS = (
+    "name",
+    "personnummer",
+    "gender",
+    "birth_year",
+    "groups",
+    "caseworker",
+    "enrolled_on",
+    "step",
+    "consent_on",
+)
+"""Every import file has these columns, in any order (header names are case-blind)."""
+
+OPTIONAL_COLUMNS = ("step_on", "status")
+"""``step_on``: the day the case reached its current step (default: the enrolment date).
+``status``: as ``kivo export cases`` writes it; only ``active`` (or empty) imports."""
+
+GROUP_SEPARATORS = ("|", ",")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell beginning with one of these is a formula to a spreadsheet (CSV injection)."""
+
+MAX_NAME = 200
+AMBIGUOUS = -1
+"""In a caseworker lookup: more than one active caseworker answers to this name."""
+
+_GENDERS = {g.value for g in Gender}
+_GROUPS = {g.value for g in Group}
+
+
+class BadRows(InvalidInput):
+    """An import with bad rows: every one is named (line and reason); nothing was written."""
+
+    code = "invalid-rows"
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """A bad row: its line in the file (1 is the header) and why, in one sentence."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    """One participant to enrol, every value checked."""
+
+    line: int
+    name: str
+    personnummer: str  # 12 digits, century included
+    gender: str
+    birth_year: int
+    groups: tuple[str, ...]
+    caseworker_id: int | None
+    enrolled_on: date
+    step: Step | None
+    step_on: date
+    consent_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """Where each known column sits in a row, and how many columns a row must have."""
+
+    positions: Mapping[str, int]
+    width: int
+    ignored: tuple[str, ...]
+
+
+def normalise_column(name: str) -> str:
+    return name.strip().lstrip("\ufeff").lower().replace(" ", "_").replace("-", "_")
+
+
+def read_header(cells: Sequence[str]) -> Header:
+    """The header line: every required column once; unknown columns are ignored (so a
+    ``kivo export cases`` file imports as it is)."""
+    names = [normalise_column(cell) for cell in cells]
+    doubled = sorted({n for n in names if n and names.count(n) > 1})
+    missing = [column for column in REQUIRED_COLUMNS if column not in names]
+    problems = []
+    if missing:
+        problems.append(f"missing column(s) {', '.join(missing)}")
+    if doubled:
+        problems.append(f"column(s) {', '.join(doubled)} given twice")
+    if problems:
+        expected = ";".join(REQUIRED_COLUMNS)
+        raise InvalidInput(
+            f"line 1 (the header): {'; '.join(problems)}; expected the columns {expected}",
+            field="header",
+            line=1,
+        )
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    positions = {name: index for index, name in enumerate(names) if name in known}
+    ignored = tuple(name for name in names if name not in known)
+    return Header(positions, len(names), ignored)
+
+
+def unformula(cell: str) -> str:
+    """Undo the ``'`` an export puts before a cell that would be a formula."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_STARTS:
+        return cell[1:]
+    return cell
+
+
+def neutralise(cell: str) -> str:
+    """A text cell a spreadsheet would run as a formula gets a leading ``'``."""
+    return "'" + cell if cell and cell[0] in FORMULA_STARTS else cell
+
+
+def caseworker_keys(caseworkers: Sequence[tuple[int, str, str | None]]) -> dict[str, int]:
+    """A lookup from what a spreadsheet may say (id, name, e-mail; case-blind) to an id.
+
+    Only active caseworkers are given; a name two of them share maps to ``AMBIGUOUS``.
+    """
+    keys: dict[str, int] = {}
+    for ident, name, email in caseworkers:
+        keys[str(ident)] = ident
+        for key in (name.strip().casefold(), (email or "").strip().casefold()):
+            if key:
+                keys[key] = AMBIGUOUS if keys.get(key, ident) != ident else ident
+    return keys
+
+
+def parse_row(
+    cells: Sequence[str],
+    line: int,
+    header: Header,
+    *,
+    today: date,
+    caseworkers: Mapping[str, int],
+) -> ImportRow | RowProblem:
+    """Check one row; every problem it has is named in the one reason."""
+    if len(cells) != header.width:
+        return RowProblem(
+            line, f"expected {header.width} columns, found {len(cells)} (check the delimiter)"
+        )
+    at = header.positions
+
+    def cell(column: str) -> str:
+        index = at.get(column)
+        return unformula(cells[index].strip()) if index is not None else ""
+
+    problems: list[str] = []
+    name = _name(cell("name"), problems)
+    pnr = _personnummer(cell("personnummer"), today, problems)
+    gender = _choice(cell("gender") or "unknown", _GENDERS, "gender", problems)
+    birth_year = _birth_year(cell("birth_year"), pnr, today, problems)
+    groups = _groups(cell("groups"), problems)
+    caseworker_id = _caseworker(cell("caseworker"), caseworkers, problems)
+    enrolled_on = _date(cell("enrolled_on"), "enrolled_on", today, problems, required=True)
+    step = _step(cell("step"), problems)
+    step_on = _date(cell("step_on"), "step_on", today, problems)
+    consent_on = _date(cell("consent_on"), "consent_on", today, problems)
+    status = cell("status").lower()
+    if status not in ("", "active"):
+        problems.append(f"status {quoted(status)}: only active cases can be imported")
+    if enrolled_on is not None:
+        if consent_on is not None and consent_on < enrolled_on:
+            problems.append(f"consent_on {consent_on} is before enrolled_on {enrolled_on}")
+        if step_on is not None and step_on < enrolled_on:
+            problems.append(f"step_on {step_on} is before enrolled_on {enrolled_on}")
+    if problems or enrolled_on is None or pnr is None or birth_year is None:
+        return RowProblem(line, "; ".join(problems))
+    return ImportRow(
+        line=line,
+        name=name,
+        personnummer=pnr,
+        gender=gender,
+        birth_year=birth_year,
+        groups=groups,
+        caseworker_id=caseworker_id,
+        enrolled_on=enrolled_on,
+        step=step,
+        step_on=step_on or enrolled_on,
+        consent_on=consent_on,
+    )
+
+
+def masked(digits: str) -> str:
+    return digits[:8] + "-****"
+
+
+def _name(text: str, problems: list[str]) -> str:
+    if not text:
+        problems.append("name is empty")
+    elif len(text) > MAX_NAME:
+        problems.append(f"name is longer than {MAX_NAME} characters")
+    return text
+
+
+def _personnummer(text: str, today: date, problems: list[str]) -> str | None:
+    if not text:
+        problems.append("personnummer is empty (an import needs it to find duplicates)")
+        return None
+    try:
+        return parse_personnummer(text, today=today).digits
+    except KivoError as error:
+        problems.append(f"invalid {error.message}")
+        return None
+
+
+def _choice(text: str, allowed: set[str], what: str, problems: list[str]) -> str:
+    value = text.lower()
+    if value not in allowed:
+        choices = ", ".join(sorted(allowed))
+        problems.append(f"unknown {what} {quoted(text)}: choose one of {choices}")
+    return value
+
+
+def _birth_year(text: str, pnr: str | None, today: date, problems: list[str]) -> int | None:
+    from_pnr = int(pnr[:4]) if pnr else None
+    if not text:
+        return from_pnr
+    if not (text.isascii() and text.isdecimal()):
+        problems.append(f"birth_year {quoted(text)} is not a year")
+        return None
+    year = int(text)
+    if not 1900 <= year <= today.year:
+        problems.append(f"birth_year {year} is not plausible")
+    elif from_pnr is not None and year != from_pnr:
+        problems.append(f"birth_year {year} does not match the personnummer ({masked(pnr or '')})")
+    return year
+
+
+def _groups(text: str, problems: list[str]) -> tuple[str, ...]:
+    for separator in GROUP_SEPARATORS[1:]:
+        text = text.replace(separator, GROUP_SEPARATORS[0])
+    found = {part.strip().lower() for part in text.split(GROUP_SEPARATORS[0]) if part.strip()}
+    unknown = sorted(found - _GROUPS)
+    if unknown:
+        choices = ", ".join(sorted(_GROUPS))
+        shown = ", ".join(quoted(u) for u in unknown)
+        problems.append(f"unknown group {shown}: choose from {choices}")
+    return tuple(sorted(found & _GROUPS))
+
+
+def _caseworker(text: str, caseworkers: Mapping[str, int], problems: list[str]) -> int | None:
+    if not text:
+        return None
+    found = caseworkers.get(text.casefold())
+    if found is None:
+        problems.append(
+            f"unknown caseworker {quoted(text)} (give an active caseworker's id, name or e-mail)"
+        )
+    elif found == AMBIGUOUS:
+        problems.append(f"caseworker {quoted(text)} names more than one caseworker: give the id")
+    return found if found not in (None, AMBIGUOUS) else None
+
+
+def _date(
+    text: str, what: str, today: date, problems: list[str], *, required: bool = False
+) -> date | None:
+    if not text:
+        if required:
+            problems.append(f"{what} is empty")
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        problems.append(f"{what} {quoted(text)} is not a real date in the form YYYY-MM-DD")
+        return None
+    if len(text) != 10:
+        problems.append(f"{what} {quoted(text)} is not in the form YYYY-MM-DD")
+        return None
+    if day > today:
+        problems.append(f"{what} {day} is after today ({today})")
+    return day
+
+
+def _step(text: str, problems: list[str]) -> Step | None:
+    if not text or text.lower() == "enrolled":
+        return None
+    value = text.lower()
+    if value.isascii() and value.isdecimal() and 1 <= int(value) <= len(Step):
+        return Step(int(value))
+    step = step_by_slug(value)
+    if step is None:
+        problems.append(f"unknown step {quoted(text)}: give 1-9 or a slug such as information")
+    return step
