@@ -1,0 +1,297 @@
+"""What the reports for steering groups and funders say, as plain values.
+
+The numbers are computed in the database (``persistence.report_queries``); this module
+holds their shapes and the few pure definitions every report shares, so that the SQL,
+the brute-force checks in the tests and the README all mean the same thing:
+
+- A period is a range of whole days, **both ends included**: a move on ``--to`` counts.
+- Percentiles are **nearest-rank**: the p-th percentile of n sorted values is the value
+  at rank ``ceil(p * n / 100)`` (1-based), so it is always a value that occurred; the
+  median of an even count is the lower of the two middle values.
+- Month thresholds are counted in days: more than 6 months is more than 183 days, more
+  than 12 months is more than 365 days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from states.case import ALL_STATES, Gender
+from states.errors import InvalidInput
+from states.steps import step_by_slug
+
+SIX_MONTHS_DAYS = 183
+TWELVE_MONTHS_DAYS = 365
+DEFAULT_FALLBACK_WINDOW_DAYS = 90
+
+BREAKDOWNS = ("gender", "group", "caseworker")
+NO_GROUP = "(none)"
+UNASSIGNED = "(unassigned)"
+
+# The history's moves: ``enrolled`` starts a case, these change its state.
+STATE_EVENTS = ("enrolled", "advanced", "fell_back", "paused", "resumed", "exited")
+# A flow leaves one step (or enrolment, or a pause) for another step or the exit.
+FLOW_EVENTS = ("advanced", "fell_back", "exited")
+# Moves that end a stay in a step (a pause does not: the paused time is part of the stay).
+LEAVING_EVENTS = ("advanced", "fell_back", "exited")
+
+AFTER_4_WEEKS = "after-employment-4w"
+AFTER_6_MONTHS = "after-employment-6m"
+
+ESF_GENDERS = {Gender.WOMAN.value, Gender.MAN.value, Gender.NON_BINARY.value}
+ENTRY_STATUS_GROUPS = {"long-term-unemployed": "long-term unemployed"}
+"""ESF+ employment status at entry, from the person's group codes. kivo records only
+long-term unemployment among its documented groups; other statuses are left empty."""
+EDUCATION_GROUPS: dict[str, str] = {}
+"""ESF+ education level (ISCED band) from group codes: none of kivo's documented groups
+records education, so the band is empty until one does."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days from ``start`` to ``end``, both included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise InvalidInput(
+                f"the period starts ({self.start.isoformat()}) after it ends "
+                f"({self.end.isoformat()}): --from must be on or before --to",
+                field="from",
+            )
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def period_of(
+    today: date, *, start: date | None = None, end: date | None = None, year: int | None = None
+) -> Period:
+    """The period asked for: ``--year``, or ``--from``/``--to``; by default the year to date.
+
+    Without ``--from`` a period starts on 1 January of the year it ends in; without
+    ``--to`` it ends today.
+    """
+    if year is not None:
+        if start is not None or end is not None:
+            raise InvalidInput("give either --year or --from/--to, not both", field="year")
+        return Period(date(check_year(year), 1, 1), date(year, 12, 31))
+    last = end or today
+    return Period(start or date(last.year, 1, 1), last)
+
+
+def check_year(year: int) -> int:
+    if not 1900 <= year <= 9999:
+        raise InvalidInput(f"year {year} is not plausible (1900–9999)", field="year")
+    return year
+
+
+def check_breakdown(by: str) -> str:
+    wanted = by.strip().lower()
+    if wanted not in BREAKDOWNS:
+        raise InvalidInput(
+            f"unknown breakdown {by!r}: choose one of {', '.join(BREAKDOWNS)}", field="by"
+        )
+    return wanted
+
+
+def nearest_rank(percent: int, count: int) -> int:
+    """The 1-based rank of the ``percent``-th percentile among ``count`` sorted values."""
+    return (percent * count + 99) // 100
+
+
+def percentile(values: list[int], percent: int) -> int | None:
+    """Nearest-rank percentile (the SQL picks the same row with ROW_NUMBER)."""
+    if not values:
+        return None
+    return sorted(values)[nearest_rank(percent, len(values)) - 1]
+
+
+def state_label(state: str) -> str:
+    """How a state is named in a report: ``enrolled``, ``1``…``9``, ``paused``, ``exited``."""
+    step = step_by_slug(state)
+    return str(step.number) if step is not None else state
+
+
+STATE_LABELS: tuple[str, ...] = tuple(state_label(state) for state in ALL_STATES)
+
+
+def age_band(birth_year: int | None, entry: date) -> str | None:
+    """The ESF+ age band at entry: <18, 18–29, 30–54, 55+.
+
+    Only the birth year is stored, so the age is the one reached in the year of entry.
+    """
+    if birth_year is None:
+        return None
+    age = entry.year - birth_year
+    if age < 18:
+        return "<18"
+    if age < 30:
+        return "18-29"
+    if age < 55:
+        return "30-54"
+    return "55+"
+
+
+def esf_gender(gender: str) -> str | None:
+    """ESF+ gender: woman, man, non-binary; any other stated value as reported; unknown
+    as empty."""
+    return None if gender == Gender.UNKNOWN.value else gender
+
+
+def entry_status(groups: list[str]) -> str | None:
+    return next((ENTRY_STATUS_GROUPS[g] for g in groups if g in ENTRY_STATUS_GROUPS), None)
+
+
+def education_band(groups: list[str]) -> str | None:
+    return next((EDUCATION_GROUPS[g] for g in groups if g in EDUCATION_GROUPS), None)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """How many moves went from one state to another in the period."""
+
+    source: str
+    target: str
+    kind: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Cases per state at the end of ``on`` and the flows between states in the period."""
+
+    on: date
+    start: date
+    end: date
+    states: dict[str, int]
+    flows: list[Flow]
+
+
+@dataclass(frozen=True)
+class OutcomeCount:
+    breakdown: str
+    outcome: str
+    count: int
+    share: float  # of the exits in the same breakdown value
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    start: date
+    end: date
+    by: str
+    total: int
+    rows: list[OutcomeCount]
+
+
+@dataclass(frozen=True)
+class FallbackStep:
+    step: int
+    fell_back: int  # fall-back moves from this step in the period
+    left: int  # cases that left this step (advance or fall back) in the period
+    fell_back_within: int  # of those, cases that fell back within the window
+    share: float | None
+
+
+@dataclass(frozen=True)
+class Fallbacks:
+    start: date
+    end: date
+    window_days: int
+    moves: list[Flow]
+    steps: list[FallbackStep]
+
+
+@dataclass(frozen=True)
+class StepTimes:
+    """Days in one step: stays that ended in the period, and stays still open at its end."""
+
+    step: int
+    closed: int
+    closed_median: int | None
+    closed_p90: int | None
+    open: int
+    open_median: int | None
+    open_p90: int | None
+
+
+@dataclass(frozen=True)
+class TimeInStep:
+    start: date
+    end: date
+    steps: list[StepTimes]
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    """Days from enrolment to the first placement start, for first placements started in
+    the period."""
+
+    start: date
+    end: date
+    cases: int
+    median: int | None
+    p90: int | None
+    over_6_months: int
+    over_12_months: int
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    programme: str
+    year: int
+    target: int | None
+    started: int
+    extended: int
+
+
+@dataclass(frozen=True)
+class Target:
+    programme: str
+    year: int
+    count: int
+
+
+@dataclass(frozen=True)
+class OverdueLine:
+    caseworker_id: int | None
+    caseworker: str | None
+    followups: int
+    meetings: int
+    decisions: int
+    unrecorded_meetings: int
+    oldest_due: date | None
+
+
+@dataclass(frozen=True)
+class Overdue:
+    on: date
+    caseworkers: list[OverdueLine]
+
+
+@dataclass(frozen=True)
+class EsfRow:
+    case_id: int
+    person_id: int
+    personnummer: str | None
+    gender: str | None
+    age_band: str | None
+    entry_status: str | None
+    education: str | None
+    groups: list[str]
+    entry: date
+    exit: date | None
+    outcome: str | None
+    after_4_weeks: str | None
+    after_6_months: str | None
+
+
+@dataclass(frozen=True)
+class EsfReport:
+    start: date
+    end: date
+    rows: list[EsfRow] = field(default_factory=list)
