@@ -97,7 +97,7 @@ def _cell(value: Any) -> Any:
 
 
 def _show(
-    fmt: str, document: Any, title: str, columns: Sequence[str], rows: list[Sequence[Any]]
+    fmt: str, document: Any, title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     if fmt == "json":
         print_json(document)
