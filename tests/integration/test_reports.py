@@ -38,7 +38,7 @@ from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.integration.support import Staff, add_staff, fresh_personnummer
 
 NOW = "2026-12-31T12:00"
-MARCH = {"start": date(2026, 3, 1), "end": date(2026, 3, 31)}
+MARCH_1, MARCH_31 = date(2026, 3, 1), date(2026, 3, 31)
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def states(**counts: int) -> dict[str, int]:
 def test_the_funnel_on_the_last_day_of_march_counts_moves_made_on_that_day(
     caseload: Caseload,
 ) -> None:
-    found = reports.funnel(caseload.kivo, on=date(2026, 3, 31), **MARCH)
+    found = reports.funnel(caseload.kivo, on=date(2026, 3, 31), start=MARCH_1, end=MARCH_31)
     # A reached 9 on 03-31, B exited on 03-31, D was enrolled on 03-01.
     assert found.states == states(s2=1, s4=1, s9=1, paused=1, exited=2, enrolled=1)
 
@@ -174,7 +174,7 @@ def test_the_funnel_on_a_past_day_is_replayed_from_the_history(caseload: Caseloa
 def test_the_funnel_flows_of_march_include_moves_on_both_boundary_days(
     caseload: Caseload,
 ) -> None:
-    found = reports.funnel(caseload.kivo, **MARCH)
+    found = reports.funnel(caseload.kivo, start=MARCH_1, end=MARCH_31)
     assert found.on == date(2026, 3, 31)
     assert found.flows == [
         Flow("1", "exited", "exited", 1),
@@ -197,7 +197,7 @@ def test_the_funnel_at_the_end_of_the_year(caseload: Caseload) -> None:
 def test_outcomes_of_march_hold_the_exit_on_the_last_day_but_not_the_day_before(
     caseload: Caseload,
 ) -> None:
-    found = reports.outcomes(caseload.kivo, **MARCH)
+    found = reports.outcomes(caseload.kivo, start=MARCH_1, end=MARCH_31)
     assert found.total == 1
     assert found.rows == [OutcomeCount("man", "job-seeking", 1, 1.0)]
 
@@ -272,7 +272,9 @@ def test_time_in_step_reports_closed_and_open_stays_apart(caseload: Caseload) ->
 def test_time_in_step_in_march_counts_open_stays_up_to_its_last_day(
     caseload: Caseload,
 ) -> None:
-    found = {s.step: s for s in reports.time_in_step(caseload.kivo, **MARCH).steps}
+    found = {
+        s.step: s for s in reports.time_in_step(caseload.kivo, start=MARCH_1, end=MARCH_31).steps
+    }
     # Closed in March: A's 2 (28 days, ended 03-01), B's 2 (54), A's 7 (30, ended 03-31).
     assert (found[2].closed, found[2].closed_median, found[2].closed_p90) == (2, 28, 54)
     assert (found[7].closed, found[7].open) == (1, 0)
@@ -296,7 +298,9 @@ def test_lead_time_of_the_year(caseload: Caseload) -> None:
 def test_lead_time_counts_only_first_placements_started_in_the_period(
     caseload: Caseload,
 ) -> None:
-    found = reports.lead_time(caseload.kivo, **MARCH)  # A's fixed-term is not her first
+    found = reports.lead_time(
+        caseload.kivo, start=MARCH_1, end=MARCH_31
+    )  # A's fixed-term is not her first
     assert (found.cases, found.median, found.p90) == (0, None, None)
     found = reports.lead_time(caseload.kivo, start=date(2026, 1, 20), end=date(2026, 2, 1))
     assert (found.cases, found.median, found.p90) == (2, 15, 27)
@@ -367,7 +371,7 @@ def test_nothing_is_overdue_on_the_day_the_first_item_falls_due(caseload: Caselo
 
 
 def test_esf_rows_cover_the_cases_open_in_the_period(caseload: Caseload) -> None:
-    found = reports.esf(caseload.kivo, **MARCH)
+    found = reports.esf(caseload.kivo, start=MARCH_1, end=MARCH_31)
     names = {case: name for name, case in caseload.cases.items()}
     rows = {names[r.case_id]: r for r in found.rows}
     assert set(rows) == {"A", "B", "C", "D", "F", "G"}  # E exited on 02-28
@@ -388,7 +392,7 @@ def test_esf_rows_cover_the_cases_open_in_the_period(caseload: Caseload) -> None
 
 
 def test_esf_shows_the_personnummer_only_when_asked(caseload: Caseload) -> None:
-    found = reports.esf(caseload.kivo, **MARCH, show_personal=True)
+    found = reports.esf(caseload.kivo, start=MARCH_1, end=MARCH_31, show_personal=True)
     (shown,) = [r.personnummer for r in found.rows if r.personnummer]
     assert shown.startswith("19980412-")
     assert "*" not in shown
