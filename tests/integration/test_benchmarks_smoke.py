@@ -1,0 +1,66 @@
+"""The benchmark runner at a tiny size: every scenario runs for kivo and its raw-SQL twin
+and reports numbers. The figures themselves are not judged here (they are not part of
+the suite's pass/fail); that the runner works end to end is."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.scenarios import SCENARIOS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    folder = tmp_path_factory.mktemp("bench")
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--size", "1000", "--quick", "--json"],
+        cwd=ROOT,
+        env={**os.environ, "KIVO_BENCH_DIR": str(folder)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    parsed: dict[str, object] = json.loads(completed.stdout)
+    return parsed
+
+
+def _scenarios(report: dict[str, object]) -> list[dict[str, object]]:
+    entries = report["scenarios"]
+    assert isinstance(entries, list)
+    return entries
+
+
+def test_the_quick_run_reports_every_scenario_with_kivo_and_raw_figures(
+    report: dict[str, object],
+) -> None:
+    entries = _scenarios(report)
+    keys = {str(entry["key"]) for entry in entries}
+    assert {"import", "single", "batch", "dispatch", "startup"} <= keys
+    assert {"report-funnel", "report-outcomes", "report-targets"} <= keys
+    assert len(SCENARIOS) == 6
+    for entry in entries:
+        assert entry["status"] == "measured", entry
+        for figure in ("kivo_s", "raw_s", "ratio"):
+            value = entry[figure]
+            assert isinstance(value, float), (entry["key"], figure, value)
+            assert value > 0
+
+
+def test_the_report_names_the_machine_and_the_database_it_ran_on(
+    report: dict[str, object],
+) -> None:
+    machine = report["machine"]
+    assert isinstance(machine, dict)
+    assert {"nproc", "memory_gb", "python", "sqlite"} <= machine.keys()
+    assert report["database"] == "sqlite"
+    assert report["size"] == 1000
