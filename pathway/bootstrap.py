@@ -74,3 +74,54 @@ def init_database(database: str | None = None) -> InitResult:
         return InitResult(url, before, migrate.current_revision(engine))
     finally:
         engine.dispose()
+
+
+@dataclass(frozen=True)
+class DatabaseProbe:
+    """What ``kivo doctor`` learns before it trusts a database: can it connect, and at
+    which schema revision is it (``None``: no kivo schema)."""
+
+    database: str
+    reachable: bool
+    error: str | None
+    revision: str | None
+    head: str
+
+
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+def probe_database(database: str | None = None) -> DatabaseProbe:
+    """Connect once and read the schema revision; never raises for a database that is
+    missing, unreachable or empty, so the doctor can say what is wrong."""
+    from sqlalchemy.engine import make_url
+
+    from states.errors import KivoError
+
+    url, head = database_url(database), migrate.SCHEMA_HEAD
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return DatabaseProbe("(not a database URL)", False, "not a database URL", None, head)
+    shown = parsed.render_as_string(hide_password=True)
+    extra: dict[str, object] = {}
+    if parsed.get_backend_name() == "postgresql":
+        extra["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    try:
+        engine = make_engine(url, create=False, **extra)
+    except KivoError as error:
+        return DatabaseProbe(shown, False, error.message, None, head)
+    except Exception as error:  # an unknown driver, say
+        return DatabaseProbe(shown, False, _first_line(error), None, head)
+    try:
+        revision = migrate.current_revision(engine)
+    except Exception as error:  # any driver error means: not reachable
+        return DatabaseProbe(shown, False, _first_line(error), None, head)
+    finally:
+        engine.dispose()
+    return DatabaseProbe(shown, True, None, revision, head)
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}".rstrip(": ")

@@ -9,26 +9,36 @@ pass after downtime sends what was missed, once. Jobs coalesce, never overlap
 
 Stopping is cooperative: the caller sets ``stop`` (from a signal handler, say); no new
 pass starts after that, the pass in flight finishes, and ``run_scheduler`` returns.
+
+Each process records a heartbeat (``scheduler_heartbeat``) in a short transaction of
+its own: when it starts, every ``min(interval, 60 s)`` on a thread of its own (so a long
+pass does not silence it), and ``stopped_at`` when it stops cleanly. ``kivo doctor``
+reads them: a scheduler not stopped and not seen for five minutes died or hangs. A new
+scheduler retires the silent heartbeats of its own host (the process it replaces).
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import time, timedelta
 from typing import Any, Protocol
 
 from pathway.clock import LOCAL, SystemClock
 from pathway.context import Kivo
 from pathway.digest import Digest, weekly_digest
-from pathway.dispatch import DispatchResult, dispatch
+from pathway.dispatch import DispatchResult, dispatch, worker_token
 from pathway.notifiers import Notifier
 from states.errors import InvalidInput, quoted
 
 DEFAULT_INTERVAL_SECONDS = 60.0
 DEFAULT_DIGEST_AT = time(7, 0)
 POLL_SECONDS = 0.2  # how often the waiting thread looks at ``stop``
+HEARTBEAT_SECONDS = 60.0  # at least this often, whatever the interval
+RETIRE_AFTER = timedelta(minutes=5)  # a heartbeat of this host silent this long is dead
 
 
 class SchedulerEvents(Protocol):
@@ -105,6 +115,32 @@ class _Jobs:
         self.kivo, self.notifier, self.events, self.stop = kivo, notifier, events, stop
         self.pass_ = pass_
         self.run = SchedulerRun()
+        self.worker, self.host, self.pid = worker_token(), socket.gethostname(), os.getpid()
+        self.beats = 0
+
+    def heartbeat(self) -> None:
+        """Tell the database this process is alive; the first beat also retires the
+        silent heartbeats of this host (a scheduler that died without stopping)."""
+        try:
+            at = self.kivo.now()
+            with self.kivo.uow() as uow:
+                if self.beats == 0:
+                    uow.health.retire_silent(host=self.host, silent_since=at - RETIRE_AFTER, at=at)
+                uow.health.beat(worker=self.worker, host=self.host, pid=self.pid, at=at)
+                uow.commit()
+            self.beats += 1
+        except Exception as error:
+            self.run.count_error()
+            self.events.failed("heartbeat", error)
+
+    def stopped(self) -> None:
+        try:
+            with self.kivo.uow() as uow:
+                uow.health.stopped(worker=self.worker, at=self.kivo.now())
+                uow.commit()
+        except Exception as error:
+            self.run.count_error()
+            self.events.failed("heartbeat", error)
 
     def dispatch_pass(self) -> None:
         if self.stop.is_set():
@@ -146,9 +182,13 @@ def run_scheduler(
     digest, then return. The pass in flight when ``stop`` is set always finishes."""
     check_interval(interval)
     jobs = _Jobs(kivo, notifier, events, stop, pass_)
+    jobs.heartbeat()
     if once:
-        jobs.dispatch_pass()
-        jobs.daily_digest()
+        try:
+            jobs.dispatch_pass()
+            jobs.daily_digest()
+        finally:
+            jobs.stopped()
         return jobs.run
     scheduler = _clock(jobs, interval, digest_at)
     events.started(interval, digest_at)
@@ -160,6 +200,7 @@ def run_scheduler(
         stop.set()
         events.stopping()
         scheduler.shutdown(wait=True)  # waits for the pass in flight
+        jobs.stopped()
     return jobs.run
 
 
@@ -173,7 +214,7 @@ def _clock(jobs: _Jobs, interval: float, digest_at: time) -> Any:
 
     scheduler = BackgroundScheduler(
         jobstores={"default": MemoryJobStore()},
-        executors={"default": ThreadPoolExecutor(max_workers=2)},
+        executors={"default": ThreadPoolExecutor(max_workers=3)},
         job_defaults={
             "coalesce": True,  # runs missed while busy or asleep become one run
             "max_instances": 1,  # a pass never overlaps the previous one
@@ -187,6 +228,12 @@ def _clock(jobs: _Jobs, interval: float, digest_at: time) -> Any:
         id="dispatch",
         name="reminder dispatch pass",
         next_run_time=SystemClock().now(),  # first pass at once (real time: this is the clock)
+    )
+    scheduler.add_job(
+        jobs.heartbeat,
+        IntervalTrigger(seconds=min(interval, HEARTBEAT_SECONDS), timezone=LOCAL),
+        id="heartbeat",
+        name="scheduler heartbeat",
     )
     scheduler.add_job(
         jobs.daily_digest,

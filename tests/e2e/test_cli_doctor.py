@@ -1,0 +1,102 @@
+"""End-to-end: ``kivo doctor`` as an operator or a monitoring job runs it.
+
+Exit 0 when all is well, 6 on any finding (each with its stable code), 2 for bad
+options; never a traceback, also for a database that is missing or not a database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import Kivo
+
+pytestmark = pytest.mark.e2e
+
+
+def sqlite_path(url: str) -> str:
+    return url.removeprefix("sqlite:///")
+
+
+def test_doctor_on_a_healthy_database_exits_0_and_says_so(kivo_cli: Kivo) -> None:
+    kivo_cli("caseworker", "add", "Anna Lindqvist")
+    kivo_cli("participant", "add", "Amina Haddad", "--caseworker", "1", "--on", "2026-01-12")
+
+    ran = kivo_cli("doctor")
+
+    assert ran.code == 0, ran
+    assert "ok      history   1 case replay" in ran.out
+    assert "note [scheduler-never-seen]" in ran.out
+    assert ran.out.rstrip().endswith("no problems found")
+
+
+def test_doctor_json_is_one_document_with_checks_and_findings(kivo_cli: Kivo) -> None:
+    kivo_cli("scheduler", "--once")
+
+    ran = kivo_cli("doctor", "--json")
+
+    document = ran.json()
+    assert ran.code == 0, ran
+    assert set(document) == {"ok", "database", "checks", "findings"}
+    assert document["ok"] is True
+    assert [c["name"] for c in document["checks"]] == [
+        "database",
+        "schema",
+        "history",
+        "integrity",
+        "scheduler",
+    ]
+    assert [(f["code"], f["severity"]) for f in document["findings"]] == [
+        ("scheduler-not-running", "info")
+    ]
+
+
+def test_doctor_exits_6_and_names_each_finding_by_its_code(
+    kivo_cli: Kivo, e2e_database: str
+) -> None:
+    kivo_cli("participant", "add", "Amina Haddad", "--on", "2026-01-12")
+    with closing(sqlite3.connect(sqlite_path(e2e_database))) as db, db:
+        db.execute("UPDATE kivo_case SET state = 'permanent' WHERE id = 1")
+
+    ran = kivo_cli("doctor")
+    as_json = kivo_cli("doctor", "--json")
+
+    assert ran.code == 6, ran
+    assert "problem [case-state-mismatch] 1 cases whose stored state" in ran.out
+    assert "(ids 1)" in ran.out
+    assert as_json.code == 6
+    assert as_json.json()["ok"] is False
+    assert [f["code"] for f in as_json.json()["findings"] if f["severity"] == "error"] == [
+        "case-state-mismatch"
+    ]
+
+
+@pytest.mark.parametrize("content", [None, b"", b"not a database at all\n" * 100])
+def test_doctor_on_a_missing_empty_or_foreign_file_exits_6_with_a_message_not_a_traceback(
+    kivo_cli: Kivo, tmp_path: Path, content: bytes | None
+) -> None:
+    path = tmp_path / "other.db"
+    if content is not None:
+        path.write_bytes(content)
+
+    ran = kivo_cli("doctor", env={"KIVO_DATABASE_URL": str(path)})
+
+    assert ran.code == 6, ran
+    assert "Traceback" not in ran.out + ran.err
+    expected = "schema-not-at-head" if content == b"" else "database-unreachable"
+    assert f"problem [{expected}]" in ran.out
+    assert path.exists() == (content is not None)
+
+
+@pytest.mark.parametrize("seconds", ["0", "-5", "soon"])
+def test_doctor_refuses_a_stale_after_that_is_not_a_positive_number_with_exit_2(
+    kivo_cli: Kivo, seconds: str
+) -> None:
+    ran = kivo_cli("doctor", "--stale-after", seconds)
+
+    assert ran.code == 2, ran
+    assert "Traceback" not in ran.err
+    assert "stale-after" in ran.err
