@@ -27,7 +27,7 @@ from datetime import date
 
 import pytest
 
-from pathway import enrolment, moves, placements, reports, targets
+from pathway import directory, enrolment, moves, placements, reports, targets
 from pathway.bootstrap import bootstrap
 from pathway.context import Kivo
 from states.case import Outcome
@@ -64,6 +64,15 @@ def caseload(request: pytest.FixtureRequest) -> Iterator[Caseload]:
 
 
 def build(kivo: Kivo, staff: Staff) -> dict[str, int]:
+    supervisor = directory.add_supervisor(
+        kivo,
+        "Siv Handledare",
+        workplace_id=staff.workplace,
+        trained_on=date(2025, 9, 1),
+        capacity=10,
+    ).id
+    assert supervisor is not None
+
     def enrol(
         name: str,
         on: date,
@@ -91,7 +100,7 @@ def build(kivo: Kivo, staff: Staff) -> dict[str, int]:
             case,
             Step.SHORT_PRACTICE,
             on=on,
-            supervisor_id=staff.supervisor,
+            supervisor_id=supervisor,
             programme="PRAKTIK",
             until=until,
         )
