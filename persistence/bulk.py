@@ -1,17 +1,24 @@
-"""Set-based writes for imports: Core insert() executemany, never ORM add_all.
+"""Set-based writes for imports: one prepared statement executed for a whole chunk.
 
-Each call is one statement for a whole chunk (SQLAlchemy's "insertmanyvalues" batches it
-into multi-row INSERTs, with RETURNING in the order given), inside the unit of work's
-transaction: an import is still all or nothing.
+The import's hot path, so it goes below the ORM and below SQLAlchemy's per-value type
+processing: ids are reserved for a whole chunk at once, values are converted once into
+what the driver stores, and the driver's ``executemany`` sends the chunk (SQLite reuses
+one prepared statement; psycopg pipelines it). Everything runs on the unit of work's
+connection, so an import is still one transaction: all or nothing.
+
+Ids: on SQLite the transaction holds the write lock from its first statement (``BEGIN
+IMMEDIATE``), so the next ids are simply after the highest; on PostgreSQL they come from
+the table's own sequence (``nextval`` for the whole chunk), safe beside other writers.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Connection, Table, func, select, text
 from sqlmodel import Session
 
 from persistence.tables import CaseEventRow, CaseRow, PersonRow
@@ -21,10 +28,47 @@ PERSON: Table = PersonRow.__table__  # type: ignore[attr-defined]
 CASE: Table = CaseRow.__table__  # type: ignore[attr-defined]
 EVENT: Table = CaseEventRow.__table__  # type: ignore[attr-defined]
 
+PERSON_COLUMNS = ("id", "name", "personnummer", "gender", "birth_year", "groups")
+CASE_COLUMNS = (
+    "id",
+    "person_id",
+    "state",
+    "step",
+    "paused_from",
+    "caseworker_id",
+    "opened_on",
+    "closed_on",
+    "outcome",
+    "consent_on",
+    "last_move_on",
+    "version",
+)
+EVENT_COLUMNS = (
+    "case_id",
+    "seq",
+    "kind",
+    "from_state",
+    "to_state",
+    "on",
+    "recorded_at",
+    "actor_id",
+    "reason",
+    "warnings",
+    "overrides",
+    "data",
+)
+
 
 class BulkWriter:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._sql: dict[str, str] = {}
+        bind = session.get_bind()
+        self._sqlite = bind.dialect.name == "sqlite"
+
+    @property
+    def _connection(self) -> Connection:
+        return self.session.connection()
 
     def stored_personnummer(self, digits: Sequence[str]) -> dict[str, int]:
         if not digits:
@@ -32,68 +76,114 @@ class BulkWriter:
         query = select(PERSON.c.personnummer, PERSON.c.id).where(
             PERSON.c.personnummer.in_(list(digits))
         )
-        return {row[0]: row[1] for row in self.session.connection().execute(query)}
+        return {row[0]: row[1] for row in self._connection.execute(query)}
 
     def last_person_id(self) -> int:
-        found = self.session.connection().execute(select(func.max(PERSON.c.id))).scalar()
-        return int(found or 0)
+        return self._last_id(PERSON)
 
     def add_people(self, people: Sequence[Person]) -> list[int]:
-        values = [
-            {
-                "name": p.name,
-                "personnummer": p.personnummer,
-                "gender": p.gender,
-                "birth_year": p.birth_year,
-                "groups": p.groups,
-            }
-            for p in people
+        ids = self._reserve(PERSON, len(people))
+        dump = json.dumps
+        rows = [
+            (ident, p.name, p.personnummer, p.gender, p.birth_year, dump(p.groups))
+            for ident, p in zip(ids, people, strict=True)
         ]
-        return self._insert_returning_ids(PERSON, values)
+        self._insert(PERSON, PERSON_COLUMNS, rows)
+        return ids
 
     def add_cases(self, cases: Sequence[Case]) -> list[int]:
-        values = [
-            {
-                "person_id": c.person_id,
-                "state": c.state,
-                "step": c.step.number if c.step else None,
-                "paused_from": c.paused_from,
-                "caseworker_id": c.caseworker_id,
-                "opened_on": c.opened_on,
-                "closed_on": c.closed_on,
-                "outcome": c.outcome,
-                "consent_on": c.consent_on,
-                "last_move_on": c.last_move_on,
-                "version": c.version,
-            }
-            for c in cases
+        ids = self._reserve(CASE, len(cases))
+        day = self._day
+        rows = [
+            (
+                ident,
+                c.person_id,
+                c.state,
+                c.step.number if c.step else None,
+                c.paused_from,
+                c.caseworker_id,
+                day(c.opened_on),
+                day(c.closed_on),
+                c.outcome,
+                day(c.consent_on),
+                day(c.last_move_on),
+                c.version,
+            )
+            for ident, c in zip(ids, cases, strict=True)
         ]
-        return self._insert_returning_ids(CASE, values)
+        self._insert(CASE, CASE_COLUMNS, rows)
+        return ids
 
     def add_events(self, events: Sequence[CaseEvent]) -> None:
-        if not events:
-            return
-        values = [
-            {
-                "case_id": e.case_id,
-                "seq": e.seq,
-                "kind": e.kind,
-                "from_state": e.from_state,
-                "to_state": e.to_state,
-                "on": e.on,
-                "recorded_at": e.recorded_at.astimezone(UTC),
-                "actor_id": e.actor_id,
-                "reason": e.reason,
-                "warnings": e.warnings,
-                "overrides": e.overrides,
-                "data": e.data,
-            }
+        day, dump = self._day, json.dumps
+        last: list[Any] = [None, None, None, None]  # a case's events share mark and moment
+
+        def dumped(value: Any) -> str:
+            if not value:
+                return "[]" if isinstance(value, list) else "{}"
+            if value is not last[0]:
+                last[0], last[1] = value, dump(value)
+            return str(last[1])
+
+        def moment(value: datetime) -> Any:
+            if value is not last[2]:
+                last[2], last[3] = value, self._moment(value)
+            return last[3]
+
+        rows = [
+            (
+                e.case_id,
+                e.seq,
+                e.kind,
+                e.from_state,
+                e.to_state,
+                day(e.on),
+                moment(e.recorded_at),
+                e.actor_id,
+                e.reason,
+                dumped(e.warnings),
+                dumped(e.overrides),
+                dumped(e.data),
+            )
             for e in events
         ]
-        self.session.connection().execute(insert(EVENT), values)
+        self._insert(EVENT, EVENT_COLUMNS, rows)
 
-    def _insert_returning_ids(self, table: Table, values: list[dict[str, Any]]) -> list[int]:
-        if not values:
+    def _last_id(self, table: Table) -> int:
+        return int(self._connection.execute(select(func.max(table.c.id))).scalar() or 0)
+
+    def _reserve(self, table: Table, count: int) -> list[int]:
+        if count == 0:
             return []
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(self.session.connection().execute(statement, values).scalars())
+        if self._sqlite:
+            first = self._last_id(table) + 1
+            return list(range(first, first + count))
+        query = text(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+            "FROM generate_series(1, :count)"
+        )
+        return sorted(self._connection.execute(query, {"count": count}).scalars())
+
+    def _insert(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        if table.name not in self._sql:
+            quote = self._connection.dialect.identifier_preparer.quote
+            marker = "?" if self._sqlite else "%s"
+            names = ", ".join(quote(column) for column in columns)
+            markers = ", ".join(marker for _ in columns)
+            self._sql[table.name] = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({markers})"
+        self._connection.exec_driver_sql(self._sql[table.name], rows)
+
+    def _day(self, value: date | None) -> Any:
+        """SQLite stores dates as ISO text (as SQLAlchemy does); psycopg takes dates."""
+        if value is None or not self._sqlite:
+            return value
+        return value.isoformat()
+
+    def _moment(self, value: datetime) -> Any:
+        """Moments in UTC; on SQLite as SQLAlchemy writes them (no zone, microseconds)."""
+        utc = value.astimezone(UTC)
+        if not self._sqlite:
+            return utc
+        return utc.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
