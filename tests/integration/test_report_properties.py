@@ -297,7 +297,7 @@ def test_fallbacks_match_a_scan_of_every_step_left(
                 continue
             if e.source in (None, "enrolled", "paused"):
                 continue
-            step = int(e.source)  # type: ignore[arg-type]
+            step = int(e.source)
             left[step].add(case.case_id)
             moves_back[step] += e.kind == "fell_back"
             if any(
