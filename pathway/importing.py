@@ -107,7 +107,7 @@ def import_numbered(
         raise InvalidInput("a chunk holds at least one row", field="chunk")
     numbered = iter(lines)
     first = next(numbered, None)
-    if first is None:
+    if first is None or not any(cell.strip() for cell in first[1]):
         raise InvalidInput(f"{source} is empty: the first line must be the header", line=1)
     header = read_header(first[1])
     with kivo.uow() as uow:

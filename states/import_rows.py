@@ -153,6 +153,8 @@ def parse_row(
         return RowProblem(
             line, f"expected {header.width} columns, found {len(cells)} (check the delimiter)"
         )
+    if any("\x00" in cell for cell in cells):
+        return RowProblem(line, "a cell holds a NUL character: is this a text (CSV) file?")
     at = header.positions
 
     def cell(column: str) -> str:
