@@ -4,6 +4,7 @@ and imported cases that behave like cases enrolled by hand."""
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from pathway import enrolment, moves
 from pathway.context import Kivo
 from pathway.importing import import_file, import_participants
+from pathway.views import list_cases, show_case
 from states.errors import InvalidInput
 from states.import_rows import REQUIRED_COLUMNS, BadRows
 from states.steps import Step
@@ -129,7 +131,7 @@ def test_skip_invalid_imports_the_good_rows_and_writes_the_bad_ones_to_the_rejec
     assert [r[-2] for r in rejected[1:]] == ["3", "5"]
     assert "unknown step '12'" in rejected[1][-1]
     assert "consent_on 'yesterday' is not a real date" in rejected[2][-1]
-    names = [case["name"] for case in _cases(kivo)]
+    names = [case.name for case in _cases(kivo)]
     assert names == ["Good One", "Good Two"]
 
 
@@ -142,7 +144,7 @@ def test_a_fixed_reject_file_imports_as_it_is(kivo: Kivo, staff: Staff, tmp_path
     again = csv_file(tmp_path, name="fixed.csv")
     again.write_text(fixed, encoding="utf-8")
     assert import_file(kivo, again).imported == 1
-    assert stored_case(kivo, _cases(kivo)[0]["id"]).state == "permanent"
+    assert stored_case(kivo, _cases(kivo)[0].id).state == "permanent"
 
 
 def test_a_dry_run_checks_everything_and_writes_nothing(
@@ -166,7 +168,7 @@ def test_imported_cases_have_a_history_that_replays_to_their_stored_state(
         line("Employed", c, step="9", enrolled_on="2025-06-01", consent_on="2025-06-02"),
     )
     assert import_file(kivo, path).imported == 3
-    cases = {case["name"]: case["id"] for case in _cases(kivo)}
+    cases = {case.name: case.id for case in _cases(kivo)}
     for case_id in cases.values():
         assert_history_replays_to_stored_state(kivo, case_id)
     employed = stored_case(kivo, cases["Employed"])
@@ -187,10 +189,10 @@ def test_an_imported_case_moves_on_like_any_other(kivo: Kivo, staff: Staff, tmp_
     path = csv_file(tmp_path, line("Moving On", people(1)[0], step="information"))
     import_file(kivo, path)
     (case,) = _cases(kivo)
-    moves.advance(kivo, case["id"], Step.STUDY_PREP, on=date(2026, 2, 1), by=staff.caseworker)
-    moves.fall_back(kivo, case["id"], Step.INFORMATION, reason="not ready", on=date(2026, 2, 10))
-    assert_history_replays_to_stored_state(kivo, case["id"])
-    assert stored_case(kivo, case["id"]).version == 4
+    moves.advance(kivo, case.id, Step.STUDY_PREP, on=date(2026, 2, 1), by=staff.caseworker)
+    moves.fall_back(kivo, case.id, Step.INFORMATION, reason="not ready", on=date(2026, 2, 10))
+    assert_history_replays_to_stored_state(kivo, case.id)
+    assert stored_case(kivo, case.id).version == 4
 
 
 def test_running_a_finished_import_again_doubles_nothing(
@@ -214,7 +216,7 @@ def test_people_and_cases_stay_paired_across_many_chunks(
     rows += [line(f"Person {i}", pnr).split(";") for i, pnr in enumerate(numbers)]
     result = import_participants(kivo, iter(rows), source="generator", chunk=4)
     assert result.imported == 25
-    shown = {case["name"]: case["personnummer"] for case in _cases(kivo, personal=True)}
+    shown = {case.name: case.personnummer for case in _cases(kivo, personal=True)}
     assert shown == {f"Person {i}": f"{p[:8]}-{p[8:]}" for i, p in enumerate(numbers)}
 
 
@@ -259,11 +261,16 @@ def test_a_file_that_is_not_an_import_file_is_refused_and_writes_nothing(
     assert table_contents(kivo.database) == before
 
 
-def _cases(kivo: Kivo, *, personal: bool = False) -> list[dict[str, object]]:
-    from pathway.views import list_cases, show_case
+@dataclass(frozen=True)
+class Listed:
+    id: int
+    name: str
+    personnummer: str | None
 
+
+def _cases(kivo: Kivo, *, personal: bool = False) -> list[Listed]:
     found = []
     for summary in list_cases(kivo):
         view = show_case(kivo, summary.id, show_personal=personal)
-        found.append({"id": summary.id, "name": view.name, "personnummer": view.personnummer})
-    return sorted(found, key=lambda case: int(str(case["id"])))
+        found.append(Listed(summary.id, view.name, view.personnummer))
+    return sorted(found, key=lambda case: case.id)
