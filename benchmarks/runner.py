@@ -46,6 +46,24 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--quick", action="store_true", help="tiny counts and 3 repeats (the CI smoke run)"
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--moves", type=int, default=500, help="single moves per side and repeat (default 500)"
+    )
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=100_000,
+        help="cases per batch move (default 100,000, at most half the enrolled pool)",
+    )
+    parser.add_argument(
+        "--reminders",
+        type=int,
+        default=100_000,
+        help="due reminders to dispatch (default 100,000, at most what the caseload has)",
+    )
+    parser.add_argument(
+        "--import-rows", type=int, default=100_000, help="rows per import (default 100,000)"
+    )
     return parser.parse_args(argv)
 
 
@@ -58,14 +76,27 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     results: list[Result] = []
     try:
         with tempfile.TemporaryDirectory(prefix="kivo-bench-") as work:
-            bench = Bench(prepared.url, args.size, kivo, raw, repeats, args.quick, Path(work))
+            bench = Bench(
+                prepared.url,
+                args.size,
+                kivo,
+                raw,
+                repeats,
+                args.quick,
+                Path(work),
+                limits={
+                    "moves": args.moves,
+                    "batch": args.batch,
+                    "reminders": args.reminders,
+                    "import": args.import_rows,
+                },
+            )
             for name in args.scenarios:
                 found = SCENARIOS[name](bench)
                 for result in found if isinstance(found, list) else [found]:
                     result.peak_rss_mb = _peak_rss_mb()
                     results.append(result)
-                    if not args.json:
-                        print(_line(result), file=sys.stderr, flush=True)
+                    print(_line(result), file=sys.stderr, flush=True)
     finally:
         raw.close()
         kivo.close()

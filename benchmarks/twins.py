@@ -469,9 +469,14 @@ def _import_chunk(
     )
     if db.sqlite:
         db.conn.executemany(statement, events)
-    else:
-        with db.conn.cursor() as cursor:
-            cursor.executemany(statement.replace("?", "%s"), events)
+    else:  # one round trip per 1,000 rows, as SQLAlchemy's insertmanyvalues does
+        head, _, row = statement.partition(" VALUES ")
+        for start in range(0, len(events), 1000):
+            part = events[start : start + 1000]
+            flat = [value for values in part for value in values]
+            db.conn.execute(
+                f"{head} VALUES {', '.join([row] * len(part))}".replace("?", "%s"), flat
+            )
     return len(parsed)
 
 
