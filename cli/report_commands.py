@@ -100,11 +100,22 @@ def _show(
     fmt: str, document: Any, title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     if fmt == "json":
-        print_json(document)
+        print_json(_periods_as_from_to(document))
     elif fmt == "csv":
         _csv(columns, rows)
     else:
         table(title, columns, rows)
+
+
+def _periods_as_from_to(document: Any) -> Any:
+    """Every report's JSON names its period ``from`` and ``to``, like the options."""
+    from pathway.results import plain
+
+    data = plain(document)
+    if not isinstance(data, dict):
+        return data
+    names = {"start": "from", "end": "to"}
+    return {names.get(key, key): value for key, value in data.items()}
 
 
 def _span(start: date, end: date) -> str:
@@ -169,12 +180,23 @@ def funnel(
     if fmt != "table":
         _show(fmt, document, "", ["section", "state", "to", "kind", "count"], rows)
         return
-    table(f"Cases per state on {found.on.isoformat()}", ["state", "cases"], found.states.items())
+    table(
+        f"Cases per state on {found.on.isoformat()}",
+        ["state", "cases"],
+        [(_named(label), count) for label, count in found.states.items()],
+    )
     table(
         f"Moves {_span(found.start, found.end)}",
         ["from", "to", "move", "count"],
-        [(f.source, f.target, f.kind, f.count) for f in found.flows],
+        [(_named(f.source), _named(f.target), f.kind, f.count) for f in found.flows],
     )
+
+
+def _named(label: str) -> str:
+    """A step's number with its slug, for people: ``2 short-practice``."""
+    from states.steps import Step
+
+    return f"{label} {Step(int(label)).slug}" if label.isdigit() else label
 
 
 # -- outcomes ----------------------------------------------------------------------
