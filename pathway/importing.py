@@ -379,7 +379,7 @@ def history_of(row: ImportRow, case_id: int, recorded_at: datetime, source: str)
 
 
 def _bad_rows(source: str, rows: int, problems: list[RowProblem], dry_run: bool) -> BadRows:
-    what = "nothing was imported" if not dry_run else "dry run"
+    what = "nothing was imported (dry run)" if dry_run else "nothing was imported"
     listed = "\n".join(f"  line {p.line}: {p.reason}" for p in problems)
     return BadRows(
         f"{len(problems)} of {rows} row(s) in {source} are bad; {what}:\n{listed}",

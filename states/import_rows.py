@@ -213,6 +213,9 @@ def _personnummer(text: str, today: date, problems: list[str]) -> str | None:
     if not text:
         problems.append("personnummer is empty (an import needs it to find duplicates)")
         return None
+    if "*" in text:
+        problems.append("personnummer is masked: export with --show-personal to import it")
+        return None
     try:
         return parse_personnummer(text, today=today).digits
     except KivoError as error:

@@ -193,3 +193,28 @@ def test_without_openpyxl_xlsx_export_says_how_to_install_it(
     assert "pip install 'kivo[xlsx]'" in ran.err
     assert "Traceback" not in ran.err
     assert not (tmp_path / "out.xlsx").exists()
+
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "docs" / "examples" / "participants.csv"
+
+
+def test_the_readme_example_file_imports_as_the_readme_shows(kivo_cli: Kivo) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert kivo_cli("caseworker", "add", "Anna Lindqvist", "--email", "anna@example.se").code == 0
+    dry = kivo_cli("import", "participants", str(EXAMPLE), "--dry-run")
+    assert dry.code == 0, dry.err
+    shown = "dry run: 4 of 4 row(s) in participants.csv would be imported"
+    assert shown in dry.out
+    assert shown in readme
+    ran = kivo_cli("import", "participants", str(EXAMPLE))
+    assert ran.code == 0, ran.err
+    shown = "imported 4 of 4 row(s) from participants.csv"
+    assert shown in ran.out
+    assert shown in readme
+    assert [(c["name"], c["step"]) for c in cases(kivo_cli)] == [
+        ("Leila Karimi", 4),
+        ("Erik Sandberg", 2),
+        ("Noor Hassan", None),
+        ("Maja Lund", 1),
+    ]

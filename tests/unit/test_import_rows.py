@@ -105,6 +105,7 @@ def test_a_caseworker_is_found_by_id_name_or_email_whatever_the_case() -> None:
         (row(personnummer=pnr()[:-1] + "0"), "invalid personnummer 19980412-****"),
         (row(personnummer="19980412"), "invalid personnummer: expected"),
         (row(personnummer=""), "personnummer is empty"),
+        (row(personnummer="19980412-****"), "personnummer is masked: export with --show-personal"),
         (row(step="10"), "unknown step '10'"),
         (row(step="practice"), "unknown step 'practice'"),
         (row(caseworker="9"), "unknown caseworker '9'"),
