@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +11,9 @@ from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import ByOption, JsonOption, OnOption, id_option, parse_date, parse_id
 from cli.output import print_json, say, table
+
+if TYPE_CHECKING:
+    from pathway.directory import Deactivated
 
 caseworker_app = typer.Typer(help="Caseworkers and coordinators.", no_args_is_help=True)
 workplace_app = typer.Typer(
@@ -73,16 +77,44 @@ def workplace_add(
 @workplace_app.command("list")
 @reports_errors
 def workplace_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """List workplaces."""
-    from pathway.directory import list_workplaces
+    """List workplaces with their active placements and supervisors' capacity."""
+    from pathway.directory import workplace_loads
 
-    workplaces = list_workplaces(kivo_of(ctx))
+    workplaces = workplace_loads(kivo_of(ctx))
     if json_output:
         print_json(workplaces)
         return
     table(
-        "Workplaces", ["id", "name", "employer"], [(w.id, w.name, w.employer) for w in workplaces]
+        "Workplaces",
+        ["id", "name", "employer", "active", "placements", "supervisors", "capacity"],
+        [
+            (
+                w.id,
+                w.name,
+                w.employer,
+                _yes(w.active),
+                w.placements,
+                w.supervisors,
+                w.capacity,
+            )
+            for w in workplaces
+        ],
     )
+
+
+@workplace_app.command("deactivate")
+@reports_errors
+def workplace_deactivate(
+    ctx: typer.Context,
+    workplace: Annotated[
+        int, typer.Argument(help="The workplace id.", metavar="ID", parser=parse_id)
+    ],
+    json_output: JsonOption = False,
+) -> None:
+    """Deactivate a workplace (no new placements there) and list its open placements."""
+    from pathway.directory import deactivate_workplace
+
+    _deactivated(deactivate_workplace(kivo_of(ctx), workplace), json_output)
 
 
 @supervisor_app.command("add")
@@ -117,19 +149,84 @@ def supervisor_add(
 
 @supervisor_app.command("list")
 @reports_errors
-def supervisor_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """List supervisors with their training date."""
-    from pathway.directory import list_supervisors
+def supervisor_list(
+    ctx: typer.Context,
+    workplace: Annotated[int | None, id_option("--workplace", "Only at this workplace.")] = None,
+    untrained: Annotated[
+        bool,
+        typer.Option("--untrained", help="Only those without supervisor training by today."),
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """List supervisors with their training, load (open placements) and free capacity."""
+    from pathway.directory import supervisor_loads
 
-    supervisors = list_supervisors(kivo_of(ctx))
+    supervisors = supervisor_loads(kivo_of(ctx), workplace_id=workplace, untrained=untrained)
     if json_output:
-        print_json(supervisors)
+        print_json([{**asdict(s), "free": s.free} for s in supervisors])
         return
     rows = [
-        (s.id, s.name, s.workplace_id, s.trained_on or "not trained", s.capacity)
+        (
+            s.id,
+            s.name,
+            f"{s.workplace} ({s.workplace_id})",
+            s.trained_on or "not trained",
+            s.capacity,
+            s.load,
+            s.free,
+            _yes(s.active),
+        )
         for s in supervisors
     ]
-    table("Supervisors", ["id", "name", "workplace", "trained on", "capacity"], rows)
+    table(
+        "Supervisors",
+        ["id", "name", "workplace", "trained on", "capacity", "load", "free", "active"],
+        rows,
+    )
+
+
+@supervisor_app.command("deactivate")
+@reports_errors
+def supervisor_deactivate(
+    ctx: typer.Context,
+    supervisor: Annotated[
+        int, typer.Argument(help="The supervisor id.", metavar="ID", parser=parse_id)
+    ],
+    json_output: JsonOption = False,
+) -> None:
+    """Deactivate a supervisor (no new placements with them) and list their open
+    placements for the caseworkers to resolve."""
+    from pathway.directory import deactivate_supervisor
+
+    _deactivated(deactivate_supervisor(kivo_of(ctx), supervisor), json_output)
+
+
+def _deactivated(done: Deactivated, json_output: bool) -> None:
+    if json_output:
+        print_json(done)
+        return
+    state = "deactivated" if done.was_active else "was already inactive"
+    say(f"{done.kind} {done.id} {state}; {len(done.placements)} open placement(s) to resolve")
+    if done.placements:
+        table(
+            "Open placements to resolve",
+            ["case", "participant", "caseworker", "step", "start", "planned end"],
+            [
+                (
+                    p.case_id,
+                    f"{p.participant} {p.personnummer or ''}".strip(),
+                    f"{p.caseworker} ({p.caseworker_id})" if p.caseworker else None,
+                    p.step,
+                    p.start,
+                    p.planned_end,
+                )
+                for p in done.placements
+            ],
+        )
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 @caseworker_app.command("deactivate")

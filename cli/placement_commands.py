@@ -63,6 +63,14 @@ def extend(
         str | None,
         typer.Option(help="The decision date (YYYY-MM-DD); defaults to today.", metavar="DATE"),
     ] = None,
+    override: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REASON",
+            help="A coordinator's written reason to lift the programme's blocking limits "
+            "(needs --by with a coordinator's id); recorded in the history.",
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Extend the case's open placement; recorded as its own event in the history."""
@@ -71,7 +79,13 @@ def extend(
     new_end = parse_date(until, "until")
     assert new_end is not None
     result = extend_placement(
-        kivo_of(ctx), case, until=new_end, reason=reason, by=by, on=parse_date(on, "on")
+        kivo_of(ctx),
+        case,
+        until=new_end,
+        reason=reason,
+        by=by,
+        on=parse_date(on, "on"),
+        override=override,
     )
     if json_output:
         print_json(result)
@@ -82,6 +96,10 @@ def extend(
         f"{result.new_end} (decided {result.decided_on}); {result.followups_moved} "
         f"follow-up(s) moved, {result.followups_added} added"
     )
+    if result.overridden:
+        say(f"overridden by a coordinator: {', '.join(result.overridden)}")
+    for warning in result.warnings:
+        say(f"warning [{warning['code']}]: {warning['message']}")
 
 
 @placement_app.command("end")

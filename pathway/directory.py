@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 
 from pathway.context import Kivo
 from states.case import Role, parse_enum
 from states.errors import InvalidInput, quoted
-from states.records import Caseworker, Supervisor, Workplace
+from states.personnummer import Personnummer
+from states.records import (
+    Caseworker,
+    OpenPlacement,
+    Supervisor,
+    SupervisorLoad,
+    Workplace,
+    WorkplaceLoad,
+)
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -84,3 +93,97 @@ def list_workplaces(kivo: Kivo) -> list[Workplace]:
 def list_supervisors(kivo: Kivo) -> list[Supervisor]:
     with kivo.uow(read_only=True) as uow:
         return uow.supervisors.all()
+
+
+def supervisor_loads(
+    kivo: Kivo, *, workplace_id: int | None = None, untrained: bool = False
+) -> list[SupervisorLoad]:
+    """Supervisors with their load (open placements) and free capacity; ``untrained``:
+    only those without supervisor training completed by today."""
+    with kivo.uow(read_only=True) as uow:
+        if workplace_id is not None:
+            uow.workplaces.get(workplace_id)
+        return uow.supervisors.loads(
+            workplace_id=workplace_id, untrained_on=kivo.today() if untrained else None
+        )
+
+
+def workplace_loads(kivo: Kivo) -> list[WorkplaceLoad]:
+    """Workplaces with their open placements and their active supervisors' capacity."""
+    with kivo.uow(read_only=True) as uow:
+        return uow.workplaces.loads()
+
+
+@dataclass(frozen=True)
+class ToResolve:
+    """An open placement the caseworker must resolve after a deactivation."""
+
+    placement_id: int
+    case_id: int
+    step: int
+    participant: str
+    personnummer: str | None  # masked
+    caseworker_id: int | None
+    caseworker: str | None
+    workplace_id: int | None
+    supervisor_id: int | None
+    start: date
+    planned_end: date | None
+
+
+@dataclass(frozen=True)
+class Deactivated:
+    """A supervisor or workplace marked inactive (``was_active`` false when it already
+    was: deactivating again changes nothing and lists what is still open)."""
+
+    kind: str  # supervisor or workplace
+    id: int
+    was_active: bool
+    placements: list[ToResolve] = field(default_factory=list)
+
+
+def deactivate_supervisor(kivo: Kivo, supervisor_id: int) -> Deactivated:
+    """Mark a supervisor inactive: no new placements with them (``supervisor-inactive``).
+    Their open placements go on and are listed for the caseworkers to resolve."""
+    with kivo.uow() as uow:
+        supervisor = uow.supervisors.locked(supervisor_id)
+        was_active = supervisor.active
+        if was_active:
+            supervisor.active = False
+            uow.supervisors.save(supervisor)
+        found = uow.placements.open_with(supervisor_id=supervisor_id)
+        uow.commit()
+    return Deactivated("supervisor", supervisor_id, was_active, _to_resolve(found))
+
+
+def deactivate_workplace(kivo: Kivo, workplace_id: int) -> Deactivated:
+    """Mark a workplace inactive: no new placements there (``workplace-inactive``). Its
+    supervisors stay as they are; its open placements are listed to resolve."""
+    with kivo.uow() as uow:
+        workplace = uow.workplaces.get(workplace_id)
+        was_active = workplace.active
+        if was_active:
+            workplace.active = False
+            uow.workplaces.save(workplace)
+        found = uow.placements.open_with(workplace_id=workplace_id)
+        uow.commit()
+    return Deactivated("workplace", workplace_id, was_active, _to_resolve(found))
+
+
+def _to_resolve(found: list[OpenPlacement]) -> list[ToResolve]:
+    return [
+        ToResolve(
+            placement_id=p.placement_id,
+            case_id=p.case_id,
+            step=p.step,
+            participant=p.participant,
+            personnummer=Personnummer(p.personnummer).masked() if p.personnummer else None,
+            caseworker_id=p.caseworker_id,
+            caseworker=p.caseworker,
+            workplace_id=p.workplace_id,
+            supervisor_id=p.supervisor_id,
+            start=p.start,
+            planned_end=p.planned_end,
+        )
+        for p in found
+    ]

@@ -7,9 +7,9 @@ from datetime import date, datetime, time
 
 from pathway.clock import LOCAL
 from pathway.ports import UnitOfWork
-from states.case import CaseFacts, MoveKind
+from states.case import CaseFacts, MoveKind, SupervisorFacts
 from states.personnummer import Personnummer
-from states.records import Case, Person
+from states.records import Case, Person, Supervisor
 
 FIXED_TERM = 7
 ENTERING = (MoveKind.ADVANCE.value, MoveKind.FALL_BACK.value)  # a resume returns, not enters
@@ -67,4 +67,19 @@ def step_entered_on(uow: UnitOfWork, case: Case) -> date | None:
             if event.kind in ENTERING and event.to_state == step.slug
         ),
         default=None,
+    )
+
+
+def supervisor_facts(uow: UnitOfWork, supervisor: Supervisor, case_id: int) -> SupervisorFacts:
+    """What the rules know of a supervisor: training, capacity, whether active, and the
+    load (open placements) counted in SQL without the moving case's own, which the move
+    ends."""
+    assert supervisor.id is not None
+    return SupervisorFacts(
+        id=supervisor.id,
+        workplace_id=supervisor.workplace_id,
+        trained_on=supervisor.trained_on,
+        capacity=supervisor.capacity,
+        load=uow.supervisors.load(supervisor.id, excluding_case=case_id),
+        active=supervisor.active,
     )

@@ -13,7 +13,7 @@ from datetime import date
 
 from pathway.context import Kivo
 from pathway.errors import Refused
-from pathway.facts import facts_in
+from pathway.facts import facts_in, supervisor_facts
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
 from pathway.scheduling import after_move
@@ -26,7 +26,6 @@ from states.case import (
     MoveKind,
     Outcome,
     Role,
-    SupervisorFacts,
 )
 from states.errors import Conflict, InvalidInput
 from states.judge import Verdict, judge
@@ -58,30 +57,29 @@ def advance(
     if override is not None and not override.strip():
         raise InvalidInput("an override needs a written reason", field="override")
     with kivo.uow() as uow:
-        supervisor = uow.supervisors.get(supervisor_id) if supervisor_id is not None else None
+        # Locked: two moves placing participants with one supervisor queue here, so the
+        # capacity rule counts the placement the other one opened.
+        supervisor = uow.supervisors.locked(supervisor_id) if supervisor_id is not None else None
         if supervisor is not None and workplace_id is None:
             workplace_id = supervisor.workplace_id
-        if workplace_id is not None:
-            uow.workplaces.get(workplace_id)
+        workplace = uow.workplaces.get(workplace_id) if workplace_id is not None else None
         if supervisor is not None and supervisor.workplace_id != workplace_id:
             raise InvalidInput(
                 f"supervisor {supervisor_id} works at workplace {supervisor.workplace_id}, "
                 f"not at workplace {workplace_id}",
                 field="supervisor",
             )
-        facts = (
-            SupervisorFacts(supervisor.id, supervisor.workplace_id, supervisor.trained_on)
-            if supervisor is not None and supervisor.id is not None
-            else None
-        )
         move = Move(
             MoveKind.ADVANCE,
             on=on or kivo.today(),
             to=to,
             workplace_id=workplace_id,
-            supervisor=facts,
+            supervisor=(
+                supervisor_facts(uow, supervisor, case_id) if supervisor is not None else None
+            ),
             programme=programme_code(programme),
             until=until,
+            workplace_active=workplace.active if workplace is not None else True,
         )
         move = with_default_end(move)
         return _apply(kivo, uow, case_id, move, by, override, dry_run, expected_version)

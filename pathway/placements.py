@@ -7,17 +7,19 @@ end-anchored meetings and reminders in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pathway.context import Kivo
 from pathway.errors import Refused
-from pathway.moves import actor_of
+from pathway.moves import actor_of, settle
 from pathway.ports import UnitOfWork
 from pathway.scheduling import cancel_after, reschedule_placement
 from states.errors import InvalidInput
+from states.judge import Verdict
 from states.programmes import Programme, default_catalogue, extension_violations
 from states.records import Case, CaseEvent, Placement
+from states.steps import Step
 from states.violations import structural
 
 
@@ -31,6 +33,8 @@ class Extended:
     new_end: date
     followups_moved: int
     followups_added: int
+    warnings: list[dict[str, object]] = field(default_factory=list)
+    overridden: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,16 @@ def extend(
     reason: str | None = None,
     by: int | None = None,
     on: date | None = None,
+    override: str | None = None,
 ) -> Extended:
-    """Extend the case's open placement to ``until`` by a decision made ``on``."""
+    """Extend the case's open placement to ``until`` by a decision made ``on``.
+
+    The programme's checks (``programme-closed``, ``programme-too-long``,
+    ``programme-total-too-long``) are weighed by the rule set in effect: off, a warning
+    or blocking; a coordinator's written ``override`` lifts the blocking ones and is
+    recorded in the ``extended`` event."""
+    if override is not None and not override.strip():
+        raise InvalidInput("an override needs a written reason", field="override")
     decided_on = on or kivo.today()
     if decided_on > kivo.today():
         raise InvalidInput(
@@ -78,15 +90,22 @@ def extend(
                 field="until",
             )
         programme = default_catalogue().find(placement.programme)
-        if programme is not None:
-            found = extension_violations(
+        found = (
+            extension_violations(
                 programme, placement.start, old_end or placement.start, until, decided_on
             )
-            if found:
-                raise Refused(f"case {case_id}: extension refused", found)
+            if programme is not None
+            else []
+        )
+        verdict = Verdict(case.state, tuple(kivo.rules.weigh(found, Step(placement.step))))
+        overridden = settle(verdict, actor, override)
+        if verdict.blocking and not overridden:
+            raise Refused(f"case {case_id}: extension refused", verdict.blocking + verdict.warnings)
+        used = override.strip() if overridden and override else None
         moved, added = reschedule_placement(kivo, uow, placement, placement.start, until)
         placement.planned_end = until
         uow.placements.save(placement)
+        warnings = [v.to_dict() for v in verdict.warnings]
         _record(
             kivo,
             uow,
@@ -94,17 +113,29 @@ def extend(
             "extended",
             decided_on,
             actor.id if actor else None,
-            reason,
+            reason or used,
             {
                 "placement_id": placement.id,
                 "programme": placement.programme,
                 "old_end": old_end.isoformat() if old_end else None,
                 "new_end": until.isoformat(),
+                "override_reason": used,
             },
+            warnings=warnings,
+            overrides=overridden,
         )
         uow.commit()
         return Extended(
-            case.id, placement.id, placement.programme, decided_on, old_end, until, moved, added
+            case.id,
+            placement.id,
+            placement.programme,
+            decided_on,
+            old_end,
+            until,
+            moved,
+            added,
+            warnings,
+            overridden,
         )
 
 
@@ -188,6 +219,9 @@ def _record(
     actor_id: int | None,
     reason: str | None,
     data: dict[str, object],
+    *,
+    warnings: list[dict[str, object]] | None = None,
+    overrides: list[str] | None = None,
 ) -> None:
     assert case.id is not None
     uow.events.append(
@@ -200,6 +234,8 @@ def _record(
             to_state=case.state,
             actor_id=actor_id,
             reason=reason,
+            warnings=warnings or [],
+            overrides=overrides or [],
             data={k: v for k, v in data.items() if v is not None},
         )
     )

@@ -20,11 +20,14 @@ from states.records import (
     Caseworker,
     Followup,
     Meeting,
+    OpenPlacement,
     Person,
     Placement,
     Reminder,
     Supervisor,
+    SupervisorLoad,
     Workplace,
+    WorkplaceLoad,
 )
 
 R = TypeVar("R")
@@ -40,6 +43,18 @@ class Repository(Protocol[R]):
 
 class PersonRepository(Repository[Person], Protocol):
     def by_personnummer(self, digits: str, *, lock: bool = False) -> Person | None: ...
+
+
+class WorkplaceRepository(Repository[Workplace], Protocol):
+    def loads(self) -> list[WorkplaceLoad]: ...
+
+
+class SupervisorRepository(Repository[Supervisor], Protocol):
+    def locked(self, record_id: int) -> Supervisor: ...
+    def load(self, supervisor_id: int, *, excluding_case: int | None = None) -> int: ...
+    def loads(
+        self, *, workplace_id: int | None = None, untrained_on: date | None = None
+    ) -> list[SupervisorLoad]: ...
 
 
 class CaseRepository(Repository[Case], Protocol):
@@ -62,6 +77,9 @@ class PlacementRepository(Repository[Placement], Protocol):
         active_on: date | None = None,
         ending_before: date | None = None,
     ) -> list[Placement]: ...
+    def open_with(
+        self, *, supervisor_id: int | None = None, workplace_id: int | None = None
+    ) -> list[OpenPlacement]: ...
 
 
 class FollowupRepository(Repository[Followup], Protocol):
@@ -171,9 +189,9 @@ class UnitOfWork(Protocol):
     @property
     def caseworkers(self) -> Repository[Caseworker]: ...
     @property
-    def workplaces(self) -> Repository[Workplace]: ...
+    def workplaces(self) -> WorkplaceRepository: ...
     @property
-    def supervisors(self) -> Repository[Supervisor]: ...
+    def supervisors(self) -> SupervisorRepository: ...
     @property
     def cases(self) -> CaseRepository: ...
     @property

@@ -8,8 +8,8 @@ from sqlmodel import col, or_, select
 
 from persistence.mapping import to_record
 from persistence.repositories import PlacementRepository as _Placements
-from persistence.tables import PlacementRow
-from states.records import Placement
+from persistence.tables import CaseRow, CaseworkerRow, PersonRow, PlacementRow
+from states.records import OpenPlacement, Placement
 
 
 class PlacementRepository(_Placements):
@@ -50,3 +50,41 @@ class PlacementRepository(_Placements):
             )
         query = query.order_by(col(PlacementRow.start), col(PlacementRow.id))
         return [to_record(row, Placement) for row in self.session.exec(query).all()]
+
+    def open_with(
+        self, *, supervisor_id: int | None = None, workplace_id: int | None = None
+    ) -> list[OpenPlacement]:
+        """Open placements with a supervisor or at a workplace, with the participant and
+        the responsible caseworker, earliest first."""
+        query = (
+            select(PlacementRow, PersonRow, CaseRow, CaseworkerRow)
+            .join(CaseRow, col(CaseRow.id) == PlacementRow.case_id)
+            .join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
+            .outerjoin(CaseworkerRow, col(CaseworkerRow.id) == CaseRow.caseworker_id)
+            .where(col(PlacementRow.ended_on).is_(None))
+        )
+        if supervisor_id is not None:
+            query = query.where(PlacementRow.supervisor_id == supervisor_id)
+        if workplace_id is not None:
+            query = query.where(PlacementRow.workplace_id == workplace_id)
+        query = query.order_by(col(PlacementRow.start), col(PlacementRow.id))
+        found = []
+        for placement, person, case, worker in self.session.exec(query).all():
+            assert placement.id is not None
+            found.append(
+                OpenPlacement(
+                    placement_id=placement.id,
+                    case_id=placement.case_id,
+                    step=placement.step,
+                    participant=person.name,
+                    personnummer=person.personnummer,
+                    caseworker_id=case.caseworker_id,
+                    caseworker=worker.name if worker is not None else None,
+                    workplace_id=placement.workplace_id,
+                    supervisor_id=placement.supervisor_id,
+                    programme=placement.programme,
+                    start=placement.start,
+                    planned_end=placement.planned_end,
+                )
+            )
+        return found

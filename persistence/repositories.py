@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Generic, TypeVar
 
 from sqlalchemy import func
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from persistence.mapping import copy_onto, to_record, to_row
 from persistence.tables import (
@@ -19,7 +21,17 @@ from persistence.tables import (
     WorkplaceRow,
 )
 from states.errors import NotFound
-from states.records import Case, CaseEvent, Caseworker, Person, Placement, Supervisor, Workplace
+from states.records import (
+    Case,
+    CaseEvent,
+    Caseworker,
+    Person,
+    Placement,
+    Supervisor,
+    SupervisorLoad,
+    Workplace,
+    WorkplaceLoad,
+)
 
 R = TypeVar("R")
 T = TypeVar("T", bound=SQLModel)
@@ -92,12 +104,114 @@ class CaseworkerRepository(_Repository[Caseworker, CaseworkerRow]):
     record, row, noun = Caseworker, CaseworkerRow, "caseworker"
 
 
+def _open_placements() -> SelectOfScalar[int]:
+    return select(func.count(col(PlacementRow.id))).where(col(PlacementRow.ended_on).is_(None))
+
+
 class WorkplaceRepository(_Repository[Workplace, WorkplaceRow]):
     record, row, noun = Workplace, WorkplaceRow, "workplace"
+
+    def loads(self) -> list[WorkplaceLoad]:
+        """Every workplace with its open placements and its active supervisors' capacity,
+        counted in SQL."""
+        placements = (
+            _open_placements()
+            .where(PlacementRow.workplace_id == WorkplaceRow.id)
+            .correlate(WorkplaceRow)
+            .scalar_subquery()
+        )
+        active = (SupervisorRow.workplace_id == WorkplaceRow.id, col(SupervisorRow.active))
+        supervisors = (
+            select(func.count(col(SupervisorRow.id)))
+            .where(*active)
+            .correlate(WorkplaceRow)
+            .scalar_subquery()
+        )
+        capacity = (
+            select(func.coalesce(func.sum(SupervisorRow.capacity), 0))
+            .where(*active)
+            .correlate(WorkplaceRow)
+            .scalar_subquery()
+        )
+        query = select(WorkplaceRow, placements, supervisors, capacity).order_by(
+            col(WorkplaceRow.id)
+        )
+        return [
+            WorkplaceLoad(
+                id=_id(row.id),
+                name=row.name,
+                employer=row.employer,
+                active=row.active,
+                placements=int(count),
+                supervisors=int(people),
+                capacity=int(room),
+            )
+            for row, count, people, room in self.session.exec(query).all()
+        ]
 
 
 class SupervisorRepository(_Repository[Supervisor, SupervisorRow]):
     record, row, noun = Supervisor, SupervisorRow, "supervisor"
+
+    def locked(self, record_id: int) -> Supervisor:
+        """The supervisor, its row locked (PostgreSQL) so that two moves checking one
+        supervisor's capacity queue instead of both finding room."""
+        query = select(SupervisorRow).where(SupervisorRow.id == record_id).with_for_update()
+        row = self.session.exec(query).first()
+        if row is None:
+            raise NotFound(f"no supervisor with id {record_id}", what="supervisor", id=record_id)
+        self._loaded[record_id] = row
+        return to_record(row, Supervisor)
+
+    def load(self, supervisor_id: int, *, excluding_case: int | None = None) -> int:
+        """Open placements with the supervisor (other than ``excluding_case``'s)."""
+        query = _open_placements().where(PlacementRow.supervisor_id == supervisor_id)
+        if excluding_case is not None:
+            query = query.where(PlacementRow.case_id != excluding_case)
+        return int(self.session.exec(query).one())
+
+    def loads(
+        self, *, workplace_id: int | None = None, untrained_on: date | None = None
+    ) -> list[SupervisorLoad]:
+        """Supervisors with their load, counted in SQL; ``untrained_on``: only those
+        without supervisor training completed by that day."""
+        load = (
+            _open_placements()
+            .where(PlacementRow.supervisor_id == SupervisorRow.id)
+            .correlate(SupervisorRow)
+            .scalar_subquery()
+        )
+        query = select(SupervisorRow, WorkplaceRow.name, load).join(
+            WorkplaceRow, col(WorkplaceRow.id) == SupervisorRow.workplace_id
+        )
+        if workplace_id is not None:
+            query = query.where(SupervisorRow.workplace_id == workplace_id)
+        if untrained_on is not None:
+            query = query.where(
+                or_(
+                    col(SupervisorRow.trained_on).is_(None),
+                    col(SupervisorRow.trained_on) > untrained_on,
+                )
+            )
+        query = query.order_by(col(SupervisorRow.id))
+        return [
+            SupervisorLoad(
+                id=_id(row.id),
+                name=row.name,
+                workplace_id=row.workplace_id,
+                workplace=workplace,
+                trained_on=row.trained_on,
+                capacity=row.capacity,
+                active=row.active,
+                load=int(count),
+            )
+            for row, workplace, count in self.session.exec(query).all()
+        ]
+
+
+def _id(value: int | None) -> int:
+    assert value is not None
+    return value
 
 
 class CaseRepository(_Repository[Case, CaseRow]):

@@ -95,6 +95,11 @@ class SupervisorFacts:
     id: int
     workplace_id: int
     trained_on: date | None
+    capacity: int = 2
+    # Open placements with this supervisor, not counting the moving case's own (which
+    # the move ends): the participants the supervisor already has at once.
+    load: int = 0
+    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +137,7 @@ class Move:
     until: date | None = None
     reason: str | None = None
     outcome: Outcome | None = None
+    workplace_active: bool = True
 
     @property
     def start(self) -> date:

@@ -182,3 +182,54 @@ class Reminder:
     sent_at: datetime | None = None
     last_error: str | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisorLoad:
+    """A supervisor with their load: the open placements they supervise now."""
+
+    id: int
+    name: str
+    workplace_id: int
+    workplace: str
+    trained_on: date | None
+    capacity: int
+    active: bool
+    load: int
+
+    @property
+    def free(self) -> int:
+        """Room for more participants; none for a deactivated supervisor."""
+        return max(self.capacity - self.load, 0) if self.active else 0
+
+
+@dataclass(frozen=True, slots=True)
+class WorkplaceLoad:
+    """A workplace with its open placements and its supervisors' capacity."""
+
+    id: int
+    name: str
+    employer: str | None
+    active: bool
+    placements: int
+    supervisors: int
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPlacement:
+    """An open placement with whom it concerns (read side); the personnummer unmasked,
+    for the use case to mask."""
+
+    placement_id: int
+    case_id: int
+    step: int
+    participant: str
+    personnummer: str | None
+    caseworker_id: int | None
+    caseworker: str | None
+    workplace_id: int | None
+    supervisor_id: int | None
+    programme: str | None
+    start: date
+    planned_end: date | None

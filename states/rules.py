@@ -17,7 +17,7 @@ from typing import Any
 
 from states.case import CaseFacts, Move
 from states.fixed_term import Accumulated, accumulate
-from states.programmes import closed, decision_too_long, default_catalogue
+from states.programmes import closed, decision_too_long, default_catalogue, total_too_long
 from states.steps import Step
 
 Settings = Mapping[str, Any]
@@ -62,6 +62,29 @@ def supervisor_untrained(facts: CaseFacts, move: Move, settings: Settings) -> st
         f"supervisor {sup.id} has not completed supervisor training "
         f"(handledarutbildning) by {move.on.isoformat()}"
     )
+
+
+def supervisor_full(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    sup = move.supervisor
+    if sup is None or sup.load < sup.capacity:
+        return None
+    return (
+        f"supervisor {sup.id} already has {sup.load} participant(s) at once, their capacity "
+        f"is {sup.capacity}: choose another supervisor, or end a placement first"
+    )
+
+
+def supervisor_inactive(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    sup = move.supervisor
+    if sup is None or sup.active:
+        return None
+    return f"supervisor {sup.id} is deactivated and takes no new placements"
+
+
+def workplace_inactive(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    if move.workplace_id is None or move.workplace_active:
+        return None
+    return f"workplace {move.workplace_id} is deactivated and takes no new placements"
 
 
 def apl_outside_training(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
@@ -147,6 +170,13 @@ def _fixed_term_here(facts: CaseFacts, move: Move) -> Accumulated:
     return accumulate(stays, day_before)
 
 
+def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    programme = default_catalogue().find(move.programme)
+    if programme is None or move.until is None:
+        return None
+    return total_too_long(programme, move.start, move.until)
+
+
 def preferential_right_reached(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
     found = _fixed_term_here(facts, move)
     if found.within_3_years <= settings["more_than_days"]:
@@ -184,6 +214,9 @@ REGISTRY: dict[str, RuleSpec] = {
     "workplace-missing": RuleSpec(workplace_missing, {}),
     "supervisor-missing": RuleSpec(supervisor_missing, {}),
     "supervisor-untrained": RuleSpec(supervisor_untrained, {}),
+    "supervisor-full": RuleSpec(supervisor_full, {}),
+    "supervisor-inactive": RuleSpec(supervisor_inactive, {}),
+    "workplace-inactive": RuleSpec(workplace_inactive, {}),
     "apl-outside-training": RuleSpec(apl_outside_training, {"from_steps": list}),
     "end-date-missing": RuleSpec(end_date_missing, {}),
     "end-before-start": RuleSpec(end_before_start, {}),
@@ -193,6 +226,7 @@ REGISTRY: dict[str, RuleSpec] = {
     "programme-not-in-step": RuleSpec(programme_not_in_step, {}),
     "programme-closed": RuleSpec(programme_closed, {}),
     "programme-too-long": RuleSpec(programme_too_long, {}),
+    "programme-total-too-long": RuleSpec(programme_total_too_long, {}),
     "preferential-right": RuleSpec(preferential_right_reached, {"more_than_days": int}),
     "las-permanent": RuleSpec(las_permanent, {"more_than_days": int}),
 }

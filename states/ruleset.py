@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,22 @@ class RuleSet:
             if message is not None:
                 found.append(Violation(rule.code, message, rule.severity))
         return found
+
+    def rule(self, code: str) -> RuleConfig | None:
+        return next((rule for rule in self.rules if rule.code == code), None)
+
+    def weigh(self, found: Iterable[Violation], step: Step | None) -> list[Violation]:
+        """Violations found outside a move (an extension) as this rule set weighs them:
+        dropped when their rule is off or not for ``step``, else with its severity. A
+        code the rules file does not know keeps the severity it came with."""
+        weighed = []
+        for violation in found:
+            rule = self.rule(violation.code)
+            if rule is None:
+                weighed.append(violation)
+            elif rule.enabled and step in rule.steps:
+                weighed.append(replace(violation, severity=rule.severity))
+        return weighed
 
 
 def applies_to(rule: RuleConfig, facts: CaseFacts, move: Move) -> bool:

@@ -51,6 +51,9 @@ RULE_CODES = (
     "workplace-missing",
     "supervisor-missing",
     "supervisor-untrained",
+    "supervisor-full",
+    "supervisor-inactive",
+    "workplace-inactive",
     "apl-outside-training",
     "end-date-missing",
     "end-before-start",
@@ -60,6 +63,7 @@ RULE_CODES = (
     "programme-not-in-step",
     "programme-closed",
     "programme-too-long",
+    "programme-total-too-long",
     "preferential-right",
     "las-permanent",
 )

@@ -30,7 +30,7 @@ class Staff:
     coordinator: int
     caseworker: int
     workplace: int
-    supervisor: int  # trained, works at ``workplace``
+    supervisor: int  # trained, works at ``workplace``; room for many (modules share it)
     untrained_supervisor: int  # works at ``workplace``
     other_workplace: int
     other_supervisor: int  # trained, works at ``other_workplace``
@@ -42,11 +42,11 @@ def add_staff(kivo: Kivo) -> Staff:
     workplace = directory.add_workplace(kivo, "Bageriet i Visby", employer="Bageriet AB")
     other = directory.add_workplace(kivo, "Vården Norr", employer="Region Gotland")
     trained = directory.add_supervisor(
-        kivo, "Sven Handledare", workplace_id=_id(workplace.id), trained_on=TRAINED_ON
+        kivo, "Sven Handledare", workplace_id=_id(workplace.id), trained_on=TRAINED_ON, capacity=50
     )
     untrained = directory.add_supervisor(kivo, "Ulla Otränad", workplace_id=_id(workplace.id))
     elsewhere = directory.add_supervisor(
-        kivo, "Olle Annanstans", workplace_id=_id(other.id), trained_on=TRAINED_ON
+        kivo, "Olle Annanstans", workplace_id=_id(other.id), trained_on=TRAINED_ON, capacity=50
     )
     return Staff(
         coordinator=_id(coordinator.id),

@@ -85,15 +85,17 @@ class ProgrammeModel:
     steps: frozenset[int]
     default_days: int
     max_decision_days: int
+    max_total_days: int
     valid_until: date | None = None
 
 
 PROGRAMMES = {
-    "pis": ProgrammeModel("PIS", frozenset({2, 3}), 91, 184),
-    "MBJ": ProgrammeModel("MBJ", frozenset({7, 9}), 366, 366, date(2019, 1, 1)),
-    "lönestöd": ProgrammeModel("LONESTOD", frozenset({7, 9}), 366, 366),
+    "pis": ProgrammeModel("PIS", frozenset({2, 3}), 91, 184, 184),
+    "MBJ": ProgrammeModel("MBJ", frozenset({7, 9}), 366, 366, 731, date(2019, 1, 1)),
+    "lönestöd": ProgrammeModel("LONESTOD", frozenset({7, 9}), 366, 366, 1461),
 }
 WITH_A_SUPERVISOR = frozenset({2, 3, 6, 8})  # supervisor-missing, supervisor-untrained
+CAPACITY = 2  # supervisor-full: every supervisor here has the default capacity
 WORKPLACE_LEARNING, VOCATIONAL_TRAINING, FIXED_TERM, VOCATIONAL_INTRO = 6, 5, 7, 8
 YA_AGES = range(15, 25)  # ya-not-eligible: min_age 15, max_age 24
 YA_GROUPS = frozenset({Group.LONG_TERM_UNEMPLOYED.value, Group.NEWLY_ARRIVED.value})
@@ -235,9 +237,13 @@ def rule_violations(
     supervisor: SupervisorModel | None,
     until: date | None,
     programme: ProgrammeModel | None = None,
+    load: int = 0,
 ) -> set[str]:
-    """The shipped default blocking rules for an advance into step ``to``."""
+    """The shipped default blocking rules for an advance into step ``to``; ``load`` is
+    the supervisor's open placements on other cases (the case's own ends with the move)."""
     found = set()
+    if supervisor is not None and load >= CAPACITY:
+        found.add("supervisor-full")
     if programme is not None and to >= 2:
         if to not in programme.steps:
             found.add("programme-not-in-step")
@@ -245,6 +251,8 @@ def rule_violations(
             found.add("programme-closed")
         if until is not None and (until - on).days > programme.max_decision_days:
             found.add("programme-too-long")
+        if until is not None and (until - on).days > programme.max_total_days:
+            found.add("programme-total-too-long")
     if to in AT_A_WORKPLACE:
         if case.consent_on is None or case.consent_on > on:
             found.add("consent-missing")
@@ -458,6 +466,16 @@ class CaseLifecycle(RuleBasedStateMachine):
         assert self.stored == before, f"a refusal ({codes}) changed the database"
         return None
 
+    def load_of(self, supervisor_id: int, case_id: int) -> int:
+        """Open placements with the supervisor on cases other than ``case_id``."""
+        return sum(
+            1
+            for other_id, other in self.cases.items()
+            if other_id != case_id
+            for p in other.placements
+            if p.supervisor_id == supervisor_id and p.ended_on is None
+        )
+
     def when(self, when: When, anchor: date) -> tuple[date | None, date]:
         """The date to pass (``None``: the default) and the date the service will use."""
         on = when.resolve(today=self.today, anchor=anchor)
@@ -604,10 +622,13 @@ class CaseLifecycle(RuleBasedStateMachine):
             until = effective + timedelta(days=known.default_days)  # the programme's default
         structural = structural_refusal(case, ADVANCE, to.number)
         fixed = date_refusals(case, effective, self.today) | ({structural} if structural else set())
+        load = 0 if supervisor is None else self.load_of(supervisor.id, case_id)
         rules = (
             set()
             if structural
-            else rule_violations(case, to.number, effective, workplace_id, supervisor, until, known)
+            else rule_violations(
+                case, to.number, effective, workplace_id, supervisor, until, known, load
+            )
         )
         warnings = set() if structural else leaving_warnings(case, ADVANCE)
         actor_id = self.directory.actor(by)

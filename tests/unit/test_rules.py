@@ -50,6 +50,9 @@ def test_the_registry_holds_exactly_the_documented_rules() -> None:
         "workplace-missing",
         "supervisor-missing",
         "supervisor-untrained",
+        "supervisor-full",
+        "supervisor-inactive",
+        "workplace-inactive",
         "apl-outside-training",
         "end-date-missing",
         "end-before-start",
@@ -59,6 +62,7 @@ def test_the_registry_holds_exactly_the_documented_rules() -> None:
         "programme-not-in-step",
         "programme-closed",
         "programme-too-long",
+        "programme-total-too-long",
         "preferential-right",
         "las-permanent",
     }
@@ -156,6 +160,79 @@ def test_a_supervisor_never_trained_breaks_the_training_rule() -> None:
 def test_the_training_rule_leaves_a_missing_supervisor_to_the_supervisor_rule() -> None:
     move = advance(Step.SHORT_PRACTICE)
     assert check("supervisor-untrained", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+# supervisor-full
+
+
+def loaded(load: int, capacity: int = 2, *, active: bool = True) -> SupervisorFacts:
+    return SupervisorFacts(7, 3, ON - 365 * DAY, capacity=capacity, load=load, active=active)
+
+
+def test_a_supervisor_with_room_for_one_more_satisfies_the_capacity_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE, supervisor=loaded(1, capacity=2))
+    assert check("supervisor-full", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_a_supervisor_at_capacity_breaks_the_capacity_rule_naming_load_and_capacity() -> None:
+    move = advance(Step.SHORT_PRACTICE, supervisor=loaded(2, capacity=2))
+    message = check("supervisor-full", CaseFacts(state=ENROLLED), move, NO_SETTINGS)
+    assert message is not None
+    assert "supervisor 7" in message
+    assert "already has 2" in message
+    assert "capacity is 2" in message
+
+
+def test_a_supervisor_already_above_capacity_still_breaks_the_capacity_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE, supervisor=loaded(3, capacity=1))
+    assert check("supervisor-full", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is not None
+
+
+def test_a_supervisor_without_participants_and_capacity_one_has_room() -> None:
+    move = advance(Step.SHORT_PRACTICE, supervisor=loaded(0, capacity=1))
+    assert check("supervisor-full", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_the_capacity_rule_leaves_a_missing_supervisor_to_the_supervisor_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE)
+    assert check("supervisor-full", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+# supervisor-inactive and workplace-inactive
+
+
+def test_an_active_supervisor_satisfies_the_inactive_supervisor_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE, supervisor=loaded(0))
+    assert check("supervisor-inactive", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_a_deactivated_supervisor_breaks_the_inactive_supervisor_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE, supervisor=loaded(0, active=False))
+    message = check("supervisor-inactive", CaseFacts(state=ENROLLED), move, NO_SETTINGS)
+    assert message is not None
+    assert "supervisor 7 is deactivated" in message
+
+
+def test_a_move_without_a_supervisor_satisfies_the_inactive_supervisor_rule() -> None:
+    move = advance(Step.SHORT_PRACTICE)
+    assert check("supervisor-inactive", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_an_active_workplace_satisfies_the_inactive_workplace_rule() -> None:
+    move = advance(Step.FIXED_TERM, workplace_id=3)
+    assert check("workplace-inactive", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
+
+
+def test_a_deactivated_workplace_breaks_the_inactive_workplace_rule() -> None:
+    move = advance(Step.FIXED_TERM, workplace_id=3, workplace_active=False)
+    message = check("workplace-inactive", CaseFacts(state=ENROLLED), move, NO_SETTINGS)
+    assert message is not None
+    assert "workplace 3 is deactivated" in message
+
+
+def test_a_move_without_a_workplace_satisfies_the_inactive_workplace_rule() -> None:
+    move = advance(Step.FIXED_TERM, workplace_active=False)
+    assert check("workplace-inactive", CaseFacts(state=ENROLLED), move, NO_SETTINGS) is None
 
 
 # apl-outside-training

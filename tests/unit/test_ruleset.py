@@ -24,7 +24,7 @@ from states.ruleset import (
     parse_rules,
 )
 from states.steps import Step
-from states.violations import Severity
+from states.violations import Severity, Violation
 
 ON = date(2026, 3, 2)
 DEFAULT = default_rules_text()
@@ -86,6 +86,10 @@ def test_the_default_rules_load_with_every_registered_rule_enabled() -> None:
         ("ya-not-eligible", {8}),
         ("programme-unknown", {2, 3, 4, 5, 6, 7, 8, 9}),
         ("programme-too-long", {2, 3, 4, 5, 6, 7, 8, 9}),
+        ("programme-total-too-long", {2, 3, 4, 5, 6, 7, 8, 9}),
+        ("supervisor-full", {1, 2, 3, 4, 5, 6, 7, 8, 9}),
+        ("supervisor-inactive", {1, 2, 3, 4, 5, 6, 7, 8, 9}),
+        ("workplace-inactive", {1, 2, 3, 4, 5, 6, 7, 8, 9}),
         ("preferential-right", {7}),
         ("las-permanent", {7}),
     ],
@@ -463,3 +467,49 @@ def test_an_apl_rule_with_no_origin_steps_is_refused() -> None:
     text = default_rules_text().replace("from_steps = [5]", "from_steps = []")
     with pytest.raises(RulesFileError, match="from_steps must list at least one step"):
         parse_rules(text, source="org.toml")
+
+
+# Weighing violations found outside a move (a placement extension)
+
+
+def too_long(code: str = "programme-too-long") -> Violation:
+    return Violation(code, "one decision covers at most 184 days", Severity.BLOCKING)
+
+
+def test_weighing_keeps_a_blocking_violation_of_an_enabled_rule_for_its_step() -> None:
+    weighed = load_default_rules().weigh([too_long()], Step.SHORT_PRACTICE)
+    assert [(v.code, v.severity) for v in weighed] == [("programme-too-long", Severity.BLOCKING)]
+
+
+def test_weighing_gives_a_violation_the_severity_the_rules_file_sets() -> None:
+    section = DEFAULT.index("[rules.programme-too-long]")
+    text = DEFAULT[:section] + DEFAULT[section:].replace('"blocking"', '"warning"', 1)
+    weighed = parse_rules(text, source="org.toml").weigh([too_long()], Step.SHORT_PRACTICE)
+    assert [(v.code, v.severity) for v in weighed] == [("programme-too-long", Severity.WARNING)]
+
+
+def test_weighing_drops_a_violation_of_a_rule_turned_off() -> None:
+    section = DEFAULT.index("[rules.programme-total-too-long]")
+    text = DEFAULT[:section] + DEFAULT[section:].replace(
+        'severity = "blocking"', 'severity = "blocking"\nenabled = false', 1
+    )
+    rules = parse_rules(text, source="org.toml")
+    found = [too_long(), too_long("programme-total-too-long")]
+    assert [v.code for v in rules.weigh(found, Step.SHORT_PRACTICE)] == ["programme-too-long"]
+
+
+def test_weighing_drops_a_violation_for_a_step_its_rule_does_not_cover() -> None:
+    assert load_default_rules().weigh([too_long()], Step.INFORMATION) == []
+
+
+def test_weighing_keeps_a_violation_the_rules_file_does_not_know_as_it_came() -> None:
+    odd = too_long("no-open-placement")
+    assert load_default_rules().weigh([odd], Step.SHORT_PRACTICE) == [odd]
+
+
+def test_a_rule_set_finds_a_rule_by_code_and_none_for_an_unknown_code() -> None:
+    rules = load_default_rules()
+    found = rules.rule("supervisor-full")
+    assert found is not None
+    assert found.severity is Severity.BLOCKING
+    assert rules.rule("no-such-rule") is None
