@@ -24,7 +24,7 @@ import io
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -352,15 +352,17 @@ def history_of(row: ImportRow, case_id: int, recorded_at: datetime, source: str)
             recorded_at=recorded_at,
             to_state=ENROLLED,
             data=mark,
+            seq=1,
         )
     ]
-    later: list[tuple[date, int, CaseEvent]] = []
+    consent = None
     if row.consent_on is not None:
         consent = CaseEvent(
             case_id=case_id, kind="consent", on=row.consent_on, recorded_at=recorded_at, data=mark
         )
-        later.append((row.consent_on, 0, consent))
-    if row.step is not None:
+    if row.step is None:
+        later = [consent] if consent else []
+    else:
         advanced = CaseEvent(
             case_id=case_id,
             kind=MoveKind.ADVANCE.value,
@@ -370,11 +372,15 @@ def history_of(row: ImportRow, case_id: int, recorded_at: datetime, source: str)
             to_state=row.step.slug,
             data=mark,
         )
-        later.append((row.step_on, 1, advanced))
-    later.sort(key=lambda item: (item[0], item[1]))
-    events.extend(event for _, _, event in later)
-    for seq, event in enumerate(events, start=1):
+        if consent is None:
+            later = [advanced]
+        elif consent.on <= advanced.on:
+            later = [consent, advanced]
+        else:
+            later = [advanced, consent]
+    for seq, event in enumerate(later, start=2):
         event.seq = seq
+        events.append(event)
     return events
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from states.case import Gender, Group
 from states.errors import InvalidInput, KivoError, quoted
 from states.personnummer import parse_personnummer
-from states.steps import Step, step_by_slug
+from states.steps import Step
 
 REQUIRED_COLUMNS = (
     "name",
@@ -34,6 +34,7 @@ OPTIONAL_COLUMNS = ("step_on", "status")
 """``step_on``: the day the case reached its current step (default: the enrolment date).
 ``status``: as ``kivo export cases`` writes it; only ``active`` (or empty) imports."""
 
+COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 GROUP_SEPARATORS = ("|", ",")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell beginning with one of these is a formula to a spreadsheet (CSV injection)."""
@@ -84,6 +85,8 @@ class Header:
     positions: Mapping[str, int]
     width: int
     ignored: tuple[str, ...]
+    order: tuple[int, ...] = ()
+    """The position of each of ``COLUMNS`` in a row; -1 for an absent optional one."""
 
 
 def normalise_column(name: str) -> str:
@@ -111,7 +114,13 @@ def read_header(cells: Sequence[str]) -> Header:
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
     positions = {name: index for index, name in enumerate(names) if name in known}
     ignored = tuple(name for name in names if name not in known)
-    return Header(positions, len(names), ignored)
+    order = tuple(positions.get(column, -1) for column in COLUMNS)
+    return Header(positions, len(names), ignored, order)
+
+
+def _clean(cell: str) -> str:
+    cell = cell.strip()
+    return unformula(cell) if cell[:1] == "'" else cell
 
 
 def unformula(cell: str) -> str:
@@ -153,26 +162,24 @@ def parse_row(
         return RowProblem(
             line, f"expected {header.width} columns, found {len(cells)} (check the delimiter)"
         )
-    if any("\x00" in cell for cell in cells):
+    if "\x00" in "".join(cells):
         return RowProblem(line, "a cell holds a NUL character: is this a text (CSV) file?")
-    at = header.positions
-
-    def cell(column: str) -> str:
-        index = at.get(column)
-        return unformula(cells[index].strip()) if index is not None else ""
-
+    (name, pnr_text, gender_text, year_text, groups_text, caseworker_text, enrolled_text,
+     step_text, consent_text, step_on_text, status) = [
+        _clean(cells[index]) if index >= 0 else "" for index in header.order
+    ]  # fmt: skip
     problems: list[str] = []
-    name = _name(cell("name"), problems)
-    pnr = _personnummer(cell("personnummer"), today, problems)
-    gender = _choice(cell("gender") or "unknown", _GENDERS, "gender", problems)
-    birth_year = _birth_year(cell("birth_year"), pnr, today, problems)
-    groups = _groups(cell("groups"), problems)
-    caseworker_id = _caseworker(cell("caseworker"), caseworkers, problems)
-    enrolled_on = _date(cell("enrolled_on"), "enrolled_on", today, problems, required=True)
-    step = _step(cell("step"), problems)
-    step_on = _date(cell("step_on"), "step_on", today, problems)
-    consent_on = _date(cell("consent_on"), "consent_on", today, problems)
-    status = cell("status").lower()
+    name = _name(name, problems)
+    pnr = _personnummer(pnr_text, today, problems)
+    gender = _choice(gender_text or "unknown", _GENDERS, "gender", problems)
+    birth_year = _birth_year(year_text, pnr, today, problems)
+    groups = _groups(groups_text, problems)
+    caseworker_id = _caseworker(caseworker_text, caseworkers, problems)
+    enrolled_on = _date(enrolled_text, "enrolled_on", today, problems, required=True)
+    step = _step(step_text, problems)
+    step_on = _date(step_on_text, "step_on", today, problems)
+    consent_on = _date(consent_text, "consent_on", today, problems)
+    status = status.lower()
     if status not in ("", "active"):
         problems.append(f"status {quoted(status)}: only active cases can be imported")
     if enrolled_on is not None:
@@ -247,6 +254,10 @@ def _birth_year(text: str, pnr: str | None, today: date, problems: list[str]) ->
 
 
 def _groups(text: str, problems: list[str]) -> tuple[str, ...]:
+    if not text:
+        return ()
+    if text in _GROUPS:
+        return (text,)
     for separator in GROUP_SEPARATORS[1:]:
         text = text.replace(separator, GROUP_SEPARATORS[0])
     found = {part.strip().lower() for part in text.split(GROUP_SEPARATORS[0]) if part.strip()}
@@ -291,13 +302,14 @@ def _date(
     return day
 
 
+_STEPS: dict[str, Step | None] = {"": None, "enrolled": None}
+_STEPS.update({str(step.number): step for step in Step})
+_STEPS.update({step.slug: step for step in Step})
+
+
 def _step(text: str, problems: list[str]) -> Step | None:
-    if not text or text.lower() == "enrolled":
-        return None
     value = text.lower()
-    if value.isascii() and value.isdecimal() and 1 <= int(value) <= len(Step):
-        return Step(int(value))
-    step = step_by_slug(value)
-    if step is None:
-        problems.append(f"unknown step {quoted(text)}: give 1-9 or a slug such as information")
-    return step
+    if value in _STEPS:
+        return _STEPS[value]
+    problems.append(f"unknown step {quoted(text)}: give 1-9 or a slug such as information")
+    return None
