@@ -16,6 +16,7 @@ from typing import Any
 
 from benchmarks.caseload import NOW
 from benchmarks.databases import prepare
+from benchmarks.parallel import dispatch_processes
 from benchmarks.rawsql import RawDatabase
 from benchmarks.scenarios import SCENARIOS, Bench, Result, backend
 from pathway.bootstrap import bootstrap
@@ -37,9 +38,10 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--scenarios",
         nargs="+",
-        choices=sorted(SCENARIOS),
-        default=list(SCENARIOS),
-        help="which scenarios to run (default: all)",
+        choices=sorted([*SCENARIOS, "dispatch4"]),
+        default=None,
+        help="which scenarios to run (default: all; dispatch4, with 4 processes, on "
+        "PostgreSQL only)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="repeats per scenario")
     parser.add_argument(
@@ -91,8 +93,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "import": args.import_rows,
                 },
             )
-            for name in args.scenarios:
-                found = SCENARIOS[name](bench)
+            for name in args.scenarios or default_scenarios(prepared.url):
+                found = dispatch_processes(bench) if name == "dispatch4" else SCENARIOS[name](bench)
                 for result in found if isinstance(found, list) else [found]:
                     result.peak_rss_mb = _peak_rss_mb()
                     results.append(result)
@@ -112,6 +114,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "peak_rss_mb": _peak_rss_mb(),
         "scenarios": [result.to_dict() for result in results],
     }
+
+
+def default_scenarios(url: str) -> list[str]:
+    names = list(SCENARIOS)
+    if backend(url) == "postgresql":
+        names.insert(names.index("dispatch") + 1, "dispatch4")
+    return names
 
 
 def machine(url: str) -> dict[str, Any]:
