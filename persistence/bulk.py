@@ -8,7 +8,8 @@ connection, so an import is still one transaction: all or nothing.
 
 Ids: on SQLite the transaction holds the write lock from its first statement (``BEGIN
 IMMEDIATE``), so the next ids are simply after the highest; on PostgreSQL they come from
-the table's own sequence (``nextval`` for the whole chunk), safe beside other writers.
+the table's own sequence (``nextval`` for the whole chunk), safe beside other writers,
+and the rows go in with ``COPY``.
 """
 
 from __future__ import annotations
@@ -167,6 +168,9 @@ class BulkWriter:
     def _insert(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
+        if not self._sqlite:
+            self._copy(table, columns, rows)
+            return
         if table.name not in self._sql:
             quote = self._connection.dialect.identifier_preparer.quote
             marker = "?" if self._sqlite else "%s"
@@ -174,6 +178,17 @@ class BulkWriter:
             markers = ", ".join(marker for _ in columns)
             self._sql[table.name] = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({markers})"
         self._connection.exec_driver_sql(self._sql[table.name], rows)
+
+    def _copy(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """PostgreSQL: COPY FROM STDIN, on the transaction's own connection."""
+        quote = self._connection.dialect.identifier_preparer.quote
+        names = ", ".join(quote(column) for column in columns)
+        driver = self._connection.connection.driver_connection
+        assert driver is not None
+        statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def _day(self, value: date | None) -> Any:
         """SQLite stores dates as ISO text (as SQLAlchemy does); psycopg takes dates."""
