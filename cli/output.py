@@ -16,10 +16,18 @@ def print_json(data: Any) -> None:
     print(json.dumps(plain(data), ensure_ascii=False, indent=2))
 
 
-def console() -> Console:
-    from rich.console import Console
+_console: list[Console] = []
 
-    return Console(highlight=False, soft_wrap=True, markup=False)  # domain text is never markup
+
+def console() -> Console:
+    """One Console per process (building one costs more than printing a line); it writes
+    to whatever ``sys.stdout`` is at the time of printing."""
+    if not _console:
+        from rich.console import Console
+
+        # Domain text is never markup.
+        _console.append(Console(highlight=False, soft_wrap=True, markup=False))
+    return _console[0]
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
