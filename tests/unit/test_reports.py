@@ -1,0 +1,134 @@
+"""The pure definitions the reports share: periods, nearest-rank percentiles, ESF+ bands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from states.errors import InvalidInput
+from states.reports import (
+    STATE_LABELS,
+    Period,
+    age_band,
+    check_breakdown,
+    entry_status,
+    esf_gender,
+    nearest_rank,
+    percentile,
+    period_of,
+    state_label,
+)
+
+TODAY = date(2026, 3, 2)
+
+
+def test_the_default_period_is_the_year_to_date() -> None:
+    assert period_of(TODAY) == Period(date(2026, 1, 1), TODAY)
+
+
+def test_a_period_without_from_starts_on_1_january_of_the_year_it_ends_in() -> None:
+    assert period_of(TODAY, end=date(2025, 6, 30)) == Period(date(2025, 1, 1), date(2025, 6, 30))
+
+
+def test_a_year_is_1_january_to_31_december() -> None:
+    assert period_of(TODAY, year=2025) == Period(date(2025, 1, 1), date(2025, 12, 31))
+
+
+def test_a_period_includes_both_of_its_ends() -> None:
+    period = Period(date(2026, 3, 1), date(2026, 3, 31))
+    assert date(2026, 3, 1) in period
+    assert date(2026, 3, 31) in period
+    assert date(2026, 2, 28) not in period
+    assert date(2026, 4, 1) not in period
+
+
+def test_a_single_day_is_a_period() -> None:
+    assert Period(TODAY, TODAY).start == TODAY
+
+
+def test_a_period_ending_before_it_starts_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput, match="--from must be on or before --to"):
+        period_of(TODAY, start=date(2026, 3, 2), end=date(2026, 3, 1))
+
+
+def test_a_year_together_with_from_or_to_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput, match="either --year or --from/--to"):
+        period_of(TODAY, year=2026, end=TODAY)
+
+
+def test_an_implausible_year_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput, match="not plausible"):
+        period_of(TODAY, year=26)
+
+
+@pytest.mark.parametrize(
+    ("percent", "count", "rank"),
+    [(50, 1, 1), (50, 2, 1), (50, 3, 2), (50, 4, 2), (90, 1, 1), (90, 9, 9), (90, 10, 9)],
+)
+def test_nearest_rank_is_the_ceiling_of_p_times_n(percent: int, count: int, rank: int) -> None:
+    assert nearest_rank(percent, count) == rank
+
+
+def test_the_median_of_an_even_count_is_the_lower_middle_value() -> None:
+    assert percentile([40, 10, 30, 20], 50) == 20
+    assert percentile([40, 10, 30, 20], 90) == 40
+    assert percentile([], 50) is None
+
+
+@given(st.lists(st.integers(0, 1000), min_size=1), st.integers(1, 100))
+def test_a_percentile_is_a_value_with_at_least_p_percent_at_or_below_it(
+    values: list[int], percent: int
+) -> None:
+    found = percentile(values, percent)
+    assert found in values
+    at_or_below = sum(v <= found for v in values)
+    below = sum(v < found for v in values)
+    assert at_or_below * 100 >= percent * len(values)
+    assert below * 100 < percent * len(values)
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "band"),
+    [
+        (2009, "<18"),
+        (2008, "18-29"),
+        (1997, "18-29"),
+        (1996, "30-54"),
+        (1972, "30-54"),
+        (1971, "55+"),
+        (1930, "55+"),
+        (None, None),
+    ],
+)
+def test_the_esf_age_band_is_the_age_reached_in_the_year_of_entry(
+    birth_year: int | None, band: str | None
+) -> None:
+    assert age_band(birth_year, date(2026, 1, 1)) == band
+
+
+def test_esf_gender_keeps_stated_values_and_leaves_unknown_empty() -> None:
+    assert [esf_gender(g) for g in ("woman", "man", "non-binary", "unknown")] == [
+        "woman",
+        "man",
+        "non-binary",
+        None,
+    ]
+
+
+def test_the_status_at_entry_comes_from_the_long_term_unemployed_group() -> None:
+    assert entry_status(["newly-arrived", "long-term-unemployed"]) == "long-term unemployed"
+    assert entry_status(["newly-arrived"]) is None
+
+
+def test_state_labels_are_enrolled_the_step_numbers_paused_and_exited() -> None:
+    assert ("enrolled", *map(str, range(1, 10)), "paused", "exited") == STATE_LABELS
+    assert state_label("vocational-training") == "5"
+
+
+def test_an_unknown_breakdown_names_the_choices() -> None:
+    assert check_breakdown(" Gender ") == "gender"
+    with pytest.raises(InvalidInput, match="gender, group, caseworker"):
+        check_breakdown("age")
