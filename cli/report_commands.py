@@ -531,9 +531,13 @@ def esf(
 @reports_errors
 def target_set(
     ctx: typer.Context,
-    programme: Annotated[str, typer.Argument(help="Programme code (see kivo programme list).")],
-    year: Annotated[int, typer.Argument(help="The year the target is for.")],
-    count: Annotated[int, typer.Argument(help="How many placements should start that year.")],
+    programme: Annotated[
+        str, typer.Argument(help="Programme code (see kivo programme list).", metavar="PROGRAMME")
+    ],
+    year: Annotated[int, typer.Argument(help="The year the target is for.", metavar="YEAR")],
+    count: Annotated[
+        int, typer.Argument(help="How many placements should start that year.", metavar="COUNT")
+    ],
     json_output: JsonOption = False,
 ) -> None:
     """Set (or replace) a programme's target for a year."""

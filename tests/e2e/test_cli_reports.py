@@ -1,0 +1,272 @@
+"""End-to-end: ``kivo report …`` and ``kivo target …`` as the installed command.
+
+Today is 2026-03-02. Amina (woman, born 1998) is in short practice under PRAKTIK since
+2026-02-02 (enrolled 2026-01-12); Johan (man, born 1960) was in step 1 from 2026-01-20
+and exited job-seeking on 2026-02-27. PRAKTIK's target for 2026 is 10.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shlex
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.databases import SqliteDatabases
+from tests.e2e.conftest import Kivo, Ran, kivo_executable
+
+NOW = "2026-03-02T09:00"
+
+SEED = (
+    "caseworker add 'Anna Lindqvist'",
+    "workplace add 'Visby bageri'",
+    "supervisor add 'Sven Berg' --workplace 1 --trained-on 2025-09-15 --capacity 5",
+    "participant add 'Amina Haddad' --personnummer 19980412-3389 --gender woman "
+    "--caseworker 1 --consent --on 2026-01-12",
+    "advance 1 short-practice --supervisor 1 --programme PRAKTIK --until 2026-04-30 "
+    "--on 2026-02-02",
+    "participant add 'Johan Berg' --gender man --birth-year 1960 --caseworker 1 --consent "
+    "--on 2026-01-12",
+    "advance 2 information --on 2026-01-20",
+    "exit 2 --outcome job-seeking --on 2026-02-27",
+    "target set PRAKTIK 2026 10",
+)
+
+
+@pytest.fixture(scope="module")
+def seeded_file(
+    sqlite_databases: SqliteDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The seeded database, built once through the command; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("reports")
+    with sqlite_databases.fresh() as url:
+        for line in SEED:
+            ran = run_kivo(shlex.split(line), url, folder)
+            assert ran.code == 0, (line, ran.err)
+        path = Path(url.removeprefix("sqlite:///"))
+        shutil.copyfile(path, folder / "seeded.db")
+    return folder / "seeded.db"
+
+
+@pytest.fixture
+def seeded(kivo_cli: Kivo, seeded_file: Path, tmp_path: Path) -> Kivo:
+    database = tmp_path / "seeded.db"
+    shutil.copyfile(seeded_file, database)
+
+    def run(*args: str, env: dict[str, str] | None = None, **options: Any) -> Ran:
+        return kivo_cli(*args, env={"KIVO_DATABASE_URL": str(database), **(env or {})}, **options)
+
+    run.database = database  # type: ignore[attr-defined]
+    return run
+
+
+def run_kivo(args: list[str], url: str, cwd: Path) -> Ran:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
+    environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": NOW, "COLUMNS": "200"})
+    done = subprocess.run(
+        [kivo_executable(), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def targets_stored(seeded: Kivo) -> list[tuple[Any, ...]]:
+    """The target table, read directly (cheaper than another run of the command)."""
+    with sqlite3.connect(seeded.database) as connection:  # type: ignore[attr-defined]
+        return connection.execute("SELECT programme, year, count FROM target").fetchall()
+
+
+def document(ran: Ran) -> Any:
+    assert ran.code == 0, ran.err
+    return json.loads(ran.out)
+
+
+def table_of(ran: Ran) -> list[dict[str, str]]:
+    assert ran.code == 0, ran.err
+    return list(csv.DictReader(io.StringIO(ran.out)))
+
+
+def test_funnel_json_has_every_state_and_the_flows(seeded: Kivo) -> None:
+    found = document(seeded("report", "funnel", "--on", "2026-02-27", "--json"))
+    assert found["on"] == "2026-02-27"
+    assert (found["from"], found["to"]) == ("2026-01-01", "2026-03-02")
+    assert list(found["states"]) == [
+        "enrolled",
+        *[str(n) for n in range(1, 10)],
+        "paused",
+        "exited",
+    ]
+    assert (found["states"]["2"], found["states"]["exited"], sum(found["states"].values())) == (
+        1,
+        1,
+        2,
+    )
+    assert {"from": "1", "to": "exited", "kind": "exited", "count": 1} in found["flows"]
+    assert {"from": "enrolled", "to": "2", "kind": "advanced", "count": 1} in found["flows"]
+
+
+def test_funnel_on_the_day_before_the_exit_shows_johan_in_step_1(seeded: Kivo) -> None:
+    found = document(seeded("report", "funnel", "--on", "2026-02-26", "--json"))
+    assert (found["states"]["1"], found["states"]["exited"]) == (1, 0)
+
+
+def test_funnel_csv_lists_states_then_flows(seeded: Kivo) -> None:
+    rows = table_of(seeded("report", "funnel", "--csv"))
+    assert {"section": "state", "state": "2", "to": "", "kind": "", "count": "1"} in rows
+    assert {"section": "flow", "state": "1", "to": "exited", "kind": "exited", "count": "1"} in rows
+
+
+def test_outcomes_json_and_csv_break_exits_down_by_gender(seeded: Kivo) -> None:
+    found = document(seeded("report", "outcomes", "--json"))
+    assert found["total"] == 1
+    assert found["rows"] == [{"gender": "man", "outcome": "job-seeking", "count": 1, "share": 1.0}]
+    rows = table_of(seeded("report", "outcomes", "--csv", "--by", "caseworker"))
+    assert rows == [
+        {"caseworker": "Anna Lindqvist (1)", "outcome": "job-seeking", "count": "1", "share": "1.0"}
+    ]
+
+
+def test_an_exit_the_day_after_the_period_is_left_out(seeded: Kivo) -> None:
+    found = document(seeded("report", "outcomes", "--to", "2026-02-26", "--json"))
+    assert (found["total"], found["rows"]) == (0, [])
+    found = document(seeded("report", "outcomes", "--from", "2026-02-27", "--json"))
+    assert found["total"] == 1
+
+
+def test_fallbacks_json_and_csv(seeded: Kivo) -> None:
+    assert document(seeded("fall-back", "1", "information", "--reason", "too early", "--json"))
+    found = document(seeded("report", "fallbacks", "--json", "--window-days", "30"))
+    assert found["window_days"] == 30
+    assert found["moves"] == [{"from": "2", "to": "1", "kind": "fell_back", "count": 1}]
+    assert found["steps"] == [
+        {"step": 2, "fell_back": 1, "left": 1, "fell_back_within": 1, "share": 1.0}
+    ]
+    rows = table_of(seeded("report", "fallbacks", "--csv"))
+    assert rows[0]["step"] == "2"
+    assert rows[0]["share"] == "1.0"
+
+
+def test_time_in_step_csv_reports_closed_and_open_stays(seeded: Kivo) -> None:
+    rows = {row["step"]: row for row in table_of(seeded("report", "time-in-step", "--csv"))}
+    assert (rows["1"]["closed stays"], rows["1"]["closed median"]) == ("1", "38")
+    assert (rows["2"]["open stays"], rows["2"]["open median"], rows["2"]["open p90"]) == (
+        "1",
+        "28",
+        "28",
+    )
+    found = document(seeded("report", "time-in-step", "--json"))
+    assert found["steps"][0]["step"] == 1
+
+
+def test_lead_time_json_and_csv(seeded: Kivo) -> None:
+    found = document(seeded("report", "lead-time", "--json"))
+    assert (found["cases"], found["median"], found["p90"]) == (1, 21, 21)
+    (row,) = table_of(seeded("report", "lead-time", "--csv"))
+    assert row["over 6 months"] == "0"
+
+
+def test_targets_json_rows_and_csv(seeded: Kivo) -> None:
+    found = document(seeded("report", "targets", "--year", "2026", "--json"))
+    assert found == [
+        {"programme": "PRAKTIK", "year": 2026, "target": 10, "started": 1, "extended": 0}
+    ]
+    assert table_of(seeded("report", "targets", "--csv")) == [
+        {"programme": "PRAKTIK", "year": "2026", "target": "10", "started": "1", "extended": "0"}
+    ]
+    assert "10 % of target" in seeded("report", "targets").out
+
+
+def test_overdue_json_and_csv(seeded: Kivo) -> None:
+    found = document(seeded("report", "overdue", "--json"))
+    (line,) = found["caseworkers"]
+    assert line["caseworker_id"] == 1
+    assert line["meetings"] >= 1  # the tripartite meeting due on 2026-02-02
+    rows = table_of(seeded("report", "overdue", "--csv", "--on", "2026-02-02"))
+    assert rows == []
+
+
+def test_esf_masks_the_personnummer_unless_asked(seeded: Kivo) -> None:
+    rows = table_of(seeded("report", "esf", "--csv"))
+    assert [row["personnummer"] for row in rows] == ["19980412-****", ""]
+    assert [row["age band"] for row in rows] == ["18-29", "55+"]
+    assert [row["outcome"] for row in rows] == ["", "job-seeking"]
+    shown = seeded("report", "esf", "--json", "--show-personal")
+    assert document(shown)["rows"][0]["personnummer"] == "19980412-3389"
+    assert "19980412-3389" not in seeded("report", "esf").out
+
+
+def test_target_set_and_list(seeded: Kivo) -> None:
+    assert seeded("target", "set", "pis", "2027", "3").out.strip() == "target PIS 2027: 3"
+    assert document(seeded("target", "list", "--json")) == [
+        {"programme": "PRAKTIK", "year": 2026, "count": 10},
+        {"programme": "PIS", "year": 2027, "count": 3},
+    ]
+    assert "PIS" in seeded("target", "list").out
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "named"),
+    [
+        (("report", "funnel", "--on", "2026-02-30"), 2, "on"),
+        (("report", "outcomes", "--from", "someday"), 2, "from"),
+        (("report", "nope"), 2, "nope"),
+        (("report", "lead-time", "--from", "2026-03-01", "--to", "2026-02-01"), 2, "--from"),
+        (("report", "outcomes", "--year", "2026", "--from", "2026-01-01"), 2, "--year"),
+        (("report", "outcomes", "--by", "shoe-size"), 2, "shoe-size"),
+        (("report", "targets", "--json", "--csv"), 2, "--csv"),
+        (("report", "fallbacks", "--window-days", "-1"), 2, "window"),
+        (("report", "esf", "--caseworker", "9"), 4, "9"),
+        (("target", "set", "NOPE", "2026", "3"), 2, "NOPE"),
+        (("target", "set", "PIS", "2026", "--", "-3"), 2, "-3"),
+        (("target", "set", "PIS", "2026", "-3"), 2, "-3"),
+        (("target", "set", "PIS", "twenty", "3"), 2, "YEAR"),
+    ],
+)
+def test_bad_report_input_is_named_and_writes_nothing(
+    seeded: Kivo, args: tuple[str, ...], code: int, named: str
+) -> None:
+    before = targets_stored(seeded)
+    ran = seeded(*args)
+    assert ran.code == code, ran
+    assert named in ran.err
+    assert "Traceback" not in ran.out + ran.err
+    assert targets_stored(seeded) == before
+
+
+def test_a_bad_report_with_json_prints_one_json_error(seeded: Kivo) -> None:
+    ran = seeded("report", "funnel", "--from", "2026-03-01", "--to", "2026-02-01", "--json")
+    assert ran.code == 2
+    assert json.loads(ran.out)["error"]["code"] == "invalid-input"
+
+
+@pytest.mark.parametrize("name", ["funnel", "outcomes", "targets"])
+def test_plot_draws_a_png(seeded: Kivo, tmp_path: Path, name: str) -> None:
+    chart = tmp_path / f"{name}.png"
+    ran = seeded("report", name, "--plot", str(chart))
+    assert ran.code == 0, ran.err
+    assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+def test_plot_without_matplotlib_says_how_to_install_it(seeded: Kivo, tmp_path: Path) -> None:
+    missing = tmp_path / "no-matplotlib" / "matplotlib"
+    missing.mkdir(parents=True)
+    (missing / "__init__.py").write_text("raise ImportError('No module named matplotlib')\n")
+    chart = tmp_path / "funnel.png"
+    ran = seeded("report", "funnel", "--plot", str(chart), env={"PYTHONPATH": str(missing.parent)})
+    assert ran.code == 2
+    assert "kivo[plot]" in ran.err
+    assert "Traceback" not in ran.err
+    assert not chart.exists()
