@@ -23,6 +23,7 @@ from tests.integration.support import (
     personnummer,
     placements_of,
 )
+from tests.integration.test_concurrency import run_together
 
 START = date(2026, 1, 19)
 
@@ -414,3 +415,26 @@ def test_an_extension_honours_a_programme_rule_turned_off(
     result = placements.extend(kivo, case_id, until=date(2026, 7, 23))
 
     assert (result.warnings, result.overridden) == ([], [])
+
+
+# Concurrency
+
+
+def test_placements_racing_for_a_supervisors_last_place_let_exactly_one_through(
+    kivo: Kivo, staff: Staff
+) -> None:
+    maja = supervisor_with_room_for(kivo, staff, 1)
+    cases = [enrol_case(kivo, staff) for _ in range(4)]
+
+    def placing(case_id: int) -> Callable[[], object]:
+        return lambda: place(kivo, staff, maja, case_id=case_id)
+
+    results = run_together(*(placing(case_id) for case_id in cases))
+
+    placed = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, Refused)]
+    assert len(placed) == 1, results
+    assert len(refused) == 3, results
+    assert all({v.code for v in r.violations} == {"supervisor-full"} for r in refused)
+    (load,) = [s for s in directory.supervisor_loads(kivo) if s.id == maja]
+    assert load.load == 1
