@@ -13,6 +13,7 @@ import pytest
 
 from states.case import ENROLLED, CaseFacts, Group, Move, MoveKind, SupervisorFacts
 from states.personnummer import Personnummer, luhn_check_digit
+from states.records import SupervisorLoad
 from states.rules import REGISTRY, age_on
 from states.steps import Step
 
@@ -414,3 +415,22 @@ def test_age_is_counted_at_the_start_of_the_move_not_at_enrolment() -> None:
     facts = CaseFacts(state="fixed-term", birth_date=date(2011, 6, 1), opened_on=date(2026, 1, 5))
     assert ya(facts, on=date(2026, 5, 31)) is not None
     assert ya(facts, on=date(2026, 6, 1)) is None
+
+
+# A supervisor's free places (read side)
+
+
+def supervisor_load(load: int, capacity: int, *, active: bool = True) -> SupervisorLoad:
+    return SupervisorLoad(7, "Maja", 3, "Bageriet", ON, capacity, active, load)
+
+
+def test_a_supervisors_free_places_are_capacity_less_load() -> None:
+    assert supervisor_load(1, 3).free == 2
+
+
+def test_a_supervisor_above_capacity_has_no_free_place_rather_than_a_negative_one() -> None:
+    assert supervisor_load(3, 2).free == 0
+
+
+def test_a_deactivated_supervisor_has_no_free_place() -> None:
+    assert supervisor_load(0, 2, active=False).free == 0
