@@ -370,8 +370,28 @@ def lead_time(
     found = reports.lead_time(
         kivo_of(ctx), start=period.start, end=period.end, year=period.year, caseworker_id=caseworker
     )
-    columns = ["first placements", "median days", "p90 days", "over 6 months", "over 12 months"]
-    rows = [(found.cases, found.median, found.p90, found.over_6_months, found.over_12_months)]
+    columns = [
+        "first placements",
+        "median days",
+        "p90 days",
+        "over 6 months",
+        "over 12 months",
+        "still waiting",
+        "waiting over 6 months",
+        "waiting over 12 months",
+    ]
+    rows = [
+        (
+            found.cases,
+            found.median,
+            found.p90,
+            found.over_6_months,
+            found.over_12_months,
+            found.waiting,
+            found.waiting_over_6_months,
+            found.waiting_over_12_months,
+        )
+    ]
     title = f"Enrolment to first placement, first placements {_span(found.start, found.end)}"
     _show(fmt, found, title, columns, rows)
 

@@ -289,7 +289,36 @@ class ReportQueries:
             func.count(), _pick(ranked, MEDIAN), _pick(ranked, P90), over_6, over_12
         ).select_from(ranked)
         count, median, p90, six, twelve = self._rows(query)[0]
-        return LeadTime(first, last, int(count), median, p90, int(six or 0), int(twelve or 0))
+        waiting = self._waiting(last, caseworker_id)
+        return LeadTime(
+            first, last, int(count), median, p90, int(six or 0), int(twelve or 0), *waiting
+        )
+
+    def _waiting(self, last: date, caseworker_id: int | None) -> tuple[int, int, int]:
+        """Cases open at the end of ``last`` with no placement started by then, and how
+        many of them had waited more than 6 and 12 months."""
+        placed = exists(
+            select(PLACEMENT.c.id).where(
+                PLACEMENT.c.case_id == CASE.c.id, PLACEMENT.c.start <= last
+            )
+        )
+        waits = _mine(
+            select(self._days(literal(last, Date), CASE.c.opened_on).label("days"))
+            .select_from(CASE)
+            .where(
+                CASE.c.opened_on <= last,
+                CASE.c.closed_on.is_(None) | (CASE.c.closed_on > last),
+                ~placed,
+            ),
+            caseworker_id,
+        ).subquery()
+        query = select(
+            func.count(),
+            func.sum(case((waits.c.days > SIX_MONTHS_DAYS, 1), else_=0)),
+            func.sum(case((waits.c.days > TWELVE_MONTHS_DAYS, 1), else_=0)),
+        ).select_from(waits)
+        count, six, twelve = self._rows(query)[0]
+        return int(count), int(six or 0), int(twelve or 0)
 
     # -- targets --------------------------------------------------------------------
 

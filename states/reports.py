@@ -229,7 +229,8 @@ class TimeInStep:
 @dataclass(frozen=True)
 class LeadTime:
     """Days from enrolment to the first placement start, for first placements started in
-    the period."""
+    the period; and the cases still waiting at its end (open, no placement started yet),
+    by how long they had waited then."""
 
     start: date
     end: date
@@ -238,6 +239,9 @@ class LeadTime:
     p90: int | None
     over_6_months: int
     over_12_months: int
+    waiting: int = 0
+    waiting_over_6_months: int = 0
+    waiting_over_12_months: int = 0
 
 
 @dataclass(frozen=True)

@@ -356,6 +356,18 @@ def test_lead_time_matches_the_first_placement_of_each_case(
     )
     assert found.over_6_months == sum(w > SIX_MONTHS_DAYS for w in waits)
     assert found.over_12_months == sum(w > TWELVE_MONTHS_DAYS for w in waits)
+    waiting = [
+        (end - case.enrolled).days
+        for case in cases
+        if case.enrolled <= end
+        and (case.closed_on is None or case.closed_on > end)
+        and (case.first_placement is None or case.first_placement > end)
+    ]
+    assert (found.waiting, found.waiting_over_6_months, found.waiting_over_12_months) == (
+        len(waiting),
+        sum(w > SIX_MONTHS_DAYS for w in waiting),
+        sum(w > TWELVE_MONTHS_DAYS for w in waiting),
+    )
 
 
 @EXAMPLES

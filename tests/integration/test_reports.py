@@ -302,6 +302,8 @@ def test_lead_time_of_the_year(caseload: Caseload) -> None:
     # B 15, A 27, D 61, F 401 days: the median is the 2nd, p90 the 4th (nearest rank).
     assert (found.cases, found.median, found.p90) == (4, 27, 401)
     assert (found.over_6_months, found.over_12_months) == (1, 1)
+    # Still waiting on 12-31: C since 02-01 (333 days) and G since 01-05 (360 days).
+    assert (found.waiting, found.waiting_over_6_months, found.waiting_over_12_months) == (2, 2, 0)
 
 
 def test_lead_time_counts_only_first_placements_started_in_the_period(
@@ -311,6 +313,8 @@ def test_lead_time_counts_only_first_placements_started_in_the_period(
         caseload.kivo, start=MARCH_1, end=MARCH_31
     )  # A's fixed-term is not her first
     assert (found.cases, found.median, found.p90) == (0, None, None)
+    # Waiting on 03-31: C, D (placed only in May) and G; B exited that day, A was placed.
+    assert (found.waiting, found.waiting_over_6_months) == (3, 0)
     found = reports.lead_time(caseload.kivo, start=date(2026, 1, 20), end=date(2026, 2, 1))
     assert (found.cases, found.median, found.p90) == (2, 15, 27)
 
