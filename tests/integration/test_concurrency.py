@@ -13,12 +13,18 @@ nothing may be lost or doubled, and the history must replay to the stored state.
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+import subprocess
+import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
 from functools import partial
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -383,3 +389,75 @@ def test_simultaneous_re_enrolments_after_an_exit_open_only_one_case(kivo: Kivo)
     with kivo.uow(read_only=True) as uow:
         cases = uow.cases.for_person(first.person_id)
     assert len([c for c in cases if c.state != "exited"]) == 1
+
+
+PROCESSES, CONTESTED = 8, 3
+PROCESS_ATTEMPTS = 500 if os.environ.get("CI") else 100  # the issue asks 500 each, CI runs it
+
+
+def case_in_information_for(kivo: Kivo, staff: Staff) -> int:
+    case_id = enrol_case(kivo, staff)
+    moves.advance(kivo, case_id, Step.INFORMATION, on=date(2026, 2, 2))
+    return case_id
+
+
+def test_eight_processes_moving_three_cases_500_times_each_lose_and_double_nothing(
+    kivo: Kivo, staff: Staff, tmp_path: Path, repo_root: Path
+) -> None:
+    """The promise at scale, across processes: 4,000 attempts at three cases, each
+    made from what the caseworker saw (``--expect-version``). Every attempt succeeds or
+    is a conflict (exit 5); no two attempts succeed from the same reading (that would be
+    a lost update); each success is exactly one event and one version; the history
+    replays to the stored state."""
+    cases = [case_in_information_for(kivo, staff) for _ in range(CONTESTED)]
+    versions = {c: stored_case(kivo, c).version for c in cases}
+    moved = {c: len(moves_of(kivo, c)) for c in cases}
+    go = tmp_path / "go"
+    ready = [tmp_path / f"{n}.ready" for n in range(PROCESSES)]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
+    env["PYTHONPATH"] = str(repo_root)
+
+    def worker_args(ready_file: Path) -> list[str]:
+        attempts = str(PROCESS_ATTEMPTS)
+        return [kivo.database, DEFAULT_NOW, attempts, str(ready_file), str(go), *map(str, cases)]
+
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.move_worker", *worker_args(r)],
+            cwd=repo_root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for r in ready
+    ]
+    deadline = time.monotonic() + 60
+    while not all(r.exists() for r in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
+    reports = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=600)
+        assert worker.returncode == 0, err
+        reports.append(json.loads(out))
+
+    assert [r["other"] for r in reports] == [[]] * PROCESSES
+    wins = [(c, seen, to) for r in reports for c, seen, to in r["succeeded"]]
+    conflicts = sum(r["conflicts"] for r in reports)
+    assert len(wins) + conflicts == PROCESSES * PROCESS_ATTEMPTS
+    assert conflicts > 0, "the processes never got in each other's way"
+    assert {code for r in reports for code in r["conflict_codes"]} == {5}
+    assert all(r["succeeded"] for r in reports), "a process never got a move in"
+    readings = Counter((c, seen) for c, seen, _ in wins)
+    assert max(readings.values()) == 1, "two moves succeeded from the same reading"
+    for case_id in cases:
+        mine = sorted((seen, to) for c, seen, to in wins if c == case_id)
+        assert [seen for seen, _ in mine] == list(
+            range(versions[case_id], versions[case_id] + len(mine))
+        )
+        case = stored_case(kivo, case_id)
+        assert case.version == versions[case_id] + len(mine)
+        assert case.state == (mine[-1][1] if mine else "information")
+        assert len(moves_of(kivo, case_id)) == moved[case_id] + len(mine)
+        assert_history_replays_to_stored_state(kivo, case_id)
