@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from pathway.context import Kivo
 from pathway.errors import Refused
@@ -12,6 +13,7 @@ from pathway.ports import UnitOfWork
 from pathway.results import EnrolResult
 from states.case import ENROLLED, EXITED, Gender, Group, parse_enum
 from states.errors import InvalidInput
+from states.ownership import ENROLLED_OWNER
 from states.personnummer import parse_personnummer
 from states.records import Case, CaseEvent, Person
 from states.violations import structural
@@ -59,10 +61,18 @@ def enrol(
                     recorded_at=kivo.now(),
                     to_state=ENROLLED if kind == "enrolled" else None,
                     actor_id=actor.id if actor else None,
+                    data=_owner_data(kind, caseworker_id),
                 )
             )
         uow.commit()
     return EnrolResult(case.id, saved.id, on, case.consent_on, known is None)
+
+
+def _owner_data(kind: str, caseworker_id: int | None) -> dict[str, Any]:
+    """The enrolment names its first owner, so "who owned this case on D" needs no guess."""
+    if kind != "enrolled" or caseworker_id is None:
+        return {}
+    return {ENROLLED_OWNER: caseworker_id}
 
 
 def _check_caseworker(uow: UnitOfWork, caseworker_id: int | None) -> None:

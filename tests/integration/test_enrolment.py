@@ -197,3 +197,18 @@ def test_no_error_about_a_personnummer_contains_the_full_number(
     shown = error_texts(raised.value)
     assert number[:8] in shown or "personnummer" in shown  # it does say what is wrong
     assert [form for form in written_forms(number) if form in shown] == []
+
+
+def test_the_enrolment_event_names_the_first_caseworker_so_ownership_needs_no_guess(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = enrol_case(kivo, staff, pnr=fresh_personnummer())
+    enrolled = events_of(kivo, case_id)[0]
+    assert (enrolled.kind, enrolled.data) == ("enrolled", {"caseworker_id": staff.caseworker})
+    owners = views.show_case(kivo, case_id).owners
+    assert owners == [{"caseworker_id": staff.caseworker, "from": "2026-01-12", "to": None}]
+
+
+def test_an_enrolment_without_a_caseworker_names_no_owner(kivo: Kivo) -> None:
+    result = enrolment.enrol(kivo, "Utan Handläggare", on=date(2026, 1, 12))
+    assert events_of(kivo, result.case_id)[0].data == {}
