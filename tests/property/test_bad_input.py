@@ -1,0 +1,327 @@
+"""Bad input, thrown at every command: random arguments, options, dates, identifiers,
+step names, personnummer, unicode and very long strings.
+
+The command tree is walked from the Typer app (as ``tests/e2e/test_cli_help`` does), so a
+command added later is fuzzed without touching this file. Each call runs in-process
+through ``cli.app.main`` (what the ``kivo`` script runs) on one seeded SQLite caseload,
+and must:
+
+- never print a traceback, and exit 0 (the random input happened to be valid), 2, 3, 4
+  or 5 — with a message on standard error (or a JSON error with ``--json``) when not 0;
+- leave the database unchanged, byte for byte in its SQL dump, whenever it refuses;
+- never show the seeded participant's full personnummer without ``--show-personal``.
+
+Excluded or constrained, because they legitimately write or block: ``init`` and ``demo``
+(they create or fill a database; not input validation), ``scheduler`` always gets
+``--once`` (otherwise it runs until stopped), ``--notify`` only gets values that cannot
+reach a network, and the global ``--database``/``--rules`` options are not fuzzed (the
+database under test must stay the one we compare). Files the commands write go to a
+temporary working directory. A few examples are also run through the installed ``kivo``
+command, to check that the in-process runs tell the same story.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import typer.main
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+from cli.app import app, main
+from tests.databases import SqliteDatabases
+from tests.e2e.conftest import kivo_executable
+
+NOW = "2026-03-02T09:00"
+AMINA = "19980412-3389"
+SEED = (
+    ["caseworker", "add", "Anna Lindqvist", "--email", "anna@example.se"],
+    ["caseworker", "add", "Karin Ek", "--role", "coordinator"],
+    ["workplace", "add", "Visby bageri"],
+    ["supervisor", "add", "Sven Berg", "--workplace", "1", "--trained-on", "2025-09-15"],
+    [
+        *("participant", "add", "Amina Haddad", "--personnummer", AMINA),
+        *("--caseworker", "1", "--consent", "--on", "2026-01-12"),
+    ],
+    ["participant", "add", "Johan Berg", "--on", "2026-01-12", "--caseworker", "1"],
+    ["participant", "add", "Leila Nilsson", "--on", "2026-01-12"],
+    [
+        *("advance", "1", "short-practice", "--supervisor", "1", "--until", "2026-04-30"),
+        *("--on", "2026-01-20", "--by", "1"),
+    ],
+    ["pause", "2", "--reason", "parental leave", "--on", "2026-01-25"],
+    ["exit", "3", "--outcome", "moved", "--on", "2026-01-20"],
+    ["meeting", "schedule", "1", "--at", "2026-03-04T10:00"],
+)
+EXCLUDED = {"init", "demo"}
+ALLOWED_EXITS = {0, 2, 3, 4, 5}
+SAFE_NOTIFY = ["console", "file:sent.jsonl", "file:", "smtp://", "pigeon:home", ""]
+FULL_AMINA = re.compile(r"(?:19)?980412[-+]?3389")
+
+EXAMPLES = 250 if os.environ.get("CI") else 100
+
+
+def command_tree() -> Iterator[tuple[str, TyperCommand]]:
+    def walk(command: object, path: str) -> Iterator[tuple[str, TyperCommand]]:
+        if isinstance(command, TyperGroup):
+            for name, sub in command.commands.items():
+                yield from walk(sub, f"{path} {name}".strip())
+        else:
+            assert isinstance(command, TyperCommand), command
+            yield path, command
+
+    yield from walk(typer.main.get_command(app), "")
+
+
+COMMANDS = {path: command for path, command in command_tree() if path not in EXCLUDED}
+
+# Values that have broken CLIs before: ids, dates, steps, personnummer, odd text.
+IDS = ["1", "2", "3", "4", "0", "-1", "999999999", "1000000000", "1.5", "0x10", "١", "", " "]
+DATES = [
+    "2026-03-02",
+    "2026-02-29",
+    "2026-13-01",
+    "2026-00-10",
+    "0000-01-01",
+    "9999-12-31",
+    "2030-01-01",
+    "1899-12-31",
+    "02/03/2026",
+    "2026-3-2",
+    "2026-03-02T25:00",
+    "2026-03-04T10:00",
+    "today",
+]
+STEPS = [
+    "1",
+    "5",
+    "9",
+    "10",
+    "0",
+    "-3",
+    "information",
+    "short-practice",
+    "permanent",
+    "PERMANENT",
+    "perm",
+    "Tillsvidareanställning",
+    "enrolled",
+    "exited",
+    "paused",
+]
+PERSONNUMMER = [AMINA, "199804123389", "980412-3389", "19980412-3388", "20991231-0000"]
+WORDS = ["--", "-", "--json", "--help", "-x", "--bogus", "nan", "inf", "true", "null", "{}"]
+CHOICES = ["woman", "man", "employed", "moved", "coordinator", "dot", "active", "exited", "PRAKTIK"]
+TEXT = st.text(
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
+    max_size=40,
+)
+LONG = st.builds(
+    lambda char, n: char * n,
+    st.sampled_from(["x", "å", "🙂", "9", " ", "-"]),
+    st.integers(300, 20_000),
+)
+VALUES = st.one_of(
+    st.sampled_from(IDS + DATES + STEPS + PERSONNUMMER + WORDS + CHOICES),
+    st.integers(-(10**15), 10**15).map(str),
+    st.floats(allow_nan=True).map(str),
+    TEXT,
+    LONG,
+)
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    args: list[str]
+
+    @property
+    def argv(self) -> list[str]:
+        return [*self.path.split(), *self.args]
+
+
+def option_value(option: TyperOption) -> st.SearchStrategy[str]:
+    if "--notify" in option.opts:
+        return st.sampled_from(SAFE_NOTIFY)
+    return VALUES
+
+
+@st.composite
+def calls(draw: st.DrawFn) -> Call:
+    path = draw(st.sampled_from(sorted(COMMANDS)))
+    command = COMMANDS[path]
+    args: list[str] = []
+    for parameter in command.params:
+        if isinstance(parameter, TyperArgument):
+            if draw(st.integers(0, 9)) > 0:  # usually given
+                args.append(draw(VALUES))
+        elif isinstance(parameter, TyperOption) and draw(st.booleans()):
+            flag = draw(st.sampled_from(parameter.opts))
+            if parameter.is_flag:
+                args.append(flag)
+            else:
+                args += [flag, draw(option_value(parameter))]
+    if draw(st.integers(0, 5)) == 0:
+        args.insert(draw(st.integers(0, len(args))), draw(VALUES))  # one too many
+    if path == "scheduler":
+        args.append("--once")
+    return Call(path, args)
+
+
+@dataclass(frozen=True)
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+def run_in_process(database: str, argv: list[str]) -> Ran:
+    out, err = _stream(), _stream()
+    argv_before, stdin_before = sys.argv, sys.stdin
+    sys.argv, sys.stdin = ["kivo", "--database", database, "--now", NOW, *argv], io.StringIO("")
+    code: int | str | None = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as done:
+        code = done.code
+    finally:
+        sys.argv, sys.stdin = argv_before, stdin_before
+    return Ran(code if isinstance(code, int) else 1, _text(out), _text(err))
+
+
+def _stream() -> io.TextIOWrapper:
+    """Like the real standard streams: text over bytes (``meeting ics`` writes bytes)."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    raw = stream.buffer
+    assert isinstance(raw, io.BytesIO)
+    return raw.getvalue().decode("utf-8", errors="replace")
+
+
+def dump(path: Path) -> str:
+    with closing(sqlite3.connect(path)) as connection:
+        return "\n".join(connection.iterdump())
+
+
+@pytest.fixture(scope="module")
+def seeded(sqlite_databases: SqliteDatabases) -> Iterator[tuple[str, Path]]:
+    with sqlite_databases.fresh() as url:
+        for argv in SEED:
+            ran = run_in_process(url, argv)
+            assert ran.code == 0, (argv, ran)
+        yield url, Path(url.removeprefix("sqlite:///"))
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("fuzz-cwd")
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield folder
+    finally:
+        os.chdir(before)
+
+
+def check(call: Call, ran: Ran, before: str, after: str) -> None:
+    shown = ran.out + ran.err
+    assert "Traceback" not in shown, (call, shown)
+    assert ran.code in ALLOWED_EXITS, (call, ran)
+    if ran.code != 0:
+        assert ran.err.strip() or '"error"' in ran.out, (call, ran)
+        assert after == before, f"{call} was refused (exit {ran.code}) but changed the database"
+    usage_error = ran.code == 2 and "Usage: kivo" in ran.err  # Click's own message
+    if "--show-personal" not in call.args and not usage_error:
+        assert not FULL_AMINA.search(shown), (call, "printed the full personnummer")
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),
+)
+@given(call=calls())
+def test_any_arguments_to_any_command_get_a_clear_answer_and_a_refusal_writes_nothing(
+    seeded: tuple[str, Path], workdir: Path, call: Call
+) -> None:
+    url, path = seeded
+    before = dump(path)
+
+    ran = run_in_process(url, call.argv)
+
+    check(call, ran, before, dump(path))
+
+
+def test_every_command_but_the_excluded_is_fuzzed() -> None:
+    assert {"advance", "participant add", "reminders run", "doctor", "scheduler"} <= set(COMMANDS)
+    assert EXCLUDED.isdisjoint(COMMANDS)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Click's usage errors echo the offending word (cli/app.py main() shows them "
+    "unfiltered); reported, to be fixed where usage errors are printed",
+)
+@pytest.mark.parametrize(
+    "argv",
+    [[AMINA], ["advance", "1", "2", AMINA]],
+    ids=["as-command", "as-extra-argument"],
+)
+def test_a_personnummer_typed_where_it_does_not_belong_is_not_echoed_by_usage_errors(
+    seeded: tuple[str, Path], argv: list[str]
+) -> None:
+    ran = run_in_process(seeded[0], argv)
+
+    assert ran.code == 2
+    assert not FULL_AMINA.search(ran.out + ran.err), ran.err
+
+
+SUBPROCESS_CALLS = [
+    Call("advance", ["1", "Tillsvidareanställning" * 200, "--on", "2026-02-30"]),
+    Call("participant add", ["🙂" * 5000, "--personnummer", "19980412-3388"]),
+    Call("fall-back", ["999999999", "short-practice", "--reason", ""]),
+    Call("meeting schedule", ["1", "--at", "2026-03-04T25:00", "--json"]),
+    Call("followup list", ["--due-by", "٢٠٢٦-٠٣-٠٢"]),
+    Call("participant show", [AMINA]),
+]
+
+
+@pytest.mark.parametrize("call", SUBPROCESS_CALLS, ids=lambda call: call.path)
+def test_the_installed_command_answers_bad_input_as_the_in_process_runs_do(
+    seeded: tuple[str, Path], tmp_path: Path, call: Call
+) -> None:
+    url, path = seeded
+    before = dump(path)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
+    env.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": NOW})
+    done = subprocess.run(
+        [kivo_executable(), *call.argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    ran = Ran(done.returncode, done.stdout, done.stderr)
+
+    assert ran.code in {2, 3, 4, 5}, (call, ran)
+    check(call, ran, before, dump(path))
+    assert run_in_process(url, call.argv).code == ran.code
