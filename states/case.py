@@ -41,6 +41,14 @@ class Group(StrEnum):
     DISABILITY = "disability"
     THIRD_COUNTRY_NATIONAL = "third-country-national"
     FOREIGN_BACKGROUND = "foreign-background"
+    # ESF+ status at entry (common indicators): recorded as a group, never derived.
+    UNEMPLOYED = "unemployed"
+    INACTIVE = "inactive"
+    EMPLOYED = "employed"
+    # ESF+ education level at entry, as ISCED bands.
+    ISCED_0_2 = "isced-0-2"
+    ISCED_3_4 = "isced-3-4"
+    ISCED_5_8 = "isced-5-8"
 
 
 class Role(StrEnum):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from states.case import ALL_STATES, Gender
+from states.case import ALL_STATES, Gender, Group
 from states.errors import InvalidInput
 from states.steps import step_by_slug
 
@@ -40,12 +40,20 @@ AFTER_4_WEEKS = "after-employment-4w"
 AFTER_6_MONTHS = "after-employment-6m"
 
 ESF_GENDERS = {Gender.WOMAN.value, Gender.MAN.value, Gender.NON_BINARY.value}
-ENTRY_STATUS_GROUPS = {"long-term-unemployed": "long-term unemployed"}
-"""ESF+ employment status at entry, from the person's group codes. kivo records only
-long-term unemployment among its documented groups; other statuses are left empty."""
-EDUCATION_GROUPS: dict[str, str] = {}
-"""ESF+ education level (ISCED band) from group codes: none of kivo's documented groups
-records education, so the band is empty until one does."""
+ENTRY_STATUS_GROUPS = {
+    Group.LONG_TERM_UNEMPLOYED.value: "long-term unemployed",
+    Group.UNEMPLOYED.value: "unemployed",
+    Group.INACTIVE.value: "inactive",
+    Group.EMPLOYED.value: "employed",
+}
+"""ESF+ employment status at entry, from the person's group codes; the first in this
+order wins, so long-term unemployment is reported before plain unemployment."""
+EDUCATION_GROUPS = {
+    Group.ISCED_0_2.value: "ISCED 0-2",
+    Group.ISCED_3_4.value: "ISCED 3-4",
+    Group.ISCED_5_8.value: "ISCED 5-8",
+}
+"""ESF+ education level (ISCED band) from group codes, where recorded."""
 
 
 @dataclass(frozen=True)
@@ -143,11 +151,11 @@ def esf_gender(gender: str) -> str | None:
 
 
 def entry_status(groups: list[str]) -> str | None:
-    return next((ENTRY_STATUS_GROUPS[g] for g in groups if g in ENTRY_STATUS_GROUPS), None)
+    return next((label for g, label in ENTRY_STATUS_GROUPS.items() if g in groups), None)
 
 
 def education_band(groups: list[str]) -> str | None:
-    return next((EDUCATION_GROUPS[g] for g in groups if g in EDUCATION_GROUPS), None)
+    return next((label for g, label in EDUCATION_GROUPS.items() if g in groups), None)
 
 
 @dataclass(frozen=True)

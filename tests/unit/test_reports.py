@@ -14,6 +14,7 @@ from states.reports import (
     Period,
     age_band,
     check_breakdown,
+    education_band,
     entry_status,
     esf_gender,
     nearest_rank,
@@ -118,9 +119,19 @@ def test_esf_gender_keeps_stated_values_and_leaves_unknown_empty() -> None:
     ]
 
 
-def test_the_status_at_entry_comes_from_the_long_term_unemployed_group() -> None:
+def test_the_status_at_entry_comes_from_the_status_groups_long_term_unemployment_first() -> None:
     assert entry_status(["newly-arrived", "long-term-unemployed"]) == "long-term unemployed"
+    assert entry_status(["unemployed", "long-term-unemployed"]) == "long-term unemployed"
+    assert entry_status(["inactive"]) == "inactive"
+    assert entry_status(["employed", "disability"]) == "employed"
     assert entry_status(["newly-arrived"]) is None
+
+
+def test_the_education_level_is_the_recorded_isced_band_or_empty() -> None:
+    assert education_band(["newly-arrived", "isced-3-4"]) == "ISCED 3-4"
+    assert education_band(["isced-0-2"]) == "ISCED 0-2"
+    assert education_band(["isced-5-8"]) == "ISCED 5-8"
+    assert education_band(["unemployed"]) is None
 
 
 def test_state_labels_are_enrolled_the_step_numbers_paused_and_exited() -> None:
