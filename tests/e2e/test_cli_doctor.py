@@ -100,3 +100,35 @@ def test_doctor_refuses_a_stale_after_that_is_not_a_positive_number_with_exit_2(
     assert ran.code == 2, ran
     assert "Traceback" not in ran.err
     assert "stale-after" in ran.err
+
+
+def test_no_log_line_or_report_of_the_scheduler_and_the_doctor_shows_a_full_personnummer(
+    kivo_cli: Kivo, tmp_path: Path
+) -> None:
+    number = "19980412-3389"
+    kivo_cli("caseworker", "add", "Anna Lindqvist", "--email", "anna@example.se")
+    kivo_cli("workplace", "add", "Visby bageri")
+    kivo_cli("supervisor", "add", "Sven Berg", "--workplace", "1", "--trained-on", "2025-09-15")
+    kivo_cli(
+        "participant", "add", "Amina Haddad", "--personnummer", number,
+        "--caseworker", "1", "--consent", "--on", "2026-01-12",
+    )  # fmt: skip
+    kivo_cli(
+        "advance", "1", "short-practice", "--supervisor", "1", "--until", "2026-04-30",
+        "--on", "2026-02-02", "--by", "1",
+    )  # fmt: skip
+    sent = tmp_path / "sent.jsonl"
+
+    runs = [
+        kivo_cli("scheduler", "--once", now="2026-03-14T07:00"),
+        kivo_cli("scheduler", "--once", "--notify", f"file:{sent}", now="2026-03-20T07:00"),
+        kivo_cli("doctor"),
+        kivo_cli("doctor", "--json"),
+    ]
+
+    assert [ran.code for ran in runs] == [0, 0, 0, 0], runs
+    shown = "\n".join(ran.out + ran.err for ran in runs) + sent.read_text()
+    assert "kivo scheduler: pass 1: sent" in shown  # the log lines are there ...
+    assert "Amina" not in sent.read_text()
+    for form in (number, number.replace("-", ""), number[2:], number[2:].replace("-", "")):
+        assert form not in shown  # ... and no full personnummer in any of them
