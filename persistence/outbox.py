@@ -17,11 +17,11 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlmodel import col
 from sqlmodel import select as select_rows
 
-from persistence.mapping import to_record
+from persistence.mapping import to_record, to_row
 from persistence.repositories import _Repository
 from persistence.tables import CaseRow, CaseworkerRow, FollowupRow, ReminderRow
 from states.records import Caseworker, Followup, Reminder
@@ -38,32 +38,42 @@ class Claimed(NamedTuple):
     coordinator: Caseworker | None  # the active coordinator with the lowest id, if any
 
 
+def _requeue(row: ReminderRow, send_on: date) -> None:
+    """A dropped reminder queued again starts afresh."""
+    row.status, row.send_on, row.attempts = "pending", send_on, 0
+    row.claimed_until = row.claimed_by = row.next_attempt_at = None
+    row.last_error = None
+
+
 class ReminderRepository(_Repository[Reminder, ReminderRow]):
     record, row, noun = Reminder, ReminderRow, "reminder"
 
     def add_many(self, reminders: Iterable[Reminder]) -> None:
         """Queue reminders; (follow-up, kind, due) is unique, so one queued again (a pause
         and resume on the same day) comes back if it was dropped, and a sent one stays sent.
+
+        One SELECT finds what is already queued and one executemany inserts the rest: a
+        move queues tens of reminders, and a round trip each was most of its cost.
         """
+        wanted: dict[tuple[int, str, date], Reminder] = {}
         for reminder in reminders:
-            existing = self.session.exec(
-                select_rows(ReminderRow).where(
-                    ReminderRow.followup_id == reminder.followup_id,
-                    ReminderRow.kind == reminder.kind,
-                    ReminderRow.due == reminder.due,
-                )
-            ).first()
-            if existing is None:
-                self.add(reminder)
-            elif existing.status == "dropped":
-                existing.status, existing.send_on, existing.attempts = (
-                    "pending",
-                    reminder.send_on,
-                    0,
-                )
-                existing.claimed_until = existing.claimed_by = existing.next_attempt_at = None
-                existing.last_error = None
-                self.session.add(existing)
+            wanted.setdefault((reminder.followup_id, reminder.kind, reminder.due), reminder)
+        if not wanted:
+            return
+        followup_ids = {followup_id for followup_id, _, _ in wanted}
+        queued = self.session.exec(
+            select_rows(ReminderRow).where(col(ReminderRow.followup_id).in_(followup_ids))
+        ).all()
+        existing = {(row.followup_id, row.kind, row.due): row for row in queued}
+        fresh = [reminder for key, reminder in wanted.items() if key not in existing]
+        for key, reminder in wanted.items():
+            row = existing.get(key)
+            if row is not None and row.status == "dropped":
+                _requeue(row, reminder.send_on)
+                self.session.add(row)
+        if fresh:
+            rows = [to_row(reminder, ReminderRow).model_dump(exclude={"id"}) for reminder in fresh]
+            self.session.execute(insert(ReminderRow), rows)
 
     def drop_pending(self, followup_ids: Iterable[int]) -> int:
         """Pending reminders of items that were done, cancelled or suspended go unsent."""
