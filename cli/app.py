@@ -6,6 +6,7 @@ inside the commands that need them, so ``kivo --help`` stays fast.
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import Annotated
 
@@ -29,6 +30,8 @@ from cli import (
 )
 from cli.context import Settings
 from cli.output import print_json
+from states.errors import quoted
+from states.personnummer import redact
 
 app = typer.Typer(
     name="kivo",
@@ -93,10 +96,25 @@ def main() -> None:
         print("Aborted.", file=sys.stderr)
         sys.exit(1)
     except typer.TyperException as error:  # Click's usage errors, as vendored by Typer
-        usage = type(error).__name__ != "NoArgsIsHelpError"
-        if usage and "--json" in sys.argv[1:]:
-            message = error.format_message()
-            print_json({"error": {"code": "usage", "message": message}})
-        error.show()  # type: ignore[attr-defined]
+        _show_usage_error(error)
         sys.exit(getattr(error, "exit_code", 2))
+    except OSError as error:  # e.g. a file name the system refuses, met by a Path check
+        problem = error.strerror or type(error).__name__
+        _report("os-error", f"{problem}: {quoted(str(error.filename or ''))}")
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _show_usage_error(error: typer.TyperException) -> None:
+    """Click echoes the offending word; anything written like a personnummer is masked."""
+    if type(error).__name__ != "NoArgsIsHelpError" and "--json" in sys.argv[1:]:
+        print_json({"error": {"code": "usage", "message": redact(error.format_message())}})
+    shown = io.StringIO()
+    error.show(file=shown)  # type: ignore[attr-defined]
+    sys.stderr.write(redact(shown.getvalue()))
+
+
+def _report(code: str, message: str) -> None:
+    if "--json" in sys.argv[1:]:
+        print_json({"error": {"code": code, "message": message}})
+    print(f"error: {message}", file=sys.stderr)

@@ -105,17 +105,28 @@ def _build(kivo: Kivo, size: int, rng: random.Random) -> None:
     ]:
         place = directory.add_workplace(kivo, name, employer=employer)
         assert place.id is not None
-        trained = today - timedelta(days=rng.randint(60, 700))
-        supervisors.append(
-            directory.add_supervisor(
-                kivo, f"Handledare {name.split()[0]}", workplace_id=place.id, trained_on=trained
+        for number in range(1, _supervisors_per_workplace(size) + 1):
+            trained = today - timedelta(days=rng.randint(60, 700))
+            supervisors.append(
+                directory.add_supervisor(
+                    kivo,
+                    f"Handledare {name.split()[0]} {number}",
+                    workplace_id=place.id,
+                    trained_on=trained,
+                    capacity=3,
+                )
             )
-        )
     for number in range(size):
         worker = workers[number % len(workers)]
         start = today - timedelta(days=rng.randint(20, 420))
         case_id = _enrol(kivo, rng, worker.id, start)
         _walk(kivo, rng, case_id, start, PATHS[number % len(PATHS)], supervisors)
+
+
+def _supervisors_per_workplace(size: int) -> int:
+    """Enough supervisors (3 places each) that the capacity rule shapes the demo without
+    stopping most of it: about one supervisor per 15 participants at each workplace."""
+    return max(1, -(-size // 15))
 
 
 def _enrol(kivo: Kivo, rng: random.Random, worker_id: int | None, start: date) -> int:

@@ -166,3 +166,12 @@ def _check_luhn(digits: str) -> None:
 
 def _mask(digits: str) -> str:
     return digits[:8] + _MASK
+
+
+_ANYWHERE = re.compile(r"(?<![0-9])((?:[0-9]{2})?[0-9]{6})[-+]?[0-9]{4}(?![0-9])")
+
+
+def redact(text: str) -> str:
+    """Mask anything in free text that is written like a personnummer (10 or 12 digits,
+    with or without a separator), e.g. in messages that echo what was typed."""
+    return _ANYWHERE.sub(lambda found: found.group(1) + _MASK, text)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
@@ -262,7 +262,6 @@ def test_any_arguments_to_any_command_get_a_clear_answer_and_a_refusal_writes_no
     seeded: tuple[str, Path], workdir: Path, call: Call
 ) -> None:
     url, path = seeded
-    assume(not _known_file_name_bug(call))
     before = dump(path)
 
     ran = run_in_process(url, call.argv)
@@ -270,17 +269,6 @@ def test_any_arguments_to_any_command_get_a_clear_answer_and_a_refusal_writes_no
     check(call, ran, before, dump(path))
 
 
-def _known_file_name_bug(call: Call) -> bool:
-    """A file name longer than the system allows, given to ``import participants``,
-    ends in an OSError traceback (pinned below as a strict xfail, reported)."""
-    return call.path == "import participants" and any(len(arg) > 255 for arg in call.args)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Typer's Path check of the FILE argument lets OSError (file name too long) "
-    "through as a traceback; found by the fuzz test above, reported",
-)
 def test_a_file_name_too_long_for_the_system_is_a_clear_error(seeded: tuple[str, Path]) -> None:
     ran = run_in_process(seeded[0], ["import", "participants", "x" * 300])
 
@@ -293,11 +281,6 @@ def test_every_command_but_the_excluded_is_fuzzed() -> None:
     assert EXCLUDED.isdisjoint(COMMANDS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Click's usage errors echo the offending word (cli/app.py main() shows them "
-    "unfiltered); reported, to be fixed where usage errors are printed",
-)
 @pytest.mark.parametrize(
     "argv",
     [[AMINA], ["advance", "1", "2", AMINA]],

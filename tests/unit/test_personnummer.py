@@ -19,6 +19,7 @@ from states.personnummer import (
     Personnummer,
     luhn_check_digit,
     parse_personnummer,
+    redact,
 )
 
 TODAY = date(2026, 11, 26)
@@ -359,3 +360,22 @@ def test_any_other_check_digit_is_rejected(number: tuple[str, date], shift: int)
         with pytest.raises(InvalidPersonnummer, match=f"check digit should be {right}$") as caught:
             parse(text)
         assert_does_not_leak(caught.value, wrong)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Got unexpected extra argument (19980412-3389)", "(19980412-****)"),
+        ("No such command '980412-3389'.", "'980412-****'"),
+        ("199804123389 and 9804123389", "19980412-**** and 980412-****"),
+        ("a centenarian 980412+3389", "980412-****"),
+    ],
+)
+def test_anything_written_like_a_personnummer_in_free_text_is_masked(text: str, shown: str) -> None:
+    assert shown in redact(text)
+    assert "3389" not in redact(text)
+
+
+def test_dates_ids_and_short_numbers_in_free_text_are_left_alone() -> None:
+    text = "case 12 on 2026-03-04, 20260304, version 7, 123456789"
+    assert redact(text) == text
