@@ -10,6 +10,7 @@ from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import JsonOption, OnOption, id_option, parse_date, parse_id
 from cli.output import print_json, say, table
+from states.agenda import FINDINGS
 
 if TYPE_CHECKING:
     from states.agenda import FollowupEntry
@@ -72,16 +73,24 @@ def followup_done(
     followup: FollowupArg,
     notes: Annotated[str | None, typer.Option(help="What was done or agreed, briefly.")] = None,
     on: OnOption = None,
+    finding: Annotated[
+        str | None,
+        typer.Option(
+            help=f"What the follow-up found the participant doing: {', '.join(FINDINGS)}.",
+            metavar="F",
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Mark a follow-up done (default today); its reminders are no longer sent."""
     from pathway.followups import mark_done
 
-    item = mark_done(kivo_of(ctx), followup, on=parse_date(on, "on"), notes=notes)
+    item = mark_done(kivo_of(ctx), followup, on=parse_date(on, "on"), notes=notes, finding=finding)
     if json_output:
         print_json(item)
         return
-    say(f"follow-up {item.id} ({item.name}, case {item.case_id}): done on {item.done_on}")
+    found = f", found {item.finding}" if item.finding else ""
+    say(f"follow-up {item.id} ({item.name}, case {item.case_id}): done on {item.done_on}{found}")
 
 
 def _print_items(items: list[FollowupEntry]) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 from pathway.context import Kivo
 from pathway.errors import Refused
-from states.agenda import FOLLOWUP_STATUSES, FollowupEntry
+from states.agenda import FOLLOWUP_STATUSES, FollowupEntry, finding_of
 from states.errors import InvalidInput, quoted
 from states.records import Case, Followup
 from states.violations import Violation, structural
@@ -44,9 +44,19 @@ def list_followups(
 
 
 def mark_done(
-    kivo: Kivo, followup_id: int, *, on: date | None = None, notes: str | None = None
+    kivo: Kivo,
+    followup_id: int,
+    *,
+    on: date | None = None,
+    notes: str | None = None,
+    finding: str | None = None,
 ) -> FollowupEntry:
-    """Mark a pending item done on ``on`` (default today); its pending reminders drop."""
+    """Mark a pending item done on ``on`` (default today); its pending reminders drop.
+
+    ``finding`` is what the follow-up found (one of ``states.agenda.FINDINGS``), if
+    recorded; an unknown one is invalid input and nothing is written.
+    """
+    found = finding_of(finding)
     day = on or kivo.today()
     with kivo.uow() as uow:
         item = uow.followups.locked(followup_id)
@@ -57,6 +67,7 @@ def mark_done(
         assert item.id is not None
         item.status, item.done_on = "done", day
         item.notes = (notes or "").strip() or item.notes
+        item.finding = found.value if found is not None else None
         uow.followups.save(item)
         uow.reminders.drop_pending([item.id])
         (entry,) = uow.followups.lines(followup_id=item.id)

@@ -129,6 +129,7 @@ class FollowupRepository(_Lockable[Followup, FollowupRow]):
                 done_on=row.done_on,
                 notes=row.notes,
                 cancel_reason=row.cancel_reason,
+                finding=row.finding,
             )
             for row, participant, worker in self.session.exec(query).all()
         ]

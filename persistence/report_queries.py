@@ -412,7 +412,8 @@ class ReportQueries:
 
     def esf(self, first: date, last: date, *, caseworker_id: int | None = None) -> list[EsfRow]:
         """Cases that were open at some time in the period, with the person's indicators
-        and the status of the follow-ups 4 weeks and 6 months into employment."""
+        and the status found by the follow-ups 4 weeks and 6 months into employment (the
+        finding when one was recorded, else the follow-up's own status)."""
         after_4w = _followup_status(AFTER_4_WEEKS)
         after_6m = _followup_status(AFTER_6_MONTHS)
         age = extract("year", CASE.c.opened_on) - PERSON.c.birth_year
@@ -492,10 +493,12 @@ def _percentiles(ranked: Any, keys: list[Any]) -> Any:
 
 
 def _followup_status(name: str) -> Any:
-    """One status per case for the named follow-up (the latest planned, if several)."""
+    """One status per case for the named follow-up (the latest planned, if several):
+    what it found when a finding was recorded, else its own status."""
     latest = func.row_number().over(partition_by=FOLLOWUP.c.case_id, order_by=FOLLOWUP.c.id.desc())
+    status = func.coalesce(FOLLOWUP.c.finding, FOLLOWUP.c.status)
     ranked = (
-        select(FOLLOWUP.c.case_id, FOLLOWUP.c.status, latest.label("latest"))
+        select(FOLLOWUP.c.case_id, status.label("status"), latest.label("latest"))
         .where(FOLLOWUP.c.name == name)
         .subquery()
     )

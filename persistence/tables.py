@@ -125,6 +125,7 @@ class FollowupRow(SQLModel, table=True):
     suspended_on: date | None = None
     notes: str | None = None
     cancel_reason: str | None = None
+    finding: str | None = Field(default=None, max_length=32)
 
 
 class MeetingRow(SQLModel, table=True):

@@ -8,9 +8,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
+
+from states.errors import InvalidInput, quoted
 
 FOLLOWUP_STATUSES = ("pending", "suspended", "done", "cancelled")
 MEETING_STATUSES = ("scheduled", "held", "no-show", "cancelled")
+
+
+class Finding(StrEnum):
+    """What a follow-up found the participant doing: the ESF+ longer-term result
+    categories (employed, also self-employed; in education or training; job-searching;
+    inactive), or ``unknown`` when contact was made but the situation is not known."""
+
+    EMPLOYED = "employed"
+    SELF_EMPLOYED = "self-employed"
+    IN_EDUCATION = "in-education"
+    JOB_SEARCHING = "job-searching"
+    INACTIVE = "inactive"
+    UNKNOWN = "unknown"
+
+
+FINDINGS = tuple(finding.value for finding in Finding)
+
+
+def finding_of(value: str | None) -> Finding | None:
+    """The finding named by ``value`` (``None``: no finding recorded)."""
+    if value is None:
+        return None
+    try:
+        return Finding(value.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"unknown finding {quoted(value)}: choose one of {', '.join(FINDINGS)}",
+            allowed=list(FINDINGS),
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +62,7 @@ class FollowupEntry:
     done_on: date | None
     notes: str | None
     cancel_reason: str | None
+    finding: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,6 +148,7 @@ class Followup:
     suspended_on: date | None = None
     notes: str | None = None
     cancel_reason: str | None = None
+    finding: str | None = None  # what a done follow-up found (states.agenda.Finding)
     id: int | None = None
 
 

@@ -336,6 +336,20 @@ def test_followup_done_on_a_day_with_json_prints_the_item(kivo_cli: Kivo, databa
     assert [i["id"] for i in overdue] == [1]
 
 
+def test_followup_done_with_a_finding_records_it_and_the_list_shows_it(
+    kivo_cli: Kivo, database: Path
+) -> None:
+    ran = ok(kivo_cli("followup", "done", "4", "--finding", "job-searching"))
+
+    assert ran.out.strip() == (
+        "follow-up 4 (placement-contact, case 1): done on 2026-03-02, found job-searching"
+    )
+    done = document(kivo_cli("followup", "list", "--status", "done", "--json"))
+    assert [(i["id"], i["finding"]) for i in done] == [(2, None), (4, "job-searching")]
+    item = document(kivo_cli("followup", "done", "3", "--finding", "employed", "--json"))
+    assert (item["id"], item["status"], item["finding"]) == (3, "done", "employed")
+
+
 # The rule on the command line
 
 
@@ -385,6 +399,14 @@ BAD = [
     ("followup list --due-by 2026-02-30", 2, "is not a real date in the form YYYY-MM-DD"),
     ("followup done 4 --on soon", 2, "'soon' is not a real date"),
     ("followup done x", 2, "is not an id"),
+    (
+        "followup done 4 --finding hired",
+        2,
+        "unknown finding 'hired': choose one of employed, self-employed, in-education, "
+        "job-searching, inactive, unknown",
+    ),
+    ("followup done 4 --finding '' --json", 2, "unknown finding ''"),
+    ("followup done 2 --finding EMPLOYED", 2, "unknown finding 'EMPLOYED'"),
     # 3: refused
     ("meeting schedule 2 --at 2026-03-10T10:00 --json", 3, "[case-exited]"),
     ("meeting record 3 --held", 3, "[meeting-already-recorded]"),

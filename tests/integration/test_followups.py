@@ -210,6 +210,37 @@ def test_an_item_may_be_recorded_as_done_on_an_earlier_day(kivo: Kivo, staff: St
     assert stored(kivo, item_id).done_on == date(2026, 2, 17)
 
 
+def test_what_a_follow_up_found_is_recorded_with_it_and_listed(kivo: Kivo, staff: Staff) -> None:
+    case_id = in_short_practice(kivo, staff)
+    item_id = item_due(kivo, case_id, "2026-02-16")
+    other_id = item_due(kivo, case_id, "2026-03-02")
+
+    entry = mark_done(kivo, item_id, finding="in-education")
+    mark_done(kivo, other_id)
+
+    assert (entry.status, entry.finding) == ("done", "in-education")
+    assert (stored(kivo, item_id).finding, stored(kivo, other_id).finding) == ("in-education", None)
+    listed = {e.id: e.finding for e in list_followups(kivo, case_id=case_id, status="done")}
+    assert listed == {item_id: "in-education", other_id: None}
+
+
+def test_an_unknown_finding_is_invalid_input_naming_the_allowed_ones_and_writes_nothing(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = in_short_practice(kivo, staff)
+    item_id = item_due(kivo, case_id, "2026-02-16")
+    before = table_contents(kivo.database)
+
+    with pytest.raises(InvalidInput) as error:
+        mark_done(kivo, item_id, finding="hired")
+
+    assert error.value.message == (
+        "unknown finding 'hired': choose one of employed, self-employed, in-education, "
+        "job-searching, inactive, unknown"
+    )
+    assert table_contents(kivo.database) == before
+
+
 @pytest.mark.parametrize(
     ("prepare", "code", "says"),
     [

@@ -21,13 +21,13 @@ Targets: PRAKTIK 5 and YA 2 for 2026.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
-from pathway import directory, enrolment, moves, placements, reports, targets
+from pathway import directory, enrolment, followups, moves, placements, reports, targets
 from pathway.bootstrap import bootstrap
 from pathway.context import Kivo
 from states.case import Outcome
@@ -402,6 +402,24 @@ def test_esf_rows_cover_the_cases_open_in_the_period(caseload: Caseload) -> None
     assert (rows["B"].age_band, rows["C"].age_band, rows["D"].age_band) == ("55+", "<18", None)
     assert rows["C"].gender == "non-binary"
     assert rows["B"].after_4_weeks is None  # exited job-seeking: no follow-up after employment
+
+
+def test_esf_shows_what_a_follow_up_found_when_recorded_else_its_status(
+    make_kivo: Callable[..., Kivo],
+) -> None:
+    kivo = make_kivo(now=NOW)  # its own database: the shared caseload stays as it is
+    cases = build(kivo, add_staff(kivo))
+    items = {
+        item.name: item.id
+        for item in followups.list_followups(kivo, case_id=cases["A"], status="all")
+    }
+    followups.mark_done(kivo, items["after-employment-4w"], finding="employed")
+    followups.mark_done(kivo, items["after-employment-6m"])  # done, nothing recorded found
+
+    found = reports.esf(kivo, start=MARCH_1, end=MARCH_31)
+
+    (a,) = [r for r in found.rows if r.case_id == cases["A"]]
+    assert (a.after_4_weeks, a.after_6_months) == ("employed", "done")
 
 
 def test_esf_shows_the_personnummer_only_when_asked(caseload: Caseload) -> None:
