@@ -54,8 +54,7 @@ def advance(
     expected_version: int | None = None,
 ) -> MoveResult:
     """Move a case forward to ``to`` (steps may be skipped), opening its placement."""
-    if override is not None and not override.strip():
-        raise InvalidInput("an override needs a written reason", field="override")
+    require_written_override(override)
     with kivo.uow() as uow:
         # Locked: two moves placing participants with one supervisor queue here, so the
         # capacity rule counts the placement the other one opened.
@@ -226,6 +225,12 @@ def actor_of(uow: UnitOfWork, by: int | None) -> Caseworker | None:
     if not actor.active:
         raise InvalidInput(f"caseworker {by} is no longer active", field="by")
     return actor
+
+
+def require_written_override(override: str | None) -> None:
+    """An override is a written decision: a blank reason is bad input, before any read."""
+    if override is not None and not override.strip():
+        raise InvalidInput("an override needs a written reason", field="override")
 
 
 def settle(verdict: Verdict, actor: Caseworker | None, override: str | None) -> list[str]:

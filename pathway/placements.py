@@ -12,7 +12,7 @@ from datetime import date
 
 from pathway.context import Kivo
 from pathway.errors import Refused
-from pathway.moves import actor_of, settle
+from pathway.moves import actor_of, require_written_override, settle
 from pathway.ports import UnitOfWork
 from pathway.scheduling import cancel_after, reschedule_placement
 from states.errors import InvalidInput
@@ -66,8 +66,7 @@ def extend(
     ``programme-total-too-long``) are weighed by the rule set in effect: off, a warning
     or blocking; a coordinator's written ``override`` lifts the blocking ones and is
     recorded in the ``extended`` event."""
-    if override is not None and not override.strip():
-        raise InvalidInput("an override needs a written reason", field="override")
+    require_written_override(override)
     decided_on = on or kivo.today()
     if decided_on > kivo.today():
         raise InvalidInput(

@@ -141,6 +141,19 @@ def events_of(kivo: Kivo, case_id: int) -> list[CaseEventRow]:
         return list(session.exec(query.order_by(col(CaseEventRow.seq))).all())
 
 
+def cases_with_histories(url: str) -> list[tuple[CaseRow, list[CaseEventRow]]]:
+    """Every stored case with its events in order: what the replay invariants read."""
+    with Session(engine_of(url)) as session:
+        cases = session.exec(select(CaseRow).order_by(col(CaseRow.id))).all()
+        events = session.exec(
+            select(CaseEventRow).order_by(col(CaseEventRow.case_id), col(CaseEventRow.seq))
+        ).all()
+    by_case: dict[int | None, list[CaseEventRow]] = {case.id: [] for case in cases}
+    for event in events:
+        by_case[event.case_id].append(event)
+    return [(case, by_case[case.id]) for case in cases]
+
+
 def placements_of(kivo: Kivo, case_id: int) -> list[PlacementRow]:
     query = select(PlacementRow).where(PlacementRow.case_id == case_id)
     with Session(engine_of(kivo.database)) as session:

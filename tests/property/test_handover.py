@@ -27,7 +27,6 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from sqlalchemy import text
-from sqlmodel import Session, col, select
 
 from pathway import directory, enrolment, moves
 from pathway.bootstrap import bootstrap
@@ -35,14 +34,13 @@ from pathway.clock import clock_from
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.handover import deactivate_caseworker, transfer_caseload
-from persistence.tables import CaseEventRow, CaseRow
 from states.case import Outcome
 from states.errors import InvalidInput
 from states.ownership import owners
 from states.replay import Replayed, replay
 from states.steps import Step
 from tests.databases import SqliteDatabases
-from tests.integration.support import engine_of
+from tests.integration.support import cases_with_histories, engine_of
 
 settings.register_profile(
     "handover-ci",
@@ -225,17 +223,10 @@ class Handover(RuleBasedStateMachine):
     def every_history_replays_and_ends_with_the_current_owner(self) -> None:
         if not self.url:
             return
-        with Session(engine_of(self.url)) as session:
-            for case in session.exec(select(CaseRow)).all():
-                assert case.id is not None
-                events = session.exec(
-                    select(CaseEventRow)
-                    .where(CaseEventRow.case_id == case.id)
-                    .order_by(col(CaseEventRow.seq))
-                ).all()
-                assert replay(events) == Replayed(case.state, case.paused_from)
-                assert owners(events, case.caseworker_id)[-1].caseworker_id == case.caseworker_id
-                assert [e.seq for e in events] == list(range(1, len(events) + 1))
+        for case, events in cases_with_histories(self.url):
+            assert replay(events) == Replayed(case.state, case.paused_from)
+            assert owners(events, case.caseworker_id)[-1].caseworker_id == case.caseworker_id
+            assert [e.seq for e in events] == list(range(1, len(events) + 1))
 
 
 def test_after_any_handover_nothing_belongs_to_an_inactive_caseworker(

@@ -44,13 +44,13 @@ from pathway.clock import clock_from
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.handover import deactivate_caseworker, transfer_caseload
-from persistence.tables import CaseEventRow, CaseRow, PlacementRow, SupervisorRow
+from persistence.tables import CaseEventRow, PlacementRow, SupervisorRow
 from states.case import Outcome
 from states.errors import InvalidInput
 from states.replay import Replayed, replay
 from states.steps import Step
 from tests.databases import SqliteDatabases
-from tests.integration.support import engine_of
+from tests.integration.support import cases_with_histories, engine_of
 from tests.property.test_handover import ORPHANS
 
 settings.register_profile(
@@ -508,14 +508,8 @@ class Placements(RuleBasedStateMachine):
     def every_stored_state_is_the_replay_of_its_history(self) -> None:
         if not self.url:
             return
-        with Session(engine_of(self.url)) as session:
-            for case in session.exec(select(CaseRow)).all():
-                history = session.exec(
-                    select(CaseEventRow)
-                    .where(CaseEventRow.case_id == case.id)
-                    .order_by(col(CaseEventRow.seq))
-                ).all()
-                assert replay(history) == Replayed(case.state, case.paused_from)
+        for case, history in cases_with_histories(self.url):
+            assert replay(history) == Replayed(case.state, case.paused_from)
 
 
 def ident(value: int | None) -> int:
