@@ -25,12 +25,12 @@ def main(argv: list[str]) -> None:
         finally:
             kivo.close()
     else:
-        from benchmarks import twins
+        from benchmarks import import_twin
         from pathway.clock import parse_now
 
         raw = RawDatabase(url)
         try:
-            twins.import_csv(raw, Path(path), parse_now(NOW))
+            import_twin.import_csv(raw, Path(path), parse_now(NOW))
         finally:
             raw.close()
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

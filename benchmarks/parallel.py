@@ -18,7 +18,7 @@ PROCESSES = 4
 
 def _worker(side: str, url: str, path: str, start: Any, done: Any) -> None:
     """Bootstrap, wait for the start, run one dispatch pass to the end, report the count."""
-    from benchmarks import twins
+    from benchmarks import dispatch_twin
     from benchmarks.rawsql import RawDatabase
     from pathway import dispatch
     from pathway.bootstrap import bootstrap
@@ -35,7 +35,7 @@ def _worker(side: str, url: str, path: str, start: Any, done: Any) -> None:
         raw = RawDatabase(url)
         now = parse_now(NOW).astimezone(UTC)
         start.wait()
-        sent = twins.dispatch(raw, Path(path), TODAY, now, f"raw-{path}")
+        sent = dispatch_twin.dispatch(raw, Path(path), TODAY, now, f"raw-{path}")
         raw.close()
     done.put(sent)
 

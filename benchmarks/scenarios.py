@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from benchmarks import twins
+from benchmarks import dispatch_twin, import_twin, twins
 from benchmarks.caseload import NOW, TODAY, chunked, personnummer
 from benchmarks.rawsql import RawDatabase
 from pathway import batch, dispatch, importing, moves
@@ -281,7 +281,7 @@ def reminder_dispatch(bench: Bench) -> Result:
         reset()
         path = bench.work / f"raw-{repeat}.jsonl"
         path.unlink(missing_ok=True)
-        sent = twins.dispatch(bench.raw, path, TODAY, now_utc, f"raw-{repeat}")
+        sent = dispatch_twin.dispatch(bench.raw, path, TODAY, now_utc, f"raw-{repeat}")
         if sent != len(due):
             raise RuntimeError(f"the raw twin sent {sent} of {len(due)}")
 
@@ -473,7 +473,7 @@ def bulk_import(bench: Bench) -> Result:
             raise RuntimeError(f"kivo imported {done.imported} of {per}: {done.problems[:3]}")
 
     def raw_run(repeat: int) -> None:
-        if twins.import_csv(bench.raw, files[2 * repeat + 1], now) != per:
+        if import_twin.import_csv(bench.raw, files[2 * repeat + 1], now) != per:
             raise RuntimeError("the raw twin did not import every row")
 
     _fill(result, *interleaved(repeats, kivo_run, raw_run))
@@ -492,7 +492,7 @@ def bulk_import(bench: Bench) -> Result:
 def write_import_csv(path: Path, first: int, count: int, workers: list[int]) -> None:
     """``count`` participants with fresh personnummer, in kivo's import format."""
     with path.open("w", encoding="utf-8", newline="") as file:
-        file.write(";".join(twins.IMPORT_COLUMNS) + "\n")
+        file.write(";".join(import_twin.IMPORT_COLUMNS) + "\n")
         for index in range(first, first + count):
             digits = personnummer(index)
             enrolled = TODAY - timedelta(days=5 + index % 300)

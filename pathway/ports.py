@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 from pathway.bulk_ports import BulkWriter, ExportQueries
 from pathway.health_ports import HealthQueries
+from pathway.outbox_ports import ReminderRepository
 from pathway.report_ports import ReportQueries, TargetRepository
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
@@ -23,7 +24,6 @@ from states.records import (
     OpenPlacement,
     Person,
     Placement,
-    Reminder,
     Supervisor,
     SupervisorLoad,
     Workplace,
@@ -111,24 +111,6 @@ class MeetingRepository(Repository[Meeting], Protocol):
         start: datetime | None = None,
         end: datetime | None = None,
     ) -> list[MeetingEntry]: ...
-
-
-class ReminderRepository(Repository[Reminder], Protocol):
-    def add_many(self, reminders: Iterable[Reminder]) -> None: ...
-    def drop_pending(self, followup_ids: Iterable[int]) -> int: ...
-    def claim_due(
-        self, *, today: date, now: datetime, until: datetime, worker: str, limit: int
-    ) -> Sequence[tuple[Reminder, Followup, Caseworker | None, Caseworker | None]]:
-        """Atomically claim up to ``limit`` due reminders for ``worker`` until ``until``;
-        each with its follow-up, the case's caseworker and the active coordinator."""
-        ...
-
-    def mark_sent(self, reminder_id: int, worker: str, at: datetime) -> bool: ...
-    def mark_dropped(self, reminder_id: int, worker: str) -> bool: ...
-    def mark_failed(
-        self, reminder_id: int, worker: str, error: str, retry_at: datetime
-    ) -> bool: ...
-    def release(self, reminder_ids: Iterable[int], worker: str) -> int: ...
 
 
 class CaseQueries(Protocol):
