@@ -26,7 +26,13 @@ class ReportQueries(Protocol):
     """
 
     def states_on(self, day: date, *, caseworker_id: int | None = None) -> dict[str, int]:
-        """Cases per state at the end of ``day``, replayed from the history."""
+        """Cases per state at the end of ``day``: the current state of every case not
+        changed since, the history replayed up to ``day`` for the others."""
+        ...
+
+    def replayed_states_on(self, day: date, *, caseworker_id: int | None = None) -> dict[str, int]:
+        """``states_on`` by replaying every case's whole history up to ``day``: the
+        reference ``states_on`` must equal (slow at scale; for the tests)."""
         ...
 
     def flows(

@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
@@ -95,20 +96,59 @@ class ReportQueries:
     # -- funnel ---------------------------------------------------------------------
 
     def states_on(self, day: date, *, caseworker_id: int | None = None) -> dict[str, int]:
-        """Each case's last state-changing event on or before ``day`` is its state then."""
-        latest = func.row_number().over(partition_by=EVENT.c.case_id, order_by=EVENT.c.seq.desc())
-        ranked = _mine(
-            select(EVENT.c.case_id, EVENT.c.to_state, latest.label("latest"))
-            .join(CASE, CASE.c.id == EVENT.c.case_id)
-            .where(EVENT.c.kind.in_(STATE_EVENTS), EVENT.c.on <= day),
+        """Each case's last state-changing event on or before ``day`` is its state then.
+
+        Only the cases with a state change after ``day`` need their history replayed:
+        every other case is still in the state it reached by then, which is
+        ``kivo_case.state`` (the history replays to it). So the count is the cases per
+        current state (``ix_case_state``), less the changed cases at their current
+        state, plus the changed cases at their replayed state. For today no case has
+        changed since (moves are never dated ahead), and the count is the first part.
+        """
+        after = EVENT.alias("after")
+        changed = select(after.c.case_id).where(after.c.kind.in_(STATE_EVENTS), after.c.on > day)
+        now = _mine(
+            select(CASE.c.state, func.count().label("n")).group_by(CASE.c.state), caseworker_id
+        )
+        undone = _mine(
+            select(CASE.c.state, (-func.count()).label("n"))
+            .where(CASE.c.id.in_(changed))
+            .group_by(CASE.c.state),
             caseworker_id,
-        ).subquery()
+        )
+        ranked = self._replayed(day, caseworker_id, EVENT.c.case_id.in_(changed))
+        redone = (
+            select(ranked.c.to_state, func.count().label("n"))
+            .where(ranked.c.latest == 1)
+            .group_by(ranked.c.to_state)
+        )
+        parts = union_all(now, undone, redone).subquery()
+        state = parts.c[0]
+        query = select(state, func.sum(parts.c.n)).group_by(state)
+        found = {state_label(s): int(n) for s, n in self._rows(query)}
+        return {label: n for label, n in found.items() if n}
+
+    def replayed_states_on(self, day: date, *, caseworker_id: int | None = None) -> dict[str, int]:
+        """``states_on`` by replaying every case's history up to ``day`` (the reference
+        the restricted replay is checked against)."""
+        ranked = self._replayed(day, caseworker_id, true())
         query = (
             select(ranked.c.to_state, func.count())
             .where(ranked.c.latest == 1)
             .group_by(ranked.c.to_state)
         )
         return {state_label(state): count for state, count in self._rows(query)}
+
+    def _replayed(self, day: date, caseworker_id: int | None, cases: Any) -> Any:
+        """The state-changing events on or before ``day`` of ``cases``, the latest of
+        each case numbered 1."""
+        latest = func.row_number().over(partition_by=EVENT.c.case_id, order_by=EVENT.c.seq.desc())
+        return _events_of(
+            select(EVENT.c.case_id, EVENT.c.to_state, latest.label("latest")).where(
+                EVENT.c.kind.in_(STATE_EVENTS), EVENT.c.on <= day, cases
+            ),
+            caseworker_id,
+        ).subquery()
 
     def flows(
         self,
@@ -118,9 +158,8 @@ class ReportQueries:
         kinds: tuple[str, ...],
         caseworker_id: int | None = None,
     ) -> list[Flow]:
-        query = _mine(
+        query = _events_of(
             select(EVENT.c.from_state, EVENT.c.to_state, EVENT.c.kind, func.count())
-            .join(CASE, CASE.c.id == EVENT.c.case_id)
             .where(EVENT.c.kind.in_(kinds), EVENT.c.on >= first, EVENT.c.on <= last)
             .group_by(EVENT.c.from_state, EVENT.c.to_state, EVENT.c.kind),
             caseworker_id,
@@ -191,15 +230,13 @@ class ReportQueries:
                 self._days(later.c.on, EVENT.c.on) <= window_days,
             )
         )
-        leaving = _mine(
+        leaving = _events_of(
             select(
                 EVENT.c.case_id,
                 EVENT.c.from_state,
                 EVENT.c.kind,
                 case((fell, EVENT.c.case_id), else_=None).label("fell"),
-            )
-            .join(CASE, CASE.c.id == EVENT.c.case_id)
-            .where(
+            ).where(
                 EVENT.c.kind.in_(("advanced", "fell_back")),
                 EVENT.c.on >= first,
                 EVENT.c.on <= last,
@@ -231,10 +268,10 @@ class ReportQueries:
         in the period; open stays are those still running at the end of ``last``, counted
         up to ``last``."""
         left_on = func.lead(EVENT.c.on).over(partition_by=EVENT.c.case_id, order_by=EVENT.c.seq)
-        moves = _mine(
-            select(EVENT.c.kind, EVENT.c.to_state, EVENT.c.on, left_on.label("left_on"))
-            .join(CASE, CASE.c.id == EVENT.c.case_id)
-            .where(EVENT.c.kind.in_(LEAVING_EVENTS), EVENT.c.on <= last),
+        moves = _events_of(
+            select(EVENT.c.kind, EVENT.c.to_state, EVENT.c.on, left_on.label("left_on")).where(
+                EVENT.c.kind.in_(LEAVING_EVENTS), EVENT.c.on <= last
+            ),
             caseworker_id,
         ).subquery()
         is_open = case((moves.c.left_on.is_(None), 1), else_=0)
@@ -338,9 +375,8 @@ class ReportQueries:
             caseworker_id,
         )
         programme = EVENT.c.data["programme"].as_string()
-        extended = _mine(
+        extended = _events_of(
             select(programme, func.count())
-            .join(CASE, CASE.c.id == EVENT.c.case_id)
             .where(
                 EVENT.c.kind == "extended",
                 EVENT.c.on >= first,
@@ -467,6 +503,16 @@ class ReportQueries:
             )
             for row in self._rows(query)
         ]
+
+
+def _events_of(query: Any, caseworker_id: int | None) -> Any:
+    """Only the events of the cases the caseworker holds now; all events (no join: every
+    event's case exists) when no caseworker is asked for."""
+    if caseworker_id is None:
+        return query
+    return query.join(CASE, CASE.c.id == EVENT.c.case_id).where(
+        CASE.c.caseworker_id == caseworker_id
+    )
 
 
 def _mine(query: Any, caseworker_id: int | None) -> Any:

@@ -406,3 +406,27 @@ def test_targets_count_the_placements_started_in_each_year(
         assert [(r.programme, r.started, r.extended) for r in found] == (
             [("PRAKTIK", started, 0)] if started else []
         )
+
+
+@EXAMPLES
+@given(drawn=caseload, on=st.lists(st.integers(-30, 1200), max_size=3))
+def test_the_funnel_from_the_current_states_equals_a_full_replay_today_and_on_past_days(
+    kivo: Kivo, drawn: list[dict[str, object]], on: list[int]
+) -> None:
+    worker, cases = build(kivo, drawn)
+    moved = {e.on for case in cases for e in case.events}
+    days = {kivo.today(), *moved, *(d - timedelta(days=1) for d in moved)}
+    days |= {BASE + timedelta(days=n) for n in on}
+    assert reports.funnel(kivo).states == _replayed(kivo, kivo.today(), None)
+    for day in sorted(days):
+        for who in (worker, None):
+            found = reports.funnel(kivo, on=day, caseworker_id=who).states
+            assert found == _replayed(kivo, day, who)
+        assert reports.funnel(kivo, on=day, caseworker_id=worker).states == states_on(cases, day)
+
+
+def _replayed(kivo: Kivo, day: date, caseworker_id: int | None) -> dict[str, int]:
+    """The funnel's states by replaying every case's whole history up to ``day``."""
+    with kivo.uow(read_only=True) as uow:
+        found = uow.reports.replayed_states_on(day, caseworker_id=caseworker_id)
+    return {label: found.get(label, 0) for label in STATE_LABELS}
