@@ -95,3 +95,53 @@ class RawDatabase:
 
     def changed(self, sql: str, params: Sequence[Any] = ()) -> int:
         return int(self.run(sql, params).rowcount)
+
+
+# -- the reports' twins: the same query strategy as persistence.report_queries --------
+
+_STATE_KINDS = "'enrolled', 'advanced', 'fell_back', 'paused', 'resumed', 'exited'"
+_FLOW_KINDS = "'advanced', 'fell_back', 'exited'"
+_CHANGED = f'SELECT case_id FROM case_event WHERE kind IN ({_STATE_KINDS}) AND "on" > ?'
+
+
+def funnel(raw: RawDatabase, day: date, first: date, last: date) -> tuple[list[Any], list[Any]]:
+    """Cases per state at the end of ``day`` (the current states, corrected by a replay of
+    the cases changed after ``day`` only) and the flows of ``first``..``last``."""
+    states = raw.rows(
+        "SELECT state, sum(n) FROM ("
+        "SELECT state, count(*) AS n FROM kivo_case GROUP BY state "
+        f"UNION ALL SELECT state, -count(*) FROM kivo_case WHERE id IN ({_CHANGED}) "
+        "GROUP BY state "
+        "UNION ALL SELECT to_state, count(*) FROM (SELECT to_state, row_number() OVER "
+        "(PARTITION BY case_id ORDER BY seq DESC) AS latest FROM case_event "
+        f'WHERE kind IN ({_STATE_KINDS}) AND "on" <= ? AND case_id IN ({_CHANGED})) AS r '
+        "WHERE latest = 1 GROUP BY to_state"
+        ") AS parts GROUP BY state",
+        (day, day, day),
+    )
+    flows = raw.rows(
+        "SELECT from_state, to_state, kind, count(*) FROM case_event "
+        f'WHERE kind IN ({_FLOW_KINDS}) AND "on" >= ? AND "on" <= ? '
+        "GROUP BY from_state, to_state, kind",
+        (first, last),
+    )
+    return states, flows
+
+
+def targets(raw: RawDatabase, year: int) -> tuple[list[Any], list[Any], list[Any]]:
+    """Placements started and extensions decided in ``year`` per programme, and the
+    year's targets."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    programme = "json_extract(data, '$.programme')" if raw.sqlite else "data ->> 'programme'"
+    started = raw.rows(
+        "SELECT programme, count(*) FROM placement WHERE programme IS NOT NULL "
+        "AND start >= ? AND start <= ? GROUP BY programme",
+        (first, last),
+    )
+    extended = raw.rows(
+        f"SELECT {programme}, count(*) FROM case_event WHERE kind = 'extended' "
+        f'AND "on" >= ? AND "on" <= ? AND {programme} IS NOT NULL GROUP BY {programme}',
+        (first, last),
+    )
+    goals = raw.rows("SELECT programme, count FROM target WHERE year = ?", (year,))
+    return started, extended, goals

@@ -363,9 +363,8 @@ class ReportQueries:
         """Placements started in the year and extension decisions made in it, per
         programme, beside the year's target."""
         first, last = date(year, 1, 1), date(year, 12, 31)
-        started = _mine(
+        started = _events_of(
             select(PLACEMENT.c.programme, func.count())
-            .join(CASE, CASE.c.id == PLACEMENT.c.case_id)
             .where(
                 PLACEMENT.c.programme.is_not(None),
                 PLACEMENT.c.start >= first,
@@ -373,6 +372,7 @@ class ReportQueries:
             )
             .group_by(PLACEMENT.c.programme),
             caseworker_id,
+            PLACEMENT.c.case_id,
         )
         programme = EVENT.c.data["programme"].as_string()
         extended = _events_of(
@@ -505,14 +505,13 @@ class ReportQueries:
         ]
 
 
-def _events_of(query: Any, caseworker_id: int | None) -> Any:
-    """Only the events of the cases the caseworker holds now; all events (no join: every
-    event's case exists) when no caseworker is asked for."""
+def _events_of(query: Any, caseworker_id: int | None, case_id: Any = EVENT.c.case_id) -> Any:
+    """Only the rows (events, or those whose ``case_id`` is given) of the cases the
+    caseworker holds now; all of them (no join: every row's case exists) when no
+    caseworker is asked for."""
     if caseworker_id is None:
         return query
-    return query.join(CASE, CASE.c.id == EVENT.c.case_id).where(
-        CASE.c.caseworker_id == caseworker_id
-    )
+    return query.join(CASE, CASE.c.id == case_id).where(CASE.c.caseworker_id == caseworker_id)
 
 
 def _mine(query: Any, caseworker_id: int | None) -> Any:
