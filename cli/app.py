@@ -1,7 +1,8 @@
 """The ``kivo`` application: global options and the command groups.
 
-Only Typer is imported at start-up; SQLModel, Alembic and transitions are imported
-inside the commands that need them, so ``kivo --help`` stays fast.
+Only Typer is imported at start-up. The command modules are imported when their command
+is asked for (``cli/lazy.py``: ``kivo --help`` lists them from a static table), and
+SQLModel, Alembic and transitions inside the commands that need them.
 """
 
 from __future__ import annotations
@@ -12,26 +13,8 @@ from typing import Annotated
 
 import typer
 
-from cli import (
-    caseload_commands,
-    directory_commands,
-    doctor_commands,
-    export_commands,
-    followup_commands,
-    import_commands,
-    meeting_commands,
-    move_commands,
-    participant_commands,
-    placement_commands,
-    reminder_commands,
-    report_commands,
-    scheduler_commands,
-    setup_commands,
-)
 from cli.context import Settings
-from cli.output import print_json
-from states.errors import quoted
-from states.personnummer import redact
+from cli.lazy import LazyGroup
 
 app = typer.Typer(
     name="kivo",
@@ -40,6 +23,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=LazyGroup,
 )
 
 
@@ -72,22 +56,6 @@ def main_options(
     ctx.obj = Settings(database, rules, now)
 
 
-setup_commands.register(app)
-directory_commands.register(app)
-participant_commands.register(app)
-move_commands.register(app)
-meeting_commands.register(app)
-followup_commands.register(app)
-reminder_commands.register(app)
-scheduler_commands.register(app)
-placement_commands.register(app)
-caseload_commands.register(app)
-report_commands.register(app)
-import_commands.register(app)
-export_commands.register(app)
-doctor_commands.register(app)
-
-
 def main() -> None:
     """Run the app; usage errors honour ``--json`` too (one JSON document, exit 2)."""
     try:
@@ -99,6 +67,8 @@ def main() -> None:
         _show_usage_error(error)
         sys.exit(getattr(error, "exit_code", 2))
     except OSError as error:  # e.g. a file name the system refuses, met by a Path check
+        from states.errors import quoted
+
         problem = error.strerror or type(error).__name__
         _report("os-error", f"{problem}: {quoted(str(error.filename or ''))}")
         sys.exit(2)
@@ -107,7 +77,11 @@ def main() -> None:
 
 def _show_usage_error(error: typer.TyperException) -> None:
     """Click echoes the offending word; anything written like a personnummer is masked."""
+    from states.personnummer import redact
+
     if type(error).__name__ != "NoArgsIsHelpError" and "--json" in sys.argv[1:]:
+        from cli.output import print_json
+
         print_json({"error": {"code": "usage", "message": redact(error.format_message())}})
     shown = io.StringIO()
     error.show(file=shown)  # type: ignore[attr-defined]
@@ -116,5 +90,7 @@ def _show_usage_error(error: typer.TyperException) -> None:
 
 def _report(code: str, message: str) -> None:
     if "--json" in sys.argv[1:]:
+        from cli.output import print_json
+
         print_json({"error": {"code": code, "message": message}})
     print(f"error: {message}", file=sys.stderr)
