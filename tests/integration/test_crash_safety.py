@@ -8,9 +8,13 @@ work again completes it without doubling any of it: each case moved once, each
 reminder in the notifier file once, each imported person once.
 
 The work runs in children forked from a warm process (``tests.crash_zygote``), so a
-kill costs milliseconds rather than a Python start-up. Kill moments are drawn
-uniformly over the time the whole job takes (measured first, unkilled); the tests also
-check that enough kills landed in the middle of the work to mean something.
+kill costs milliseconds rather than a Python start-up. A first unkilled run of the job
+is watched to learn how long it takes and how fast its work (moves committed, lines
+written) shows. In odd rounds the kill moment is drawn uniformly over the whole job; in
+even rounds the kill follows a random part of the work seen done (drawn over the whole
+job only, too few kills landed mid-work whenever the machine's load stretched a job's
+start-up: CI saw 5 of 25). The tests also check that enough kills landed in the middle
+of the work to mean something.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -43,12 +48,27 @@ from tests.dispatch_support import add_office, seed_many, sent_ids, status_count
 from tests.integration.support import TRAINED_ON, add_staff, engine_of, personnummer
 
 MakeKivo = Callable[..., Kivo]
+Progress = Callable[[], int]  # how much of a job's work is visible from outside so far
 KILLS = 25 if os.environ.get("CI") else 8  # per database: 50 of each kind in all
 COHORT = 5  # cases moved per round
 REMINDERS = 60  # reminders seeded per round
 ROWS = 60  # participants imported per round
 START = datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL)
 DUE = date(2026, 2, 20)  # every seeded reminder, escalations too, is due at START
+
+
+@dataclass(frozen=True)
+class Window:
+    """When a job's work was seen to begin and to end, and when the job ended (seconds
+    from its start), in a run that was not killed."""
+
+    first: float
+    last: float
+    whole: float
+
+    def per_item(self, total: int) -> float:
+        """About how long one of the job's ``total`` items of work takes."""
+        return max(self.last - self.first, 0.0) / total
 
 
 class Zygote:
@@ -88,6 +108,48 @@ class Zygote:
         self.start(job)
         assert self.finish() == 0, "the job failed: see the zygote's log"
         return time.monotonic() - began
+
+    def watch(self, job: dict[str, Any], progress: Progress, total: int) -> Window:
+        """Run a job to its end, polling ``progress`` (how much of its ``total`` work is
+        visible outside); when its work began and ended to be seen, and how long it took."""
+        began = time.monotonic()
+        self.start(job)
+        first = last = None
+        while last is None and time.monotonic() - began < 60:
+            done = progress()
+            moment = time.monotonic() - began
+            first = moment if first is None and done > 0 else first
+            last = moment if done >= total else None
+            time.sleep(0.0005)
+        assert self.finish() == 0, "the job failed: see the zygote's log"
+        whole = time.monotonic() - began
+        assert first is not None, "the job's work was never seen to begin"
+        assert last is not None, "the job's work was never seen to end"
+        return Window(first, last, whole)
+
+    def kill_in_round(
+        self, job: dict[str, Any], round_: int, window: Window, progress: Progress, total: int
+    ) -> int:
+        """Kill the job: in odd rounds at a moment drawn over the whole job (start-up and
+        end included); in even rounds once ``progress`` shows a random part of its work
+        done, then up to one item's time later, so the kill cuts the work in two however
+        the machine's load stretches the job."""
+        if round_ % 2:
+            return self.kill_during(job, random.uniform(0, window.whole * 1.1))
+        return self.kill_after(
+            job, progress, random.randint(1, total - 1), random.uniform(0, window.per_item(total))
+        )
+
+    def kill_after(self, job: dict[str, Any], progress: Progress, done: int, then: float) -> int:
+        """Start the job, SIGKILL it ``then`` seconds after ``progress`` reaches ``done``."""
+        pid = self.start(job)
+        began = time.monotonic()
+        while progress() < done and time.monotonic() - began < 60:
+            time.sleep(0.0005)
+        time.sleep(then)
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        return self.finish()
 
     def kill_during(self, job: dict[str, Any], after: float) -> int:
         """Start the job, SIGKILL it ``after`` seconds later; its exit status."""
@@ -189,29 +251,37 @@ def test_a_batch_of_moves_killed_at_random_moments_leaves_the_invariants_and_a_r
     zygote.run(job(cohort(-1)))  # a first run warms caches up: not a fair measure
     supervisor = new_supervisor()
     reference = cohort(0)
-    whole = zygote.run(job(reference))
-    per_case = written_per_case(kivo, reference)[reference[0]]
-    assert per_case[:2] == (2, 1)  # two advances, one placement
-    assert min(per_case) > 0
-    assert written_per_case(kivo, reference) == dict.fromkeys(reference, per_case)
-    mid_work = 0
-    for round_ in range(1, KILLS + 1):
-        cases, supervisor = cohort(round_), new_supervisor()
-        status = zygote.kill_during(job(cases), random.uniform(0, whole * 1.1))
-        assert_invariants(kivo, f"kill {round_} of a batch of moves")
-        made = count(
-            kivo,
-            "SELECT count(*) FROM case_event WHERE kind = 'advanced' AND case_id >= :first",
-            first=cases[0],
-        )
-        mid_work += status == -signal.SIGKILL and 0 < made < 2 * COHORT
+    advanced = "SELECT count(*) FROM case_event WHERE kind = 'advanced' AND case_id >= :first"
+    with engine_of(kivo.database).connect() as connection:
 
-        move_cohort(kivo, cases, supervisor)  # the rerun
+        def advances(first: int) -> Progress:
+            def progress() -> int:
+                made = connection.execute(text(advanced), {"first": first}).scalar_one()
+                connection.rollback()  # the next poll sees what was committed since
+                return int(made)
 
-        assert_invariants(kivo, f"the rerun after kill {round_}")
-        assert written_per_case(kivo, cases) == dict.fromkeys(cases, per_case), (
-            f"after kill {round_}"
-        )
+            return progress
+
+        window = zygote.watch(job(reference), advances(reference[0]), 2 * COHORT)
+        per_case = written_per_case(kivo, reference)[reference[0]]
+        assert per_case[:2] == (2, 1)  # two advances, one placement
+        assert min(per_case) > 0
+        assert written_per_case(kivo, reference) == dict.fromkeys(reference, per_case)
+        mid_work = 0
+        for round_ in range(1, KILLS + 1):
+            cases, supervisor = cohort(round_), new_supervisor()
+            progress = advances(cases[0])
+            status = zygote.kill_in_round(job(cases), round_, window, progress, 2 * COHORT)
+            assert_invariants(kivo, f"kill {round_} of a batch of moves")
+            made = progress()
+            mid_work += status == -signal.SIGKILL and 0 < made < 2 * COHORT
+
+            move_cohort(kivo, cases, supervisor)  # the rerun
+
+            assert_invariants(kivo, f"the rerun after kill {round_}")
+            assert written_per_case(kivo, cases) == dict.fromkeys(cases, per_case), (
+                f"after kill {round_}"
+            )
     assert mid_work >= KILLS // 4, f"only {mid_work} of {KILLS} kills landed mid-batch"
 
 
@@ -234,13 +304,16 @@ def test_a_dispatch_pass_killed_at_random_moments_leaves_the_invariants_and_send
     seeded += seed_many(kivo.database, cases, REMINDERS, due=DUE)
     zygote.run(job(0))  # a first run warms caches up: not a fair measure
     seeded += seed_many(kivo.database, cases, REMINDERS, due=DUE)
-    whole = zygote.run(job(5))
+    already = len(sent_ids(path))
+    window = zygote.watch(job(5), _lines_since(path, already), REMINDERS)
     mid_work = 0
     for round_ in range(1, KILLS + 1):
         minutes = 10 * round_  # the last round's five-minute claims have run out
         seeded += seed_many(kivo.database, cases, REMINDERS, due=DUE)
         before = len(sent_ids(path))
-        status = zygote.kill_during(job(minutes), random.uniform(0, whole * 1.1))
+        status = zygote.kill_in_round(
+            job(minutes), round_, window, _lines_since(path, before), REMINDERS
+        )
         assert_invariants(kivo, f"kill {round_} of a dispatch pass")
         sent_now = len(sent_ids(path)) - before
         mid_work += status == -signal.SIGKILL and 0 < sent_now < REMINDERS
@@ -256,6 +329,19 @@ def test_a_dispatch_pass_killed_at_random_moments_leaves_the_invariants_and_send
         assert times == dict.fromkeys(seeded, 1), f"after kill {round_}: {_doubled(times)}"
         assert status_counts(kivo.database) == {"sent": len(seeded)}
     assert mid_work >= KILLS // 4, f"only {mid_work} of {KILLS} kills landed mid-pass"
+
+
+def _lines_since(path: Path, before: int) -> Progress:
+    """Lines added to the notifier's file since it had ``before`` (cheap enough to poll
+    every half millisecond)."""
+
+    def progress() -> int:
+        try:
+            return path.read_bytes().count(b"\n") - before
+        except FileNotFoundError:
+            return 0
+
+    return progress
 
 
 def _doubled(times: Counter[int]) -> dict[int, int]:
