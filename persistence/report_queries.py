@@ -88,6 +88,14 @@ class ReportQueries:
     def _rows(self, query: Any) -> list[Any]:
         return list(self.session.connection().execute(query).all())
 
+    def _rare(self, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+        """A condition few rows meet, such as events after a recent day (none after
+        today). SQLite's statistics count events per kind, not per day: told so, it
+        reads them through ``ix_case_event_kind_on`` rather than reading every event."""
+        if self.dialect == "sqlite":
+            return func.likelihood(condition, literal_column("0.001"))
+        return condition
+
     def _days(self, later: Any, earlier: Any) -> ColumnElement[Any]:
         """Whole days from ``earlier`` to ``later``."""
         if self.dialect == "sqlite":
@@ -107,13 +115,9 @@ class ReportQueries:
         changed since (moves are never dated ahead), and the count is the first part.
         """
         after = EVENT.alias("after")
-        later: ColumnElement[bool] = after.c.on > day
-        if self.dialect == "sqlite":
-            # Few events are after the day asked (none after today), but SQLite's
-            # statistics count rows per kind, not per day: told so, it reads them
-            # through ix_case_event_kind_on rather than reading every event.
-            later = func.likelihood(later, literal_column("0.001"))
-        changed = select(after.c.case_id).where(after.c.kind.in_(STATE_EVENTS), later)
+        changed = select(after.c.case_id).where(
+            after.c.kind.in_(STATE_EVENTS), self._rare(after.c.on > day)
+        )
         now = _mine(
             select(CASE.c.state, func.count().label("n")).group_by(CASE.c.state), caseworker_id
         )
