@@ -17,7 +17,9 @@ PROCESSES = 4
 
 
 def _worker(side: str, url: str, path: str, start: Any, done: Any) -> None:
-    """Bootstrap, wait for the start, run one dispatch pass to the end, report the count."""
+    """Bootstrap and warm up, wait for the start, run one dispatch pass to the end, report
+    the count. The warm-up (one read through the outbox) connects and imports what a
+    unit of work loads on first use, so the clock measures dispatching, not start-up."""
     from benchmarks import dispatch_twin
     from benchmarks.rawsql import RawDatabase
     from pathway import dispatch
@@ -26,6 +28,8 @@ def _worker(side: str, url: str, path: str, start: Any, done: Any) -> None:
 
     if side == "kivo":
         kivo = bootstrap(url, now=NOW)
+        with kivo.uow() as uow:
+            uow.reminders.find(0)
         start.wait()
         sent = dispatch.dispatch(kivo, FileNotifier(Path(path))).sent
         kivo.close()
@@ -34,6 +38,7 @@ def _worker(side: str, url: str, path: str, start: Any, done: Any) -> None:
 
         raw = RawDatabase(url)
         now = parse_now(NOW).astimezone(UTC)
+        raw.one("SELECT count(*) FROM reminder WHERE id = 0")
         start.wait()
         sent = dispatch_twin.dispatch(raw, Path(path), TODAY, now, f"raw-{path}")
         raw.close()

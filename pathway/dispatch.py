@@ -1,8 +1,7 @@
 """One dispatch pass over the reminder outbox: send what is due, exactly once.
 
 The pass claims a batch of due reminders in one short transaction (each claim is a
-lease, and counts as an attempt), then handles them one at a time, each ending in a
-transaction of its own:
+lease, and counts as an attempt), then decides for each:
 
 - the follow-up is no longer pending (done, cancelled, suspended), or is now due on
   another day than the reminder was queued for (moving an item queues reminders for
@@ -11,6 +10,17 @@ transaction of its own:
   notifier knows it delivered it: recorded sent, not sent again;
 - otherwise it is sent; success records it sent, an exception releases it for a retry
   after a back-off that grows with the attempts. A failed send is never recorded sent.
+
+How the sends are recorded depends on what the notifier can answer:
+
+- a notifier that can say what it delivered and takes batches (``BatchNotifier``: the
+  file) gets group commit: the batch's messages in one ``send_many`` (one ``fsync``),
+  then one transaction records them all sent (with the batch's drops and failures).
+  A pass killed between the two leaves the batch claimed; when the lease runs out the
+  next holder asks ``already_sent`` and records them without sending again;
+- any other notifier (console, SMTP) is told one message at a time, each recorded
+  sent in its own transaction right after its send, so a crash can repeat at most the
+  one message in flight.
 
 Any number of passes may run at once, in any number of processes: claims are atomic,
 so no two hold the same reminder, and a dead pass's claims run out with their lease.
@@ -30,7 +40,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pathway.context import Kivo
-from pathway.notifiers import Notifier, Recipient, ReminderMessage
+from pathway.notifiers import BatchNotifier, Notifier, Recipient, ReminderMessage
 from pathway.ports import UnitOfWork
 from states.records import Caseworker, Followup, Reminder
 
@@ -80,6 +90,9 @@ def dispatch(
         claimed = _claim(kivo, token, batch, lease)
         if not claimed:
             return result
+        if isinstance(notifier, BatchNotifier):
+            _handle_batch(kivo, notifier, token, result, claimed, started, lease)
+            continue
         for index, (reminder, followup, caseworker, coordinator) in enumerate(claimed):
             if index and time.monotonic() - started > lease.total_seconds() / 2:
                 _release(kivo, token, [r.id for r, *_ in claimed[index:]])
@@ -127,6 +140,55 @@ def _handle(
         _record_failed(kivo, worker, result, reminder, error)
         return
     _record_sent(kivo, worker, result, reminder_id, escalation)
+
+
+def _handle_batch(
+    kivo: Kivo,
+    notifier: BatchNotifier,
+    worker: str,
+    result: DispatchResult,
+    claimed: list[Claim],
+    started: float,
+    lease: timedelta,
+) -> None:
+    """Group commit: decide for each, send the batch at once, record it in one go."""
+    dropped: list[int] = []
+    known: list[Reminder] = []  # delivered by a pass that died before recording them
+    failed: list[tuple[Reminder, Exception]] = []
+    due: list[tuple[Reminder, ReminderMessage]] = []
+    for reminder, followup, caseworker, coordinator in claimed:
+        assert reminder.id is not None
+        escalation = reminder.kind == "escalation"
+        if followup.status != "pending" or followup.due != reminder.due:
+            dropped.append(reminder.id)
+        elif reminder.attempts > 1 and notifier.already_sent(reminder.id):
+            known.append(reminder)
+        elif (recipient := _recipient(caseworker, coordinator, escalation=escalation)) is None:
+            failed.append((reminder, LookupError(NOBODY)))
+        else:
+            due.append((reminder, _message(reminder, followup, recipient, escalation=escalation)))
+    if len(due) > 1 and time.monotonic() - started > lease.total_seconds() / 2:
+        _release(kivo, worker, [reminder.id for reminder, _ in due[1:]])  # one, for progress
+        due = due[:1]
+    try:
+        notifier.send_many([message for _, message in due])
+    except Exception as error:
+        failed += [(reminder, error) for reminder, _ in due]
+        due = []
+    sent = known + [reminder for reminder, _ in due]
+    at = kivo.now()
+    with kivo.uow() as uow:
+        uow.reminders.mark_sent_many([r.id for r in sent if r.id is not None], worker, at)
+        result.dropped += uow.reminders.mark_dropped_many(dropped, worker)
+        for reminder, problem in failed:
+            assert reminder.id is not None
+            text = f"{type(problem).__name__}: {problem}"
+            retry_at = at + backoff(reminder.attempts)
+            uow.reminders.mark_failed(reminder.id, worker, text, retry_at)
+        uow.commit()
+    result.sent += len(sent)  # sent, even where the claim was taken over meanwhile
+    result.escalated += sum(reminder.kind == "escalation" for reminder in sent)
+    result.failed += len(failed)
 
 
 def _record_sent(

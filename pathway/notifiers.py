@@ -5,6 +5,12 @@ already delivered a given reminder: the dispatcher asks that before sending a re
 it claims a second time, which closes the window between "sent" and "recorded as sent"
 that a crash can leave open. A file can answer; the console and SMTP cannot.
 
+A notifier that can answer may also take a whole batch at once (``BatchNotifier``:
+``send_many``): the file appends the batch's lines and flushes them to disk once, and
+the dispatcher records the batch sent in one transaction after that. Only a notifier
+whose ``already_sent`` finds everything a ``send_many`` delivered may offer it, because
+a crash between the flush and the record leaves the whole batch to that question.
+
 Messages name the case by its id and the recipient by name: never the participant's
 name or personnummer.
 """
@@ -14,12 +20,13 @@ from __future__ import annotations
 import json
 import os
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import Protocol, TextIO, runtime_checkable
 from urllib.parse import parse_qs, urlsplit
 
 from states.errors import InvalidInput, quoted
@@ -76,6 +83,14 @@ class Notifier(Protocol):
         ...
 
 
+@runtime_checkable
+class BatchNotifier(Notifier, Protocol):
+    def send_many(self, messages: Sequence[ReminderMessage]) -> None:
+        """Deliver every message, durably, or raise. Whatever part was delivered before
+        a raise (or a crash) must be found by ``already_sent``."""
+        ...
+
+
 class ConsoleNotifier:
     """One readable line per reminder; the console cannot say what it printed before."""
 
@@ -112,28 +127,25 @@ class FileNotifier:
         self._read_up_to = 0
 
     def send(self, message: ReminderMessage) -> None:
-        line = json.dumps(
-            {
-                "reminder_id": message.reminder_id,
-                "case_id": message.case_id,
-                "kind": message.kind,
-                "due": message.due.isoformat(),
-                "title": message.title,
-                "recipient": {
-                    "id": message.recipient.id,
-                    "name": message.recipient.name,
-                    "email": message.recipient.email,
-                },
-                "escalation": message.escalation,
-            },
-            ensure_ascii=False,
-        )
-        data = (line + "\n").encode()
+        self.send_many([message])
+
+    def send_many(self, messages: Sequence[ReminderMessage]) -> None:
+        """Append one line per message and ``fsync`` once, after the last.
+
+        Each line is still its own ``write`` (so a crash can cut at most the line being
+        written, as with one message); the batch counts as delivered only once this
+        returns, and a line that reached the file before a crash is found by
+        ``already_sent``.
+        """
+        if not messages:
+            return
+        lines = [_line(message) for message in messages]
         descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            written = os.write(descriptor, data)
-            if written != len(data):
-                raise OSError(f"only {written} of {len(data)} bytes reached {self.path}")
+            for data in lines:
+                written = os.write(descriptor, data)
+                if written != len(data):
+                    raise OSError(f"only {written} of {len(data)} bytes reached {self.path}")
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
@@ -162,6 +174,27 @@ class FileNotifier:
             if isinstance(entry, dict) and isinstance(entry.get("reminder_id"), int):
                 self._seen.add(entry["reminder_id"])
         self._read_up_to += complete
+
+
+def _line(message: ReminderMessage) -> bytes:
+    """The message as one JSON line (no personal data: the case id and the recipient)."""
+    line = json.dumps(
+        {
+            "reminder_id": message.reminder_id,
+            "case_id": message.case_id,
+            "kind": message.kind,
+            "due": message.due.isoformat(),
+            "title": message.title,
+            "recipient": {
+                "id": message.recipient.id,
+                "name": message.recipient.name,
+                "email": message.recipient.email,
+            },
+            "escalation": message.escalation,
+        },
+        ensure_ascii=False,
+    )
+    return (line + "\n").encode()
 
 
 class SmtpNotifier:

@@ -14,19 +14,21 @@ Moments are stored in UTC: SQLite keeps no zone, so every bound moment is conver
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import DateTime, insert, or_, select, update
 from sqlmodel import col
 from sqlmodel import select as select_rows
 
-from persistence.mapping import to_record, to_row
+from persistence.mapping import to_row
 from persistence.repositories import _Repository
 from persistence.tables import CaseRow, CaseworkerRow, FollowupRow, ReminderRow
 from states.records import Caseworker, Followup, Reminder
 
 ERROR_LENGTH = 500
+CHUNK = 1000  # ids per IN (…): far below SQLite's and PostgreSQL's parameter limits
 
 
 class Claimed(NamedTuple):
@@ -94,6 +96,10 @@ class ReminderRepository(_Repository[Reminder, ReminderRow]):
 
         Due: pending, to be sent on or before ``today``, not claimed by a live lease and
         not waiting for a retry. Each claim counts as an attempt.
+
+        Two statements, Core only: the claiming ``UPDATE … RETURNING`` and one joined
+        read of the claimed reminders' follow-ups and caseworkers (plus the coordinator).
+        Loading these as ORM rows and mapping them was 95% of a claim's time.
         """
         at, lease = _utc(now), _utc(until)
         due = (
@@ -120,9 +126,9 @@ class ReminderRepository(_Repository[Reminder, ReminderRow]):
                 claimed_by=worker,
                 attempts=col(ReminderRow.attempts) + 1,
             )
-            .returning(*_columns())
+            .returning(*_REMINDER)
         )
-        rows = self.session.connection().execute(claim).mappings().all()
+        rows = self.session.connection().execute(claim).all()
         reminders = sorted((_reminder(row) for row in rows), key=lambda r: (r.send_on, r.id))
         return self._with_recipients(reminders)
 
@@ -147,95 +153,108 @@ class ReminderRepository(_Repository[Reminder, ReminderRow]):
             next_attempt_at=_utc(retry_at),
         )
 
+    def mark_sent_many(self, reminder_ids: Iterable[int], worker: str, at: datetime) -> int:
+        """Record a batch sent in one statement per chunk of ids; returns how many rows
+        ``worker`` still held (the others were taken over, or were no longer pending)."""
+        return self._finish_many(
+            reminder_ids, worker, status="sent", sent_at=_utc(at), claimed_until=None
+        )
+
+    def mark_dropped_many(self, reminder_ids: Iterable[int], worker: str) -> int:
+        """Never send these (what they remind of is no longer pending); returns how many."""
+        return self._finish_many(reminder_ids, worker, status="dropped", claimed_until=None)
+
     def release(self, reminder_ids: Iterable[int], worker: str) -> int:
         """Give back claims this worker will not get to; others may take them at once."""
-        ids = list(reminder_ids)
-        if not ids:
-            return 0
-        result = self.session.connection().execute(
-            update(ReminderRow)
-            .where(
-                col(ReminderRow.id).in_(ids),
-                col(ReminderRow.claimed_by) == worker,
-                col(ReminderRow.status) == "pending",
-            )
-            .values(claimed_until=None, claimed_by=None)
-        )
-        return int(result.rowcount)
+        return self._finish_many(reminder_ids, worker, claimed_until=None, claimed_by=None)
 
     def _finish(self, reminder_id: int, worker: str, **values: Any) -> bool:
-        result = self.session.connection().execute(
-            update(ReminderRow)
-            .where(
-                col(ReminderRow.id) == reminder_id,
-                col(ReminderRow.claimed_by) == worker,
-                col(ReminderRow.status) == "pending",
+        return self._finish_many([reminder_id], worker, **values) == 1
+
+    def _finish_many(self, reminder_ids: Iterable[int], worker: str, **values: Any) -> int:
+        """Change rows ``worker`` still holds and that are still pending (``UPDATE … WHERE
+        id IN (…) AND claimed_by = ? AND status = 'pending'``); returns how many changed."""
+        ids = list(reminder_ids)
+        changed = 0
+        for start in range(0, len(ids), CHUNK):
+            result = self.session.connection().execute(
+                update(ReminderRow)
+                .where(
+                    col(ReminderRow.id).in_(ids[start : start + CHUNK]),
+                    col(ReminderRow.claimed_by) == worker,
+                    col(ReminderRow.status) == "pending",
+                )
+                .values(**values)
             )
-            .values(**values)
-        )
-        return int(result.rowcount) == 1
+            changed += int(result.rowcount)
+        return changed
 
     def _with_recipients(self, reminders: list[Reminder]) -> list[Claimed]:
+        """Each claimed reminder's follow-up and its case's caseworker, in one joined
+        read (Core rows straight into records), and the coordinator."""
         if not reminders:
             return []
-        followups = {
-            row.id: to_record(row, Followup)
-            for row in self.session.exec(
-                select_rows(FollowupRow).where(
-                    col(FollowupRow.id).in_({r.followup_id for r in reminders})
-                )
-            )
-        }
-        responsible = dict(
-            self.session.connection()
-            .execute(
-                select(col(CaseRow.id), col(CaseRow.caseworker_id)).where(
-                    col(CaseRow.id).in_({r.case_id for r in reminders})
-                )
-            )
-            .all()
-        )
-        workers = {
-            row.id: to_record(row, Caseworker)
-            for row in self.session.exec(
-                select_rows(CaseworkerRow).where(
-                    col(CaseworkerRow.id).in_({i for i in responsible.values() if i is not None})
-                )
-            )
-        }
+        found: dict[int, tuple[Followup, Caseworker | None]] = {}
+        ids = [r.id for r in reminders]
+        connection = self.session.connection()
+        for start in range(0, len(ids), CHUNK):
+            rows = connection.execute(
+                select(col(ReminderRow.id), *_FOLLOWUP, *_CASEWORKER)
+                .join(FollowupRow, col(FollowupRow.id) == col(ReminderRow.followup_id))
+                .join(CaseRow, col(CaseRow.id) == col(ReminderRow.case_id))
+                .outerjoin(CaseworkerRow, col(CaseworkerRow.id) == col(CaseRow.caseworker_id))
+                .where(col(ReminderRow.id).in_(ids[start : start + CHUNK]))
+            ).all()
+            for row in rows:
+                followup = Followup(*row[1:_WORKER_AT])
+                worker = row[_WORKER_AT:]
+                found[row[0]] = (followup, None if worker[-1] is None else Caseworker(*worker))
         coordinator = self._coordinator()
         claimed = []
         for reminder in reminders:
-            worker_id = responsible.get(reminder.case_id)
-            caseworker = None if worker_id is None else workers.get(worker_id)
-            claimed.append(
-                Claimed(reminder, followups[reminder.followup_id], caseworker, coordinator)
-            )
+            assert reminder.id is not None
+            followup, caseworker = found[reminder.id]
+            claimed.append(Claimed(reminder, followup, caseworker, coordinator))
         return claimed
 
     def _coordinator(self) -> Caseworker | None:
-        row = self.session.exec(
-            select_rows(CaseworkerRow)
-            .where(col(CaseworkerRow.role) == "coordinator", col(CaseworkerRow.active).is_(True))
-            .order_by(col(CaseworkerRow.id))
-            .limit(1)
-        ).first()
-        return None if row is None else to_record(row, Caseworker)
+        row = (
+            self.session.connection()
+            .execute(
+                select(*_CASEWORKER)
+                .where(
+                    col(CaseworkerRow.role) == "coordinator", col(CaseworkerRow.active).is_(True)
+                )
+                .order_by(col(CaseworkerRow.id))
+                .limit(1)
+            )
+            .first()
+        )
+        return None if row is None else Caseworker(*row)
 
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
 
-def _columns() -> list[Any]:
-    return [col(getattr(ReminderRow, name)) for name in ReminderRow.model_fields]
+def _columns_of(record: type[Any], row: type[Any]) -> list[Any]:
+    """The row's columns in the order of the record's fields (to build it positionally)."""
+    return [col(getattr(row, field.name)) for field in fields(record)]
 
 
-def _reminder(values: Any) -> Reminder:
-    fields = {name: values[name] for name in ReminderRow.model_fields}
-    for key, value in fields.items():
-        if isinstance(value, datetime) and value.tzinfo is None:
-            fields[key] = value.replace(tzinfo=UTC)  # SQLite keeps no zone; we store UTC
-    return Reminder(**fields)
+_REMINDER = _columns_of(Reminder, ReminderRow)
+_FOLLOWUP = _columns_of(Followup, FollowupRow)
+_CASEWORKER = _columns_of(Caseworker, CaseworkerRow)
+_WORKER_AT = 1 + len(_FOLLOWUP)  # where the caseworker's columns start in a joined row
+_MOMENTS = [i for i, column in enumerate(_REMINDER) if isinstance(column.type, DateTime)]
+
+
+def _reminder(values: Sequence[Any]) -> Reminder:
+    fields_ = list(values)
+    for index in _MOMENTS:
+        value = fields_[index]
+        if value is not None and value.tzinfo is None:
+            fields_[index] = value.replace(tzinfo=UTC)  # SQLite keeps no zone; we store UTC
+    return Reminder(*fields_)
 
 
 def _utc(moment: datetime) -> datetime:

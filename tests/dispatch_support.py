@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from pathway import directory, enrolment
 from pathway.context import Kivo
-from pathway.notifiers import ReminderMessage
+from pathway.notifiers import FileNotifier, ReminderMessage
 from persistence.tables import FollowupRow, ReminderRow
 from states.records import Followup, Reminder
 
@@ -210,6 +210,67 @@ class FailingNotifier:
     def send(self, message: ReminderMessage) -> None:
         self.tries += 1
         raise ConnectionRefusedError("the mail server did not answer")
+
+    def already_sent(self, reminder_id: int) -> bool:
+        return False
+
+
+@dataclass
+class RecordingBatchNotifier:
+    """Takes whole batches (``send_many``) and can say what it delivered; ``seen`` keeps,
+    for each batch, the stored status of every reminder at the moment it was sent."""
+
+    url: str
+    batches: list[list[int]] = field(default_factory=list)
+    seen: list[dict[int, str]] = field(default_factory=list)
+
+    def send(self, message: ReminderMessage) -> None:
+        self.send_many([message])
+
+    def send_many(self, messages: Sequence[ReminderMessage]) -> None:
+        self.seen.append({i: r.status for i, r in stored_reminders(self.url).items()})
+        self.batches.append([m.reminder_id for m in messages])
+
+    def already_sent(self, reminder_id: int) -> bool:
+        return any(reminder_id in batch for batch in self.batches)
+
+
+class Killed(BaseException):
+    """Stands for kill -9: not an ``Exception``, so nothing in kivo handles it."""
+
+
+class FileKilledAfterFlush(FileNotifier):
+    """Writes and fsyncs the batch like the file notifier, then the process 'dies'."""
+
+    def send_many(self, messages: Sequence[ReminderMessage]) -> None:
+        super().send_many(messages)
+        raise Killed("killed after the fsync, before the batch was recorded sent")
+
+
+class FileFailingPartWay(FileNotifier):
+    """Gets the first ``written`` lines of a batch to disk, then the disk is full."""
+
+    def __init__(self, path: Path, written: int) -> None:
+        super().__init__(path)
+        self.written = written
+
+    def send_many(self, messages: Sequence[ReminderMessage]) -> None:
+        super().send_many(messages[: self.written])
+        raise OSError("no space left on the device")
+
+
+@dataclass
+class SmtpLikeNotifier:
+    """One message at a time, cannot say what it delivered (like SMTP); ``seen`` keeps the
+    stored status of every reminder at the moment of each send."""
+
+    url: str
+    ids: list[int] = field(default_factory=list)
+    seen: list[dict[int, str]] = field(default_factory=list)
+
+    def send(self, message: ReminderMessage) -> None:
+        self.seen.append({i: r.status for i, r in stored_reminders(self.url).items()})
+        self.ids.append(message.reminder_id)
 
     def already_sent(self, reminder_id: int) -> bool:
         return False
