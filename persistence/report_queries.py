@@ -8,6 +8,7 @@ their group, COUNT(*) OVER the group gives n, and the row whose number is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Float,
     Integer,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -76,6 +78,29 @@ TARGET = TargetRow.__table__  # type: ignore[attr-defined]
 STEP_NUMBER = {step.slug: step.number for step in Step}
 MEDIAN, P90 = 50, 90
 
+# The reports run most often are built once per shape (dialect, a caseworker or not) with
+# these placeholders, then only executed: building the SQL expression costs more than
+# running it on a small database.
+DAY, FIRST, LAST = (bindparam(name, type_=Date) for name in ("day", "first", "last"))
+YEAR, CASEWORKER = bindparam("year", type_=Integer), bindparam("caseworker", type_=Integer)
+_BUILT: dict[tuple[Any, ...], Any] = {}
+
+
+def _built(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    found = _BUILT.get(key)
+    if found is None:
+        found = _BUILT[key] = build()
+    return found
+
+
+def _params(caseworker_id: int | None, **values: Any) -> dict[str, Any]:
+    return values if caseworker_id is None else {**values, "caseworker": caseworker_id}
+
+
+def _worker(caseworker_id: int | None) -> Any:
+    """The caseworker placeholder when one is asked for."""
+    return None if caseworker_id is None else CASEWORKER
+
 
 class ReportQueries:
     def __init__(self, session: Session) -> None:
@@ -85,8 +110,8 @@ class ReportQueries:
     def dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
-    def _rows(self, query: Any) -> list[Any]:
-        return list(self.session.connection().execute(query).all())
+    def _rows(self, query: Any, params: dict[str, Any] | None = None) -> list[Any]:
+        return list(self.session.connection().execute(query, params).all())
 
     def _rare(self, condition: ColumnElement[bool]) -> ColumnElement[bool]:
         """A condition few rows meet, such as events after a recent day (none after
@@ -114,6 +139,14 @@ class ReportQueries:
         state, plus the changed cases at their replayed state. For today no case has
         changed since (moves are never dated ahead), and the count is the first part.
         """
+        key = ("states_on", self.dialect, caseworker_id is None)
+        query = _built(key, lambda: self._states_on(_worker(caseworker_id)))
+        rows = self._rows(query, _params(caseworker_id, day=day))
+        found = {state_label(s): int(n) for s, n in rows}
+        return {label: n for label, n in found.items() if n}
+
+    def _states_on(self, caseworker_id: Any) -> Any:
+        day = DAY
         after = EVENT.alias("after")
         changed = select(after.c.case_id).where(
             after.c.kind.in_(STATE_EVENTS), self._rare(after.c.on > day)
@@ -135,9 +168,7 @@ class ReportQueries:
         )
         parts = union_all(now, undone, redone).subquery()
         state = parts.c[0]
-        query = select(state, func.sum(parts.c.n)).group_by(state)
-        found = {state_label(s): int(n) for s, n in self._rows(query)}
-        return {label: n for label, n in found.items() if n}
+        return select(state, func.sum(parts.c.n)).group_by(state)
 
     def replayed_states_on(self, day: date, *, caseworker_id: int | None = None) -> dict[str, int]:
         """``states_on`` by replaying every case's history up to ``day`` (the reference
@@ -150,7 +181,7 @@ class ReportQueries:
         )
         return {state_label(state): count for state, count in self._rows(query)}
 
-    def _replayed(self, day: date, caseworker_id: int | None, cases: Any) -> Any:
+    def _replayed(self, day: Any, caseworker_id: Any, cases: Any) -> Any:
         """The state-changing events on or before ``day`` of ``cases``, the latest of
         each case numbered 1."""
         latest = func.row_number().over(partition_by=EVENT.c.case_id, order_by=EVENT.c.seq.desc())
@@ -169,34 +200,53 @@ class ReportQueries:
         kinds: tuple[str, ...],
         caseworker_id: int | None = None,
     ) -> list[Flow]:
-        query = _events_of(
-            select(EVENT.c.from_state, EVENT.c.to_state, EVENT.c.kind, func.count())
-            .where(EVENT.c.kind.in_(kinds), EVENT.c.on >= first, EVENT.c.on <= last)
-            .group_by(EVENT.c.from_state, EVENT.c.to_state, EVENT.c.kind),
-            caseworker_id,
+        query = _built(
+            ("flows", kinds, caseworker_id is None),
+            lambda: _events_of(
+                select(EVENT.c.from_state, EVENT.c.to_state, EVENT.c.kind, func.count())
+                .where(EVENT.c.kind.in_(kinds), EVENT.c.on >= FIRST, EVENT.c.on <= LAST)
+                .group_by(EVENT.c.from_state, EVENT.c.to_state, EVENT.c.kind),
+                _worker(caseworker_id),
+            ),
         )
+        rows = self._rows(query, _params(caseworker_id, first=first, last=last))
         flows = [
             Flow(state_label(source), state_label(target), kind, count)
-            for source, target, kind, count in self._rows(query)
+            for source, target, kind, count in rows
         ]
         return sorted(flows, key=lambda f: (_order(f.source), _order(f.target), f.kind))
 
     # -- outcomes -------------------------------------------------------------------
 
-    def _exited(self, first: date, last: date) -> ColumnElement[bool]:
-        return and_(CASE.c.state == EXITED, CASE.c.closed_on >= first, CASE.c.closed_on <= last)
+    def _exited(self) -> ColumnElement[bool]:
+        return and_(CASE.c.state == EXITED, CASE.c.closed_on >= FIRST, CASE.c.closed_on <= LAST)
 
     def exits(self, first: date, last: date, *, caseworker_id: int | None = None) -> int:
-        query = _mine(
-            select(func.count()).select_from(CASE).where(self._exited(first, last)), caseworker_id
+        query = _built(
+            ("exits", caseworker_id is None),
+            lambda: _mine(
+                select(func.count()).select_from(CASE).where(self._exited()),
+                _worker(caseworker_id),
+            ),
         )
-        return int(self._rows(query)[0][0])
+        return int(self._rows(query, _params(caseworker_id, first=first, last=last))[0][0])
 
     def outcomes(
         self, first: date, last: date, *, by: str, caseworker_id: int | None = None
     ) -> list[OutcomeCount]:
         """Exits by outcome within each breakdown value; a person in several groups counts
         in each of them, one without groups under ``(none)``."""
+        query = _built(
+            ("outcomes", self.dialect, by, caseworker_id is None),
+            lambda: self._outcomes(by, _worker(caseworker_id)),
+        )
+        rows = [
+            OutcomeCount(_breakdown(by, row[:-3]), row[-3], int(row[-2]), round(float(row[-1]), 4))
+            for row in self._rows(query, _params(caseworker_id, first=first, last=last))
+        ]
+        return sorted(rows, key=lambda r: (r.breakdown, r.outcome))
+
+    def _outcomes(self, by: str, caseworker_id: Any) -> Any:
         source: Any = CASE.join(PERSON, PERSON.c.id == CASE.c.person_id)
         keys: list[Any]
         if by == "gender":
@@ -211,18 +261,13 @@ class ReportQueries:
             keys = [func.coalesce(member.c.value, NO_GROUP)]
         count = func.count()
         share = cast(count, Float) / cast(func.sum(count).over(partition_by=keys), Float)
-        query = _mine(
+        return _mine(
             select(*keys, CASE.c.outcome, count, share)
             .select_from(source)
-            .where(self._exited(first, last))
+            .where(self._exited())
             .group_by(*keys, CASE.c.outcome),
             caseworker_id,
         )
-        rows = [
-            OutcomeCount(_breakdown(by, row[:-3]), row[-3], int(row[-2]), round(float(row[-1]), 4))
-            for row in self._rows(query)
-        ]
-        return sorted(rows, key=lambda r: (r.breakdown, r.outcome))
 
     # -- fallbacks ------------------------------------------------------------------
 
@@ -373,34 +418,13 @@ class ReportQueries:
     def target_results(self, year: int, *, caseworker_id: int | None = None) -> list[TargetResult]:
         """Placements started in the year and extension decisions made in it, per
         programme, beside the year's target."""
-        first, last = date(year, 1, 1), date(year, 12, 31)
-        started = _events_of(
-            select(PLACEMENT.c.programme, func.count())
-            .where(
-                PLACEMENT.c.programme.is_not(None),
-                PLACEMENT.c.start >= first,
-                PLACEMENT.c.start <= last,
-            )
-            .group_by(PLACEMENT.c.programme),
-            caseworker_id,
-            PLACEMENT.c.case_id,
+        started, extended, targets = _built(
+            ("targets", caseworker_id is None), lambda: _targets(_worker(caseworker_id))
         )
-        programme = EVENT.c.data["programme"].as_string()
-        extended = _events_of(
-            select(programme, func.count())
-            .where(
-                EVENT.c.kind == "extended",
-                EVENT.c.on >= first,
-                EVENT.c.on <= last,
-                programme.is_not(None),
-            )
-            .group_by(programme),
-            caseworker_id,
-        )
-        targets = select(TARGET.c.programme, TARGET.c.count).where(TARGET.c.year == year)
-        goal = {code: int(n) for code, n in self._rows(targets)}
-        began = {code: int(n) for code, n in self._rows(started)}
-        more = {code: int(n) for code, n in self._rows(extended)}
+        params = _params(caseworker_id, first=date(year, 1, 1), last=date(year, 12, 31))
+        goal = {code: int(n) for code, n in self._rows(targets, {"year": year})}
+        began = {code: int(n) for code, n in self._rows(started, params)}
+        more = {code: int(n) for code, n in self._rows(extended, params)}
         return [
             TargetResult(code, year, goal.get(code), began.get(code, 0), more.get(code, 0))
             for code in sorted(goal.keys() | began.keys() | more.keys())
@@ -514,6 +538,36 @@ class ReportQueries:
             )
             for row in self._rows(query)
         ]
+
+
+def _targets(caseworker_id: Any) -> tuple[Any, Any, Any]:
+    """Placements started, extensions decided (``first``..``last``) and targets set
+    (``year``), per programme."""
+    started = _events_of(
+        select(PLACEMENT.c.programme, func.count())
+        .where(
+            PLACEMENT.c.programme.is_not(None),
+            PLACEMENT.c.start >= FIRST,
+            PLACEMENT.c.start <= LAST,
+        )
+        .group_by(PLACEMENT.c.programme),
+        caseworker_id,
+        PLACEMENT.c.case_id,
+    )
+    programme = EVENT.c.data["programme"].as_string()
+    extended = _events_of(
+        select(programme, func.count())
+        .where(
+            EVENT.c.kind == "extended",
+            EVENT.c.on >= FIRST,
+            EVENT.c.on <= LAST,
+            programme.is_not(None),
+        )
+        .group_by(programme),
+        caseworker_id,
+    )
+    targets = select(TARGET.c.programme, TARGET.c.count).where(TARGET.c.year == YEAR)
+    return started, extended, targets
 
 
 def _events_of(query: Any, caseworker_id: int | None, case_id: Any = EVENT.c.case_id) -> Any:
