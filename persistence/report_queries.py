@@ -418,13 +418,12 @@ class ReportQueries:
     def target_results(self, year: int, *, caseworker_id: int | None = None) -> list[TargetResult]:
         """Placements started in the year and extension decisions made in it, per
         programme, beside the year's target."""
-        started, extended, targets = _built(
-            ("targets", caseworker_id is None), lambda: _targets(_worker(caseworker_id))
-        )
-        params = _params(caseworker_id, first=date(year, 1, 1), last=date(year, 12, 31))
-        goal = {code: int(n) for code, n in self._rows(targets, {"year": year})}
-        began = {code: int(n) for code, n in self._rows(started, params)}
-        more = {code: int(n) for code, n in self._rows(extended, params)}
+        query = _built(("targets", caseworker_id is None), lambda: _targets(_worker(caseworker_id)))
+        params = _params(caseworker_id, year=year, first=date(year, 1, 1), last=date(year, 12, 31))
+        found: dict[str, dict[str, int]] = {"target": {}, "started": {}, "extended": {}}
+        for what, code, n in self._rows(query, params):
+            found[what][code] = int(n)
+        goal, began, more = found["target"], found["started"], found["extended"]
         return [
             TargetResult(code, year, goal.get(code), began.get(code, 0), more.get(code, 0))
             for code in sorted(goal.keys() | began.keys() | more.keys())
@@ -540,11 +539,11 @@ class ReportQueries:
         ]
 
 
-def _targets(caseworker_id: Any) -> tuple[Any, Any, Any]:
+def _targets(caseworker_id: Any) -> Any:
     """Placements started, extensions decided (``first``..``last``) and targets set
-    (``year``), per programme."""
+    (``year``), per programme: one statement, each row tagged with what it counts."""
     started = _events_of(
-        select(PLACEMENT.c.programme, func.count())
+        select(literal("started"), PLACEMENT.c.programme, func.count())
         .where(
             PLACEMENT.c.programme.is_not(None),
             PLACEMENT.c.start >= FIRST,
@@ -556,7 +555,7 @@ def _targets(caseworker_id: Any) -> tuple[Any, Any, Any]:
     )
     programme = EVENT.c.data["programme"].as_string()
     extended = _events_of(
-        select(programme, func.count())
+        select(literal("extended"), programme, func.count())
         .where(
             EVENT.c.kind == "extended",
             EVENT.c.on >= FIRST,
@@ -566,8 +565,10 @@ def _targets(caseworker_id: Any) -> tuple[Any, Any, Any]:
         .group_by(programme),
         caseworker_id,
     )
-    targets = select(TARGET.c.programme, TARGET.c.count).where(TARGET.c.year == YEAR)
-    return started, extended, targets
+    targets = select(literal("target"), TARGET.c.programme, TARGET.c.count).where(
+        TARGET.c.year == YEAR
+    )
+    return union_all(started, extended, targets)
 
 
 def _events_of(query: Any, caseworker_id: int | None, case_id: Any = EVENT.c.case_id) -> Any:
