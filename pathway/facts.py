@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, time
 
@@ -9,7 +10,7 @@ from pathway.clock import LOCAL
 from pathway.ports import UnitOfWork
 from states.case import CaseFacts, MoveKind, SupervisorFacts
 from states.personnummer import Personnummer
-from states.records import Case, Person, Supervisor
+from states.records import Case, CaseEvent, Person, Placement, Supervisor
 
 FIXED_TERM = 7
 ENTERING = (MoveKind.ADVANCE.value, MoveKind.FALL_BACK.value)  # a resume returns, not enters
@@ -40,9 +41,14 @@ def fixed_term_stays(uow: UnitOfWork, case: Case) -> tuple[tuple[int | None, dat
     """The case's fixed-term placements (step 7) that have an end, ended or planned."""
     if case.id is None:
         return ()
+    return stays_among(uow.placements.for_case(case.id))
+
+
+def stays_among(placements: Iterable[Placement]) -> tuple[tuple[int | None, date, date], ...]:
+    """Of a case's placements, the fixed-term ones (step 7) that have an end."""
     return tuple(
         (p.workplace_id, p.start, end)
-        for p in uow.placements.for_case(case.id)
+        for p in placements
         if p.step == FIXED_TERM and (end := p.ended_on or p.planned_end) is not None
     )
 
@@ -57,17 +63,38 @@ def meetings_held_in_step(uow: UnitOfWork, case: Case) -> int:
 
 
 def step_entered_on(uow: UnitOfWork, case: Case) -> date | None:
+    if case.step is None or case.id is None:
+        return None
+    return entered_on(case, uow.events.for_case(case.id))
+
+
+def entered_on(case: Case, events: Iterable[CaseEvent]) -> date | None:
+    """From a case's history, the day it last entered its current step."""
     step = case.step
-    if step is None or case.id is None:
+    if step is None:
         return None
     return max(
-        (
-            event.on
-            for event in uow.events.for_case(case.id)
-            if event.kind in ENTERING and event.to_state == step.slug
-        ),
+        (event.on for event in events if event.kind in ENTERING and event.to_state == step.slug),
         default=None,
     )
+
+
+def facts_from(
+    case: Case,
+    person: Person,
+    events: Iterable[CaseEvent],
+    placements: Iterable[Placement],
+    held: Iterable[datetime],
+) -> CaseFacts:
+    """``facts_in`` from what was read already: the case's history, its placements and
+    the moments of its meetings recorded as held (for a batch, read set-based)."""
+    entered = entered_on(case, events)
+    count = 0
+    if entered is not None:
+        since = datetime.combine(entered, time(), LOCAL)
+        count = sum(1 for at in held if at >= since)
+    facts = facts_of(case, person, meetings_held_in_step=count)
+    return replace(facts, fixed_term_stays=stays_among(placements))
 
 
 def supervisor_facts(uow: UnitOfWork, supervisor: Supervisor, case_id: int) -> SupervisorFacts:

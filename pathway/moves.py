@@ -261,14 +261,7 @@ def _write(
     override: str | None,
 ) -> int | None:
     assert case.id is not None
-    assert verdict.target is not None
-    from_state = case.state
-    case.paused_from = from_state if verdict.target == PAUSED else None
-    case.state = verdict.target
-    case.last_move_on = move.on
-    if verdict.target == EXITED:
-        case.closed_on = move.on
-        case.outcome = move.outcome.value if move.outcome else None
+    from_state = moved(case, move, verdict)
     # The case row first: its versioned UPDATE locks it, so a concurrent move of the
     # same case conflicts here, before either touches placements or follow-ups.
     uow.cases.save(case)
@@ -279,41 +272,73 @@ def _write(
     placement_id = _open_placement(uow, case.id, move)
     after_move(kivo, uow, case.id, move, placement_id)
     uow.events.append(
-        CaseEvent(
-            case_id=case.id,
-            kind=move.kind.value,
-            on=move.on,
-            recorded_at=kivo.now(),
-            from_state=from_state,
-            to_state=verdict.target,
-            actor_id=actor.id if actor else None,
-            reason=move.reason or override,
-            warnings=[v.to_dict() for v in verdict.warnings],
-            overrides=[v.code for v in verdict.blocking] if override else [],
-            data=_event_data(move, placement_id, override),
-        )
+        event_of(kivo, case.id, move, verdict, from_state, actor, override, placement_id)
     )
     uow.commit()
     return placement_id
 
 
+def moved(case: Case, move: Move, verdict: Verdict) -> str:
+    """The case as the allowed move leaves it (in memory); the state it came from."""
+    assert verdict.target is not None
+    from_state = case.state
+    case.paused_from = from_state if verdict.target == PAUSED else None
+    case.state = verdict.target
+    case.last_move_on = move.on
+    if verdict.target == EXITED:
+        case.closed_on = move.on
+        case.outcome = move.outcome.value if move.outcome else None
+    return from_state
+
+
+def event_of(
+    kivo: Kivo,
+    case_id: int,
+    move: Move,
+    verdict: Verdict,
+    from_state: str,
+    actor: Caseworker | None,
+    override: str | None,
+    placement_id: int | None,
+) -> CaseEvent:
+    """The history event of an allowed move."""
+    return CaseEvent(
+        case_id=case_id,
+        kind=move.kind.value,
+        on=move.on,
+        recorded_at=kivo.now(),
+        from_state=from_state,
+        to_state=verdict.target,
+        actor_id=actor.id if actor else None,
+        reason=move.reason or override,
+        warnings=[v.to_dict() for v in verdict.warnings],
+        overrides=[v.code for v in verdict.blocking] if override else [],
+        data=_event_data(move, placement_id, override),
+    )
+
+
 def _open_placement(uow: UnitOfWork, case_id: int, move: Move) -> int | None:
+    placement = placement_of(case_id, move)
+    if placement is None:
+        return None
+    return uow.placements.add(placement).id
+
+
+def placement_of(case_id: int, move: Move) -> Placement | None:
+    """The placement an advance opens: a workplace step, or any step with a workplace."""
     if move.kind is not MoveKind.ADVANCE or move.to is None:
         return None
     if move.to.number not in WORKPLACE_STEPS and move.workplace_id is None:
         return None
-    placement = uow.placements.add(
-        Placement(
-            case_id=case_id,
-            step=move.to.number,
-            start=move.on,
-            workplace_id=move.workplace_id,
-            supervisor_id=move.supervisor.id if move.supervisor else None,
-            programme=move.programme,
-            planned_end=move.until,
-        )
+    return Placement(
+        case_id=case_id,
+        step=move.to.number,
+        start=move.on,
+        workplace_id=move.workplace_id,
+        supervisor_id=move.supervisor.id if move.supervisor else None,
+        programme=move.programme,
+        planned_end=move.until,
     )
-    return placement.id
 
 
 def _event_data(move: Move, placement_id: int | None, override: str | None) -> dict[str, object]:

@@ -43,6 +43,9 @@ class Repository(Protocol[R]):
 
 class PersonRepository(Repository[Person], Protocol):
     def by_personnummer(self, digits: str, *, lock: bool = False) -> Person | None: ...
+    def load_many(self, ids: Sequence[int]) -> dict[int, Person]:
+        """The people with these ids that exist, read set-based."""
+        ...
 
 
 class WorkplaceRepository(Repository[Workplace], Protocol):
@@ -59,16 +62,45 @@ class SupervisorRepository(Repository[Supervisor], Protocol):
 
 class CaseRepository(Repository[Case], Protocol):
     def for_person(self, person_id: int) -> list[Case]: ...
+    def load_many(self, ids: Sequence[int]) -> dict[int, Case]:
+        """The cases with these ids that exist, read set-based with their versions."""
+        ...
+
+    def save_many(self, records: Sequence[Case]) -> None:
+        """Save cases read with ``load_many`` at once; if any changed since it was read
+        (its version moved on), raise ``Conflict`` (the transaction must roll back: no
+        lost update). Each record learns its new version."""
+        ...
 
 
 class EventRepository(Protocol):
     def append(self, event: CaseEvent) -> CaseEvent: ...
+    def append_many(self, events: Sequence[CaseEvent]) -> None:
+        """Append events, each numbered after its case's last (several per case keep
+        their order)."""
+        ...
+
     def for_case(self, case_id: int) -> list[CaseEvent]: ...
+    def for_cases(self, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
+        """Several cases' histories, each in order; a case without events is left out."""
+        ...
 
 
 class PlacementRepository(Repository[Placement], Protocol):
     def open_for_case(self, case_id: int) -> Sequence[Placement]: ...
     def for_case(self, case_id: int) -> list[Placement]: ...
+    def for_cases(self, case_ids: Sequence[int]) -> dict[int, list[Placement]]:
+        """Several cases' placements, each case's earliest first (none: left out)."""
+        ...
+
+    def add_many(self, records: Sequence[Placement]) -> list[int]:
+        """Insert placements in one statement; each learns its id (returned, in order)."""
+        ...
+
+    def save_many(self, records: Sequence[Placement]) -> None:
+        """Save placements read in this transaction, in one flush."""
+        ...
+
     def listing(
         self,
         *,
@@ -84,7 +116,19 @@ class PlacementRepository(Repository[Placement], Protocol):
 
 class FollowupRepository(Repository[Followup], Protocol):
     def locked(self, record_id: int) -> Followup: ...
+    def add_many(self, records: Sequence[Followup]) -> list[int]:
+        """Insert items in one statement; each learns its id (also returned, in order)."""
+        ...
+
+    def save_many(self, records: Sequence[Followup]) -> None:
+        """Save items read in this transaction, in one flush."""
+        ...
+
     def open_for_case(self, case_id: int) -> list[Followup]: ...
+    def open_for_cases(self, case_ids: Sequence[int]) -> dict[int, list[Followup]]:
+        """``open_for_case`` of several cases at once (none open: left out)."""
+        ...
+
     def unbooked_meetings(self, case_id: int) -> list[Followup]: ...
     def lines(
         self,
@@ -101,6 +145,10 @@ class FollowupRepository(Repository[Followup], Protocol):
 class MeetingRepository(Repository[Meeting], Protocol):
     def locked(self, record_id: int) -> Meeting: ...
     def held_since(self, case_id: int, since: datetime) -> int: ...
+    def held_moments(self, case_ids: Sequence[int]) -> dict[int, list[datetime]]:
+        """When several cases' meetings recorded as held took place (none: left out)."""
+        ...
+
     def lines(
         self,
         *,

@@ -9,7 +9,7 @@ employment plans the follow-ups after employment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from pathway.context import Kivo
@@ -26,17 +26,24 @@ from states.schedule import (
 )
 from states.steps import Step
 
+OPEN = ("pending", "suspended")
+
 
 def after_move(
     kivo: Kivo, uow: UnitOfWork, case_id: int, move: Move, placement_id: int | None
 ) -> None:
+    # One read of the case's open items serves both what the move does to them and the
+    # check of which kept items are running already (their status changes; keep does not).
+    open_items = uow.followups.open_for_case(case_id)
     if move.kind in LEAVING_MOVES:
-        cancel_open(uow, case_id, f"{move.kind.value} on {move.on.isoformat()}")
+        cancel_open(uow, case_id, f"{move.kind.value} on {move.on.isoformat()}", open_items)
     elif move.kind is MoveKind.PAUSE:
-        suspend_open(uow, case_id, move.on)
+        suspend_open(uow, case_id, move.on, open_items)
     elif move.kind is MoveKind.RESUME:
-        resume_suspended(kivo, uow, case_id, move.on)
-    create(kivo, uow, case_id, planned_for(kivo, move), move.to, placement_id)
+        resume_suspended(kivo, uow, case_id, move.on, open_items)
+    create(
+        kivo, uow, case_id, planned_for(kivo, move), move.to, placement_id, open_items=open_items
+    )
 
 
 def planned_for(kivo: Kivo, move: Move) -> list[Planned]:
@@ -51,37 +58,60 @@ def planned_for(kivo: Kivo, move: Move) -> list[Planned]:
     return planned
 
 
-def cancel_open(uow: UnitOfWork, case_id: int, reason: str) -> None:
-    """Cancel the open items that belonged only to the step being left, with a reason."""
+def cancel_open(
+    uow: UnitOfWork, case_id: int, reason: str, open_items: Sequence[Followup] | None = None
+) -> list[Followup]:
+    """Cancel the open items that belonged only to the step being left, with a reason;
+    the cancelled items."""
+    items = uow.followups.open_for_case(case_id) if open_items is None else open_items
+    cancelled = cancellations(items, reason)
+    uow.followups.save_many(cancelled)
+    uow.reminders.drop_pending(i.id for i in cancelled if i.id is not None)
+    return cancelled
+
+
+def cancellations(items: Iterable[Followup], reason: str) -> list[Followup]:
+    """Of a case's open items, those a leaving move cancels (not the kept), marked so."""
     cancelled = []
-    for item in uow.followups.open_for_case(case_id):
+    for item in items:
         if item.keep:
             continue
         item.status, item.cancel_reason = "cancelled", reason
-        uow.followups.save(item)
-        cancelled.append(item.id)
-    uow.reminders.drop_pending(i for i in cancelled if i is not None)
+        cancelled.append(item)
+    return cancelled
 
 
-def suspend_open(uow: UnitOfWork, case_id: int, on: date) -> None:
+def suspend_open(
+    uow: UnitOfWork, case_id: int, on: date, open_items: Sequence[Followup] | None = None
+) -> None:
+    items = uow.followups.open_for_case(case_id) if open_items is None else open_items
     suspended = []
-    for item in uow.followups.open_for_case(case_id):
+    for item in items:
         if item.status == "pending":
             item.status, item.suspended_on = "suspended", on
-            uow.followups.save(item)
-            suspended.append(item.id)
-    uow.reminders.drop_pending(i for i in suspended if i is not None)
+            suspended.append(item)
+    uow.followups.save_many(suspended)
+    uow.reminders.drop_pending(i.id for i in suspended if i.id is not None)
 
 
-def resume_suspended(kivo: Kivo, uow: UnitOfWork, case_id: int, on: date) -> None:
+def resume_suspended(
+    kivo: Kivo,
+    uow: UnitOfWork,
+    case_id: int,
+    on: date,
+    open_items: Sequence[Followup] | None = None,
+) -> None:
     """Every suspended item is due as much later as the pause lasted."""
-    for item in uow.followups.open_for_case(case_id):
+    items = uow.followups.open_for_case(case_id) if open_items is None else open_items
+    resumed = []
+    for item in items:
         if item.status != "suspended" or item.suspended_on is None:
             continue
         item.due += on - item.suspended_on
         item.status, item.suspended_on = "pending", None
-        uow.followups.save(item)
-        _queue_reminders(kivo, uow, item)
+        resumed.append(item)
+    uow.followups.save_many(resumed)
+    uow.reminders.add_many(reminders_for(kivo, resumed))
 
 
 def create(
@@ -91,29 +121,44 @@ def create(
     planned: Iterable[Planned],
     step: Step | None,
     placement_id: int | None,
+    *,
+    open_items: Sequence[Followup] | None = None,
 ) -> list[Followup]:
-    open_kept = {f.name for f in uow.followups.open_for_case(case_id) if f.keep}
-    made = []
-    for plan in planned:
-        if plan.keep and plan.name in open_kept:
-            continue  # e.g. follow-ups after employment already running from step 9
-        item = uow.followups.add(
-            Followup(
-                case_id=case_id,
-                name=plan.name,
-                kind=plan.kind,
-                title=plan.title,
-                due=plan.due,
-                step=step.number if step else None,
-                placement_id=placement_id,
-                anchor=plan.anchor,
-                offset_days=plan.offset_days,
-                keep=plan.keep,
-            )
-        )
-        _queue_reminders(kivo, uow, item)
-        made.append(item)
+    """Add the planned items (one insert) and queue their reminders (one call).
+    ``open_items``: the case's open items as already read in this transaction."""
+    items = uow.followups.open_for_case(case_id) if open_items is None else open_items
+    made = new_items(case_id, planned, step, placement_id, items)
+    uow.followups.add_many(made)
+    uow.reminders.add_many(reminders_for(kivo, made))
     return made
+
+
+def new_items(
+    case_id: int,
+    planned: Iterable[Planned],
+    step: Step | None,
+    placement_id: int | None,
+    open_items: Iterable[Followup],
+) -> list[Followup]:
+    """The items a move plans, less the kept ones already running (e.g. the follow-ups
+    after employment, running from step 9)."""
+    open_kept = {f.name for f in open_items if f.keep and f.status in OPEN}
+    return [
+        Followup(
+            case_id=case_id,
+            name=plan.name,
+            kind=plan.kind,
+            title=plan.title,
+            due=plan.due,
+            step=step.number if step else None,
+            placement_id=placement_id,
+            anchor=plan.anchor,
+            offset_days=plan.offset_days,
+            keep=plan.keep,
+        )
+        for plan in planned
+        if not (plan.keep and plan.name in open_kept)
+    ]
 
 
 def reschedule_placement(
@@ -165,11 +210,21 @@ def cancel_after(uow: UnitOfWork, placement: Placement, after: date, reason: str
     return len(cancelled)
 
 
-def _queue_reminders(kivo: Kivo, uow: UnitOfWork, item: Followup) -> None:
-    assert item.id is not None
-    uow.reminders.add_many(
-        Reminder(
-            followup_id=item.id, case_id=item.case_id, kind=kind, due=item.due, send_on=send_on
+def reminders_for(kivo: Kivo, items: Iterable[Followup]) -> list[Reminder]:
+    """The reminders the rule set sends for items (which have their ids)."""
+    today = kivo.today()
+    sends = kivo.rules.reminders.sends
+    queued: list[Reminder] = []
+    for item in items:
+        assert item.id is not None
+        queued.extend(
+            Reminder(
+                followup_id=item.id, case_id=item.case_id, kind=kind, due=item.due, send_on=send_on
+            )
+            for kind, send_on in sends(item.due, today)
         )
-        for kind, send_on in kivo.rules.reminders.sends(item.due, kivo.today())
-    )
+    return queued
+
+
+def _queue_reminders(kivo: Kivo, uow: UnitOfWork, item: Followup) -> None:
+    uow.reminders.add_many(reminders_for(kivo, [item]))

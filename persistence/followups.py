@@ -15,7 +15,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import SQLModel, col, select
 
 from persistence.mapping import to_record
-from persistence.repositories import _Repository
+from persistence.repositories import _Repository, in_slices
 from persistence.tables import (
     CaseRow,
     FollowupRow,
@@ -57,6 +57,10 @@ class _Lockable(_Repository[R, T]):
 class FollowupRepository(_Lockable[Followup, FollowupRow]):
     record, row, noun = Followup, FollowupRow, "follow-up"
 
+    def add_many(self, records: Sequence[Followup]) -> list[int]:
+        """Insert items with one statement; each learns its id (returned in order)."""
+        return self._add_many(records)
+
     def open_for_case(self, case_id: int) -> list[Followup]:
         """Pending and suspended items of a case, earliest first."""
         query = (
@@ -65,6 +69,20 @@ class FollowupRepository(_Lockable[Followup, FollowupRow]):
             .order_by(col(FollowupRow.due), col(FollowupRow.id))
         )
         return self._records(query)
+
+    def open_for_cases(self, case_ids: Sequence[int]) -> dict[int, list[Followup]]:
+        """``open_for_case`` of several cases, read set-based (a case with no open items is
+        left out); they can be saved (``save_many``)."""
+        found: dict[int, list[Followup]] = {}
+        for part in in_slices(case_ids):
+            query = (
+                select(FollowupRow)
+                .where(col(FollowupRow.case_id).in_(part), col(FollowupRow.status).in_(OPEN))
+                .order_by(col(FollowupRow.case_id), col(FollowupRow.due), col(FollowupRow.id))
+            )
+            for item in self._records(query):
+                found.setdefault(item.case_id, []).append(item)
+        return found
 
     def unbooked_meetings(self, case_id: int) -> list[Followup]:
         """A case's pending planned meetings that no scheduled or held meeting stands for."""
@@ -152,6 +170,20 @@ class MeetingRepository(_Lockable[Meeting, MeetingRow]):
             col(MeetingRow.at) >= _utc(since),
         )
         return int(self.session.exec(query).one())
+
+    def held_moments(self, case_ids: Sequence[int]) -> dict[int, list[datetime]]:
+        """When each of several cases' meetings recorded as held took place (UTC), read
+        set-based (a case with none is left out)."""
+        table = MeetingRow.__table__  # type: ignore[attr-defined]
+        found: dict[int, list[datetime]] = {}
+        for part in in_slices(case_ids):
+            query = select_columns(table.c.case_id, table.c.at).where(
+                table.c.case_id.in_(part), table.c.status == "held"
+            )
+            for case_id, at in self.session.connection().execute(query):
+                moment = at if at.tzinfo else at.replace(tzinfo=UTC)
+                found.setdefault(case_id, []).append(moment)
+        return found
 
     def lines(
         self,

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel import col, or_, select
 
 from persistence.mapping import to_record
 from persistence.repositories import PlacementRepository as _Placements
+from persistence.repositories import in_slices
 from persistence.tables import CaseRow, CaseworkerRow, PersonRow, PlacementRow
 from states.records import OpenPlacement, Placement
 
 
 class PlacementRepository(_Placements):
+    def add_many(self, records: Sequence[Placement]) -> list[int]:
+        """Insert placements with one statement; each learns its id (returned in order)."""
+        return self._add_many(records)
+
+    def for_cases(self, case_ids: Sequence[int]) -> dict[int, list[Placement]]:
+        """Every placement of several cases, read set-based, each case's earliest first
+        (a case without placements is left out); they can be saved (``save_many``)."""
+        found: dict[int, list[Placement]] = {}
+        for part in in_slices(case_ids):
+            query = (
+                select(PlacementRow)
+                .where(col(PlacementRow.case_id).in_(part))
+                .order_by(col(PlacementRow.case_id), col(PlacementRow.start), col(PlacementRow.id))
+            )
+            for row in self.session.exec(query).all():
+                assert row.id is not None
+                self._loaded.setdefault(row.id, row)
+                found.setdefault(row.case_id, []).append(to_record(row, Placement))
+        return found
+
     def for_case(self, case_id: int) -> list[Placement]:
         """Every placement of a case, earliest first."""
         query = (

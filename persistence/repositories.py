@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-from typing import Generic, TypeVar
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import fields
+from datetime import UTC, date, datetime
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import Table, bindparam, func, insert, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, SQLModel, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from persistence.mapping import copy_onto, to_record, to_row
+from persistence.mapping import copy_onto, record_values, to_record, to_row
 from persistence.tables import (
     CaseEventRow,
     CaseRow,
@@ -20,7 +22,7 @@ from persistence.tables import (
     SupervisorRow,
     WorkplaceRow,
 )
-from states.errors import NotFound
+from states.errors import Conflict, NotFound
 from states.records import (
     Case,
     CaseEvent,
@@ -35,6 +37,42 @@ from states.records import (
 
 R = TypeVar("R")
 T = TypeVar("T", bound=SQLModel)
+IN_SLICE = 1000  # ids per IN (…) list: well inside every driver's limit on parameters
+
+
+def in_slices(ids: Sequence[int]) -> Iterator[list[int]]:
+    """Distinct ids in slices for ``IN (…)`` lists."""
+    distinct = list(dict.fromkeys(ids))
+    for start in range(0, len(distinct), IN_SLICE):
+        yield distinct[start : start + IN_SLICE]
+
+
+def records_from(mapping: Mapping[Any, Any], kind: type[R]) -> R:
+    """A record from a Core result row (moments without a zone are UTC, as stored)."""
+    values = {f.name: mapping[f.name] for f in fields(kind)}  # type: ignore[arg-type]
+    for key, value in values.items():
+        if isinstance(value, datetime) and value.tzinfo is None:
+            values[key] = value.replace(tzinfo=UTC)
+    return kind(**values)
+
+
+def insert_many(session: Session, table: Table, values: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert rows with one statement (``INSERT … VALUES (…), (…) RETURNING id``), their
+    ids in the order of ``values``.
+
+    PostgreSQL: SQLAlchemy orders the returned ids by parameter (one statement with a
+    sentinel). SQLite cannot order ``RETURNING`` in one statement, but a writer holds the
+    database's write lock (``BEGIN IMMEDIATE``) and each row's id is the next after the
+    highest, so the ids of one multi-row insert ascend in the order of its rows.
+    """
+    if not values:
+        return []
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        result = connection.execute(insert(table).returning(table.c.id), list(values))
+        return sorted(int(row[0]) for row in result)
+    ordered = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [int(row[0]) for row in connection.execute(ordered, list(values))]
 
 
 class _Repository(Generic[R, T]):
@@ -82,9 +120,35 @@ class _Repository(Generic[R, T]):
             setattr(row, key, value)
         self.session.flush()
 
+    def save_many(self, records: Sequence[R]) -> None:
+        """Save several records with one flush (the ORM sends rows that changed the same
+        columns as one executemany)."""
+        for record in records:
+            row = self._row(record.id)  # type: ignore[attr-defined]
+            if row is None:
+                raise NotFound(f"no {self.noun} with id {record.id}", what=self.noun)  # type: ignore[attr-defined]
+            copy_onto(row, record)
+            for key, value in self._extra(record).items():
+                setattr(row, key, value)
+        if records:
+            self.session.flush()
+
     def all(self) -> list[R]:
         rows = self.session.exec(select(self.row).order_by(self.row.id)).all()  # type: ignore[attr-defined]
         return [to_record(row, self.record) for row in rows]
+
+    def _add_many(self, records: Sequence[R]) -> list[int]:
+        """Insert records with one Core statement (no ORM objects); each learns its id."""
+        values = []
+        for record in records:
+            value = record_values(record)
+            value.pop("id", None)
+            value.update(self._extra(record))
+            values.append(value)
+        ids = insert_many(self.session, self.row.__table__, values)  # type: ignore[attr-defined]
+        for record, ident in zip(records, ids, strict=True):
+            record.id = ident  # type: ignore[attr-defined]
+        return ids
 
     def _extra(self, record: R) -> dict[str, object]:
         return {}
@@ -98,6 +162,16 @@ class PersonRepository(_Repository[Person, PersonRow]):
         query = select(PersonRow).where(PersonRow.personnummer == digits)
         row = self.session.exec(query.with_for_update() if lock else query).first()
         return None if row is None else to_record(row, Person)
+
+    def load_many(self, ids: Sequence[int]) -> dict[int, Person]:
+        """The people with these ids (those that exist), read set-based."""
+        table: Table = PersonRow.__table__  # type: ignore[attr-defined]
+        found: dict[int, Person] = {}
+        for part in in_slices(ids):
+            query = select_columns(table).where(table.c.id.in_(part))
+            for row in self.session.connection().execute(query).mappings():
+                found[row["id"]] = records_from(row, Person)
+        return found
 
 
 class CaseworkerRepository(_Repository[Caseworker, CaseworkerRow]):
@@ -235,6 +309,42 @@ class CaseRepository(_Repository[Case, CaseRow]):
         self.session.flush()
         record.version = row.version
 
+    def load_many(self, ids: Sequence[int]) -> dict[int, Case]:
+        """The cases with these ids (those that exist), read set-based, with the versions
+        read (for ``save_many``)."""
+        found: dict[int, Case] = {}
+        for part in in_slices(ids):
+            query = select_columns(CASE).where(CASE.c.id.in_(part))
+            for row in self.session.connection().execute(query).mappings():
+                found[row["id"]] = records_from(row, Case)
+        return found
+
+    def save_many(self, records: Sequence[Case]) -> None:
+        """Save cases read by ``load_many``: one ``UPDATE … WHERE id = ? AND version = ?``
+        executemany. If any case changed since it was read, nothing is kept: a conflict
+        (the caller's transaction rolls back). Each record learns its new version."""
+        if not records:
+            return
+        values = []
+        for record in records:
+            value = record_values(record)
+            value.pop("id")
+            value["step"] = record.step.number if record.step else None
+            value["version"] = record.version + 1
+            value["b_id"], value["b_version"] = record.id, record.version
+            values.append(value)
+        statement = update(CASE).where(
+            CASE.c.id == bindparam("b_id"), CASE.c.version == bindparam("b_version")
+        )
+        result = self.session.connection().execute(statement, values)
+        if result.rowcount != len(values):
+            raise Conflict(
+                f"{len(values) - result.rowcount} of {len(values)} cases changed since they "
+                "were read: someone changed them at the same time; reload and try again"
+            )
+        for record in records:
+            record.version += 1
+
 
 class EventRepository(_Repository[CaseEvent, CaseEventRow]):
     """The append-only history: only ``append`` and reads."""
@@ -248,10 +358,47 @@ class EventRepository(_Repository[CaseEvent, CaseEventRow]):
         event.seq = (last or 0) + 1
         return self.add(event)
 
+    def append_many(self, events: Sequence[CaseEvent]) -> None:
+        """Append events (several cases', in order) with one executemany; each is numbered
+        after its case's last event as stored now."""
+        if not events:
+            return
+        last: dict[int, int] = {}
+        for part in in_slices([event.case_id for event in events]):
+            query = (
+                select_columns(EVENT.c.case_id, func.max(EVENT.c.seq))
+                .where(EVENT.c.case_id.in_(part))
+                .group_by(EVENT.c.case_id)
+            )
+            last.update(
+                (case_id, seq or 0) for case_id, seq in self.session.connection().execute(query)
+            )
+        values = []
+        for event in events:
+            event.seq = last[event.case_id] = last.get(event.case_id, 0) + 1
+            value = record_values(event)
+            value.pop("id")
+            values.append(value)
+        self.session.connection().execute(insert(EVENT), values)
+
     def for_case(self, case_id: int) -> list[CaseEvent]:
         query = select(CaseEventRow).where(CaseEventRow.case_id == case_id)
         rows = self.session.exec(query.order_by(col(CaseEventRow.seq))).all()
         return [to_record(row, CaseEvent) for row in rows]
+
+    def for_cases(self, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
+        """The histories of several cases, read set-based, each in order (a case without
+        events is left out)."""
+        found: dict[int, list[CaseEvent]] = {}
+        for part in in_slices(case_ids):
+            query = (
+                select_columns(EVENT)
+                .where(EVENT.c.case_id.in_(part))
+                .order_by(EVENT.c.case_id, EVENT.c.seq)
+            )
+            for row in self.session.connection().execute(query).mappings():
+                found.setdefault(row["case_id"], []).append(records_from(row, CaseEvent))
+        return found
 
 
 class PlacementRepository(_Repository[Placement, PlacementRow]):
@@ -262,3 +409,7 @@ class PlacementRepository(_Repository[Placement, PlacementRow]):
             PlacementRow.case_id == case_id, col(PlacementRow.ended_on).is_(None)
         )
         return [to_record(row, Placement) for row in self.session.exec(query).all()]
+
+
+CASE: Table = CaseRow.__table__  # type: ignore[attr-defined]
+EVENT: Table = CaseEventRow.__table__  # type: ignore[attr-defined]
