@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pathway.clock import clock_from
 from pathway.context import Kivo
-from pathway.ports import UnitOfWork
 from persistence import migrate
 from persistence.engine import make_engine
 from persistence.unit_of_work import SqlUnitOfWork
 from states.ruleset import RuleSet, load_default_rules, load_rules_file
+
+if TYPE_CHECKING:
+    from pathway.ports import UnitOfWork
 
 
 def default_database_url() -> str:

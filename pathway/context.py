@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from pathway.clock import Clock, today
-from pathway.ports import UnitOfWorkFactory
-from states.ruleset import RuleSet
+
+if TYPE_CHECKING:  # types only: a command imports the ports it uses, not all of them
+    from pathway.ports import UnitOfWorkFactory
+    from states.ruleset import RuleSet
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from pathway.context import Kivo
+from typing import TYPE_CHECKING
+
 from pathway.facts import facts_in
-from pathway.ports import UnitOfWork
 from pathway.results import CaseView, HistoryLine, NextMove
-from states.case import CaseFacts, status_of_state
+from states.case import status_of_state
 from states.judge import next_steps
 from states.ownership import owners
 from states.personnummer import Personnummer
-from states.records import CaseEvent, CaseSummary
+
+if TYPE_CHECKING:
+    from pathway.context import Kivo
+    from pathway.ports import UnitOfWork
+    from states.case import CaseFacts
+    from states.records import CaseEvent, CaseSummary
 
 
 def next_moves_of(kivo: Kivo, facts: CaseFacts) -> list[NextMove]:

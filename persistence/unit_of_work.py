@@ -1,69 +1,87 @@
-"""The SQL unit of work: one transaction per use case; rollback unless committed."""
+"""The SQL unit of work: one transaction per use case; rollback unless committed.
+
+Its repositories and queries are built, and their modules imported, when a use case
+first asks for them: a read-only ``kivo participant show`` imports the four modules it
+reads with, not the eighteen members' (reports, exports, bulk writing, …).
+"""
 
 from __future__ import annotations
 
+from functools import cached_property
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session
-
-from persistence.bulk import BulkWriter
-from persistence.digest_queries import DigestQueries
-from persistence.export_queries import ExportQueries
-from persistence.followups import FollowupRepository, MeetingRepository
-from persistence.handover import HandoverQueries
-from persistence.health import HealthQueries
-from persistence.outbox import ReminderRepository
-from persistence.placements import PlacementRepository
-from persistence.queries import CaseQueries
-from persistence.report_queries import ReportQueries
-from persistence.repositories import (
-    CaseRepository,
-    CaseworkerRepository,
-    EventRepository,
-    PersonRepository,
-    SupervisorRepository,
-    WorkplaceRepository,
-)
-from persistence.targets import TargetRepository
 from states.errors import Conflict
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from persistence.bulk import BulkWriter
+    from persistence.digest_queries import DigestQueries
+    from persistence.export_queries import ExportQueries
+    from persistence.followups import (
+        FollowupRepository,
+        MeetingRepository,
+    )
+    from persistence.handover import HandoverQueries
+    from persistence.health import HealthQueries
+    from persistence.outbox import ReminderRepository
+    from persistence.placements import PlacementRepository
+    from persistence.queries import CaseQueries
+    from persistence.report_queries import ReportQueries
+    from persistence.repositories import (
+        CaseRepository,
+        CaseworkerRepository,
+        EventRepository,
+        PersonRepository,
+        SupervisorRepository,
+        WorkplaceRepository,
+    )
+    from persistence.targets import TargetRepository
+
 LOCK_MESSAGES = ("database is locked", "could not serialize", "deadlock detected")
+MEMBERS = (
+    "people",
+    "caseworkers",
+    "workplaces",
+    "supervisors",
+    "cases",
+    "events",
+    "placements",
+    "queries",
+    "followups",
+    "meetings",
+    "reminders",
+    "digest",
+    "handover",
+    "reports",
+    "targets",
+    "bulk",
+    "exports",
+    "health",
+)
+"""The repositories and queries, each built on first use within one ``with`` block."""
 
 
 class SqlUnitOfWork:
     """Opens a session on enter; ``commit`` is explicit, anything else rolls back."""
+
+    session: Session
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.engine = engine
         self.read_only = read_only
 
     def __enter__(self) -> Self:
+        from sqlmodel import Session
+
         bind = self.engine
         if self.read_only and bind.dialect.name == "sqlite":
             bind = bind.execution_options(sqlite_begin="DEFERRED")
+        for member in MEMBERS:  # entered again: no repository of the last session
+            self.__dict__.pop(member, None)
         self.session = Session(bind, expire_on_commit=False)
-        self.people = PersonRepository(self.session)
-        self.caseworkers = CaseworkerRepository(self.session)
-        self.workplaces = WorkplaceRepository(self.session)
-        self.supervisors = SupervisorRepository(self.session)
-        self.cases = CaseRepository(self.session)
-        self.events = EventRepository(self.session)
-        self.placements = PlacementRepository(self.session)
-        self.queries = CaseQueries(self.session)
-        self.followups = FollowupRepository(self.session)
-        self.meetings = MeetingRepository(self.session)
-        self.reminders = ReminderRepository(self.session)
-        self.digest = DigestQueries(self.session)
-        self.handover = HandoverQueries(self.session)
-        self.reports = ReportQueries(self.session)
-        self.targets = TargetRepository(self.session)
-        self.bulk = BulkWriter(self.session)
-        self.exports = ExportQueries(self.session)
-        self.health = HealthQueries(self.session)
         return self
 
     def __exit__(
@@ -88,9 +106,120 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
 
+    @cached_property
+    def people(self) -> PersonRepository:
+        from persistence.repositories import PersonRepository
+
+        return PersonRepository(self.session)
+
+    @cached_property
+    def caseworkers(self) -> CaseworkerRepository:
+        from persistence.repositories import CaseworkerRepository
+
+        return CaseworkerRepository(self.session)
+
+    @cached_property
+    def workplaces(self) -> WorkplaceRepository:
+        from persistence.repositories import WorkplaceRepository
+
+        return WorkplaceRepository(self.session)
+
+    @cached_property
+    def supervisors(self) -> SupervisorRepository:
+        from persistence.repositories import SupervisorRepository
+
+        return SupervisorRepository(self.session)
+
+    @cached_property
+    def cases(self) -> CaseRepository:
+        from persistence.repositories import CaseRepository
+
+        return CaseRepository(self.session)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        from persistence.repositories import EventRepository
+
+        return EventRepository(self.session)
+
+    @cached_property
+    def placements(self) -> PlacementRepository:
+        from persistence.placements import PlacementRepository
+
+        return PlacementRepository(self.session)
+
+    @cached_property
+    def queries(self) -> CaseQueries:
+        from persistence.queries import CaseQueries
+
+        return CaseQueries(self.session)
+
+    @cached_property
+    def followups(self) -> FollowupRepository:
+        from persistence.followups import FollowupRepository
+
+        return FollowupRepository(self.session)
+
+    @cached_property
+    def meetings(self) -> MeetingRepository:
+        from persistence.followups import MeetingRepository
+
+        return MeetingRepository(self.session)
+
+    @cached_property
+    def reminders(self) -> ReminderRepository:
+        from persistence.outbox import ReminderRepository
+
+        return ReminderRepository(self.session)
+
+    @cached_property
+    def digest(self) -> DigestQueries:
+        from persistence.digest_queries import DigestQueries
+
+        return DigestQueries(self.session)
+
+    @cached_property
+    def handover(self) -> HandoverQueries:
+        from persistence.handover import HandoverQueries
+
+        return HandoverQueries(self.session)
+
+    @cached_property
+    def reports(self) -> ReportQueries:
+        from persistence.report_queries import ReportQueries
+
+        return ReportQueries(self.session)
+
+    @cached_property
+    def targets(self) -> TargetRepository:
+        from persistence.targets import TargetRepository
+
+        return TargetRepository(self.session)
+
+    @cached_property
+    def bulk(self) -> BulkWriter:
+        from persistence.bulk import BulkWriter
+
+        return BulkWriter(self.session)
+
+    @cached_property
+    def exports(self) -> ExportQueries:
+        from persistence.export_queries import ExportQueries
+
+        return ExportQueries(self.session)
+
+    @cached_property
+    def health(self) -> HealthQueries:
+        from persistence.health import HealthQueries
+
+        return HealthQueries(self.session)
+
 
 def _is_conflict(exc: BaseException) -> bool:
     """Optimistic-lock failures, lock time-outs, a doubled event or a person enrolled twice."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
     if isinstance(exc, StaleDataError):
         return True
     text = str(exc).lower()
