@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from states.case import Outcome, step_of_state
 from states.personnummer import luhn_check_digit
@@ -884,8 +884,13 @@ def chunked(values: list[int], size: int) -> Iterator[list[int]]:
 
 
 def stored_size(engine: Engine) -> int | None:
-    """The number of cases of a benchmark caseload already there, or ``None``."""
-    with engine.connect() as connection:
+    """The number of cases of a whole benchmark caseload already there, or ``None`` (no
+    schema, or no marker: the marker is written last). Only reads: on SQLite it begins
+    DEFERRED, so it never waits for (or fails on) the write lock another reader holds."""
+    reader = engine.execution_options(sqlite_begin="DEFERRED")
+    if not inspect(reader).has_table("caseworker"):
+        return None
+    with reader.connect() as connection:
         marker = connection.execute(
             text("SELECT id FROM caseworker WHERE email = :marker"), {"marker": MARKER}
         ).first()

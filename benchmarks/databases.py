@@ -116,10 +116,12 @@ def _generate(url: str, size: int, seed: int) -> tuple[Counts, float]:
 
 
 def _size_at(url: str) -> int | None:
+    """The size of the caseload a template holds, ``None`` if it holds none (no schema,
+    or a build that did not finish). Any other error is raised, never taken for "no
+    caseload": a template that took twenty minutes to build is not thrown away because
+    it was busy for a moment."""
     engine = make_engine(url, create=False) if "sqlite" in url else create_engine(url)
     try:
         return stored_size(engine)
-    except Exception:
-        return None
     finally:
         engine.dispose()
