@@ -707,7 +707,7 @@ class _SqliteSink(_Sink):
         cursor.execute("PRAGMA foreign_keys=OFF")
         cursor.execute("PRAGMA journal_mode=OFF")
         cursor.execute("PRAGMA synchronous=OFF")
-        cursor.execute("PRAGMA cache_size=-200000")
+        cursor.execute("PRAGMA cache_size=-64000")
         self.indexes: list[tuple[str, str]] = cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
             f"AND tbl_name IN ({', '.join('?' for _ in COLUMNS)}) ORDER BY name",
