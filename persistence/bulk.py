@@ -84,9 +84,17 @@ class BulkWriter:
 
     def add_people(self, people: Sequence[Person]) -> list[int]:
         ids = self._reserve(PERSON, len(people))
-        dump = json.dumps
+        groups: dict[tuple[str, ...], str] = {}  # a few combinations, encoded once each
+
+        def dumped(value: list[str]) -> str:
+            key = tuple(value)
+            found = groups.get(key)
+            if found is None:
+                found = groups[key] = json.dumps(value)
+            return found
+
         rows = [
-            (ident, p.name, p.personnummer, p.gender, p.birth_year, dump(p.groups))
+            (ident, p.name, p.personnummer, p.gender, p.birth_year, dumped(p.groups))
             for ident, p in zip(ids, people, strict=True)
         ]
         self._insert(PERSON, PERSON_COLUMNS, rows)
@@ -94,7 +102,7 @@ class BulkWriter:
 
     def add_cases(self, cases: Sequence[Case]) -> list[int]:
         ids = self._reserve(CASE, len(cases))
-        day = self._day
+        day = self._days()
         rows = [
             (
                 ident,
@@ -116,12 +124,10 @@ class BulkWriter:
         return ids
 
     def add_events(self, events: Sequence[CaseEvent]) -> None:
-        day, dump = self._day, json.dumps
+        day, dump = self._days(), json.dumps
         last: list[Any] = [None, None, None, None]  # a case's events share mark and moment
 
         def dumped(value: Any) -> str:
-            if not value:
-                return "[]" if isinstance(value, list) else "{}"
             if value is not last[0]:
                 last[0], last[1] = value, dump(value)
             return str(last[1])
@@ -142,9 +148,9 @@ class BulkWriter:
                 moment(e.recorded_at),
                 e.actor_id,
                 e.reason,
-                dumped(e.warnings),
-                dumped(e.overrides),
-                dumped(e.data),
+                dumped(e.warnings) if e.warnings else "[]",
+                dumped(e.overrides) if e.overrides else "[]",
+                dumped(e.data) if e.data else "{}",
             )
             for e in events
         ]
@@ -189,6 +195,20 @@ class BulkWriter:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
+
+    def _days(self) -> Any:
+        """``_day`` remembering what it converted: the dates of a chunk repeat a lot."""
+        if not self._sqlite:
+            return self._day
+        known: dict[date | None, Any] = {None: None}
+
+        def day(value: date | None) -> Any:
+            found = known.get(value, known)
+            if found is known:
+                found = known[value] = self._day(value)
+            return found
+
+        return day
 
     def _day(self, value: date | None) -> Any:
         """SQLite stores dates as ISO text (as SQLAlchemy does); psycopg takes dates."""
