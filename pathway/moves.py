@@ -321,7 +321,8 @@ def _open_placement(uow: UnitOfWork, case_id: int, move: Move) -> int | None:
     placement = placement_of(case_id, move)
     if placement is None:
         return None
-    return uow.placements.add(placement).id
+    (placement_id,) = uow.placements.add_many([placement])
+    return placement_id
 
 
 def placement_of(case_id: int, move: Move) -> Placement | None:

@@ -356,7 +356,8 @@ class EventRepository(_Repository[CaseEvent, CaseEventRow]):
             select(func.max(CaseEventRow.seq)).where(CaseEventRow.case_id == event.case_id)
         ).one()
         event.seq = (last or 0) + 1
-        return self.add(event)
+        self._add_many([event])
+        return event
 
     def append_many(self, events: Sequence[CaseEvent]) -> None:
         """Append events (several cases', in order) with one executemany; each is numbered
