@@ -17,14 +17,13 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from benchmarks import dispatch_twin, import_twin, twins
+from benchmarks import dispatch_twin, import_twin, rawsql, twins
 from benchmarks.caseload import NOW, TODAY, chunked, personnummer
 from benchmarks.rawsql import RawDatabase
 from pathway import batch, dispatch, importing, moves
 from pathway import reports as reporting
 from pathway.context import Kivo
 from pathway.notifiers import FileNotifier
-from states.reports import FLOW_EVENTS, STATE_EVENTS
 from states.schedule import on_entering, plan_items
 from states.steps import Step
 
@@ -532,27 +531,12 @@ def reports(bench: Bench) -> list[Result]:
     period_start, period_end = date(TODAY.year, 1, 1), TODAY
     year = TODAY.year
     raw = bench.raw
-    json_programme = (
-        "json_extract(e.data, '$.programme')" if bench.sqlite else "e.data ->> 'programme'"
-    )
-    states = ", ".join(f"'{kind}'" for kind in STATE_EVENTS)
-    flows = ", ".join(f"'{kind}'" for kind in FLOW_EVENTS)
 
     def raw_funnel() -> None:
+        """kivo's strategy by hand: current states, corrected by replaying only the cases
+        changed after the day (``benchmarks.rawsql.funnel``), and the period's flows."""
         raw.begin(write=False)
-        raw.rows(
-            "SELECT to_state, count(*) FROM (SELECT e.case_id, e.to_state, row_number() OVER "
-            "(PARTITION BY e.case_id ORDER BY e.seq DESC) AS latest FROM case_event e "
-            f"JOIN kivo_case c ON c.id = e.case_id WHERE e.kind IN ({states}) "
-            'AND e."on" <= ?) AS ranked WHERE latest = 1 GROUP BY to_state',
-            (period_end,),
-        )
-        raw.rows(
-            "SELECT e.from_state, e.to_state, e.kind, count(*) FROM case_event e "
-            f"JOIN kivo_case c ON c.id = e.case_id WHERE e.kind IN ({flows}) "
-            'AND e."on" >= ? AND e."on" <= ? GROUP BY e.from_state, e.to_state, e.kind',
-            (period_start, period_end),
-        )
+        rawsql.funnel(raw, period_end, period_start, period_end)
         raw.rollback()
 
     def raw_outcomes() -> None:
@@ -573,19 +557,7 @@ def reports(bench: Bench) -> list[Result]:
 
     def raw_targets() -> None:
         raw.begin(write=False)
-        raw.rows(
-            "SELECT pl.programme, count(*) FROM placement pl JOIN kivo_case c "
-            "ON c.id = pl.case_id WHERE pl.programme IS NOT NULL AND pl.start >= ? "
-            "AND pl.start <= ? GROUP BY pl.programme",
-            (date(year, 1, 1), date(year, 12, 31)),
-        )
-        raw.rows(
-            f"SELECT {json_programme}, count(*) FROM case_event e JOIN kivo_case c "
-            'ON c.id = e.case_id WHERE e.kind = \'extended\' AND e."on" >= ? AND e."on" <= ? '
-            f"AND {json_programme} IS NOT NULL GROUP BY {json_programme}",
-            (date(year, 1, 1), date(year, 12, 31)),
-        )
-        raw.rows("SELECT programme, count FROM target WHERE year = ?", (year,))
+        rawsql.targets(raw, year)
         raw.rollback()
 
     pairs: list[tuple[str, Callable[[], object], Callable[[], None]]] = [
