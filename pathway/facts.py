@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from pathway.clock import LOCAL
-from pathway.ports import UnitOfWork
 from states.case import CaseFacts, MoveKind, SupervisorFacts
 from states.personnummer import Personnummer
 from states.records import Case, CaseEvent, Person, Placement, Supervisor
+
+if TYPE_CHECKING:  # the ports (and the report and digest types they name) cost ~27 ms
+    from pathway.ports import UnitOfWork
 
 FIXED_TERM = 7
 ENTERING = (MoveKind.ADVANCE.value, MoveKind.FALL_BACK.value)  # a resume returns, not enters

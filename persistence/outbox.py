@@ -18,11 +18,11 @@ from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Boolean, Date, DateTime, insert, update
+from sqlalchemy import Boolean, Date, DateTime, Table, insert, update
 from sqlmodel import col
 from sqlmodel import select as select_rows
 
-from persistence.mapping import to_row
+from persistence.mapping import record_values
 from persistence.repositories import _Repository
 from persistence.tables import FollowupRow, ReminderRow
 from states.records import Caseworker, Followup, Reminder
@@ -38,6 +38,15 @@ class Claimed(NamedTuple):
     followup: Followup
     caseworker: Caseworker | None  # the case's responsible caseworker, if any
     coordinator: Caseworker | None  # the active coordinator with the lowest id, if any
+
+
+REMINDER: Table = ReminderRow.__table__  # type: ignore[attr-defined]
+
+
+def _insertable(reminder: Reminder) -> dict[str, Any]:
+    values = record_values(reminder)
+    del values["id"]
+    return values
 
 
 def _requeue(row: ReminderRow, send_on: date) -> None:
@@ -62,20 +71,23 @@ class ReminderRepository(_Repository[Reminder, ReminderRow]):
             wanted.setdefault((reminder.followup_id, reminder.kind, reminder.due), reminder)
         if not wanted:
             return
-        followup_ids = {followup_id for followup_id, _, _ in wanted}
-        queued = self.session.exec(
-            select_rows(ReminderRow).where(col(ReminderRow.followup_id).in_(followup_ids))
-        ).all()
-        existing = {(row.followup_id, row.kind, row.due): row for row in queued}
+        followup_ids = sorted({followup_id for followup_id, _, _ in wanted})
+        existing: dict[tuple[int, str, date], ReminderRow] = {}
+        for first in range(0, len(followup_ids), CHUNK):  # a big batch chunk queues more
+            some = followup_ids[first : first + CHUNK]
+            queued = self.session.exec(
+                select_rows(ReminderRow).where(col(ReminderRow.followup_id).in_(some))
+            ).all()
+            existing.update({(row.followup_id, row.kind, row.due): row for row in queued})
         fresh = [reminder for key, reminder in wanted.items() if key not in existing]
         for key, reminder in wanted.items():
             row = existing.get(key)
             if row is not None and row.status == "dropped":
                 _requeue(row, reminder.send_on)
                 self.session.add(row)
-        if fresh:
-            rows = [to_row(reminder, ReminderRow).model_dump(exclude={"id"}) for reminder in fresh]
-            self.session.execute(insert(ReminderRow), rows)
+        if fresh:  # the table's own insert: no SQLModel row built and validated per reminder
+            rows = [_insertable(reminder) for reminder in fresh]
+            self.session.execute(insert(REMINDER), rows)
 
     def drop_pending(self, followup_ids: Iterable[int]) -> int:
         """Pending reminders of items that were done, cancelled or suspended go unsent."""

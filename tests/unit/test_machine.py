@@ -194,10 +194,25 @@ def test_the_shared_machine_holds_no_model_after_a_condition_raises(
         raise RuntimeError("condition failed")
 
     monkeypatch.setattr(machine_module._CaseAdapter, "is_requested", explode)
-    shared = path_machine()
+    fresh = PathMachine()  # the shared one may remember this answer from another test
     with pytest.raises(RuntimeError, match="condition failed"):
-        shared.target(ENROLLED, MoveKind.ADVANCE, "information")
-    assert shared.model_count() == 0
+        fresh.target(ENROLLED, MoveKind.ADVANCE, "information")
+    assert fresh.model_count() == 0
+
+
+def test_a_question_that_raised_is_put_to_the_machine_again_next_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fresh = PathMachine()
+    with monkeypatch.context() as patched:
+        patched.setattr(machine_module._CaseAdapter, "is_requested", _explode)
+        with pytest.raises(RuntimeError):
+            fresh.target(ENROLLED, MoveKind.ADVANCE, "information")
+    assert fresh.target(ENROLLED, MoveKind.ADVANCE, "information") == "information"
+
+
+def _explode(self: object, event: object) -> bool:
+    raise RuntimeError("condition failed")
 
 
 def test_an_unknown_stored_state_is_an_error_and_leaves_no_model() -> None:
@@ -241,3 +256,21 @@ def test_the_oracle_itself_is_not_trivial() -> None:
     assert oracle(PAUSED, MoveKind.RESUME, None, "information") == "information"
     assert oracle(PAUSED, MoveKind.ADVANCE, "permanent", "information") is None
     assert oracle(EXITED, MoveKind.EXIT, None, None) is None
+
+
+@given(
+    questions=st.lists(
+        st.tuples(st.sampled_from(ALL_STATES), st.sampled_from(list(MoveKind)), ANY_TO, ANY_TO),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_a_remembered_answer_is_the_one_the_machine_fires(
+    questions: list[tuple[str, MoveKind, str | None, str | None]],
+) -> None:
+    """The Machine's answers are kept per question: asked again, in any order, each
+    question still gets what firing the Machine gives."""
+    remembering, firing = PathMachine(), PathMachine()
+    for question in [*questions, *reversed(questions)]:
+        assert remembering.target(*question) == firing._fire(*question)
+    assert remembering.model_count() == firing.model_count() == 0
