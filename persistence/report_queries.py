@@ -116,7 +116,7 @@ class ReportQueries:
     def _rare(self, condition: ColumnElement[bool]) -> ColumnElement[bool]:
         """A condition few rows meet, such as events after a recent day (none after
         today). SQLite's statistics count events per kind, not per day: told so, it
-        reads them through ``ix_case_event_kind_on`` rather than reading every event."""
+        reads them through ``ix_case_event_flow`` rather than reading every event."""
         if self.dialect == "sqlite":
             return func.likelihood(condition, literal_column("0.001"))
         return condition

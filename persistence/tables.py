@@ -74,7 +74,7 @@ class CaseEventRow(SQLModel, table=True):
     __tablename__ = "case_event"
     __table_args__ = (
         UniqueConstraint("case_id", "seq", name="uq_case_event_seq"),
-        Index("ix_case_event_kind_on", "kind", "on"),
+        Index("ix_case_event_flow", "kind", "on", "from_state", "to_state", "case_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="kivo_case.id")

@@ -316,9 +316,9 @@ def markdown(results: dict[str, list[Plan]]) -> str:
         "by design: SQLite reads the covering index `ix_case_state`; PostgreSQL, at this",
         "size, reads the table (an index-only scan of `ix_case_state` once the table is",
         "vacuumed and larger). Only the cases with a state change after the day asked (none",
-        "for today) are replayed from `case_event`, found through `ix_case_event_kind_on`",
+        "for today) are replayed from `case_event`, found through `ix_case_event_flow`",
         "and read through `uq_case_event_seq`; the flows read the period's events through",
-        "`ix_case_event_kind_on`.",
+        "`ix_case_event_flow`.",
         "No index is missing: every hot query finds its rows through an index.",
         "",
     ]
