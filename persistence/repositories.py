@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -12,7 +11,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session, SQLModel, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from persistence.mapping import copy_onto, record_values, to_record, to_row
+from persistence.mapping import copy_onto, field_names, record_values, to_record, to_row
 from persistence.tables import (
     CaseEventRow,
     CaseRow,
@@ -49,7 +48,7 @@ def in_slices(ids: Sequence[int]) -> Iterator[list[int]]:
 
 def records_from(mapping: Mapping[Any, Any], kind: type[R]) -> R:
     """A record from a Core result row (moments without a zone are UTC, as stored)."""
-    values = {f.name: mapping[f.name] for f in fields(kind)}  # type: ignore[arg-type]
+    values = {name: mapping[name] for name in field_names(kind)}
     for key, value in values.items():
         if isinstance(value, datetime) and value.tzinfo is None:
             values[key] = value.replace(tzinfo=UTC)
