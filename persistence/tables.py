@@ -146,7 +146,7 @@ class ReminderRow(SQLModel, table=True):
     __tablename__ = "reminder"
     __table_args__ = (
         UniqueConstraint("followup_id", "kind", "due", name="uq_reminder_what"),
-        Index("ix_reminder_status_send_on", "status", "send_on"),
+        Index("ix_reminder_due", "status", "send_on", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     followup_id: int = Field(foreign_key="followup.id", index=True)
