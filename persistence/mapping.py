@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 R = TypeVar("R")
@@ -52,3 +55,64 @@ def copy_onto(row: SQLModel, record: Any, skip: tuple[str, ...] = ("id", "versio
     for key, value in record_values(record).items():
         if key not in skip:
             setattr(row, key, value)
+
+
+def driver_days(connection: Connection) -> Callable[[date | None], Any]:
+    """Dates as the driver takes them, stored as SQLAlchemy stores them: ISO text on
+    SQLite (remembered: a chunk's dates repeat a lot), ``date`` for psycopg."""
+    if connection.dialect.name != "sqlite":
+        return _same
+    known: dict[date | None, Any] = {None: None}
+
+    def day(value: date | None) -> Any:
+        found = known.get(value, known)
+        if found is known:
+            found = known[value] = value.isoformat()  # type: ignore[union-attr]
+        return found
+
+    return day
+
+
+def driver_reads(
+    connection: Connection,
+) -> tuple[Callable[[Any], date], Callable[[Any], datetime]]:
+    """Dates and moments from what the driver returns, as the ORM gives them: SQLite's
+    ISO text parsed (each distinct text once), moments without a zone in UTC."""
+    if connection.dialect.name != "sqlite":
+        return _same, _utc
+    days: dict[str, date] = {}
+    moments: dict[str, datetime] = {}
+
+    def day(value: Any) -> date:
+        found = days.get(value)
+        if found is None:
+            found = days[value] = date.fromisoformat(value)
+        return found
+
+    def moment(value: Any) -> datetime:
+        found = moments.get(value)
+        if found is None:
+            found = moments[value] = _utc(datetime.fromisoformat(value))
+        return found
+
+    return day, moment
+
+
+def json_value(value: Any) -> Any:
+    """A JSON column's value: SQLite returns the text (decoded here, the empty list and
+    object without the decoder), psycopg the decoded value."""
+    if value.__class__ is not str:
+        return value
+    if value == "[]":
+        return []
+    if value == "{}":
+        return {}
+    return json.loads(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
