@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Table, func, insert
-from sqlalchemy import select as select_columns
 from sqlmodel import Session, SQLModel, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -176,7 +175,7 @@ class PersonRepository(_Repository[Person, PersonRow]):
             )
             for name, digits, gender, born, groups, ident in connection.exec_driver_sql(
                 statement, tuple(part)
-            ):
+            ).fetchall():
                 found[ident] = Person(name, digits, gender, born, json_value(groups), ident)
         return found
 
@@ -326,7 +325,7 @@ class CaseRepository(_Repository[Case, CaseRow]):
             statement = _in_list(
                 connection, f"SELECT {_CASE_READ} FROM kivo_case WHERE id IN ", len(part)
             )
-            for row in connection.exec_driver_sql(statement, tuple(part)):
+            for row in connection.exec_driver_sql(statement, tuple(part)).fetchall():
                 found[row[10]] = Case(
                     row[0],
                     day(row[1]),
@@ -399,16 +398,17 @@ class EventRepository(_Repository[CaseEvent, CaseEventRow]):
         after its case's last event as stored now."""
         if not events:
             return
+        connection = self.session.connection()
         last: dict[int, int] = {}
         for part in in_slices([event.case_id for event in events]):
-            query = (
-                select_columns(EVENT.c.case_id, func.max(EVENT.c.seq))
-                .where(EVENT.c.case_id.in_(part))
-                .group_by(EVENT.c.case_id)
+            statement = _in_list(
+                connection,
+                "SELECT case_id, max(seq) FROM case_event WHERE case_id IN ",
+                len(part),
+                " GROUP BY case_id",
             )
-            last.update(
-                (case_id, seq or 0) for case_id, seq in self.session.connection().execute(query)
-            )
+            rows = connection.exec_driver_sql(statement, tuple(part)).fetchall()
+            last.update((case_id, seq or 0) for case_id, seq in rows)
         for event in events:
             event.seq = last[event.case_id] = last.get(event.case_id, 0) + 1
         BulkWriter(self.session).add_events(events)
@@ -435,8 +435,8 @@ class EventRepository(_Repository[CaseEvent, CaseEventRow]):
                 len(part),
                 " ORDER BY case_id, seq",
             )
-            for row in connection.exec_driver_sql(statement, tuple(part)):
-                case_id = row[0]
+            for row in connection.exec_driver_sql(statement, tuple(part)).fetchall():
+                case_id, warnings, overrides, data = row[0], row[8], row[9], row[10]
                 event = CaseEvent(
                     case_id,
                     row[1],
@@ -446,9 +446,9 @@ class EventRepository(_Repository[CaseEvent, CaseEventRow]):
                     row[5],
                     row[6],
                     row[7],
-                    json_value(row[8]),
-                    json_value(row[9]),
-                    json_value(row[10]),
+                    [] if warnings == "[]" else json_value(warnings),
+                    [] if overrides == "[]" else json_value(overrides),
+                    {} if data == "{}" else json_value(data),
                     row[11],
                     row[12],
                 )
