@@ -10,7 +10,6 @@ from sqlalchemy import Connection, Table, func, insert
 from sqlmodel import Session, SQLModel, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from persistence.bulk import BulkWriter
 from persistence.mapping import (
     copy_onto,
     driver_days,
@@ -411,6 +410,8 @@ class EventRepository(_Repository[CaseEvent, CaseEventRow]):
             last.update((case_id, seq or 0) for case_id, seq in rows)
         for event in events:
             event.seq = last[event.case_id] = last.get(event.case_id, 0) + 1
+        from persistence.bulk import BulkWriter  # only a batch pays for the bulk writer
+
         BulkWriter(self.session).add_events(events)
 
     def for_case(self, case_id: int) -> list[CaseEvent]:
