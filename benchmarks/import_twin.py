@@ -10,19 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.rawsql import RawDatabase
+from states.import_rows import REQUIRED_COLUMNS
 
-IMPORT_COLUMNS = (
-    "name",
-    "personnummer",
-    "gender",
-    "birth_year",
-    "groups",
-    "caseworker",
-    "enrolled_on",
-    "step",
-    "consent_on",
-    "step_on",
-)
+IMPORT_COLUMNS = (*REQUIRED_COLUMNS, "step_on")  # the columns the benchmark files carry
 
 
 def import_csv(db: RawDatabase, path: Path, recorded_at: datetime, chunk: int = 2000) -> int:

@@ -30,22 +30,13 @@ from pathway.dispatch import dispatch
 from pathway.errors import Refused
 from pathway.importing import import_participants
 from pathway.notifiers import FileNotifier
+from states.import_rows import REQUIRED_COLUMNS
 from states.steps import Step
 
 INFORMATION_ON = date(2026, 2, 2)
 PRACTICE_ON = date(2026, 2, 9)
 PRACTICE_UNTIL = date(2026, 5, 29)
-IMPORT_HEADER = (
-    "name",
-    "personnummer",
-    "gender",
-    "birth_year",
-    "groups",
-    "caseworker",
-    "enrolled_on",
-    "step",
-    "consent_on",
-)
+IMPORT_HEADER = REQUIRED_COLUMNS  # the import's own required header
 
 
 def move_cohort(kivo: Kivo, case_ids: Sequence[int], supervisor: int) -> int:
