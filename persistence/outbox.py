@@ -23,12 +23,11 @@ from sqlmodel import col
 from sqlmodel import select as select_rows
 
 from persistence.mapping import record_values
-from persistence.repositories import _Repository
+from persistence.repositories import _Repository, in_slices
 from persistence.tables import FollowupRow, ReminderRow
 from states.records import Caseworker, Followup, Reminder
 
 ERROR_LENGTH = 500
-CHUNK = 1000  # ids per IN (…): far below SQLite's and PostgreSQL's parameter limits
 
 
 class Claimed(NamedTuple):
@@ -73,8 +72,7 @@ class ReminderRepository(_Repository[Reminder, ReminderRow]):
             return
         followup_ids = sorted({followup_id for followup_id, _, _ in wanted})
         existing: dict[tuple[int, str, date], ReminderRow] = {}
-        for first in range(0, len(followup_ids), CHUNK):  # a big batch chunk queues more
-            some = followup_ids[first : first + CHUNK]
+        for some in in_slices(followup_ids):  # a big batch chunk queues more
             queued = self.session.exec(
                 select_rows(ReminderRow).where(col(ReminderRow.followup_id).in_(some))
             ).all()
@@ -177,8 +175,7 @@ class ReminderRepository(_Repository[Reminder, ReminderRow]):
         names = ", ".join(f"{sql.quote(name)} = ?" for name in values)
         bound = [sql.moment(v) if isinstance(v, datetime) else v for v in values.values()]
         changed = 0
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
+        for chunk in in_slices(ids):
             changed += sql.run(
                 f"UPDATE reminder SET {names} WHERE id IN ({_marks(len(chunk))}) "
                 "AND claimed_by = ? AND status = 'pending'",
@@ -272,8 +269,7 @@ class _DriverSql:
     def rows_in(self, sql: str, ids: set[int]) -> list[Any]:
         """``sql`` ends in ``… IN``: its rows for the given ids, a chunk at a time."""
         ordered, rows = sorted(ids), []
-        for start in range(0, len(ordered), CHUNK):
-            chunk = ordered[start : start + CHUNK]
+        for chunk in in_slices(ordered):
             rows += self.rows(f"{sql} ({_marks(len(chunk))})", chunk)
         return rows
 
