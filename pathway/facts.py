@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from pathway.clock import LOCAL
 from states.case import CaseFacts, MoveKind, SupervisorFacts
 from states.personnummer import Personnummer
-from states.records import Case, CaseEvent, Person, Placement, Supervisor
+from states.records import Case, CaseEvent, Person, Placement, Supervisor, Workplace
 
 if TYPE_CHECKING:  # the ports (and the report and digest types they name) cost ~27 ms
     from pathway.ports import UnitOfWork
@@ -35,25 +35,67 @@ def facts_of(case: Case, person: Person, *, meetings_held_in_step: int = 0) -> C
 
 
 def facts_in(uow: UnitOfWork, case: Case, person: Person) -> CaseFacts:
-    """The facts, with what only the database knows (meetings held in the current step)."""
+    """The facts, with what only the database knows (meetings held in the current step,
+    the participant's fixed-term stays by employer)."""
     facts = facts_of(case, person, meetings_held_in_step=meetings_held_in_step(uow, case))
-    return replace(facts, fixed_term_stays=fixed_term_stays(uow, case))
+    return replace(facts, fixed_term_stays=fixed_term_stays(uow, person))
 
 
-def fixed_term_stays(uow: UnitOfWork, case: Case) -> tuple[tuple[int | None, date, date], ...]:
-    """The case's fixed-term placements (step 7) that have an end, ended or planned."""
-    if case.id is None:
+def participant_placements(
+    uow: UnitOfWork, person: Person, *, excluding: int | None = None
+) -> list[Placement]:
+    """Every placement of the participant, in all their cases (``excluding`` one id)."""
+    if person.id is None:
+        return []
+    ids = [c.id for c in uow.cases.for_person(person.id) if c.id is not None]
+    found = uow.placements.for_cases(ids) if ids else {}
+    return [p for placements in found.values() for p in placements if p.id != excluding]
+
+
+def fixed_term_stays(
+    uow: UnitOfWork, person: Person, *, excluding: int | None = None
+) -> tuple[tuple[int | None, date, date], ...]:
+    """The participant's fixed-term stays (step 7) that have an end, ended or planned, each
+    listed under every workplace of its employer: LAS counts employment with the employer,
+    so a stay at one of its workplaces counts for all of them. A workplace without an
+    employer recorded counts alone."""
+    stays = stays_among(participant_placements(uow, person, excluding=excluding))
+    if not stays:
         return ()
-    return stays_among(uow.placements.for_case(case.id))
+    return by_employer(stays, uow.workplaces.all())
 
 
 def stays_among(placements: Iterable[Placement]) -> tuple[tuple[int | None, date, date], ...]:
-    """Of a case's placements, the fixed-term ones (step 7) that have an end."""
+    """Of a participant's placements, the fixed-term ones (step 7) that have an end."""
     return tuple(
         (p.workplace_id, p.start, end)
         for p in placements
         if p.step == FIXED_TERM and (end := p.ended_on or p.planned_end) is not None
     )
+
+
+def employer_key(workplace: Workplace) -> str | None:
+    """The employer as written, with case and spacing folded; ``None`` when unknown."""
+    if not workplace.employer or not workplace.employer.strip():
+        return None
+    return " ".join(workplace.employer.split()).casefold()
+
+
+def by_employer(
+    stays: Iterable[tuple[int | None, date, date]], workplaces: Iterable[Workplace]
+) -> tuple[tuple[int | None, date, date], ...]:
+    """Each stay under its own workplace and every other workplace of the same employer."""
+    employer_of = {w.id: employer_key(w) for w in workplaces if w.id is not None}
+    sharing: dict[str, list[int]] = {}
+    for known, key in employer_of.items():
+        if key is not None:
+            sharing.setdefault(key, []).append(known)
+    expanded: list[tuple[int | None, date, date]] = []
+    for at, start, end in stays:
+        key = employer_of.get(at) if at is not None else None
+        counted: list[int | None] = list(sharing[key]) if key is not None else [at]
+        expanded += [(each, start, end) for each in counted]
+    return tuple(expanded)
 
 
 def meetings_held_in_step(uow: UnitOfWork, case: Case) -> int:

@@ -13,7 +13,7 @@ from datetime import date
 
 from pathway.context import Kivo
 from pathway.errors import Refused
-from pathway.facts import facts_in, supervisor_facts
+from pathway.facts import facts_in, participant_placements, supervisor_facts
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
 from pathway.scheduling import after_move
@@ -30,10 +30,10 @@ from states.case import (
 from states.errors import Conflict, InvalidInput
 from states.judge import Verdict, judge
 from states.machine import TRIGGERS
-from states.programmes import default_catalogue
+from states.programmes import WORKPLACE, default_catalogue, workplace_total_too_long
 from states.records import Case, CaseEvent, Caseworker, Placement
 from states.steps import Step
-from states.violations import structural
+from states.violations import Violation, structural
 
 WORKPLACE_STEPS = frozenset({2, 3, 6, 7, 8, 9})
 
@@ -81,7 +81,29 @@ def advance(
             workplace_active=workplace.active if workplace is not None else True,
         )
         move = with_default_end(move)
-        return _apply(kivo, uow, case_id, move, by, override, dry_run, expected_version)
+        extra = workplace_total_violations(uow, case_id, move)
+        return _apply(kivo, uow, case_id, move, by, override, dry_run, expected_version, extra)
+
+
+def workplace_total_violations(uow: UnitOfWork, case_id: int, move: Move) -> list[Violation]:
+    """For a programme whose total is per workplace (PRAKTIK): the participant's earlier
+    placements under it at this workplace count towards the total (``programme-total-too-
+    long``); an earlier one still open counts up to this move's start, which ends it."""
+    programme = default_catalogue().find(move.programme)
+    if programme is None or programme.total_scope != WORKPLACE:
+        return []
+    if move.workplace_id is None or move.until is None:
+        return []
+    person = uow.people.get(uow.cases.get(case_id).person_id)
+    earlier = [
+        (p.start, min(end, move.start))
+        for p in participant_placements(uow, person)
+        if p.programme == programme.code
+        and p.workplace_id == move.workplace_id
+        and (end := p.ended_on or p.planned_end) is not None
+    ]
+    text = workplace_total_too_long(programme, earlier, move.start, move.until)
+    return [Violation("programme-total-too-long", text)] if text else []
 
 
 def programme_code(programme: str | None) -> str | None:
@@ -179,6 +201,7 @@ def _apply(
     override: str | None,
     dry_run: bool,
     expected_version: int | None,
+    extra: list[Violation] | None = None,
 ) -> MoveResult:
     case = uow.cases.get(case_id)
     if expected_version is not None and case.version != expected_version:
@@ -192,6 +215,8 @@ def _apply(
     person = uow.people.get(case.person_id)
     facts = facts_in(uow, case, person)
     verdict = judge(facts, move, kivo.rules, kivo.today())
+    if extra and verdict.target:  # checks needing more than the facts, weighed alike
+        verdict = Verdict(verdict.target, (*verdict.violations, *kivo.rules.weigh(extra, move.to)))
     overridden = settle(verdict, actor, override)
     if verdict.blocking and not overridden:
         raise Refused(

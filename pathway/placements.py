@@ -7,20 +7,30 @@ end-anchored meetings and reminders in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from pathway.context import Kivo
 from pathway.errors import Refused
+from pathway.facts import (
+    FIXED_TERM,
+    by_employer,
+    facts_of,
+    participant_placements,
+    stays_among,
+)
 from pathway.moves import actor_of, require_written_override, settle
 from pathway.ports import UnitOfWork
 from pathway.scheduling import cancel_after, reschedule_placement
+from states.case import Move, MoveKind
 from states.errors import InvalidInput
 from states.judge import Verdict
 from states.programmes import Programme, default_catalogue, extension_violations
 from states.records import Case, CaseEvent, Placement
 from states.steps import Step
-from states.violations import structural
+from states.violations import Violation, structural
+
+FIXED_TERM_RULES = ("preferential-right", "las-permanent")  # judged again on an extension
 
 
 @dataclass(frozen=True)
@@ -62,10 +72,12 @@ def extend(
 ) -> Extended:
     """Extend the case's open placement to ``until`` by a decision made ``on``.
 
-    The programme's checks (``programme-closed``, ``programme-too-long``,
-    ``programme-total-too-long``) are weighed by the rule set in effect: off, a warning
-    or blocking; a coordinator's written ``override`` lifts the blocking ones and is
-    recorded in the ``extended`` event."""
+    A decision dated before the placement's start is bad input. The checks of
+    ``extension_checks`` (``extension-after-end``, the programme's ``programme-closed``,
+    ``programme-too-long``, ``programme-total-too-long``, and for fixed-term employment
+    ``preferential-right`` and ``las-permanent``) are weighed by the rule set in effect:
+    off, a warning or blocking; a coordinator's written ``override`` lifts the blocking
+    ones and is recorded in the ``extended`` event."""
     require_written_override(override)
     decided_on = on or kivo.today()
     if decided_on > kivo.today():
@@ -88,14 +100,13 @@ def extend(
                 "`kivo placement end`)",
                 field="until",
             )
-        programme = default_catalogue().find(placement.programme)
-        found = (
-            extension_violations(
-                programme, placement.start, old_end or placement.start, until, decided_on
+        if decided_on < placement.start:
+            raise InvalidInput(
+                f"the decision date {decided_on.isoformat()} is before the placement started "
+                f"({placement.start.isoformat()})",
+                field="on",
             )
-            if programme is not None
-            else []
-        )
+        found = extension_checks(kivo, uow, case, placement, until, decided_on)
         verdict = Verdict(case.state, tuple(kivo.rules.weigh(found, Step(placement.step))))
         overridden = settle(verdict, actor, override)
         if verdict.blocking and not overridden:
@@ -136,6 +147,55 @@ def extend(
             warnings,
             overridden,
         )
+
+
+def extension_checks(
+    kivo: Kivo, uow: UnitOfWork, case: Case, placement: Placement, until: date, decided_on: date
+) -> list[Violation]:
+    """What an extension to ``until`` decided on ``decided_on`` breaks, before the rules
+    file weighs it: a decision after the current planned end (``extension-after-end``,
+    blocking unless overridden), the programme's limits (its per-workplace total with the
+    participant's earlier placements there), and the fixed-term rules with the new end."""
+    old_end = placement.planned_end or placement.start
+    found = []
+    if placement.planned_end is not None and decided_on > placement.planned_end:
+        found.append(
+            Violation(
+                "extension-after-end",
+                f"an extension is decided before the placement's planned end "
+                f"{old_end.isoformat()}, not on {decided_on.isoformat()}: open a new "
+                "placement instead, or have a coordinator override with a reason",
+            )
+        )
+    person = uow.people.get(case.person_id)
+    others = participant_placements(uow, person, excluding=placement.id)
+    programme = default_catalogue().find(placement.programme)
+    if programme is not None:
+        earlier = [
+            (p.start, min(end, placement.start))
+            for p in others
+            if p.programme == programme.code
+            and p.workplace_id == placement.workplace_id
+            and p.start < placement.start
+            and (end := p.ended_on or p.planned_end) is not None
+        ]
+        found += extension_violations(
+            programme, placement.start, old_end, until, decided_on, earlier
+        )
+    if placement.step == FIXED_TERM and placement.workplace_id is not None:
+        facts = replace(
+            facts_of(case, person),
+            fixed_term_stays=by_employer(stays_among(others), uow.workplaces.all()),
+        )
+        move = Move(
+            MoveKind.ADVANCE,
+            on=placement.start,
+            to=Step(placement.step),
+            workplace_id=placement.workplace_id,
+            until=until,
+        )
+        found += [v for v in kivo.rules.evaluate(facts, move) if v.code in FIXED_TERM_RULES]
+    return found
 
 
 def end(kivo: Kivo, case_id: int, *, on: date, reason: str, by: int | None = None) -> Ended:

@@ -8,6 +8,11 @@ that follow one another with at most 6 months between them are counted together.
 Here a stay is a date range, both ends included. Stays chain while the next starts at
 most 6 calendar months after the previous one ended; a longer gap breaks the chain, and
 only the chain that reaches the day counted on is counted.
+
+"More than N months" is measured on the calendar: the days counted exceed the days of the
+N calendar months that end on the day counted (``months_before``). One stay of exactly N
+calendar months is therefore never more than N months (2024-01-01 to 2024-12-31 is 12
+months, as 2025-03-01 to 2025-11-30 is 9), and one day more always is.
 """
 
 from __future__ import annotations
@@ -19,14 +24,17 @@ from datetime import date, timedelta
 
 Stay = tuple[date, date]
 MAX_GAP_MONTHS = 6
-PREFERENTIAL_MORE_THAN_DAYS = 273  # 9 months of 365/12 days (273.75): 274 days is more
-PERMANENT_MORE_THAN_DAYS = 365  # 12 months: 366 days is more
+PREFERENTIAL_MORE_THAN_MONTHS = 9  # LAS 25 §, within 3 years
+PERMANENT_MORE_THAN_MONTHS = 12  # LAS 5 a §, within 5 years
 
 
 @dataclass(frozen=True, slots=True)
 class Accumulated:
+    """Days of fixed-term employment counted up to ``on`` (included)."""
+
     within_3_years: int
     within_5_years: int
+    on: date
 
 
 def add_months(day: date, months: int) -> date:
@@ -35,6 +43,11 @@ def add_months(day: date, months: int) -> date:
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
+
+
+def months_before(on: date, months: int) -> int:
+    """Days in the ``months`` calendar months that end on ``on`` (both ends included)."""
+    return (on - add_months(on, -months)).days
 
 
 def current_chain(
@@ -70,12 +83,15 @@ def accumulate(stays: Iterable[Stay], on: date) -> Accumulated:
     return Accumulated(
         within_3_years=days_within(chain, add_months(on, -36) + timedelta(days=1), on),
         within_5_years=days_within(chain, add_months(on, -60) + timedelta(days=1), on),
+        on=on,
     )
 
 
-def preferential_right(found: Accumulated) -> bool:
-    return found.within_3_years > PREFERENTIAL_MORE_THAN_DAYS
+def preferential_right(found: Accumulated, months: int = PREFERENTIAL_MORE_THAN_MONTHS) -> bool:
+    """More than ``months`` calendar months within 3 years (LAS 25 §)."""
+    return found.within_3_years > months_before(found.on, months)
 
 
-def permanent(found: Accumulated) -> bool:
-    return found.within_5_years > PERMANENT_MORE_THAN_DAYS
+def permanent(found: Accumulated, months: int = PERMANENT_MORE_THAN_MONTHS) -> bool:
+    """More than ``months`` calendar months within 5 years (LAS 5 a §)."""
+    return found.within_5_years > months_before(found.on, months)

@@ -8,7 +8,7 @@ they take the dates and return violations, so a move and an extension are judged
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -27,7 +27,10 @@ REQUIRED: Mapping[str, type] = {
     "max_total_days": int,
     "max_decision_days": int,
 }
-OPTIONAL: Mapping[str, type] = {"valid_from": date, "valid_until": date}
+OPTIONAL: Mapping[str, type] = {"valid_from": date, "valid_until": date, "total_scope": str}
+PLACEMENT = "placement"  # max_total_days holds for each placement on its own
+WORKPLACE = "workplace"  # ... for all the participant's placements under it at one workplace
+SCOPES = (PLACEMENT, WORKPLACE)
 
 
 class ProgrammesFileError(InvalidInput):
@@ -45,6 +48,7 @@ class Programme:
     max_decision_days: int
     valid_from: date | None = None
     valid_until: date | None = None
+    total_scope: str = PLACEMENT
 
     def open_on(self, day: date) -> bool:
         """Whether a decision or an extension may be made on ``day``."""
@@ -65,6 +69,7 @@ class Programme:
             "max_decision_days": self.max_decision_days,
             "valid_from": self.valid_from.isoformat() if self.valid_from else None,
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "total_scope": self.total_scope,
         }
 
 
@@ -157,6 +162,8 @@ def _problems(code: str, raw: Any) -> list[str]:
         problems.append("default_days must be at most max_decision_days")
     if "valid_from" in raw and "valid_until" in raw and raw["valid_from"] >= raw["valid_until"]:
         problems.append("valid_from must come before valid_until")
+    if raw.get("total_scope", PLACEMENT) not in SCOPES:
+        problems.append(f"total_scope must be one of {', '.join(SCOPES)}")
     return problems
 
 
@@ -171,6 +178,7 @@ def _programme(code: str, raw: Mapping[str, Any]) -> Programme:
         max_decision_days=raw["max_decision_days"],
         valid_from=raw.get("valid_from"),
         valid_until=raw.get("valid_until"),
+        total_scope=raw.get("total_scope", PLACEMENT),
     )
 
 
@@ -222,13 +230,42 @@ def total_too_long(programme: Programme, start: date, end: date) -> str | None:
     )
 
 
+def workplace_total_too_long(
+    programme: Programme, earlier: Iterable[tuple[date, date]], start: date, end: date
+) -> str | None:
+    """For a programme whose total is per workplace: the participant's earlier placements
+    under it at this workplace (``earlier``: start and end of each) and this one, from
+    ``start`` to ``end``, together. Each placement counts as ``total_too_long`` counts it."""
+    if programme.total_scope != WORKPLACE:
+        return None
+    before = sum(max((e - s).days, 0) for s, e in earlier)
+    days = before + (end - start).days
+    if not before or days <= programme.max_total_days or total_too_long(programme, start, end):
+        return None  # nothing earlier, within the total, or refused for this one alone
+    return (
+        f"placements under programme {programme.code} at one workplace last at most "
+        f"{programme.max_total_days} days in total: the participant's earlier ones there "
+        f"({before} days) and {start.isoformat()} to {end.isoformat()} are {days} days"
+    )
+
+
 def extension_violations(
-    programme: Programme, start: date, old_end: date, new_end: date, decided_on: date
+    programme: Programme,
+    start: date,
+    old_end: date,
+    new_end: date,
+    decided_on: date,
+    earlier_here: Iterable[tuple[date, date]] = (),
 ) -> list[Violation]:
-    """What the programme says about extending a placement from ``old_end`` to ``new_end``."""
+    """What the programme says about extending a placement from ``old_end`` to ``new_end``
+    (``earlier_here``: the participant's earlier placements under it at this workplace)."""
     checks = [
         ("programme-closed", closed(programme, decided_on)),
         ("programme-too-long", decision_too_long(programme, old_end, new_end)),
-        ("programme-total-too-long", total_too_long(programme, start, new_end)),
+        (
+            "programme-total-too-long",
+            total_too_long(programme, start, new_end)
+            or workplace_total_too_long(programme, earlier_here, start, new_end),
+        ),
     ]
     return [Violation(code, text, Severity.BLOCKING) for code, text in checks if text]

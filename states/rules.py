@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from states.case import CaseFacts, Move
-from states.fixed_term import Accumulated, accumulate
+from states.fixed_term import Accumulated, accumulate, permanent, preferential_right
 from states.programmes import closed, decision_too_long, default_catalogue, total_too_long
 from states.steps import Step
 
@@ -161,13 +161,17 @@ def programme_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str 
     return decision_too_long(programme, move.start, move.until)
 
 
-def _fixed_term_here(facts: CaseFacts, move: Move) -> Accumulated:
-    """What the earlier fixed-term stays at this workplace add up to when this one starts."""
+def _fixed_term_with_employer(facts: CaseFacts, move: Move) -> Accumulated | None:
+    """What the participant's fixed-term stays with this workplace's employer add up to by
+    the end of the planned stay, this one included (``facts.fixed_term_stays`` lists each
+    stay under every workplace of its employer). Without a planned end, the earlier stays
+    are counted up to the start."""
     if move.workplace_id is None:
-        return Accumulated(0, 0)
-    day_before = move.start - timedelta(days=1)
+        return None
     stays = [(s, e) for w, s, e in facts.fixed_term_stays if w == move.workplace_id]
-    return accumulate(stays, day_before)
+    if move.until is None or move.until < move.start:
+        return accumulate(stays, move.start)
+    return accumulate([*stays, (move.start, move.until)], move.until)
 
 
 def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
@@ -178,24 +182,28 @@ def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -
 
 
 def preferential_right_reached(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    found = _fixed_term_here(facts, move)
-    if found.within_3_years <= settings["more_than_days"]:
+    found = _fixed_term_with_employer(facts, move)
+    months = settings["more_than_months"]
+    if found is None or not preferential_right(found, months):
         return None
     return (
-        f"the participant already has {found.within_3_years} days of fixed-term "
-        f"employment within 3 years at workplace {move.workplace_id}: more than 9 months "
-        "gives a preferential right to re-employment (LAS 25 §)"
+        f"fixed-term employment with the employer of workplace {move.workplace_id} adds up "
+        f"to {found.within_3_years} days within 3 years by {found.on.isoformat()} (this "
+        f"stay included): more than {months} months gives a preferential right to "
+        "re-employment (LAS 25 §)"
     )
 
 
 def las_permanent(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    found = _fixed_term_here(facts, move)
-    if found.within_5_years <= settings["more_than_days"]:
+    found = _fixed_term_with_employer(facts, move)
+    months = settings["more_than_months"]
+    if found is None or not permanent(found, months):
         return None
     return (
-        f"the participant already has {found.within_5_years} days of fixed-term "
-        f"employment within 5 years at workplace {move.workplace_id}: the employment has by "
-        "law become permanent (LAS 5 a §), not fixed-term"
+        f"fixed-term employment with the employer of workplace {move.workplace_id} adds up "
+        f"to {found.within_5_years} days within 5 years by {found.on.isoformat()} (this "
+        f"stay included): more than {months} months and the employment has by law become "
+        "permanent (LAS 5 a §), not fixed-term"
     )
 
 
@@ -227,6 +235,6 @@ REGISTRY: dict[str, RuleSpec] = {
     "programme-closed": RuleSpec(programme_closed, {}),
     "programme-too-long": RuleSpec(programme_too_long, {}),
     "programme-total-too-long": RuleSpec(programme_total_too_long, {}),
-    "preferential-right": RuleSpec(preferential_right_reached, {"more_than_days": int}),
-    "las-permanent": RuleSpec(las_permanent, {"more_than_days": int}),
+    "preferential-right": RuleSpec(preferential_right_reached, {"more_than_months": int}),
+    "las-permanent": RuleSpec(las_permanent, {"more_than_months": int}),
 }
