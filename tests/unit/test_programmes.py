@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from states.case import CaseFacts, Move, MoveKind
 from states.programmes import (
+    PLACEMENT,
+    WORKPLACE,
     ProgrammesFileError,
     default_catalogue,
     extension_violations,
     parse_programmes,
+    total_too_long,
+    workplace_total_too_long,
 )
 from states.rules import REGISTRY
 from states.steps import Step
@@ -128,3 +132,117 @@ def test_an_extension_is_checked_per_decision_in_total_and_against_the_validity(
         praktik, date(2026, 1, 1), date(2026, 4, 1), date(2026, 7, 5), date(2026, 3, 1)
     )
     assert [v.code for v in total] == ["programme-total-too-long"]
+
+
+# Each shipped programme as the issue and the catalogue's sources define it: steps, default
+# length, one decision's maximum and the total maximum (days; a month counted as its
+# longest calendar span), and whether the total is per placement or per workplace.
+SHIPPED = [
+    ("PRAKTIK", {2, 3}, 91, 184, 184, WORKPLACE),
+    ("PIS", {2, 3}, 91, 184, 184, PLACEMENT),
+    ("ARBETSTRANING", {2, 3}, 184, 184, 366, PLACEMENT),
+    ("MBJ", {7, 9}, 366, 366, 731, PLACEMENT),
+    ("YA", {8}, 366, 366, 366, PLACEMENT),
+    ("LONESTOD", {7, 9}, 366, 366, 1461, PLACEMENT),
+    ("OSA", {7, 9}, 366, 366, 1461, PLACEMENT),
+    ("APL", {6}, 105, 366, 366, PLACEMENT),
+    ("SAVA", {7}, 184, 366, 366, PLACEMENT),
+]
+DAY = timedelta(days=1)
+
+
+def start_for(code: str) -> date:
+    return date(2018, 1, 1) if code == "MBJ" else date(2026, 1, 1)  # MBJ closed from 2019
+
+
+@pytest.mark.parametrize(("code", "steps", "default", "decision", "total", "scope"), SHIPPED)
+def test_each_shipped_programme_has_its_steps_default_length_and_maxima(
+    code: str, steps: set[int], default: int, decision: int, total: int, scope: str
+) -> None:
+    programme = default_catalogue().get(code)
+    start = start_for(code)
+    assert programme.steps == steps
+    assert programme.default_end(start) == start + default * DAY
+    assert (programme.max_decision_days, programme.max_total_days) == (decision, total)
+    assert programme.total_scope == scope
+
+
+@pytest.mark.parametrize(("code", "steps", "default", "decision", "total", "scope"), SHIPPED)
+def test_each_shipped_programme_accepts_one_decision_of_exactly_its_maximum_not_a_day_more(
+    code: str, steps: set[int], default: int, decision: int, total: int, scope: str
+) -> None:
+    start, step = start_for(code), Step(min(steps))
+    planned = advance(step, code, start, start + default * DAY)
+    assert rule("programme-too-long", planned) is None
+    assert rule("programme-total-too-long", planned) is None
+    assert rule("programme-too-long", advance(step, code, start, start + decision * DAY)) is None
+    over = rule("programme-too-long", advance(step, code, start, start + (decision + 1) * DAY))
+    assert over is not None
+    assert f"at most {decision} days" in over
+
+
+@pytest.mark.parametrize(("code", "steps", "default", "decision", "total", "scope"), SHIPPED)
+def test_each_shipped_programme_accepts_exactly_its_total_with_extensions_not_a_day_more(
+    code: str, steps: set[int], default: int, decision: int, total: int, scope: str
+) -> None:
+    programme = default_catalogue().get(code)
+    start = start_for(code)
+    assert total_too_long(programme, start, start + total * DAY) is None
+    assert total_too_long(programme, start, start + (total + 1) * DAY) is not None
+    # The last extension, one decision long, reaching exactly the total; then a day more.
+    old_end = start + (total - min(decision, total - 1)) * DAY
+    decided = old_end - 7 * DAY
+    assert extension_violations(programme, start, old_end, start + total * DAY, decided) == []
+    over = extension_violations(programme, start, old_end, start + (total + 1) * DAY, decided)
+    assert "programme-total-too-long" in [v.code for v in over]
+
+
+def test_an_exactly_six_month_practice_fits_and_a_day_more_does_not() -> None:
+    praktik = default_catalogue().get("PRAKTIK")
+    start = date(2026, 3, 1)
+    assert total_too_long(praktik, start, date(2026, 9, 1)) is None  # 184 days
+    assert total_too_long(praktik, start, date(2026, 9, 2)) is not None
+
+
+def test_practice_at_one_workplace_adds_up_over_the_participants_placements() -> None:
+    praktik = default_catalogue().get("PRAKTIK")
+    earlier = [(date(2026, 1, 1), date(2026, 4, 1))]  # 90 days
+    start = date(2026, 6, 1)
+    assert workplace_total_too_long(praktik, earlier, start, start + 94 * DAY) is None
+    over = workplace_total_too_long(praktik, earlier, start, start + 95 * DAY)
+    assert over is not None
+    assert "(90 days)" in over
+    assert "185 days" in over
+    found = extension_violations(
+        praktik, start, start + 30 * DAY, start + 95 * DAY, start + 20 * DAY, earlier
+    )
+    assert [v.code for v in found] == ["programme-total-too-long"]
+
+
+def test_a_programme_whose_total_is_per_placement_does_not_add_placements_up() -> None:
+    pis = default_catalogue().get("PIS")
+    earlier = [(date(2026, 1, 1), date(2026, 4, 1))]
+    start = date(2026, 6, 1)
+    assert workplace_total_too_long(pis, earlier, start, start + 184 * DAY) is None
+
+
+def test_total_scope_must_be_placement_or_workplace() -> None:
+    text = """
+version = 1
+[programmes.X]
+name_sv = "x"
+name_en = "x"
+steps = [2]
+default_days = 10
+max_total_days = 100
+max_decision_days = 100
+total_scope = "employer"
+"""
+    with pytest.raises(ProgrammesFileError) as error:
+        parse_programmes(text, source="test")
+    assert error.value.params["problems"] == [
+        "programmes.X: total_scope must be one of placement, workplace"
+    ]
+    good = parse_programmes(text.replace('"employer"', '"workplace"'), source="test")
+    assert good.get("X").total_scope == WORKPLACE
+    assert good.get("X").to_dict()["total_scope"] == "workplace"

@@ -1,0 +1,241 @@
+"""Fixed-term employment counted per employer, extension decision dates, and a programme's
+total per workplace, on a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pathway import directory, moves, placements
+from pathway.context import Kivo
+from pathway.errors import Refused
+from states.errors import InvalidInput
+from states.steps import Step
+from tests.integration.support import Staff, enrol_case, events_of, placements_of
+
+
+def second_bakery(kivo: Kivo) -> int:
+    """Another workplace of the staff's bakery employer, spelt a little differently."""
+    workplace = directory.add_workplace(kivo, "Bageriet i Slite", employer="bageriet  ab")
+    assert workplace.id is not None
+    return workplace.id
+
+
+def first_stay_then_back(kivo: Kivo, staff: Staff) -> int:
+    """Fixed-term at the bakery 2025-01-02 to 2025-07-01 (181 days), then back to step 1."""
+    case_id = enrol_case(kivo, staff, on=date(2024, 12, 2))
+    moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2025, 1, 2),
+        workplace_id=staff.workplace,
+        until=date(2025, 6, 30),
+    )
+    moves.fall_back(kivo, case_id, Step.INFORMATION, reason="contract ended", on=date(2025, 7, 1))
+    return case_id
+
+
+def codes(warnings: list[dict[str, object]]) -> set[object]:
+    return {w["code"] for w in warnings}
+
+
+def test_a_new_fixed_term_stay_at_another_workplace_of_the_same_employer_adds_up(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = first_stay_then_back(kivo, staff)
+
+    result = moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2025, 9, 1),
+        workplace_id=second_bakery(kivo),
+        until=date(2026, 1, 31),
+    )
+
+    # 181 + 153 days: more than 9 months within 3 years, not more than 12 within 5.
+    assert codes(result.warnings) == {"preferential-right"}
+    assert "334 days within 3 years" in str(result.warnings)
+    assert codes(events_of(kivo, case_id)[-1].warnings) == {"preferential-right"}
+
+
+def test_a_fixed_term_stay_with_another_employer_does_not_add_up(kivo: Kivo, staff: Staff) -> None:
+    case_id = first_stay_then_back(kivo, staff)
+
+    result = moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2025, 9, 1),
+        workplace_id=staff.other_workplace,
+        until=date(2026, 1, 31),
+    )
+
+    assert codes(result.warnings) == set()
+
+
+def test_extending_fixed_term_employment_past_12_months_flags_it_as_permanent(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = first_stay_then_back(kivo, staff)
+    moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2025, 9, 1),
+        workplace_id=second_bakery(kivo),
+        until=date(2026, 1, 31),
+    )
+
+    within = placements.extend(kivo, case_id, until=date(2026, 3, 1), on=date(2026, 1, 15))
+    assert codes(within.warnings) == {"preferential-right"}  # 363 days: not yet 12 months
+    beyond = placements.extend(kivo, case_id, until=date(2026, 4, 30), on=date(2026, 2, 20))
+
+    assert codes(beyond.warnings) == {"preferential-right", "las-permanent"}
+    last = events_of(kivo, case_id)[-1]
+    assert last.kind == "extended"
+    assert "las-permanent" in codes(last.warnings)
+
+
+def test_a_decision_dated_before_the_placement_started_is_bad_input_and_writes_nothing(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = first_stay_then_back(kivo, staff)
+    moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2026, 1, 5),
+        workplace_id=staff.workplace,
+        until=date(2026, 6, 30),
+    )
+    before = len(events_of(kivo, case_id))
+
+    with pytest.raises(InvalidInput, match="before the placement started"):
+        placements.extend(kivo, case_id, until=date(2026, 7, 31), on=date(2026, 1, 4))
+
+    assert len(events_of(kivo, case_id)) == before
+    assert placements_of(kivo, case_id)[-1].planned_end == date(2026, 6, 30)
+
+
+def test_a_decision_dated_after_the_planned_end_is_refused_unless_a_coordinator_overrides(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = enrol_case(kivo, staff)
+    moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2026, 1, 19),
+        workplace_id=staff.workplace,
+        until=date(2026, 2, 28),
+    )
+    before = len(events_of(kivo, case_id))
+
+    with pytest.raises(Refused) as refused:
+        placements.extend(kivo, case_id, until=date(2026, 5, 31), on=date(2026, 3, 1))
+    assert {v.code for v in refused.value.violations} == {"extension-after-end"}
+    assert len(events_of(kivo, case_id)) == before
+    with pytest.raises(Refused):
+        placements.extend(
+            kivo,
+            case_id,
+            until=date(2026, 5, 31),
+            on=date(2026, 3, 1),
+            by=staff.caseworker,
+            override="late",
+        )
+    result = placements.extend(
+        kivo,
+        case_id,
+        until=date(2026, 5, 31),
+        on=date(2026, 3, 2),
+        by=staff.coordinator,
+        override="the decision was made in time, recorded late",
+    )
+
+    assert result.overridden == ["extension-after-end"]
+    assert events_of(kivo, case_id)[-1].overrides == ["extension-after-end"]
+
+
+def test_a_decision_dated_on_the_planned_end_is_in_time(kivo: Kivo, staff: Staff) -> None:
+    case_id = enrol_case(kivo, staff)
+    moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2026, 1, 19),
+        workplace_id=staff.workplace,
+        until=date(2026, 2, 28),
+    )
+
+    result = placements.extend(kivo, case_id, until=date(2026, 3, 31), on=date(2026, 2, 28))
+
+    assert (result.decided_on, result.new_end) == (date(2026, 2, 28), date(2026, 3, 31))
+
+
+def practice_then_back(kivo: Kivo, staff: Staff) -> int:
+    """PRAKTIK at the bakery 2026-01-05 to 2026-02-20 (46 days), then back to step 1."""
+    case_id = enrol_case(kivo, staff, on=date(2026, 1, 2))
+    moves.advance(
+        kivo,
+        case_id,
+        Step.SHORT_PRACTICE,
+        on=date(2026, 1, 5),
+        supervisor_id=staff.supervisor,
+        programme="PRAKTIK",
+        until=date(2026, 4, 5),
+    )
+    moves.fall_back(kivo, case_id, Step.INFORMATION, reason="ill", on=date(2026, 2, 20))
+    return case_id
+
+
+def test_practice_at_one_workplace_adds_up_across_placements_of_the_participant(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = practice_then_back(kivo, staff)
+
+    with pytest.raises(Refused) as refused:
+        moves.advance(
+            kivo,
+            case_id,
+            Step.SHORT_PRACTICE,
+            on=date(2026, 2, 23),
+            supervisor_id=staff.supervisor,
+            programme="PRAKTIK",
+            until=date(2026, 7, 12),  # 139 days: 185 with the 46 before
+        )
+    assert {v.code for v in refused.value.violations} == {"programme-total-too-long"}
+    assert "(46 days)" in str(refused.value.violations)
+    assert len(placements_of(kivo, case_id)) == 1
+
+    moves.advance(
+        kivo,
+        case_id,
+        Step.SHORT_PRACTICE,
+        on=date(2026, 2, 23),
+        supervisor_id=staff.supervisor,
+        programme="PRAKTIK",
+        until=date(2026, 7, 11),  # exactly 184 days together: accepted
+    )
+    with pytest.raises(Refused) as over:
+        placements.extend(kivo, case_id, until=date(2026, 7, 12))
+    assert {v.code for v in over.value.violations} == {"programme-total-too-long"}
+
+
+def test_practice_at_another_workplace_starts_its_own_total(kivo: Kivo, staff: Staff) -> None:
+    case_id = practice_then_back(kivo, staff)
+
+    moves.advance(
+        kivo,
+        case_id,
+        Step.SHORT_PRACTICE,
+        on=date(2026, 2, 23),
+        supervisor_id=staff.other_supervisor,
+        programme="PRAKTIK",
+        until=date(2026, 8, 25),  # 183 days
+    )
+
+    assert placements_of(kivo, case_id)[-1].planned_end == date(2026, 8, 25)
