@@ -1,0 +1,98 @@
+"""End-to-end: fixed-term employment per employer and extension decision dates, as the
+installed ``kivo`` command. Today is 2026-03-02.
+
+Case 1 worked fixed-term at workplace 1 (Gotlands Bröd AB) from 2025-01-02 until it fell
+back on 2025-07-01 (181 days); workplace 2 belongs to the same employer.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+import pytest
+
+from tests.e2e.conftest import Kivo, Ran
+
+SEED = (
+    "caseworker add 'Anna Lindqvist'",
+    "caseworker add 'Cecilia Samordnare' --role coordinator",
+    "workplace add 'Visby bageri' --employer 'Gotlands Bröd AB'",
+    "workplace add 'Slite bageri' --employer 'Gotlands Bröd AB'",
+    "workplace add 'Vården Norr' --employer 'Region Gotland'",
+    "participant add 'Amina Haddad' --caseworker 1 --consent --on 2024-12-02",
+    "advance 1 fixed-term --workplace 1 --until 2025-06-30 --on 2025-01-02",
+    "fall-back 1 information --reason 'contract ended' --on 2025-07-01",
+)
+
+
+@pytest.fixture
+def seeded(kivo_cli: Kivo) -> Kivo:
+    for line in SEED:
+        ran = kivo_cli(*shlex.split(line))
+        assert ran.code == 0, ran.err
+    return kivo_cli
+
+
+def run(kivo_cli: Kivo, line: str) -> Ran:
+    return kivo_cli(*shlex.split(line))
+
+
+def history_length(kivo_cli: Kivo) -> int:
+    ran = run(kivo_cli, "history 1 --json")
+    assert ran.code == 0, ran.err
+    return len(json.loads(ran.out))
+
+
+def test_advancing_into_fixed_term_with_the_same_employer_warns_of_the_preferential_right(
+    seeded: Kivo,
+) -> None:
+    ran = run(seeded, "advance 1 fixed-term --workplace 2 --until 2026-01-31 --on 2025-09-01")
+
+    assert ran.code == 0, ran.err
+    assert "[preferential-right]" in ran.out
+    assert "334 days within 3 years" in ran.out
+    assert "[las-permanent]" not in ran.out
+
+
+def test_another_employer_starts_its_own_count(seeded: Kivo) -> None:
+    ran = run(seeded, "advance 1 fixed-term --workplace 3 --until 2026-01-31 --on 2025-09-01")
+
+    assert ran.code == 0, ran.err
+    assert "preferential-right" not in ran.out
+
+
+def test_an_extension_past_12_months_with_the_employer_is_flagged_as_permanent(
+    seeded: Kivo,
+) -> None:
+    run(seeded, "advance 1 fixed-term --workplace 2 --until 2026-01-31 --on 2025-09-01")
+
+    ran = run(seeded, "placement extend 1 --until 2026-04-30 --on 2026-01-20 --json")
+
+    assert ran.code == 0, ran.err
+    codes = {w["code"] for w in json.loads(ran.out)["warnings"]}
+    assert codes == {"preferential-right", "las-permanent"}
+
+
+def test_a_decision_before_the_start_is_bad_input_and_one_after_the_end_needs_an_override(
+    seeded: Kivo,
+) -> None:
+    run(seeded, "advance 1 fixed-term --workplace 3 --until 2026-02-28 --on 2026-01-05")
+    before = history_length(seeded)
+
+    early = run(seeded, "placement extend 1 --until 2026-05-31 --on 2026-01-04")
+    assert early.code == 2
+    assert "before the placement started (2026-01-05)" in early.err
+    late = run(seeded, "placement extend 1 --until 2026-05-31 --on 2026-03-01")
+    assert late.code == 3
+    assert "[extension-after-end]" in late.err
+    assert history_length(seeded) == before
+
+    done = run(
+        seeded,
+        "placement extend 1 --until 2026-05-31 --on 2026-03-01 --by 2 "
+        "--override 'decided in time, recorded late' --json",
+    )
+    assert done.code == 0, done.err
+    assert json.loads(done.out)["overridden"] == ["extension-after-end"]
+    assert history_length(seeded) == before + 1
