@@ -55,6 +55,14 @@ def advance(
         bool, typer.Option("--dry-run", help="Report what the rules say; write nothing.")
     ] = False,
     expect_version: ExpectVersion = None,
+    training_share: Annotated[
+        int | None,
+        typer.Option(
+            metavar="PERCENT",
+            help="Planned share of the time in training or supervision (0–100); "
+            "recorded, and required high enough by programmes such as YA.",
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Move a case forward to a later step (steps may be skipped)."""
@@ -74,6 +82,7 @@ def advance(
         override=override,
         dry_run=dry_run,
         expected_version=expect_version,
+        training_share=training_share,
     )
     _done(result, json_output)
 

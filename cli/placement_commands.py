@@ -67,8 +67,9 @@ def extend(
         str | None,
         typer.Option(
             metavar="REASON",
-            help="A coordinator's written reason to lift the programme's blocking limits "
-            "(needs --by with a coordinator's id); recorded in the history.",
+            help="A coordinator's written reason to lift the blocking limits (the "
+            "programme's, a decision after the planned end; needs --by with a "
+            "coordinator's id); recorded in the history.",
         ),
     ] = None,
     json_output: JsonOption = False,

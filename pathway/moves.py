@@ -30,7 +30,12 @@ from states.case import (
 from states.errors import Conflict, InvalidInput
 from states.judge import Verdict, judge
 from states.machine import TRIGGERS
-from states.programmes import WORKPLACE, default_catalogue, workplace_total_too_long
+from states.programmes import (
+    WORKPLACE,
+    default_catalogue,
+    training_share_violation,
+    workplace_total_too_long,
+)
 from states.records import Case, CaseEvent, Caseworker, Placement
 from states.steps import Step
 from states.violations import Violation, structural
@@ -52,9 +57,17 @@ def advance(
     override: str | None = None,
     dry_run: bool = False,
     expected_version: int | None = None,
+    training_share: int | None = None,
 ) -> MoveResult:
-    """Move a case forward to ``to`` (steps may be skipped), opening its placement."""
+    """Move a case forward to ``to`` (steps may be skipped), opening its placement.
+    ``training_share``: the planned percent of the time in training or supervision,
+    recorded in the event; checked for a programme that requires one (YA)."""
     require_written_override(override)
+    if training_share is not None and not 0 <= training_share <= 100:
+        raise InvalidInput(
+            f"the training share is a percentage from 0 to 100, not {training_share}",
+            field="training_share",
+        )
     with kivo.uow() as uow:
         # Locked: two moves placing participants with one supervisor queue here, so the
         # capacity rule counts the placement the other one opened.
@@ -82,7 +95,15 @@ def advance(
         )
         move = with_default_end(move)
         extra = workplace_total_violations(uow, case_id, move)
-        return _apply(kivo, uow, case_id, move, by, override, dry_run, expected_version, extra)
+        known = default_catalogue().find(move.programme)
+        share = training_share_violation(known, training_share) if known else None
+        extra += [share] if share else []
+        data: dict[str, object] | None = (
+            {"training_share": training_share} if training_share is not None else None
+        )
+        return _apply(
+            kivo, uow, case_id, move, by, override, dry_run, expected_version, extra, data
+        )
 
 
 def workplace_total_violations(uow: UnitOfWork, case_id: int, move: Move) -> list[Violation]:
@@ -202,6 +223,7 @@ def _apply(
     dry_run: bool,
     expected_version: int | None,
     extra: list[Violation] | None = None,
+    data: dict[str, object] | None = None,
 ) -> MoveResult:
     case = uow.cases.get(case_id)
     if expected_version is not None and case.version != expected_version:
@@ -227,7 +249,7 @@ def _apply(
     assert verdict.target is not None
     before = replace(case)
     used = override if overridden else None
-    placement_id = None if dry_run else _write(kivo, uow, case, move, verdict, actor, used)
+    placement_id = None if dry_run else _write(kivo, uow, case, move, verdict, actor, used, data)
     return MoveResult(
         case_id=case_id,
         kind=move.kind.value,
@@ -284,6 +306,7 @@ def _write(
     verdict: Verdict,
     actor: Caseworker | None,
     override: str | None,
+    data: dict[str, object] | None = None,
 ) -> int | None:
     assert case.id is not None
     from_state = moved(case, move, verdict)
@@ -297,7 +320,7 @@ def _write(
     placement_id = _open_placement(uow, case.id, move)
     after_move(kivo, uow, case.id, move, placement_id)
     uow.events.append(
-        event_of(kivo, case.id, move, verdict, from_state, actor, override, placement_id)
+        event_of(kivo, case.id, move, verdict, from_state, actor, override, placement_id, data)
     )
     uow.commit()
     return placement_id
@@ -325,6 +348,7 @@ def event_of(
     actor: Caseworker | None,
     override: str | None,
     placement_id: int | None,
+    data: dict[str, object] | None = None,
 ) -> CaseEvent:
     """The history event of an allowed move."""
     return CaseEvent(
@@ -338,7 +362,7 @@ def event_of(
         reason=move.reason or override,
         warnings=[v.to_dict() for v in verdict.warnings],
         overrides=[v.code for v in verdict.blocking] if override else [],
-        data=_event_data(move, placement_id, override),
+        data={**_event_data(move, placement_id, override), **(data or {})},
     )
 
 

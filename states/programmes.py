@@ -27,7 +27,12 @@ REQUIRED: Mapping[str, type] = {
     "max_total_days": int,
     "max_decision_days": int,
 }
-OPTIONAL: Mapping[str, type] = {"valid_from": date, "valid_until": date, "total_scope": str}
+OPTIONAL: Mapping[str, type] = {
+    "valid_from": date,
+    "valid_until": date,
+    "total_scope": str,
+    "min_training_share": int,
+}
 PLACEMENT = "placement"  # max_total_days holds for each placement on its own
 WORKPLACE = "workplace"  # ... for all the participant's placements under it at one workplace
 SCOPES = (PLACEMENT, WORKPLACE)
@@ -49,6 +54,7 @@ class Programme:
     valid_from: date | None = None
     valid_until: date | None = None
     total_scope: str = PLACEMENT
+    min_training_share: int | None = None  # percent of the time in training or supervision
 
     def open_on(self, day: date) -> bool:
         """Whether a decision or an extension may be made on ``day``."""
@@ -70,6 +76,7 @@ class Programme:
             "valid_from": self.valid_from.isoformat() if self.valid_from else None,
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             "total_scope": self.total_scope,
+            "min_training_share": self.min_training_share,
         }
 
 
@@ -164,6 +171,8 @@ def _problems(code: str, raw: Any) -> list[str]:
         problems.append("valid_from must come before valid_until")
     if raw.get("total_scope", PLACEMENT) not in SCOPES:
         problems.append(f"total_scope must be one of {', '.join(SCOPES)}")
+    if not 1 <= raw.get("min_training_share", 1) <= 100:
+        problems.append("min_training_share must be a percentage from 1 to 100")
     return problems
 
 
@@ -179,6 +188,7 @@ def _programme(code: str, raw: Mapping[str, Any]) -> Programme:
         valid_from=raw.get("valid_from"),
         valid_until=raw.get("valid_until"),
         total_scope=raw.get("total_scope", PLACEMENT),
+        min_training_share=raw.get("min_training_share"),
     )
 
 
@@ -246,6 +256,29 @@ def workplace_total_too_long(
         f"placements under programme {programme.code} at one workplace last at most "
         f"{programme.max_total_days} days in total: the participant's earlier ones there "
         f"({before} days) and {start.isoformat()} to {end.isoformat()} are {days} days"
+    )
+
+
+def training_share_violation(programme: Programme, share: int | None) -> Violation | None:
+    """For a programme that requires a share of the time in training or supervision (YA:
+    15 %): too low refuses (``training-share-too-low``, blocking); not given is a warning
+    (``training-share-missing``), so a placement is never opened without anyone noticing."""
+    need = programme.min_training_share
+    if need is None:
+        return None
+    if share is None:
+        return Violation(
+            "training-share-missing",
+            f"programme {programme.code} needs at least {need} % of the time in training or "
+            "supervision: record the planned share with --training-share",
+            Severity.WARNING,
+        )
+    if share >= need:
+        return None
+    return Violation(
+        "training-share-too-low",
+        f"programme {programme.code} needs at least {need} % of the time in training or "
+        f"supervision, not {share} %",
     )
 
 

@@ -1,5 +1,5 @@
-"""Fixed-term employment counted per employer, extension decision dates, and a programme's
-total per workplace, on a real database (SQLite and PostgreSQL)."""
+"""Fixed-term employment counted per employer, extension decision dates, a programme's
+total per workplace and YA's training share, on a real database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from pathway.context import Kivo
 from pathway.errors import Refused
 from states.errors import InvalidInput
 from states.steps import Step
-from tests.integration.support import Staff, enrol_case, events_of, placements_of
+from tests.integration.support import (
+    Staff,
+    enrol_case,
+    events_of,
+    personnummer,
+    placements_of,
+)
 
 
 def second_bakery(kivo: Kivo) -> int:
@@ -239,3 +245,59 @@ def test_practice_at_another_workplace_starts_its_own_total(kivo: Kivo, staff: S
     )
 
     assert placements_of(kivo, case_id)[-1].planned_end == date(2026, 8, 25)
+
+
+def vocational_intro(kivo: Kivo, staff: Staff, share: int | None) -> tuple[int, object]:
+    case_id = enrol_case(kivo, staff, pnr=personnummer("20050301"))
+    try:
+        return case_id, moves.advance(
+            kivo,
+            case_id,
+            Step.VOCATIONAL_INTRO,
+            on=date(2026, 2, 2),
+            supervisor_id=staff.supervisor,
+            programme="YA",
+            training_share=share,
+        )
+    except Refused as refused:
+        return case_id, refused
+
+
+def test_ya_with_enough_training_records_the_share_in_the_event(kivo: Kivo, staff: Staff) -> None:
+    case_id, result = vocational_intro(kivo, staff, 15)
+
+    assert not isinstance(result, Refused)
+    last = events_of(kivo, case_id)[-1]
+    assert (last.kind, last.data["training_share"]) == ("advanced", 15)
+    assert "training-share-missing" not in codes(last.warnings)
+
+
+def test_ya_with_too_little_training_is_refused_and_writes_nothing(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id, result = vocational_intro(kivo, staff, 14)
+
+    assert isinstance(result, Refused)
+    assert {v.code for v in result.violations} == {"training-share-too-low"}
+    assert placements_of(kivo, case_id) == []
+
+
+def test_ya_without_a_recorded_share_is_opened_with_a_warning(kivo: Kivo, staff: Staff) -> None:
+    case_id, result = vocational_intro(kivo, staff, None)
+
+    assert not isinstance(result, Refused)
+    assert "training-share-missing" in codes(events_of(kivo, case_id)[-1].warnings)
+
+
+def test_a_training_share_outside_0_to_100_is_bad_input(kivo: Kivo, staff: Staff) -> None:
+    case_id = enrol_case(kivo, staff)
+    with pytest.raises(InvalidInput, match="percentage from 0 to 100"):
+        moves.advance(
+            kivo,
+            case_id,
+            Step.VOCATIONAL_INTRO,
+            supervisor_id=staff.supervisor,
+            programme="YA",
+            training_share=101,
+        )
+    assert placements_of(kivo, case_id) == []

@@ -15,6 +15,7 @@ from states.programmes import (
     extension_violations,
     parse_programmes,
     total_too_long,
+    training_share_violation,
     workplace_total_too_long,
 )
 from states.rules import REGISTRY
@@ -246,3 +247,39 @@ total_scope = "employer"
     good = parse_programmes(text.replace('"employer"', '"workplace"'), source="test")
     assert good.get("X").total_scope == WORKPLACE
     assert good.get("X").to_dict()["total_scope"] == "workplace"
+
+
+def test_ya_needs_at_least_15_percent_in_training_or_supervision() -> None:
+    ya = default_catalogue().get("YA")
+    assert ya.min_training_share == 15
+    assert training_share_violation(ya, 15) is None
+    low = training_share_violation(ya, 14)
+    assert low is not None
+    assert (low.code, low.blocking) == ("training-share-too-low", True)
+    missing = training_share_violation(ya, None)
+    assert missing is not None
+    assert (missing.code, missing.blocking) == ("training-share-missing", False)
+
+
+def test_a_programme_without_a_training_share_asks_for_none() -> None:
+    assert training_share_violation(default_catalogue().get("PRAKTIK"), None) is None
+    assert training_share_violation(default_catalogue().get("PRAKTIK"), 0) is None
+
+
+@pytest.mark.parametrize("share", ["0", "101", '"15"'])
+def test_min_training_share_must_be_a_percentage(share: str) -> None:
+    text = f"""
+version = 1
+[programmes.X]
+name_sv = "x"
+name_en = "x"
+steps = [8]
+default_days = 10
+max_total_days = 100
+max_decision_days = 100
+min_training_share = {share}
+"""
+    with pytest.raises(ProgrammesFileError) as error:
+        parse_programmes(text, source="test")
+    (problem,) = error.value.params["problems"]
+    assert problem.startswith("programmes.X: min_training_share")
