@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,7 +23,7 @@ from cli.output import print_json, say, table
 from states.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from states.reports import Flow, Funnel, Outcomes, TargetResult
+    from states.reports import Flow, Funnel, OutcomeCount, Outcomes, Target, TargetResult
 
 report_app = typer.Typer(
     help="Reports for steering groups and funders, computed in the database.",
@@ -237,20 +237,33 @@ def outcomes(
         "to": found.end,
         "by": found.by,
         "total": found.total,
-        "rows": [
-            {found.by: r.breakdown, "outcome": r.outcome, "count": r.count, "share": r.share}
-            for r in found.rows
-        ],
+        "rows": [_outcome(found.by, r) for r in found.rows],
     }
     if fmt != "table":
-        rows = [(r.breakdown, r.outcome, r.count, r.share) for r in found.rows]
-        _show(fmt, document, "", [found.by, "outcome", "count", "share"], rows)
+        ids = found.by == "caseworker"
+        rows = [
+            ((r.caseworker_id,) if ids else ()) + (r.breakdown, r.outcome, r.count, r.share)
+            for r in found.rows
+        ]
+        columns = [found.by, "outcome", "count", "share"]
+        _show(fmt, document, "", ["caseworker_id", *columns] if ids else columns, rows)
         return
     table(
         f"Exits {_span(found.start, found.end)} by {found.by} ({found.total} in all)",
         [found.by, "outcome", "exits", "share"],
         [(r.breakdown, r.outcome, r.count, _percent(r.share)) for r in found.rows],
     )
+
+
+def _outcome(by: str, row: OutcomeCount) -> dict[str, Any]:
+    ident = {"caseworker_id": row.caseworker_id} if by == "caseworker" else {}
+    return {
+        **ident,
+        by: row.breakdown,
+        "outcome": row.outcome,
+        "count": row.count,
+        "share": row.share,
+    }
 
 
 # -- fallbacks ---------------------------------------------------------------------
@@ -296,7 +309,12 @@ def fallbacks(
     columns = ["step", "fall-backs from it", "cases that left it", "fell back within", "share"]
     rows = [(s.step, s.fell_back, s.left, s.fell_back_within, s.share) for s in found.steps]
     if fmt != "table":
-        _show(fmt, document, "", columns, rows)
+        # CSV: the moves and the steps in one table, told apart by ``section`` (as funnel).
+        both: list[Sequence[Any]] = [
+            ("move", f.source, f.target, f.count, None, None, None, None) for f in found.moves
+        ]
+        both += [("step", None, None, None, *row) for row in rows]
+        _show(fmt, document, "", ["section", "from", "to", "count", *columns], both)
         return
     table(
         f"Fall backs {_span(found.start, found.end)}",
@@ -379,6 +397,7 @@ def lead_time(
         "still waiting",
         "waiting over 6 months",
         "waiting over 12 months",
+        "imported, placement unknown",
     ]
     rows = [
         (
@@ -390,6 +409,7 @@ def lead_time(
             found.waiting,
             found.waiting_over_6_months,
             found.waiting_over_12_months,
+            found.placement_unknown,
         )
     ]
     title = f"Enrolment to first placement, first placements {_span(found.start, found.end)}"
@@ -419,7 +439,10 @@ def targets(
     columns = ["programme", "year", "target", "started", "extended"]
     rows = [(r.programme, r.year, r.target, r.started, r.extended) for r in found]
     if fmt != "table":
-        _show(fmt, found, "", columns, rows)
+        shares = [_share(r) for r in found]
+        document = [{**asdict(r), "share": share} for r, share in zip(found, shares, strict=True)]
+        with_share = [(*row, share) for row, share in zip(rows, shares, strict=True)]
+        _show(fmt, document, "", [*columns, "share"], with_share)
         return
     wanted = found[0].year if found else year
     table(
@@ -429,10 +452,15 @@ def targets(
     )
 
 
+def _share(row: TargetResult) -> float | None:
+    """Placements started as a share of the target (1.0 is the target met); none without
+    a target."""
+    return round(row.started / row.target, 4) if row.target else None
+
+
 def _result(row: TargetResult) -> str | None:
-    if not row.target:
-        return None
-    return f"{row.started / row.target * 100:.0f} % of target"
+    share = _share(row)
+    return None if share is None else f"{row.started / (row.target or 1) * 100:.0f} % of target"
 
 
 # -- overdue -----------------------------------------------------------------------
@@ -565,24 +593,28 @@ def target_set(
 
     target = set_target(kivo_of(ctx), programme, year, count)
     if json_output:
-        print_json(target)
+        print_json(_target(target))
         return
     say(f"target {target.programme} {target.year}: {target.count}")
 
 
 @target_app.command("list")
 @reports_errors
-def target_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
+def target_list(
+    ctx: typer.Context, json_output: JsonOption = False, csv_output: CsvOption = False
+) -> None:
     """Every target set, by year and programme."""
     from pathway.targets import list_targets
 
+    fmt = _format(json_output, csv_output)
     found = list_targets(kivo_of(ctx))
-    if json_output:
-        print_json(found)
-        return
-    table(
-        "Targets", ["programme", "year", "target"], [(t.programme, t.year, t.count) for t in found]
-    )
+    rows = [(t.programme, t.year, t.count) for t in found]
+    _show(fmt, [_target(t) for t in found], "Targets", ["programme", "year", "target"], rows)
+
+
+def _target(target: Target) -> dict[str, Any]:
+    """A target as ``report targets`` names its fields (the count is ``target``)."""
+    return {"programme": target.programme, "year": target.year, "target": target.count}
 
 
 # -- charts ------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from states.case import EXITED
 from states.reports import (
     AFTER_4_WEEKS,
     AFTER_6_MONTHS,
+    FIRST_WORKPLACE_STEP,
     LEAVING_EVENTS,
     NO_GROUP,
     SIX_MONTHS_DAYS,
@@ -76,6 +77,7 @@ MEETING = MeetingRow.__table__  # type: ignore[attr-defined]
 TARGET = TargetRow.__table__  # type: ignore[attr-defined]
 
 STEP_NUMBER = {step.slug: step.number for step in Step}
+IMPORTED_PLACED_STATES = tuple(step.slug for step in Step if step.number >= FIRST_WORKPLACE_STEP)
 MEDIAN, P90 = 50, 90
 
 # The reports run most often are built once per shape (dialect, a caseworker or not) with
@@ -241,7 +243,13 @@ class ReportQueries:
             lambda: self._outcomes(by, _worker(caseworker_id)),
         )
         rows = [
-            OutcomeCount(_breakdown(by, row[:-3]), row[-3], int(row[-2]), round(float(row[-1]), 4))
+            OutcomeCount(
+                _breakdown(by, row[:-3]),
+                row[-3],
+                int(row[-2]),
+                round(float(row[-1]), 4),
+                row[0] if by == "caseworker" else None,
+            )
             for row in self._rows(query, _params(caseworker_id, first=first, last=last))
         ]
         return sorted(rows, key=lambda r: (r.breakdown, r.outcome))
@@ -387,16 +395,30 @@ class ReportQueries:
             first, last, int(count), median, p90, int(six or 0), int(twelve or 0), *waiting
         )
 
-    def _waiting(self, last: date, caseworker_id: int | None) -> tuple[int, int, int]:
+    def _waiting(self, last: date, caseworker_id: int | None) -> tuple[int, int, int, int]:
         """Cases open at the end of ``last`` with no placement started by then, and how
-        many of them had waited more than 6 and 12 months."""
+        many of them had waited more than 6 and 12 months; apart from them, those an
+        import had put in or past the first workplace step (step 2) by then: they had a
+        placement before kivo, which the import did not record (placement unknown)."""
         placed = exists(
             select(PLACEMENT.c.id).where(
                 PLACEMENT.c.case_id == CASE.c.id, PLACEMENT.c.start <= last
             )
         )
+        imported_past = exists(
+            select(EVENT.c.id).where(
+                EVENT.c.case_id == CASE.c.id,
+                EVENT.c.kind == "advanced",
+                EVENT.c.to_state.in_(IMPORTED_PLACED_STATES),
+                EVENT.c.on <= last,
+                _imported(EVENT.c.data),
+            )
+        )
         waits = _mine(
-            select(self._days(literal(last, Date), CASE.c.opened_on).label("days"))
+            select(
+                self._days(literal(last, Date), CASE.c.opened_on).label("days"),
+                case((imported_past, 1), else_=0).label("unknown"),
+            )
             .select_from(CASE)
             .where(
                 CASE.c.opened_on <= last,
@@ -405,13 +427,15 @@ class ReportQueries:
             ),
             caseworker_id,
         ).subquery()
+        waiting = waits.c.unknown == 0
         query = select(
-            func.count(),
-            func.sum(case((waits.c.days > SIX_MONTHS_DAYS, 1), else_=0)),
-            func.sum(case((waits.c.days > TWELVE_MONTHS_DAYS, 1), else_=0)),
+            func.sum(case((waiting, 1), else_=0)),
+            func.sum(case((waiting & (waits.c.days > SIX_MONTHS_DAYS), 1), else_=0)),
+            func.sum(case((waiting & (waits.c.days > TWELVE_MONTHS_DAYS), 1), else_=0)),
+            func.sum(waits.c.unknown),
         ).select_from(waits)
-        count, six, twelve = self._rows(query)[0]
-        return int(count), int(six or 0), int(twelve or 0)
+        count, six, twelve, unknown = self._rows(query)[0]
+        return int(count or 0), int(six or 0), int(twelve or 0), int(unknown or 0)
 
     # -- targets --------------------------------------------------------------------
 
@@ -569,6 +593,12 @@ def _targets(caseworker_id: Any) -> Any:
         TARGET.c.year == YEAR
     )
     return union_all(started, extended, targets)
+
+
+def _imported(data: Any) -> ColumnElement[bool]:
+    """An event an import wrote: its data says ``"imported": true``."""
+    imported: ColumnElement[bool] = data["imported"].as_boolean().is_(True)
+    return imported
 
 
 def _events_of(query: Any, caseworker_id: int | None, case_id: Any = EVENT.c.case_id) -> Any:

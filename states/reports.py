@@ -24,6 +24,9 @@ from states.steps import step_by_slug
 SIX_MONTHS_DAYS = 183
 TWELVE_MONTHS_DAYS = 365
 DEFAULT_FALLBACK_WINDOW_DAYS = 90
+FIRST_WORKPLACE_STEP = 2
+"""Step 2 (short practice) is the first step at a workplace: a case an import put in it or
+in a later step had a placement before kivo, which the import does not record."""
 
 BREAKDOWNS = ("gender", "group", "caseworker")
 NO_GROUP = "(none)"
@@ -185,6 +188,7 @@ class OutcomeCount:
     outcome: str
     count: int
     share: float  # of the exits in the same breakdown value
+    caseworker_id: int | None = None  # by caseworker: the caseworker's id (None: unassigned)
 
 
 @dataclass(frozen=True)
@@ -238,7 +242,9 @@ class TimeInStep:
 class LeadTime:
     """Days from enrolment to the first placement start, for first placements started in
     the period; and the cases still waiting at its end (open, no placement started yet),
-    by how long they had waited then."""
+    by how long they had waited then. Cases an import put in or past a workplace step
+    (``FIRST_WORKPLACE_STEP``) with no placement recorded are not waiting: their first
+    placement is unknown, and they are counted apart (``placement_unknown``)."""
 
     start: date
     end: date
@@ -250,6 +256,7 @@ class LeadTime:
     waiting: int = 0
     waiting_over_6_months: int = 0
     waiting_over_12_months: int = 0
+    placement_unknown: int = 0
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,17 @@ def test_outcomes_json_and_csv_break_exits_down_by_gender(seeded: Kivo) -> None:
     assert found["rows"] == [{"gender": "man", "outcome": "job-seeking", "count": 1, "share": 1.0}]
     rows = table_of(seeded("report", "outcomes", "--csv", "--by", "caseworker"))
     assert rows == [
-        {"caseworker": "Anna Lindqvist (1)", "outcome": "job-seeking", "count": "1", "share": "1.0"}
+        {
+            "caseworker_id": "1",
+            "caseworker": "Anna Lindqvist (1)",
+            "outcome": "job-seeking",
+            "count": "1",
+            "share": "1.0",
+        }
+    ]
+    found = document(seeded("report", "outcomes", "--json", "--by", "caseworker"))
+    assert [(r["caseworker_id"], r["caseworker"]) for r in found["rows"]] == [
+        (1, "Anna Lindqvist (1)")
     ]
 
 
@@ -155,8 +165,13 @@ def test_fallbacks_json_and_csv(seeded: Kivo) -> None:
         {"step": 2, "fell_back": 1, "left": 1, "fell_back_within": 1, "share": 1.0}
     ]
     rows = table_of(seeded("report", "fallbacks", "--csv"))
-    assert rows[0]["step"] == "2"
-    assert rows[0]["share"] == "1.0"
+    # Both parts of the JSON, told apart by ``section`` (as funnel --csv does).
+    assert [(r["section"], r["from"], r["to"], r["count"]) for r in rows] == [
+        ("move", "2", "1", "1"),
+        ("step", "", "", ""),
+    ]
+    assert (rows[1]["step"], rows[1]["fall-backs from it"], rows[1]["share"]) == ("2", "1", "1.0")
+    assert rows[0]["step"] == ""
 
 
 def test_time_in_step_csv_reports_closed_and_open_stays(seeded: Kivo) -> None:
@@ -174,17 +189,33 @@ def test_time_in_step_csv_reports_closed_and_open_stays(seeded: Kivo) -> None:
 def test_lead_time_json_and_csv(seeded: Kivo) -> None:
     found = document(seeded("report", "lead-time", "--json"))
     assert (found["cases"], found["median"], found["p90"]) == (1, 21, 21)
+    assert found["placement_unknown"] == 0
     (row,) = table_of(seeded("report", "lead-time", "--csv"))
     assert row["over 6 months"] == "0"
+    assert row["imported, placement unknown"] == "0"
 
 
 def test_targets_json_rows_and_csv(seeded: Kivo) -> None:
     found = document(seeded("report", "targets", "--year", "2026", "--json"))
     assert found == [
-        {"programme": "PRAKTIK", "year": 2026, "target": 10, "started": 1, "extended": 0}
+        {
+            "programme": "PRAKTIK",
+            "year": 2026,
+            "target": 10,
+            "started": 1,
+            "extended": 0,
+            "share": 0.1,
+        }
     ]
     assert table_of(seeded("report", "targets", "--csv")) == [
-        {"programme": "PRAKTIK", "year": "2026", "target": "10", "started": "1", "extended": "0"}
+        {
+            "programme": "PRAKTIK",
+            "year": "2026",
+            "target": "10",
+            "started": "1",
+            "extended": "0",
+            "share": "0.1",
+        }
     ]
     assert "10 % of target" in seeded("report", "targets").out
 
@@ -210,9 +241,19 @@ def test_esf_masks_the_personnummer_unless_asked(seeded: Kivo) -> None:
 
 def test_target_set_and_list(seeded: Kivo) -> None:
     assert seeded("target", "set", "pis", "2027", "3").out.strip() == "target PIS 2027: 3"
+    assert document(seeded("target", "set", "pis", "2027", "3", "--json")) == {
+        "programme": "PIS",
+        "year": 2027,
+        "target": 3,
+    }
+    # The same field names as report targets: the count is ``target``.
     assert document(seeded("target", "list", "--json")) == [
-        {"programme": "PRAKTIK", "year": 2026, "count": 10},
-        {"programme": "PIS", "year": 2027, "count": 3},
+        {"programme": "PRAKTIK", "year": 2026, "target": 10},
+        {"programme": "PIS", "year": 2027, "target": 3},
+    ]
+    assert table_of(seeded("target", "list", "--csv")) == [
+        {"programme": "PRAKTIK", "year": "2026", "target": "10"},
+        {"programme": "PIS", "year": "2027", "target": "3"},
     ]
     assert "PIS" in seeded("target", "list").out
 

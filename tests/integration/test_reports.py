@@ -30,12 +30,14 @@ import pytest
 from pathway import directory, enrolment, followups, moves, placements, reports, targets
 from pathway.bootstrap import bootstrap
 from pathway.context import Kivo
+from pathway.importing import import_participants
 from states.case import Outcome
 from states.errors import InvalidInput, NotFound
+from states.import_rows import REQUIRED_COLUMNS
 from states.reports import Flow, OutcomeCount, StepTimes, Target, TargetResult
 from states.steps import Step
 from tests.databases import PostgresDatabases, SqliteDatabases
-from tests.integration.support import Staff, add_staff, fresh_personnummer
+from tests.integration.support import Staff, add_staff, fresh_personnummer, personnummer
 
 NOW = "2026-12-31T12:00"
 MARCH_1, MARCH_31 = date(2026, 3, 1), date(2026, 3, 31)
@@ -235,6 +237,7 @@ def test_outcomes_by_group_put_people_without_groups_under_none(caseload: Caselo
 def test_outcomes_by_caseworker_name_the_caseworker(caseload: Caseload) -> None:
     found = reports.outcomes(caseload.kivo, year=2026, by="caseworker")
     assert {r.breakdown for r in found.rows} == {f"Hanna Handläggare ({caseload.staff.caseworker})"}
+    assert {r.caseworker_id for r in found.rows} == {caseload.staff.caseworker}
     assert sum(r.count for r in found.rows) == 3
 
 
@@ -317,6 +320,39 @@ def test_lead_time_counts_only_first_placements_started_in_the_period(
     assert (found.waiting, found.waiting_over_6_months) == (3, 0)
     found = reports.lead_time(caseload.kivo, start=date(2026, 1, 20), end=date(2026, 2, 1))
     assert (found.cases, found.median, found.p90) == (2, 15, 27)
+
+
+def test_imported_cases_in_or_past_a_workplace_step_are_not_waiting_but_placement_unknown(
+    make_kivo: Callable[..., Kivo],
+) -> None:
+    kivo = make_kivo(now=NOW)
+    staff = add_staff(kivo)
+    rows = [[*REQUIRED_COLUMNS, "step_on"]]
+    # (step, step_on): enrolled all on 2026-01-05, consent the same day.
+    for serial, (step, step_on) in enumerate(
+        [("", ""), ("1", "2026-02-01"), ("2", "2026-02-01"), ("5", "2026-03-01"),
+         ("9", "2026-06-01"), ("4", "2026-06-01")],
+        start=100,
+    ):  # fmt: skip
+        pnr = personnummer("19900101", str(serial))
+        rows.append(["I", pnr, "woman", "", "", "", "2026-01-05", step, "2026-01-05", step_on])
+    assert import_participants(kivo, rows).imported == 6
+    hand = enrolment.enrol(kivo, "H", gender="man", consent=True, on=date(2025, 6, 1)).case_id
+    # By 2026-03-31: the cases imported into steps 2 and 5 had their placement before
+    # kivo; those not yet in a step or in step 1, those whose import puts them in steps 9
+    # and 4 only in June, and H (enrolled by hand 303 days before) are waiting.
+    found = reports.lead_time(kivo, start=date(2026, 1, 1), end=MARCH_31)
+    assert (found.cases, found.placement_unknown) == (0, 2)
+    assert (found.waiting, found.waiting_over_6_months, found.waiting_over_12_months) == (5, 1, 0)
+    # By 2026-12-31 the steps 9 and 4 are reached too; H is placed in the year, and a
+    # placement recorded in kivo for an imported case counts as placed, not unknown.
+    moves.advance(kivo, hand, Step.INFORMATION, on=date(2026, 4, 1))
+    moves.advance(
+        kivo, hand, Step.SHORT_PRACTICE, on=date(2026, 4, 2), supervisor_id=staff.supervisor
+    )
+    found = reports.lead_time(kivo, year=2026)
+    assert (found.cases, found.median) == (1, 305)
+    assert (found.waiting, found.waiting_over_6_months, found.placement_unknown) == (2, 2, 4)
 
 
 # -- targets ------------------------------------------------------------------------
