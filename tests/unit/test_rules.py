@@ -434,3 +434,26 @@ def test_a_supervisor_above_capacity_has_no_free_place_rather_than_a_negative_on
 
 def test_a_deactivated_supervisor_has_no_free_place() -> None:
     assert supervisor_load(0, 2, active=False).free == 0
+
+
+def test_the_default_rules_file_counts_the_las_limits_in_calendar_months() -> None:
+    from states.errors import RulesFileError
+    from states.ruleset import default_rules_text, load_default_rules, parse_rules
+
+    rules = load_default_rules()
+    preferential, permanent = rules.rule("preferential-right"), rules.rule("las-permanent")
+    assert preferential is not None
+    assert permanent is not None
+    assert dict(preferential.settings) == {"more_than_months": 9}
+    assert dict(permanent.settings) == {"more_than_months": 12}
+    old = default_rules_text().replace("more_than_months = 12", "more_than_days = 365")
+    with pytest.raises(RulesFileError, match="more_than_days"):
+        parse_rules(old, source="old")
+
+
+def test_the_las_rules_count_nothing_without_a_workplace() -> None:
+    stays = ((None, ON - 400 * DAY, ON - DAY),)
+    facts = CaseFacts(state=ENROLLED, fixed_term_stays=stays)
+    move = advance(Step.FIXED_TERM, until=ON + 400 * DAY)
+    assert check("las-permanent", facts, move, {"more_than_months": 12}) is None
+    assert check("preferential-right", facts, move, {"more_than_months": 9}) is None
