@@ -1,5 +1,5 @@
-"""End-to-end: fixed-term employment per employer and extension decision dates, as the
-installed ``kivo`` command. Today is 2026-03-02.
+"""End-to-end: fixed-term employment per employer, extension decision dates and YA's training
+share, as the installed ``kivo`` command. Today is 2026-03-02.
 
 Case 1 worked fixed-term at workplace 1 (Gotlands Bröd AB) from 2025-01-02 until it fell
 back on 2025-07-01 (181 days); workplace 2 belongs to the same employer.
@@ -96,3 +96,25 @@ def test_a_decision_before_the_start_is_bad_input_and_one_after_the_end_needs_an
     assert done.code == 0, done.err
     assert json.loads(done.out)["overridden"] == ["extension-after-end"]
     assert history_length(seeded) == before + 1
+
+
+def test_ya_takes_its_training_share_on_advance(seeded: Kivo) -> None:
+    for line in (
+        "supervisor add 'Sven Berg' --workplace 1 --trained-on 2025-09-15",
+        "participant add 'Omar Ali' --birth-year 2005 --caseworker 1 --consent --on 2026-01-12",
+    ):
+        assert run(seeded, line).code == 0
+    advance = "advance 2 vocational-intro --supervisor 1 --programme YA --on 2026-02-02"
+
+    wrong = run(seeded, f"{advance} --training-share 101")
+    assert wrong.code == 2
+    assert "percentage from 0 to 100" in wrong.err
+    low = run(seeded, f"{advance} --training-share 10")
+    assert low.code == 3
+    assert "[training-share-too-low]" in low.err
+    done = run(seeded, f"{advance} --training-share 20 --json")
+    assert done.code == 0, done.err
+    (event,) = [
+        e for e in json.loads(run(seeded, "history 2 --json").out) if e["kind"] == "advanced"
+    ]
+    assert event["data"]["training_share"] == 20
