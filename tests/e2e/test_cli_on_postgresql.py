@@ -1,0 +1,228 @@
+"""End-to-end on PostgreSQL: the installed ``kivo`` command against a PostgreSQL database.
+
+The other end-to-end modules run on SQLite files (they seed by copying a file). This one
+runs the same promises on PostgreSQL, which ``.ci/run`` makes mandatory:
+
+- the README's walkthrough, every ``$ kivo …`` line as written, with
+  ``KIVO_DATABASE_URL`` pointing at a fresh PostgreSQL database;
+- every row of the bad-input table of ``test_cli_bad_input``: the README's exit code, the
+  problem named, no traceback, no full personnummer, and the database unchanged in its
+  ``pg_dump`` (schema, rows and sequence values) after the refused call;
+- eight ``kivo`` processes racing to move one case with ``--expect-version``: each call
+  exits 0 or 5 (conflict), never two successes from one reading, and the history replays
+  to the stored state (this one on both databases).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.databases import PostgresDatabases
+from tests.e2e import test_cli_bad_input as table
+from tests.e2e import test_readme as readme
+from tests.e2e.conftest import Ran, kivo_executable
+
+
+def libpq_url(url: str) -> str:
+    """The SQLAlchemy URL as ``pg_dump`` and ``psql`` spell it (no driver name)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@contextmanager
+def copy_of(databases: PostgresDatabases, source_url: str) -> Iterator[str]:
+    """A new database made from another one as its template, dropped afterwards."""
+    name = f"kivo_e2e_{uuid.uuid4().hex[:16]}"
+    source = make_url(source_url).database
+    admin = create_engine(databases.admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {source}"))
+        yield databases.url_of(name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@contextmanager
+def empty_database(databases: PostgresDatabases) -> Iterator[str]:
+    """A database that exists but holds no kivo schema (never initialised)."""
+    name = f"kivo_e2e_empty_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(databases.admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
+        yield databases.url_of(name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def pg_dump(url: str) -> str:
+    """The whole database as ``pg_dump`` writes it: schema, every row, sequence values."""
+    tool = shutil.which("pg_dump")
+    assert tool, "pg_dump is needed to compare a PostgreSQL database before and after"
+    done = subprocess.run(
+        [tool, "--no-owner", "--no-privileges", "--dbname", libpq_url(url)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    # pg_dump 15.14+ brackets its output with a random \restrict key, which is not data
+    return "\n".join(
+        line
+        for line in done.stdout.splitlines()
+        if not line.startswith(("\\restrict", "\\unrestrict"))
+    )
+
+
+def run_kivo(url: str, cwd: Path, *args: str, env: dict[str, str] | None = None) -> Ran:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
+    environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": table.NOW, "COLUMNS": "200"})
+    environment.update(env or {})
+    done = subprocess.run(
+        [kivo_executable(), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture(scope="module")
+def seeded_postgres(
+    postgres_databases: PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The bad-input table's seeded caseload, built by the real command on PostgreSQL."""
+    cwd = tmp_path_factory.mktemp("seed-postgres")
+    with postgres_databases.fresh() as url:
+        for line in table.SEED:
+            ran = run_kivo(url, cwd, *shlex.split(line))
+            assert ran.code == 0, (line, ran)
+        yield url
+
+
+@pytest.mark.postgres
+def test_the_readme_walkthrough_runs_as_written_on_postgresql(
+    postgres_databases: PostgresDatabases, tmp_path: Path
+) -> None:
+    steps = readme.walkthrough_steps(readme.README.read_text(encoding="utf-8"))
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
+    env["COLUMNS"] = "200"
+    with empty_database(postgres_databases) as url:  # `kivo init` creates the schema
+        for step in steps:
+            where_sqlite = [line for line in step.expected if "sqlite:///" in line]
+            step = readme.Step(step.line, [e for e in step.expected if e not in where_sqlite])
+            readme.run_step(step, env, tmp_path)
+            if step.line.startswith("export ") and "KIVO_DATABASE_URL" in env:
+                env["KIVO_DATABASE_URL"] = url  # the walkthrough's database, on PostgreSQL
+        assert env["KIVO_DATABASE_URL"] == url, "the walkthrough never chose its database"
+        with create_engine(url).connect() as connection:
+            cases = connection.execute(text("SELECT count(*) FROM kivo_case")).scalar_one()
+        assert cases > 0, "the walkthrough wrote to PostgreSQL"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("bad", table.CASES)
+def test_a_failing_command_on_postgresql_exits_with_its_code_and_leaves_the_dump_unchanged(
+    bad: table.Bad,
+    postgres_databases: PostgresDatabases,
+    seeded_postgres: str,
+    tmp_path: Path,
+) -> None:
+    for name, content in bad.files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    chosen = empty_database(postgres_databases) if bad.never_initialised else None
+    with chosen or copy_of(postgres_databases, seeded_postgres) as url:
+        env = {key: value for key, value in bad.env.items() if key != "KIVO_DATABASE_URL"}
+        before = pg_dump(url)
+
+        ran = run_kivo(url, tmp_path, *bad.args, env=env)
+
+        assert ran.code == bad.code, ran
+        assert bad.says in ran.err, ran.err
+        assert "Traceback" not in ran.out + ran.err
+        assert not table.FULL_NUMBER.search(ran.out + ran.err), "never a full personnummer"
+        if bad.as_json:
+            error = json.loads(ran.out)["error"]  # exactly one document, or this raises
+            assert error["code"] == table.ERROR_CODES.get(ran.code, error["code"]), error
+        else:
+            assert ran.out == "", "errors go to stderr"
+        assert pg_dump(url) == before, "a failing command writes nothing"
+
+
+RACERS, ROUNDS = 8, 3
+
+
+def race_once(url: str, cwd: Path, case_id: int, version: int, paused: bool) -> Ran:
+    move = ["resume", str(case_id)] if paused else ["pause", str(case_id), "--reason", "race"]
+    return run_kivo(url, cwd, *move, "--expect-version", str(version), "--json")
+
+
+def case_row(url: str, case_id: int) -> tuple[str, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            state, version = connection.execute(
+                text("SELECT state, version FROM kivo_case WHERE id = :id"), {"id": case_id}
+            ).one()
+        return str(state), int(version)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_eight_kivo_processes_moving_one_case_from_one_reading_let_exactly_one_through(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Each round, eight ``kivo`` commands pause (or resume) the case from the version
+    they all read: exactly one exits 0 and the rest exit 5 with a conflict; after all
+    rounds the version counts the successes and ``kivo doctor`` finds the history
+    replaying to the stored state."""
+    databases = request.getfixturevalue(
+        "sqlite_databases" if kind == "sqlite" else "postgres_databases"
+    )
+    with databases.fresh() as url:
+        for line in table.SEED[:5]:
+            assert run_kivo(url, tmp_path, *shlex.split(line)).code == 0, line
+        state, version = case_row(url, 1)
+        for _ in range(ROUNDS):
+            paused = state == "paused"
+            with ThreadPoolExecutor(RACERS) as pool:
+                attempt = partial(race_once, url, tmp_path, 1, version)
+                ran = list(pool.map(attempt, [paused] * RACERS))
+            codes = sorted(r.code for r in ran)
+            assert codes == [0] + [5] * (RACERS - 1), ran
+            for lost in (r for r in ran if r.code == 5):
+                assert json.loads(lost.out)["error"]["code"] == "conflict", lost
+                assert "Traceback" not in lost.err
+            state, now_version = case_row(url, 1)
+            assert now_version == version + 1, "one success, one new version"
+            assert state == ("enrolled" if paused else "paused"), state
+            version = now_version
+        doctor = run_kivo(url, tmp_path, "doctor", "--json")
+        assert doctor.code == 0, doctor
+        history = run_kivo(url, tmp_path, "history", "1", "--json")
+        shown = history.json()
+        events = shown["events"] if isinstance(shown, dict) else shown
+        kinds = [event["kind"] for event in events]
+        assert kinds.count("paused") + kinds.count("resumed") == ROUNDS
