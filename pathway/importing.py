@@ -10,9 +10,10 @@ process killed half-way leaves nothing either, so running the same import again 
 the whole of it, once.
 
 Imported cases get the history a sequence of use cases would have written: ``enrolled``
-on the enrolment date, ``consent`` on the consent date and ``advanced`` to the current
-step on ``step_on``, in date order, each marked ``{"imported": true, "source": FILE,
-"line": N}``, so that replaying the history yields the stored state. No placement and no
+on the enrolment date, ``consent`` on the consent date, ``advanced`` to the current
+step on ``step_on`` and, for a case whose ``status`` is ``paused``, ``paused`` on that
+same day, in date order, each marked ``{"imported": true, "source": FILE, "line": N}``,
+so that replaying the history yields the stored state. No placement and no
 follow-ups are created for them: the spreadsheet does not say where the placement is,
 and planning follow-ups for old cases would flood caseworkers with overdue items.
 """
@@ -30,12 +31,13 @@ from typing import Any, TextIO
 
 from pathway.context import Kivo
 from pathway.ports import UnitOfWork
-from states.case import ENROLLED, MoveKind
+from states.case import ENROLLED, PAUSED, MoveKind
 from states.errors import InvalidInput, quoted
 from states.import_rows import (
     BadRows,
     Header,
     ImportRow,
+    NotUtf8Text,
     RowProblem,
     caseworker_keys,
     masked,
@@ -112,16 +114,15 @@ def import_numbered(
     header = read_header(first[1])
     with kivo.uow() as uow:
         run = _Run(kivo, uow, header, source, on_reject)
-        pending: list[tuple[ImportRow, Sequence[str]]] = []
+        # Bad rows wait in the chunk with the good ones, so that the reject file keeps
+        # the file's order although duplicates are found only when the chunk is written.
+        pending: list[tuple[ImportRow | RowProblem, Sequence[str]]] = []
         for line, cells in numbered:
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines (and a trailing newline) are not rows
             run.rows += 1
             parsed = parse_row(cells, line, header, today=run.today, caseworkers=run.keys)
-            if isinstance(parsed, RowProblem):
-                run.reject(parsed, cells)
-            else:
-                pending.append((parsed, cells))
+            pending.append((parsed, cells))
             if len(pending) >= chunk:
                 run.write(pending)
                 pending.clear()
@@ -167,6 +168,28 @@ def import_file(
         reject_path = path.with_name(path.stem + ".rejected.csv")
     if dry_run:
         reject_path = None
+    if reject_path is not None:
+        _check_reject_path(reject_path)
+    try:
+        return _import_file(kivo, path, delimiter, dry_run, skip_invalid, reject_path, on_progress)
+    except NotUtf8Text:
+        line = first_bad_line(path)
+        raise NotUtf8Text(
+            f"line {line} is not UTF-8 text: save the file as CSV UTF-8 "
+            "(in Excel: Save as → CSV UTF-8)",
+            line=line,
+        ) from None
+
+
+def _import_file(
+    kivo: Kivo,
+    path: Path,
+    delimiter: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    reject_path: Path | None,
+    on_progress: Callable[[int, int], None] | None,
+) -> ImportResult:
     total = path.stat().st_size
     with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
         first_line = _first_line(text)
@@ -213,7 +236,9 @@ def read_csv(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[s
             line=reader.line_num,
         ) from None
     except UnicodeDecodeError:
-        raise InvalidInput(
+        # Text is decoded a block at a time, so the block may start lines earlier;
+        # ``import_file`` finds the exact line in the file.
+        raise NotUtf8Text(
             f"line {previous + 1} or near it is not UTF-8 text: save the file as "
             "CSV UTF-8 (in Excel: Save as → CSV UTF-8)",
             line=previous + 1,
@@ -223,8 +248,21 @@ def read_csv(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[s
 def _first_line(text: TextIO) -> str:
     try:
         return text.readline()
-    except UnicodeDecodeError:
-        raise InvalidInput("line 1 is not UTF-8 text: save the file as CSV UTF-8", line=1) from None
+    except UnicodeDecodeError:  # the first block read holds more than the first line
+        raise NotUtf8Text("not UTF-8 text: save the file as CSV UTF-8", line=1) from None
+
+
+def first_bad_line(path: Path) -> int:
+    """The number of the first line of the file that is not UTF-8 (1 if none is found:
+    the error was then in a character split across lines, which cannot happen in UTF-8
+    text)."""
+    with path.open("rb") as raw:
+        for number, data in enumerate(raw, start=1):
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
 
 
 def _guess_delimiter(header_line: str) -> str:
@@ -232,6 +270,28 @@ def _guess_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+def open_reject_file(path: Path) -> TextIO:
+    """The reject file, opened for writing; a path that cannot be written is bad input
+    naming ``--reject-file``."""
+    try:
+        return path.open("w", encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise InvalidInput(
+            f"--reject-file {path}: cannot write there ({error.strerror or error})",
+            field="reject_file",
+        ) from None
+
+
+def _check_reject_path(path: Path) -> None:
+    """Fail before importing, not at the first bad row, when the folder is missing."""
+    if path.is_dir():
+        raise InvalidInput(f"--reject-file {path}: is a folder, not a file", field="reject_file")
+    if not path.parent.is_dir():
+        raise InvalidInput(
+            f"--reject-file {path}: there is no folder {path.parent}", field="reject_file"
+        )
 
 
 class _RejectFile:
@@ -247,11 +307,11 @@ class _RejectFile:
         if self.path is None:
             return
         if self._csv is None:
-            self.stream = self.path.open("w", encoding="utf-8-sig", newline="")
+            self.stream = open_reject_file(self.path)
             self._csv = csv.writer(self.stream, delimiter=self.delimiter)
             self._csv.writerow([*self.header, "line", "reason"])
-        padding = [""] * (len(self.header) - len(cells))  # a short row still lines up
-        self._csv.writerow([*cells, *padding, problem.line, problem.reason])
+        # The row's cells exactly as read (a short row stays short), then line and reason.
+        self._csv.writerow([*cells, problem.line, problem.reason])
 
     def close(self) -> None:
         if self.stream is not None:
@@ -279,12 +339,18 @@ class _Run:
         if self.on_reject is not None:
             self.on_reject(problem, cells)
 
-    def write(self, pending: Sequence[tuple[ImportRow, Sequence[str]]]) -> None:
-        """Write a chunk's new participants; a personnummer seen before is a bad row."""
-        stored = self.uow.bulk.stored_personnummer([row.personnummer for row, _ in pending])
+    def write(self, pending: Sequence[tuple[ImportRow | RowProblem, Sequence[str]]]) -> None:
+        """Write a chunk's new participants; a personnummer seen before is a bad row. Bad
+        rows are rejected in the chunk's (the file's) order."""
+        stored = self.uow.bulk.stored_personnummer(
+            [row.personnummer for row, _ in pending if isinstance(row, ImportRow)]
+        )
         first_line: dict[str, int] = {}
         fresh: list[ImportRow] = []
         for row, cells in pending:
+            if isinstance(row, RowProblem):
+                self.reject(row, cells)
+                continue
             digits = row.personnummer
             if digits in first_line or digits in stored:
                 self.reject(
@@ -327,22 +393,25 @@ def _person(row: ImportRow) -> Person:
 
 
 def _case(row: ImportRow, person_id: int) -> Case:
-    """The case as enrol, consent and advance would leave it (one version per change of
-    the case row after enrolment with consent: the advance)."""
+    """The case as enrol, consent, advance and pause would leave it (one version per
+    change of the case row after enrolment with consent: the advance, the pause)."""
+    state = row.step.slug if row.step else ENROLLED
     return Case(
         person_id=person_id,
         opened_on=row.enrolled_on,
-        state=row.step.slug if row.step else ENROLLED,
+        state=PAUSED if row.paused else state,
+        paused_from=state if row.paused else None,
         caseworker_id=row.caseworker_id,
         consent_on=row.consent_on,
-        last_move_on=row.step_on if row.step else row.enrolled_on,
-        version=2 if row.step else 1,
+        last_move_on=row.step_on if row.step or row.paused else row.enrolled_on,
+        version=1 + bool(row.step) + row.paused,
     )
 
 
 def history_of(row: ImportRow, case_id: int, recorded_at: datetime, source: str) -> list[CaseEvent]:
-    """enrolled, then consent and the advance to the current step in date order (consent
-    first on the same day, as a workplace step needs it); seq numbered from 1."""
+    """enrolled, then consent, the advance to the current step and the pause in date
+    order (consent first on the same day, as a workplace step needs it; the pause after
+    the advance); seq numbered from 1."""
     mark = {"imported": True, "source": source, "line": row.line}
     events = [
         CaseEvent(
@@ -355,14 +424,14 @@ def history_of(row: ImportRow, case_id: int, recorded_at: datetime, source: str)
             seq=1,
         )
     ]
-    consent = None
+    later: list[tuple[int, CaseEvent]] = []
     if row.consent_on is not None:
         consent = CaseEvent(
             case_id=case_id, kind="consent", on=row.consent_on, recorded_at=recorded_at, data=mark
         )
-    if row.step is None:
-        later = [consent] if consent else []
-    else:
+        later.append((0, consent))
+    state = ENROLLED
+    if row.step is not None:
         advanced = CaseEvent(
             case_id=case_id,
             kind=MoveKind.ADVANCE.value,
@@ -372,13 +441,22 @@ def history_of(row: ImportRow, case_id: int, recorded_at: datetime, source: str)
             to_state=row.step.slug,
             data=mark,
         )
-        if consent is None:
-            later = [advanced]
-        elif consent.on <= advanced.on:
-            later = [consent, advanced]
-        else:
-            later = [advanced, consent]
-    for seq, event in enumerate(later, start=2):
+        later.append((1, advanced))
+        state = row.step.slug
+    if row.paused:
+        paused = CaseEvent(
+            case_id=case_id,
+            kind=MoveKind.PAUSE.value,
+            on=row.step_on,
+            recorded_at=recorded_at,
+            from_state=state,
+            to_state=PAUSED,
+            reason="paused when imported",
+            data=mark,
+        )
+        later.append((2, paused))
+    later.sort(key=lambda ranked: (ranked[1].on, ranked[0]))
+    for seq, (_, event) in enumerate(later, start=2):
         event.seq = seq
         events.append(event)
     return events

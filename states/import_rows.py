@@ -32,7 +32,10 @@ REQUIRED_COLUMNS = (
 
 OPTIONAL_COLUMNS = ("step_on", "status")
 """``step_on``: the day the case reached its current step (default: the enrolment date).
-``status``: as ``kivo export cases`` writes it; only ``active`` (or empty) imports."""
+``status``: as ``kivo export cases`` writes it; ``active`` (or empty) and ``paused``
+import, a closed case does not."""
+
+IMPORTABLE_STATUSES = ("", "active", "paused")
 
 COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 GROUP_SEPARATORS = ("|", ",")
@@ -51,6 +54,11 @@ class BadRows(InvalidInput):
     """An import with bad rows: every one is named (line and reason); nothing was written."""
 
     code = "invalid-rows"
+
+
+class NotUtf8Text(InvalidInput):
+    """An import file that is not UTF-8 text (saved as Latin-1, say); ``line`` names the
+    first line that is not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +84,8 @@ class ImportRow:
     step: Step | None
     step_on: date
     consent_on: date | None
+    paused: bool = False
+    """The case is paused: it paused on ``step_on`` in its step (or before any step)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +190,11 @@ def parse_row(
     step_on = _date(step_on_text, "step_on", today, problems)
     consent_on = _date(consent_text, "consent_on", today, problems)
     status = status.lower()
-    if status not in ("", "active"):
-        problems.append(f"status {quoted(status)}: only active cases can be imported")
+    if status not in IMPORTABLE_STATUSES:
+        problems.append(
+            f"status {quoted(status)}: only active and paused cases can be imported "
+            "(a closed case stays in the database it was closed in)"
+        )
     if enrolled_on is not None:
         if consent_on is not None and consent_on < enrolled_on:
             problems.append(f"consent_on {consent_on} is before enrolled_on {enrolled_on}")
@@ -201,6 +214,7 @@ def parse_row(
         step=step,
         step_on=step_on or enrolled_on,
         consent_on=consent_on,
+        paused=status == "paused",
     )
 
 

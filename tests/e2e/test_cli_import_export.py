@@ -123,6 +123,11 @@ def test_a_dry_run_reports_and_writes_nothing(coordinator: Kivo, tmp_path: Path)
     [
         (("import", "participants", "missing.csv"), 2, "there is no file missing.csv"),
         (("import", "participants", "caseload.csv", "--delimiter", "|"), 2, "delimiter '|'"),
+        (
+            ("import", "participants", "caseload.csv", "--reject-file", "/nonexist/r.csv"),
+            2,
+            "--reject-file /nonexist/r.csv: there is no folder /nonexist",
+        ),
         (("export", "people", "x.csv"), 2, "No such command"),
         (("export", "cases", "x.ods", "--format", "ods"), 2, "unknown format 'ods'"),
         (("export", "cases", "x.csv", "--from", "2026-13-01"), 2, "is not a real date"),

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from pathway import enrolment, moves
 from pathway.bootstrap import bootstrap
 from pathway.context import Kivo
+from pathway.doctor import examine
 from pathway.errors import Refused
 from pathway.exporting import COLUMNS, export
 from pathway.importing import import_file
@@ -24,7 +25,14 @@ from persistence.tables import CaseRow, CaseworkerRow, PersonRow
 from states.errors import InvalidInput
 from states.steps import Step
 from tests.conftest import DEFAULT_NOW
-from tests.integration.support import Staff, add_staff, engine_of, personnummer
+from tests.integration.support import (
+    Staff,
+    add_staff,
+    assert_history_replays_to_stored_state,
+    engine_of,
+    events_of,
+    personnummer,
+)
 
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 
@@ -66,11 +74,12 @@ def other_url(kivo: Kivo, request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def stored_cases(url: str) -> set[tuple[Any, ...]]:
-    """Everything that makes a case the same case, without ids."""
+    """Everything that makes a case the same case, without ids; a case without a
+    caseworker too (an outer join: ``None`` for the caseworker's name)."""
     query = (
         select(PersonRow, CaseRow, CaseworkerRow)
         .join(CaseRow, CaseRow.person_id == PersonRow.id)  # type: ignore[arg-type]
-        .join(CaseworkerRow, CaseworkerRow.id == CaseRow.caseworker_id)  # type: ignore[arg-type]
+        .outerjoin(CaseworkerRow, CaseworkerRow.id == CaseRow.caseworker_id)  # type: ignore[arg-type]
     )
     with Session(engine_of(url)) as session:
         return {
@@ -81,11 +90,12 @@ def stored_cases(url: str) -> set[tuple[Any, ...]]:
                 person.birth_year,
                 tuple(person.groups),
                 case.state,
+                case.paused_from,
                 case.step,
                 case.opened_on,
                 case.consent_on,
                 case.last_move_on,
-                caseworker.name,
+                caseworker.name if caseworker else None,
             )
             for person, case, caseworker in session.exec(query).all()
         }
@@ -108,6 +118,46 @@ def test_exported_cases_import_into_a_fresh_database_as_the_same_cases(
     assert len(stored_cases(kivo.database)) == 4
 
 
+def test_paused_cases_and_cases_without_a_caseworker_survive_export_and_import(
+    kivo: Kivo, caseload: dict[str, str], other_url: str, tmp_path: Path
+) -> None:
+    moves.pause(kivo, 2, reason="illness", on=date(2026, 2, 10))  # Bo Ek, in step 4
+    moves.pause(kivo, 4, reason="moved away", on=date(2026, 1, 30))  # Åsa, in no step yet
+    enrolment.enrol(
+        kivo, "Cia Utan", personnummer=personnummer("19990909", "111"), on=date(2026, 2, 1)
+    )
+    path = tmp_path / "cases.csv"
+    assert export(kivo, "cases", path, show_personal=True).rows == 5
+    fresh = bootstrap(other_url, now=DEFAULT_NOW)
+    try:
+        add_staff(fresh)
+        imported = import_file(fresh, path)
+        assert (imported.imported, imported.rejected) == (5, 0)
+        for case_id in range(1, 6):
+            assert_history_replays_to_stored_state(fresh, case_id)
+        pauses = [e for e in events_of(fresh, 2) if e.kind == "paused"]
+        assert [(p.on, p.from_state, p.data["imported"]) for p in pauses] == [
+            (date(2026, 2, 10), "study-prep", True)
+        ]
+        checks, findings = examine(fresh)
+        # Histories and invariants are sound; only the scheduler has never run here.
+        assert [f.code for f in findings] == ["scheduler-never-seen"]
+        assert {c.name: c.status for c in checks if c.name != "scheduler"} == {
+            "history": "ok",
+            "integrity": "ok",
+        }
+    finally:
+        fresh.close()
+    found = stored_cases(other_url)
+    assert found == stored_cases(kivo.database)
+    states = {(row[0], row[5], row[6], row[-1]) for row in found}
+    assert {
+        ("Bo Ek", "paused", "study-prep", "Hanna Handläggare"),
+        ("Åsa Öberg", "paused", "enrolled", "Hanna Handläggare"),
+        ("Cia Utan", "enrolled", None, None),
+    } <= states
+
+
 def test_an_exited_case_is_exported_but_not_imported_as_active(
     kivo: Kivo, caseload: dict[str, str], other_url: str, tmp_path: Path
 ) -> None:
@@ -123,7 +173,7 @@ def test_an_exited_case_is_exported_but_not_imported_as_active(
     finally:
         fresh.close()
     assert (imported.imported, imported.rejected) == (3, 1)
-    assert "only active cases can be imported" in imported.problems[0].reason
+    assert "only active and paused cases can be imported" in imported.problems[0].reason
 
 
 def read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:

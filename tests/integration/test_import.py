@@ -135,6 +135,59 @@ def test_skip_invalid_imports_the_good_rows_and_writes_the_bad_ones_to_the_rejec
     assert names == ["Good One", "Good Two"]
 
 
+def test_the_reject_file_keeps_the_files_order_and_each_row_exactly_as_read(
+    kivo: Kivo, staff: Staff, tmp_path: Path
+) -> None:
+    first, second, third = people(3)
+    short = line("Short Row", second).rsplit(";", 2)[0]
+    path = csv_file(
+        tmp_path,
+        line("Good One", first),
+        line("Twice", first),  # a duplicate, found only when the chunk is written
+        short,
+        line("Bad Step", third, step="12"),
+    )
+    result = import_file(kivo, path, skip_invalid=True)
+    assert (result.rows, result.imported, result.rejected) == (4, 1, 3)
+    assert result.reject_file is not None
+    with open(result.reject_file, encoding="utf-8-sig", newline="") as stream:
+        rejected = list(csv.reader(stream, delimiter=";"))
+    assert [r[-2] for r in rejected[1:]] == ["3", "4", "5"]
+    # The short row is not padded: its 7 cells as read, then line and reason.
+    assert rejected[2][:-2] == short.split(";")
+    assert "expected 9 columns, found 7" in rejected[2][-1]
+    assert rejected[1][:-2] == line("Twice", first).split(";")
+
+
+def test_a_reject_file_in_a_missing_folder_is_named_before_anything_is_imported(
+    kivo: Kivo, staff: Staff, tmp_path: Path
+) -> None:
+    path = csv_file(tmp_path, line("Good One", people(1)[0]), line("Bad", people(1)[0], step="x"))
+    before = table_contents(kivo.database)
+    with pytest.raises(InvalidInput) as raised:
+        import_file(kivo, path, skip_invalid=True, reject_path=tmp_path / "nonexist" / "r.csv")
+    assert raised.value.message.startswith("--reject-file ")
+    assert "there is no folder" in raised.value.message
+    assert table_contents(kivo.database) == before
+
+
+@pytest.mark.parametrize("bad_line", [2, 3, 400])
+def test_a_latin_1_file_names_the_line_with_the_first_byte_that_is_not_utf_8(
+    kivo: Kivo, staff: Staff, tmp_path: Path, bad_line: int
+) -> None:
+    rows = [
+        line(f"Person {n}", personnummer("19700101", f"{n:03d}"), caseworker=str(staff.caseworker))
+        for n in range(2, 500)
+    ]
+    rows[bad_line - 2] = rows[bad_line - 2].replace("Person", "Pérson")
+    path = tmp_path / "latin.csv"
+    path.write_bytes("\n".join([HEADER, *rows]).encode("latin-1"))
+    with pytest.raises(InvalidInput) as raised:
+        import_file(kivo, path)
+    assert raised.value.message.startswith(f"line {bad_line} is not UTF-8 text")
+    assert raised.value.params["line"] == bad_line
+
+
 def test_a_fixed_reject_file_imports_as_it_is(kivo: Kivo, staff: Staff, tmp_path: Path) -> None:
     path = csv_file(tmp_path, line("Late", people(1)[0], step="twelve"))
     result = import_file(kivo, path, skip_invalid=True)

@@ -182,14 +182,17 @@ def test_a_bad_header_is_refused_naming_the_columns(columns: list[str], expected
     assert expected in raised.value.message
 
 
-def test_only_active_cases_of_an_export_can_be_imported() -> None:
+def test_only_active_and_paused_cases_of_an_export_can_be_imported() -> None:
     header = read_header([*REQUIRED_COLUMNS, "status"])
     result = parse_row([*row(), "exited"], 4, header, today=TODAY, caseworkers=KEYS)
     assert isinstance(result, RowProblem)
-    assert "only active cases can be imported" in result.reason
-    assert isinstance(
-        parse_row([*row(), "active"], 4, header, today=TODAY, caseworkers=KEYS), ImportRow
-    )
+    assert "only active and paused cases can be imported" in result.reason
+    active = parse_row([*row(), "active"], 4, header, today=TODAY, caseworkers=KEYS)
+    assert isinstance(active, ImportRow)
+    assert not active.paused
+    paused = parse_row([*row(), "Paused"], 4, header, today=TODAY, caseworkers=KEYS)
+    assert isinstance(paused, ImportRow)
+    assert paused.paused
 
 
 @pytest.mark.parametrize("cell", ["=1+2", "+46701234567", "-2", "@SUM(A1)", "\tx", "\rx"])
