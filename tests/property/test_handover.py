@@ -1,11 +1,13 @@
 """Caseload handover as a specification: nothing falls between two chairs.
 
-A hypothesis state machine enrols participants, moves their cases, transfers caseloads
-(whole or named cases) and deactivates caseworkers through ``pathway`` on a freshly
-migrated SQLite database while days pass. After every step: no open case, pending
-follow-up, scheduled meeting or pending reminder belongs to an inactive caseworker;
-every case's history replays to its stored state; and the ownership fold of the history
-ends with the case's current caseworker.
+A hypothesis state machine enrols participants, moves their cases, books tripartite
+meetings (also on cases it then exits: an exited case's booked meeting stays scheduled
+and must be handed over with the case), transfers caseloads (whole or named cases) and
+deactivates caseworkers through ``pathway`` on a freshly migrated database (SQLite
+always, PostgreSQL too when ``KIVO_TEST_POSTGRES_URL`` is set) while days pass. After
+every step: no open case, pending follow-up, scheduled meeting or pending reminder
+belongs to an inactive caseworker; every case's history replays to its stored state; and
+the ownership fold of the history ends with the case's current caseworker.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from __future__ import annotations
 import os
 from contextlib import ExitStack, suppress
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
-from hypothesis import HealthCheck, settings
+import pytest
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -34,12 +37,13 @@ from pathway.clock import clock_from
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.handover import deactivate_caseworker, transfer_caseload
+from pathway.meetings import schedule_meeting
 from states.case import Outcome
 from states.errors import InvalidInput
 from states.ownership import owners
 from states.replay import Replayed, replay
 from states.steps import Step
-from tests.databases import SqliteDatabases
+from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.integration.support import cases_with_histories, engine_of
 
 settings.register_profile(
@@ -50,7 +54,10 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("handover-dev", settings.get_profile("handover-ci"), max_examples=50)
+# PostgreSQL: a database per example costs more (CREATE DATABASE … TEMPLATE), so fewer.
+settings.register_profile("handover-postgres", settings.get_profile("handover-ci"), max_examples=10)
 HANDOVER_SETTINGS = settings.get_profile("handover-ci" if os.environ.get("CI") else "handover-dev")
+HANDOVER_POSTGRES_SETTINGS = settings.get_profile("handover-postgres")
 WORKERS = 4
 ORPHANS = """
 SELECT
@@ -64,10 +71,17 @@ SELECT
     JOIN caseworker w ON w.id = c.caseworker_id WHERE NOT w.active AND r.status = 'pending')
 """
 
+LIVE_OWNED = """
+SELECT id FROM kivo_case c WHERE caseworker_id = :w AND (state != 'exited'
+  OR EXISTS (SELECT 1 FROM followup f WHERE f.case_id = c.id AND f.status = 'pending')
+  OR EXISTS (SELECT 1 FROM meeting m WHERE m.case_id = c.id AND m.status = 'scheduled')
+  OR EXISTS (SELECT 1 FROM reminder r WHERE r.case_id = c.id AND r.status = 'pending'))
+"""
+
 
 class Handover(RuleBasedStateMachine):
     case_ids = Bundle[int]("case_ids")
-    databases: ClassVar[SqliteDatabases]
+    databases: ClassVar[SqliteDatabases | PostgresDatabases]
 
     def __init__(self) -> None:
         super().__init__()
@@ -147,6 +161,42 @@ class Handover(RuleBasedStateMachine):
         with suppress(Refused):
             moves.exit_case(self.kivo, case_id, outcome=outcome)
 
+    @rule(case_id=case_ids, days_ahead=st.integers(0, 30))
+    def book_meeting(self, case_id: int, days_ahead: int) -> None:
+        """Book a tripartite meeting the way ``kivo meeting schedule`` does."""
+        if case_id < 0:
+            return
+        exited = case_id in self.cases_where("state = 'exited'")
+        try:
+            schedule_meeting(self.kivo, case_id, self.moment(days_ahead))
+        except Refused:
+            assert exited
+            return
+        assert not exited
+        event("meeting booked")
+
+    @rule(
+        data=st.data(),
+        days_ahead=st.integers(0, 30),
+        outcome=st.sampled_from([Outcome.EMPLOYED, Outcome.MOVED]),
+    )
+    def book_a_meeting_then_exit_the_case(
+        self, data: st.DataObject, days_ahead: int, outcome: Outcome
+    ) -> None:
+        """An exited case's booked meeting stays scheduled: only a handover carries it."""
+        open_cases = self.cases_where("state != 'exited'")
+        if not open_cases:
+            return
+        case_id = data.draw(st.sampled_from(open_cases), label="case_id")
+        meeting = schedule_meeting(self.kivo, case_id, self.moment(days_ahead))
+        try:
+            moves.exit_case(self.kivo, case_id, outcome=outcome)
+        except Refused:
+            event("meeting booked, exit refused")
+            return
+        assert self.meeting_status(meeting.id) == "scheduled"
+        event("meeting booked on a case then exited")
+
     @rule(
         source=st.integers(0, WORKERS - 1),
         receiver=st.integers(0, WORKERS - 1),
@@ -197,16 +247,28 @@ class Handover(RuleBasedStateMachine):
 
     # --- reading back ---
 
-    def owned_live(self, worker: int) -> set[int]:
+    def moment(self, days_ahead: int) -> datetime:
+        return datetime.combine(self.today + timedelta(days=days_ahead), time(13, 0))
+
+    def cases_where(self, condition: str) -> list[int]:
         with engine_of(self.url).connect() as connection:
             rows = connection.execute(
-                text(
-                    "SELECT id FROM kivo_case c WHERE caseworker_id = :w AND (state != 'exited' "
-                    "OR EXISTS (SELECT 1 FROM followup f WHERE f.case_id = c.id "
-                    "AND f.status = 'pending'))"
-                ),
-                {"w": worker},
+                text(f"SELECT id FROM kivo_case WHERE {condition} ORDER BY id")
             ).all()
+        return [row[0] for row in rows]
+
+    def meeting_status(self, meeting_id: int) -> str:
+        with engine_of(self.url).connect() as connection:
+            found = connection.execute(
+                text("SELECT status FROM meeting WHERE id = :m"), {"m": meeting_id}
+            ).scalar_one()
+        return str(found)
+
+    def owned_live(self, worker: int) -> set[int]:
+        """The worker's cases that still need someone: open, or with a pending follow-up,
+        a scheduled meeting or a pending reminder (the test's own reading of DESIGN.md)."""
+        with engine_of(self.url).connect() as connection:
+            rows = connection.execute(text(LIVE_OWNED), {"w": worker}).all()
         return {row[0] for row in rows}
 
     def live_owned_counts(self) -> dict[int, int]:
@@ -236,3 +298,13 @@ def test_after_any_handover_nothing_belongs_to_an_inactive_caseworker(
         databases = sqlite_databases
 
     run_state_machine_as_test(HandoverOnSqlite, settings=HANDOVER_SETTINGS)
+
+
+@pytest.mark.postgres
+def test_after_any_handover_nothing_belongs_to_an_inactive_caseworker_on_postgresql(
+    postgres_databases: PostgresDatabases,
+) -> None:
+    class HandoverOnPostgres(Handover):
+        databases = postgres_databases
+
+    run_state_machine_as_test(HandoverOnPostgres, settings=HANDOVER_POSTGRES_SETTINGS)

@@ -2,9 +2,10 @@
 
 A hypothesis state machine enrols participants, places them with supervisors of small
 capacity under programmes, extends placements (sometimes beyond the programme's limits,
-sometimes with a coordinator's override), ends them early, moves and exits cases,
-transfers caseloads, deactivates caseworkers and supervisors, all through ``pathway`` on
-a freshly migrated SQLite database while days pass. Each call is checked against what
+sometimes with a coordinator's override), ends them early, books tripartite meetings,
+moves and exits cases, transfers caseloads, deactivates caseworkers and supervisors, all
+through ``pathway`` on a freshly migrated database (SQLite always, PostgreSQL too when
+``KIVO_TEST_POSTGRES_URL`` is set) while days pass. Each call is checked against what
 the database said just before it (the supervisor's load, the placement's dates); after
 every step:
 
@@ -22,9 +23,10 @@ from __future__ import annotations
 import os
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -44,14 +46,15 @@ from pathway.clock import clock_from
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.handover import deactivate_caseworker, transfer_caseload
+from pathway.meetings import schedule_meeting
 from persistence.tables import CaseEventRow, PlacementRow, SupervisorRow
 from states.case import Outcome
 from states.errors import InvalidInput
 from states.replay import Replayed, replay
 from states.steps import Step
-from tests.databases import SqliteDatabases
+from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.integration.support import cases_with_histories, engine_of
-from tests.property.test_handover import ORPHANS
+from tests.property.test_handover import LIVE_OWNED, ORPHANS
 
 settings.register_profile(
     "placements-ci",
@@ -61,9 +64,14 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("placements-dev", settings.get_profile("placements-ci"), max_examples=25)
+# PostgreSQL: a database per example costs more (CREATE DATABASE … TEMPLATE), so fewer.
+settings.register_profile(
+    "placements-postgres", settings.get_profile("placements-ci"), max_examples=10
+)
 PLACEMENT_SETTINGS = settings.get_profile(
     "placements-ci" if os.environ.get("CI") else "placements-dev"
 )
+PLACEMENT_POSTGRES_SETTINGS = settings.get_profile("placements-postgres")
 
 WORKERS = 3
 CAPACITIES = (1, 2, 1)  # supervisors 0 and 1 at workplace 0, supervisor 2 at workplace 1
@@ -105,7 +113,7 @@ PATH_CODES = frozenset(
 
 class Placements(RuleBasedStateMachine):
     case_ids = Bundle[int]("case_ids")
-    databases: ClassVar[SqliteDatabases]
+    databases: ClassVar[SqliteDatabases | PostgresDatabases]
 
     def __init__(self) -> None:
         super().__init__()
@@ -353,6 +361,21 @@ class Placements(RuleBasedStateMachine):
             return
         assert self.open_placement(case_id) is None
 
+    @rule(case_id=case_ids, days_ahead=st.integers(0, 30))
+    def book_meeting(self, case_id: int, days_ahead: int) -> None:
+        """A booked meeting outlives an exit: a handover must carry it with the case."""
+        if case_id < 0:
+            return
+        moment = datetime.combine(self.today + timedelta(days=days_ahead), time(13, 0))
+        exited = case_id in self.cases_where("state = 'exited'")
+        try:
+            schedule_meeting(self.kivo, case_id, moment)
+        except Refused:
+            assert exited
+            return
+        assert not exited
+        event("meeting booked")
+
     @rule(supervisor=st.integers(0, len(CAPACITIES) - 1))
     def deactivate_supervisor(self, supervisor: int) -> None:
         supervisor_id = self.supervisors[supervisor]
@@ -423,16 +446,10 @@ class Placements(RuleBasedStateMachine):
         return found[0] if found else None
 
     def owned(self, worker: int) -> set[int]:
-        """The worker's cases that still need someone (open, or with follow-ups pending)."""
+        """The worker's cases that still need someone (open, or with a pending follow-up,
+        a scheduled meeting or a pending reminder)."""
         with engine_of(self.url).connect() as connection:
-            rows = connection.execute(
-                text(
-                    "SELECT id FROM kivo_case c WHERE caseworker_id = :w AND (state != 'exited' "
-                    "OR EXISTS (SELECT 1 FROM followup f WHERE f.case_id = c.id "
-                    "AND f.status = 'pending'))"
-                ),
-                {"w": worker},
-            ).all()
+            rows = connection.execute(text(LIVE_OWNED), {"w": worker}).all()
         return {row[0] for row in rows}
 
     def events_by_placement(self, session: Session) -> dict[int, list[CaseEventRow]]:
@@ -528,3 +545,13 @@ def test_placements_extensions_and_handovers_keep_every_invariant(
         databases = sqlite_databases
 
     run_state_machine_as_test(PlacementsOnSqlite, settings=PLACEMENT_SETTINGS)
+
+
+@pytest.mark.postgres
+def test_placements_extensions_and_handovers_keep_every_invariant_on_postgresql(
+    postgres_databases: PostgresDatabases,
+) -> None:
+    class PlacementsOnPostgres(Placements):
+        databases = postgres_databases
+
+    run_state_machine_as_test(PlacementsOnPostgres, settings=PLACEMENT_POSTGRES_SETTINGS)
