@@ -1,13 +1,17 @@
 """End-to-end: the programme and placement commands as the installed ``kivo`` command.
 
 Case 1 is in short practice under PRAKTIK from 2026-01-19 to 2026-03-31 at workplace 1;
-today is 2026-03-02.
+today is 2026-03-02. For the refusals of ``kivo advance`` into a workplace step, case 2
+(opened 2026-01-12) and case 3 (opened 2018-01-12, historical data) wait enrolled, and
+caseworker 2 is a coordinator.
 """
 
 from __future__ import annotations
 
 import json
 import shlex
+import sqlite3
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -30,6 +34,28 @@ def seeded(kivo_cli: Kivo) -> Kivo:
         ran = kivo_cli(*shlex.split(line))
         assert ran.code == 0, ran.err
     return kivo_cli
+
+
+ADVANCE_SEED = (
+    "caseworker add 'Karin Ek' --role coordinator",
+    "participant add 'Bo Ek' --caseworker 1 --consent --on 2026-01-12",
+    "participant add 'Cia Berg' --caseworker 1 --consent --on 2018-01-12",
+)
+
+
+@pytest.fixture
+def waiting(seeded: Kivo) -> Kivo:
+    for line in ADVANCE_SEED:
+        ran = seeded(*shlex.split(line))
+        assert ran.code == 0, ran.err
+    return seeded
+
+
+def dump(url: str) -> dict[str, list[Any]]:
+    """Every row of every table, to show a refused command wrote nothing."""
+    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
 
 
 def document(ran: Ran) -> Any:
@@ -66,24 +92,41 @@ def test_placement_extend_beyond_the_maximum_is_refused_and_writes_nothing(seede
 
 
 @pytest.mark.parametrize(
-    ("args", "code"),
+    ("args", "code", "message"),
     [
-        (("placement", "extend", "1", "--until", "2026-02-30"), 2),
-        (("placement", "extend", "1", "--until", "2026-03-01"), 2),
-        (("placement", "extend", "9", "--until", "2026-05-01"), 4),
-        (("placement", "end", "1", "--on", "2026-02-20", "--reason", " "), 2),
-        (("placement", "end", "1", "--on", "2026-04-01", "--reason", "late"), 2),
-        (("placement", "list", "--programme", "NOPE"), 2),
-        (("placement", "list", "--active-on", "someday"), 2),
+        (
+            ("placement", "extend", "1", "--until", "2026-02-30"),
+            2,
+            "until '2026-02-30' is not a real date",
+        ),
+        (
+            ("placement", "extend", "1", "--until", "2026-03-01"),
+            2,
+            "must come after the current planned end",
+        ),
+        (("placement", "extend", "9", "--until", "2026-05-01"), 4, "no case with id 9"),
+        (
+            ("placement", "end", "1", "--on", "2026-02-20", "--reason", " "),
+            2,
+            "needs a reason: give --reason",
+        ),
+        (
+            ("placement", "end", "1", "--on", "2026-04-01", "--reason", "late"),
+            2,
+            "is after today (2026-03-02)",
+        ),
+        (("placement", "list", "--programme", "NOPE"), 2, "unknown programme 'NOPE'"),
+        (("placement", "list", "--active-on", "someday"), 2, "'someday' is not a real date"),
     ],
 )
 def test_bad_placement_input_is_named_and_writes_nothing(
-    seeded: Kivo, args: tuple[str, ...], code: int
+    seeded: Kivo, args: tuple[str, ...], code: int, message: str
 ) -> None:
     before = history_length(seeded)
     ran = seeded(*args)
-    assert ran.code == code
-    assert ran.err.startswith("error:") or "Error" in ran.err
+    assert ran.code == code, ran.err
+    assert "Traceback" not in ran.err + ran.out
+    assert message in ran.err, ran.err
     assert history_length(seeded) == before
 
 
@@ -105,3 +148,91 @@ def test_placement_list_filters_and_prints_a_table(seeded: Kivo) -> None:
         == []
     )
     assert "PRAKTIK" in seeded("placement", "list").out
+
+
+REFUSED_ADVANCES = [
+    pytest.param(
+        "advance 2 short-practice --supervisor 1 --programme NOPE --until 2026-03-31",
+        "programme-unknown",
+        "unknown programme 'NOPE'",
+        id="programme-unknown",
+    ),
+    pytest.param(
+        "advance 2 short-practice --supervisor 1 --programme YA --until 2026-03-31",
+        "programme-not-in-step",
+        "programme YA runs in step 8, not in step 2 short-practice",
+        id="programme-not-in-step",
+    ),
+    pytest.param(
+        "advance 2 permanent --workplace 1 --programme MBJ",
+        "programme-closed",
+        "MBJ takes no new decisions or extensions on or after 2019-01-01",
+        id="programme-closed-today",
+    ),
+    pytest.param(
+        "advance 3 permanent --workplace 1 --programme MBJ --on 2019-01-01",
+        "programme-closed",
+        "(decision date 2019-01-01)",
+        id="programme-closed-on-its-last-day",
+    ),
+    pytest.param(
+        "advance 2 short-practice --supervisor 1 --programme PRAKTIK --until 2026-12-31",
+        "programme-too-long",
+        "one decision under programme PRAKTIK covers at most 184 days",
+        id="programme-too-long",
+    ),
+    pytest.param(
+        "advance 2 short-practice --supervisor 1 --programme PRAKTIK --until 2026-12-31 "
+        "--override 'the employer insists' --by 1",
+        "override-not-permitted",
+        "only a coordinator may override",
+        id="programme-too-long-overridden-by-a-caseworker",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "code", "message"), REFUSED_ADVANCES)
+def test_an_advance_under_a_programme_its_rules_refuse_exits_3_names_the_rule_and_writes_nothing(
+    waiting: Kivo, e2e_database: str, line: str, code: str, message: str
+) -> None:
+    before = dump(e2e_database)
+
+    ran = waiting(*shlex.split(line))
+    as_json = waiting(*shlex.split(line), "--json")
+
+    assert ran.code == 3, ran.err
+    assert "Traceback" not in ran.err + ran.out
+    assert f"[{code}]" in ran.err
+    assert message in ran.err
+    assert as_json.code == 3, as_json.err
+    assert code in {v["code"] for v in as_json.json()["error"]["violations"]}
+    assert dump(e2e_database) == before
+
+
+def test_mbj_decided_before_2019_is_accepted_as_historical_data(waiting: Kivo) -> None:
+    ran = waiting(*shlex.split("advance 3 permanent --workplace 1 --programme MBJ --on 2018-12-31"))
+
+    assert ran.code == 0, ran.err
+    (placement,) = document(waiting("placement", "list", "--programme", "MBJ", "--json"))
+    assert (placement["case_id"], placement["start"]) == (3, "2018-12-31")
+
+
+def test_a_coordinator_overrides_programme_too_long_and_the_override_is_recorded(
+    waiting: Kivo,
+) -> None:
+    line = (
+        "advance 2 short-practice --supervisor 1 --programme PRAKTIK --until 2026-12-31 "
+        "--override 'the employer insists' --by 2 --json"
+    )
+
+    done = document(waiting(*shlex.split(line)))
+
+    assert done["to_state"] == "short-practice"
+    assert {"programme-too-long", "programme-total-too-long"} <= set(done["overridden"])
+    last = document(waiting("history", "2", "--json"))[-1]
+    assert (last["kind"], last["by_id"], last["reason"]) == (
+        "advanced",
+        2,
+        "the employer insists",
+    )
+    assert "programme-too-long" in last["overrides"]
