@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,11 +12,24 @@ from cli.options import ByOption, CaseArg, JsonOption, OnOption, id_option, pars
 from cli.output import print_json, say, table
 
 if TYPE_CHECKING:
-    from pathway.results import CaseView, HistoryLine
+    from pathway.results import HistoryLine
+    from pathway.views import CaseReading
 
 participant_app = typer.Typer(help="Participants and their cases.", no_args_is_help=True)
 ShowPersonal = Annotated[
     bool, typer.Option("--show-personal", help="Show the full personnummer (default: masked).")
+]
+OwnerOn = Annotated[
+    str | None,
+    typer.Option(
+        "--owner-on",
+        help="Only say who was responsible for the case on this day (YYYY-MM-DD).",
+        metavar="DATE",
+    ),
+]
+Owners = Annotated[
+    bool,
+    typer.Option("--owners", help="Show who owned the case from when to when, not the events."),
 ]
 
 
@@ -113,16 +126,25 @@ def participant_show(
     ctx: typer.Context,
     case: CaseArg,
     show_personal: ShowPersonal = False,
+    owner_on: OwnerOn = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Show a case: the person, where the case stands, its history and next moves."""
-    from pathway.views import show_case
+    """Show a case: the person, where the case stands, who owned it, its history and next
+    moves; with --owner-on, only who was responsible for it on that day."""
+    from pathway.views import owner_on_day, read_case, show_case
 
-    view = show_case(kivo_of(ctx), case, show_personal=show_personal)
-    if json_output:
-        print_json(view)
+    day = parse_date(owner_on, "owner-on")
+    if day is not None:
+        found = owner_on_day(kivo_of(ctx), case, day)
+        if json_output:
+            print_json(found)
+            return
+        _print_owner_on(found)
         return
-    _print_case(view)
+    if json_output:
+        print_json(show_case(kivo_of(ctx), case, show_personal=show_personal))
+        return
+    _print_case(read_case(kivo_of(ctx), case, show_personal=show_personal))
 
 
 @reports_errors
@@ -144,18 +166,27 @@ def consent(
 
 
 @reports_errors
-def history(ctx: typer.Context, case: CaseArg, json_output: JsonOption = False) -> None:
-    """Show a case's full history, oldest first."""
-    from pathway.views import case_history
+def history(
+    ctx: typer.Context, case: CaseArg, owners: Owners = False, json_output: JsonOption = False
+) -> None:
+    """Show a case's full history, oldest first; with --owners, who owned it when."""
+    from pathway.views import read_history
 
-    lines = case_history(kivo_of(ctx), case)
-    if json_output:
-        print_json(lines)
+    reading = read_history(kivo_of(ctx), case)
+    if owners:
+        if json_output:
+            print_json(reading.owners)
+        else:
+            _print_owners(f"Owners of case {case}", reading.owners)
         return
-    _print_history(f"History of case {case}", lines)
+    if json_output:
+        print_json(reading.lines)
+        return
+    _print_history(f"History of case {case}", reading.lines, reading.names)
 
 
-def _print_case(view: CaseView) -> None:
+def _print_case(reading: CaseReading) -> None:
+    view = reading.view
     step = f"step {view.step}" if view.step else "no step"
     say(f"Case {view.id} · {view.name} · {view.personnummer or 'no personnummer'}")
     say(
@@ -166,7 +197,8 @@ def _print_case(view: CaseView) -> None:
         f"Opened {view.opened_on} · consent: {view.consent_on or 'not recorded'}"
         + (f" · closed {view.closed_on} ({view.outcome})" if view.closed_on else "")
     )
-    _print_history("History", view.history)
+    _print_owners("Owners", reading.owners())
+    _print_history("History", view.history, reading.names)
     if view.next:
         rows = [
             (
@@ -180,7 +212,7 @@ def _print_case(view: CaseView) -> None:
         table("Next moves", ["step", "slug", "needs", "warnings"], rows)
 
 
-def _print_history(title: str, lines: list[HistoryLine]) -> None:
+def _print_history(title: str, lines: list[HistoryLine], names: dict[int, str]) -> None:
     rows = [
         (
             h.seq,
@@ -189,8 +221,48 @@ def _print_history(title: str, lines: list[HistoryLine]) -> None:
             h.from_state,
             h.to_state,
             h.by,
-            "; ".join(filter(None, [h.reason, *(f"override {c}" for c in h.overrides)])),
+            "; ".join(
+                filter(
+                    None,
+                    [_handed_over(h, names), h.reason, *(f"override {c}" for c in h.overrides)],
+                )
+            ),
         )
         for h in lines
     ]
     table(title, ["#", "on", "what", "from", "to", "by", "reason"], rows)
+
+
+def _handed_over(line: HistoryLine, names: dict[int, str]) -> str | None:
+    """``from Anna Lindqvist (1) to Nils Holm (3)`` for a transfer."""
+    if line.kind != "transferred":
+        return None
+    return f"from {_who(line.data.get('from'), names)} to {_who(line.data.get('to'), names)}"
+
+
+def _who(worker_id: object, names: dict[int, str]) -> str:
+    if not isinstance(worker_id, int):
+        return "nobody"
+    return f"{names[worker_id]} ({worker_id})" if worker_id in names else f"caseworker {worker_id}"
+
+
+def _print_owners(title: str, owners: list[dict[str, Any]]) -> None:
+    rows = [(_who(o["caseworker_id"], _name_of(o)), o["from"], o["to"] or "now") for o in owners]
+    table(title, ["caseworker", "from", "until"], rows)
+
+
+def _print_owner_on(found: dict[str, Any]) -> None:
+    if found["from"] is None:
+        say(f"case {found['case_id']} on {found['on']}: nobody (the case was not open)")
+        return
+    until = f"until {found['to']}" if found["to"] else "to this day"
+    say(
+        f"case {found['case_id']} on {found['on']}: "
+        f"{_who(found['caseworker_id'], _name_of(found))}, "
+        f"responsible from {found['from']} {until}"
+    )
+
+
+def _name_of(owner: dict[str, Any]) -> dict[int, str]:
+    worker_id, name = owner["caseworker_id"], owner["caseworker"]
+    return {worker_id: name} if isinstance(worker_id, int) and name else {}

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from pathway.facts import facts_in
 from pathway.results import CaseView, HistoryLine, NextMove
 from states.case import status_of_state
 from states.judge import next_steps
-from states.ownership import owners
+from states.ownership import TRANSFERRED, Ownership, owners
 from states.personnummer import Personnummer
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from pathway.context import Kivo
     from pathway.ports import UnitOfWork
     from states.case import CaseFacts
@@ -31,7 +34,33 @@ def next_moves_of(kivo: Kivo, facts: CaseFacts) -> list[NextMove]:
     ]
 
 
+@dataclass(frozen=True)
+class CaseReading:
+    """A case as the text of ``participant show`` needs it: the view, and the names of the
+    caseworkers its owners and transfers speak of (``{id: name}``)."""
+
+    view: CaseView
+    names: dict[int, str] = field(default_factory=dict)
+
+    def owners(self) -> list[dict[str, Any]]:
+        return named_owners(self.view.owners, self.names)
+
+
+@dataclass(frozen=True)
+class HistoryReading:
+    """A case's history lines, who owned the case when, and the caseworkers' names."""
+
+    lines: list[HistoryLine]
+    owners: list[dict[str, Any]]
+    names: dict[int, str] = field(default_factory=dict)
+
+
 def show_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseView:
+    return read_case(kivo, case_id, show_personal=show_personal).view
+
+
+def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseReading:
+    """One read of a case: its view, and the names of everyone who owned it."""
     with kivo.uow(read_only=True) as uow:
         case = uow.cases.get(case_id)
         person = uow.people.get(case.person_id)
@@ -39,10 +68,13 @@ def show_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseV
         events = uow.events.for_case(case_id)
         history = history_lines(uow, events)
         facts = facts_in(uow, case, person)
+        periods = owners(events, case.caseworker_id)
+        known = {worker.id: worker.name} if worker is not None and worker.id is not None else {}
+        names = known | caseworker_names(uow, _owner_ids(periods, events) - set(known))
     assert case.id is not None
     assert person.id is not None
     pnr = Personnummer(person.personnummer) if person.personnummer else None
-    return CaseView(
+    view = CaseView(
         id=case.id,
         person_id=person.id,
         name=person.name,
@@ -63,14 +95,75 @@ def show_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseV
         version=case.version,
         history=history,
         next=next_moves_of(kivo, facts),
-        owners=[period.to_dict() for period in owners(events, case.caseworker_id)],
+        owners=[period.to_dict() for period in periods],
     )
+    return CaseReading(view, names)
 
 
 def case_history(kivo: Kivo, case_id: int) -> list[HistoryLine]:
     with kivo.uow(read_only=True) as uow:
         uow.cases.get(case_id)
         return history_lines(uow, uow.events.for_case(case_id))
+
+
+def read_history(kivo: Kivo, case_id: int) -> HistoryReading:
+    """A case's history with who owned it when (``[{caseworker_id, caseworker, from,
+    to}]``, ``to`` exclusive and ``None`` while it lasts)."""
+    with kivo.uow(read_only=True) as uow:
+        case = uow.cases.get(case_id)
+        events = uow.events.for_case(case_id)
+        lines = history_lines(uow, events)
+        periods = owners(events, case.caseworker_id)
+        names = caseworker_names(uow, _owner_ids(periods, events))
+    plain_periods = [period.to_dict() for period in periods]
+    return HistoryReading(lines, named_owners(plain_periods, names), names)
+
+
+def owner_on_day(kivo: Kivo, case_id: int, day: date) -> dict[str, Any]:
+    """Who was responsible for the case on ``day``: ``{case_id, on, caseworker_id,
+    caseworker, from, to}`` (all ``None`` but the first two before the case opened)."""
+    with kivo.uow(read_only=True) as uow:
+        case = uow.cases.get(case_id)
+        periods = owners(uow.events.for_case(case_id), case.caseworker_id)
+        period = next((p for p in periods if p.covers(day)), None)
+        who = None if period is None else period.caseworker_id
+        names = caseworker_names(uow, set() if who is None else {who})
+    found = (
+        named_owners([period.to_dict()], names)[0]
+        if period is not None
+        else {"caseworker_id": None, "caseworker": None, "from": None, "to": None}
+    )
+    return {"case_id": case_id, "on": day.isoformat(), **found}
+
+
+def named_owners(periods: list[dict[str, Any]], names: dict[int, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "caseworker_id": p["caseworker_id"],
+            "caseworker": names.get(p["caseworker_id"]),
+            "from": p["from"],
+            "to": p["to"],
+        }
+        for p in periods
+    ]
+
+
+def caseworker_names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for worker_id in ids:
+        worker = uow.caseworkers.find(worker_id)
+        if worker is not None:
+            found[worker_id] = worker.name
+    return found
+
+
+def _owner_ids(periods: list[Ownership], events: list[CaseEvent]) -> set[int]:
+    """The caseworkers the owners and the transfers name."""
+    ids = {p.caseworker_id for p in periods}
+    for e in events:
+        if e.kind == TRANSFERRED:
+            ids |= {e.data.get("from"), e.data.get("to")}
+    return {i for i in ids if isinstance(i, int)}
 
 
 def history_lines(uow: UnitOfWork, events: list[CaseEvent]) -> list[HistoryLine]:

@@ -177,3 +177,78 @@ def test_a_caseworker_without_cases_is_deactivated_without_a_handover(seeded: Ki
 
     assert ran.code == 0, ran.err
     assert "deactivated" in ran.out
+
+
+def test_participant_show_names_the_owners_and_who_owned_the_case_on_a_day(seeded: Kivo) -> None:
+    assert run(seeded, "caseload transfer --from 1 --to 3 --case 1 --on 2026-02-01").code == 0
+
+    shown = run(seeded, "participant show 1")
+
+    assert shown.code == 0, shown.err
+    owners = shown.out[shown.out.index("Owners") : shown.out.index("History")]
+    assert "Anna Lindqvist (1)" in owners
+    assert "Nils Holm (3)" in owners
+    assert owners.index("Anna Lindqvist") < owners.index("Nils Holm")
+    assert "2026-01-12" in owners
+    assert "2026-02-01" in owners
+    on = run(seeded, "participant show 1 --owner-on 2026-01-31")
+    assert on.code == 0, on.err
+    assert "case 1 on 2026-01-31: Anna Lindqvist (1)" in on.out
+    assert "until 2026-02-01" in on.out
+    assert run(seeded, "participant show 1 --owner-on 2026-02-01 --json").json() == {
+        "case_id": 1,
+        "on": "2026-02-01",
+        "caseworker_id": 3,
+        "caseworker": "Nils Holm",
+        "from": "2026-02-01",
+        "to": None,
+    }
+    before = run(seeded, "participant show 1 --owner-on 2025-12-31 --json").json()
+    assert (before["caseworker_id"], before["from"]) == (None, None)
+    assert "nobody" in run(seeded, "participant show 1 --owner-on 2025-12-31").out
+
+
+def test_history_lists_the_owners_and_says_from_whom_to_whom_a_transfer_went(
+    seeded: Kivo,
+) -> None:
+    assert run(seeded, "caseload transfer --from 1 --to 3 --case 1 --note 'Anna slutar'").code == 0
+
+    owners = run(seeded, "history 1 --owners --json")
+    text = run(seeded, "history 1")
+
+    assert owners.code == 0, owners.err
+    assert owners.json() == [
+        {
+            "caseworker_id": 1,
+            "caseworker": "Anna Lindqvist",
+            "from": "2026-01-12",
+            "to": "2026-03-02",
+        },
+        {"caseworker_id": 3, "caseworker": "Nils Holm", "from": "2026-03-02", "to": None},
+    ]
+    assert text.code == 0, text.err
+    flat = " ".join(text.out.replace("│", " ").split())
+    assert "from Anna Lindqvist (1) to Nils Holm (3); Anna slutar" in flat
+    table = run(seeded, "history 1 --owners")
+    assert table.code == 0, table.err
+    assert "Owners of case 1" in table.out
+    assert "Nils Holm (3)" in table.out
+    assert isinstance(run(seeded, "history 1 --json").json(), list), "the history stays a list"
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "message"),
+    [
+        ("participant show 1 --owner-on 2026-02-30", 2, "owner-on '2026-02-30' is not a real"),
+        ("participant show 99 --owner-on 2026-02-01", 4, "no case with id 99"),
+        ("history 99 --owners", 4, "no case with id 99"),
+    ],
+)
+def test_bad_owner_questions_are_named_without_a_traceback(
+    seeded: Kivo, line: str, code: int, message: str
+) -> None:
+    ran = run(seeded, line)
+
+    assert ran.code == code, ran.err
+    assert message in ran.err
+    assert "Traceback" not in ran.err + ran.out
