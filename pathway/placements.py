@@ -183,9 +183,10 @@ def extension_checks(
             programme, placement.start, old_end, until, decided_on, earlier
         )
     if placement.step == FIXED_TERM and placement.workplace_id is not None:
+        stays = stays_among(others)
         facts = replace(
             facts_of(case, person),
-            fixed_term_stays=by_employer(stays_among(others), uow.workplaces.all()),
+            fixed_term_stays=by_employer(stays, uow.workplaces.all()) if stays else (),
         )
         move = Move(
             MoveKind.ADVANCE,
