@@ -89,6 +89,9 @@ def _show_usage_error(error: typer.TyperException) -> None:
 
 
 def _report(code: str, message: str) -> None:
+    from states.personnummer import redact
+
+    message = redact(message)
     if "--json" in sys.argv[1:]:
         from cli.output import print_json
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.context import settings_of
-from cli.errors import reports_errors
+from cli.errors import masked, reports_errors
 from cli.options import JsonOption
 from cli.output import print_json, say
 
@@ -40,20 +40,22 @@ def doctor(
     Only reads; safe to run at any time, also while others work.
     """
     from pathway.doctor import diagnose, parse_stale_after
+    from pathway.results import plain
+    from states.personnummer import redact
 
     settings = settings_of(ctx)
     report = diagnose(
         settings.database, now=settings.now, stale_after=parse_stale_after(stale_after)
     )
     if json_output:
-        print_json(report)
+        print_json(masked(plain(report), redact))
     else:
         for check in report.checks:
-            say(f"{check.status:<7} {check.name:<9} {check.detail}")
+            say(redact(f"{check.status:<7} {check.name:<9} {check.detail}"))
         for finding in report.findings:
             label = "note" if finding.severity == "info" else "problem"
             ids = f" (ids {', '.join(map(str, finding.ids))})" if finding.ids else ""
-            say(f"{label} [{finding.code}] {finding.message}{ids}")
+            say(redact(f"{label} [{finding.code}] {finding.message}{ids}"))
         say("no problems found" if report.ok else "problems found: see above")
     if not report.ok:
         raise typer.Exit(FINDINGS)

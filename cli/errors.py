@@ -44,17 +44,32 @@ def reports_errors(command: Callable[P, T]) -> Callable[P, T]:
 
 
 def report(error: KivoError, *, as_json: bool) -> None:
+    """The error on standard error (and as JSON with ``--json``). Anything written like a
+    personnummer is masked here, the one exit of every error: a message may echo a file
+    name or a value the person typed."""
     from cli.output import print_json
+    from states.personnummer import redact
 
     if as_json:
-        print_json({"error": error.to_dict()})
-    print(f"error: {error.message}", file=sys.stderr)
+        print_json({"error": masked(error.to_dict(), redact)})
+    print(f"error: {redact(error.message)}", file=sys.stderr)
     for violation in getattr(error, "violations", ()):
         kind = "blocking" if violation.blocking else "warning"
-        print(f"  - [{violation.code}] ({kind}) {violation.message}", file=sys.stderr)
+        print(f"  - [{violation.code}] ({kind}) {redact(violation.message)}", file=sys.stderr)
     moves: list[dict[str, Any]] = getattr(error, "next_moves", [])
     if moves:
         print("  the case can advance now to:", file=sys.stderr)
         for move in moves:
             needs = ", ".join(n["code"] for n in move["needs"]) or "nothing more"
             print(f"    {move['step']} {move['slug']} (needs: {needs})", file=sys.stderr)
+
+
+def masked(value: Any, redact: Callable[[str], str]) -> Any:
+    """``value`` with every string in it (in dicts and lists too) passed through ``redact``."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: masked(item, redact) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [masked(item, redact) for item in value]
+    return value

@@ -7,18 +7,21 @@ from typing import Annotated, Any
 
 import typer
 
+from states.calendar_bounds import MAX_COUNT, check_day
 from states.errors import InvalidInput, quoted
 
 
 def parse_date(text: str | None, what: str = "date") -> date | None:
+    """A date option (``what`` is its name without dashes), in the calendar kivo accepts."""
     if text is None:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
             f"{what} {quoted(text)} is not a real date in the form YYYY-MM-DD", field=what
         ) from None
+    return check_day(day, what if what == "date" else f"--{what}")
 
 
 def parse_id(value: str | int) -> int:
@@ -58,5 +61,6 @@ ExpectVersion = Annotated[
     typer.Option(
         "--expect-version",
         help="Refuse with a conflict (exit 5) unless the case is still at this version.",
+        max=MAX_COUNT * 1000,
     ),
 ]

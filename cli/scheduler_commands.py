@@ -16,6 +16,8 @@ from cli.errors import reports_errors
 from cli.options import JsonOption, id_option, parse_date
 from cli.output import print_json, say, table
 
+DAY_SECONDS = 24 * 3600
+
 if TYPE_CHECKING:
     from pathway.digest import CaseworkerLetter, Digest, DigestCounts
     from pathway.dispatch import DispatchResult
@@ -43,7 +45,12 @@ def scheduler(
     ctx: typer.Context,
     interval: Annotated[
         float,
-        typer.Option("--interval", help="Seconds between dispatch passes.", metavar="SECONDS"),
+        typer.Option(
+            "--interval",
+            help="Seconds between dispatch passes (at most a day).",
+            metavar="SECONDS",
+            max=DAY_SECONDS,
+        ),
     ] = 60.0,
     notify: NotifyOption = None,
     once: Annotated[
@@ -128,8 +135,12 @@ class _LogLines:
 
 
 def _log(text: str) -> None:
+    """One log line; anything written like a personnummer (in a driver's error, say) is
+    masked, as in every message kivo shows."""
+    from states.personnummer import redact
+
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    print(f"{stamp} kivo scheduler: {text}", file=sys.stderr, flush=True)
+    print(f"{stamp} kivo scheduler: {redact(text)}", file=sys.stderr, flush=True)
 
 
 def _count(number: int, one: str, many: str) -> str:

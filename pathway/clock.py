@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from states.calendar_bounds import check_moment
 from states.errors import InvalidInput, quoted
 
 LOCAL = ZoneInfo("Europe/Stockholm")
@@ -35,7 +36,9 @@ def today(clock: Clock) -> date:
 
 
 def parse_now(text: str) -> datetime:
-    """``KIVO_NOW``: an ISO date or datetime; without a zone it is Swedish local time."""
+    """``KIVO_NOW``: an ISO date or datetime; without a zone it is Swedish local time. It
+    lies in the calendar kivo accepts: a clock at year 9999 would overflow the first
+    date computed from it and write data dated there."""
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -43,7 +46,7 @@ def parse_now(text: str) -> datetime:
             f"KIVO_NOW {quoted(text)} is not an ISO date or datetime (e.g. 2026-03-01T09:00)",
             field="KIVO_NOW",
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=LOCAL)
+    return check_moment(value if value.tzinfo else value.replace(tzinfo=LOCAL), "--now/KIVO_NOW")
 
 
 def clock_from(now: str | None) -> Clock:

@@ -18,6 +18,7 @@ from pathway.bootstrap import DatabaseProbe, bootstrap, probe_database
 from pathway.clock import Clock, clock_from
 from pathway.context import Kivo
 from pathway.health_ports import CaseHistory, Heartbeat
+from states.calendar_bounds import MAX_SECONDS
 from states.errors import InvalidInput
 from states.replay import Replayed, ReplayError, replay
 
@@ -66,9 +67,12 @@ class DoctorReport:
 
 
 def parse_stale_after(seconds: float) -> timedelta:
-    if not seconds > 0:
+    """More than 0 and at most ten years: a span the clock can be moved back by."""
+    if not 0 < seconds <= MAX_SECONDS:
         raise InvalidInput(
-            f"--stale-after must be more than 0 seconds, not {seconds:g}", field="stale_after"
+            f"--stale-after must be more than 0 and at most {MAX_SECONDS:,} seconds "
+            f"(ten years), not {seconds:g}",
+            field="stale_after",
         )
     return timedelta(seconds=seconds)
 

@@ -18,6 +18,7 @@ from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.ports import UnitOfWork
 from states.agenda import MeetingEntry
+from states.calendar_bounds import LATEST, check_moment
 from states.case import EXITED
 from states.errors import InvalidInput, quoted
 from states.records import Followup, Meeting
@@ -55,7 +56,7 @@ def parse_moment(text: str, what: str = "at") -> datetime:
         raise InvalidInput(
             f"--{what} {quoted(text)} is not a date and time in ISO form {example}", field=what
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL)
+    return check_moment(moment if moment.tzinfo else moment.replace(tzinfo=LOCAL), f"--{what}")
 
 
 def new_uid() -> str:
@@ -80,6 +81,7 @@ def schedule_meeting(
     """Book a tripartite meeting; without a supervisor, the open placement's is invited."""
     if at.tzinfo is None:
         at = at.replace(tzinfo=LOCAL)
+    check_moment(at, "the meeting's time")  # stored, it must never break a calendar
     with kivo.uow() as uow:
         case = uow.cases.get(case_id)
         if case.state == EXITED:
@@ -224,9 +226,10 @@ def calendar_of(entries: Sequence[MeetingEntry], *, stamp: datetime, today: date
     calendar.add("x-wr-calname", "kivo: tripartite meetings")
     calendar.add("x-wr-timezone", str(LOCAL))
     last = max([local_day(e.at) for e in entries], default=today)
+    until = min(last.year, LATEST.year) + 2  # a meeting booked before dates were bounded
     calendar.add_component(
         Timezone.from_tzid(
-            str(LOCAL), first_date=date(today.year, 1, 1), last_date=date(last.year + 2, 1, 1)
+            str(LOCAL), first_date=date(today.year, 1, 1), last_date=date(until, 1, 1)
         )
     )
     for entry in entries:
