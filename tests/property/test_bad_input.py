@@ -9,13 +9,20 @@ and must:
 - never print a traceback, and exit 0 (the random input happened to be valid), 2, 3, 4
   or 5 — with a message on standard error (or a JSON error with ``--json``) when not 0;
 - leave the database unchanged, byte for byte in its SQL dump, whenever it refuses;
-- never show the seeded participant's full personnummer without ``--show-personal``.
+- never show the seeded participant's full personnummer without ``--show-personal``;
+- when it was accepted, leave data every read command can still show: the calendar, the
+  case, the overdue report, the digest (stored data must never break a command).
+
+Dates include valid but extreme ones (year 1, 1899, 2200, 9999) and whole numbers far
+beyond any database integer; the global ``--now`` is fuzzed too. The same test runs on
+PostgreSQL when ``KIVO_TEST_POSTGRES_URL`` is set (fewer examples), comparing a dump of
+every table, row by row in primary-key order.
 
 Excluded or constrained, because they legitimately write or block: ``init`` and ``demo``
 (they create or fill a database; not input validation), ``scheduler`` always gets
 ``--once`` (otherwise it runs until stopped), ``--notify`` only gets values that cannot
 reach a network, and the global ``--database``/``--rules`` options are not fuzzed (the
-database under test must stay the one we compare). Files the commands write go to a
+database under test must stay the one we compare; ``--now`` is). Files the commands write go to a
 temporary working directory. A few examples are also run through the installed ``kivo``
 command, to check that the in-process runs tell the same story.
 """
@@ -29,9 +36,9 @@ import re
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -41,7 +48,7 @@ from hypothesis import strategies as st
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from cli.app import app, main
-from tests.databases import SqliteDatabases
+from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.e2e.conftest import kivo_executable
 
 NOW = "2026-03-02T09:00"
@@ -71,6 +78,14 @@ SAFE_NOTIFY = ["console", "file:sent.jsonl", "file:", "smtp://", "pigeon:home", 
 FULL_AMINA = re.compile(r"(?:19)?980412[-+]?3389")
 
 EXAMPLES = 250 if os.environ.get("CI") else 100
+POSTGRES_EXAMPLES = 120 if os.environ.get("CI") else 40
+# After an accepted call: the commands that show what is stored must still work.
+READ_BACK = (
+    ["meeting", "ics"],
+    ["participant", "show", "1"],
+    ["report", "overdue"],
+    ["digest"],
+)
 
 
 def command_tree() -> Iterator[tuple[str, TyperCommand]]:
@@ -89,13 +104,32 @@ COMMANDS = {path: command for path, command in command_tree() if path not in EXC
 
 # Values that have broken CLIs before: ids, dates, steps, personnummer, odd text.
 IDS = ["1", "2", "3", "4", "0", "-1", "999999999", "1000000000", "1.5", "0x10", "١", "", " "]
+HUGE = [
+    "99999999999999999999",
+    "-99999999999999999999",
+    "9223372036854775808",
+    "2147483648",
+    "1000000000000000",
+    "1000001",
+    "1e308",
+    "inf",
+    "-inf",
+]
 DATES = [
     "2026-03-02",
     "2026-02-29",
     "2026-13-01",
     "2026-00-10",
     "0000-01-01",
+    "0001-01-01",
+    "0001-01-01T00:00",
+    "1900-01-01",
+    "2199-12-31",
+    "2199-12-31T23:59",
+    "2200-01-01",
     "9999-12-31",
+    "9999-12-31T23:59",
+    "9999-12-31T23:59-23:59",
     "2030-01-01",
     "1899-12-31",
     "02/03/2026",
@@ -134,11 +168,20 @@ LONG = st.builds(
     st.integers(300, 20_000),
 )
 VALUES = st.one_of(
-    st.sampled_from(IDS + DATES + STEPS + PERSONNUMMER + WORDS + CHOICES),
+    st.sampled_from(IDS + HUGE + DATES + STEPS + PERSONNUMMER + WORDS + CHOICES),
     st.integers(-(10**15), 10**15).map(str),
+    st.integers(-(10**25), 10**25).map(str),
     st.floats(allow_nan=True).map(str),
     TEXT,
     LONG,
+)
+
+
+# The global clock: the usual one mostly, else valid but extreme, malformed or random.
+NOWS = st.one_of(
+    st.just(NOW),
+    st.sampled_from([d for d in DATES if d[:1].isdigit()] + ["", "2026-03-02T09:00+14:00"]),
+    VALUES,
 )
 
 
@@ -146,6 +189,7 @@ VALUES = st.one_of(
 class Call:
     path: str
     args: list[str]
+    now: str = field(default=NOW)
 
     @property
     def argv(self) -> list[str]:
@@ -177,7 +221,8 @@ def calls(draw: st.DrawFn) -> Call:
         args.insert(draw(st.integers(0, len(args))), draw(VALUES))  # one too many
     if path == "scheduler":
         args.append("--once")
-    return Call(path, args)
+    now = draw(NOWS) if draw(st.integers(0, 3)) == 0 else NOW
+    return Call(path, args, now)
 
 
 @dataclass(frozen=True)
@@ -187,10 +232,10 @@ class Ran:
     err: str
 
 
-def run_in_process(database: str, argv: list[str]) -> Ran:
+def run_in_process(database: str, argv: list[str], now: str = NOW) -> Ran:
     out, err = _stream(), _stream()
     argv_before, stdin_before = sys.argv, sys.stdin
-    sys.argv, sys.stdin = ["kivo", "--database", database, "--now", NOW, *argv], io.StringIO("")
+    sys.argv, sys.stdin = ["kivo", "--database", database, "--now", now, *argv], io.StringIO("")
     code: int | str | None = 0
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -219,13 +264,46 @@ def dump(path: Path) -> str:
         return "\n".join(connection.iterdump())
 
 
+def seed(url: str) -> None:
+    for argv in SEED:
+        ran = run_in_process(url, argv)
+        assert ran.code == 0, (argv, ran)
+
+
 @pytest.fixture(scope="module")
 def seeded(sqlite_databases: SqliteDatabases) -> Iterator[tuple[str, Path]]:
     with sqlite_databases.fresh() as url:
-        for argv in SEED:
-            ran = run_in_process(url, argv)
-            assert ran.code == 0, (argv, ran)
+        seed(url)
         yield url, Path(url.removeprefix("sqlite:///"))
+
+
+@pytest.fixture(scope="module")
+def seeded_postgres(
+    postgres_databases: PostgresDatabases,
+) -> Iterator[tuple[str, Callable[[], str]]]:
+    """A seeded PostgreSQL database and a dump of it: every table's rows, in primary-key
+    order (whole rows where a table has none), each value with its type."""
+    from sqlalchemy import MetaData, create_engine, select
+
+    with postgres_databases.fresh() as url:
+        seed(url)
+        engine = create_engine(url)
+        metadata = MetaData()
+        metadata.reflect(engine)
+
+        def dump_postgres() -> str:
+            lines: list[str] = []
+            with engine.connect() as connection:
+                for table in metadata.sorted_tables:
+                    order = list(table.primary_key.columns) or list(table.columns)
+                    rows = connection.execute(select(table).order_by(*order))
+                    lines += [table.name, *(repr(tuple(row)) for row in rows)]
+            return "\n".join(lines)
+
+        try:
+            yield url, dump_postgres
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -251,6 +329,24 @@ def check(call: Call, ran: Ran, before: str, after: str) -> None:
         assert not FULL_AMINA.search(shown), (call, "printed the full personnummer")
 
 
+def check_still_readable(url: str, call: Call) -> None:
+    """What an accepted call stored must not break the commands that show it."""
+    for argv in READ_BACK:
+        ran = run_in_process(url, argv)
+        assert "Traceback" not in ran.out + ran.err, (call, argv, ran.err)
+        assert ran.code in ALLOWED_EXITS, (call, argv, ran)
+
+
+def fuzz_once(url: str, dump_now: Callable[[], str], call: Call) -> None:
+    before = dump_now()
+
+    ran = run_in_process(url, call.argv, call.now)
+
+    check(call, ran, before, dump_now())
+    if ran.code == 0:
+        check_still_readable(url, call)
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -262,11 +358,22 @@ def test_any_arguments_to_any_command_get_a_clear_answer_and_a_refusal_writes_no
     seeded: tuple[str, Path], workdir: Path, call: Call
 ) -> None:
     url, path = seeded
-    before = dump(path)
+    fuzz_once(url, lambda: dump(path), call)
 
-    ran = run_in_process(url, call.argv)
 
-    check(call, ran, before, dump(path))
+@pytest.mark.postgres
+@settings(
+    max_examples=POSTGRES_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),
+)
+@given(call=calls())
+def test_on_postgresql_too_any_arguments_get_a_clear_answer_and_a_refusal_writes_nothing(
+    seeded_postgres: tuple[str, Callable[[], str]], workdir: Path, call: Call
+) -> None:
+    url, dump_postgres = seeded_postgres
+    fuzz_once(url, dump_postgres, call)
 
 
 def test_a_file_name_too_long_for_the_system_is_a_clear_error(seeded: tuple[str, Path]) -> None:
