@@ -42,7 +42,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "participant_commands",
         "Record the participant's consent to share information with employers and agencies.",
     ),
-    ("history", "participant_commands", "Show a case's full history, oldest first."),
+    (
+        "history",
+        "participant_commands",
+        "Show a case's full history, oldest first; with --owners, who owned it when.",
+    ),
     ("advance", "move_commands", "Move a case forward to a later step (steps may be skipped)."),
     (
         "fall-back",
