@@ -414,7 +414,7 @@ def test_leaving_a_placement_without_a_held_meeting_is_recorded_as_a_warning(
     book(kivo, case_id, "2026-02-27T10:00")  # booked, never recorded as held
 
     result = moves.advance(
-        kivo, case_id, Step.FIXED_TERM, workplace_id=staff.workplace, until=date(2026, 12, 31)
+        kivo, case_id, Step.FIXED_TERM, workplace_id=staff.workplace, until=date(2026, 12, 1)
     )
 
     assert [w["code"] for w in result.warnings] == ["meeting-not-held"]
