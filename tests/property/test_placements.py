@@ -96,6 +96,10 @@ BY_STEP = {
     Step.FIXED_TERM: (ProgrammeModel("LONESTOD", 366, 1461), ProgrammeModel("SAVA", 366, 366)),
 }
 PROGRAMMES = {p.code: p for choices in BY_STEP.values() for p in choices}
+# Programmes whose total maximum counts per participant and workplace (total_scope).
+PER_WORKPLACE = frozenset({"PRAKTIK"})
+# Warnings a fixed-term extension may carry beside its refusals (never overridden).
+FIXED_TERM_WARNINGS = frozenset({"preferential-right", "las-permanent"})
 # The path's own refusals: with one of them, the rules are not judged at all.
 PATH_CODES = frozenset(
     {
@@ -265,19 +269,25 @@ class Placements(RuleBasedStateMachine):
                 by=self.coordinator if coordinator else None,
                 override=OVERRIDE if override else None,
             )
+        except InvalidInput:
+            assert placement is not None
+            assert on < placement.start, (on, placement)
+            event("extension decided before the placement started: bad input")
+            return
         except Refused as refused:
-            codes = {v.code for v in refused.violations}
+            codes = {v.code for v in refused.violations} - FIXED_TERM_WARNINGS
             event(f"extension refused: {sorted(codes)}")
             if placement is None:
                 assert codes == {"no-open-placement"}
                 return
-            expected = self.extension_limits(placement, until)
+            expected = self.extension_limits(placement, until, on)
             assert expected, f"refused ({codes}) within the programme's limits"
             assert codes - {"override-not-permitted"} == expected
             assert ("override-not-permitted" in codes) == (override and not coordinator)
             return
         assert placement is not None
-        expected = self.extension_limits(placement, until)
+        assert on >= placement.start, "a decision before the placement started was taken"
+        expected = self.extension_limits(placement, until, on)
         assert set(result.overridden) == expected
         assert not expected or (override and coordinator)
         event(f"extended, overriding {sorted(expected)}")
@@ -321,17 +331,52 @@ class Placements(RuleBasedStateMachine):
             ).all()
         return [row[0] for row in rows]
 
-    def extension_limits(self, placement: PlacementRow, until: date) -> set[str]:
+    def extension_limits(self, placement: PlacementRow, until: date, on: date) -> set[str]:
+        """The blocking refusals an extension to ``until`` decided ``on`` must meet: a
+        decision after the planned end, one decision's maximum, and the programme's total
+        (PRAKTIK's counted per workplace with the participant's earlier placements there)."""
+        found = set()
+        if placement.planned_end is not None and on > placement.planned_end:
+            found.add("extension-after-end")
         programme = PROGRAMMES.get(placement.programme or "")
         if programme is None:
-            return set()
+            return found
         old_end = placement.planned_end or placement.start
-        found = set()
         if (until - old_end).days > programme.max_decision_days:
             found.add("programme-too-long")
-        if (until - placement.start).days > programme.max_total_days:
+        days = (until - placement.start).days + self.earlier_days_here(placement)
+        if days > programme.max_total_days:
             found.add("programme-total-too-long")
         return found
+
+    def earlier_days_here(self, placement: PlacementRow) -> int:
+        """For a programme counted per workplace: the days of the participant's earlier
+        placements under it at the same workplace (an earlier one still running at this
+        one's start counts up to that start)."""
+        if placement.programme not in PER_WORKPLACE:
+            return 0
+        query = text(
+            "SELECT p.start, coalesce(p.ended_on, p.planned_end) FROM placement p "
+            "JOIN kivo_case c ON c.id = p.case_id "
+            "WHERE c.person_id = (SELECT person_id FROM kivo_case WHERE id = :case) "
+            "AND p.id <> :id AND p.programme = :programme AND p.workplace_id = :workplace"
+        )
+        with engine_of(self.url).connect() as connection:
+            rows = connection.execute(
+                query,
+                {
+                    "case": placement.case_id,
+                    "id": placement.id,
+                    "programme": placement.programme,
+                    "workplace": placement.workplace_id,
+                },
+            ).all()
+        spans = [(day(start), day(end)) for start, end in rows if end is not None]
+        return sum(
+            max((min(end, placement.start) - start).days, 0)
+            for start, end in spans
+            if start < placement.start
+        )
 
     @rule(case_id=case_ids, back=st.integers(0, 30))
     def end_early(self, case_id: int, back: int) -> None:
@@ -527,6 +572,11 @@ class Placements(RuleBasedStateMachine):
             return
         for case, history in cases_with_histories(self.url):
             assert replay(history) == Replayed(case.state, case.paused_from)
+
+
+def day(value: Any) -> date:
+    """A date column as SQLite (text) or PostgreSQL (date) returns it."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def ident(value: int | None) -> int:
