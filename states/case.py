@@ -124,7 +124,8 @@ class CaseFacts:
     opened_on: date | None = None
     # Tripartite meetings recorded as held since the case entered its current step.
     meetings_held_in_step: int = 0
-    # The case's earlier fixed-term stays (step 7): (workplace id, start, end), both included.
+    # The participant's earlier fixed-term stays (step 7, across their cases), each listed
+    # under every workplace of its employer: (workplace id, start, end), both included.
     fixed_term_stays: tuple[tuple[int | None, date, date], ...] = ()
 
     @property
