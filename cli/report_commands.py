@@ -376,6 +376,10 @@ def lead_time(
     start: FromOption = None,
     end: ToOption = None,
     year: YearOption = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Also break down by gender, group or caseworker."),
+    ] = None,
     caseworker: CaseworkerOption = None,
     json_output: JsonOption = False,
     csv_output: CsvOption = False,
@@ -386,7 +390,12 @@ def lead_time(
     fmt = _format(json_output, csv_output)
     period = _period(start, end, year)
     found = reports.lead_time(
-        kivo_of(ctx), start=period.start, end=period.end, year=period.year, caseworker_id=caseworker
+        kivo_of(ctx),
+        start=period.start,
+        end=period.end,
+        year=period.year,
+        by=by,
+        caseworker_id=caseworker,
     )
     columns = [
         "first placements",
@@ -399,21 +408,35 @@ def lead_time(
         "waiting over 12 months",
         "imported, placement unknown",
     ]
+    numbers: list[Any] = [found, *found.rows]
     rows = [
         (
-            found.cases,
-            found.median,
-            found.p90,
-            found.over_6_months,
-            found.over_12_months,
-            found.waiting,
-            found.waiting_over_6_months,
-            found.waiting_over_12_months,
-            found.placement_unknown,
+            n.cases,
+            n.median,
+            n.p90,
+            n.over_6_months,
+            n.over_12_months,
+            n.waiting,
+            n.waiting_over_6_months,
+            n.waiting_over_12_months,
+            n.placement_unknown,
         )
+        for n in numbers
     ]
     title = f"Enrolment to first placement, first placements {_span(found.start, found.end)}"
-    _show(fmt, found, title, columns, rows)
+    if found.by is None:
+        _show(fmt, found, title, columns, rows)
+        return
+    # By a breakdown: the total first (``(all)``), then a row per value; the JSON keeps
+    # the totals at the top and the rows under ``rows``.
+    ids = found.by == "caseworker"
+    named = [("(all)", None), *((r.breakdown, r.caseworker_id) for r in found.rows)]
+    shown = [
+        ((ident,) if ids and fmt == "csv" else ()) + (label,) + row
+        for (label, ident), row in zip(named, rows, strict=True)
+    ]
+    head = ["caseworker_id"] if ids and fmt == "csv" else []
+    _show(fmt, found, f"{title}, by {found.by}", [*head, found.by, *columns], shown)
 
 
 # -- targets -----------------------------------------------------------------------

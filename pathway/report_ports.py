@@ -59,8 +59,10 @@ class ReportQueries(Protocol):
     ) -> list[StepTimes]: ...
 
     def lead_time(
-        self, first: date, last: date, *, caseworker_id: int | None = None
-    ) -> LeadTime: ...
+        self, first: date, last: date, *, by: str | None = None, caseworker_id: int | None = None
+    ) -> LeadTime:
+        """The totals, and with ``by`` (gender, group, caseworker) the same per value."""
+        ...
 
     def target_results(
         self, year: int, *, caseworker_id: int | None = None

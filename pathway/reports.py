@@ -130,14 +130,18 @@ def lead_time(
     start: date | None = None,
     end: date | None = None,
     year: int | None = None,
+    by: str | None = None,
     caseworker_id: int | None = None,
 ) -> LeadTime:
     """Days from enrolment to the first placement start, for the cases whose first
-    placement started in the period."""
+    placement started in the period; with ``by``, also per gender, group or caseworker."""
     period = period_of(kivo.today(), start=start, end=end, year=year)
+    breakdown = check_breakdown(by) if by is not None else None
     with kivo.uow(read_only=True) as uow:
         _check_caseworker(uow, caseworker_id)
-        return uow.reports.lead_time(period.start, period.end, caseworker_id=caseworker_id)
+        return uow.reports.lead_time(
+            period.start, period.end, by=breakdown, caseworker_id=caseworker_id
+        )
 
 
 def targets(

@@ -56,6 +56,7 @@ from states.reports import (
     FallbackStep,
     Flow,
     LeadTime,
+    LeadTimeRow,
     OutcomeCount,
     OverdueLine,
     StepTimes,
@@ -368,38 +369,103 @@ class ReportQueries:
 
     # -- lead time ------------------------------------------------------------------
 
-    def lead_time(self, first: date, last: date, *, caseworker_id: int | None = None) -> LeadTime:
+    def lead_time(
+        self, first: date, last: date, *, by: str | None = None, caseworker_id: int | None = None
+    ) -> LeadTime:
         """Enrolment to first placement start, for cases whose first placement started
-        in the period."""
+        in the period; with ``by``, the same per gender, group or caseworker too."""
+        total = self._lead_times(first, last, None, caseworker_id).get(())
+        rows = []
+        if by is not None:
+            found = self._lead_times(first, last, by, caseworker_id)
+            rows = sorted(
+                (
+                    LeadTimeRow(
+                        _breakdown(by, keys),
+                        keys[0] if by == "caseworker" else None,
+                        *numbers,
+                    )
+                    for keys, numbers in found.items()
+                ),
+                key=lambda row: row.breakdown,
+            )
+        count, median, p90, six, twelve, waiting, w6, w12, unknown = total or (
+            (0, None, None, 0, 0, 0, 0, 0, 0)
+        )
+        return LeadTime(
+            first, last, count, median, p90, six, twelve, waiting, w6, w12, unknown, by, rows
+        )
+
+    def _lead_times(
+        self, first: date, last: date, by: str | None, caseworker_id: int | None
+    ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+        """Per breakdown value (the key ``()`` without one): first placements, median,
+        p90, over 6 and 12 months; waiting, waiting over 6 and 12 months, placement
+        unknown."""
         first_start = (
             select(PLACEMENT.c.case_id, func.min(PLACEMENT.c.start).label("start"))
             .group_by(PLACEMENT.c.case_id)
             .subquery()
         )
+        source, keys = self._breakdown_source(by)
         waits = _mine(
-            select(self._days(first_start.c.start, CASE.c.opened_on).label("days"))
-            .select_from(CASE)
+            select(*keys, self._days(first_start.c.start, CASE.c.opened_on).label("days"))
+            .select_from(source)
             .join(first_start, first_start.c.case_id == CASE.c.id)
             .where(first_start.c.start >= first, first_start.c.start <= last),
             caseworker_id,
         ).subquery()
-        ranked = _ranked(waits, [])
+        grouped = [waits.c[key.name] for key in keys]
+        ranked = _ranked(waits, grouped)
+        by_key = [ranked.c[key.name] for key in keys]
         over_6 = func.sum(case((ranked.c.days > SIX_MONTHS_DAYS, 1), else_=0))
         over_12 = func.sum(case((ranked.c.days > TWELVE_MONTHS_DAYS, 1), else_=0))
-        query = select(
-            func.count(), _pick(ranked, MEDIAN), _pick(ranked, P90), over_6, over_12
-        ).select_from(ranked)
-        count, median, p90, six, twelve = self._rows(query)[0]
-        waiting = self._waiting(last, caseworker_id)
-        return LeadTime(
-            first, last, int(count), median, p90, int(six or 0), int(twelve or 0), *waiting
+        query = (
+            select(
+                *by_key, func.count(), _pick(ranked, MEDIAN), _pick(ranked, P90), over_6, over_12
+            )
+            .select_from(ranked)
+            .group_by(*by_key)
         )
+        width = len(keys)
+        placed = {
+            tuple(row[:width]): (int(row[width]), row[width + 1], row[width + 2],
+                                 int(row[width + 3] or 0), int(row[width + 4] or 0))
+            for row in self._rows(query)
+            if int(row[width])
+        }  # fmt: skip
+        waiting = self._waiting(last, source, keys, caseworker_id)
+        none = (0, None, None, 0, 0)
+        return {
+            key: (*placed.get(key, none), *waiting.get(key, (0, 0, 0, 0)))
+            for key in placed.keys() | waiting.keys()
+        }
 
-    def _waiting(self, last: date, caseworker_id: int | None) -> tuple[int, int, int, int]:
+    def _breakdown_source(self, by: str | None) -> tuple[Any, list[Any]]:
+        """The cases joined to what they are broken down by, and the labelled key columns
+        (``k0``, ``k1``): gender; group (a person in several groups in each, one in none
+        under ``(none)``); caseworker id and name. No keys without ``by``."""
+        source: Any = CASE.join(PERSON, PERSON.c.id == CASE.c.person_id)
+        if by is None:
+            return source, []
+        if by == "gender":
+            return source, [PERSON.c.gender.label("k0")]
+        if by == "caseworker":
+            source = source.outerjoin(WORKER, WORKER.c.id == CASE.c.caseworker_id)
+            return source, [CASE.c.caseworker_id.label("k0"), WORKER.c.name.label("k1")]
+        unnest = "json_each" if self.dialect == "sqlite" else "json_array_elements_text"
+        member = getattr(func, unnest)(PERSON.c.groups).table_valued("value").alias("member")
+        source = source.outerjoin(member, true())
+        return source, [func.coalesce(member.c.value, NO_GROUP).label("k0")]
+
+    def _waiting(
+        self, last: date, source: Any, keys: list[Any], caseworker_id: int | None
+    ) -> dict[tuple[Any, ...], tuple[int, int, int, int]]:
         """Cases open at the end of ``last`` with no placement started by then, and how
         many of them had waited more than 6 and 12 months; apart from them, those an
         import had put in or past the first workplace step (step 2) by then: they had a
-        placement before kivo, which the import did not record (placement unknown)."""
+        placement before kivo, which the import did not record (placement unknown).
+        Per breakdown value (``keys``)."""
         placed = exists(
             select(PLACEMENT.c.id).where(
                 PLACEMENT.c.case_id == CASE.c.id, PLACEMENT.c.start <= last
@@ -416,10 +482,11 @@ class ReportQueries:
         )
         waits = _mine(
             select(
+                *keys,
                 self._days(literal(last, Date), CASE.c.opened_on).label("days"),
                 case((imported_past, 1), else_=0).label("unknown"),
             )
-            .select_from(CASE)
+            .select_from(source)
             .where(
                 CASE.c.opened_on <= last,
                 CASE.c.closed_on.is_(None) | (CASE.c.closed_on > last),
@@ -427,15 +494,26 @@ class ReportQueries:
             ),
             caseworker_id,
         ).subquery()
+        by_key = [waits.c[key.name] for key in keys]
         waiting = waits.c.unknown == 0
-        query = select(
-            func.sum(case((waiting, 1), else_=0)),
-            func.sum(case((waiting & (waits.c.days > SIX_MONTHS_DAYS), 1), else_=0)),
-            func.sum(case((waiting & (waits.c.days > TWELVE_MONTHS_DAYS), 1), else_=0)),
-            func.sum(waits.c.unknown),
-        ).select_from(waits)
-        count, six, twelve, unknown = self._rows(query)[0]
-        return int(count or 0), int(six or 0), int(twelve or 0), int(unknown or 0)
+        query = (
+            select(
+                *by_key,
+                func.count(),
+                func.sum(case((waiting, 1), else_=0)),
+                func.sum(case((waiting & (waits.c.days > SIX_MONTHS_DAYS), 1), else_=0)),
+                func.sum(case((waiting & (waits.c.days > TWELVE_MONTHS_DAYS), 1), else_=0)),
+                func.sum(waits.c.unknown),
+            )
+            .select_from(waits)
+            .group_by(*by_key)
+        )
+        width = len(keys)
+        return {
+            tuple(row[:width]): tuple(int(n or 0) for n in row[width + 1 :])  # type: ignore[misc]
+            for row in self._rows(query)
+            if int(row[width])
+        }
 
     # -- targets --------------------------------------------------------------------
 

@@ -257,6 +257,27 @@ class LeadTime:
     waiting_over_6_months: int = 0
     waiting_over_12_months: int = 0
     placement_unknown: int = 0
+    by: str | None = None
+    rows: list[LeadTimeRow] = field(default_factory=list)
+    """With ``by``: the same numbers per gender, group or caseworker."""
+
+
+@dataclass(frozen=True)
+class LeadTimeRow:
+    """``LeadTime``'s numbers for one gender, group or caseworker (``caseworker_id``: by
+    caseworker, None for cases without one)."""
+
+    breakdown: str
+    caseworker_id: int | None
+    cases: int
+    median: int | None
+    p90: int | None
+    over_6_months: int
+    over_12_months: int
+    waiting: int
+    waiting_over_6_months: int
+    waiting_over_12_months: int
+    placement_unknown: int
 
 
 @dataclass(frozen=True)

@@ -193,6 +193,14 @@ def test_lead_time_json_and_csv(seeded: Kivo) -> None:
     (row,) = table_of(seeded("report", "lead-time", "--csv"))
     assert row["over 6 months"] == "0"
     assert row["imported, placement unknown"] == "0"
+    by = document(seeded("report", "lead-time", "--json", "--by", "gender"))
+    assert (by["by"], by["cases"]) == ("gender", 1)
+    assert [(r["breakdown"], r["cases"], r["median"]) for r in by["rows"]] == [("woman", 1, 21)]
+    rows = table_of(seeded("report", "lead-time", "--csv", "--by", "caseworker"))
+    assert [(r["caseworker_id"], r["caseworker"], r["first placements"]) for r in rows] == [
+        ("", "(all)", "1"),
+        ("1", "Anna Lindqvist (1)", "1"),
+    ]
 
 
 def test_targets_json_rows_and_csv(seeded: Kivo) -> None:

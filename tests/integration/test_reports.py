@@ -322,6 +322,40 @@ def test_lead_time_counts_only_first_placements_started_in_the_period(
     assert (found.cases, found.median, found.p90) == (2, 15, 27)
 
 
+def test_lead_time_by_gender_group_and_caseworker(caseload: Caseload) -> None:
+    found = reports.lead_time(caseload.kivo, year=2026, by="gender")
+    assert (found.by, found.cases, found.waiting) == ("gender", 4, 2)  # the totals stay
+    # Men: B 15 and F 401; women: A 27 and D 61, G waiting 360 days; C (non-binary)
+    # waiting 333 days.
+    assert [(r.breakdown, r.cases, r.median, r.p90, r.over_6_months) for r in found.rows] == [
+        ("man", 2, 15, 401, 1),
+        ("non-binary", 0, None, None, 0),
+        ("woman", 2, 27, 61, 0),
+    ]
+    assert [(r.waiting, r.waiting_over_6_months) for r in found.rows] == [(0, 0), (1, 1), (1, 1)]
+    found = reports.lead_time(caseload.kivo, year=2026, by="group")
+    assert [(r.breakdown, r.cases, r.median, r.p90, r.waiting) for r in found.rows] == [
+        ("(none)", 2, 15, 401, 2),
+        ("long-term-unemployed", 1, 27, 27, 0),
+        ("newly-arrived", 1, 61, 61, 0),
+    ]
+    found = reports.lead_time(caseload.kivo, year=2026, by="caseworker")
+    (row,) = found.rows
+    assert (row.caseworker_id, row.cases, row.median, row.waiting) == (
+        caseload.staff.caseworker,
+        4,
+        27,
+        2,
+    )
+    assert row.breakdown == f"Hanna Handläggare ({caseload.staff.caseworker})"
+    assert reports.lead_time(caseload.kivo, year=2026).rows == []
+
+
+def test_lead_time_by_an_unknown_breakdown_is_invalid(caseload: Caseload) -> None:
+    with pytest.raises(InvalidInput, match="unknown breakdown 'age'"):
+        reports.lead_time(caseload.kivo, year=2026, by="age")
+
+
 def test_imported_cases_in_or_past_a_workplace_step_are_not_waiting_but_placement_unknown(
     make_kivo: Callable[..., Kivo],
 ) -> None:
