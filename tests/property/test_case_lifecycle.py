@@ -12,7 +12,7 @@ must be named; a refused call must leave the database exactly as it was.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -40,6 +40,7 @@ from pathway.clock import clock_from
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.results import MoveResult
+from states import fixed_term
 from states.case import ENROLLED, EXITED, PAUSED, Group, Outcome
 from states.errors import InvalidInput, NotFound
 from states.machine import path_machine
@@ -227,6 +228,47 @@ def leaving_warnings(case: CaseModel, kind: str) -> set[str]:
     if kind in (ADVANCE, FALL_BACK, EXIT) and case.step in LEFT_WITHOUT_A_MEETING:
         return {"meeting-not-held"}
     return set()
+
+
+def fixed_term_warnings(
+    cases: Iterable[CaseModel],
+    case: CaseModel,
+    to: int,
+    on: date,
+    workplace_id: int | None,
+    until: date | None,
+) -> set[str]:
+    """Entering fixed-term employment (7) at a workplace warns when the participant's
+    step-7 stays there (every case of the person; the two workplaces here have no
+    employer, so each counts alone) and this planned stay add up to more than 9 months
+    within 3 years (preferential-right) or 12 within 5 (las-permanent). The calendar
+    arithmetic is ``states.fixed_term``'s, specified in tests/unit/test_fixed_term.py."""
+    if to != FIXED_TERM or workplace_id is None:
+        return set()
+    same_person = [
+        c
+        for c in cases
+        if c is case or (c.person_key is not None and c.person_key == case.person_key)
+    ]
+    stays = [
+        (p.start, end)
+        for c in same_person
+        for p in c.placements
+        if p.step == FIXED_TERM
+        and p.workplace_id == workplace_id
+        and (end := p.ended_on or p.planned_end) is not None
+    ]
+    counted_on = on
+    if until is not None and until >= on:
+        stays.append((on, until))
+        counted_on = until
+    found = fixed_term.accumulate(stays, counted_on)
+    warned = set()
+    if fixed_term.preferential_right(found, 9):
+        warned.add("preferential-right")
+    if fixed_term.permanent(found, 12):
+        warned.add("las-permanent")
+    return warned
 
 
 def rule_violations(
@@ -630,7 +672,14 @@ class CaseLifecycle(RuleBasedStateMachine):
                 case, to.number, effective, workplace_id, supervisor, until, known, load
             )
         )
-        warnings = set() if structural else leaving_warnings(case, ADVANCE)
+        warnings = (
+            set()
+            if structural
+            else leaving_warnings(case, ADVANCE)
+            | fixed_term_warnings(
+                self.cases.values(), case, to.number, effective, workplace_id, until
+            )
+        )
         actor_id = self.directory.actor(by)
         refusals = fixed | rules
         if override and refusals:
