@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from pathway.clock import LOCAL
 from pathway.context import Kivo
 from pathway.ports import UnitOfWork
+from states.calendar_bounds import MAX_DAYS
 from states.errors import InvalidInput
 from states.personnummer import Personnummer
 from states.reports import (
@@ -92,9 +93,9 @@ def fallbacks(
     """Moves back to an earlier step in the period, and per step the share of the cases
     that left it in the period and fell back within ``window_days`` of leaving."""
     period = period_of(kivo.today(), start=start, end=end, year=year)
-    if window_days < 0:
+    if not 0 <= window_days <= MAX_DAYS:
         raise InvalidInput(
-            f"the window is zero or more days, not {window_days}", field="window_days"
+            f"the window is 0 to {MAX_DAYS:,} days, not {window_days}", field="window_days"
         )
     with kivo.uow(read_only=True) as uow:
         _check_caseworker(uow, caseworker_id)

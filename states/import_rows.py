@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from states.calendar_bounds import RANGE_TEXT, within
 from states.case import Gender, Group
 from states.errors import InvalidInput, KivoError, quoted
 from states.personnummer import parse_personnummer
@@ -310,6 +311,9 @@ def _date(
         return None
     if len(text) != 10:
         problems.append(f"{what} {quoted(text)} is not in the form YYYY-MM-DD")
+        return None
+    if not within(day):
+        problems.append(f"{what} {day} is outside the dates kivo accepts ({RANGE_TEXT})")
         return None
     if day > today:
         problems.append(f"{what} {day} is after today ({today})")

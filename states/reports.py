@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from states.calendar_bounds import EARLIEST, LATEST
 from states.case import ALL_STATES, Gender, Group
 from states.errors import InvalidInput
 from states.steps import step_by_slug
@@ -95,8 +96,11 @@ def period_of(
 
 
 def check_year(year: int) -> int:
-    if not 1900 <= year <= 9999:
-        raise InvalidInput(f"year {year} is not plausible (1900–9999)", field="year")
+    if not EARLIEST.year <= year <= LATEST.year:
+        raise InvalidInput(
+            f"year {year} is outside the years kivo accepts ({EARLIEST.year}–{LATEST.year})",
+            field="year",
+        )
     return year
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, MetaData, create_engine, select
 
+from states.import_rows import REQUIRED_COLUMNS
 from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.e2e.conftest import Ran, kivo_executable
 
@@ -88,6 +89,9 @@ def seeded(
     folder = tmp_path_factory.mktemp("extreme")
     (folder / f"{AMINA}.toml").write_text("not toml at all\n", encoding="utf-8")
     (folder / f"{AMINA}.csv").write_text("already here\n", encoding="utf-8")
+    (folder / "old.csv").write_text(  # a row enrolled in year 1: refused, not imported
+        ",".join(REQUIRED_COLUMNS) + "\nOld Row,19850709-1232,,,,,0001-01-01,,\n", encoding="utf-8"
+    )
     with databases.fresh() as url:
         for argv in SEED:
             ran = kivo(url, *argv, cwd=folder)
@@ -127,6 +131,10 @@ def refused_with_nothing_written(seeded: Seeded, *args: str, now: str = NOW) -> 
         (["digest", "--week", "9999-12-31"], "--week"),
         (["digest", "--week", "0001-01-01"], "--week"),
         (["meeting", "list", "--from", "0001-01-01"], "--from"),
+        (["report", "fallbacks", "--window-days", "99999999999999999999"], "window"),
+        (["report", "fallbacks", "--window-days", "110000"], "window"),
+        (["report", "targets", "--year", "2200"], "year"),
+        (["import", "participants", "old.csv"], "enrolled_on 0001-01-01"),
         (["scheduler", "--once", "--interval", "1e308"], "--interval"),
         (
             ["advance", "1", "short-practice", "--expect-version", "99999999999999999999"],

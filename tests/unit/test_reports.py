@@ -60,9 +60,10 @@ def test_a_year_together_with_from_or_to_is_invalid_input() -> None:
         period_of(TODAY, year=2026, end=TODAY)
 
 
-def test_an_implausible_year_is_invalid_input() -> None:
-    with pytest.raises(InvalidInput, match="not plausible"):
-        period_of(TODAY, year=26)
+@pytest.mark.parametrize("year", [26, 1899, 2200, 9999])
+def test_a_year_outside_the_accepted_calendar_is_invalid_input(year: int) -> None:
+    with pytest.raises(InvalidInput, match=r"outside the years kivo accepts \(1900–2199\)"):
+        period_of(TODAY, year=year)
 
 
 @pytest.mark.parametrize(
