@@ -45,32 +45,45 @@ def e2e_database(sqlite_databases: SqliteDatabases) -> Any:
         yield url
 
 
+DEFAULT_NOW = "2026-03-02T09:00"
+
+
+def run_kivo(
+    url: str,
+    cwd: Path | None,
+    *args: str,
+    now: str = DEFAULT_NOW,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+) -> Ran:
+    """Run the installed ``kivo ARGS`` on the database at ``url`` at the moment ``now``,
+    with no other ``KIVO_`` setting of the caller's environment leaking in."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
+    environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": now, "COLUMNS": "200"})
+    environment.update(env or {})
+    done = subprocess.run(
+        [kivo_executable(), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
 @pytest.fixture
 def kivo_cli(e2e_database: str, tmp_path: Path) -> Kivo:
     """Run ``kivo ARGS`` on a fresh migrated SQLite database; returns code and output."""
 
     def run(
         *args: str,
-        now: str = "2026-03-02T09:00",
+        now: str = DEFAULT_NOW,
         env: dict[str, str] | None = None,
         stdin: str | None = None,
     ) -> Ran:
-        environment = {
-            key: value for key, value in os.environ.items() if not key.startswith("KIVO_")
-        }
-        environment.update(
-            {"KIVO_DATABASE_URL": e2e_database, "KIVO_NOW": now, "COLUMNS": "200", **(env or {})}
-        )
-        done = subprocess.run(
-            [kivo_executable(), *args],
-            capture_output=True,
-            text=True,
-            env=environment,
-            cwd=tmp_path,
-            input=stdin,
-            timeout=60,
-            check=False,
-        )
-        return Ran(done.returncode, done.stdout, done.stderr)
+        return run_kivo(e2e_database, tmp_path, *args, now=now, env=env, stdin=stdin)
 
     return run

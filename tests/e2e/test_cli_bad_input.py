@@ -14,12 +14,10 @@ step 4 study-prep since 2026-01-20 at version 2; case 2 paused; case 3 exited. T
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import shutil
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -29,7 +27,7 @@ from typing import Any
 import pytest
 
 from tests.databases import SqliteDatabases
-from tests.e2e.conftest import Kivo, Ran, kivo_executable
+from tests.e2e.conftest import Kivo, run_kivo
 
 NOW = "2026-03-02T09:00"
 AMINA = "19980412-3389"
@@ -384,21 +382,6 @@ CASES = [
         as_json=True,
     ),
 ]
-
-
-def run_kivo(url: str, cwd: Path, *args: str) -> Ran:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
-    environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": NOW, "COLUMNS": "200"})
-    done = subprocess.run(
-        [kivo_executable(), *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
-    return Ran(done.returncode, done.stdout, done.stderr)
 
 
 def dump(path: Path) -> Dump:

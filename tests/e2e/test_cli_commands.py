@@ -10,11 +10,9 @@ Commands that need a database of their own (``init``, ``demo``) or none at all
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import sqlite3
-import subprocess
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
@@ -27,7 +25,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.databases import SqliteDatabases
-from tests.e2e.conftest import Kivo, Ran, kivo_executable
+from tests.e2e.conftest import Kivo, Ran, run_kivo
 
 NOW = "2026-03-02T09:00"
 AMINA = "19980412-3389"
@@ -175,22 +173,6 @@ class Journey:
     def doc(self, label: str) -> Any:
         """The one JSON document a successful ``--json`` command printed."""
         return document(self.ran[label])
-
-
-def run_kivo(url: str, cwd: Path, *args: str) -> Ran:
-    """Run the installed ``kivo`` exactly as the ``kivo_cli`` fixture does."""
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
-    environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": NOW, "COLUMNS": "200"})
-    done = subprocess.run(
-        [kivo_executable(), *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
-    return Ran(done.returncode, done.stdout, done.stderr)
 
 
 def run_chain(url: str, cwd: Path, chain: Chain) -> dict[str, Ran]:

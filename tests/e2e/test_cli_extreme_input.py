@@ -10,9 +10,7 @@ range, and the database is unchanged. Runs on SQLite, and on PostgreSQL when
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,7 @@ from sqlalchemy import Engine, MetaData, create_engine, select
 
 from states.import_rows import REQUIRED_COLUMNS
 from tests.databases import PostgresDatabases, SqliteDatabases
-from tests.e2e.conftest import Ran, kivo_executable
+from tests.e2e.conftest import Ran, run_kivo
 
 NOW = "2026-03-02T09:00"
 AMINA = "19980412-3389"
@@ -38,21 +36,6 @@ SEED = (
     ],
     ["meeting", "schedule", "1", "--at", "2026-03-04T10:00"],
 )
-
-
-def kivo(url: str, *args: str, now: str = NOW, cwd: Path | None = None) -> Ran:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
-    environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": now, "COLUMNS": "200"})
-    done = subprocess.run(
-        [kivo_executable(), *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
-    return Ran(done.returncode, done.stdout, done.stderr)
 
 
 @dataclass(frozen=True)
@@ -94,7 +77,7 @@ def seeded(
     )
     with databases.fresh() as url:
         for argv in SEED:
-            ran = kivo(url, *argv, cwd=folder)
+            ran = run_kivo(url, folder, *argv)
             assert ran.code == 0, (argv, ran)
         engine = create_engine(url)
         metadata = MetaData()
@@ -107,7 +90,7 @@ def seeded(
 
 def refused_with_nothing_written(seeded: Seeded, *args: str, now: str = NOW) -> Ran:
     before = dump(seeded)
-    ran = kivo(seeded.url, *args, now=now, cwd=seeded.folder)
+    ran = run_kivo(seeded.url, seeded.folder, *args, now=now)
     assert "Traceback" not in ran.out + ran.err, ran.err
     assert ran.code == 2, ran
     assert ran.err.startswith("error: ") or "Invalid value" in ran.err, ran.err
@@ -203,7 +186,7 @@ def test_the_message_names_the_accepted_range(seeded: Seeded) -> None:
 def test_a_file_named_like_a_personnummer_is_never_echoed_in_full(
     seeded: Seeded, args: list[str]
 ) -> None:
-    ran = kivo(seeded.url, *args, cwd=seeded.folder)
+    ran = run_kivo(seeded.url, seeded.folder, *args)
 
     assert ran.code in {2, 3}, ran
     assert "Traceback" not in ran.err
@@ -218,8 +201,8 @@ def test_a_meeting_on_the_last_accepted_minute_is_booked_and_every_read_still_wo
     overdue report still show (a meeting at 9999-12-31 once broke every ``meeting ics``)."""
     with sqlite_databases.fresh() as url:
         for argv in SEED:
-            assert kivo(url, *argv, cwd=tmp_path).code == 0
-        booked = kivo(url, "meeting", "schedule", "1", "--at", "2199-12-31T23:59", cwd=tmp_path)
+            assert run_kivo(url, tmp_path, *argv).code == 0
+        booked = run_kivo(url, tmp_path, "meeting", "schedule", "1", "--at", "2199-12-31T23:59")
         assert booked.code == 0, booked.err
 
         for argv in (
@@ -229,8 +212,8 @@ def test_a_meeting_on_the_last_accepted_minute_is_booked_and_every_read_still_wo
             ["report", "overdue"],
             ["digest"],
         ):
-            ran = kivo(url, *argv, cwd=tmp_path)
+            ran = run_kivo(url, tmp_path, *argv)
             assert ran.code == 0, (argv, ran.err)
-        late = kivo(url, "digest", now="2199-12-31T23:59", cwd=tmp_path)
+        late = run_kivo(url, tmp_path, "digest", now="2199-12-31T23:59")
         assert late.code == 0, late.err
         assert "Traceback" not in late.err

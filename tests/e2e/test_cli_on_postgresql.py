@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 from tests.databases import PostgresDatabases
 from tests.e2e import test_cli_bad_input as table
 from tests.e2e import test_readme as readme
-from tests.e2e.conftest import Ran, kivo_executable
+from tests.e2e.conftest import Ran, run_kivo
 
 
 def libpq_url(url: str) -> str:
@@ -43,29 +43,15 @@ def libpq_url(url: str) -> str:
 
 
 @contextmanager
-def copy_of(databases: PostgresDatabases, source_url: str) -> Iterator[str]:
-    """A new database made from another one as its template, dropped afterwards."""
+def new_database(databases: PostgresDatabases, template: str | None = None) -> Iterator[str]:
+    """A database of its own, dropped afterwards: a copy of the database at ``template``
+    (a URL), or without one an empty database that holds no kivo schema."""
     name = f"kivo_e2e_{uuid.uuid4().hex[:16]}"
-    source = make_url(source_url).database
+    source = f" TEMPLATE {make_url(template).database}" if template else ""
     admin = create_engine(databases.admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {source}"))
-        yield databases.url_of(name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
-
-
-@contextmanager
-def empty_database(databases: PostgresDatabases) -> Iterator[str]:
-    """A database that exists but holds no kivo schema (never initialised)."""
-    name = f"kivo_e2e_empty_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(databases.admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}"))
+            connection.execute(text(f"CREATE DATABASE {name}{source}"))
         yield databases.url_of(name)
     finally:
         with admin.connect() as connection:
@@ -92,22 +78,6 @@ def pg_dump(url: str) -> str:
     )
 
 
-def run_kivo(url: str, cwd: Path, *args: str, env: dict[str, str] | None = None) -> Ran:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
-    environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": table.NOW, "COLUMNS": "200"})
-    environment.update(env or {})
-    done = subprocess.run(
-        [kivo_executable(), *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
-    return Ran(done.returncode, done.stdout, done.stderr)
-
-
 @pytest.fixture(scope="module")
 def seeded_postgres(
     postgres_databases: PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
@@ -128,7 +98,7 @@ def test_the_readme_walkthrough_runs_as_written_on_postgresql(
     steps = readme.walkthrough_steps(readme.README.read_text(encoding="utf-8"))
     env = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
     env["COLUMNS"] = "200"
-    with empty_database(postgres_databases) as url:  # `kivo init` creates the schema
+    with new_database(postgres_databases) as url:  # `kivo init` creates the schema
         for step in steps:
             where_sqlite = [line for line in step.expected if "sqlite:///" in line]
             step = readme.Step(step.line, [e for e in step.expected if e not in where_sqlite])
@@ -151,8 +121,8 @@ def test_a_failing_command_on_postgresql_exits_with_its_code_and_leaves_the_dump
 ) -> None:
     for name, content in bad.files.items():
         (tmp_path / name).write_text(content, encoding="utf-8")
-    chosen = empty_database(postgres_databases) if bad.never_initialised else None
-    with chosen or copy_of(postgres_databases, seeded_postgres) as url:
+    template = None if bad.never_initialised else seeded_postgres
+    with new_database(postgres_databases, template) as url:
         env = {key: value for key, value in bad.env.items() if key != "KIVO_DATABASE_URL"}
         before = pg_dump(url)
 

@@ -10,18 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shlex
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.databases import SqliteDatabases
-from tests.e2e.conftest import Kivo, Ran, kivo_executable
+from tests.e2e.conftest import Kivo, Ran, run_kivo
 
 NOW = "2026-03-02T09:00"
 
@@ -49,7 +47,7 @@ def seeded_file(
     folder = tmp_path_factory.mktemp("reports")
     with sqlite_databases.fresh() as url:
         for line in SEED:
-            ran = run_kivo(shlex.split(line), url, folder)
+            ran = run_kivo(url, folder, *shlex.split(line))
             assert ran.code == 0, (line, ran.err)
         path = Path(url.removeprefix("sqlite:///"))
         shutil.copyfile(path, folder / "seeded.db")
@@ -66,21 +64,6 @@ def seeded(kivo_cli: Kivo, seeded_file: Path, tmp_path: Path) -> Kivo:
 
     run.database = database  # type: ignore[attr-defined]
     return run
-
-
-def run_kivo(args: list[str], url: str, cwd: Path) -> Ran:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
-    environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": NOW, "COLUMNS": "200"})
-    done = subprocess.run(
-        [kivo_executable(), *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
-    return Ran(done.returncode, done.stdout, done.stderr)
 
 
 def targets_stored(seeded: Kivo) -> list[tuple[Any, ...]]:
