@@ -2,7 +2,8 @@
 
 A hypothesis state machine enrols participants, records consent and moves their cases
 (advance, fall back, pause, resume, exit, dry-run advance) through ``pathway`` on a
-freshly migrated SQLite database, while simulated days pass. Beside it the test keeps its
+freshly migrated database (SQLite always, PostgreSQL too when ``KIVO_TEST_POSTGRES_URL``
+is set), while simulated days pass. Beside it the test keeps its
 own model of every case, built from DESIGN.md ("States of a case") and the shipped rule
 set (``states/default_rules.toml``), never from the engine's transition table. For every
 call the model says beforehand whether it must succeed and, if not, which violations
@@ -47,7 +48,7 @@ from states.machine import path_machine
 from states.records import Case, CaseEvent, Followup, Person, Placement, Reminder
 from states.replay import replay
 from states.steps import Step
-from tests.databases import SqliteDatabases
+from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.property import strategies as s
 from tests.property.strategies import (
     Actor,
@@ -69,6 +70,10 @@ settings.register_profile(
 settings.register_profile("lifecycle-dev", settings.get_profile("lifecycle-ci"), max_examples=50)
 LIFECYCLE_SETTINGS = settings.get_profile(
     "lifecycle-ci" if os.environ.get("CI") else "lifecycle-dev"
+)
+# PostgreSQL: a database per example (CREATE DATABASE … TEMPLATE) costs more, so fewer.
+settings.register_profile(
+    "lifecycle-postgres", settings.get_profile("lifecycle-ci"), max_examples=60
 )
 
 # --- the model's own reading of the documented path and the shipped default rules ---
@@ -389,7 +394,7 @@ class CaseLifecycle(RuleBasedStateMachine):
 
     case_ids = Bundle[int]("case_ids")
 
-    databases: ClassVar[SqliteDatabases]  # the session's migrated template
+    databases: ClassVar[SqliteDatabases | PostgresDatabases]  # the session's migrated template
 
     def __init__(self) -> None:
         super().__init__()
@@ -475,7 +480,7 @@ class CaseLifecycle(RuleBasedStateMachine):
         for kivo in self.kivos.values():
             kivo.close()  # disposing the shared engine again is harmless
         self.resources.close()
-        if self.url:
+        if self.url.startswith("sqlite:///"):
             path = Path(self.url.removeprefix("sqlite:///"))
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
@@ -1042,3 +1047,15 @@ def test_every_move_of_a_case_is_judged_and_recorded_exactly(
         databases = sqlite_databases
 
     run_state_machine_as_test(CaseLifecycleOnSqlite, settings=LIFECYCLE_SETTINGS)
+
+
+@pytest.mark.postgres
+def test_every_move_of_a_case_is_judged_and_recorded_exactly_on_postgresql(
+    postgres_databases: PostgresDatabases,
+) -> None:
+    class CaseLifecycleOnPostgres(CaseLifecycle):
+        databases = postgres_databases
+
+    run_state_machine_as_test(
+        CaseLifecycleOnPostgres, settings=settings.get_profile("lifecycle-postgres")
+    )
