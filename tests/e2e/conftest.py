@@ -14,8 +14,6 @@ from typing import Any
 
 import pytest
 
-from tests.databases import SqliteDatabases
-
 
 def kivo_executable() -> str:
     """The ``kivo`` console script installed next to this Python."""
@@ -39,9 +37,23 @@ class Ran:
 Kivo = Callable[..., Ran]
 
 
+BOTH = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module marked ``both_databases`` (its tests seed through the command, not by
+    copying a SQLite file) runs on PostgreSQL too; the others run on SQLite."""
+    wanted = metafunc.definition.get_closest_marker("both_databases")
+    if wanted and "e2e_database" in metafunc.fixturenames:
+        metafunc.parametrize("e2e_database", BOTH, indirect=True)
+
+
 @pytest.fixture
-def e2e_database(sqlite_databases: SqliteDatabases) -> Any:
-    with sqlite_databases.fresh() as url:
+def e2e_database(request: pytest.FixtureRequest) -> Any:
+    """A fresh migrated database: SQLite, or PostgreSQL for a ``both_databases`` test."""
+    kind = getattr(request, "param", "sqlite")
+    databases = request.getfixturevalue(f"{kind}_databases")
+    with databases.fresh() as url:
         yield url
 
 

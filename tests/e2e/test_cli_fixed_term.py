@@ -14,6 +14,8 @@ import pytest
 
 from tests.e2e.conftest import Kivo, Ran
 
+pytestmark = pytest.mark.both_databases  # seeded through the command: runs on both
+
 SEED = (
     "caseworker add 'Anna Lindqvist'",
     "caseworker add 'Cecilia Samordnare' --role coordinator",

@@ -16,6 +16,8 @@ from states.import_rows import REQUIRED_COLUMNS
 from states.personnummer import luhn_check_digit
 from tests.e2e.conftest import Kivo, Ran
 
+pytestmark = pytest.mark.both_databases  # seeded through the command: runs on both
+
 HEADER = ";".join(REQUIRED_COLUMNS)
 
 

@@ -13,7 +13,7 @@ from pathway.bootstrap import bootstrap
 from tests.dispatch_support import add_followup, add_office, status_counts
 from tests.e2e.conftest import Kivo
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.both_databases]
 DUE = date(2026, 3, 10)
 
 
