@@ -356,7 +356,7 @@ def test_followup_done_with_a_finding_records_it_and_the_list_shows_it(
 def test_leaving_the_placement_warns_until_a_meeting_is_held(
     kivo_cli: Kivo, database: Path
 ) -> None:
-    line = ("advance", "1", "fixed-term", "--workplace", "1", "--until", "2026-12-31")
+    line = ("advance", "1", "fixed-term", "--workplace", "1", "--until", "2026-12-01")
     dry = document(kivo_cli(*line, "--dry-run", "--json"))
     assert [w["code"] for w in dry["warnings"]] == ["meeting-not-held"]
 
