@@ -99,3 +99,21 @@ def kivo_cli(e2e_database: str, tmp_path: Path) -> Kivo:
         return run_kivo(e2e_database, tmp_path, *args, now=now, env=env, stdin=stdin)
 
     return run
+
+
+def table_rows(url: str) -> dict[str, list[str]]:
+    """Every row of every table, in a stable order, on SQLite or PostgreSQL: a refused
+    command must leave this unchanged."""
+    from sqlalchemy import MetaData, create_engine, select
+
+    engine = create_engine(url)
+    try:
+        metadata = MetaData()
+        metadata.reflect(engine)
+        with engine.connect() as connection:
+            return {
+                table.name: sorted(repr(tuple(row)) for row in connection.execute(select(table)))
+                for table in metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()

@@ -6,19 +6,14 @@ options; never a traceback, also for a database that is missing or not a databas
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import Kivo
 
-pytestmark = pytest.mark.e2e
-
-
-def sqlite_path(url: str) -> str:
-    return url.removeprefix("sqlite:///")
+pytestmark = [pytest.mark.e2e, pytest.mark.both_databases]
 
 
 def test_doctor_on_a_healthy_database_exits_0_and_says_so(kivo_cli: Kivo) -> None:
@@ -58,8 +53,10 @@ def test_doctor_exits_6_and_names_each_finding_by_its_code(
     kivo_cli: Kivo, e2e_database: str
 ) -> None:
     kivo_cli("participant", "add", "Amina Haddad", "--on", "2026-01-12")
-    with closing(sqlite3.connect(sqlite_path(e2e_database))) as db, db:
-        db.execute("UPDATE kivo_case SET state = 'permanent' WHERE id = 1")
+    engine = create_engine(e2e_database)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE kivo_case SET state = 'permanent' WHERE id = 1"))
+    engine.dispose()
 
     ran = kivo_cli("doctor")
     as_json = kivo_cli("doctor", "--json")

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import shlex
-import sqlite3
-from contextlib import closing
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Kivo, Ran
+from tests.e2e.conftest import Kivo, Ran, table_rows
+
+pytestmark = pytest.mark.both_databases  # seeded through the command: runs on both
 
 SEED = (
     "caseworker add 'Anna Lindqvist'",
@@ -49,13 +49,6 @@ def waiting(seeded: Kivo) -> Kivo:
         ran = seeded(*shlex.split(line))
         assert ran.code == 0, ran.err
     return seeded
-
-
-def dump(url: str) -> dict[str, list[Any]]:
-    """Every row of every table, to show a refused command wrote nothing."""
-    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
 
 
 def document(ran: Ran) -> Any:
@@ -195,7 +188,7 @@ REFUSED_ADVANCES = [
 def test_an_advance_under_a_programme_its_rules_refuse_exits_3_names_the_rule_and_writes_nothing(
     waiting: Kivo, e2e_database: str, line: str, code: str, message: str
 ) -> None:
-    before = dump(e2e_database)
+    before = table_rows(e2e_database)
 
     ran = waiting(*shlex.split(line))
     as_json = waiting(*shlex.split(line), "--json")
@@ -206,7 +199,7 @@ def test_an_advance_under_a_programme_its_rules_refuse_exits_3_names_the_rule_an
     assert message in ran.err
     assert as_json.code == 3, as_json.err
     assert code in {v["code"] for v in as_json.json()["error"]["violations"]}
-    assert dump(e2e_database) == before
+    assert table_rows(e2e_database) == before
 
 
 def test_mbj_decided_before_2019_is_accepted_as_historical_data(waiting: Kivo) -> None:
