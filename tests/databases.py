@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -42,10 +43,21 @@ class SqliteDatabases:
 
     @contextmanager
     def fresh(self) -> Iterator[str]:
+        yield self._copy_of(self.template)
+
+    @contextmanager
+    def copy(self, url: str) -> Iterator[str]:
+        """A copy of the database at ``url``, taken when no kivo process holds it open."""
+        source = Path(url.removeprefix("sqlite:///"))
+        with closing(sqlite3.connect(source)) as db:  # fold a WAL left behind into the file
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        yield self._copy_of(source)
+
+    def _copy_of(self, source: Path) -> str:
         path = self.folder / f"{uuid.uuid4().hex}.db"
-        shutil.copyfile(self.template, path)
+        shutil.copyfile(source, path)
         os.chmod(path, 0o600)
-        yield f"sqlite:///{path}"
+        return f"sqlite:///{path}"
 
 
 class PostgresDatabases:
@@ -72,10 +84,18 @@ class PostgresDatabases:
 
     @contextmanager
     def fresh(self) -> Iterator[str]:
+        with self.copy(self.url_of(self.template)) as url:
+            yield url
+
+    @contextmanager
+    def copy(self, url: str) -> Iterator[str]:
+        """A copy of the database at ``url`` (nobody may be connected to it), dropped
+        afterwards."""
         name = f"kivo_t_{uuid.uuid4().hex[:16]}"
+        source = make_url(url).database
         admin = _admin_engine(self.admin_url)
         with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {self.template}"))
+            connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {source}"))
         try:
             yield self.url_of(name)
         finally:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
+
+from tests.databases import PostgresDatabases, SqliteDatabases
 
 
 def kivo_executable() -> str:
@@ -39,22 +45,44 @@ Kivo = Callable[..., Ran]
 
 BOTH = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
+Databases = SqliteDatabases | PostgresDatabases
+
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A module marked ``both_databases`` (its tests seed through the command, not by
-    copying a SQLite file) runs on PostgreSQL too; the others run on SQLite."""
+    """A module marked ``both_databases`` runs on PostgreSQL too; the others run on
+    SQLite. The kind is module-scoped so a module seeds its caseload once per kind."""
     wanted = metafunc.definition.get_closest_marker("both_databases")
-    if wanted and "e2e_database" in metafunc.fixturenames:
-        metafunc.parametrize("e2e_database", BOTH, indirect=True)
+    if wanted and "e2e_kind" in metafunc.fixturenames:
+        metafunc.parametrize("e2e_kind", BOTH, indirect=True, scope="module")
+
+
+@pytest.fixture(scope="module")
+def e2e_kind(request: pytest.FixtureRequest) -> str:
+    """``sqlite``, or ``postgres`` for the second run of a ``both_databases`` module."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="module")
+def e2e_databases(e2e_kind: str, request: pytest.FixtureRequest) -> Databases:
+    """Where this module's databases come from: fresh ones, and copies of a seeded one."""
+    databases: Databases = request.getfixturevalue(f"{e2e_kind}_databases")
+    return databases
 
 
 @pytest.fixture
-def e2e_database(request: pytest.FixtureRequest) -> Any:
-    """A fresh migrated database: SQLite, or PostgreSQL for a ``both_databases`` test."""
-    kind = getattr(request, "param", "sqlite")
-    databases = request.getfixturevalue(f"{kind}_databases")
-    with databases.fresh() as url:
+def e2e_database(e2e_databases: Databases) -> Iterator[str]:
+    """A fresh migrated database of this module's kind (a module that seeds a caseload
+    overrides this with a copy of its seed)."""
+    with e2e_databases.fresh() as url:
         yield url
+
+
+def seed_database(url: str, cwd: Path, lines: Iterable[str], now: str | None = None) -> str:
+    """Run each ``kivo`` line (shell-quoted) on ``url``; every one must succeed."""
+    for line in lines:
+        ran = run_kivo(url, cwd, *shlex.split(line), now=now or DEFAULT_NOW)
+        assert ran.code == 0, (line, ran)
+    return url
 
 
 DEFAULT_NOW = "2026-03-02T09:00"
@@ -88,7 +116,7 @@ def run_kivo(
 
 @pytest.fixture
 def kivo_cli(e2e_database: str, tmp_path: Path) -> Kivo:
-    """Run ``kivo ARGS`` on a fresh migrated SQLite database; returns code and output."""
+    """Run ``kivo ARGS`` on this test's database; returns code and output."""
 
     def run(
         *args: str,
@@ -117,3 +145,36 @@ def table_rows(url: str) -> dict[str, list[str]]:
             }
     finally:
         engine.dispose()
+
+
+def libpq_url(url: str) -> str:
+    """The SQLAlchemy URL as ``pg_dump`` and ``psql`` spell it (no driver name)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def pg_dump(url: str) -> str:
+    """The whole database as ``pg_dump`` writes it: schema, every row, sequence values."""
+    tool = shutil.which("pg_dump")
+    assert tool, "pg_dump is needed to compare a PostgreSQL database before and after"
+    done = subprocess.run(
+        [tool, "--no-owner", "--no-privileges", "--dbname", libpq_url(url)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    # pg_dump 15.14+ brackets its output with a random \\restrict key, which is not data
+    return "\n".join(
+        line
+        for line in done.stdout.splitlines()
+        if not line.startswith(("\\restrict", "\\unrestrict"))
+    )
+
+
+def database_dump(url: str) -> str:
+    """The whole database as its own dump tool writes it (schema, rows, sequences): a
+    refused command must leave this unchanged byte for byte."""
+    if not url.startswith("sqlite:///"):
+        return pg_dump(url)
+    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
+        return "\n".join(db.iterdump())

@@ -7,20 +7,14 @@ and reminders planned), meeting booked on case 1; case 3 of Nils. Today is 2026-
 
 from __future__ import annotations
 
-import os
 import shlex
-import shutil
-import sqlite3
-import subprocess
 from collections.abc import Iterator
-from contextlib import closing
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.databases import SqliteDatabases
-from tests.e2e.conftest import Kivo, Ran, kivo_executable
+from tests.e2e.conftest import Databases, Kivo, Ran, database_dump, seed_database
+
+pytestmark = pytest.mark.both_databases
 
 SEED = (
     "caseworker add 'Anna Lindqvist'",
@@ -38,35 +32,22 @@ SEED = (
 
 
 @pytest.fixture(scope="module")
-def seed_file(
-    sqlite_databases: SqliteDatabases, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Path]:
-    """A SQLite file holding the seed, built once by the real command."""
-    cwd = tmp_path_factory.mktemp("handover-seed")
-    with sqlite_databases.fresh() as url:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("KIVO_")}
-        environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": "2026-03-02T09:00"})
-        for line in SEED:
-            done = subprocess.run(
-                [kivo_executable(), *shlex.split(line)],
-                capture_output=True,
-                text=True,
-                env=environment,
-                cwd=cwd,
-                timeout=60,
-                check=False,
-            )
-            assert done.returncode == 0, (line, done.stderr)
-        path = Path(url.removeprefix("sqlite:///"))
-        with closing(sqlite3.connect(path)) as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        yield path
+def seed(e2e_databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seed, built once per database kind by the real command."""
+    with e2e_databases.fresh() as url:
+        yield seed_database(url, tmp_path_factory.mktemp("handover-seed"), SEED)
 
 
 @pytest.fixture
-def seeded(seed_file: Path, e2e_database: str, kivo_cli: Kivo) -> Kivo:
+def e2e_database(e2e_databases: Databases, seed: str) -> Iterator[str]:
+    """This test's own copy of the seed (the database ``kivo_cli`` runs on)."""
+    with e2e_databases.copy(seed) as url:
+        yield url
+
+
+@pytest.fixture
+def seeded(kivo_cli: Kivo) -> Kivo:
     """``kivo`` on this test's own copy of the seed."""
-    shutil.copyfile(seed_file, e2e_database.removeprefix("sqlite:///"))
     return kivo_cli
 
 
@@ -74,20 +55,13 @@ def run(kivo: Kivo, line: str) -> Ran:
     return kivo(*shlex.split(line))
 
 
-def dump(url: str) -> dict[str, list[Any]]:
-    path = url.removeprefix("sqlite:///")
-    with closing(sqlite3.connect(path)) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
-
-
 def test_a_dry_run_prints_what_would_move_and_the_transfer_moves_exactly_that(
     seeded: Kivo, e2e_database: str
 ) -> None:
-    before = dump(e2e_database)
+    before = database_dump(e2e_database)
     preview = run(seeded, "caseload transfer --from 1 --to 3 --dry-run --json")
     assert preview.code == 0, preview.err
-    assert dump(e2e_database) == before
+    assert database_dump(e2e_database) == before
     counts = preview.json()
     assert set(counts) == {"cases", "followups", "meetings"}
     assert counts["cases"] == 2
@@ -142,13 +116,13 @@ def test_a_transfer_of_named_cases_moves_only_those_and_says_so(seeded: Kivo) ->
 def test_bad_input_and_refusals_exit_non_zero_with_a_clear_message_and_write_nothing(
     seeded: Kivo, e2e_database: str, line: str, code: int, message: str
 ) -> None:
-    before = dump(e2e_database)
+    before = database_dump(e2e_database)
 
     ran = run(seeded, line)
 
     assert ran.code == code, ran.err
     assert message in ran.err
-    assert dump(e2e_database) == before
+    assert database_dump(e2e_database) == before
 
 
 def test_handing_over_to_a_deactivated_caseworker_is_refused(seeded: Kivo) -> None:

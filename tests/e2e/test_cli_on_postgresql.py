@@ -18,8 +18,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
-import subprocess
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -34,12 +32,7 @@ from sqlalchemy.engine import make_url
 from tests.databases import PostgresDatabases
 from tests.e2e import test_cli_bad_input as table
 from tests.e2e import test_readme as readme
-from tests.e2e.conftest import Ran, run_kivo
-
-
-def libpq_url(url: str) -> str:
-    """The SQLAlchemy URL as ``pg_dump`` and ``psql`` spell it (no driver name)."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+from tests.e2e.conftest import Ran, pg_dump, run_kivo
 
 
 @contextmanager
@@ -57,25 +50,6 @@ def new_database(databases: PostgresDatabases, template: str | None = None) -> I
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
-
-
-def pg_dump(url: str) -> str:
-    """The whole database as ``pg_dump`` writes it: schema, every row, sequence values."""
-    tool = shutil.which("pg_dump")
-    assert tool, "pg_dump is needed to compare a PostgreSQL database before and after"
-    done = subprocess.run(
-        [tool, "--no-owner", "--no-privileges", "--dbname", libpq_url(url)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    # pg_dump 15.14+ brackets its output with a random \restrict key, which is not data
-    return "\n".join(
-        line
-        for line in done.stdout.splitlines()
-        if not line.startswith(("\\restrict", "\\unrestrict"))
-    )
 
 
 @pytest.fixture(scope="module")
