@@ -74,6 +74,22 @@ def stays_among(placements: Iterable[Placement]) -> tuple[tuple[int | None, date
     )
 
 
+def earlier_at_workplace(
+    placements: Iterable[Placement], programme: str, workplace_id: int | None, start: date
+) -> list[tuple[date, date]]:
+    """Of a participant's placements, those under ``programme`` at the workplace that began
+    before ``start``, each cut off at ``start``: what a per-workplace total (PRAKTIK) adds
+    to a placement from ``start``."""
+    return [
+        (p.start, min(end, start))
+        for p in placements
+        if p.programme == programme
+        and p.workplace_id == workplace_id
+        and p.start < start
+        and (end := p.ended_on or p.planned_end) is not None
+    ]
+
+
 def employer_key(workplace: Workplace) -> str | None:
     """The employer as written, with case and spacing folded; ``None`` when unknown."""
     if not workplace.employer or not workplace.employer.strip():

@@ -26,6 +26,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -413,48 +414,23 @@ def history_of(row: ImportRow, case_id: int, recorded_at: datetime, source: str)
     order (consent first on the same day, as a workplace step needs it; the pause after
     the advance); seq numbered from 1."""
     mark = {"imported": True, "source": source, "line": row.line}
-    events = [
-        CaseEvent(
-            case_id=case_id,
-            kind="enrolled",
-            on=row.enrolled_on,
-            recorded_at=recorded_at,
-            to_state=ENROLLED,
-            data=mark,
-            seq=1,
-        )
-    ]
+    imported = partial(CaseEvent, case_id=case_id, recorded_at=recorded_at, data=mark)
+    events = [imported(kind="enrolled", on=row.enrolled_on, to_state=ENROLLED, seq=1)]
     later: list[tuple[int, CaseEvent]] = []
     if row.consent_on is not None:
-        consent = CaseEvent(
-            case_id=case_id, kind="consent", on=row.consent_on, recorded_at=recorded_at, data=mark
-        )
-        later.append((0, consent))
+        later.append((0, imported(kind="consent", on=row.consent_on)))
     state = ENROLLED
     if row.step is not None:
-        advanced = CaseEvent(
-            case_id=case_id,
-            kind=MoveKind.ADVANCE.value,
-            on=row.step_on,
-            recorded_at=recorded_at,
-            from_state=ENROLLED,
-            to_state=row.step.slug,
-            data=mark,
+        advance = MoveKind.ADVANCE.value
+        later.append(
+            (1, imported(kind=advance, on=row.step_on, from_state=state, to_state=row.step.slug))
         )
-        later.append((1, advanced))
         state = row.step.slug
     if row.paused:
-        paused = CaseEvent(
-            case_id=case_id,
-            kind=MoveKind.PAUSE.value,
-            on=row.step_on,
-            recorded_at=recorded_at,
-            from_state=state,
-            to_state=PAUSED,
-            reason="paused when imported",
-            data=mark,
+        pause, why = MoveKind.PAUSE.value, "paused when imported"
+        later.append(
+            (2, imported(kind=pause, on=row.step_on, from_state=state, to_state=PAUSED, reason=why))
         )
-        later.append((2, paused))
     later.sort(key=lambda ranked: (ranked[1].on, ranked[0]))
     for seq, (_, event) in enumerate(later, start=2):
         event.seq = seq

@@ -13,7 +13,12 @@ from datetime import date
 
 from pathway.context import Kivo
 from pathway.errors import Refused
-from pathway.facts import facts_in, participant_placements, supervisor_facts
+from pathway.facts import (
+    earlier_at_workplace,
+    facts_in,
+    participant_placements,
+    supervisor_facts,
+)
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
 from pathway.scheduling import after_move
@@ -116,13 +121,8 @@ def workplace_total_violations(uow: UnitOfWork, case_id: int, move: Move) -> lis
     if move.workplace_id is None or move.until is None:
         return []
     person = uow.people.get(uow.cases.get(case_id).person_id)
-    earlier = [
-        (p.start, min(end, move.start))
-        for p in participant_placements(uow, person)
-        if p.programme == programme.code
-        and p.workplace_id == move.workplace_id
-        and (end := p.ended_on or p.planned_end) is not None
-    ]
+    placements = participant_placements(uow, person)
+    earlier = earlier_at_workplace(placements, programme.code, move.workplace_id, move.start)
     text = workplace_total_too_long(programme, earlier, move.start, move.until)
     return [Violation("programme-total-too-long", text)] if text else []
 

@@ -15,6 +15,7 @@ from pathway.errors import Refused
 from pathway.facts import (
     FIXED_TERM,
     by_employer,
+    earlier_at_workplace,
     facts_of,
     participant_placements,
     stays_among,
@@ -171,14 +172,9 @@ def extension_checks(
     others = participant_placements(uow, person, excluding=placement.id)
     programme = default_catalogue().find(placement.programme)
     if programme is not None:
-        earlier = [
-            (p.start, min(end, placement.start))
-            for p in others
-            if p.programme == programme.code
-            and p.workplace_id == placement.workplace_id
-            and p.start < placement.start
-            and (end := p.ended_on or p.planned_end) is not None
-        ]
+        earlier = earlier_at_workplace(
+            others, programme.code, placement.workplace_id, placement.start
+        )
         found += extension_violations(
             programme, placement.start, old_end, until, decided_on, earlier
         )
