@@ -1,35 +1,36 @@
 """End-to-end: ``kivo scheduler`` and ``kivo digest`` as the installed command.
 
-The scheduler runs as a real process on a seeded SQLite database (a demo caseload of 200
-cases with several hundred reminders due): SIGTERM and Ctrl-C stop it with exit 0 after
-the pass in flight, two schedulers at once send no reminder twice, and bad input is
-refused before anything is written. The digest prints its documented JSON keys.
+The scheduler runs as a real process on a seeded database (a demo caseload of 200 cases
+with several hundred reminders due), on SQLite and on PostgreSQL: SIGTERM and Ctrl-C stop
+it with exit 0 after the pass in flight, two schedulers at once send no reminder twice,
+and bad input is refused before anything is written. The digest prints its documented
+JSON keys.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import sqlite3
 import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 import pytest
+import sqlalchemy as sa
 
 from pathway import directory, enrolment, moves
-from pathway.bootstrap import bootstrap, init_database
+from pathway.bootstrap import bootstrap
 from pathway.demo import build_demo
 from states.steps import Step
-from tests.e2e.conftest import Ran, kivo_executable
+from tests.e2e.conftest import Databases, Ran, database_dump, kivo_executable, run_kivo
+
+pytestmark = pytest.mark.both_databases
 
 NOW = "2026-03-02T09:00"
 TODAY = "2026-03-02"
@@ -39,43 +40,52 @@ WAIT_SECONDS = 60.0
 
 
 @pytest.fixture(scope="module")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo caseload built once through the real use cases, copied for every test."""
-    path = tmp_path_factory.mktemp("scheduler") / "seeded.db"
-    init_database(str(path))
-    kivo = bootstrap(str(path), now=NOW)
-    try:
-        build_demo(kivo, size=DEMO_CASES)
-    finally:
-        kivo.close()  # the last connection folds the WAL into the file
-    return path
+def demo_seed(e2e_databases: Databases) -> Iterator[str]:
+    """A demo caseload built once per database kind through the real use cases; every
+    test gets its own copy. No connection to it stays open (the copy needs none)."""
+    with e2e_databases.fresh() as url:
+        kivo = bootstrap(url, now=NOW)
+        try:
+            build_demo(kivo, size=DEMO_CASES)
+        finally:
+            kivo.close()  # disposes the engine: on SQLite the WAL folds into the file
+        yield url
 
 
 @pytest.fixture
-def seeded(seeded_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "kivo.db"
-    shutil.copyfile(seeded_template, path)
-    return path
+def seeded(e2e_databases: Databases, demo_seed: str) -> Iterator[str]:
+    """This test's own copy of the demo caseload (its URL)."""
+    with e2e_databases.copy(demo_seed) as url:
+        yield url
 
 
-def query(database: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    with closing(sqlite3.connect(database)) as connection:
-        return connection.execute(sql, args).fetchall()
+def query(url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    """Rows of one read through SQLAlchemy; the engine is disposed before returning, so
+    no connection outlives the read (a PostgreSQL database in use cannot be dropped)."""
+    statement = sa.text(sql)
+    if "today" in params:
+        statement = statement.bindparams(sa.bindparam("today", type_=sa.Date))
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(statement, params)]
+    finally:
+        engine.dispose()
 
 
-def due_now(database: Path) -> int:
+def due_now(url: str) -> int:
     """Reminders still waiting to be sent today."""
     return int(
         query(
-            database,
-            "SELECT count(*) FROM reminder WHERE status = 'pending' AND send_on <= ?",
-            TODAY,
+            url,
+            "SELECT count(*) FROM reminder WHERE status = 'pending' AND send_on <= :today",
+            today=date.fromisoformat(TODAY),
         )[0][0]
     )
 
 
-def sent_in_database(database: Path) -> set[int]:
-    return {row[0] for row in query(database, "SELECT id FROM reminder WHERE status = 'sent'")}
+def sent_in_database(url: str) -> set[int]:
+    return {row[0] for row in query(url, "SELECT id FROM reminder WHERE status = 'sent'")}
 
 
 def sent_lines(path: Path) -> Counter[int]:
@@ -87,21 +97,9 @@ def sent_lines(path: Path) -> Counter[int]:
     return Counter(int(json.loads(line)["reminder_id"]) for line in complete.splitlines())
 
 
-def dump(database: Path) -> dict[str, list[tuple[Any, ...]]]:
-    with closing(sqlite3.connect(database)) as connection:
-        names = [
-            row[0]
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        ]
-        return {
-            name: sorted(connection.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
-            for name in sorted(names)
-        }
-
-
-def environment(database: Path, **extra: str) -> dict[str, str]:
+def environment(database: str, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
-    env.update({"KIVO_DATABASE_URL": str(database), "KIVO_NOW": NOW, "COLUMNS": "200"})
+    env.update({"KIVO_DATABASE_URL": database, "KIVO_NOW": NOW, "COLUMNS": "200"})
     env.update(extra)
     return env
 
@@ -109,18 +107,23 @@ def environment(database: Path, **extra: str) -> dict[str, str]:
 class Scheduler:
     """A ``kivo scheduler`` process; its log (stderr) and stdout go to files."""
 
-    def __init__(self, database: Path, folder: Path, name: str, *args: str) -> None:
+    def __init__(self, url: str, folder: Path, name: str, *args: str) -> None:
         self.log_path = folder / f"{name}.log"
         self.out_path = folder / f"{name}.out"
         self._log: IO[str] = self.log_path.open("w", encoding="utf-8")
         self._out: IO[str] = self.out_path.open("w", encoding="utf-8")
-        self.process = subprocess.Popen(
-            [kivo_executable(), "scheduler", *args],
-            stdout=self._out,
-            stderr=self._log,
-            env=environment(database),
-            cwd=folder,
-        )
+        try:
+            self.process = subprocess.Popen(
+                [kivo_executable(), "scheduler", *args],
+                stdout=self._out,
+                stderr=self._log,
+                env=environment(url),
+                cwd=folder,
+            )
+        except BaseException:
+            self._log.close()
+            self._out.close()
+            raise
 
     @property
     def log(self) -> str:
@@ -134,6 +137,7 @@ class Scheduler:
             self.close()
 
     def close(self) -> None:
+        """Kill the process if it still runs (it holds a connection to the database)."""
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
@@ -142,7 +146,9 @@ class Scheduler:
 
 
 @pytest.fixture
-def schedulers(seeded: Path, tmp_path: Path) -> Iterator[Callable[..., Scheduler]]:
+def schedulers(seeded: str, tmp_path: Path) -> Iterator[Callable[..., Scheduler]]:
+    """Start schedulers on this test's copy; every one is stopped at teardown, before
+    the copy is dropped, whatever the test did."""
     started: list[Scheduler] = []
 
     def start(*args: str, name: str = "scheduler") -> Scheduler:
@@ -150,9 +156,11 @@ def schedulers(seeded: Path, tmp_path: Path) -> Iterator[Callable[..., Scheduler
         started.append(scheduler)
         return scheduler
 
-    yield start
-    for scheduler in started:
-        scheduler.close()
+    try:
+        yield start
+    finally:
+        for scheduler in started:
+            scheduler.close()
 
 
 def wait_for(condition: Callable[[], bool], what: str, *processes: Scheduler) -> None:
@@ -167,7 +175,7 @@ def wait_for(condition: Callable[[], bool], what: str, *processes: Scheduler) ->
         time.sleep(0.02)
 
 
-def assert_every_due_reminder_sent_exactly_once(database: Path, *files: Path) -> None:
+def assert_every_due_reminder_sent_exactly_once(database: str, *files: Path) -> None:
     lines = sum((sent_lines(path) for path in files), Counter())
     twice = {reminder: n for reminder, n in lines.items() if n > 1}
     assert twice == {}, f"sent more than once: {twice}"
@@ -177,7 +185,7 @@ def assert_every_due_reminder_sent_exactly_once(database: Path, *files: Path) ->
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_a_signal_stops_the_scheduler_with_exit_0_after_it_sent_what_was_due(
-    seeded: Path, tmp_path: Path, schedulers: Callable[..., Scheduler], signum: int
+    seeded: str, tmp_path: Path, schedulers: Callable[..., Scheduler], signum: int
 ) -> None:
     due = due_now(seeded)
     assert due > 500
@@ -198,7 +206,7 @@ def test_a_signal_stops_the_scheduler_with_exit_0_after_it_sent_what_was_due(
 
 
 def test_sigterm_in_the_middle_of_a_pass_lets_the_pass_finish_before_exit_0(
-    seeded: Path, tmp_path: Path, schedulers: Callable[..., Scheduler]
+    seeded: str, tmp_path: Path, schedulers: Callable[..., Scheduler]
 ) -> None:
     due = due_now(seeded)
     sent = tmp_path / "sent.jsonl"
@@ -214,7 +222,7 @@ def test_sigterm_in_the_middle_of_a_pass_lets_the_pass_finish_before_exit_0(
 
 
 def test_two_schedulers_at_once_send_every_due_reminder_exactly_once(
-    seeded: Path, tmp_path: Path, schedulers: Callable[..., Scheduler]
+    seeded: str, tmp_path: Path, schedulers: Callable[..., Scheduler]
 ) -> None:
     due = due_now(seeded)
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
@@ -232,7 +240,7 @@ def test_two_schedulers_at_once_send_every_due_reminder_exactly_once(
 
 
 def test_once_runs_one_pass_and_the_digest_and_a_second_run_sends_nothing(
-    seeded: Path, tmp_path: Path
+    seeded: str, tmp_path: Path
 ) -> None:
     sent = tmp_path / "sent.jsonl"
     command = [kivo_executable(), "scheduler", "--once", "--notify", f"file:{sent}"]
@@ -270,9 +278,9 @@ def test_once_runs_one_pass_and_the_digest_and_a_second_run_sends_nothing(
     ids=["no interval", "word interval", "unknown notifier", "missing folder", "bad time"],
 )
 def test_the_scheduler_refuses_bad_input_with_exit_2_and_sends_nothing(
-    seeded: Path, tmp_path: Path, args: tuple[str, ...], says: str
+    seeded: str, tmp_path: Path, args: tuple[str, ...], says: str
 ) -> None:
-    before = dump(seeded)
+    before = database_dump(seeded)
 
     ran = subprocess.run(
         [kivo_executable(), "scheduler", "--notify", f"file:{tmp_path / 'sent.jsonl'}", *args],
@@ -287,20 +295,22 @@ def test_the_scheduler_refuses_bad_input_with_exit_2_and_sends_nothing(
     assert ran.returncode == 2, ran.stderr
     assert says in ran.stderr
     assert "Traceback" not in ran.stderr
-    assert dump(seeded) == before
+    assert database_dump(seeded) == before
     assert not (tmp_path / "sent.jsonl").exists()
 
 
 def test_the_scheduler_on_a_database_never_initialised_exits_2_and_creates_nothing(
     tmp_path: Path,
 ) -> None:
+    """About a SQLite file in a folder that does not exist: runs on SQLite only (it takes
+    no database fixture, so the module's PostgreSQL run leaves it out)."""
     missing = tmp_path / "nowhere" / "kivo.db"
 
     ran = subprocess.run(
         [kivo_executable(), "scheduler", "--once"],
         capture_output=True,
         text=True,
-        env=environment(missing),
+        env=environment(str(missing)),
         cwd=tmp_path,
         timeout=60,
         check=False,
@@ -328,54 +338,47 @@ PLACEMENT_KEYS = {"id", "case_id", "participant", "caseworker_id", "step", "work
 
 
 @pytest.fixture(scope="module")
-def office_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def office_seed(e2e_databases: Databases) -> Iterator[str]:
     """Two caseworkers and a coordinator; a short practice starts for Amina (case 1, Anna's)
-    on Monday 2 March. Built once through the use cases, copied for every test."""
-    path = tmp_path_factory.mktemp("office") / "office.db"
-    init_database(str(path))
-    kivo = bootstrap(str(path), now=NOW)
-    try:
-        anna = directory.add_caseworker(kivo, "Anna Lindqvist").id
-        directory.add_caseworker(kivo, "Karin Ek", role="coordinator")
-        directory.add_caseworker(kivo, "Bo Ström")
-        place = directory.add_workplace(kivo, "Visby bageri").id
-        assert place is not None
-        sven = directory.add_supervisor(
-            kivo, "Sven Berg", workplace_id=place, trained_on=date(2025, 9, 15)
-        ).id
-        case = enrolment.enrol(
-            kivo, "Amina Haddad", caseworker_id=anna, consent=True, on=date(2026, 1, 12)
-        ).case_id
-        moves.advance(kivo, case, Step.INFORMATION, on=date(2026, 1, 14))
-        moves.advance(kivo, case, Step.SHORT_PRACTICE, supervisor_id=sven, until=date(2026, 4, 30))
-    finally:
-        kivo.close()
-    return path
+    on Monday 2 March. Built once per database kind through the use cases, copied for
+    every test."""
+    with e2e_databases.fresh() as url:
+        kivo = bootstrap(url, now=NOW)
+        try:
+            anna = directory.add_caseworker(kivo, "Anna Lindqvist").id
+            directory.add_caseworker(kivo, "Karin Ek", role="coordinator")
+            directory.add_caseworker(kivo, "Bo Ström")
+            place = directory.add_workplace(kivo, "Visby bageri").id
+            assert place is not None
+            sven = directory.add_supervisor(
+                kivo, "Sven Berg", workplace_id=place, trained_on=date(2025, 9, 15)
+            ).id
+            case = enrolment.enrol(
+                kivo, "Amina Haddad", caseworker_id=anna, consent=True, on=date(2026, 1, 12)
+            ).case_id
+            moves.advance(kivo, case, Step.INFORMATION, on=date(2026, 1, 14))
+            moves.advance(
+                kivo, case, Step.SHORT_PRACTICE, supervisor_id=sven, until=date(2026, 4, 30)
+            )
+        finally:
+            kivo.close()
+        yield url
 
 
 @dataclass(frozen=True)
 class Office:
-    database: Path
+    database: str
     folder: Path
 
     def __call__(self, *args: str, now: str = NOW) -> Ran:
-        done = subprocess.run(
-            [kivo_executable(), *args],
-            capture_output=True,
-            text=True,
-            env=environment(self.database, KIVO_NOW=now),
-            cwd=self.folder,
-            timeout=60,
-            check=False,
-        )
-        return Ran(done.returncode, done.stdout, done.stderr)
+        return run_kivo(self.database, self.folder, *args, now=now)
 
 
 @pytest.fixture
-def office(office_template: Path, tmp_path: Path) -> Office:
-    path = tmp_path / "office.db"
-    shutil.copyfile(office_template, path)
-    return Office(path, tmp_path)
+def office(e2e_databases: Databases, office_seed: str, tmp_path: Path) -> Iterator[Office]:
+    """``kivo`` on this test's own copy of the office."""
+    with e2e_databases.copy(office_seed) as url:
+        yield Office(url, tmp_path)
 
 
 def test_digest_json_is_one_document_with_a_letter_per_caseworker_and_the_totals(
@@ -465,7 +468,7 @@ def test_digest_as_a_table_gives_the_coordinator_an_overview_and_each_caseworker
 def test_digest_refuses_bad_input_with_a_clear_error_and_writes_nothing(
     office: Office, args: tuple[str, ...], code: int, says: str
 ) -> None:
-    before = dump(office.database)
+    before = database_dump(office.database)
 
     plain, as_json = office("digest", *args), office("digest", *args, "--json")
 
@@ -476,4 +479,4 @@ def test_digest_refuses_bad_input_with_a_clear_error_and_writes_nothing(
     assert "error" in as_json.json()
     if code == 4:
         assert as_json.json()["error"]["code"] == "not-found"
-    assert dump(office.database) == before
+    assert database_dump(office.database) == before
