@@ -21,18 +21,16 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import shutil
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 from icalendar import Calendar, Event
 
-from tests.databases import SqliteDatabases
-from tests.e2e.conftest import Kivo, Ran
+from tests.e2e.conftest import Databases, Kivo, Ran, database_dump, seed_database
+
+pytestmark = pytest.mark.both_databases
 
 AMINA = "19980412-3389"
 SEED = (
@@ -55,56 +53,19 @@ FULL_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}(?![0-9])
 FOLLOWUP_KEYS = {"id", "case_id", "kind", "due", "status", "name", "title"}
 MEETING_KEYS = {"id", "case_id", "at", "uid", "status", "followup_id", "supervisor_id"}
 
-Dump = dict[str, list[str]]
-
-
-def dump(path: Path) -> Dump:
-    """Every row of every table, to compare a database before and after a command."""
-    with closing(sqlite3.connect(path)) as db:
-        names = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {
-            name: sorted(repr(row) for row in db.execute(f'SELECT * FROM "{name}"'))
-            for name in sorted(names)
-        }
-
 
 @pytest.fixture(scope="module")
-def seeded(
-    sqlite_databases: SqliteDatabases, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Path]:
-    """A SQLite file holding the seeded caseload, built once by the real command."""
-    import os
-    import subprocess
-
-    from tests.e2e.conftest import kivo_executable
-
-    cwd = tmp_path_factory.mktemp("seed")
-    with sqlite_databases.fresh() as url:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("KIVO_")}
-        environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": "2026-03-02T09:00"})
-        for line in SEED:
-            done = subprocess.run(
-                [kivo_executable(), *shlex.split(line)],
-                capture_output=True,
-                text=True,
-                env=environment,
-                cwd=cwd,
-                timeout=60,
-                check=False,
-            )
-            assert done.returncode == 0, (line, done.stdout, done.stderr)
-        path = Path(url.removeprefix("sqlite:///"))
-        with closing(sqlite3.connect(path)) as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        yield path
+def seed(e2e_databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seeded caseload, built once per database kind by the real command."""
+    with e2e_databases.fresh() as url:
+        yield seed_database(url, tmp_path_factory.mktemp("seed"), SEED)
 
 
 @pytest.fixture
-def database(seeded: Path, e2e_database: str) -> Path:
-    """This test's copy of the seeded caseload (the one ``kivo_cli`` runs on)."""
-    path = Path(e2e_database.removeprefix("sqlite:///"))
-    shutil.copyfile(seeded, path)
-    return path
+def e2e_database(e2e_databases: Databases, seed: str) -> Iterator[str]:
+    """This test's own copy of the seeded caseload (the one ``kivo_cli`` runs on)."""
+    with e2e_databases.copy(seed) as url:
+        yield url
 
 
 def ok(ran: Ran) -> Ran:
@@ -124,7 +85,7 @@ def events_of(data: str | bytes) -> list[Event]:
 # meeting schedule
 
 
-def test_meeting_schedule_prints_the_new_meetings_id(kivo_cli: Kivo, database: Path) -> None:
+def test_meeting_schedule_prints_the_new_meetings_id(kivo_cli: Kivo) -> None:
     ran = ok(kivo_cli("meeting", "schedule", "1", "--at", "2026-03-20T10:00"))
 
     assert ran.out == "4\n"
@@ -136,7 +97,7 @@ def test_meeting_schedule_prints_the_new_meetings_id(kivo_cli: Kivo, database: P
     )
 
 
-def test_meeting_schedule_with_json_prints_the_meeting(kivo_cli: Kivo, database: Path) -> None:
+def test_meeting_schedule_with_json_prints_the_meeting(kivo_cli: Kivo) -> None:
     meeting = document(
         kivo_cli("meeting", "schedule", "1", "--at", "2026-04-20T13:30+02:00", "--json")
     )
@@ -154,7 +115,7 @@ def test_meeting_schedule_with_json_prints_the_meeting(kivo_cli: Kivo, database:
 # meeting record
 
 
-def test_meeting_record_held_satisfies_the_planned_meeting(kivo_cli: Kivo, database: Path) -> None:
+def test_meeting_record_held_satisfies_the_planned_meeting(kivo_cli: Kivo) -> None:
     ran = ok(kivo_cli("meeting", "record", "1", "--held", "--notes", "tasks agreed"))
 
     assert ran.out.strip() == "meeting 1: held; planned meeting 5 done"
@@ -168,7 +129,7 @@ def test_meeting_record_held_satisfies_the_planned_meeting(kivo_cli: Kivo, datab
     ("flag", "status"), [("--no-show", "no-show"), ("--cancelled", "cancelled")]
 )
 def test_meeting_record_with_json_prints_the_meeting_and_what_it_satisfied(
-    kivo_cli: Kivo, database: Path, flag: str, status: str
+    kivo_cli: Kivo, flag: str, status: str
 ) -> None:
     recorded = document(kivo_cli("meeting", "record", "1", flag, "--json"))
 
@@ -181,7 +142,7 @@ def test_meeting_record_with_json_prints_the_meeting_and_what_it_satisfied(
 # meeting list
 
 
-def test_meeting_list_shows_every_meeting_in_time_order(kivo_cli: Kivo, database: Path) -> None:
+def test_meeting_list_shows_every_meeting_in_time_order(kivo_cli: Kivo) -> None:
     meetings = document(kivo_cli("meeting", "list", "--json"))
 
     assert [(m["id"], m["status"]) for m in meetings] == [
@@ -210,7 +171,7 @@ def test_meeting_list_shows_every_meeting_in_time_order(kivo_cli: Kivo, database
     ],
 )
 def test_meeting_list_filters_by_case_caseworker_and_days(
-    kivo_cli: Kivo, database: Path, filters: tuple[str, ...], ids: list[int]
+    kivo_cli: Kivo, filters: tuple[str, ...], ids: list[int]
 ) -> None:
     meetings = document(kivo_cli("meeting", "list", *filters, "--json"))
     assert [m["id"] for m in meetings] == ids
@@ -219,9 +180,7 @@ def test_meeting_list_filters_by_case_caseworker_and_days(
 # meeting ics
 
 
-def test_meeting_ics_prints_a_calendar_of_the_upcoming_meetings(
-    kivo_cli: Kivo, database: Path
-) -> None:
+def test_meeting_ics_prints_a_calendar_of_the_upcoming_meetings(kivo_cli: Kivo) -> None:
     ran = ok(kivo_cli("meeting", "ics"))
 
     (event,) = events_of(ran.out)
@@ -237,7 +196,7 @@ def test_meeting_ics_prints_a_calendar_of_the_upcoming_meetings(
     assert ran.out.startswith("BEGIN:VCALENDAR\n")  # CRLF, read back as text
 
 
-def test_meeting_ics_keeps_every_uid_across_exports(kivo_cli: Kivo, database: Path) -> None:
+def test_meeting_ics_keeps_every_uid_across_exports(kivo_cli: Kivo) -> None:
     first = [str(e["UID"]) for e in events_of(ok(kivo_cli("meeting", "ics")).out)]
     ok(kivo_cli("meeting", "schedule", "1", "--at", "2026-03-25T09:00"))
     second = [str(e["UID"]) for e in events_of(ok(kivo_cli("meeting", "ics")).out)]
@@ -251,9 +210,7 @@ def test_meeting_ics_keeps_every_uid_across_exports(kivo_cli: Kivo, database: Pa
     assert later == second
 
 
-def test_meeting_ics_writes_the_calendar_to_a_file(
-    kivo_cli: Kivo, database: Path, tmp_path: Path
-) -> None:
+def test_meeting_ics_writes_the_calendar_to_a_file(kivo_cli: Kivo, tmp_path: Path) -> None:
     ran = ok(kivo_cli("meeting", "ics", "--caseworker", "1", "--out", "anna.ics"))
 
     assert ran.out.strip() == "wrote 1 meeting to anna.ics"
@@ -269,9 +226,7 @@ def test_meeting_ics_writes_the_calendar_to_a_file(
 # followup list
 
 
-def test_followup_list_shows_the_pending_items_earliest_first(
-    kivo_cli: Kivo, database: Path
-) -> None:
+def test_followup_list_shows_the_pending_items_earliest_first(kivo_cli: Kivo) -> None:
     items = document(kivo_cli("followup", "list", "--json"))
 
     assert [item["id"] for item in items] == [1, 3, 4, 5, 6, 7, 8, 9, 10, 11]
@@ -302,9 +257,7 @@ def test_followup_list_shows_the_pending_items_earliest_first(
         (("--status", "cancelled"), []),
     ],
 )
-def test_followup_list_filters(
-    kivo_cli: Kivo, database: Path, filters: tuple[str, ...], ids: list[int]
-) -> None:
+def test_followup_list_filters(kivo_cli: Kivo, filters: tuple[str, ...], ids: list[int]) -> None:
     items = document(kivo_cli("followup", "list", *filters, "--json"))
     assert [item["id"] for item in items] == ids
 
@@ -312,7 +265,7 @@ def test_followup_list_filters(
 # followup done
 
 
-def test_followup_done_marks_the_item_done_today(kivo_cli: Kivo, database: Path) -> None:
+def test_followup_done_marks_the_item_done_today(kivo_cli: Kivo) -> None:
     ran = ok(kivo_cli("followup", "done", "4", "--notes", "called Sven"))
 
     assert ran.out.strip() == "follow-up 4 (placement-contact, case 1): done on 2026-03-02"
@@ -323,7 +276,7 @@ def test_followup_done_marks_the_item_done_today(kivo_cli: Kivo, database: Path)
     ]
 
 
-def test_followup_done_on_a_day_with_json_prints_the_item(kivo_cli: Kivo, database: Path) -> None:
+def test_followup_done_on_a_day_with_json_prints_the_item(kivo_cli: Kivo) -> None:
     item = document(kivo_cli("followup", "done", "3", "--on", "2026-02-17", "--json"))
 
     assert (item["id"], item["status"], item["done_on"], item["due"]) == (
@@ -336,9 +289,7 @@ def test_followup_done_on_a_day_with_json_prints_the_item(kivo_cli: Kivo, databa
     assert [i["id"] for i in overdue] == [1]
 
 
-def test_followup_done_with_a_finding_records_it_and_the_list_shows_it(
-    kivo_cli: Kivo, database: Path
-) -> None:
+def test_followup_done_with_a_finding_records_it_and_the_list_shows_it(kivo_cli: Kivo) -> None:
     ran = ok(kivo_cli("followup", "done", "4", "--finding", "job-searching"))
 
     assert ran.out.strip() == (
@@ -353,9 +304,7 @@ def test_followup_done_with_a_finding_records_it_and_the_list_shows_it(
 # The rule on the command line
 
 
-def test_leaving_the_placement_warns_until_a_meeting_is_held(
-    kivo_cli: Kivo, database: Path
-) -> None:
+def test_leaving_the_placement_warns_until_a_meeting_is_held(kivo_cli: Kivo) -> None:
     line = ("advance", "1", "fixed-term", "--workplace", "1", "--until", "2026-12-01")
     dry = document(kivo_cli(*line, "--dry-run", "--json"))
     assert [w["code"] for w in dry["warnings"]] == ["meeting-not-held"]
@@ -430,16 +379,16 @@ ERROR_CODES = {3: "refused", 4: "not-found"}
 
 @pytest.mark.parametrize(("line", "code", "says"), BAD, ids=[line for line, _, _ in BAD])
 def test_a_failing_command_exits_with_its_code_names_the_problem_and_writes_nothing(
-    kivo_cli: Kivo, database: Path, tmp_path: Path, line: str, code: int, says: str
+    kivo_cli: Kivo, e2e_database: str, tmp_path: Path, line: str, code: int, says: str
 ) -> None:
-    before = dump(database)
+    before = database_dump(e2e_database)
 
     ran = kivo_cli(*shlex.split(line))
 
     assert ran.code == code, ran
     assert says in ran.err, ran.err
     assert "Traceback" not in ran.out + ran.err
-    assert dump(database) == before, "a failing command writes nothing"
+    assert database_dump(e2e_database) == before, "a failing command writes nothing"
     assert not FULL_NUMBER.search(ran.out + ran.err), "never a full personnummer"
     assert not (tmp_path / "missing").exists()
     if "--json" in line:

@@ -10,16 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shlex
-import shutil
-import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from tests.databases import SqliteDatabases
-from tests.e2e.conftest import Kivo, Ran, run_kivo
+from tests.e2e.conftest import Databases, Kivo, Ran, seed_database
+
+pytestmark = pytest.mark.both_databases
 
 NOW = "2026-03-02T09:00"
 
@@ -40,36 +40,34 @@ SEED = (
 
 
 @pytest.fixture(scope="module")
-def seeded_file(
-    sqlite_databases: SqliteDatabases, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """The seeded database, built once through the command; each test gets a copy."""
-    folder = tmp_path_factory.mktemp("reports")
-    with sqlite_databases.fresh() as url:
-        for line in SEED:
-            ran = run_kivo(url, folder, *shlex.split(line))
-            assert ran.code == 0, (line, ran.err)
-        path = Path(url.removeprefix("sqlite:///"))
-        shutil.copyfile(path, folder / "seeded.db")
-    return folder / "seeded.db"
+def seed(e2e_databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seeded database, built once per database kind through the command."""
+    with e2e_databases.fresh() as url:
+        yield seed_database(url, tmp_path_factory.mktemp("reports"), SEED, now=NOW)
 
 
 @pytest.fixture
-def seeded(kivo_cli: Kivo, seeded_file: Path, tmp_path: Path) -> Kivo:
-    database = tmp_path / "seeded.db"
-    shutil.copyfile(seeded_file, database)
-
-    def run(*args: str, env: dict[str, str] | None = None, **options: Any) -> Ran:
-        return kivo_cli(*args, env={"KIVO_DATABASE_URL": str(database), **(env or {})}, **options)
-
-    run.database = database  # type: ignore[attr-defined]
-    return run
+def e2e_database(e2e_databases: Databases, seed: str) -> Iterator[str]:
+    """This test's own copy of the seed (the database ``kivo_cli`` runs on)."""
+    with e2e_databases.copy(seed) as url:
+        yield url
 
 
-def targets_stored(seeded: Kivo) -> list[tuple[Any, ...]]:
+@pytest.fixture
+def seeded(kivo_cli: Kivo) -> Kivo:
+    """``kivo`` on this test's own copy of the seed."""
+    return kivo_cli
+
+
+def targets_stored(url: str) -> list[tuple[Any, ...]]:
     """The target table, read directly (cheaper than another run of the command)."""
-    with sqlite3.connect(seeded.database) as connection:  # type: ignore[attr-defined]
-        return connection.execute("SELECT programme, year, count FROM target").fetchall()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            query = text("SELECT programme, year, count FROM target ORDER BY programme, year")
+            return [tuple(row) for row in connection.execute(query)]
+    finally:
+        engine.dispose()
 
 
 def document(ran: Ran) -> Any:
@@ -268,14 +266,14 @@ def test_target_set_and_list(seeded: Kivo) -> None:
     ],
 )
 def test_bad_report_input_is_named_and_writes_nothing(
-    seeded: Kivo, args: tuple[str, ...], code: int, named: str
+    seeded: Kivo, e2e_database: str, args: tuple[str, ...], code: int, named: str
 ) -> None:
-    before = targets_stored(seeded)
+    before = targets_stored(e2e_database)
     ran = seeded(*args)
     assert ran.code == code, ran
     assert named in ran.err
     assert "Traceback" not in ran.out + ran.err
-    assert targets_stored(seeded) == before
+    assert targets_stored(e2e_database) == before
 
 
 def test_a_bad_report_with_json_prints_one_json_error(seeded: Kivo) -> None:
