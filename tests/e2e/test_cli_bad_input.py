@@ -1,9 +1,13 @@
 """End-to-end: wrong input, refusals, unknown ids and conflicts, as the installed command.
 
-Every case runs on its own copy of one seeded caseload and must: exit with the README's
-code (2 bad input, 3 refused, 4 not found, 5 conflict), name the problem on stderr, print
-no traceback, leave the database exactly as it was, and never print a full personnummer.
-With ``--json`` the error is also exactly one JSON document ``{"error": {...}}``.
+Runs on SQLite and on PostgreSQL. Every case runs on its own copy of one seeded caseload
+(the "never initialised" case on a database that holds no kivo schema: an empty SQLite
+file, or an empty PostgreSQL database) and must: exit with the README's code (2 bad
+input, 3 refused, 4 not found, 5 conflict), name the problem on stderr, print no
+traceback, leave the database exactly as it was (its whole dump, ``iterdump`` or
+``pg_dump``: schema, rows and sequence values), and never print a full personnummer.
+With ``--json`` the error is also exactly one JSON document ``{"error": {...}}``; without
+it stdout stays empty.
 
 The seeded caseload: caseworker 1 (Anna, caseworker), caseworker 2 (Karin, coordinator),
 workplace 1 with trained supervisor 1; case 1 Amina (personnummer AMINA, no consent) in
@@ -16,18 +20,20 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import shutil
-import sqlite3
+import uuid
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from tests.databases import SqliteDatabases
-from tests.e2e.conftest import Kivo, run_kivo
+from tests.databases import PostgresDatabases
+from tests.e2e.conftest import Databases, Kivo, database_dump, seed_database
+
+pytestmark = pytest.mark.both_databases
 
 NOW = "2026-03-02T09:00"
 AMINA = "19980412-3389"
@@ -49,8 +55,6 @@ ERROR_CODES = {3: "refused", 4: "not-found", 5: "conflict"}
 # A full personnummer anywhere: 10 or 12 digits, with or without the separator.
 FULL_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}(?![0-9])")
 BROKEN_RULES = 'version = 2\n[rules.bogus]\nseverity = "loud"\n'
-
-Dump = dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -384,85 +388,90 @@ CASES = [
 ]
 
 
-def dump(path: Path) -> Dump:
-    """Every row of every table (and the schema), to compare a database before and after."""
-    with closing(sqlite3.connect(path)) as db:
-        tables = [
-            name
-            for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        found = {
-            table: sorted(repr(row) for row in db.execute(f'SELECT * FROM "{table}"'))
-            for table in tables
-        }
-        found["sqlite_master"] = sorted(
-            repr(row) for row in db.execute("SELECT type, name, sql FROM sqlite_master")
-        )
-        return found
+@contextmanager
+def new_database(databases: PostgresDatabases) -> Iterator[str]:
+    """An empty PostgreSQL database of its own that holds no kivo schema (not even
+    ``alembic_version``), dropped afterwards."""
+    name = f"kivo_e2e_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(databases.admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
+        yield databases.url_of(name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@contextmanager
+def never_initialised(databases: Databases, folder: Path) -> Iterator[tuple[str, str]]:
+    """A database of this module's kind that ``kivo init`` never ran on: its URL (to dump)
+    and the ``KIVO_DATABASE_URL`` that points ``kivo`` at it. On SQLite an empty file,
+    named by its bare path as a caseworker would; on PostgreSQL an empty database."""
+    if isinstance(databases, PostgresDatabases):
+        with new_database(databases) as url:
+            yield url, url
+    else:
+        path = folder / "never-initialised.db"
+        path.touch()
+        yield f"sqlite:///{path}", str(path)
 
 
 @pytest.fixture(scope="module")
-def seeded(
-    sqlite_databases: SqliteDatabases, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Path]:
-    """A migrated SQLite file holding the seeded caseload, built by the real command."""
-    cwd = tmp_path_factory.mktemp("seed")
-    with sqlite_databases.fresh() as url:
-        for line in SEED:
-            ran = run_kivo(url, cwd, *shlex.split(line))
-            assert ran.code == 0, (line, ran)
-        path = Path(url.removeprefix("sqlite:///"))
-        with closing(sqlite3.connect(path)) as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        yield path
+def seed(e2e_databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seeded caseload, built once per database kind by the real command."""
+    with e2e_databases.fresh() as url:
+        yield seed_database(url, tmp_path_factory.mktemp("bad-input-seed"), SEED, now=NOW)
+
+
+@pytest.fixture
+def e2e_database(e2e_databases: Databases, seed: str) -> Iterator[str]:
+    """This test's own copy of the seed (the database ``kivo_cli`` runs on)."""
+    with e2e_databases.copy(seed) as url:
+        yield url
 
 
 @pytest.mark.parametrize("bad", CASES)
 def test_a_failing_command_exits_with_its_code_names_the_problem_and_writes_nothing(
-    bad: Bad, kivo_cli: Kivo, e2e_database: str, seeded: Path, tmp_path: Path
+    bad: Bad, kivo_cli: Kivo, e2e_database: str, e2e_databases: Databases, tmp_path: Path
 ) -> None:
-    for name, text in bad.files.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    env = dict(bad.env)
-    if bad.never_initialised:
-        database = tmp_path / "never-initialised.db"
-        database.touch()
-        env["KIVO_DATABASE_URL"] = str(database)
-    else:
-        database = Path(e2e_database.removeprefix("sqlite:///"))
-        shutil.copyfile(seeded, database)
-    before = dump(database)
+    for name, content in bad.files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    with ExitStack() as stack:
+        env = dict(bad.env)
+        database = e2e_database
+        if bad.never_initialised:
+            database, env["KIVO_DATABASE_URL"] = stack.enter_context(
+                never_initialised(e2e_databases, tmp_path)
+            )
+        before = database_dump(database)
 
-    ran = kivo_cli(*bad.args, env=env)
+        ran = kivo_cli(*bad.args, env=env)
 
-    assert ran.code == bad.code, ran
-    assert bad.says in ran.err, ran.err
-    assert "Traceback" not in ran.out + ran.err
-    assert dump(database) == before, "a failing command writes nothing"
-    assert not FULL_NUMBER.search(ran.out + ran.err), "never a full personnummer"
-    if bad.as_json:
-        printed = json.loads(ran.out)  # exactly one document, or this raises
-        assert list(printed) == ["error"], printed
-        error = printed["error"]
-        assert isinstance(error["code"], str), error
-        assert error["code"], error
-        assert isinstance(error["message"], str), error
-        if ran.code in ERROR_CODES:
-            assert error["code"] == ERROR_CODES[ran.code], error
+        assert ran.code == bad.code, ran
+        assert bad.says in ran.err, ran.err
+        assert "Traceback" not in ran.out + ran.err
+        assert database_dump(database) == before, "a failing command writes nothing"
+        assert not FULL_NUMBER.search(ran.out + ran.err), "never a full personnummer"
+        if bad.as_json:
+            printed = json.loads(ran.out)  # exactly one document, or this raises
+            assert list(printed) == ["error"], printed
+            error = printed["error"]
+            assert isinstance(error["code"], str), error
+            assert error["code"], error
+            assert isinstance(error["message"], str), error
+            if ran.code in ERROR_CODES:
+                assert error["code"] == ERROR_CODES[ran.code], error
+            else:
+                assert error["code"] not in ERROR_CODES.values(), error
+            named = [error["message"], *(f"[{v['code']}]" for v in error.get("violations", []))]
+            assert any(bad.says in line for line in named), error
         else:
-            assert error["code"] not in ERROR_CODES.values(), error
-        named = [error["message"], *(f"[{v['code']}]" for v in error.get("violations", []))]
-        assert any(bad.says in line for line in named), error
-    else:
-        assert ran.out == "", "errors go to stderr"
+            assert ran.out == "", "errors go to stderr"
 
 
-def test_a_refusal_names_every_broken_rule_and_what_the_case_can_do_now(
-    kivo_cli: Kivo, e2e_database: str, seeded: Path
-) -> None:
-    shutil.copyfile(seeded, e2e_database.removeprefix("sqlite:///"))
+def test_a_refusal_names_every_broken_rule_and_what_the_case_can_do_now(kivo_cli: Kivo) -> None:
     ran = kivo_cli("advance", "1", "fixed-term", "--json")
     assert ran.code == 3, ran
     error = json.loads(ran.out)["error"]

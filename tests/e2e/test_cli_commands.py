@@ -1,10 +1,11 @@
 """End-to-end: the happy path of every command in the README's Commands table.
 
-One scripted caseload (the ``journey``) is built once per module by running the
-installed ``kivo`` command line by line, exactly as a caseworker would; each test then
-checks one promise the README makes about what those commands printed and wrote.
-Commands that need a database of their own (``init``, ``demo``) or none at all
-(``diagram``, ``rules``) run in their own tests.
+One scripted caseload (the ``journey``) is built once per database kind (SQLite and
+PostgreSQL) by running the installed ``kivo`` command line by line, exactly as a
+caseworker would; each test then checks one promise the README makes about what those
+commands printed and wrote. Commands that need a database of their own (``init``,
+``demo``) or none at all (``diagram``, ``rules``) run in their own tests; ``init`` and
+``demo`` are about a SQLite file the command creates at a path, so they run on SQLite only.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import sqlite3
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,8 +23,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.databases import SqliteDatabases
-from tests.e2e.conftest import Kivo, Ran, run_kivo
+from tests.e2e.conftest import Databases, Kivo, Ran, database_dump, run_kivo, table_rows
+
+pytestmark = pytest.mark.both_databases
 
 NOW = "2026-03-02T09:00"
 AMINA = "19980412-3389"
@@ -71,7 +71,6 @@ NEXT_KEYS = {"step", "slug", "needs", "warnings"}
 MOVE_KEYS = {"case_id", "kind", "from_state", "to_state", "step", "on", "version", "dry_run"}
 OVERRIDE_REASON = "the contract's end date is not set yet"
 
-Dump = dict[str, list[str]]
 Command = tuple[str, str]  # (label, the command line after "kivo")
 Chain = tuple[Command, ...]  # commands run one after the other
 
@@ -167,8 +166,8 @@ READING: Chain = (
 @dataclass(frozen=True)
 class Journey:
     ran: dict[str, Ran]
-    before_reading: Dump
-    after_reading: Dump
+    before_reading: str  # the whole database (database_dump) before READING, and after
+    after_reading: str
 
     def doc(self, label: str) -> Any:
         """The one JSON document a successful ``--json`` command printed."""
@@ -184,25 +183,6 @@ def run_side_by_side(url: str, cwd: Path, chains: Sequence[Chain]) -> dict[str, 
     with ThreadPoolExecutor(max_workers=4) as pool:
         done = list(pool.map(lambda chain: run_chain(url, cwd, chain), chains))
     return {label: ran for results in done for label, ran in results.items()}
-
-
-def dump(url: str) -> Dump:
-    """Every row of every table (and the schema), to compare a database before and after."""
-    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
-        tables = [
-            name
-            for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        found = {
-            table: sorted(repr(row) for row in db.execute(f'SELECT * FROM "{table}"'))
-            for table in tables
-        }
-        found["sqlite_master"] = sorted(
-            repr(row) for row in db.execute("SELECT type, name, sql FROM sqlite_master")
-        )
-        return found
 
 
 def document(ran: Ran) -> Any:
@@ -227,15 +207,27 @@ def leaks(text: str, *numbers: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def journey(
-    sqlite_databases: SqliteDatabases, tmp_path_factory: pytest.TempPathFactory
+    e2e_databases: Databases, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Journey]:
+    """The journey, run once per database kind."""
     cwd = tmp_path_factory.mktemp("journey")
-    with sqlite_databases.fresh() as url:
+    with e2e_databases.fresh() as url:
         ran = run_chain(url, cwd, SETUP)
         ran |= run_side_by_side(url, cwd, MOVES)
-        before = dump(url)
+        before = database_dump(url)
         ran |= run_side_by_side(url, cwd, [(command,) for command in READING])
-        yield Journey(ran, before, dump(url))
+        yield Journey(ran, before, database_dump(url))
+
+
+@pytest.fixture
+def sqlite_kivo(sqlite_url: str, tmp_path: Path) -> Kivo:
+    """``kivo ARGS`` for a test about a SQLite file (its own ``KIVO_DATABASE_URL`` in
+    ``env``); it does not ask for the module's database kind, so it runs on SQLite only."""
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Ran:
+        return run_kivo(sqlite_url, tmp_path, *args, env=env)
+
+    return run
 
 
 def test_every_command_of_the_journey_exits_0_without_a_traceback(journey: Journey) -> None:
@@ -382,7 +374,8 @@ def test_a_dry_run_and_the_reading_commands_write_nothing(journey: Journey) -> N
     assert result["on"] == "2026-03-02", "--on defaults to today (KIVO_NOW)"
     assert result["version"] == journey.doc("resume --json")["version"]
     assert journey.after_reading == journey.before_reading
-    assert journey.after_reading["case_event"], "the dump sees the history"
+    for reason in ("the practice ended early", "parental leave", "illness"):
+        assert reason in journey.after_reading, "the dump sees the history"
 
 
 def test_a_coordinator_override_lifts_a_blocking_rule_and_is_kept_in_the_history(
@@ -481,39 +474,41 @@ def test_the_history_records_the_moment_each_change_was_made(journey: Journey) -
 
 
 def test_kivo_init_creates_the_schema_and_is_safe_to_run_twice(
-    kivo_cli: Kivo, tmp_path: Path
+    sqlite_kivo: Kivo, tmp_path: Path
 ) -> None:
     path = tmp_path / "new" / "kivo.db"
     env = {"KIVO_DATABASE_URL": str(path)}
-    first = document(kivo_cli("init", "--json", env=env))
+    first = document(sqlite_kivo("init", "--json", env=env))
     assert first["before"] is None
     assert first["after"]
     assert first["database"] == f"sqlite:///{path}"
-    tables = set(dump(f"sqlite:///{path}"))
+    tables = set(table_rows(f"sqlite:///{path}"))
     assert {"alembic_version", "kivo_case", "case_event", "person", "caseworker"} <= tables
-    again = kivo_cli("init", env=env)
+    before = database_dump(f"sqlite:///{path}")
+    again = sqlite_kivo("init", env=env)
     assert again.code == 0, again
     assert "already up to date" in again.out
     assert first["after"] in again.out
-    assert set(dump(f"sqlite:///{path}")) == tables
+    assert set(table_rows(f"sqlite:///{path}")) == tables
+    assert database_dump(f"sqlite:///{path}") == before, "a second init changes nothing"
 
 
 def test_kivo_demo_builds_a_caseload_once_and_the_second_run_finds_it_present(
-    kivo_cli: Kivo, tmp_path: Path
+    sqlite_kivo: Kivo, tmp_path: Path
 ) -> None:
     env = {"KIVO_DATABASE_URL": str(tmp_path / "demo.db")}
-    built = kivo_cli("demo", "--json", env=env)
+    built = sqlite_kivo("demo", "--json", env=env)
     summary = document(built)
     assert summary["already_present"] is False
     assert summary["cases"] >= 20
     assert sum(summary["states"].values()) == summary["cases"]
     assert set(summary["states"]) <= set(STATES)
     assert len(summary["states"]) >= 6, "a realistic caseload spreads over the path"
-    before = dump(f"sqlite:///{tmp_path / 'demo.db'}")
-    again = kivo_cli("demo", env=env)
+    before = database_dump(f"sqlite:///{tmp_path / 'demo.db'}")
+    again = sqlite_kivo("demo", env=env)
     assert again.code == 0, again
     assert "already present" in again.out
-    assert dump(f"sqlite:///{tmp_path / 'demo.db'}") == before
+    assert database_dump(f"sqlite:///{tmp_path / 'demo.db'}") == before
     assert not re.search(r"[0-9]{6}-?[0-9]{4}", built.out + again.out), "no personnummer"
 
 

@@ -1,13 +1,14 @@
 """End-to-end on PostgreSQL: the installed ``kivo`` command against a PostgreSQL database.
 
-The other end-to-end modules run on SQLite files (they seed by copying a file). This one
-runs the same promises on PostgreSQL, which ``.ci/run`` makes mandatory:
+Most end-to-end modules run on both databases themselves (``both_databases``; the
+bad-input table of ``test_cli_bad_input``, for one, checks every row's exit code, message,
+JSON error and unchanged ``pg_dump`` on PostgreSQL too). This module keeps the promises
+that need a PostgreSQL database set up in a way of their own, which ``.ci/run`` makes
+mandatory:
 
 - the README's walkthrough, every ``$ kivo …`` line as written, with
-  ``KIVO_DATABASE_URL`` pointing at a fresh PostgreSQL database;
-- every row of the bad-input table of ``test_cli_bad_input``: the README's exit code, the
-  problem named, no traceback, no full personnummer, and the database unchanged in its
-  ``pg_dump`` (schema, rows and sequence values) after the refused call;
+  ``KIVO_DATABASE_URL`` pointing at a new, empty PostgreSQL database (``kivo init``
+  creates the schema);
 - eight ``kivo`` processes racing to move one case with ``--expect-version``: each call
   exits 0 or 5 (conflict), never two successes from one reading, and the history replays
   to the stored state (this one on both databases).
@@ -18,51 +19,17 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests.databases import PostgresDatabases
 from tests.e2e import test_cli_bad_input as table
 from tests.e2e import test_readme as readme
-from tests.e2e.conftest import Ran, pg_dump, run_kivo
-
-
-@contextmanager
-def new_database(databases: PostgresDatabases, template: str | None = None) -> Iterator[str]:
-    """A database of its own, dropped afterwards: a copy of the database at ``template``
-    (a URL), or without one an empty database that holds no kivo schema."""
-    name = f"kivo_e2e_{uuid.uuid4().hex[:16]}"
-    source = f" TEMPLATE {make_url(template).database}" if template else ""
-    admin = create_engine(databases.admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}{source}"))
-        yield databases.url_of(name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
-
-
-@pytest.fixture(scope="module")
-def seeded_postgres(
-    postgres_databases: PostgresDatabases, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """The bad-input table's seeded caseload, built by the real command on PostgreSQL."""
-    cwd = tmp_path_factory.mktemp("seed-postgres")
-    with postgres_databases.fresh() as url:
-        for line in table.SEED:
-            ran = run_kivo(url, cwd, *shlex.split(line))
-            assert ran.code == 0, (line, ran)
-        yield url
+from tests.e2e.conftest import Ran, run_kivo
 
 
 @pytest.mark.postgres
@@ -72,7 +39,7 @@ def test_the_readme_walkthrough_runs_as_written_on_postgresql(
     steps = readme.walkthrough_steps(readme.README.read_text(encoding="utf-8"))
     env = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
     env["COLUMNS"] = "200"
-    with new_database(postgres_databases) as url:  # `kivo init` creates the schema
+    with table.new_database(postgres_databases) as url:  # `kivo init` creates the schema
         for step in steps:
             where_sqlite = [line for line in step.expected if "sqlite:///" in line]
             step = readme.Step(step.line, [e for e in step.expected if e not in where_sqlite])
@@ -83,35 +50,6 @@ def test_the_readme_walkthrough_runs_as_written_on_postgresql(
         with create_engine(url).connect() as connection:
             cases = connection.execute(text("SELECT count(*) FROM kivo_case")).scalar_one()
         assert cases > 0, "the walkthrough wrote to PostgreSQL"
-
-
-@pytest.mark.postgres
-@pytest.mark.parametrize("bad", table.CASES)
-def test_a_failing_command_on_postgresql_exits_with_its_code_and_leaves_the_dump_unchanged(
-    bad: table.Bad,
-    postgres_databases: PostgresDatabases,
-    seeded_postgres: str,
-    tmp_path: Path,
-) -> None:
-    for name, content in bad.files.items():
-        (tmp_path / name).write_text(content, encoding="utf-8")
-    template = None if bad.never_initialised else seeded_postgres
-    with new_database(postgres_databases, template) as url:
-        env = {key: value for key, value in bad.env.items() if key != "KIVO_DATABASE_URL"}
-        before = pg_dump(url)
-
-        ran = run_kivo(url, tmp_path, *bad.args, env=env)
-
-        assert ran.code == bad.code, ran
-        assert bad.says in ran.err, ran.err
-        assert "Traceback" not in ran.out + ran.err
-        assert not table.FULL_NUMBER.search(ran.out + ran.err), "never a full personnummer"
-        if bad.as_json:
-            error = json.loads(ran.out)["error"]  # exactly one document, or this raises
-            assert error["code"] == table.ERROR_CODES.get(ran.code, error["code"]), error
-        else:
-            assert ran.out == "", "errors go to stderr"
-        assert pg_dump(url) == before, "a failing command writes nothing"
 
 
 RACERS, ROUNDS = 8, 3
