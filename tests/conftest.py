@@ -24,6 +24,24 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"CI must run the PostgreSQL tests: set {POSTGRES_ENV}")
 
 
+SKIPPED_ON_POSTGRES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Note each PostgreSQL test that was skipped (CI then fails the session)."""
+    if report.skipped and "postgres" in report.keywords:
+        SKIPPED_ON_POSTGRES.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI every PostgreSQL test must run: one skipped turns the run red."""
+    skipped = SKIPPED_ON_POSTGRES
+    if os.environ.get("CI") and skipped:
+        listed = "\n  ".join(skipped[:20])
+        print(f"\nCI: {len(skipped)} PostgreSQL test(s) did not run:\n  {listed}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture(scope="session")
 def sqlite_databases(tmp_path_factory: pytest.TempPathFactory) -> SqliteDatabases:
     return SqliteDatabases(tmp_path_factory.mktemp("sqlite"))
