@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,14 +77,6 @@ def e2e_database(e2e_databases: Databases) -> Iterator[str]:
         yield url
 
 
-def seed_database(url: str, cwd: Path, lines: Iterable[str], now: str | None = None) -> str:
-    """Run each ``kivo`` line (shell-quoted) on ``url``; every one must succeed."""
-    for line in lines:
-        ran = run_kivo(url, cwd, *shlex.split(line), now=now or DEFAULT_NOW)
-        assert ran.code == 0, (line, ran)
-    return url
-
-
 DEFAULT_NOW = "2026-03-02T09:00"
 
 
@@ -112,6 +104,32 @@ def run_kivo(
         check=False,
     )
     return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def seed_database(url: str, cwd: Path, lines: Iterable[str], now: str | None = None) -> str:
+    """Run each ``kivo`` line (shell-quoted) on ``url``; every one must succeed."""
+    for line in lines:
+        ran = run_kivo(url, cwd, *shlex.split(line), now=now or DEFAULT_NOW)
+        assert ran.code == 0, (line, ran)
+    return url
+
+
+def seeded_copies(lines: Sequence[str], now: str = DEFAULT_NOW) -> tuple[Any, Any]:
+    """The two fixtures of a module whose tests each start from one seeded caseload, as
+    ``seed, e2e_database = seeded_copies(SEED)``: ``seed`` runs the ``kivo`` lines once
+    per database kind, ``e2e_database`` gives each test (and ``kivo_cli``) its own copy."""
+
+    @pytest.fixture(scope="module", name="seed")
+    def seed(e2e_databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+        with e2e_databases.fresh() as url:
+            yield seed_database(url, tmp_path_factory.mktemp("seed"), lines, now=now)
+
+    @pytest.fixture(name="e2e_database")
+    def copy_of_seed(e2e_databases: Databases, seed: str) -> Iterator[str]:
+        with e2e_databases.copy(seed) as url:
+            yield url
+
+    return seed, copy_of_seed
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.databases import PostgresDatabases
-from tests.e2e.conftest import Databases, Kivo, database_dump, seed_database
+from tests.e2e.conftest import Databases, Kivo, database_dump, seeded_copies
 
 pytestmark = pytest.mark.both_databases
 
@@ -418,18 +418,7 @@ def never_initialised(databases: Databases, folder: Path) -> Iterator[tuple[str,
         yield f"sqlite:///{path}", str(path)
 
 
-@pytest.fixture(scope="module")
-def seed(e2e_databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The seeded caseload, built once per database kind by the real command."""
-    with e2e_databases.fresh() as url:
-        yield seed_database(url, tmp_path_factory.mktemp("bad-input-seed"), SEED, now=NOW)
-
-
-@pytest.fixture
-def e2e_database(e2e_databases: Databases, seed: str) -> Iterator[str]:
-    """This test's own copy of the seed (the database ``kivo_cli`` runs on)."""
-    with e2e_databases.copy(seed) as url:
-        yield url
+seed, e2e_database = seeded_copies(SEED, now=NOW)
 
 
 @pytest.mark.parametrize("bad", CASES)

@@ -8,11 +8,10 @@ and reminders planned), meeting booked on case 1; case 3 of Nils. Today is 2026-
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import Databases, Kivo, Ran, database_dump, seed_database
+from tests.e2e.conftest import Kivo, Ran, database_dump, seeded_copies
 
 pytestmark = pytest.mark.both_databases
 
@@ -31,18 +30,7 @@ SEED = (
 )
 
 
-@pytest.fixture(scope="module")
-def seed(e2e_databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The seed, built once per database kind by the real command."""
-    with e2e_databases.fresh() as url:
-        yield seed_database(url, tmp_path_factory.mktemp("handover-seed"), SEED)
-
-
-@pytest.fixture
-def e2e_database(e2e_databases: Databases, seed: str) -> Iterator[str]:
-    """This test's own copy of the seed (the database ``kivo_cli`` runs on)."""
-    with e2e_databases.copy(seed) as url:
-        yield url
+seed, e2e_database = seeded_copies(SEED)
 
 
 @pytest.fixture

@@ -21,14 +21,13 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from icalendar import Calendar, Event
 
-from tests.e2e.conftest import Databases, Kivo, Ran, database_dump, seed_database
+from tests.e2e.conftest import Kivo, Ran, database_dump, seeded_copies
 
 pytestmark = pytest.mark.both_databases
 
@@ -54,18 +53,7 @@ FOLLOWUP_KEYS = {"id", "case_id", "kind", "due", "status", "name", "title"}
 MEETING_KEYS = {"id", "case_id", "at", "uid", "status", "followup_id", "supervisor_id"}
 
 
-@pytest.fixture(scope="module")
-def seed(e2e_databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The seeded caseload, built once per database kind by the real command."""
-    with e2e_databases.fresh() as url:
-        yield seed_database(url, tmp_path_factory.mktemp("seed"), SEED)
-
-
-@pytest.fixture
-def e2e_database(e2e_databases: Databases, seed: str) -> Iterator[str]:
-    """This test's own copy of the seeded caseload (the one ``kivo_cli`` runs on)."""
-    with e2e_databases.copy(seed) as url:
-        yield url
+seed, e2e_database = seeded_copies(SEED)
 
 
 def ok(ran: Ran) -> Ran:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import Databases, Kivo, Ran, seed_database
+from tests.e2e.conftest import Kivo, Ran, seeded_copies
 
 pytestmark = pytest.mark.both_databases
 
@@ -39,18 +38,7 @@ SEED = (
 )
 
 
-@pytest.fixture(scope="module")
-def seed(e2e_databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The seeded database, built once per database kind through the command."""
-    with e2e_databases.fresh() as url:
-        yield seed_database(url, tmp_path_factory.mktemp("reports"), SEED, now=NOW)
-
-
-@pytest.fixture
-def e2e_database(e2e_databases: Databases, seed: str) -> Iterator[str]:
-    """This test's own copy of the seed (the database ``kivo_cli`` runs on)."""
-    with e2e_databases.copy(seed) as url:
-        yield url
+seed, e2e_database = seeded_copies(SEED, now=NOW)
 
 
 @pytest.fixture
