@@ -22,6 +22,8 @@ from states.import_rows import REQUIRED_COLUMNS
 from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.e2e.conftest import Ran, run_kivo
 
+pytestmark = pytest.mark.both_databases  # tests on e2e_database; `seeded` has its own params
+
 NOW = "2026-03-02T09:00"
 AMINA = "19980412-3389"
 FULL_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}(?![0-9])")
@@ -195,25 +197,25 @@ def test_a_file_named_like_a_personnummer_is_never_echoed_in_full(
 
 
 def test_a_meeting_on_the_last_accepted_minute_is_booked_and_every_read_still_works(
-    sqlite_databases: SqliteDatabases, tmp_path: Path
+    e2e_database: str, tmp_path: Path
 ) -> None:
     """The edge itself is fine: booked there, the calendar, the case, the digest and the
     overdue report still show (a meeting at 9999-12-31 once broke every ``meeting ics``)."""
-    with sqlite_databases.fresh() as url:
-        for argv in SEED:
-            assert run_kivo(url, tmp_path, *argv).code == 0
-        booked = run_kivo(url, tmp_path, "meeting", "schedule", "1", "--at", "2199-12-31T23:59")
-        assert booked.code == 0, booked.err
+    url = e2e_database
+    for argv in SEED:
+        assert run_kivo(url, tmp_path, *argv).code == 0
+    booked = run_kivo(url, tmp_path, "meeting", "schedule", "1", "--at", "2199-12-31T23:59")
+    assert booked.code == 0, booked.err
 
-        for argv in (
-            ["meeting", "ics"],
-            ["meeting", "list"],
-            ["participant", "show", "1"],
-            ["report", "overdue"],
-            ["digest"],
-        ):
-            ran = run_kivo(url, tmp_path, *argv)
-            assert ran.code == 0, (argv, ran.err)
-        late = run_kivo(url, tmp_path, "digest", now="2199-12-31T23:59")
-        assert late.code == 0, late.err
-        assert "Traceback" not in late.err
+    for argv in (
+        ["meeting", "ics"],
+        ["meeting", "list"],
+        ["participant", "show", "1"],
+        ["report", "overdue"],
+        ["digest"],
+    ):
+        ran = run_kivo(url, tmp_path, *argv)
+        assert ran.code == 0, (argv, ran.err)
+    late = run_kivo(url, tmp_path, "digest", now="2199-12-31T23:59")
+    assert late.code == 0, late.err
+    assert "Traceback" not in late.err
