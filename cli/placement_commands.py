@@ -35,13 +35,13 @@ def list_programmes(json_output: JsonOption = False) -> None:
         return
     table(
         "Programmes",
-        ["code", "name", "steps", "default days", "max days", "per decision", "valid"],
+        ["code", "name", "steps", "default", "max days", "per decision", "valid"],
         [
             (
                 p["code"],
                 f"{p['name_sv']} ({p['name_en']})",
                 ", ".join(str(n) for n in p["steps"]),
-                p["default_days"],
+                p["default_length"],
                 p["max_total_days"],
                 p["max_decision_days"],
                 _validity(p["valid_from"], p["valid_until"]),

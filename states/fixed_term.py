@@ -45,6 +45,15 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
+def months_from(start: date, months: int) -> date:
+    """The last day of ``months`` calendar months from ``start``, both ends included, as a
+    stay is counted here: the day before the same date ``months`` later (2026-03-02 and 12
+    months end on 2027-03-01), or that month's last day when it has no such date
+    (2026-01-31 and 3 months end on 2026-04-30)."""
+    same = add_months(start, months)
+    return same if same.day < start.day else same - timedelta(days=1)
+
+
 def months_before(on: date, months: int) -> int:
     """Days in the ``months`` calendar months that end on ``on`` (both ends included)."""
     return (on - add_months(on, -months)).days

@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from states.errors import InvalidInput, quoted
+from states.fixed_term import months_from
 from states.violations import Severity, Violation
 
 DEFAULT_FILE = "programmes.toml"
@@ -23,11 +24,12 @@ REQUIRED: Mapping[str, type] = {
     "name_sv": str,
     "name_en": str,
     "steps": list,
-    "default_days": int,
     "max_total_days": int,
     "max_decision_days": int,
 }
 OPTIONAL: Mapping[str, type] = {
+    "default_months": int,
+    "default_days": int,
     "valid_from": date,
     "valid_until": date,
     "total_scope": str,
@@ -36,6 +38,9 @@ OPTIONAL: Mapping[str, type] = {
 PLACEMENT = "placement"  # max_total_days holds for each placement on its own
 WORKPLACE = "workplace"  # ... for all the participant's placements under it at one workplace
 SCOPES = (PLACEMENT, WORKPLACE)
+MAX_DEFAULT = {"default_months": 120, "default_days": 3660}
+# every start in a leap cycle: the longest a default of N months can plan
+_FOUR_YEARS = tuple(date(2024, 1, 1) + timedelta(days=n) for n in range(1461))
 
 
 class ProgrammesFileError(InvalidInput):
@@ -48,13 +53,14 @@ class Programme:
     name_sv: str
     name_en: str
     steps: frozenset[int]
-    default_days: int
+    default_days: int | None
     max_total_days: int
     max_decision_days: int
     valid_from: date | None = None
     valid_until: date | None = None
     total_scope: str = PLACEMENT
     min_training_share: int | None = None  # percent of the time in training or supervision
+    default_months: int | None = None
 
     def open_on(self, day: date) -> bool:
         """Whether a decision or an extension may be made on ``day``."""
@@ -62,7 +68,18 @@ class Programme:
         return after_start and (self.valid_until is None or day < self.valid_until)
 
     def default_end(self, start: date) -> date:
-        return start + timedelta(days=self.default_days)
+        """The planned end when none is given: N calendar months (``months_from``) or N
+        days after the start."""
+        if self.default_months is not None:
+            return months_from(start, self.default_months)
+        return start + timedelta(days=self.default_days or 0)
+
+    @property
+    def default_length(self) -> str:
+        """The default length as the catalogue gives it: "12 months" or "105 days"."""
+        if self.default_months is not None:
+            return f"{self.default_months} months"
+        return f"{self.default_days} days"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +87,8 @@ class Programme:
             "name_sv": self.name_sv,
             "name_en": self.name_en,
             "steps": sorted(self.steps),
+            "default_length": self.default_length,
+            "default_months": self.default_months,
             "default_days": self.default_days,
             "max_total_days": self.max_total_days,
             "max_decision_days": self.max_decision_days,
@@ -161,12 +180,9 @@ def _problems(code: str, raw: Any) -> list[str]:
         return problems
     if not raw["steps"] or not all(type(n) is int and 1 <= n <= 9 for n in raw["steps"]):
         problems.append("steps must list step numbers 1–9")
-    if not 1 <= raw["default_days"] <= raw["max_total_days"]:
-        problems.append("default_days must be at least 1 and at most max_total_days")
     if not 1 <= raw["max_decision_days"] <= raw["max_total_days"]:
         problems.append("max_decision_days must be at least 1 and at most max_total_days")
-    if raw["default_days"] > raw["max_decision_days"]:
-        problems.append("default_days must be at most max_decision_days")
+    problems += _default_problems(raw)
     if "valid_from" in raw and "valid_until" in raw and raw["valid_from"] >= raw["valid_until"]:
         problems.append("valid_from must come before valid_until")
     if raw.get("total_scope", PLACEMENT) not in SCOPES:
@@ -176,13 +192,33 @@ def _problems(code: str, raw: Any) -> list[str]:
     return problems
 
 
+def _default_problems(raw: Mapping[str, Any]) -> list[str]:
+    """Exactly one default length, at least 1, never longer than one decision may be."""
+    given = [key for key in ("default_months", "default_days") if key in raw]
+    if len(given) != 1:
+        return ["give exactly one of default_months and default_days"]
+    if not 1 <= raw[given[0]] <= MAX_DEFAULT[given[0]]:
+        return [f"{given[0]} must be from 1 to {MAX_DEFAULT[given[0]]}"]
+    longest = max(_default_span(raw, start) for start in _FOUR_YEARS)
+    if longest > raw["max_decision_days"]:
+        return [f"{given[0]} plans up to {longest} days, more than max_decision_days"]
+    return []
+
+
+def _default_span(raw: Mapping[str, Any], start: date) -> int:
+    if "default_months" in raw:
+        return (months_from(start, raw["default_months"]) - start).days
+    return int(raw["default_days"])
+
+
 def _programme(code: str, raw: Mapping[str, Any]) -> Programme:
     return Programme(
         code=code,
         name_sv=raw["name_sv"],
         name_en=raw["name_en"],
         steps=frozenset(raw["steps"]),
-        default_days=raw["default_days"],
+        default_days=raw.get("default_days"),
+        default_months=raw.get("default_months"),
         max_total_days=raw["max_total_days"],
         max_decision_days=raw["max_decision_days"],
         valid_from=raw.get("valid_from"),

@@ -64,6 +64,27 @@ def test_another_employer_starts_its_own_count(seeded: Kivo) -> None:
     assert "preferential-right" not in ran.out
 
 
+def test_a_wage_subsidy_of_its_default_12_months_is_not_flagged_as_permanent(
+    kivo_cli: Kivo,
+) -> None:
+    """A LONESTOD placement opened without --until on 2026-03-02 runs 12 calendar months,
+    to 2027-03-01: more than 9 (preferential right), never more than 12."""
+    for line in SEED[:5]:
+        assert run(kivo_cli, line).code == 0
+    assert (
+        run(kivo_cli, "participant add 'Bo Ek' --caseworker 1 --consent --on 2026-02-02").code == 0
+    )
+
+    ran = run(kivo_cli, "advance 1 fixed-term --workplace 3 --programme lönestöd --json")
+
+    assert ran.code == 0, ran.err
+    codes = {w["code"] for w in json.loads(ran.out)["warnings"]}
+    assert "las-permanent" not in codes
+    assert "preferential-right" in codes
+    (placement,) = json.loads(run(kivo_cli, "placement list --json").out)
+    assert (placement["programme"], placement["planned_end"]) == ("LONESTOD", "2027-03-01")
+
+
 def test_an_extension_past_12_months_with_the_employer_is_flagged_as_permanent(
     seeded: Kivo,
 ) -> None:

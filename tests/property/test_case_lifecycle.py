@@ -12,6 +12,7 @@ must be named; a refused call must leave the database exactly as it was.
 
 from __future__ import annotations
 
+import calendar
 import os
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
@@ -89,16 +90,26 @@ class ProgrammeModel:
 
     code: str
     steps: frozenset[int]
-    default_days: int
+    default_months: int
     max_decision_days: int
     max_total_days: int
     valid_until: date | None = None
 
 
+def calendar_months_end(start: date, months: int) -> date:
+    """The last day of ``months`` whole calendar months from ``start``: the day before the
+    same date that many months later, or that month's last day if it has no such date."""
+    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    if start.day > last:
+        return date(year, month + 1, last)
+    return date(year, month + 1, start.day) - timedelta(days=1)
+
+
 PROGRAMMES = {
-    "pis": ProgrammeModel("PIS", frozenset({2, 3}), 91, 184, 184),
-    "MBJ": ProgrammeModel("MBJ", frozenset({7, 9}), 366, 366, 731, date(2019, 1, 1)),
-    "lönestöd": ProgrammeModel("LONESTOD", frozenset({7, 9}), 366, 366, 1461),
+    "pis": ProgrammeModel("PIS", frozenset({2, 3}), 3, 184, 184),
+    "MBJ": ProgrammeModel("MBJ", frozenset({7, 9}), 12, 366, 731, date(2019, 1, 1)),
+    "lönestöd": ProgrammeModel("LONESTOD", frozenset({7, 9}), 12, 366, 1461),
 }
 WITH_A_SUPERVISOR = frozenset({2, 3, 6, 8})  # supervisor-missing, supervisor-untrained
 CAPACITY = 2  # supervisor-full: every supervisor here has the default capacity
@@ -666,7 +677,7 @@ class CaseLifecycle(RuleBasedStateMachine):
         until = None if until_days is None else effective + timedelta(days=until_days)
         known = PROGRAMMES[programme] if programme else None
         if until is None and known is not None and to.number in AT_A_WORKPLACE:
-            until = effective + timedelta(days=known.default_days)  # the programme's default
+            until = calendar_months_end(effective, known.default_months)  # the default
         structural = structural_refusal(case, ADVANCE, to.number)
         fixed = date_refusals(case, effective, self.today) | ({structural} if structural else set())
         load = 0 if supervisor is None else self.load_of(supervisor.id, case_id)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pathway.facts import by_employer
 from states.case import CaseFacts, Move, MoveKind
-from states.fixed_term import accumulate, add_months, months_before, permanent, preferential_right
+from states.fixed_term import (
+    accumulate,
+    add_months,
+    months_before,
+    months_from,
+    permanent,
+    preferential_right,
+)
 from states.records import Workplace
 from states.rules import REGISTRY
 from states.steps import Step
@@ -136,3 +146,18 @@ def test_two_workplaces_of_one_employer_add_up_and_another_employer_does_not() -
     assert REGISTRY["las-permanent"].fn(facts, other_employer, TWELVE) is None
     alone = by_employer([(7, date(2025, 1, 1), date(2025, 6, 30))], workplaces)
     assert alone == ((7, date(2025, 1, 1), date(2025, 6, 30)),)
+
+
+@given(
+    start=st.dates(min_value=date(1900, 1, 1), max_value=date(2190, 12, 31)),
+    months=st.integers(min_value=1, max_value=48),
+)
+def test_months_from_plans_exactly_that_many_months_and_a_day_more_is_more(
+    start: date, months: int
+) -> None:
+    """The default planned end is never over N months as a stay is counted here, and the
+    day after it always is: a 12-month wage subsidy does not warn of permanent employment."""
+    end = months_from(start, months)
+    assert (end - start).days + 1 <= months_before(end, months)
+    later = end + timedelta(days=1)
+    assert (later - start).days + 1 > months_before(later, months)

@@ -95,6 +95,49 @@ valid_until = 2019-01-01
     assert "programmes.X: valid_from must come before valid_until" in problems
 
 
+CATALOGUE_WITH_DEFAULT = """
+version = 1
+[programmes.X]
+name_sv = "x"
+name_en = "x"
+steps = [7]
+max_total_days = 366
+max_decision_days = {decision}
+{default}
+"""
+
+
+@pytest.mark.parametrize(
+    ("default", "decision", "problem"),
+    [
+        ("", 366, "give exactly one of default_months and default_days"),
+        ("default_months = 6\ndefault_days = 10", 366, "give exactly one of"),
+        ("default_months = 0", 366, "default_months must be from 1 to 120"),
+        ("default_days = 0", 366, "default_days must be from 1 to 3660"),
+        ("default_months = 12", 364, "default_months plans up to 365 days, more than max"),
+        ("default_days = 200", 184, "default_days plans up to 200 days, more than max"),
+    ],
+)
+def test_a_catalogue_gives_exactly_one_default_length_within_one_decision(
+    default: str, decision: int, problem: str
+) -> None:
+    text = CATALOGUE_WITH_DEFAULT.format(default=default, decision=decision)
+    with pytest.raises(ProgrammesFileError) as error:
+        parse_programmes(text, source="test")
+    assert any(problem in found for found in error.value.params["problems"]), error.value
+
+
+def test_a_default_of_12_months_plans_to_the_day_before_the_same_date_a_year_later() -> None:
+    lonestod = default_catalogue().get("LONESTOD")
+    assert lonestod.default_length == "12 months"
+    assert lonestod.default_end(date(2026, 3, 2)) == date(2027, 3, 1)
+    assert lonestod.default_end(date(2024, 2, 29)) == date(2025, 2, 28)
+    assert default_catalogue().get("PIS").default_end(date(2026, 1, 31)) == date(2026, 4, 30)
+    apl = default_catalogue().get("APL")
+    assert apl.default_length == "105 days"
+    assert apl.default_end(date(2026, 1, 1)) == date(2026, 4, 16)
+
+
 def test_an_unknown_programme_is_named() -> None:
     assert rule("programme-unknown", advance(Step.SHORT_PRACTICE, "NOPE", date(2026, 1, 1)))
     assert rule("programme-unknown", advance(Step.SHORT_PRACTICE, "PIS", date(2026, 1, 1))) is None
@@ -135,19 +178,21 @@ def test_an_extension_is_checked_per_decision_in_total_and_against_the_validity(
     assert [v.code for v in total] == ["programme-total-too-long"]
 
 
-# Each shipped programme as the issue and the catalogue's sources define it: steps, default
-# length, one decision's maximum and the total maximum (days; a month counted as its
-# longest calendar span), and whether the total is per placement or per workplace.
+# Each shipped programme as the issue and the catalogue's sources define it: steps, the
+# default planned end in days after a start on 2026-01-01 (2018-01-01 for MBJ): 3, 6 or 12
+# calendar months with both ends included, APL 105 days; one decision's maximum and the
+# total maximum (days; a month counted as its longest calendar span), and whether the
+# total is per placement or per workplace.
 SHIPPED = [
-    ("PRAKTIK", {2, 3}, 91, 184, 184, WORKPLACE),
-    ("PIS", {2, 3}, 91, 184, 184, PLACEMENT),
-    ("ARBETSTRANING", {2, 3}, 184, 184, 366, PLACEMENT),
-    ("MBJ", {7, 9}, 366, 366, 731, PLACEMENT),
-    ("YA", {8}, 366, 366, 366, PLACEMENT),
-    ("LONESTOD", {7, 9}, 366, 366, 1461, PLACEMENT),
-    ("OSA", {7, 9}, 366, 366, 1461, PLACEMENT),
+    ("PRAKTIK", {2, 3}, 89, 184, 184, WORKPLACE),
+    ("PIS", {2, 3}, 89, 184, 184, PLACEMENT),
+    ("ARBETSTRANING", {2, 3}, 180, 184, 366, PLACEMENT),
+    ("MBJ", {7, 9}, 364, 366, 731, PLACEMENT),
+    ("YA", {8}, 364, 366, 366, PLACEMENT),
+    ("LONESTOD", {7, 9}, 364, 366, 1461, PLACEMENT),
+    ("OSA", {7, 9}, 364, 366, 1461, PLACEMENT),
     ("APL", {6}, 105, 366, 366, PLACEMENT),
-    ("SAVA", {7}, 184, 366, 366, PLACEMENT),
+    ("SAVA", {7}, 180, 366, 366, PLACEMENT),
 ]
 DAY = timedelta(days=1)
 
