@@ -29,7 +29,7 @@ from states.judge import Verdict
 from states.programmes import Programme, default_catalogue, extension_violations
 from states.records import Case, CaseEvent, Placement
 from states.steps import Step
-from states.violations import Violation, structural
+from states.violations import Severity, Violation, structural
 
 FIXED_TERM_RULES = ("preferential-right", "las-permanent")  # judged again on an extension
 
@@ -178,6 +178,7 @@ def extension_checks(
         found += extension_violations(
             programme, placement.start, old_end, until, decided_on, earlier
         )
+    found += deactivated_partners(uow, placement)
     if placement.step == FIXED_TERM and placement.workplace_id is not None:
         stays = stays_among(others)
         facts = replace(
@@ -192,6 +193,35 @@ def extension_checks(
             until=until,
         )
         found += [v for v in kivo.rules.evaluate(facts, move) if v.code in FIXED_TERM_RULES]
+    return found
+
+
+def deactivated_partners(uow: UnitOfWork, placement: Placement) -> list[Violation]:
+    """Warnings that the placement's supervisor or workplace was deactivated since it
+    opened: the extension goes on, but the agreement behind it needs a new person."""
+    found = []
+    if placement.supervisor_id is not None:
+        supervisor = uow.supervisors.get(placement.supervisor_id)
+        if not supervisor.active:
+            found.append(
+                Violation(
+                    "extension-supervisor-inactive",
+                    f"supervisor {supervisor.id} ({supervisor.name}) is deactivated: agree "
+                    "a new supervisor with the workplace for the extended placement",
+                    severity=Severity.WARNING,
+                )
+            )
+    if placement.workplace_id is not None:
+        workplace = uow.workplaces.get(placement.workplace_id)
+        if not workplace.active:
+            found.append(
+                Violation(
+                    "extension-workplace-inactive",
+                    f"workplace {workplace.id} ({workplace.name}) is deactivated and takes "
+                    "no new placements: check that it still receives this participant",
+                    severity=Severity.WARNING,
+                )
+            )
     return found
 
 

@@ -196,3 +196,18 @@ def test_an_unknown_or_malformed_id_is_named_without_a_traceback(
     assert says in ran.err
     assert "Traceback" not in ran.out + ran.err
     assert "3389" not in ran.out + ran.err
+
+
+def test_extending_a_placement_whose_supervisor_left_warns_and_still_extends(
+    seeded: Kivo,
+) -> None:
+    assert seeded("supervisor", "deactivate", "1").code == 0
+
+    ran = seeded("placement", "extend", "1", "--until", "2026-04-15", "--json")
+    text = seeded("placement", "extend", "1", "--until", "2026-04-20")
+
+    codes = [w["code"] for w in document(ran)["warnings"]]
+    assert codes == ["extension-supervisor-inactive"]
+    assert text.code == 0, text.err
+    assert "extension-supervisor-inactive" in text.out + text.err
+    assert "Sven Berg" in text.out + text.err

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, col, select
 
-from pathway import moves, placements
+from pathway import directory, moves, placements
 from pathway.context import Kivo
 from pathway.errors import Refused
 from persistence.tables import FollowupRow, ReminderRow
@@ -104,6 +104,28 @@ def test_extending_moves_end_anchored_items_and_their_reminders_in_one_event(
     )
     assert last.data["old_end"] == "2026-03-31"
     assert last.data["new_end"] == "2026-05-31"
+
+
+def test_extending_after_the_supervisor_and_workplace_were_deactivated_warns_of_both(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = practice(kivo, staff)
+    (placement,) = placements_of(kivo, case_id)
+    assert placement.supervisor_id is not None
+    assert placement.workplace_id is not None
+    quiet = placements.extend(kivo, case_id, until=date(2026, 4, 15), reason="more time")
+    assert quiet.warnings == []
+    directory.deactivate_supervisor(kivo, placement.supervisor_id)
+    directory.deactivate_workplace(kivo, placement.workplace_id)
+
+    result = placements.extend(kivo, case_id, until=date(2026, 4, 30), reason="more time")
+
+    assert result.new_end == date(2026, 4, 30), "a warning, not a refusal"
+    assert [w["code"] for w in result.warnings] == [
+        "extension-supervisor-inactive",
+        "extension-workplace-inactive",
+    ]
+    assert "agree a new supervisor" in str(result.warnings[0]["message"])
 
 
 def test_an_extension_beyond_the_programmes_maximum_is_refused_and_writes_nothing(
