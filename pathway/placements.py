@@ -199,30 +199,29 @@ def extension_checks(
 def deactivated_partners(uow: UnitOfWork, placement: Placement) -> list[Violation]:
     """Warnings that the placement's supervisor or workplace was deactivated since it
     opened: the extension goes on, but the agreement behind it needs a new person."""
-    found = []
-    if placement.supervisor_id is not None:
-        supervisor = uow.supervisors.get(placement.supervisor_id)
-        if not supervisor.active:
-            found.append(
-                Violation(
-                    "extension-supervisor-inactive",
-                    f"supervisor {supervisor.id} ({supervisor.name}) is deactivated: agree "
-                    "a new supervisor with the workplace for the extended placement",
-                    severity=Severity.WARNING,
-                )
-            )
-    if placement.workplace_id is not None:
-        workplace = uow.workplaces.get(placement.workplace_id)
-        if not workplace.active:
-            found.append(
-                Violation(
-                    "extension-workplace-inactive",
-                    f"workplace {workplace.id} ({workplace.name}) is deactivated and takes "
-                    "no new placements: check that it still receives this participant",
-                    severity=Severity.WARNING,
-                )
-            )
-    return found
+    supervisor = uow.supervisors.get(placement.supervisor_id) if placement.supervisor_id else None
+    workplace = uow.workplaces.get(placement.workplace_id) if placement.workplace_id else None
+    found = [
+        (
+            "supervisor",
+            supervisor,
+            "agree a new supervisor with the workplace for the extended placement",
+        ),
+        (
+            "workplace",
+            workplace,
+            "check that it still receives this participant",
+        ),
+    ]
+    return [
+        Violation(
+            f"extension-{kind}-inactive",
+            f"{kind} {record.id} ({record.name}) is deactivated: {advice}",
+            severity=Severity.WARNING,
+        )
+        for kind, record, advice in found
+        if record is not None and not record.active
+    ]
 
 
 def end(kivo: Kivo, case_id: int, *, on: date, reason: str, by: int | None = None) -> Ended:
