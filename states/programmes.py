@@ -7,6 +7,7 @@ they take the dates and return violations, so a move and an extension are judged
 
 from __future__ import annotations
 
+import calendar
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -39,8 +40,15 @@ PLACEMENT = "placement"  # max_total_days holds for each placement on its own
 WORKPLACE = "workplace"  # ... for all the participant's placements under it at one workplace
 SCOPES = (PLACEMENT, WORKPLACE)
 MAX_DEFAULT = {"default_months": 120, "default_days": 3660}
-# every start in a leap cycle: the longest a default of N months can plan
-_FOUR_YEARS = tuple(date(2024, 1, 1) + timedelta(days=n) for n in range(1461))
+# Starts enough to find the longest default of N months in a leap cycle: from any day
+# 2–27 of a month it plans as many days as from the 1st; days 28–31 may be cut short.
+_FOUR_YEARS = tuple(
+    date(year, month, day)
+    for year in range(2024, 2028)
+    for month in range(1, 13)
+    for day in (1, 28, 29, 30, 31)
+    if day <= calendar.monthrange(year, month)[1]
+)
 
 
 class ProgrammesFileError(InvalidInput):
