@@ -91,12 +91,23 @@ class PostgresDatabases:
     def copy(self, url: str) -> Iterator[str]:
         """A copy of the database at ``url`` (nobody may be connected to it), dropped
         afterwards."""
+        with self._database(f" TEMPLATE {make_url(url).database}") as copied:
+            yield copied
+
+    @contextmanager
+    def empty(self) -> Iterator[str]:
+        """A database of its own with no schema at all (``kivo init`` never ran on it),
+        dropped afterwards."""
+        with self._database("") as created:
+            yield created
+
+    @contextmanager
+    def _database(self, template: str) -> Iterator[str]:
         name = f"kivo_t_{uuid.uuid4().hex[:16]}"
-        source = make_url(url).database
         admin = _admin_engine(self.admin_url)
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {source}"))
         try:
+            with admin.connect() as connection:
+                connection.execute(text(f"CREATE DATABASE {name}{template}"))
             yield self.url_of(name)
         finally:
             with admin.connect() as connection:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import TextClause
 from sqlalchemy.engine import make_url
 
 from tests.databases import PostgresDatabases, SqliteDatabases
@@ -145,6 +146,20 @@ def kivo_cli(e2e_database: str, tmp_path: Path) -> Kivo:
         return run_kivo(e2e_database, tmp_path, *args, now=now, env=env, stdin=stdin)
 
     return run
+
+
+def read_rows(url: str, statement: str | TextClause, **params: Any) -> list[tuple[Any, ...]]:
+    """The rows of one read, on an engine disposed before returning: no connection
+    outlives the read (a PostgreSQL database in use cannot be copied or dropped)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            query = text(statement) if isinstance(statement, str) else statement
+            return [tuple(row) for row in connection.execute(query, params)]
+    finally:
+        engine.dispose()
 
 
 def table_rows(url: str) -> dict[str, list[str]]:

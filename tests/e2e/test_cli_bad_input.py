@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from tests.databases import PostgresDatabases
 from tests.e2e.conftest import Databases, Kivo, database_dump, seeded_copies
@@ -389,28 +387,12 @@ CASES = [
 
 
 @contextmanager
-def new_database(databases: PostgresDatabases) -> Iterator[str]:
-    """An empty PostgreSQL database of its own that holds no kivo schema (not even
-    ``alembic_version``), dropped afterwards."""
-    name = f"kivo_e2e_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(databases.admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}"))
-        yield databases.url_of(name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
-
-
-@contextmanager
 def never_initialised(databases: Databases, folder: Path) -> Iterator[tuple[str, str]]:
     """A database of this module's kind that ``kivo init`` never ran on: its URL (to dump)
     and the ``KIVO_DATABASE_URL`` that points ``kivo`` at it. On SQLite an empty file,
     named by its bare path as a caseworker would; on PostgreSQL an empty database."""
     if isinstance(databases, PostgresDatabases):
-        with new_database(databases) as url:
+        with databases.empty() as url:
             yield url, url
     else:
         path = folder / "never-initialised.db"

@@ -24,12 +24,11 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from tests.databases import PostgresDatabases
 from tests.e2e import test_cli_bad_input as table
 from tests.e2e import test_readme as readme
-from tests.e2e.conftest import Ran, run_kivo
+from tests.e2e.conftest import Ran, read_rows, run_kivo
 
 
 @pytest.mark.postgres
@@ -39,7 +38,7 @@ def test_the_readme_walkthrough_runs_as_written_on_postgresql(
     steps = readme.walkthrough_steps(readme.README.read_text(encoding="utf-8"))
     env = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
     env["COLUMNS"] = "200"
-    with table.new_database(postgres_databases) as url:  # `kivo init` creates the schema
+    with postgres_databases.empty() as url:  # `kivo init` creates the schema
         for step in steps:
             where_sqlite = [line for line in step.expected if "sqlite:///" in line]
             step = readme.Step(step.line, [e for e in step.expected if e not in where_sqlite])
@@ -47,8 +46,7 @@ def test_the_readme_walkthrough_runs_as_written_on_postgresql(
             if step.line.startswith("export ") and "KIVO_DATABASE_URL" in env:
                 env["KIVO_DATABASE_URL"] = url  # the walkthrough's database, on PostgreSQL
         assert env["KIVO_DATABASE_URL"] == url, "the walkthrough never chose its database"
-        with create_engine(url).connect() as connection:
-            cases = connection.execute(text("SELECT count(*) FROM kivo_case")).scalar_one()
+        [(cases,)] = read_rows(url, "SELECT count(*) FROM kivo_case")
         assert cases > 0, "the walkthrough wrote to PostgreSQL"
 
 
@@ -61,15 +59,10 @@ def race_once(url: str, cwd: Path, case_id: int, version: int, paused: bool) -> 
 
 
 def case_row(url: str, case_id: int) -> tuple[str, int]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            state, version = connection.execute(
-                text("SELECT state, version FROM kivo_case WHERE id = :id"), {"id": case_id}
-            ).one()
-        return str(state), int(version)
-    finally:
-        engine.dispose()
+    [(state, version)] = read_rows(
+        url, "SELECT state, version FROM kivo_case WHERE id = :id", id=case_id
+    )
+    return str(state), int(version)
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import Kivo, Ran, seeded_copies
+from tests.e2e.conftest import Kivo, Ran, read_rows, seeded_copies
 
 pytestmark = pytest.mark.both_databases
 
@@ -49,13 +48,7 @@ def seeded(kivo_cli: Kivo) -> Kivo:
 
 def targets_stored(url: str) -> list[tuple[Any, ...]]:
     """The target table, read directly (cheaper than another run of the command)."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            query = text("SELECT programme, year, count FROM target ORDER BY programme, year")
-            return [tuple(row) for row in connection.execute(query)]
-    finally:
-        engine.dispose()
+    return read_rows(url, "SELECT programme, year, count FROM target ORDER BY programme, year")
 
 
 def document(ran: Ran) -> Any:

@@ -28,7 +28,7 @@ from pathway import directory, enrolment, moves
 from pathway.bootstrap import bootstrap
 from pathway.demo import build_demo
 from states.steps import Step
-from tests.e2e.conftest import Databases, Ran, database_dump, kivo_executable, run_kivo
+from tests.e2e.conftest import Databases, Ran, database_dump, kivo_executable, read_rows, run_kivo
 
 pytestmark = pytest.mark.both_databases
 
@@ -60,17 +60,11 @@ def seeded(e2e_databases: Databases, demo_seed: str) -> Iterator[str]:
 
 
 def query(url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
-    """Rows of one read through SQLAlchemy; the engine is disposed before returning, so
-    no connection outlives the read (a PostgreSQL database in use cannot be dropped)."""
+    """Rows of one read; ``today`` is bound as a date on both databases."""
     statement = sa.text(sql)
     if "today" in params:
         statement = statement.bindparams(sa.bindparam("today", type_=sa.Date))
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(statement, params)]
-    finally:
-        engine.dispose()
+    return read_rows(url, statement, **params)
 
 
 def due_now(url: str) -> int:

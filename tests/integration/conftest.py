@@ -4,18 +4,15 @@ and brand-new databases without any schema (for the migration tests)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from pathway.bootstrap import bootstrap
 from pathway.context import Kivo
 from tests.conftest import DEFAULT_NOW
-from tests.databases import POSTGRES_ENV, PostgresDatabases, SqliteDatabases, postgres_url
+from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.integration.support import Staff, add_staff
 
 
@@ -57,26 +54,12 @@ def postgres_only_url(postgres_databases: PostgresDatabases) -> Iterator[str]:
         yield url
 
 
-def _empty_postgres_database() -> Iterator[str]:
-    admin_url = postgres_url()
-    if admin_url is None:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}")
-    name = f"kivo_empty_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}"))
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A brand-new database of each kind with no schema at all."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty' / 'kivo.db'}"
     else:
-        yield from _empty_postgres_database()
+        databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
+        with databases.empty() as url:
+            yield url
