@@ -99,12 +99,14 @@ def test_four_dispatcher_processes_send_each_of_many_due_reminders_exactly_once(
 
     files, results = run_dispatchers(kivo.database, tmp_path, repo_root, workers=4, batch=200)
 
-    lines = sum(len(path.read_bytes().splitlines()) for path in files)
-    assert lines == MANY
+    assert len(lines_of(*files)) == MANY  # a dispatcher that sent nothing wrote no file
     assert sent_ids(*files) == dict.fromkeys(ids, 1)
     assert sum(r["sent"] for r in results) == MANY
     assert sum(r["failed"] + r["dropped"] for r in results) == 0
-    assert sum(r["sent"] > 0 for r in results) >= 3, f"the work was not shared: {results}"
+    # Proof that the passes overlapped. Not fairness: SQLite's write lock is not fair (a
+    # waiting process sleeps in its busy handler while the others keep taking the lock),
+    # so under load one dispatcher can find the outbox empty when it first gets in.
+    assert sum(r["sent"] > 0 for r in results) >= 2, f"the work was not shared: {results}"
     assert status_counts(kivo.database) == {"sent": MANY}
 
 
