@@ -223,6 +223,11 @@ def _deactivated(done: Deactivated, json_output: bool) -> None:
                 for p in done.placements
             ],
         )
+        if done.kind == "supervisor":
+            say(
+                "give each another supervisor (`kivo placement supervisor CASE --supervisor "
+                "ID`) or end it (`kivo placement end`)"
+            )
 
 
 def _yes(flag: bool) -> str:

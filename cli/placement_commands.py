@@ -1,4 +1,4 @@
-"""Placements and the programmes catalogue: extend, end early, list."""
+"""Placements and the programmes catalogue: extend, change supervisor, end early, list."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from cli.errors import reports_errors
 from cli.options import ByOption, CaseArg, JsonOption, id_option, parse_date
 from cli.output import print_json, say, table
 
-placement_app = typer.Typer(help="Placements: extend, end early, list.", no_args_is_help=True)
+placement_app = typer.Typer(
+    help="Placements: extend, change supervisor, end early, list.", no_args_is_help=True
+)
 programme_app = typer.Typer(help="The programmes catalogue.", no_args_is_help=True)
 
 DateOption = Annotated[str | None, typer.Option(metavar="DATE")]
@@ -97,10 +99,58 @@ def extend(
         f"{result.new_end} (decided {result.decided_on}); {result.followups_moved} "
         f"follow-up(s) moved, {result.followups_added} added"
     )
-    if result.overridden:
-        say(f"overridden by a coordinator: {', '.join(result.overridden)}")
-    for warning in result.warnings:
-        say(f"warning [{warning['code']}]: {warning['message']}")
+    _say_overrides_and_warnings(result.overridden, result.warnings)
+
+
+@placement_app.command("supervisor")
+@reports_errors
+def supervisor(
+    ctx: typer.Context,
+    case: CaseArg,
+    supervisor_id: Annotated[
+        int, id_option("--supervisor", "The new supervisor (at the placement's workplace).")
+    ],
+    on: Annotated[
+        str | None,
+        typer.Option(
+            help="The day the new supervisor takes over; defaults to today.", metavar="DATE"
+        ),
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Why; recorded in the history.")] = None,
+    by: ByOption = None,
+    override: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REASON",
+            help="A coordinator's written reason to lift the blocking supervisor rules "
+            "(training, capacity; needs --by with a coordinator's id); recorded in the history.",
+        ),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Give the case's open placement another supervisor; its scheduled meetings from that
+    day invite the new one. Recorded as its own event in the history."""
+    from pathway.supervisor_change import change_supervisor
+
+    result = change_supervisor(
+        kivo_of(ctx),
+        case,
+        supervisor_id,
+        on=parse_date(on, "on"),
+        reason=reason,
+        by=by,
+        override=override,
+    )
+    if json_output:
+        print_json(result)
+        return
+    old = f"supervisor {result.old_supervisor_id}" if result.old_supervisor_id else "no supervisor"
+    say(
+        f"case {result.case_id}: placement {result.placement_id} moved from {old} to "
+        f"supervisor {result.new_supervisor_id} on {result.changed_on}; "
+        f"{result.meetings_moved} scheduled meeting(s) now invite the new supervisor"
+    )
+    _say_overrides_and_warnings(result.overridden, result.warnings)
 
 
 @placement_app.command("end")
@@ -184,6 +234,13 @@ def list_placements(
             for p in found
         ],
     )
+
+
+def _say_overrides_and_warnings(overridden: list[str], warnings: list[dict[str, object]]) -> None:
+    if overridden:
+        say(f"overridden by a coordinator: {', '.join(overridden)}")
+    for warning in warnings:
+        say(f"warning [{warning['code']}]: {warning['message']}")
 
 
 def _validity(valid_from: str | None, valid_until: str | None) -> str:

@@ -117,7 +117,7 @@ def extend(
         placement.planned_end = until
         uow.placements.save(placement)
         warnings = [v.to_dict() for v in verdict.warnings]
-        _record(
+        record_placement_event(
             kivo,
             uow,
             case,
@@ -205,7 +205,8 @@ def deactivated_partners(uow: UnitOfWork, placement: Placement) -> list[Violatio
         (
             "supervisor",
             supervisor,
-            "agree a new supervisor with the workplace for the extended placement",
+            "agree a new supervisor with the workplace and record them with `kivo placement "
+            "supervisor`",
         ),
         (
             "workplace",
@@ -250,7 +251,7 @@ def end(kivo: Kivo, case_id: int, *, on: date, reason: str, by: int | None = Non
         cancelled = cancel_after(uow, placement, on, f"placement ended on {on.isoformat()}: {text}")
         placement.ended_on, placement.end_reason = on, text
         uow.placements.save(placement)
-        _record(
+        record_placement_event(
             kivo,
             uow,
             case,
@@ -295,7 +296,7 @@ def open_placement(uow: UnitOfWork, case: Case) -> Placement:
     return max(found, key=lambda p: (p.start, p.id or 0))
 
 
-def _record(
+def record_placement_event(
     kivo: Kivo,
     uow: UnitOfWork,
     case: Case,

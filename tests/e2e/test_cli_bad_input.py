@@ -383,6 +383,33 @@ CASES = [
         says="Missing option '--reason'",
         as_json=True,
     ),
+    # placement supervisor: a new supervisor for the open placement
+    case(
+        "supervisor change dated after today",
+        "placement supervisor 1 --supervisor 1 --on 2026-04-01",
+        code=2,
+        says="the change date 2026-04-01 is after today (2026-03-02)",
+        as_json=True,
+    ),
+    case(
+        "supervisor id that is no number",
+        "placement supervisor 1 --supervisor sven",
+        code=2,
+        says="Invalid value for '--supervisor'",
+    ),
+    case(
+        "supervisor change for a case without a placement",
+        "placement supervisor 1 --supervisor 1",
+        code=3,
+        says="case 1: no open placement",
+        as_json=True,
+    ),
+    case(
+        "supervisor change for an unknown case",
+        "placement supervisor 99 --supervisor 1",
+        code=4,
+        says="no case with id 99",
+    ),
 ]
 
 

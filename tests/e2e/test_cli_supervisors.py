@@ -211,3 +211,66 @@ def test_extending_a_placement_whose_supervisor_left_warns_and_still_extends(
     assert text.code == 0, text.err
     assert "extension-supervisor-inactive" in text.out + text.err
     assert "Sven Berg" in text.out + text.err
+
+
+def test_when_a_supervisor_leaves_the_placement_goes_on_with_a_new_one(seeded: Kivo) -> None:
+    left = seeded("supervisor", "deactivate", "1")
+    assert "kivo placement supervisor CASE --supervisor ID" in left.out
+    assert seeded("meeting", "schedule", "1", "--at", "2026-03-20T10:00").code == 0
+    before = history_length(seeded, "1")
+    untrained = seeded("placement", "supervisor", "1", "--supervisor", "2")
+    assert untrained.code == 3
+    assert "[supervisor-untrained]" in untrained.err
+    assert history_length(seeded, "1") == before
+
+    done = document(
+        seeded(
+            *("placement", "supervisor", "1", "--supervisor", "2", "--reason", "Sven har slutat"),
+            *("--by", "2", "--override", "Eva utbildas i april", "--json"),
+        )
+    )
+
+    assert (done["old_supervisor_id"], done["new_supervisor_id"]) == (1, 2)
+    assert (done["changed_on"], done["meetings_moved"]) == ("2026-03-02", 1)
+    assert done["overridden"] == ["supervisor-untrained"]
+    last = document(seeded("history", "1", "--json"))[-1]
+    assert (last["kind"], last["reason"], last["by_id"]) == (
+        "supervisor_changed",
+        "Sven har slutat",
+        2,
+    )
+    assert last["data"]["override_reason"] == "Eva utbildas i april"
+    (meeting,) = document(seeded("meeting", "list", "--case", "1", "--json"))
+    assert meeting["supervisor"] == "Eva Holm"
+    loads = document(seeded("supervisor", "list", "--json"))
+    assert [(s["id"], s["load"]) for s in loads] == [(1, 0), (2, 1)]
+    extended = document(seeded("placement", "extend", "1", "--until", "2026-04-15", "--json"))
+    assert extended["warnings"] == []
+    checks = {c["name"]: c["status"] for c in document(seeded("doctor", "--json"))["checks"]}
+    assert checks["history"] == "ok"  # the history with the change replays to the state
+
+
+def test_a_supervisor_change_says_what_it_did_and_refuses_another_workplace(
+    seeded: Kivo,
+) -> None:
+    for line in (
+        "supervisor add 'Lina Ek' --workplace 1 --trained-on 2025-01-10",
+        "supervisor add 'Per Hamn' --workplace 2 --trained-on 2025-01-10",
+    ):
+        assert seeded(*shlex.split(line)).code == 0
+    before = history_length(seeded, "1")
+    elsewhere = seeded("placement", "supervisor", "1", "--supervisor", "4")
+    same = seeded("placement", "supervisor", "1", "--supervisor", "1")
+    assert (elsewhere.code, same.code) == (2, 2)
+    assert "supervisor 4 works at workplace 2, the placement is at workplace 1" in elsewhere.err
+    assert "supervisor 1 already supervises placement 1" in same.err
+    assert history_length(seeded, "1") == before
+
+    ran = seeded("placement", "supervisor", "1", "--supervisor", "3", "--on", "2026-02-20")
+
+    assert ran.code == 0, ran.err
+    assert ran.out.strip() == (
+        "case 1: placement 1 moved from supervisor 1 to supervisor 3 on 2026-02-20; "
+        "0 scheduled meeting(s) now invite the new supervisor"
+    )
+    assert history_length(seeded, "1") == before + 1

@@ -7,6 +7,7 @@ import itertools
 import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, inspect, text
@@ -19,6 +20,7 @@ from persistence.tables import CaseEventRow, CaseRow, PlacementRow
 from states.errors import KivoError
 from states.personnummer import luhn_check_digit
 from states.replay import Replayed, ReplayError, replay
+from states.ruleset import default_rules_text
 
 TODAY = date(2026, 3, 2)  # the day of tests.conftest.DEFAULT_NOW, in Sweden
 TRAINED_ON = date(2025, 9, 1)
@@ -179,3 +181,14 @@ def table_contents(url: str) -> dict[str, list[tuple[Any, ...]]]:
             rows = connection.execute(text(f'SELECT * FROM "{table}"')).all()
             contents[table] = sorted((tuple(row) for row in rows), key=repr)
         return contents
+
+
+def rules_file(folder: Path, code: str, setting: str = 'severity = "warning"') -> Path:
+    """The shipped rules file with rule ``code``'s severity line replaced by ``setting``
+    (a warning by default), written to ``folder``: an organisation's own rules."""
+    text = default_rules_text()
+    section = text.index(f"[rules.{code}]")
+    path = folder / "our-rules.toml"
+    changed = text[section:].replace('severity = "blocking"', setting, 1)
+    path.write_text(text[:section] + changed, encoding="utf-8")
+    return path

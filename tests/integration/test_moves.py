@@ -16,7 +16,7 @@ import pytest
 from pathway import enrolment, moves, views
 from pathway.context import Kivo
 from states.case import Outcome
-from states.ruleset import default_rules_text, load_rules_file
+from states.ruleset import load_rules_file
 from states.steps import Step
 from tests.integration.support import (
     TODAY,
@@ -25,6 +25,7 @@ from tests.integration.support import (
     enrol_case,
     events_of,
     placements_of,
+    rules_file,
     stored_case,
 )
 
@@ -423,13 +424,7 @@ def test_a_whole_path_bumps_the_version_once_per_change_and_replays_to_the_store
 def test_a_rule_the_organisation_made_a_warning_is_recorded_in_the_event_and_the_result(
     kivo: Kivo, staff: Staff, tmp_path: Path
 ) -> None:
-    rules = tmp_path / "rules.toml"
-    text = default_rules_text()
-    section = text.index("[rules.supervisor-untrained]")
-    rules.write_text(
-        text[:section] + text[section:].replace('severity = "blocking"', 'severity = "warning"', 1),
-        encoding="utf-8",
-    )
+    rules = rules_file(tmp_path, "supervisor-untrained")
     kivo = dataclasses.replace(kivo, rules=load_rules_file(rules))
     case_id = enrol_case(kivo, staff)
 

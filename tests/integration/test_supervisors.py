@@ -12,7 +12,6 @@ from pathway import directory, moves, placements
 from pathway.context import Kivo
 from pathway.errors import Refused
 from states.errors import InvalidInput, NotFound
-from states.ruleset import default_rules_text
 from states.steps import Step
 from tests.integration.support import (
     TRAINED_ON,
@@ -22,6 +21,7 @@ from tests.integration.support import (
     events_of,
     personnummer,
     placements_of,
+    rules_file,
 )
 from tests.integration.test_concurrency import run_together
 
@@ -174,14 +174,7 @@ def test_a_paused_case_keeps_its_place_with_the_supervisor(kivo: Kivo, staff: St
 def test_the_capacity_rule_turned_off_in_the_rules_file_lets_the_placement_through(
     make_kivo: Callable[..., Kivo], tmp_path: Path
 ) -> None:
-    text = default_rules_text()
-    section = text.index("[rules.supervisor-full]")
-    path = tmp_path / "our-rules.toml"
-    path.write_text(
-        text[:section] + text[section:].replace('severity = "blocking"', 'severity = "warning"', 1),
-        encoding="utf-8",
-    )
-    kivo = make_kivo(rules=str(path))
+    kivo = make_kivo(rules=str(rules_file(tmp_path, "supervisor-full")))
     staff = add_staff(kivo)
     maja = supervisor_with_room_for(kivo, staff, 1)
     place(kivo, staff, maja)
@@ -378,14 +371,7 @@ def test_an_extension_within_limits_records_no_override_even_when_one_is_given(
 def test_an_extension_honours_a_programme_rule_turned_into_a_warning(
     make_kivo: Callable[..., Kivo], tmp_path: Path
 ) -> None:
-    text = default_rules_text()
-    section = text.index("[rules.programme-total-too-long]")
-    path = tmp_path / "our-rules.toml"
-    path.write_text(
-        text[:section] + text[section:].replace('severity = "blocking"', 'severity = "warning"', 1),
-        encoding="utf-8",
-    )
-    kivo = make_kivo(rules=str(path))
+    kivo = make_kivo(rules=str(rules_file(tmp_path, "programme-total-too-long")))
     staff = add_staff(kivo)
     case_id = place(kivo, staff, staff.supervisor, programme="praktik")
 
@@ -398,17 +384,8 @@ def test_an_extension_honours_a_programme_rule_turned_into_a_warning(
 def test_an_extension_honours_a_programme_rule_turned_off(
     make_kivo: Callable[..., Kivo], tmp_path: Path
 ) -> None:
-    text = default_rules_text()
-    section = text.index("[rules.programme-total-too-long]")
-    path = tmp_path / "our-rules.toml"
-    path.write_text(
-        text[:section]
-        + text[section:].replace(
-            'severity = "blocking"', 'severity = "blocking"\nenabled = false', 1
-        ),
-        encoding="utf-8",
-    )
-    kivo = make_kivo(rules=str(path))
+    off = rules_file(tmp_path, "programme-total-too-long", 'severity = "blocking"\nenabled = false')
+    kivo = make_kivo(rules=str(off))
     staff = add_staff(kivo)
     case_id = place(kivo, staff, staff.supervisor, programme="praktik")
 

@@ -2,17 +2,17 @@
 
 A hypothesis state machine enrols participants, places them with supervisors of small
 capacity under programmes, extends placements (sometimes beyond the programme's limits,
-sometimes with a coordinator's override), ends them early, books tripartite meetings,
-moves and exits cases, transfers caseloads, deactivates caseworkers and supervisors, all
-through ``pathway`` on a freshly migrated database (SQLite always, PostgreSQL too when
-``KIVO_TEST_POSTGRES_URL`` is set) while days pass. Each call is checked against what
-the database said just before it (the supervisor's load, the placement's dates); after
-every step:
+sometimes with a coordinator's override), gives them other supervisors, ends them early,
+books tripartite meetings, moves and exits cases, transfers caseloads, deactivates
+caseworkers and supervisors, all through ``pathway`` on a freshly migrated database
+(SQLite always, PostgreSQL too when ``KIVO_TEST_POSTGRES_URL`` is set) while days pass.
+Each call is checked against what the database said just before it (the supervisor's
+load, the placement's dates); after every step:
 
 - the extensions of a placement add up to its planned end, and never beyond the
   programme's total maximum unless a coordinator's override of it was recorded;
 - no supervisor has more open placements than their capacity unless one of them was
-  opened with a recorded ``supervisor-full`` override;
+  opened with them, or given to them, with a recorded ``supervisor-full`` override;
 - no open case, pending follow-up, scheduled meeting or pending reminder belongs to an
   inactive caseworker;
 - every case's stored state is the replay of its history.
@@ -47,6 +47,7 @@ from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.handover import deactivate_caseworker, transfer_caseload
 from pathway.meetings import schedule_meeting
+from pathway.supervisor_change import change_supervisor
 from persistence.tables import CaseEventRow, PlacementRow, SupervisorRow
 from states.case import Outcome
 from states.errors import InvalidInput
@@ -75,6 +76,7 @@ PLACEMENT_POSTGRES_SETTINGS = settings.get_profile("placements-postgres")
 
 WORKERS = 3
 CAPACITIES = (1, 2, 1)  # supervisors 0 and 1 at workplace 0, supervisor 2 at workplace 1
+SUPERVISOR_AT = (0, 0, 1)  # the workplace of each supervisor
 OVERRIDE = "coordinator decision: the employer takes responsibility"
 
 
@@ -159,7 +161,7 @@ class Placements(RuleBasedStateMachine):
         ]
         trained = self.today - timedelta(days=300)
         for n, capacity in enumerate(CAPACITIES):
-            workplace = self.workplaces[0 if n < 2 else 1]
+            workplace = self.workplaces[SUPERVISOR_AT[n]]
             added = directory.add_supervisor(
                 kivo,
                 f"Handledare {n}",
@@ -275,7 +277,7 @@ class Placements(RuleBasedStateMachine):
             event("extension decided before the placement started: bad input")
             return
         except Refused as refused:
-            codes = {v.code for v in refused.violations} - FIXED_TERM_WARNINGS
+            codes = {v.code for v in refused.violations if v.blocking} - FIXED_TERM_WARNINGS
             event(f"extension refused: {sorted(codes)}")
             if placement is None:
                 assert codes == {"no-open-placement"}
@@ -323,6 +325,92 @@ class Placements(RuleBasedStateMachine):
         if placed:
             case_id = data.draw(st.sampled_from(placed), label="case_id")
             self.extend(case_id, days, 0, override, coordinator)
+
+    @rule(
+        case_id=case_ids,
+        supervisor=st.integers(0, len(CAPACITIES) - 1),
+        back=st.sampled_from([0, 0, 1, 30]),
+        override=st.sampled_from([False, False, True]),
+        coordinator=st.booleans(),
+    )
+    def change_supervisor(
+        self, case_id: int, supervisor: int, back: int, override: bool, coordinator: bool
+    ) -> None:
+        """Checked against the placement and the new supervisor's load read just before."""
+        if case_id < 0:
+            return
+        placement = self.open_placement(case_id)
+        new = self.supervisors[supervisor]
+        on = self.today - timedelta(days=back)
+        load, capacity = self.load(new, case_id)
+        blocking = {"supervisor-full"} if load >= capacity else set()
+        blocking |= {"supervisor-inactive"} if new in self.inactive_supervisors else set()
+        bad = placement is not None and (
+            new == placement.supervisor_id
+            or SUPERVISOR_AT[supervisor] != self.workplaces.index(ident(placement.workplace_id))
+            or on < placement.start
+        )
+        try:
+            result = change_supervisor(
+                self.kivo,
+                case_id,
+                new,
+                on=on,
+                by=self.coordinator if coordinator else None,
+                override=OVERRIDE if override else None,
+            )
+        except InvalidInput:
+            assert bad, "a supervisor change that could be right was bad input"
+            event("supervisor change: bad input")
+            return
+        except Refused as refused:
+            codes = {v.code for v in refused.violations}
+            event(f"supervisor change refused: {sorted(codes)}")
+            if placement is None:
+                assert codes == {"no-open-placement"}
+                return
+            assert not bad, "bad input was judged by the rules"
+            assert blocking, f"refused ({codes}) with a supervisor who has room"
+            assert codes - {"override-not-permitted"} == blocking
+            assert ("override-not-permitted" in codes) == (override and not coordinator)
+            return
+        assert placement is not None
+        assert not bad, "bad input was taken"
+        assert set(result.overridden) == blocking
+        assert not blocking or (override and coordinator)
+        assert (result.old_supervisor_id, result.new_supervisor_id) == (
+            placement.supervisor_id,
+            new,
+        )
+        now_open = self.open_placement(case_id)
+        assert now_open is not None
+        assert now_open.supervisor_id == new
+        event(f"supervisor changed, overriding {sorted(blocking)}")
+
+    @rule(
+        data=st.data(),
+        override=st.sampled_from([False, False, True]),
+        coordinator=st.booleans(),
+    )
+    def change_an_open_placements_supervisor(
+        self, data: st.DataObject, override: bool, coordinator: bool
+    ) -> None:
+        """Another supervisor of the placement's own workplace, from today."""
+        placed = self.cases_where("id IN (SELECT case_id FROM placement WHERE ended_on IS NULL)")
+        if not placed:
+            return
+        case_id = data.draw(st.sampled_from(placed), label="case_id")
+        placement = self.open_placement(case_id)
+        assert placement is not None
+        workplace = self.workplaces.index(ident(placement.workplace_id))
+        others = [
+            n
+            for n, at in enumerate(SUPERVISOR_AT)
+            if at == workplace and self.supervisors[n] != placement.supervisor_id
+        ]
+        if others:
+            supervisor = data.draw(st.sampled_from(others), label="supervisor")
+            self.change_supervisor(case_id, supervisor, 0, override, coordinator)
 
     def cases_where(self, condition: str) -> list[int]:
         with engine_of(self.url).connect() as connection:
@@ -548,11 +636,12 @@ class Placements(RuleBasedStateMachine):
                 ).all()
                 if len(open_ones) <= supervisor.capacity:
                     continue
-                overrides = [
+                overrides = [  # on opening the placement, or giving it this supervisor
                     "supervisor-full" in e.overrides
                     for p in open_ones
                     for e in events.get(ident(p.id), [])
-                    if e.kind == "advanced"
+                    if supervisor.id
+                    in (e.data.get("supervisor_id"), e.data.get("new_supervisor_id"))
                 ]
                 assert any(overrides), (
                     f"supervisor {supervisor.id} has {len(open_ones)} participants, "
