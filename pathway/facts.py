@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from pathway.clock import LOCAL
 from states.case import CaseFacts, MoveKind, SupervisorFacts
 from states.personnummer import Personnummer
+from states.programmes import las_exempt
 from states.records import Case, CaseEvent, Person, Placement, Supervisor, Workplace
 
 if TYPE_CHECKING:  # the ports (and the report and digest types they name) cost ~27 ms
@@ -66,11 +67,14 @@ def fixed_term_stays(
 
 
 def stays_among(placements: Iterable[Placement]) -> tuple[tuple[int | None, date, date], ...]:
-    """Of a participant's placements, the fixed-term ones (step 7) that have an end."""
+    """Of a participant's placements, the fixed-term ones (step 7) that have an end and
+    that LAS applies to (not ``las_exempt``: sheltered public employment is not counted)."""
     return tuple(
         (p.workplace_id, p.start, end)
         for p in placements
-        if p.step == FIXED_TERM and (end := p.ended_on or p.planned_end) is not None
+        if p.step == FIXED_TERM
+        and (end := p.ended_on or p.planned_end) is not None
+        and not las_exempt(p.programme)
     )
 
 

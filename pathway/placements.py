@@ -190,6 +190,7 @@ def extension_checks(
             on=placement.start,
             to=Step(placement.step),
             workplace_id=placement.workplace_id,
+            programme=placement.programme,
             until=until,
         )
         found += [v for v in kivo.rules.evaluate(facts, move) if v.code in FIXED_TERM_RULES]

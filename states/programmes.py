@@ -35,6 +35,7 @@ OPTIONAL: Mapping[str, type] = {
     "valid_until": date,
     "total_scope": str,
     "min_training_share": int,
+    "las_exempt": bool,
 }
 PLACEMENT = "placement"  # max_total_days holds for each placement on its own
 WORKPLACE = "workplace"  # ... for all the participant's placements under it at one workplace
@@ -69,6 +70,7 @@ class Programme:
     total_scope: str = PLACEMENT
     min_training_share: int | None = None  # percent of the time in training or supervision
     default_months: int | None = None
+    las_exempt: bool = False  # LAS 1 §: the fixed-term rules do not count its stays
 
     def open_on(self, day: date) -> bool:
         """Whether a decision or an extension may be made on ``day``."""
@@ -104,6 +106,7 @@ class Programme:
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             "total_scope": self.total_scope,
             "min_training_share": self.min_training_share,
+            "las_exempt": self.las_exempt,
         }
 
 
@@ -233,7 +236,15 @@ def _programme(code: str, raw: Mapping[str, Any]) -> Programme:
         valid_until=raw.get("valid_until"),
         total_scope=raw.get("total_scope", PLACEMENT),
         min_training_share=raw.get("min_training_share"),
+        las_exempt=raw.get("las_exempt", False),
     )
+
+
+def las_exempt(code: str | None) -> bool:
+    """Whether LAS leaves employment under this programme out (LAS 1 §): then its stays
+    neither count towards nor are judged by the fixed-term rules."""
+    programme = default_catalogue().find(code)
+    return programme is not None and programme.las_exempt
 
 
 @cache

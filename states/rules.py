@@ -17,7 +17,13 @@ from typing import Any
 
 from states.case import CaseFacts, Move
 from states.fixed_term import Accumulated, accumulate, permanent, preferential_right
-from states.programmes import closed, decision_too_long, default_catalogue, total_too_long
+from states.programmes import (
+    closed,
+    decision_too_long,
+    default_catalogue,
+    las_exempt,
+    total_too_long,
+)
 from states.steps import Step
 
 Settings = Mapping[str, Any]
@@ -165,8 +171,9 @@ def _fixed_term_with_employer(facts: CaseFacts, move: Move) -> Accumulated | Non
     """What the participant's fixed-term stays with this workplace's employer add up to by
     the end of the planned stay, this one included (``facts.fixed_term_stays`` lists each
     stay under every workplace of its employer). Without a planned end, the earlier stays
-    are counted up to the start."""
-    if move.workplace_id is None:
+    are counted up to the start. Employment LAS does not apply to (``las_exempt``, such
+    as sheltered public employment) is not judged."""
+    if move.workplace_id is None or las_exempt(move.programme):
         return None
     stays = [(s, e) for w, s, e in facts.fixed_term_stays if w == move.workplace_id]
     if move.until is None or move.until < move.start:

@@ -141,3 +141,18 @@ def test_ya_takes_its_training_share_on_advance(seeded: Kivo) -> None:
         e for e in json.loads(run(seeded, "history 2 --json").out) if e["kind"] == "advanced"
     ]
     assert event["data"]["training_share"] == 20
+
+
+def test_sheltered_public_employment_with_the_same_employer_is_not_counted_by_las(
+    seeded: Kivo,
+) -> None:
+    """The same stay as the preferential-right test above, as OSA: LAS 1 § leaves it out."""
+    ran = run(
+        seeded,
+        "advance 1 fixed-term --workplace 2 --programme OSA --until 2026-01-31 --on 2025-09-01",
+    )
+    extended = run(seeded, "placement extend 1 --until 2026-03-01 --on 2026-01-15 --json")
+
+    assert ran.code == 0, ran.err
+    assert "[preferential-right]" not in ran.out
+    assert json.loads(extended.out)["warnings"] == []

@@ -64,6 +64,7 @@ def test_programme_list_shows_the_catalogue(kivo_cli: Kivo) -> None:
     found = document(kivo_cli("programme", "list", "--json"))
     mbj = next(p for p in found if p["code"] == "MBJ")
     assert mbj["valid_until"] == "2019-01-01"
+    assert [p["code"] for p in found if p["las_exempt"]] == ["OSA"]
     assert "SAVA" in kivo_cli("programme", "list").out
 
 

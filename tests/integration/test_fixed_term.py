@@ -105,6 +105,40 @@ def test_extending_fixed_term_employment_past_12_months_flags_it_as_permanent(
     assert "las-permanent" in codes(last.warnings)
 
 
+def test_sheltered_public_employment_is_exempt_from_las_on_advance_and_on_extension(
+    kivo: Kivo, staff: Staff
+) -> None:
+    """LAS 1 §: OSA is not employment under LAS. Thirteen months of it are no preferential
+    right and not permanent, and they do not count towards a later SÄVA stay with the
+    same employer."""
+    case_id = enrol_case(kivo, staff, on=date(2024, 12, 2))
+    opened = moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2025, 1, 2),
+        workplace_id=staff.workplace,
+        programme="OSA",
+        until=date(2025, 12, 31),
+    )
+    extended = placements.extend(kivo, case_id, until=date(2026, 1, 31), on=date(2025, 12, 1))
+    assert codes(opened.warnings) == codes(extended.warnings) == set()
+    placements.end(kivo, case_id, on=date(2026, 1, 31), reason="the decision ran out")
+    moves.fall_back(kivo, case_id, Step.INFORMATION, reason="OSA ended", on=date(2026, 2, 2))
+
+    sava = moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2026, 2, 2),
+        workplace_id=second_bakery(kivo),
+        programme="SAVA",
+        until=date(2026, 8, 31),
+    )
+
+    assert codes(sava.warnings) == set()  # 211 days of SÄVA alone: under 9 months
+
+
 def test_a_decision_dated_before_the_placement_started_is_bad_input_and_writes_nothing(
     kivo: Kivo, staff: Staff
 ) -> None:

@@ -150,7 +150,7 @@ def overrides() -> st.SearchStrategy[str | None]:
 
 
 def programmes() -> st.SearchStrategy[str | None]:
-    return st.none() | st.sampled_from(["pis", "MBJ", "lönestöd"])
+    return st.none() | st.sampled_from(["pis", "MBJ", "lönestöd", "osa"])
 
 
 def ages() -> st.SearchStrategy[int | None]:

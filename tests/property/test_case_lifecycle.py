@@ -94,6 +94,7 @@ class ProgrammeModel:
     max_decision_days: int
     max_total_days: int
     valid_until: date | None = None
+    las_exempt: bool = False  # LAS 1 §: sheltered employment is not under LAS
 
 
 def calendar_months_end(start: date, months: int) -> date:
@@ -110,7 +111,9 @@ PROGRAMMES = {
     "pis": ProgrammeModel("PIS", frozenset({2, 3}), 3, 184, 184),
     "MBJ": ProgrammeModel("MBJ", frozenset({7, 9}), 12, 366, 731, date(2019, 1, 1)),
     "lönestöd": ProgrammeModel("LONESTOD", frozenset({7, 9}), 12, 366, 1461),
+    "osa": ProgrammeModel("OSA", frozenset({7, 9}), 12, 366, 1461, las_exempt=True),
 }
+LAS_EXEMPT = frozenset(p.code for p in PROGRAMMES.values() if p.las_exempt)
 WITH_A_SUPERVISOR = frozenset({2, 3, 6, 8})  # supervisor-missing, supervisor-untrained
 CAPACITY = 2  # supervisor-full: every supervisor here has the default capacity
 WORKPLACE_LEARNING, VOCATIONAL_TRAINING, FIXED_TERM, VOCATIONAL_INTRO = 6, 5, 7, 8
@@ -253,13 +256,17 @@ def fixed_term_warnings(
     on: date,
     workplace_id: int | None,
     until: date | None,
+    programme: ProgrammeModel | None = None,
 ) -> set[str]:
     """Entering fixed-term employment (7) at a workplace warns when the participant's
     step-7 stays there (every case of the person; the two workplaces here have no
     employer, so each counts alone) and this planned stay add up to more than 9 months
-    within 3 years (preferential-right) or 12 within 5 (las-permanent). The calendar
+    within 3 years (preferential-right) or 12 within 5 (las-permanent). Sheltered
+    employment (OSA) is not under LAS (1 §): it is neither judged nor counted. The calendar
     arithmetic is ``states.fixed_term``'s, specified in tests/unit/test_fixed_term.py."""
     if to != FIXED_TERM or workplace_id is None:
+        return set()
+    if programme is not None and programme.las_exempt:
         return set()
     same_person = [
         c
@@ -272,6 +279,7 @@ def fixed_term_warnings(
         for p in c.placements
         if p.step == FIXED_TERM
         and p.workplace_id == workplace_id
+        and p.programme not in LAS_EXEMPT
         and (end := p.ended_on or p.planned_end) is not None
     ]
     counted_on = on
@@ -693,7 +701,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             if structural
             else leaving_warnings(case, ADVANCE)
             | fixed_term_warnings(
-                self.cases.values(), case, to.number, effective, workplace_id, until
+                self.cases.values(), case, to.number, effective, workplace_id, until, known
             )
         )
         actor_id = self.directory.actor(by)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pathway.facts import by_employer
+from pathway.facts import by_employer, stays_among
 from states.case import CaseFacts, Move, MoveKind
 from states.fixed_term import (
     accumulate,
@@ -17,7 +17,7 @@ from states.fixed_term import (
     permanent,
     preferential_right,
 )
-from states.records import Workplace
+from states.records import Placement, Workplace
 from states.rules import REGISTRY
 from states.steps import Step
 
@@ -161,3 +161,38 @@ def test_months_from_plans_exactly_that_many_months_and_a_day_more_is_more(
     assert (end - start).days + 1 <= months_before(end, months)
     later = end + timedelta(days=1)
     assert (later - start).days + 1 > months_before(later, months)
+
+
+def test_sheltered_public_employment_is_not_judged_by_the_las_rules() -> None:
+    """LAS 1 §: the act does not apply to sheltered employment (OSA), so 13 months of it
+    is neither a preferential right nor permanent; the same stay as SÄVA is both."""
+    facts, _ = fixed_term(date(2025, 1, 1), date(2026, 1, 31))
+    for code, flagged in (("OSA", False), ("SAVA", True), (None, True)):
+        move = Move(
+            MoveKind.ADVANCE,
+            on=date(2025, 1, 1),
+            to=Step.FIXED_TERM,
+            workplace_id=4,
+            programme=code,
+            until=date(2026, 1, 31),
+        )
+        assert (REGISTRY["las-permanent"].fn(facts, move, TWELVE) is not None) == flagged
+        assert (REGISTRY["preferential-right"].fn(facts, move, NINE) is not None) == flagged
+
+
+def test_earlier_sheltered_employment_does_not_count_towards_a_fixed_term_stay() -> None:
+    def stay(programme: str | None, start: date, end: date) -> Placement:
+        return Placement(
+            case_id=1, step=7, start=start, planned_end=end, workplace_id=4, programme=programme
+        )
+
+    earlier = [
+        stay("OSA", date(2024, 1, 1), date(2024, 12, 31)),
+        stay("LONESTOD", date(2025, 1, 1), date(2025, 3, 31)),
+        stay(None, date(2025, 4, 1), date(2025, 4, 30)),
+    ]
+
+    assert stays_among(earlier) == (
+        (4, date(2025, 1, 1), date(2025, 3, 31)),
+        (4, date(2025, 4, 1), date(2025, 4, 30)),
+    )

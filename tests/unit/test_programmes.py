@@ -13,6 +13,7 @@ from states.programmes import (
     ProgrammesFileError,
     default_catalogue,
     extension_violations,
+    las_exempt,
     parse_programmes,
     total_too_long,
     training_share_violation,
@@ -328,3 +329,35 @@ min_training_share = {share}
         parse_programmes(text, source="test")
     (problem,) = error.value.params["problems"]
     assert problem.startswith("programmes.X: min_training_share")
+
+
+def test_only_sheltered_public_employment_is_exempt_from_las() -> None:
+    """LAS 1 § second paragraph, point 4: the act does not apply to employees in sheltered
+    employment; wage subsidies in general and SÄVA are employment under LAS."""
+    exempt = {p.code for p in default_catalogue().programmes if p.las_exempt}
+    assert exempt == {"OSA"}
+    assert las_exempt("osa")
+    assert not las_exempt("LONESTOD")
+    assert not las_exempt(None)
+    assert not las_exempt("NO-SUCH")
+    (osa,) = [p for p in default_catalogue().programmes if p.code == "OSA"]
+    assert osa.to_dict()["las_exempt"] is True
+
+
+def test_las_exempt_must_be_true_or_false() -> None:
+    text = """
+version = 1
+[programmes.X]
+name_sv = "x"
+name_en = "x"
+steps = [7]
+default_months = 12
+max_total_days = 366
+max_decision_days = 366
+las_exempt = "yes"
+"""
+    with pytest.raises(ProgrammesFileError) as error:
+        parse_programmes(text, source="test")
+    assert error.value.params["problems"] == ["programmes.X: las_exempt has the wrong type"]
+    exempt = parse_programmes(text.replace('"yes"', "true"), source="test")
+    assert exempt.programmes[0].las_exempt
