@@ -7,11 +7,14 @@ real Alembic schema without paying for a migration per test.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
+import socket
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -23,6 +26,37 @@ from persistence.engine import make_engine
 
 POSTGRES_ENV = "KIVO_TEST_POSTGRES_URL"
 TEMPLATE_PREFIX = "kivo_test_template"
+COPY_PREFIX = "kivo_t"
+# Who made a test database: this host (hashed, short) and the test session's process, so
+# a later session can drop what a killed one left behind on the same host, and only that.
+HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
+OWNED = re.compile(rf"^(?:{TEMPLATE_PREFIX}|{COPY_PREFIX})_{HOST}_(\d+)_[0-9a-f]+$")
+
+
+def owned_name(prefix: str, random_hex: int) -> str:
+    """A database name that says which host and process made it."""
+    return f"{prefix}_{HOST}_{os.getpid()}_{uuid.uuid4().hex[:random_hex]}"
+
+
+def left_behind(names: list[str], alive: Callable[[int], bool]) -> list[str]:
+    """Of the databases on the server, those a test session on this host made and whose
+    process is gone (killed before it could drop them)."""
+    found = []
+    for name in names:
+        match = OWNED.match(name)
+        if match and not alive(int(match.group(1))):
+            found.append(name)
+    return found
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def postgres_url() -> str | None:
@@ -62,11 +96,15 @@ class SqliteDatabases:
 
 class PostgresDatabases:
     def __init__(self, admin_url: str) -> None:
-        """A template of this test session's own, so parallel sessions never collide."""
+        """A template of this test session's own, so parallel sessions never collide; what
+        killed sessions on this host left behind is dropped first."""
         self.admin_url = admin_url
-        self.template = f"{TEMPLATE_PREFIX}_{uuid.uuid4().hex[:12]}"
+        self.template = owned_name(TEMPLATE_PREFIX, 12)
         admin = _admin_engine(admin_url)
         with admin.connect() as connection:
+            names = connection.execute(text("SELECT datname FROM pg_database")).scalars().all()
+            for name in left_behind(list(names), process_alive):
+                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             connection.execute(text(f"CREATE DATABASE {self.template}"))
         admin.dispose()
         engine = make_engine(self.url_of(self.template))
@@ -103,7 +141,7 @@ class PostgresDatabases:
 
     @contextmanager
     def _database(self, template: str) -> Iterator[str]:
-        name = f"kivo_t_{uuid.uuid4().hex[:16]}"
+        name = owned_name(COPY_PREFIX, 16)
         admin = _admin_engine(self.admin_url)
         try:
             with admin.connect() as connection:
