@@ -103,7 +103,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "report_commands",
         "Reports for steering groups and funders, computed in the database.",
     ),
-    ("target", "report_commands", "Programme targets per year: set and list."),
+    ("target", "target_commands", "Programme targets per year: set and list."),
     ("import", "import_commands", "Import participants from a CSV file."),
     (
         "export",
@@ -124,6 +124,7 @@ MODULES: tuple[str, ...] = (
     "placement_commands",
     "caseload_commands",
     "report_commands",
+    "target_commands",
     "import_commands",
     "export_commands",
     "doctor_commands",

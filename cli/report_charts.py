@@ -1,0 +1,84 @@
+"""Reports drawn as PNG charts (``--plot FILE.png``): matplotlib, from the optional
+``kivo[plot]`` extra, is imported only when a chart is asked for."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from cli.report_format import span
+from states.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from states.reports import Funnel, Outcomes, TargetResult
+
+
+def _pyplot() -> Any:
+    """matplotlib's pyplot on a file-only backend; a clear error when it is missing."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as pyplot
+    except ImportError:
+        raise InvalidInput(
+            "drawing charts (--plot) needs matplotlib: pip install 'kivo[plot]'",
+            field="plot",
+        ) from None
+    return pyplot
+
+
+def _save(figure: Any, path: str, pyplot: Any) -> None:
+    figure.tight_layout()
+    try:
+        figure.savefig(path, format="png")
+    except (OSError, ValueError) as error:
+        raise InvalidInput(f"cannot write the chart to {path!r}: {error}", field="plot") from None
+    finally:
+        pyplot.close(figure)
+    print(f"chart written to {path}", file=sys.stderr)
+
+
+def plot_funnel(found: Funnel, path: str) -> None:
+    pyplot = _pyplot()
+    figure, axes = pyplot.subplots(figsize=(8, 4))
+    axes.bar(list(found.states), list(found.states.values()), color="#3b6ea5")
+    axes.set_title(f"Cases per state on {found.on.isoformat()}")
+    axes.set_ylabel("cases")
+    _save(figure, path, pyplot)
+
+
+def plot_outcomes(found: Outcomes, path: str) -> None:
+    pyplot = _pyplot()
+    groups = sorted({r.breakdown for r in found.rows})
+    kinds = sorted({r.outcome for r in found.rows})
+    counts = {(r.breakdown, r.outcome): r.count for r in found.rows}
+    figure, axes = pyplot.subplots(figsize=(8, 4))
+    width = 0.8 / max(len(kinds), 1)
+    for index, kind in enumerate(kinds):
+        axes.bar(
+            [g + index * width for g in range(len(groups))],
+            [counts.get((group, kind), 0) for group in groups],
+            width,
+            label=kind,
+        )
+    axes.set_xticks([g + 0.4 - width / 2 for g in range(len(groups))], groups)
+    axes.set_title(f"Exits {span(found.start, found.end)} by {found.by}")
+    axes.set_ylabel("exits")
+    if kinds:
+        axes.legend()
+    _save(figure, path, pyplot)
+
+
+def plot_targets(found: list[TargetResult], path: str) -> None:
+    pyplot = _pyplot()
+    codes = [r.programme for r in found]
+    figure, axes = pyplot.subplots(figsize=(8, 4))
+    axes.bar(
+        [i - 0.2 for i in range(len(codes))], [r.target or 0 for r in found], 0.4, label="target"
+    )
+    axes.bar([i + 0.2 for i in range(len(codes))], [r.started for r in found], 0.4, label="started")
+    axes.set_xticks(list(range(len(codes))), codes)
+    axes.set_title(f"Targets and placements started {found[0].year if found else ''}".rstrip())
+    axes.legend()
+    _save(figure, path, pyplot)

@@ -1,0 +1,66 @@
+"""``kivo target``: programme targets per year, which ``kivo report targets`` measures
+placements against."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.context import kivo_of
+from cli.errors import reports_errors
+from cli.options import JsonOption
+from cli.output import print_json, say
+from cli.report_format import CsvOption, output_format, show
+
+if TYPE_CHECKING:
+    from states.reports import Target
+
+target_app = typer.Typer(help="Programme targets per year: set and list.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``target`` group to the app."""
+    app.add_typer(target_app, name="target")
+
+
+@target_app.command("set")
+@reports_errors
+def target_set(
+    ctx: typer.Context,
+    programme: Annotated[
+        str, typer.Argument(help="Programme code (see kivo programme list).", metavar="PROGRAMME")
+    ],
+    year: Annotated[int, typer.Argument(help="The year the target is for.", metavar="YEAR")],
+    count: Annotated[
+        int, typer.Argument(help="How many placements should start that year.", metavar="COUNT")
+    ],
+    json_output: JsonOption = False,
+) -> None:
+    """Set (or replace) a programme's target for a year."""
+    from pathway.targets import set_target
+
+    target = set_target(kivo_of(ctx), programme, year, count)
+    if json_output:
+        print_json(_target(target))
+        return
+    say(f"target {target.programme} {target.year}: {target.count}")
+
+
+@target_app.command("list")
+@reports_errors
+def target_list(
+    ctx: typer.Context, json_output: JsonOption = False, csv_output: CsvOption = False
+) -> None:
+    """Every target set, by year and programme."""
+    from pathway.targets import list_targets
+
+    fmt = output_format(json_output, csv_output)
+    found = list_targets(kivo_of(ctx))
+    rows = [(t.programme, t.year, t.count) for t in found]
+    show(fmt, [_target(t) for t in found], "Targets", ["programme", "year", "target"], rows)
+
+
+def _target(target: Target) -> dict[str, Any]:
+    """A target as ``report targets`` names its fields (the count is ``target``)."""
+    return {"programme": target.programme, "year": target.year, "target": target.count}
