@@ -63,6 +63,14 @@ def advance(
             "recorded, and required high enough by programmes such as YA.",
         ),
     ] = None,
+    employment_kind: Annotated[
+        str | None,
+        typer.Option(
+            metavar="KIND",
+            help="Fixed-term employment (step 7): SÄVA (the default), vikariat or säsong; "
+            "LAS counts each kind by its own rule.",
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Move a case forward to a later step (steps may be skipped)."""
@@ -83,6 +91,7 @@ def advance(
         dry_run=dry_run,
         expected_version=expect_version,
         training_share=training_share,
+        employment_kind=employment_kind,
     )
     _done(result, json_output)
 

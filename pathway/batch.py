@@ -28,7 +28,7 @@ from datetime import date
 
 from pathway import moves, scheduling
 from pathway.context import Kivo
-from pathway.facts import facts_from
+from pathway.facts import facts_from, scoped_total_violation, spans_placements
 from pathway.ports import UnitOfWork
 from states.case import LEAVING_MOVES, Move, MoveKind
 from states.errors import InvalidInput
@@ -74,6 +74,7 @@ def batch_advance(
             to=to,
             programme=moves.programme_code(programme),
             until=until,
+            employment_kind=moves.kind_of_employment(to, None),
         )
     )
     planned = scheduling.planned_for(kivo, move)
@@ -117,6 +118,11 @@ def _move_run(
     histories = uow.events.for_cases(found)
     placements = uow.placements.for_cases(found)
     held = uow.meetings.held_moments(found)
+    theirs = (
+        uow.placements.for_people([cases[case_id].person_id for case_id in found])
+        if spans_placements(move.programme) and move.until is not None
+        else {}
+    )
     today = kivo.today()
     allowed: list[tuple[Case, Verdict, str]] = []
     for case_id in ids:
@@ -132,6 +138,8 @@ def _move_run(
             held.get(case_id, ()),
         )
         verdict = judge(facts, move, kivo.rules, today)
+        total = scoped_total_violation(move, theirs.get(case.person_id, ()))
+        verdict = moves.weighed_with(kivo, verdict, [total] if total else [], move)
         if verdict.blocking:
             tally.refused += 1
             tally.refused_ids.append(case_id)

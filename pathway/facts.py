@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from pathway.clock import LOCAL
-from states.case import CaseFacts, MoveKind, SupervisorFacts
+from states.case import CaseFacts, Move, MoveKind, SupervisorFacts
+from states.fixed_term import SAVA
 from states.personnummer import Personnummer
-from states.programmes import las_exempt
+from states.programmes import (
+    EMPLOYER,
+    PARTICIPANT,
+    PLACEMENT,
+    Programme,
+    default_catalogue,
+    las_exempt,
+    scoped_total_too_long,
+)
 from states.records import Case, CaseEvent, Person, Placement, Supervisor, Workplace
+from states.violations import Violation
 
 if TYPE_CHECKING:  # the ports (and the report and digest types they name) cost ~27 ms
     from pathway.ports import UnitOfWork
 
 FIXED_TERM = 7
+FixedTermStays = tuple[tuple[int | None, date, date, str], ...]  # workplace, start, end, kind
 ENTERING = (MoveKind.ADVANCE.value, MoveKind.FALL_BACK.value)  # a resume returns, not enters
 
 
@@ -55,7 +66,7 @@ def participant_placements(
 
 def fixed_term_stays(
     uow: UnitOfWork, person: Person, *, excluding: int | None = None
-) -> tuple[tuple[int | None, date, date], ...]:
+) -> FixedTermStays:
     """The participant's fixed-term stays (step 7) that have an end, ended or planned, each
     listed under every workplace of its employer: LAS counts employment with the employer,
     so a stay at one of its workplaces counts for all of them. A workplace without an
@@ -66,11 +77,12 @@ def fixed_term_stays(
     return by_employer(stays, uow.workplaces.all())
 
 
-def stays_among(placements: Iterable[Placement]) -> tuple[tuple[int | None, date, date], ...]:
+def stays_among(placements: Iterable[Placement]) -> FixedTermStays:
     """Of a participant's placements, the fixed-term ones (step 7) that have an end and
-    that LAS applies to (not ``las_exempt``: sheltered public employment is not counted)."""
+    that LAS applies to (not ``las_exempt``: sheltered public employment is not counted),
+    with their kind of employment (SÄVA when none was recorded)."""
     return tuple(
-        (p.workplace_id, p.start, end)
+        (p.workplace_id, p.start, end, p.employment_kind or SAVA)
         for p in placements
         if p.step == FIXED_TERM
         and (end := p.ended_on or p.planned_end) is not None
@@ -78,20 +90,68 @@ def stays_among(placements: Iterable[Placement]) -> tuple[tuple[int | None, date
     )
 
 
-def earlier_at_workplace(
-    placements: Iterable[Placement], programme: str, workplace_id: int | None, start: date
+def earlier_in_scope(
+    placements: Iterable[Placement],
+    programme: Programme,
+    workplace_id: int | None,
+    start: date,
+    workplaces: Iterable[Workplace] = (),
 ) -> list[tuple[date, date]]:
-    """Of a participant's placements, those under ``programme`` at the workplace that began
-    before ``start``, each cut off at ``start``: what a per-workplace total (PRAKTIK) adds
-    to a placement from ``start``."""
+    """Of a participant's placements, those under ``programme`` in the scope of its total
+    (``total_scope``: the participant's all, those at this workplace, or at the
+    workplaces of its employer, ``workplaces`` naming the employers) that began before
+    ``start``, each cut off at ``start``: what the total adds to a placement from it."""
+    same = _in_scope(programme.total_scope, workplace_id, workplaces)
     return [
         (p.start, min(end, start))
         for p in placements
-        if p.programme == programme
-        and p.workplace_id == workplace_id
+        if p.programme == programme.code
+        and same(p.workplace_id)
         and p.start < start
         and (end := p.ended_on or p.planned_end) is not None
     ]
+
+
+def _in_scope(
+    scope: str, workplace_id: int | None, workplaces: Iterable[Workplace]
+) -> Callable[[int | None], bool]:
+    if scope == PARTICIPANT:
+        return lambda _: True
+    if scope == PLACEMENT or workplace_id is None:
+        return lambda _: False
+    here = {workplace_id}
+    if scope == EMPLOYER:
+        employer_of = {w.id: employer_key(w) for w in workplaces if w.id is not None}
+        key = employer_of.get(workplace_id)
+        if key is not None:
+            here = {at for at, other in employer_of.items() if other == key}
+    return lambda at: at in here
+
+
+def scoped_total_violation(
+    move: Move, placements: Iterable[Placement], workplaces: Iterable[Workplace] = ()
+) -> Violation | None:
+    """``programme-total-too-long`` for a programme whose total spans placements: the
+    participant's earlier ones in its scope (``placements``: all of theirs; an earlier one
+    still open counts up to this move's start, which ends it) and this one together."""
+    programme = default_catalogue().find(move.programme)
+    if programme is None or programme.total_scope == PLACEMENT or move.until is None:
+        return None
+    earlier = earlier_in_scope(placements, programme, move.workplace_id, move.start, workplaces)
+    text = scoped_total_too_long(programme, earlier, move.start, move.until)
+    return Violation("programme-total-too-long", text) if text else None
+
+
+def needs_employers(programme: str | None) -> bool:
+    """Whether the programme's total is counted per employer (read the workplaces)."""
+    found = default_catalogue().find(programme)
+    return found is not None and found.total_scope == EMPLOYER
+
+
+def spans_placements(programme: str | None) -> bool:
+    """Whether the programme's total counts more than the placement itself."""
+    found = default_catalogue().find(programme)
+    return found is not None and found.total_scope != PLACEMENT
 
 
 def employer_key(workplace: Workplace) -> str | None:
@@ -102,19 +162,19 @@ def employer_key(workplace: Workplace) -> str | None:
 
 
 def by_employer(
-    stays: Iterable[tuple[int | None, date, date]], workplaces: Iterable[Workplace]
-) -> tuple[tuple[int | None, date, date], ...]:
+    stays: Iterable[tuple[int | None, date, date, str]], workplaces: Iterable[Workplace]
+) -> FixedTermStays:
     """Each stay under its own workplace and every other workplace of the same employer."""
     employer_of = {w.id: employer_key(w) for w in workplaces if w.id is not None}
     sharing: dict[str, list[int]] = {}
     for known, key in employer_of.items():
         if key is not None:
             sharing.setdefault(key, []).append(known)
-    expanded: list[tuple[int | None, date, date]] = []
-    for at, start, end in stays:
+    expanded: list[tuple[int | None, date, date, str]] = []
+    for at, start, end, kind in stays:
         key = employer_of.get(at) if at is not None else None
         counted: list[int | None] = list(sharing[key]) if key is not None else [at]
-        expanded += [(each, start, end) for each in counted]
+        expanded += [(each, start, end, kind) for each in counted]
     return tuple(expanded)
 
 

@@ -14,9 +14,11 @@ from datetime import date
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.facts import (
-    earlier_at_workplace,
     facts_in,
+    needs_employers,
     participant_placements,
+    scoped_total_violation,
+    spans_placements,
     supervisor_facts,
 )
 from pathway.ports import UnitOfWork
@@ -32,20 +34,17 @@ from states.case import (
     Outcome,
     Role,
 )
-from states.errors import Conflict, InvalidInput
+from states.errors import Conflict, InvalidInput, quoted
+from states.fixed_term import SAVA, employment_kind
 from states.judge import Verdict, judge
 from states.machine import TRIGGERS
-from states.programmes import (
-    WORKPLACE,
-    default_catalogue,
-    training_share_violation,
-    workplace_total_too_long,
-)
+from states.programmes import default_catalogue, training_share_violation
 from states.records import Case, CaseEvent, Caseworker, Placement
 from states.steps import Step
 from states.violations import Violation, structural
 
 WORKPLACE_STEPS = frozenset({2, 3, 6, 7, 8, 9})
+FIXED_TERM = 7
 
 
 def advance(
@@ -63,11 +62,15 @@ def advance(
     dry_run: bool = False,
     expected_version: int | None = None,
     training_share: int | None = None,
+    employment_kind: str | None = None,
 ) -> MoveResult:
     """Move a case forward to ``to`` (steps may be skipped), opening its placement.
     ``training_share``: the planned percent of the time in training or supervision,
-    recorded in the event; checked for a programme that requires one (YA)."""
+    recorded in the event; checked for a programme that requires one (YA).
+    ``employment_kind``: for fixed-term employment (7), SÄVA (the default), vikariat or
+    säsong, recorded on the placement: LAS counts each kind by its own rule."""
     require_written_override(override)
+    kind = kind_of_employment(to, employment_kind)
     if training_share is not None and not 0 <= training_share <= 100:
         raise InvalidInput(
             f"the training share is a percentage from 0 to 100, not {training_share}",
@@ -97,9 +100,10 @@ def advance(
             programme=programme_code(programme),
             until=until,
             workplace_active=workplace.active if workplace is not None else True,
+            employment_kind=kind,
         )
         move = with_default_end(move)
-        extra = workplace_total_violations(uow, case_id, move)
+        extra = scoped_total_violations(uow, case_id, move)
         known = default_catalogue().find(move.programme)
         share = training_share_violation(known, training_share) if known else None
         extra += [share] if share else []
@@ -111,20 +115,43 @@ def advance(
         )
 
 
-def workplace_total_violations(uow: UnitOfWork, case_id: int, move: Move) -> list[Violation]:
-    """For a programme whose total is per workplace (PRAKTIK): the participant's earlier
-    placements under it at this workplace count towards the total (``programme-total-too-
-    long``); an earlier one still open counts up to this move's start, which ends it."""
-    programme = default_catalogue().find(move.programme)
-    if programme is None or programme.total_scope != WORKPLACE:
-        return []
-    if move.workplace_id is None or move.until is None:
+def kind_of_employment(to: Step, given: str | None) -> str | None:
+    """The kind a fixed-term employment is recorded as: SÄVA unless given; given for any
+    other step, or unknown, is bad input."""
+    if given is None:
+        return SAVA if to.number == FIXED_TERM else None
+    kind = employment_kind(given)
+    if to.number != FIXED_TERM:
+        raise InvalidInput(
+            f"an employment kind is recorded for fixed-term employment (step {FIXED_TERM}), "
+            f"not for step {to.number}",
+            field="employment_kind",
+        )
+    if kind is None:
+        raise InvalidInput(
+            f"unknown employment kind {quoted(given)}: choose one of SÄVA, vikariat, säsong",
+            field="employment_kind",
+        )
+    return kind
+
+
+def scoped_total_violations(uow: UnitOfWork, case_id: int, move: Move) -> list[Violation]:
+    """For a programme whose total spans placements (PIS and ARBETSTRANING per
+    participant, PRAKTIK per employer): the participant's earlier placements under it in
+    that scope count towards the total (``programme-total-too-long``)."""
+    if not spans_placements(move.programme) or move.until is None:
         return []
     person = uow.people.get(uow.cases.get(case_id).person_id)
-    placements = participant_placements(uow, person)
-    earlier = earlier_at_workplace(placements, programme.code, move.workplace_id, move.start)
-    text = workplace_total_too_long(programme, earlier, move.start, move.until)
-    return [Violation("programme-total-too-long", text)] if text else []
+    workplaces = uow.workplaces.all() if needs_employers(move.programme) else []
+    found = scoped_total_violation(move, participant_placements(uow, person), workplaces)
+    return [found] if found else []
+
+
+def weighed_with(kivo: Kivo, verdict: Verdict, extra: list[Violation], move: Move) -> Verdict:
+    """The verdict with the checks that need more than the facts, weighed alike."""
+    if not extra or not verdict.target:
+        return verdict
+    return Verdict(verdict.target, (*verdict.violations, *kivo.rules.weigh(extra, move.to)))
 
 
 def programme_code(programme: str | None) -> str | None:
@@ -236,9 +263,7 @@ def _apply(
     actor = actor_of(uow, by)
     person = uow.people.get(case.person_id)
     facts = facts_in(uow, case, person)
-    verdict = judge(facts, move, kivo.rules, kivo.today())
-    if extra and verdict.target:  # checks needing more than the facts, weighed alike
-        verdict = Verdict(verdict.target, (*verdict.violations, *kivo.rules.weigh(extra, move.to)))
+    verdict = weighed_with(kivo, judge(facts, move, kivo.rules, kivo.today()), extra or [], move)
     overridden = settle(verdict, actor, override)
     if verdict.blocking and not overridden:
         raise Refused(
@@ -388,6 +413,7 @@ def placement_of(case_id: int, move: Move) -> Placement | None:
         supervisor_id=move.supervisor.id if move.supervisor else None,
         programme=move.programme,
         planned_end=move.until,
+        employment_kind=move.employment_kind,
     )
 
 
@@ -397,6 +423,7 @@ def _event_data(move: Move, placement_id: int | None, override: str | None) -> d
         "supervisor_id": move.supervisor.id if move.supervisor else None,
         "programme": move.programme,
         "until": move.until.isoformat() if move.until else None,
+        "employment_kind": move.employment_kind,
         "outcome": move.outcome.value if move.outcome else None,
         "placement_id": placement_id,
         "override_reason": override,

@@ -15,7 +15,7 @@ from pathway.errors import Refused
 from pathway.facts import (
     FIXED_TERM,
     by_employer,
-    earlier_at_workplace,
+    earlier_in_scope,
     facts_of,
     participant_placements,
     stays_among,
@@ -26,12 +26,13 @@ from pathway.scheduling import cancel_after, reschedule_placement
 from states.case import Move, MoveKind
 from states.errors import InvalidInput
 from states.judge import Verdict
-from states.programmes import Programme, default_catalogue, extension_violations
+from states.programmes import EMPLOYER, Programme, default_catalogue, extension_violations
 from states.records import Case, CaseEvent, Placement
 from states.steps import Step
 from states.violations import Severity, Violation, structural
 
-FIXED_TERM_RULES = ("preferential-right", "las-permanent")  # judged again on an extension
+# Judged again on an extension, with the new end.
+FIXED_TERM_RULES = ("preferential-right", "las-permanent", "las-vikariat")
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,9 @@ def extend(
     A decision dated before the placement's start is bad input. The checks of
     ``extension_checks`` (``extension-after-end``, the programme's ``programme-closed``,
     ``programme-too-long``, ``programme-total-too-long``, and for fixed-term employment
-    ``preferential-right`` and ``las-permanent``) are weighed by the rule set in effect:
-    off, a warning or blocking; a coordinator's written ``override`` lifts the blocking
-    ones and is recorded in the ``extended`` event."""
+    ``preferential-right``, ``las-permanent`` and ``las-vikariat``) are weighed by the rule
+    set in effect: off, a warning or blocking; a coordinator's written ``override`` lifts
+    the blocking ones and is recorded in the ``extended`` event."""
     require_written_override(override)
     decided_on = on or kivo.today()
     if decided_on > kivo.today():
@@ -155,8 +156,8 @@ def extension_checks(
 ) -> list[Violation]:
     """What an extension to ``until`` decided on ``decided_on`` breaks, before the rules
     file weighs it: a decision after the current planned end (``extension-after-end``,
-    blocking unless overridden), the programme's limits (its per-workplace total with the
-    participant's earlier placements there), and the fixed-term rules with the new end."""
+    blocking unless overridden), the programme's limits (its total with the participant's
+    earlier placements in its scope), and the fixed-term rules with the new end."""
     old_end = placement.planned_end or placement.start
     found = []
     if placement.planned_end is not None and decided_on > placement.planned_end:
@@ -172,8 +173,9 @@ def extension_checks(
     others = participant_placements(uow, person, excluding=placement.id)
     programme = default_catalogue().find(placement.programme)
     if programme is not None:
-        earlier = earlier_at_workplace(
-            others, programme.code, placement.workplace_id, placement.start
+        workplaces = uow.workplaces.all() if programme.total_scope == EMPLOYER else []
+        earlier = earlier_in_scope(
+            others, programme, placement.workplace_id, placement.start, workplaces
         )
         found += extension_violations(
             programme, placement.start, old_end, until, decided_on, earlier
@@ -192,6 +194,7 @@ def extension_checks(
             workplace_id=placement.workplace_id,
             programme=placement.programme,
             until=until,
+            employment_kind=placement.employment_kind,
         )
         found += [v for v in kivo.rules.evaluate(facts, move) if v.code in FIXED_TERM_RULES]
     return found

@@ -93,6 +93,11 @@ class PlacementRepository(Repository[Placement], Protocol):
         """Several cases' placements, each case's earliest first (none: left out)."""
         ...
 
+    def for_people(self, person_ids: Sequence[int]) -> dict[int, list[Placement]]:
+        """Every placement of several participants, in all their cases, by person (read
+        only; a person without placements is left out)."""
+        ...
+
     def add_many(self, records: Sequence[Placement]) -> list[int]:
         """Insert placements in one statement; each learns its id (returned, in order)."""
         ...

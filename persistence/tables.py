@@ -104,6 +104,7 @@ class PlacementRow(SQLModel, table=True):
     planned_end: date | None = None
     ended_on: date | None = None
     end_reason: str | None = None
+    employment_kind: str | None = Field(default=None, max_length=16)  # step 7 only
 
 
 class FollowupRow(SQLModel, table=True):

@@ -125,8 +125,9 @@ class CaseFacts:
     # Tripartite meetings recorded as held since the case entered its current step.
     meetings_held_in_step: int = 0
     # The participant's earlier fixed-term stays (step 7, across their cases), each listed
-    # under every workplace of its employer: (workplace id, start, end), both included.
-    fixed_term_stays: tuple[tuple[int | None, date, date], ...] = ()
+    # under every workplace of its employer: (workplace id, start, end, employment kind),
+    # both days included.
+    fixed_term_stays: tuple[tuple[int | None, date, date, str], ...] = ()
 
     @property
     def step(self) -> Step | None:
@@ -147,6 +148,7 @@ class Move:
     reason: str | None = None
     outcome: Outcome | None = None
     workplace_active: bool = True
+    employment_kind: str | None = None  # fixed-term: sava (the default), vikariat, sasong
 
     @property
     def start(self) -> date:

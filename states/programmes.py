@@ -38,8 +38,12 @@ OPTIONAL: Mapping[str, type] = {
     "las_exempt": bool,
 }
 PLACEMENT = "placement"  # max_total_days holds for each placement on its own
+PARTICIPANT = "participant"  # ... for all the participant's placements under it together
 WORKPLACE = "workplace"  # ... for all the participant's placements under it at one workplace
-SCOPES = (PLACEMENT, WORKPLACE)
+EMPLOYER = "employer"  # ... at the workplaces of one employer (a workplace without one alone)
+SCOPES = (PLACEMENT, PARTICIPANT, WORKPLACE, EMPLOYER)
+_WHERE = {PARTICIPANT: "", WORKPLACE: " at one workplace", EMPLOYER: " with one employer"}
+_THERE = {PARTICIPANT: "", WORKPLACE: " there", EMPLOYER: " with the employer"}
 MAX_DEFAULT = {"default_months": 120, "default_days": 3660}
 # Starts enough to find the longest default of N months in a leap cycle: from any day
 # 2–27 of a month it plans as many days as from the 1st; days 28–31 may be cut short.
@@ -295,22 +299,26 @@ def total_too_long(programme: Programme, start: date, end: date) -> str | None:
     )
 
 
-def workplace_total_too_long(
+def scoped_total_too_long(
     programme: Programme, earlier: Iterable[tuple[date, date]], start: date, end: date
 ) -> str | None:
-    """For a programme whose total is per workplace: the participant's earlier placements
-    under it at this workplace (``earlier``: start and end of each) and this one, from
-    ``start`` to ``end``, together. Each placement counts as ``total_too_long`` counts it."""
-    if programme.total_scope != WORKPLACE:
+    """For a programme whose total spans placements (``total_scope``: participant,
+    workplace or employer): the participant's earlier placements under it in that scope
+    (``earlier``: start and end of each) and this one, from ``start`` to ``end``,
+    together, so falling back and advancing again never restarts the count. Each
+    placement counts as ``total_too_long`` counts it."""
+    if programme.total_scope == PLACEMENT:
         return None
     before = sum(max((e - s).days, 0) for s, e in earlier)
     days = before + (end - start).days
     if not before or days <= programme.max_total_days or total_too_long(programme, start, end):
         return None  # nothing earlier, within the total, or refused for this one alone
+    scope = programme.total_scope
     return (
-        f"placements under programme {programme.code} at one workplace last at most "
-        f"{programme.max_total_days} days in total: the participant's earlier ones there "
-        f"({before} days) and {start.isoformat()} to {end.isoformat()} are {days} days"
+        f"placements under programme {programme.code}{_WHERE[scope]} last at most "
+        f"{programme.max_total_days} days in total: the participant's earlier ones"
+        f"{_THERE[scope]} ({before} days) and {start.isoformat()} to {end.isoformat()} are "
+        f"{days} days"
     )
 
 
@@ -346,14 +354,15 @@ def extension_violations(
     earlier_here: Iterable[tuple[date, date]] = (),
 ) -> list[Violation]:
     """What the programme says about extending a placement from ``old_end`` to ``new_end``
-    (``earlier_here``: the participant's earlier placements under it at this workplace)."""
+    (``earlier_here``: the participant's earlier placements under it in its total's
+    scope)."""
     checks = [
         ("programme-closed", closed(programme, decided_on)),
         ("programme-too-long", decision_too_long(programme, old_end, new_end)),
         (
             "programme-total-too-long",
             total_too_long(programme, start, new_end)
-            or workplace_total_too_long(programme, earlier_here, start, new_end),
+            or scoped_total_too_long(programme, earlier_here, start, new_end),
         ),
     ]
     return [Violation(code, text, Severity.BLOCKING) for code, text in checks if text]

@@ -82,6 +82,7 @@ class Placement:
     ended_on: date | None = None
     end_reason: str | None = None
     id: int | None = None
+    employment_kind: str | None = None  # fixed-term (step 7): sava, vikariat or sasong
 
 
 @dataclass(slots=True)

@@ -16,7 +16,17 @@ from datetime import date
 from typing import Any
 
 from states.case import CaseFacts, Move
-from states.fixed_term import Accumulated, accumulate, permanent, preferential_right
+from states.fixed_term import (
+    SAVA,
+    VIKARIAT,
+    Count,
+    Employment,
+    ava_permanent,
+    preferential,
+    sava_permanent,
+    under_2022_text,
+    vikariat_permanent,
+)
 from states.programmes import (
     closed,
     decision_too_long,
@@ -167,18 +177,22 @@ def programme_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str 
     return decision_too_long(programme, move.start, move.until)
 
 
-def _fixed_term_with_employer(facts: CaseFacts, move: Move) -> Accumulated | None:
-    """What the participant's fixed-term stays with this workplace's employer add up to by
-    the end of the planned stay, this one included (``facts.fixed_term_stays`` lists each
-    stay under every workplace of its employer). Without a planned end, the earlier stays
-    are counted up to the start. Employment LAS does not apply to (``las_exempt``, such
-    as sheltered public employment) is not judged."""
+def _fixed_term_with_employer(
+    facts: CaseFacts, move: Move
+) -> tuple[list[Employment], Employment] | None:
+    """The participant's fixed-term stays with this workplace's employer
+    (``facts.fixed_term_stays`` lists each under every workplace of its employer) with
+    the planned stay, and the planned stay itself, counted up to its planned end; without
+    one, the earlier stays up to the start. Employment LAS does not apply to
+    (``las_exempt``, such as sheltered public employment) is not judged."""
     if move.workplace_id is None or las_exempt(move.programme):
         return None
-    stays = [(s, e) for w, s, e in facts.fixed_term_stays if w == move.workplace_id]
+    kind = move.employment_kind or SAVA
+    stays = [(s, e, k) for w, s, e, k in facts.fixed_term_stays if w == move.workplace_id]
     if move.until is None or move.until < move.start:
-        return accumulate(stays, move.start)
-    return accumulate([*stays, (move.start, move.until)], move.until)
+        return stays, (move.start, move.start, kind)
+    judged = (move.start, move.until, kind)
+    return [*stays, judged], judged
 
 
 def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
@@ -188,30 +202,51 @@ def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -
     return total_too_long(programme, move.start, move.until)
 
 
-def preferential_right_reached(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    found = _fixed_term_with_employer(facts, move)
-    months = settings["more_than_months"]
-    if found is None or not preferential_right(found, months):
-        return None
+def _sentence(count: Count, move: Move, consequence: str) -> str:
     return (
-        f"fixed-term employment with the employer of workplace {move.workplace_id} adds up "
-        f"to {found.within_3_years} days within 3 years by {found.on.isoformat()} (this "
-        f"stay included): more than {months} months gives a preferential right to "
-        "re-employment (LAS 25 §)"
+        f"fixed-term employment with the employer of workplace {move.workplace_id}: "
+        f"{count.counted} adds up to {count.days} days by {count.on.isoformat()} (this stay "
+        f"included): more than {count.more_than_months} months {consequence}"
     )
+
+
+def preferential_right_reached(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    """LAS 25 §: any kind of fixed-term stay, counted by the text in force at its start."""
+    found = _fixed_term_with_employer(facts, move)
+    if found is None:
+        return None
+    count = preferential(found[0], found[1], settings["more_than_months"])
+    if not count.passed:
+        return None
+    return _sentence(count, move, "gives a preferential right to re-employment (LAS 25 §)")
 
 
 def las_permanent(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    """A SÄVA stay by LAS 5 a § (2022), one begun before 2022-10-01 as allmän visstid."""
     found = _fixed_term_with_employer(facts, move)
-    months = settings["more_than_months"]
-    if found is None or not permanent(found, months):
+    if found is None or found[1][2] != SAVA:
         return None
-    return (
-        f"fixed-term employment with the employer of workplace {move.workplace_id} adds up "
-        f"to {found.within_5_years} days within 5 years by {found.on.isoformat()} (this "
-        f"stay included): more than {months} months and the employment has by law become "
-        "permanent (LAS 5 a §), not fixed-term"
-    )
+    stays, (start, on, _) = found
+    if under_2022_text(start):
+        count = sava_permanent(stays, on, settings["more_than_months"])
+        law = "LAS 5 a §"
+    else:
+        count = ava_permanent(stays, on)
+        law = "LAS 5 § before 2022-10-01"
+    if not count.passed:
+        return None
+    return _sentence(count, move, f"and the employment has by law become permanent ({law})")
+
+
+def las_vikariat(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    """A vikariat stay: more than two years of vikariat within five (LAS 5 a §)."""
+    found = _fixed_term_with_employer(facts, move)
+    if found is None or found[1][2] != VIKARIAT:
+        return None
+    count = vikariat_permanent(found[0], found[1][1], settings["more_than_months"])
+    if not count.passed:
+        return None
+    return _sentence(count, move, "of vikariat and it has by law become permanent (LAS 5 a §)")
 
 
 def age_on(facts: CaseFacts, day: date) -> int | None:
@@ -244,4 +279,5 @@ REGISTRY: dict[str, RuleSpec] = {
     "programme-total-too-long": RuleSpec(programme_total_too_long, {}),
     "preferential-right": RuleSpec(preferential_right_reached, {"more_than_months": int}),
     "las-permanent": RuleSpec(las_permanent, {"more_than_months": int}),
+    "las-vikariat": RuleSpec(las_vikariat, {"more_than_months": int}),
 }

@@ -53,8 +53,34 @@ def test_advancing_into_fixed_term_with_the_same_employer_warns_of_the_preferent
 
     assert ran.code == 0, ran.err
     assert "[preferential-right]" in ran.out
-    assert "334 days within 3 years" in ran.out
+    assert "SÄVA within 3 years adds up to 334 days" in ran.out
     assert "[las-permanent]" not in ran.out
+
+
+def test_a_vikariat_is_recorded_as_such_and_not_counted_as_sava(seeded: Kivo) -> None:
+    """181 days of SÄVA and 153 of vikariat: not more than 12 months in 3 years, and the
+    vikariat is not SÄVA time (a SÄVA stay of the same dates warns, see above)."""
+    ran = run(
+        seeded,
+        "advance 1 fixed-term --workplace 2 --until 2026-01-31 --on 2025-09-01 "
+        "--employment-kind Vikariat --json",
+    )
+
+    assert ran.code == 0, ran.err
+    assert json.loads(ran.out)["warnings"] == []
+    kinds = [p["employment_kind"] for p in json.loads(run(seeded, "placement list --json").out)]
+    assert kinds == ["sava", "vikariat"]
+
+
+def test_an_unknown_employment_kind_is_bad_input_naming_the_kinds(seeded: Kivo) -> None:
+    before = history_length(seeded)
+
+    ran = run(seeded, "advance 1 fixed-term --workplace 2 --until 2026-01-31 --employment-kind ava")
+
+    assert ran.code == 2
+    assert "unknown employment kind 'ava': choose one of SÄVA, vikariat, säsong" in ran.err
+    assert "Traceback" not in ran.err
+    assert history_length(seeded) == before
 
 
 def test_another_employer_starts_its_own_count(seeded: Kivo) -> None:

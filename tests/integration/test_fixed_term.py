@@ -1,5 +1,6 @@
-"""Fixed-term employment counted per employer, extension decision dates, a programme's
-total per workplace and YA's training share, on a real database (SQLite and PostgreSQL)."""
+"""Fixed-term employment counted per employer and kind as LAS counts it, extension
+decision dates, a programme's total over the placements in its scope and YA's training
+share, on a real database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ def test_a_new_fixed_term_stay_at_another_workplace_of_the_same_employer_adds_up
 
     # 181 + 153 days: more than 9 months within 3 years, not more than 12 within 5.
     assert codes(result.warnings) == {"preferential-right"}
-    assert "334 days within 3 years" in str(result.warnings)
+    assert "SÄVA within 3 years adds up to 334 days" in str(result.warnings)
     assert codes(events_of(kivo, case_id)[-1].warnings) == {"preferential-right"}
 
 
@@ -103,6 +104,106 @@ def test_extending_fixed_term_employment_past_12_months_flags_it_as_permanent(
     last = events_of(kivo, case_id)[-1]
     assert last.kind == "extended"
     assert "las-permanent" in codes(last.warnings)
+
+
+def test_seven_and_six_months_of_sava_seven_months_apart_are_flagged_as_permanent(
+    kivo: Kivo, staff: Staff
+) -> None:
+    """LAS 5 a § first paragraph point 1: all SÄVA in five years counts, whatever the
+    gaps; the 7-month gap only breaks the run of succeeding employments (point 2)."""
+    case_id = enrol_case(kivo, staff, on=date(2024, 12, 2))
+    moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2025, 1, 1),
+        workplace_id=staff.workplace,
+        until=date(2025, 7, 31),
+    )
+    moves.fall_back(kivo, case_id, Step.INFORMATION, reason="contract ended", on=date(2025, 7, 31))
+
+    result = moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2026, 3, 1),
+        workplace_id=second_bakery(kivo),
+        until=date(2026, 8, 31),
+    )
+
+    assert codes(result.warnings) == {"preferential-right", "las-permanent"}
+    assert "SÄVA within 5 years adds up to 396 days" in str(result.warnings)
+
+
+def test_a_vikariat_is_recorded_on_its_placement_and_judged_by_its_own_rule(
+    kivo: Kivo, staff: Staff
+) -> None:
+    """Vikariat is its own kind: 13 months of it are no SÄVA conversion; more than two
+    years of vikariat in five are (``las-vikariat``), flagged again on extension."""
+    case_id = enrol_case(kivo, staff, on=date(2023, 12, 1))
+    opened = moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2024, 1, 1),
+        workplace_id=staff.workplace,
+        until=date(2025, 1, 31),
+        employment_kind="Vikariat",
+    )
+    assert codes(opened.warnings) == {"preferential-right"}  # 13 months within 3 years
+    assert placements_of(kivo, case_id)[-1].employment_kind == "vikariat"
+    assert events_of(kivo, case_id)[-1].data["employment_kind"] == "vikariat"
+
+    extended = placements.extend(kivo, case_id, until=date(2026, 1, 1), on=date(2025, 1, 15))
+
+    assert codes(extended.warnings) == {"preferential-right", "las-vikariat"}
+    assert "vikariat within 5 years adds up to 732 days" in str(extended.warnings)
+
+
+def test_a_fixed_term_stay_is_recorded_as_sava_unless_another_kind_is_given(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = first_stay_then_back(kivo, staff)
+
+    assert placements_of(kivo, case_id)[0].employment_kind == "sava"
+
+
+@pytest.mark.parametrize(
+    ("step", "kind", "problem"),
+    [
+        (Step.FIXED_TERM, "allmän visstid", "unknown employment kind 'allmän visstid'"),
+        (Step.SHORT_PRACTICE, "vikariat", "not for step 2"),
+    ],
+)
+def test_an_unknown_employment_kind_or_one_for_another_step_is_bad_input(
+    kivo: Kivo, staff: Staff, step: Step, kind: str, problem: str
+) -> None:
+    case_id = enrol_case(kivo, staff)
+    before = len(events_of(kivo, case_id))
+
+    with pytest.raises(InvalidInput, match=problem):
+        moves.advance(kivo, case_id, step, supervisor_id=staff.supervisor, employment_kind=kind)
+
+    assert placements_of(kivo, case_id) == []
+    assert len(events_of(kivo, case_id)) == before
+
+
+def test_a_stay_begun_in_2018_is_judged_by_the_older_text_not_by_the_2022_one(
+    kivo: Kivo, staff: Staff
+) -> None:
+    """Allmän visstid before 2022-10-01: 13 months is not more than two years in five."""
+    case_id = enrol_case(kivo, staff, on=date(2017, 12, 1))
+
+    result = moves.advance(
+        kivo,
+        case_id,
+        Step.FIXED_TERM,
+        on=date(2018, 1, 1),
+        workplace_id=staff.workplace,
+        until=date(2019, 1, 31),
+    )
+
+    assert codes(result.warnings) == {"preferential-right"}  # 13 months in 3 years
 
 
 def test_sheltered_public_employment_is_exempt_from_las_on_advance_and_on_extension(
@@ -232,7 +333,7 @@ def practice_then_back(kivo: Kivo, staff: Staff) -> int:
     return case_id
 
 
-def test_practice_at_one_workplace_adds_up_across_placements_of_the_participant(
+def test_practice_with_one_employer_adds_up_across_placements_of_the_participant(
     kivo: Kivo, staff: Staff
 ) -> None:
     case_id = practice_then_back(kivo, staff)
@@ -265,7 +366,33 @@ def test_practice_at_one_workplace_adds_up_across_placements_of_the_participant(
     assert {v.code for v in over.value.violations} == {"programme-total-too-long"}
 
 
-def test_practice_at_another_workplace_starts_its_own_total(kivo: Kivo, staff: Staff) -> None:
+def test_practice_at_another_workplace_of_the_same_employer_adds_up(
+    kivo: Kivo, staff: Staff
+) -> None:
+    """Praktik is at most 6 months "with the same employer": another of its workplaces
+    does not start the count over."""
+    case_id = practice_then_back(kivo, staff)
+    elsewhere = second_bakery(kivo)
+    supervisor = directory.add_supervisor(
+        kivo, "Sven Handledare", workplace_id=elsewhere, trained_on=date(2025, 1, 1)
+    )
+
+    with pytest.raises(Refused) as refused:
+        moves.advance(
+            kivo,
+            case_id,
+            Step.SHORT_PRACTICE,
+            on=date(2026, 2, 23),
+            supervisor_id=supervisor.id,
+            programme="PRAKTIK",
+            until=date(2026, 7, 12),  # 139 days: 185 with the 46 before
+        )
+
+    assert {v.code for v in refused.value.violations} == {"programme-total-too-long"}
+    assert "with one employer" in str(refused.value.violations)
+
+
+def test_practice_with_another_employer_starts_its_own_total(kivo: Kivo, staff: Staff) -> None:
     case_id = practice_then_back(kivo, staff)
 
     moves.advance(
@@ -279,6 +406,56 @@ def test_practice_at_another_workplace_starts_its_own_total(kivo: Kivo, staff: S
     )
 
     assert placements_of(kivo, case_id)[-1].planned_end == date(2026, 8, 25)
+
+
+def pis_then_back(kivo: Kivo, staff: Staff) -> int:
+    """PIS at the bakery 2026-01-05 to 2026-02-20 (46 days), then back to step 1."""
+    case_id = enrol_case(kivo, staff, on=date(2026, 1, 2))
+    moves.advance(
+        kivo,
+        case_id,
+        Step.SHORT_PRACTICE,
+        on=date(2026, 1, 5),
+        supervisor_id=staff.supervisor,
+        programme="PIS",
+        until=date(2026, 4, 5),
+    )
+    moves.fall_back(kivo, case_id, Step.INFORMATION, reason="ill", on=date(2026, 2, 20))
+    return case_id
+
+
+def test_pis_adds_up_every_placement_of_the_participant_wherever_it_ran(
+    kivo: Kivo, staff: Staff
+) -> None:
+    """PIS is at most 6 months for the participant: falling back and advancing again,
+    even with another employer, never restarts the count."""
+    case_id = pis_then_back(kivo, staff)
+
+    with pytest.raises(Refused) as refused:
+        moves.advance(
+            kivo,
+            case_id,
+            Step.STUDY_PRACTICE,
+            on=date(2026, 2, 23),
+            supervisor_id=staff.other_supervisor,
+            programme="PIS",
+            until=date(2026, 7, 12),  # 139 days: 185 with the 46 before
+        )
+    assert {v.code for v in refused.value.violations} == {"programme-total-too-long"}
+    assert "the participant's earlier ones (46 days)" in str(refused.value.violations)
+
+    moves.advance(
+        kivo,
+        case_id,
+        Step.STUDY_PRACTICE,
+        on=date(2026, 2, 23),
+        supervisor_id=staff.other_supervisor,
+        programme="PIS",
+        until=date(2026, 7, 11),  # exactly 184 days together
+    )
+    with pytest.raises(Refused) as over:
+        placements.extend(kivo, case_id, until=date(2026, 7, 12))
+    assert {v.code for v in over.value.violations} == {"programme-total-too-long"}
 
 
 def vocational_intro(kivo: Kivo, staff: Staff, share: int | None) -> tuple[int, object]:

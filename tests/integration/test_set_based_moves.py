@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from pathway import batch, moves
 from pathway.context import Kivo
+from pathway.errors import Refused
 from persistence.tables import FollowupRow, PlacementRow, ReminderRow
 from states.errors import Conflict
 from states.records import Case, Followup
@@ -94,6 +95,29 @@ def test_a_batch_move_out_of_a_placement_leaves_a_case_exactly_as_a_single_move_
     assert any(item[2] == "cancelled" for item in after["items"])
     assert any(reminder[3] == "dropped" for reminder in after["reminders"])
     assert_history_replays_to_stored_state(kivo, batched)
+
+
+def test_a_batch_advance_counts_the_participants_earlier_pis_as_a_single_move_does(
+    kivo: Kivo, staff: Staff
+) -> None:
+    """PIS is at most 6 months for the participant: a batch move, like a single one,
+    counts the placement the case fell back from (28 days) with the new one (178)."""
+    single = _in_practice(kivo, staff, "Ensam Deltagare")
+    batched = _in_practice(kivo, staff, "Grupp Deltagare")
+    for case_id in (single, batched):
+        moves.fall_back(kivo, case_id, Step.INFORMATION, reason="ill", on=LEAVE_ON)
+    again, until = LEAVE_ON + timedelta(days=7), date(2026, 8, 20)
+
+    with pytest.raises(Refused) as refused:
+        moves.advance(kivo, single, Step.STUDY_PRACTICE, on=again, programme="PIS", until=until)
+    result = batch.batch_advance(
+        kivo, [batched], Step.STUDY_PRACTICE, on=again, programme="PIS", until=until
+    )
+
+    blocking = {v.code for v in refused.value.violations if v.blocking}
+    assert "programme-total-too-long" in blocking
+    assert set(result.refusals) == blocking
+    assert _stored(kivo, batched)["placements"] == _stored(kivo, single)["placements"]
 
 
 def test_a_case_named_twice_in_a_batch_is_moved_once_and_the_repeat_refused(

@@ -153,6 +153,12 @@ def programmes() -> st.SearchStrategy[str | None]:
     return st.none() | st.sampled_from(["pis", "MBJ", "lönestöd", "osa"])
 
 
+def employment_kinds() -> st.SearchStrategy[str | None]:
+    """``--employment-kind`` as typed: mostly left out (SÄVA), the three kinds LAS 5 §
+    names, and one it no longer names (bad input)."""
+    return st.none() | st.sampled_from(["SÄVA", "vikariat", "säsong", "allmän visstid"])
+
+
 def ages() -> st.SearchStrategy[int | None]:
     """Age in years at enrolment, often unknown; -1 (born next year) and 140 are
     implausible, and rare."""

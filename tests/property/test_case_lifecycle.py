@@ -95,6 +95,7 @@ class ProgrammeModel:
     max_total_days: int
     valid_until: date | None = None
     las_exempt: bool = False  # LAS 1 §: sheltered employment is not under LAS
+    per_participant: bool = False  # total_scope: every placement of the participant counts
 
 
 def calendar_months_end(start: date, months: int) -> date:
@@ -108,12 +109,18 @@ def calendar_months_end(start: date, months: int) -> date:
 
 
 PROGRAMMES = {
-    "pis": ProgrammeModel("PIS", frozenset({2, 3}), 3, 184, 184),
+    # Arbetsförmedlingen: PIS is at most 6 months for the participant, in all.
+    "pis": ProgrammeModel("PIS", frozenset({2, 3}), 3, 184, 184, per_participant=True),
     "MBJ": ProgrammeModel("MBJ", frozenset({7, 9}), 12, 366, 731, date(2019, 1, 1)),
     "lönestöd": ProgrammeModel("LONESTOD", frozenset({7, 9}), 12, 366, 1461),
     "osa": ProgrammeModel("OSA", frozenset({7, 9}), 12, 366, 1461, las_exempt=True),
 }
 LAS_EXEMPT = frozenset(p.code for p in PROGRAMMES.values() if p.las_exempt)
+# --employment-kind as typed, and what kivo records; "allmän visstid" is no kind LAS 5 §
+# now names (bad input).
+KINDS = {"SÄVA": "sava", "vikariat": "vikariat", "säsong": "sasong"}
+LAS_2022 = date(2022, 10, 1)  # SFS 2022:835 in force
+AVA_AS_SAVA_FROM = date(2022, 3, 1)  # its transitional rule for 5 a §
 WITH_A_SUPERVISOR = frozenset({2, 3, 6, 8})  # supervisor-missing, supervisor-untrained
 CAPACITY = 2  # supervisor-full: every supervisor here has the default capacity
 WORKPLACE_LEARNING, VOCATIONAL_TRAINING, FIXED_TERM, VOCATIONAL_INTRO = 6, 5, 7, 8
@@ -166,6 +173,7 @@ class PlacementModel:
     planned_end: date | None
     ended_on: date | None = None
     end_reason: str | None = None
+    employment_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -249,6 +257,71 @@ def leaving_warnings(case: CaseModel, kind: str) -> set[str]:
     return set()
 
 
+def same_person(cases: Iterable[CaseModel], case: CaseModel) -> list[CaseModel]:
+    """The case and every other case of its participant (known by personnummer)."""
+    return [
+        c
+        for c in cases
+        if c is case or (c.person_key is not None and c.person_key == case.person_key)
+    ]
+
+
+Span = tuple[date, date]
+
+
+def more_than(days: int, months: int, on: date) -> bool:
+    """More than ``months`` calendar months ending on ``on``."""
+    return days > fixed_term.months_before(on, months)
+
+
+def within(spans: Iterable[Span], on: date, years: int) -> int:
+    first = fixed_term.add_months(on, -12 * years) + timedelta(days=1)
+    return fixed_term.days_within(spans, first, on)
+
+
+def run_start(spans: Iterable[Span], on: date) -> date | None:
+    """The first day of the run of employments that succeeded one another (each begun
+    within 6 months of the last day before it) and reaches ``on``."""
+    first: date | None = None
+    last: date | None = None
+    for start, end in sorted(spans):
+        if last is None or start > fixed_term.add_months(last, 6):
+            first = start
+        last = end if last is None else max(last, end)
+    reaches = last is not None and on <= fixed_term.add_months(last, 6)
+    return first if reaches else None
+
+
+def las_flags(stays: list[tuple[date, date, str]], start: date, on: date, kind: str) -> set[str]:
+    """LAS for a stay of ``kind`` begun ``start``, counted up to ``on`` with ``stays``
+    (this one included when it has an end): 5 a § (2022) for SÄVA, within 5 years or over
+    a run of succeeding fixed-term employments, allmän visstid from 2022-03-01 counted as
+    SÄVA; the older 5 § (2 years in 5) for a stay begun before 2022-10-01; vikariat 2
+    years in 5; 25 §: 12 months in 3 years, SÄVA from 2022-10-01 already 9 months."""
+    spans = [(s, min(e, on)) for s, e, _ in stays if s <= on]
+    sava = [(max(s, AVA_AS_SAVA_FROM), e) for s, e, k in stays if k == "sava"]
+    sava = [(s, min(e, on)) for s, e in sava if s <= min(e, on)]
+    flags = set()
+    general = more_than(within(spans, on, 3), 12, on)
+    sava_since_2022 = [(max(s, LAS_2022), e) for s, e in sava if e >= LAS_2022]
+    nine = kind == "sava" and start >= LAS_2022 and more_than(within(sava_since_2022, on, 3), 9, on)
+    if general or nine:
+        flags.add("preferential-right")
+    if kind == "sava" and start >= LAS_2022:
+        first = run_start(spans, on)
+        chained = 0 if first is None else fixed_term.days_within(sava, first, on)
+        if more_than(max(within(sava, on, 5), chained), 12, on):
+            flags.add("las-permanent")
+    elif kind == "sava":
+        ava = [(s, min(e, on)) for s, e, k in stays if k == "sava" and s < LAS_2022]
+        if more_than(within(ava, on, 5), 24, on):
+            flags.add("las-permanent")
+    vikariat = [(s, min(e, on)) for s, e, k in stays if k == "vikariat" and s <= on]
+    if kind == "vikariat" and more_than(within(vikariat, on, 5), 24, on):
+        flags.add("las-vikariat")
+    return flags
+
+
 def fixed_term_warnings(
     cases: Iterable[CaseModel],
     case: CaseModel,
@@ -257,25 +330,21 @@ def fixed_term_warnings(
     workplace_id: int | None,
     until: date | None,
     programme: ProgrammeModel | None = None,
+    kind: str = "sava",
 ) -> set[str]:
-    """Entering fixed-term employment (7) at a workplace warns when the participant's
-    step-7 stays there (every case of the person; the two workplaces here have no
-    employer, so each counts alone) and this planned stay add up to more than 9 months
-    within 3 years (preferential-right) or 12 within 5 (las-permanent). Sheltered
-    employment (OSA) is not under LAS (1 §): it is neither judged nor counted. The calendar
-    arithmetic is ``states.fixed_term``'s, specified in tests/unit/test_fixed_term.py."""
+    """Entering fixed-term employment (7) at a workplace: the participant's step-7 stays
+    there (every case of the person; the two workplaces here have no employer, so each
+    counts alone), each with its kind, and this planned stay, judged as ``las_flags``
+    says. Sheltered employment (OSA) is not under LAS (1 §): neither judged nor counted.
+    The calendar arithmetic is ``states.fixed_term``'s, specified in
+    tests/unit/test_fixed_term.py; what is counted is the model's own reading of LAS."""
     if to != FIXED_TERM or workplace_id is None:
         return set()
     if programme is not None and programme.las_exempt:
         return set()
-    same_person = [
-        c
-        for c in cases
-        if c is case or (c.person_key is not None and c.person_key == case.person_key)
-    ]
     stays = [
-        (p.start, end)
-        for c in same_person
+        (p.start, end, p.employment_kind or "sava")
+        for c in same_person(cases, case)
         for p in c.placements
         if p.step == FIXED_TERM
         and p.workplace_id == workplace_id
@@ -284,15 +353,26 @@ def fixed_term_warnings(
     ]
     counted_on = on
     if until is not None and until >= on:
-        stays.append((on, until))
+        stays.append((on, until, kind))
         counted_on = until
-    found = fixed_term.accumulate(stays, counted_on)
-    warned = set()
-    if fixed_term.preferential_right(found, 9):
-        warned.add("preferential-right")
-    if fixed_term.permanent(found, 12):
-        warned.add("las-permanent")
-    return warned
+    return las_flags(stays, on, counted_on, kind)
+
+
+def earlier_days(
+    cases: Iterable[CaseModel], case: CaseModel, programme: ProgrammeModel | None, on: date
+) -> int:
+    """For a programme capped per participant (PIS): the days of the participant's
+    placements under it begun before ``on``, each cut off there (an open one ends)."""
+    if programme is None or not programme.per_participant:
+        return 0
+    return sum(
+        max((min(end, on) - p.start).days, 0)
+        for c in same_person(cases, case)
+        for p in c.placements
+        if p.programme == programme.code
+        and p.start < on
+        and (end := p.ended_on or p.planned_end) is not None
+    )
 
 
 def rule_violations(
@@ -304,9 +384,11 @@ def rule_violations(
     until: date | None,
     programme: ProgrammeModel | None = None,
     load: int = 0,
+    earlier: int = 0,
 ) -> set[str]:
     """The shipped default blocking rules for an advance into step ``to``; ``load`` is
-    the supervisor's open placements on other cases (the case's own ends with the move)."""
+    the supervisor's open placements on other cases (the case's own ends with the move),
+    ``earlier`` the days the programme's total already holds (``earlier_days``)."""
     found = set()
     if supervisor is not None and load >= CAPACITY:
         found.add("supervisor-full")
@@ -317,7 +399,7 @@ def rule_violations(
             found.add("programme-closed")
         if until is not None and (until - on).days > programme.max_decision_days:
             found.add("programme-too-long")
-        if until is not None and (until - on).days > programme.max_total_days:
+        if until is not None and (until - on).days + earlier > programme.max_total_days:
             found.add("programme-total-too-long")
     if to in AT_A_WORKPLACE:
         if case.consent_on is None or case.consent_on > on:
@@ -670,15 +752,20 @@ class CaseLifecycle(RuleBasedStateMachine):
         by: Actor,
         override: str | None,
         dry_run: bool,
+        kind: str | None = None,
     ) -> None:
         case = self.cases[case_id]
         on, effective = self.when(when, case.last_move_on)
+        recorded_kind = KINDS.get(kind or "SÄVA") if to.number == FIXED_TERM else None
+        if kind is not None and recorded_kind is None:
+            recorded_kind = "sava"  # refused as bad input: neither judged nor recorded
         supervisor = self.directory.supervisor(where.supervisor)
         named = self.directory.workplace(where.workplace)
         if supervisor is not None and where.own_workplace:
             named = supervisor.workplace_id
         invalid = supervisor is not None and named not in (None, supervisor.workplace_id)
         invalid = invalid or (override is not None and not override.strip())  # unwritten
+        invalid = invalid or (kind is not None and (to.number != FIXED_TERM or kind not in KINDS))
         workplace_id = named  # without a workplace, the supervisor's own is implied
         if supervisor is not None and named is None:
             workplace_id = supervisor.workplace_id
@@ -693,7 +780,15 @@ class CaseLifecycle(RuleBasedStateMachine):
             set()
             if structural
             else rule_violations(
-                case, to.number, effective, workplace_id, supervisor, until, known, load
+                case,
+                to.number,
+                effective,
+                workplace_id,
+                supervisor,
+                until,
+                known,
+                load,
+                earlier_days(self.cases.values(), case, known, effective),
             )
         )
         warnings = (
@@ -701,7 +796,14 @@ class CaseLifecycle(RuleBasedStateMachine):
             if structural
             else leaving_warnings(case, ADVANCE)
             | fixed_term_warnings(
-                self.cases.values(), case, to.number, effective, workplace_id, until, known
+                self.cases.values(),
+                case,
+                to.number,
+                effective,
+                workplace_id,
+                until,
+                known,
+                recorded_kind or "sava",
             )
         )
         actor_id = self.directory.actor(by)
@@ -727,6 +829,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                 by=actor_id,
                 override=override,
                 dry_run=dry_run,
+                employment_kind=kind,
             ),
             Expectation(invalid, frozenset(refusals)),
         )
@@ -760,6 +863,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                 None if supervisor is None else supervisor.id,
                 known.code if known else None,
                 until,
+                employment_kind=recorded_kind,
             )
             after = replace(after, placements=(*after.placements, opened))
             assert result.placement_id is not None, "the advance opened no placement"
@@ -777,6 +881,7 @@ class CaseLifecycle(RuleBasedStateMachine):
         when=s.whens(),
         by=s.actors(),
         override=s.overrides(),
+        kind=s.employment_kinds(),
     )
     def advance(
         self,
@@ -788,8 +893,9 @@ class CaseLifecycle(RuleBasedStateMachine):
         when: When,
         by: Actor,
         override: str | None,
+        kind: str | None,
     ) -> None:
-        self._advance(case_id, to, where, until_days, programme, when, by, override, False)
+        self._advance(case_id, to, where, until_days, programme, when, by, override, False, kind)
 
     # Most real moves are well prepared. The rules above pick any case and any step, so
     # most of what they ask is refused; the three below pick a case that can move and a
@@ -823,7 +929,10 @@ class CaseLifecycle(RuleBasedStateMachine):
         here = POSITION[self.cases[case_id].state]
         to = data.draw(st.sampled_from(list(Step)[max(here - 1, 0) :]), label="to")
         by = Actor.COORDINATOR
-        self._advance(case_id, to, where, until_days, programme, when, by, override, False)
+        kind = None
+        if to.number == FIXED_TERM:
+            kind = data.draw(st.none() | st.sampled_from(sorted(KINDS)), label="kind")
+        self._advance(case_id, to, where, until_days, programme, when, by, override, False, kind)
 
     @precondition(lambda self: bool(self.cases_in(range(2, 10))))
     @rule(data=st.data(), reason=s.real_reasons(), when=s.valid_move_dates(), by=s.actors())
@@ -1047,6 +1156,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                     p.planned_end,
                     p.ended_on,
                     p.end_reason,
+                    p.employment_kind,
                 )
                 for p in sorted(self.stored.placements[case_id], key=lambda p: ident(p.id))
             ] == list(model.placements), f"placements of case {case_id}"

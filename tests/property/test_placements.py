@@ -89,19 +89,31 @@ class ProgrammeModel:
     max_total_days: int
 
 
+PRACTICE = (
+    ProgrammeModel("PRAKTIK", 184, 184),
+    ProgrammeModel("ARBETSTRANING", 184, 366),
+    ProgrammeModel("PIS", 184, 184),
+)
 BY_STEP = {
-    Step.SHORT_PRACTICE: (
-        ProgrammeModel("PRAKTIK", 184, 184),
-        ProgrammeModel("ARBETSTRANING", 184, 366),
+    Step.SHORT_PRACTICE: PRACTICE,
+    Step.STUDY_PRACTICE: PRACTICE[::-1],
+    Step.FIXED_TERM: (
+        ProgrammeModel("LONESTOD", 366, 1461),
+        ProgrammeModel("SAVA", 366, 366),
+        ProgrammeModel("OSA", 366, 1461),
     ),
-    Step.STUDY_PRACTICE: (ProgrammeModel("PRAKTIK", 184, 184), ProgrammeModel("PIS", 184, 184)),
-    Step.FIXED_TERM: (ProgrammeModel("LONESTOD", 366, 1461), ProgrammeModel("SAVA", 366, 366)),
 }
 PROGRAMMES = {p.code: p for choices in BY_STEP.values() for p in choices}
-# Programmes whose total maximum counts per participant and workplace (total_scope).
-PER_WORKPLACE = frozenset({"PRAKTIK"})
+# What each programme's total maximum counts besides the placement itself (total_scope):
+# every placement of the participant under it (PIS, arbetsträning), or those with one
+# employer (praktik: "at most 6 months in total with the same employer").
+PER_PARTICIPANT = frozenset({"PIS", "ARBETSTRANING"})
+PER_EMPLOYER = frozenset({"PRAKTIK"})
+# Both workplaces belong to one employer, written two ways (kivo folds case and spaces):
+# a praktik at the one counts towards a praktik at the other.
+EMPLOYERS = ("Region Gotland", "region  gotland")
 # Warnings a fixed-term extension may carry beside its refusals (never overridden).
-FIXED_TERM_WARNINGS = frozenset({"preferential-right", "las-permanent"})
+FIXED_TERM_WARNINGS = frozenset({"preferential-right", "las-permanent", "las-vikariat"})
 # The path's own refusals: with one of them, the rules are not judged at all.
 PATH_CODES = frozenset(
     {
@@ -157,7 +169,8 @@ class Placements(RuleBasedStateMachine):
             directory.add_caseworker(kivo, "Samordnare", role="coordinator").id
         )
         self.workplaces = [
-            ident(directory.add_workplace(kivo, name).id) for name in ("Bageriet", "Vården")
+            ident(directory.add_workplace(kivo, name, employer=employer).id)
+            for name, employer in zip(("Bageriet", "Vården"), EMPLOYERS, strict=True)
         ]
         trained = self.today - timedelta(days=300)
         for n, capacity in enumerate(CAPACITIES):
@@ -194,7 +207,7 @@ class Placements(RuleBasedStateMachine):
         case_id=case_ids,
         to=st.sampled_from(list(BY_STEP)),
         supervisor=st.sampled_from([0, 0, 1, 1, 2, 2, None]),
-        programme=st.integers(0, 1),
+        programme=st.integers(0, 2),
         until_days=st.sampled_from([30, 60, 91, 120, 150, 184]) | st.integers(185, 400),
         override=st.sampled_from([False, False, True]),
         coordinator=st.booleans(),
@@ -215,6 +228,10 @@ class Placements(RuleBasedStateMachine):
         workplace_id = self.workplaces[0] if supervisor_id is None else None
         load, capacity = (0, 0) if supervisor_id is None else self.load(supervisor_id, case_id)
         code = BY_STEP[to][programme].code
+        at = self.workplaces[SUPERVISOR_AT[supervisor]] if supervisor is not None else None
+        start, until = self.today, self.today + timedelta(days=until_days)
+        earlier = self.earlier_days(case_id, code, at or self.workplaces[0], start)
+        over_total = until_days + earlier > PROGRAMMES[code].max_total_days
         try:
             result = moves.advance(
                 self.kivo,
@@ -223,14 +240,17 @@ class Placements(RuleBasedStateMachine):
                 workplace_id=workplace_id,
                 supervisor_id=supervisor_id,
                 programme=code,
-                until=self.today + timedelta(days=until_days),
+                until=until,
                 by=self.coordinator if coordinator else None,
                 override=OVERRIDE if override else None,
             )
         except Refused as refused:
             codes = {v.code for v in refused.violations}
             event(f"place refused: {sorted(codes)}")
-            if codes & PATH_CODES or supervisor_id is None:
+            if codes & PATH_CODES:
+                return
+            assert ("programme-total-too-long" in codes) == over_total, (codes, earlier)
+            if supervisor_id is None:
                 return
             full = load >= capacity
             assert ("supervisor-full" in codes) == full, (codes, load, capacity)
@@ -239,6 +259,7 @@ class Placements(RuleBasedStateMachine):
             return
         overridden = set(result.overridden)
         event(f"placed, overriding {sorted(overridden)}")
+        assert ("programme-total-too-long" in overridden) == over_total, (overridden, earlier)
         if override and overridden:
             assert coordinator
         if supervisor_id is not None:
@@ -301,7 +322,7 @@ class Placements(RuleBasedStateMachine):
         data=st.data(),
         to=st.sampled_from(list(BY_STEP)),
         supervisor=st.sampled_from([0, 1, 2]),
-        programme=st.integers(0, 1),
+        programme=st.integers(0, 2),
         override=st.sampled_from([False, False, True]),
     )
     def place_a_waiting_case(
@@ -311,6 +332,39 @@ class Placements(RuleBasedStateMachine):
         if waiting:
             case_id = data.draw(st.sampled_from(waiting), label="case_id")
             self.place(case_id, to, supervisor, programme, 91, override, coordinator=True)
+
+    @rule(
+        data=st.data(),
+        programme=st.integers(0, 2),
+        days=st.integers(20, 120),
+        supervisors=st.tuples(st.sampled_from([0, 1, 2]), st.sampled_from([0, 1, 2])),
+        until_days=st.sampled_from([91, 120, 150]),
+        override=st.booleans(),
+    )
+    def practise_then_move_on_under_the_same_programme(
+        self,
+        data: st.DataObject,
+        programme: int,
+        days: int,
+        supervisors: tuple[int, int],
+        until_days: int,
+        override: bool,
+    ) -> None:
+        """A waiting case practises (2), days pass, and it moves on to study practice (3)
+        under the same programme, here or at the other workplace: the programme's total
+        counts the practice the move ends."""
+        waiting = self.cases_where("state = 'enrolled'")
+        if not waiting:
+            return
+        case_id = data.draw(st.sampled_from(waiting), label="case_id")
+        self.place(case_id, Step.SHORT_PRACTICE, supervisors[0], programme, 120, False, True)
+        self.time_passes(days)
+        placement = self.open_placement(case_id)
+        if placement is None or placement.step != Step.SHORT_PRACTICE.number:
+            return
+        same = [p.code for p in BY_STEP[Step.STUDY_PRACTICE]].index(placement.programme or "")
+        to = Step.STUDY_PRACTICE
+        self.place(case_id, to, supervisors[1], same, until_days, override, coordinator=True)
 
     @rule(
         data=st.data(),
@@ -422,7 +476,7 @@ class Placements(RuleBasedStateMachine):
     def extension_limits(self, placement: PlacementRow, until: date, on: date) -> set[str]:
         """The blocking refusals an extension to ``until`` decided ``on`` must meet: a
         decision after the planned end, one decision's maximum, and the programme's total
-        (PRAKTIK's counted per workplace with the participant's earlier placements there)."""
+        (with the participant's earlier placements in its scope)."""
         found = set()
         if placement.planned_end is not None and on > placement.planned_end:
             found.add("extension-after-end")
@@ -432,39 +486,43 @@ class Placements(RuleBasedStateMachine):
         old_end = placement.planned_end or placement.start
         if (until - old_end).days > programme.max_decision_days:
             found.add("programme-too-long")
-        days = (until - placement.start).days + self.earlier_days_here(placement)
-        if days > programme.max_total_days:
+        earlier = self.earlier_days(
+            placement.case_id,
+            programme.code,
+            placement.workplace_id,
+            placement.start,
+            excluding=placement.id,
+        )
+        if (until - placement.start).days + earlier > programme.max_total_days:
             found.add("programme-total-too-long")
         return found
 
-    def earlier_days_here(self, placement: PlacementRow) -> int:
-        """For a programme counted per workplace: the days of the participant's earlier
-        placements under it at the same workplace (an earlier one still running at this
-        one's start counts up to that start)."""
-        if placement.programme not in PER_WORKPLACE:
+    def earlier_days(
+        self,
+        case_id: int,
+        programme: str,
+        workplace_id: int | None,
+        start: date,
+        excluding: int | None = None,
+    ) -> int:
+        """For a programme counted per participant or per employer: the days of the
+        participant's earlier placements under it in that scope (an earlier one still
+        running at ``start`` counts up to that start). Both workplaces here have one
+        employer, so per employer is every workplace here."""
+        if programme not in PER_PARTICIPANT | PER_EMPLOYER:
             return 0
         query = text(
             "SELECT p.start, coalesce(p.ended_on, p.planned_end) FROM placement p "
             "JOIN kivo_case c ON c.id = p.case_id "
             "WHERE c.person_id = (SELECT person_id FROM kivo_case WHERE id = :case) "
-            "AND p.id <> :id AND p.programme = :programme AND p.workplace_id = :workplace"
+            "AND p.id <> :id AND p.programme = :programme"
         )
+        params = {"case": case_id, "id": excluding or -1, "programme": programme}
         with engine_of(self.url).connect() as connection:
-            rows = connection.execute(
-                query,
-                {
-                    "case": placement.case_id,
-                    "id": placement.id,
-                    "programme": placement.programme,
-                    "workplace": placement.workplace_id,
-                },
-            ).all()
-        spans = [(day(start), day(end)) for start, end in rows if end is not None]
-        return sum(
-            max((min(end, placement.start) - start).days, 0)
-            for start, end in spans
-            if start < placement.start
-        )
+            rows = connection.execute(query, params).all()
+        assert programme in PER_PARTICIPANT or workplace_id in self.workplaces
+        spans = [(day(begun), day(end)) for begun, end in rows if end is not None]
+        return sum(max((min(end, start) - begun).days, 0) for begun, end in spans if begun < start)
 
     @rule(case_id=case_ids, back=st.integers(0, 30))
     def end_early(self, case_id: int, back: int) -> None:

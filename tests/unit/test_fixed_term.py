@@ -10,12 +10,18 @@ from hypothesis import strategies as st
 from pathway.facts import by_employer, stays_among
 from states.case import CaseFacts, Move, MoveKind
 from states.fixed_term import (
-    accumulate,
+    SASONG,
+    SAVA,
+    VIKARIAT,
+    Employment,
     add_months,
+    ava_permanent,
+    employment_kind,
     months_before,
     months_from,
-    permanent,
-    preferential_right,
+    preferential,
+    sava_permanent,
+    vikariat_permanent,
 )
 from states.records import Placement, Workplace
 from states.rules import REGISTRY
@@ -23,37 +29,43 @@ from states.steps import Step
 
 NINE = {"more_than_months": 9}
 TWELVE = {"more_than_months": 12}
+TWO_YEARS = {"more_than_months": 24}
+
+
+def sava(start: date, end: date) -> Employment:
+    return (start, end, SAVA)
 
 
 def test_exactly_12_months_in_a_year_without_a_leap_day_is_not_more_than_12_months() -> None:
-    found = accumulate([(date(2025, 1, 1), date(2025, 12, 31))], date(2025, 12, 31))
-    assert found.within_5_years == 365
-    assert not permanent(found)
+    found = sava_permanent([sava(date(2025, 1, 1), date(2025, 12, 31))], date(2025, 12, 31))
+    assert found.days == 365
+    assert not found.passed
 
 
 def test_exactly_12_months_in_a_leap_year_is_not_more_than_12_months() -> None:
-    found = accumulate([(date(2024, 1, 1), date(2024, 12, 31))], date(2024, 12, 31))
-    assert found.within_5_years == 366
-    assert not permanent(found)
+    found = sava_permanent([sava(date(2024, 1, 1), date(2024, 12, 31))], date(2024, 12, 31))
+    assert found.days == 366
+    assert not found.passed
 
 
 def test_one_day_more_than_12_months_makes_the_employment_permanent() -> None:
-    assert permanent(accumulate([(date(2025, 1, 1), date(2026, 1, 1))], date(2026, 1, 1)))
-    assert permanent(accumulate([(date(2024, 1, 1), date(2025, 1, 1))], date(2025, 1, 1)))
+    assert sava_permanent([sava(date(2025, 1, 1), date(2026, 1, 1))], date(2026, 1, 1)).passed
+    assert sava_permanent([sava(date(2024, 1, 1), date(2025, 1, 1))], date(2025, 1, 1)).passed
 
 
 def test_exactly_nine_months_is_not_more_than_nine_months() -> None:
-    nine = accumulate([(date(2025, 3, 1), date(2025, 11, 30))], date(2025, 11, 30))
-    assert nine.within_3_years == 275
-    assert not preferential_right(nine)
+    stay = sava(date(2025, 3, 1), date(2025, 11, 30))
+    nine = preferential([stay], stay)
+    assert nine.days == 275
+    assert not nine.passed
 
 
 def test_one_day_more_than_nine_months_gives_a_preferential_right() -> None:
-    more = accumulate([(date(2025, 3, 1), date(2025, 12, 1))], date(2025, 12, 1))
-    assert preferential_right(more)
-    short = accumulate([(date(2025, 1, 1), date(2025, 10, 1))], date(2025, 10, 1))
-    assert short.within_3_years == 274
-    assert preferential_right(short)
+    stay = sava(date(2025, 3, 1), date(2025, 12, 1))
+    assert preferential([stay], stay).passed
+    short = sava(date(2025, 1, 1), date(2025, 10, 1))
+    assert preferential([short], short).days == 274
+    assert preferential([short], short).passed
 
 
 def test_months_are_measured_on_the_calendar_ending_on_the_day_counted() -> None:
@@ -62,21 +74,102 @@ def test_months_are_measured_on_the_calendar_ending_on_the_day_counted() -> None
     assert months_before(date(2025, 11, 30), 9) == 275
 
 
-def test_stays_six_months_apart_are_counted_together() -> None:
-    stays = [(date(2024, 1, 1), date(2024, 6, 30)), (date(2024, 12, 30), date(2025, 6, 30))]
-    assert accumulate(stays, date(2025, 6, 30)).within_5_years == 182 + 183
+def test_sava_within_five_years_adds_up_whatever_the_gaps() -> None:
+    """LAS 5 a § first paragraph point 1: 7 + 6 months of SÄVA with a 7-month gap is more
+    than 12 months in total within five years."""
+    stays = [sava(date(2024, 1, 1), date(2024, 7, 31)), sava(date(2025, 3, 1), date(2025, 9, 1))]
+    found = sava_permanent(stays, date(2025, 9, 1))
+    assert found.days == 213 + 185
+    assert found.counted == "SÄVA within 5 years"
+    assert found.passed
 
 
-def test_a_gap_of_six_months_and_one_day_breaks_the_chain() -> None:
-    stays = [(date(2024, 1, 1), date(2024, 6, 30)), (date(2024, 12, 31), date(2025, 6, 30))]
-    assert accumulate(stays, date(2025, 6, 30)).within_5_years == 182
+def test_succeeding_employments_count_sava_beyond_five_years() -> None:
+    """Point 2: SÄVA, then vikariat after vikariat each begun within six months of the
+    last, then SÄVA again: the SÄVA of the whole run counts, though the first lies more
+    than five years back; the vikariat days are not SÄVA time."""
+    stays = [
+        sava(date(2023, 1, 1), date(2023, 6, 30)),  # 181 days
+        (date(2023, 12, 30), date(2025, 12, 31), VIKARIAT),
+        (date(2026, 6, 30), date(2027, 12, 31), VIKARIAT),
+        sava(date(2028, 6, 1), date(2028, 12, 31)),  # 214 days
+    ]
+    found = sava_permanent(stays, date(2028, 12, 31))
+    assert (found.days, found.counted) == (395, "SÄVA in succeeding fixed-term employments")
+    assert found.passed
+    broken = [*stays[:2], (date(2026, 7, 1), date(2027, 12, 31), VIKARIAT), stays[3]]
+    assert sava_permanent(broken, date(2028, 12, 31)).days == 214  # a gap of 6 months + 1 day
 
 
-def test_days_older_than_the_window_do_not_count() -> None:
-    stays = [(date(2020, 1, 1), date(2020, 12, 31)), (date(2021, 6, 1), date(2023, 12, 31))]
-    found = accumulate(stays, date(2023, 12, 31))
-    assert found.within_3_years == 944  # from 2021-06-01
-    assert found.within_5_years > found.within_3_years
+def test_stays_begun_six_months_after_the_last_day_succeed_it_and_a_day_later_do_not() -> None:
+    first = sava(date(2024, 1, 1), date(2024, 6, 30))
+    chained = sava(date(2024, 12, 30), date(2025, 6, 30))
+    assert sava_permanent([first, chained], date(2025, 6, 30)).days == 182 + 183
+
+
+def test_vikariat_and_seasonal_days_are_not_sava_time() -> None:
+    stays = [
+        sava(date(2025, 1, 1), date(2025, 2, 28)),
+        (date(2025, 3, 1), date(2025, 10, 31), VIKARIAT),
+        (date(2025, 11, 1), date(2026, 3, 31), SASONG),
+    ]
+    assert sava_permanent(stays, date(2026, 3, 31)).days == 59
+
+
+def test_without_a_chain_only_the_days_within_five_years_count() -> None:
+    stays = [sava(date(2023, 1, 1), date(2023, 9, 30)), sava(date(2027, 1, 1), date(2028, 6, 30))]
+    found = sava_permanent(stays, date(2028, 6, 30))
+    assert found.days == 92 + 547  # from 2023-07-01, and all of the second
+
+
+def test_a_vikariat_becomes_permanent_after_more_than_two_years_within_five() -> None:
+    """Two years are the 730 days of the 24 calendar months ending on 2026-05-30."""
+    two = [(date(2024, 1, 1), date(2024, 12, 31), VIKARIAT)]
+    two.append((date(2025, 6, 1), date(2026, 5, 30), VIKARIAT))  # 366 + 364 days
+    assert vikariat_permanent(two, date(2026, 5, 30)).days == 730
+    assert not vikariat_permanent(two, date(2026, 5, 30)).passed
+    more = [*two[:1], (date(2025, 6, 1), date(2026, 5, 31), VIKARIAT)]
+    assert vikariat_permanent(more, date(2026, 5, 31)).passed
+
+
+def test_allman_visstid_before_2022_10_01_needs_more_than_two_years_within_five() -> None:
+    """The older LAS 5 §: a 2018 stay is never judged by the 2022 text."""
+    stays = [sava(date(2018, 1, 1), date(2019, 1, 31))]  # 13 months
+    assert not ava_permanent(stays, date(2019, 1, 31)).passed
+    longer = [sava(date(2018, 1, 1), date(2020, 1, 1))]  # two years and a day
+    assert ava_permanent(longer, date(2020, 1, 1)).passed
+
+
+def test_allman_visstid_from_2022_03_01_counts_as_sava_time_and_earlier_does_not() -> None:
+    """SFS 2022:835, transitional rules: from 2022-03-01 allmän visstid is SÄVA time."""
+    stays = [sava(date(2021, 1, 1), date(2022, 9, 30)), sava(date(2022, 10, 1), date(2023, 3, 31))]
+    found = sava_permanent(stays, date(2023, 3, 31))
+    assert found.days == (date(2023, 3, 31) - date(2022, 3, 1)).days + 1
+    assert found.passed
+
+
+def test_the_preferential_right_counts_every_stay_in_three_years_whatever_the_gaps() -> None:
+    """LAS 25 §: no chain condition; 5 + 5 months of SÄVA a year apart is more than 9."""
+    first = sava(date(2025, 1, 1), date(2025, 5, 31))
+    second = sava(date(2026, 6, 1), date(2026, 10, 31))
+    assert preferential([first, second], second).passed
+
+
+def test_the_preferential_right_of_a_vikariat_or_an_older_stay_needs_more_than_12_months() -> None:
+    vikariat = (date(2025, 1, 1), date(2025, 12, 1), VIKARIAT)  # 11 months
+    assert not preferential([vikariat], vikariat).passed
+    older = sava(date(2019, 1, 1), date(2019, 12, 1))  # 11 months, before 2022-10-01
+    assert not preferential([older], older).passed
+    longer = sava(date(2019, 1, 1), date(2020, 1, 1))  # 12 months and a day
+    assert preferential([longer], longer).passed
+
+
+def test_employment_kinds_are_read_in_swedish_or_ascii() -> None:
+    assert employment_kind("SÄVA") == SAVA
+    assert employment_kind(" sava ") == SAVA
+    assert employment_kind("Vikariat") == VIKARIAT
+    assert employment_kind("säsong") == SASONG
+    assert employment_kind("allmän visstid") is None
 
 
 def test_months_are_added_on_the_calendar() -> None:
@@ -88,15 +181,73 @@ def fixed_term(
     on: date,
     until: date | None,
     workplace_id: int | None = 4,
-    stays: tuple[tuple[int | None, date, date], ...] = (),
+    stays: tuple[tuple[int | None, date, date, str], ...] = (),
+    kind: str | None = None,
 ) -> tuple[CaseFacts, Move]:
     facts = CaseFacts(state="information", fixed_term_stays=stays)
-    move = Move(MoveKind.ADVANCE, on=on, to=Step.FIXED_TERM, workplace_id=workplace_id, until=until)
+    move = Move(
+        MoveKind.ADVANCE,
+        on=on,
+        to=Step.FIXED_TERM,
+        workplace_id=workplace_id,
+        until=until,
+        employment_kind=kind,
+    )
     return facts, move
 
 
+def test_seven_and_six_months_of_sava_seven_months_apart_are_flagged_as_permanent() -> None:
+    """The issue's case: the gap breaks the chain, but 13 months within five years is
+    more than 12 (LAS 5 a § first paragraph point 1)."""
+    stays = ((4, date(2025, 1, 1), date(2025, 7, 31), SAVA),)
+    facts, move = fixed_term(date(2026, 3, 1), date(2026, 8, 31), 4, stays)
+    message = REGISTRY["las-permanent"].fn(facts, move, TWELVE)
+    assert message is not None
+    assert "SÄVA within 5 years adds up to 396 days by 2026-08-31" in message
+
+
+def test_sava_chained_through_vikariat_is_flagged_beyond_five_years() -> None:
+    stays = (
+        (4, date(2023, 1, 1), date(2023, 6, 30), SAVA),
+        (4, date(2023, 12, 30), date(2025, 12, 31), VIKARIAT),
+        (4, date(2026, 6, 30), date(2027, 12, 31), VIKARIAT),
+    )
+    facts, move = fixed_term(date(2028, 6, 1), date(2028, 12, 31), 4, stays)
+    message = REGISTRY["las-permanent"].fn(facts, move, TWELVE)
+    assert message is not None
+    assert "SÄVA in succeeding fixed-term employments adds up to 395 days" in message
+
+
+def test_a_vikariat_is_judged_by_its_own_rule_not_by_the_sava_rule() -> None:
+    stays = ((4, date(2024, 1, 1), date(2025, 12, 31), VIKARIAT),)
+    facts, move = fixed_term(date(2026, 3, 1), date(2026, 3, 31), 4, stays, VIKARIAT)
+    assert REGISTRY["las-permanent"].fn(facts, move, TWELVE) is None
+    message = REGISTRY["las-vikariat"].fn(facts, move, TWO_YEARS)
+    assert message is not None
+    assert "vikariat within 5 years adds up to 762 days" in message
+    _, sava_move = fixed_term(date(2026, 3, 1), date(2026, 3, 31), 4, stays, SAVA)
+    assert REGISTRY["las-vikariat"].fn(facts, sava_move, TWO_YEARS) is None
+    assert REGISTRY["las-permanent"].fn(facts, sava_move, TWELVE) is None  # 31 days of SÄVA
+
+
+def test_a_2018_stay_is_judged_by_the_older_text_of_two_years_in_five() -> None:
+    facts, thirteen = fixed_term(date(2018, 1, 1), date(2019, 1, 31))
+    assert REGISTRY["las-permanent"].fn(facts, thirteen, TWELVE) is None
+    _, longer = fixed_term(date(2018, 1, 1), date(2020, 1, 1))
+    message = REGISTRY["las-permanent"].fn(facts, longer, TWELVE)
+    assert message is not None
+    assert "LAS 5 § before 2022-10-01" in message
+
+
+def test_a_seasonal_stay_never_converts_but_counts_for_the_preferential_right() -> None:
+    facts, season = fixed_term(date(2025, 1, 1), date(2026, 6, 30), kind=SASONG)
+    assert REGISTRY["las-permanent"].fn(facts, season, TWELVE) is None
+    assert REGISTRY["las-vikariat"].fn(facts, season, TWO_YEARS) is None
+    assert REGISTRY["preferential-right"].fn(facts, season, NINE) is not None
+
+
 def test_the_las_rules_warn_about_earlier_stays_at_the_same_workplace() -> None:
-    stays = ((4, date(2025, 1, 1), date(2026, 1, 31)),)
+    stays = ((4, date(2025, 1, 1), date(2026, 1, 31), SAVA),)
     facts, here = fixed_term(date(2026, 3, 1), None, 4, stays)
     _, elsewhere = fixed_term(date(2026, 3, 1), None, 5, stays)
     assert REGISTRY["las-permanent"].fn(facts, here, TWELVE)
@@ -108,7 +259,7 @@ def test_the_planned_stay_itself_counts_up_to_its_planned_end() -> None:
     facts, alone = fixed_term(date(2025, 1, 1), date(2026, 1, 1))
     message = REGISTRY["las-permanent"].fn(facts, alone, TWELVE)
     assert message is not None
-    assert "366 days within 5 years by 2026-01-01" in message
+    assert "SÄVA within 5 years adds up to 366 days by 2026-01-01" in message
     _, twelve = fixed_term(date(2025, 1, 1), date(2025, 12, 31))
     assert REGISTRY["las-permanent"].fn(facts, twelve, TWELVE) is None
     assert REGISTRY["preferential-right"].fn(facts, twelve, NINE) is not None
@@ -116,12 +267,13 @@ def test_the_planned_stay_itself_counts_up_to_its_planned_end() -> None:
     assert REGISTRY["preferential-right"].fn(facts, nine, NINE) is None
 
 
-def test_an_earlier_stay_and_the_planned_one_add_up_across_a_gap_of_six_months() -> None:
-    stays = ((4, date(2024, 1, 1), date(2024, 6, 30)),)
-    facts, chained = fixed_term(date(2024, 12, 30), date(2025, 6, 30), 4, stays)
-    assert REGISTRY["preferential-right"].fn(facts, chained, NINE) is not None
-    _, broken = fixed_term(date(2024, 12, 31), date(2025, 6, 30), 4, stays)
-    assert REGISTRY["preferential-right"].fn(facts, broken, NINE) is None
+def test_the_preferential_right_adds_up_stays_in_three_years_across_any_gap() -> None:
+    """LAS 25 § has no chain condition: 6 + 6 months a year apart is more than 9."""
+    stays = ((4, date(2024, 1, 1), date(2024, 6, 30), SAVA),)
+    facts, later = fixed_term(date(2025, 7, 1), date(2025, 12, 31), 4, stays)
+    assert REGISTRY["preferential-right"].fn(facts, later, NINE) is not None
+    _, too_late = fixed_term(date(2027, 1, 1), date(2027, 6, 30), 4, stays)
+    assert REGISTRY["preferential-right"].fn(facts, too_late, NINE) is None
 
 
 def test_an_extension_crossing_the_limit_is_flagged_and_one_within_it_is_not() -> None:
@@ -138,14 +290,14 @@ def test_two_workplaces_of_one_employer_add_up_and_another_employer_does_not() -
         Workplace("Hamnen", employer="Region Gotland", id=6),
         Workplace("Okänd", id=7),
     ]
-    earlier = by_employer([(4, date(2025, 1, 1), date(2025, 6, 30))], workplaces)
-    assert {w for w, _, _ in earlier} == {4, 5}
+    earlier = by_employer([(4, date(2025, 1, 1), date(2025, 6, 30), SAVA)], workplaces)
+    assert {w for w, _, _, _ in earlier} == {4, 5}
     facts, other_workplace = fixed_term(date(2025, 7, 1), date(2026, 1, 31), 5, earlier)
     assert REGISTRY["las-permanent"].fn(facts, other_workplace, TWELVE) is not None
     _, other_employer = fixed_term(date(2025, 7, 1), date(2026, 1, 31), 6, earlier)
     assert REGISTRY["las-permanent"].fn(facts, other_employer, TWELVE) is None
-    alone = by_employer([(7, date(2025, 1, 1), date(2025, 6, 30))], workplaces)
-    assert alone == ((7, date(2025, 1, 1), date(2025, 6, 30)),)
+    alone = by_employer([(7, date(2025, 1, 1), date(2025, 6, 30), VIKARIAT)], workplaces)
+    assert alone == ((7, date(2025, 1, 1), date(2025, 6, 30), VIKARIAT),)
 
 
 @given(
@@ -181,18 +333,24 @@ def test_sheltered_public_employment_is_not_judged_by_the_las_rules() -> None:
 
 
 def test_earlier_sheltered_employment_does_not_count_towards_a_fixed_term_stay() -> None:
-    def stay(programme: str | None, start: date, end: date) -> Placement:
+    def stay(programme: str | None, start: date, end: date, kind: str | None) -> Placement:
         return Placement(
-            case_id=1, step=7, start=start, planned_end=end, workplace_id=4, programme=programme
+            case_id=1,
+            step=7,
+            start=start,
+            planned_end=end,
+            workplace_id=4,
+            programme=programme,
+            employment_kind=kind,
         )
 
     earlier = [
-        stay("OSA", date(2024, 1, 1), date(2024, 12, 31)),
-        stay("LONESTOD", date(2025, 1, 1), date(2025, 3, 31)),
-        stay(None, date(2025, 4, 1), date(2025, 4, 30)),
+        stay("OSA", date(2024, 1, 1), date(2024, 12, 31), SAVA),
+        stay("LONESTOD", date(2025, 1, 1), date(2025, 3, 31), VIKARIAT),
+        stay(None, date(2025, 4, 1), date(2025, 4, 30), None),
     ]
 
     assert stays_among(earlier) == (
-        (4, date(2025, 1, 1), date(2025, 3, 31)),
-        (4, date(2025, 4, 1), date(2025, 4, 30)),
+        (4, date(2025, 1, 1), date(2025, 3, 31), VIKARIAT),
+        (4, date(2025, 4, 1), date(2025, 4, 30), SAVA),  # none recorded: SÄVA
     )

@@ -8,6 +8,8 @@ import pytest
 
 from states.case import CaseFacts, Move, MoveKind
 from states.programmes import (
+    EMPLOYER,
+    PARTICIPANT,
     PLACEMENT,
     WORKPLACE,
     ProgrammesFileError,
@@ -15,9 +17,9 @@ from states.programmes import (
     extension_violations,
     las_exempt,
     parse_programmes,
+    scoped_total_too_long,
     total_too_long,
     training_share_violation,
-    workplace_total_too_long,
 )
 from states.rules import REGISTRY
 from states.steps import Step
@@ -182,12 +184,14 @@ def test_an_extension_is_checked_per_decision_in_total_and_against_the_validity(
 # Each shipped programme as the issue and the catalogue's sources define it: steps, the
 # default planned end in days after a start on 2026-01-01 (2018-01-01 for MBJ): 3, 6 or 12
 # calendar months with both ends included, APL 105 days; one decision's maximum and the
-# total maximum (days; a month counted as its longest calendar span), and whether the
-# total is per placement or per workplace.
+# total maximum (days; a month counted as its longest calendar span), and what the total
+# counts: each placement, the participant's all (PIS and förstärkt arbetsträning: "at
+# most 6 months", "up to 12 months"), or those with one employer (praktik: "at most 6
+# months in total with the same employer").
 SHIPPED = [
-    ("PRAKTIK", {2, 3}, 89, 184, 184, WORKPLACE),
-    ("PIS", {2, 3}, 89, 184, 184, PLACEMENT),
-    ("ARBETSTRANING", {2, 3}, 180, 184, 366, PLACEMENT),
+    ("PRAKTIK", {2, 3}, 89, 184, 184, EMPLOYER),
+    ("PIS", {2, 3}, 89, 184, 184, PARTICIPANT),
+    ("ARBETSTRANING", {2, 3}, 180, 184, 366, PARTICIPANT),
     ("MBJ", {7, 9}, 364, 366, 731, PLACEMENT),
     ("YA", {8}, 364, 366, 366, PLACEMENT),
     ("LONESTOD", {7, 9}, 364, 366, 1461, PLACEMENT),
@@ -251,13 +255,14 @@ def test_an_exactly_six_month_practice_fits_and_a_day_more_does_not() -> None:
     assert total_too_long(praktik, start, date(2026, 9, 2)) is not None
 
 
-def test_practice_at_one_workplace_adds_up_over_the_participants_placements() -> None:
+def test_practice_with_one_employer_adds_up_over_the_participants_placements() -> None:
     praktik = default_catalogue().get("PRAKTIK")
     earlier = [(date(2026, 1, 1), date(2026, 4, 1))]  # 90 days
     start = date(2026, 6, 1)
-    assert workplace_total_too_long(praktik, earlier, start, start + 94 * DAY) is None
-    over = workplace_total_too_long(praktik, earlier, start, start + 95 * DAY)
+    assert scoped_total_too_long(praktik, earlier, start, start + 94 * DAY) is None
+    over = scoped_total_too_long(praktik, earlier, start, start + 95 * DAY)
     assert over is not None
+    assert "with one employer" in over
     assert "(90 days)" in over
     assert "185 days" in over
     found = extension_violations(
@@ -266,15 +271,28 @@ def test_practice_at_one_workplace_adds_up_over_the_participants_placements() ->
     assert [v.code for v in found] == ["programme-total-too-long"]
 
 
-def test_a_programme_whose_total_is_per_placement_does_not_add_placements_up() -> None:
+def test_every_earlier_pis_placement_of_the_participant_counts_towards_its_six_months() -> None:
+    """PIS is at most 6 months for the participant: 3 months, a fall back and 3 months
+    and a day more is over, wherever each ran."""
     pis = default_catalogue().get("PIS")
-    earlier = [(date(2026, 1, 1), date(2026, 4, 1))]
+    earlier = [(date(2026, 1, 1), date(2026, 4, 1))]  # 90 days
     start = date(2026, 6, 1)
-    assert workplace_total_too_long(pis, earlier, start, start + 184 * DAY) is None
+    assert scoped_total_too_long(pis, earlier, start, start + 94 * DAY) is None
+    over = scoped_total_too_long(pis, earlier, start, start + 95 * DAY)
+    assert over is not None
+    assert "placements under programme PIS last at most 184 days in total" in over
 
 
-def test_total_scope_must_be_placement_or_workplace() -> None:
-    text = """
+def test_a_programme_whose_total_is_per_placement_does_not_add_placements_up() -> None:
+    mbj = default_catalogue().get("MBJ")
+    earlier = [(date(2016, 1, 1), date(2017, 1, 1))]
+    start = date(2017, 6, 1)
+    assert scoped_total_too_long(mbj, earlier, start, start + 731 * DAY) is None
+
+
+@pytest.mark.parametrize("scope", [PLACEMENT, PARTICIPANT, WORKPLACE, EMPLOYER])
+def test_total_scope_is_placement_participant_workplace_or_employer(scope: str) -> None:
+    text = f"""
 version = 1
 [programmes.X]
 name_sv = "x"
@@ -283,16 +301,16 @@ steps = [2]
 default_days = 10
 max_total_days = 100
 max_decision_days = 100
-total_scope = "employer"
+total_scope = "{scope}"
 """
+    good = parse_programmes(text, source="test")
+    assert good.get("X").total_scope == scope
+    assert good.get("X").to_dict()["total_scope"] == scope
     with pytest.raises(ProgrammesFileError) as error:
-        parse_programmes(text, source="test")
+        parse_programmes(text.replace(f'"{scope}"', '"agency"'), source="test")
     assert error.value.params["problems"] == [
-        "programmes.X: total_scope must be one of placement, workplace"
+        "programmes.X: total_scope must be one of placement, participant, workplace, employer"
     ]
-    good = parse_programmes(text.replace('"employer"', '"workplace"'), source="test")
-    assert good.get("X").total_scope == WORKPLACE
-    assert good.get("X").to_dict()["total_scope"] == "workplace"
 
 
 def test_ya_needs_at_least_15_percent_in_training_or_supervision() -> None:

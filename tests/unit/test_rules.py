@@ -66,6 +66,7 @@ def test_the_registry_holds_exactly_the_documented_rules() -> None:
         "programme-total-too-long",
         "preferential-right",
         "las-permanent",
+        "las-vikariat",
     }
 
 
@@ -452,7 +453,7 @@ def test_the_default_rules_file_counts_the_las_limits_in_calendar_months() -> No
 
 
 def test_the_las_rules_count_nothing_without_a_workplace() -> None:
-    stays = ((None, ON - 400 * DAY, ON - DAY),)
+    stays = ((None, ON - 400 * DAY, ON - DAY, "sava"),)
     facts = CaseFacts(state=ENROLLED, fixed_term_stays=stays)
     move = advance(Step.FIXED_TERM, until=ON + 400 * DAY)
     assert check("las-permanent", facts, move, {"more_than_months": 12}) is None

@@ -67,7 +67,7 @@ def test_the_default_rules_load_with_every_registered_rule_enabled() -> None:
     assert [rule.code for rule in rules.rules] == list(REGISTRY)
     assert all(rule.enabled for rule in rules.rules)
     warnings = {rule.code for rule in rules.rules if rule.severity is Severity.WARNING}
-    assert warnings == {"meeting-not-held", "preferential-right", "las-permanent"}
+    assert warnings == {"meeting-not-held", "preferential-right", "las-permanent", "las-vikariat"}
     assert all(
         rule.severity is Severity.BLOCKING for rule in rules.rules if rule.code not in warnings
     )
