@@ -64,6 +64,7 @@ RULE_CODES = (
     "programme-total-too-long",
     "preferential-right",
     "las-permanent",
+    "las-vikariat",
 )
 SHOW_KEYS = {"id", "name", "state", "step", "status", "outcome", "caseworker", "version"}
 HISTORY_KEYS = {"kind", "from_step", "to_step", "on", "by", "reason"}
