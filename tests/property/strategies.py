@@ -159,6 +159,10 @@ def employment_kinds() -> st.SearchStrategy[str | None]:
     return st.none() | st.sampled_from(["SÄVA", "vikariat", "säsong", "allmän visstid"])
 
 
+def valid_employment_kinds() -> st.SearchStrategy[str | None]:
+    return st.none() | st.sampled_from(["SÄVA", "vikariat", "säsong"])
+
+
 def ages() -> st.SearchStrategy[int | None]:
     """Age in years at enrolment, often unknown; -1 (born next year) and 140 are
     implausible, and rare."""

@@ -934,6 +934,43 @@ class CaseLifecycle(RuleBasedStateMachine):
             kind = data.draw(st.none() | st.sampled_from(sorted(KINDS)), label="kind")
         self._advance(case_id, to, where, until_days, programme, when, by, override, False, kind)
 
+    @precondition(lambda self: bool(self.cases_in(range(7))))
+    @rule(
+        data=st.data(),
+        workplace=st.integers(0, s.WORKPLACES - 1),
+        first=st.integers(30, 300),
+        gap=st.integers(1, 400),
+        second=st.integers(30, 300),
+        kinds=st.tuples(s.valid_employment_kinds(), s.valid_employment_kinds()),
+    )
+    def return_to_fixed_term_with_the_same_employer(
+        self,
+        data: st.DataObject,
+        workplace: int,
+        first: int,
+        gap: int,
+        second: int,
+        kinds: tuple[str | None, str | None],
+    ) -> None:
+        """Fixed-term employment (7) for ``first`` days, back to step 1, and after ``gap``
+        days fixed-term again at the same workplace: LAS counts both stays, each by its
+        kind (SÄVA within 5 years whatever the gap, or as succeeding employments;
+        vikariat; the preferential right)."""
+        case_id = data.draw(st.sampled_from(self.cases_in(range(7))), label="case_id")
+        where = s.PlacementChoice(workplace, None, False)
+        today, boss = s.When(s.WhenKind.DEFAULT, 1), Actor.COORDINATOR
+        self._advance(
+            case_id, Step.FIXED_TERM, where, first, None, today, boss, None, False, kinds[0]
+        )
+        if self.cases[case_id].state != Step.FIXED_TERM.slug:
+            return
+        self.time_passes(first)
+        self.fall_back(case_id, Step.INFORMATION, "the contract ended", today, boss)
+        self.time_passes(gap)
+        self._advance(
+            case_id, Step.FIXED_TERM, where, second, None, today, boss, None, False, kinds[1]
+        )
+
     @precondition(lambda self: bool(self.cases_in(range(2, 10))))
     @rule(data=st.data(), reason=s.real_reasons(), when=s.valid_move_dates(), by=s.actors())
     def fall_back_a_case_that_can_move_back(
