@@ -42,8 +42,10 @@ class LetterRepository:
             .where(LETTER.c.status == "pending", LETTER.c.week < week)
             .values(status="dropped", claimed_until=None)
         )
-        people = select(PERSON.c.id, literal(week), literal("pending"), literal(0)).where(
-            PERSON.c.active.is_(True), PERSON.c.role.in_(ROLES)
+        people = (  # in id order: concurrent queueings then wait on rows in one order
+            select(PERSON.c.id, literal(week), literal("pending"), literal(0))
+            .where(PERSON.c.active.is_(True), PERSON.c.role.in_(ROLES))
+            .order_by(PERSON.c.id)
         )
         insert = postgres_insert if self._dialect() == "postgresql" else sqlite_insert
         statement = (
