@@ -21,9 +21,11 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from pathway.context import Kivo
 from pathway.dispatch import DispatchResult, dispatch
+from pathway.letters import send_weekly_letters
 from pathway.notifiers import (
     ConsoleNotifier,
     FileNotifier,
+    LetterMessage,
     Recipient,
     ReminderMessage,
     SmtpNotifier,
@@ -317,3 +319,43 @@ def test_the_file_notifier_reads_a_truncated_file_afresh(tmp_path: Path) -> None
 
     assert notifier.already_sent(41) is False
     assert notifier.already_sent(42) is True
+
+
+def test_the_weekly_letter_arrives_by_smtp_for_the_caseworker_and_the_coordinator(
+    make_kivo: MakeKivo, mail_server: MailServer
+) -> None:
+    kivo = make_kivo("2026-03-09T07:00")
+    office = add_office(kivo)
+    add_followup(kivo, office.case, DUE, title="Tripartite meeting")
+    notifier = notifier_from(
+        f"smtp://127.0.0.1:{mail_server.port}?from=kivo@kommun.example", io.StringIO()
+    )
+
+    sent = send_weekly_letters(make_kivo("2026-03-09T07:00"), notifier)
+    again = send_weekly_letters(make_kivo("2026-03-11T07:00"), notifier)
+
+    assert (sent.sent, sent.failed, again.sent) == (2, 0, 0)
+    mails = {m["To"].addresses[0].addr_spec: m for m in mail_server.inbox.messages()}
+    assert sorted(mails) == ["cecilia@kommun.example", "hanna@af.example"]
+    mine = mails["hanna@af.example"]
+    assert mine["Subject"] == (
+        "[kivo] Weekly letter 2026-W11: 1 due, 0 meetings, 0 starting, 0 ending, 0 overdue"
+    )
+    assert mine["Message-ID"].startswith("<kivo-letter-")
+    body = mine.get_body()
+    assert body is not None
+    assert f"- case {office.case}: Tripartite meeting, due 2026-03-10" in body.get_content()
+    overview = mails["cecilia@kommun.example"].get_body()
+    assert overview is not None
+    assert "- Hanna Handläggare: 1 due, 0 meetings" in overview.get_content()
+
+
+def test_the_console_prints_one_line_per_weekly_letter() -> None:
+    stream = io.StringIO()
+    letter = LetterMessage(5, "2026-W11", HANNA, "Weekly letter 2026-W11: 1 due", "body")
+
+    ConsoleNotifier(stream).send_letter(letter)
+
+    assert stream.getvalue() == (
+        "letter 5 → Hanna Handläggare <hanna@af.example>: Weekly letter 2026-W11: 1 due\n"
+    )
