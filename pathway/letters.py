@@ -4,7 +4,9 @@ and each active coordinator the overview, once per ISO week per person.
 The letter outbox follows the reminders': this week's rows are queued on the unique
 (person, week) key, so a second scheduler's queueing adds nothing; a pass claims the
 unsent ones with a lease (a claim is an attempt), builds and sends each, then records
-it sent. A failed send is released for a retry after a back-off; a notifier that can
+it sent. Like a dispatch pass, it stops using a batch once half its lease is gone
+(slow SMTP) and gives the rest back, so a live lease is never taken over. A failed
+send is released for a retry after a back-off; a notifier that can
 say what it delivered (the file) is asked before a letter claimed a second time is
 sent, so a pass killed between sending and recording does not send it twice. Business
 time comes only from the clock passed in: the week is the one holding ``kivo.today()``.
@@ -12,6 +14,7 @@ time comes only from the clock passed in: the week is the one holding ``kivo.tod
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -46,10 +49,22 @@ def send_weekly_letters(
     token = worker or worker_token()
     week = week_of(kivo.today()).label
     result = LetterResult(week)
-    while claimed := _claim(kivo, week, token, lease):
-        for letter, person in claimed:
+    while True:
+        started = time.monotonic()
+        claimed = _claim(kivo, week, token, lease)
+        if not claimed:
+            return result
+        for index, (letter, person) in enumerate(claimed):
+            if index and time.monotonic() - started > lease.total_seconds() / 2:
+                _release(kivo, token, [left.id for left, _ in claimed[index:]])
+                break
             _deliver(kivo, notifier, token, result, letter, person)
-    return result
+
+
+def _release(kivo: Kivo, worker: str, letter_ids: list[int | None]) -> None:
+    with kivo.uow() as uow:
+        uow.letters.release([i for i in letter_ids if i is not None], worker)
+        uow.commit()
 
 
 def _claim(

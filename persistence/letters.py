@@ -103,6 +103,13 @@ class LetterRepository:
             next_attempt_at=_utc(retry_at),
         )
 
+    def release(self, letter_ids: list[int], worker: str) -> int:
+        """Give back claims this worker will not get to; others may take them at once."""
+        released = 0
+        for letter_id in letter_ids:
+            released += self._finish(letter_id, worker, claimed_until=None, claimed_by=None)
+        return released
+
     def all(self) -> list[WeeklyLetter]:
         rows = self.session.execute(
             select(

@@ -116,6 +116,45 @@ def test_a_letter_whose_send_failed_is_sent_on_a_later_run_once(make_kivo: MakeK
         assert {letter.status for letter in uow.letters.all()} == {"sent"}
 
 
+def test_a_pass_that_outlives_half_its_lease_gives_back_the_rest_and_sends_each_once(
+    make_kivo: MakeKivo,
+) -> None:
+    kivo = make_kivo(MONDAY)
+    add_office(kivo)
+    for n in range(3):
+        directory.add_caseworker(kivo, f"Handläggare {n}")
+    notifier = RecordingLetters()
+
+    result = send_weekly_letters(kivo, notifier, lease=timedelta(0))  # always past half
+
+    assert result.sent == 5
+    assert len({letter.recipient.id for letter in notifier.letters}) == 5
+    with kivo.uow(read_only=True) as uow:
+        letters = uow.letters.all()
+    assert {letter.status for letter in letters} == {"sent"}
+    assert sorted(letter.attempts for letter in letters) == [1, 2, 3, 4, 5]  # reclaimed
+
+
+def test_a_letter_still_unsent_when_its_week_is_over_is_dropped_not_sent_late(
+    make_kivo: MakeKivo,
+) -> None:
+    kivo = make_kivo(MONDAY)
+    add_office(kivo)
+    send_weekly_letters(make_kivo(MONDAY), RecordingLetters(fail=2))  # both fail
+    notifier = RecordingLetters()
+
+    send_weekly_letters(make_kivo(NEXT_MONDAY), notifier)
+
+    assert {letter.week for letter in notifier.letters} == {"2026-W11"}
+    with kivo.uow(read_only=True) as uow:
+        assert sorted((letter.week, letter.status) for letter in uow.letters.all()) == [
+            ("2026-W10", "dropped"),
+            ("2026-W10", "dropped"),
+            ("2026-W11", "sent"),
+            ("2026-W11", "sent"),
+        ]
+
+
 def test_a_letter_a_killed_pass_wrote_to_the_file_is_not_written_again(
     make_kivo: MakeKivo, tmp_path: Path
 ) -> None:
