@@ -9,7 +9,7 @@ from typing import Protocol, Self, TypeVar
 
 from pathway.bulk_ports import BulkWriter, ExportQueries
 from pathway.health_ports import HealthQueries
-from pathway.outbox_ports import ReminderRepository
+from pathway.outbox_ports import LetterRepository, ReminderRepository
 from pathway.report_ports import ReportQueries, TargetRepository
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
@@ -238,6 +238,8 @@ class UnitOfWork(Protocol):
     def reminders(self) -> ReminderRepository: ...
     @property
     def digest(self) -> DigestQueries: ...
+    @property
+    def letters(self) -> LetterRepository: ...
     @property
     def handover(self) -> HandoverQueries: ...
     @property

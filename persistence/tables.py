@@ -163,6 +163,26 @@ class ReminderRow(SQLModel, table=True):
     last_error: str | None = None
 
 
+class WeeklyLetterRow(SQLModel, table=True):
+    """The weekly letter's outbox: one row per person and ISO week (``2026-W10``); the
+    unique key makes a second scheduler's queueing of the same letter a no-op."""
+
+    __tablename__ = "weekly_letter"
+    __table_args__ = (
+        UniqueConstraint("caseworker_id", "week", name="uq_weekly_letter_person_week"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    caseworker_id: int = Field(foreign_key="caseworker.id")
+    week: str = Field(max_length=8)
+    status: str = Field(default="pending", max_length=16)  # pending, sent, dropped
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    claimed_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_error: str | None = None
+
+
 class TargetRow(SQLModel, table=True):
     """A programme's target for a year: how many placements it should start."""
 

@@ -185,6 +185,17 @@ class Reminder:
     id: int | None = None
 
 
+@dataclass(slots=True)
+class WeeklyLetter:
+    """One row of the weekly letter's outbox: this person's letter for an ISO week."""
+
+    caseworker_id: int
+    week: str  # 2026-W10
+    status: str = "pending"  # pending, sent, dropped (its week passed unsent)
+    attempts: int = 0
+    id: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class SupervisorLoad:
     """A supervisor with their load: the open placements they supervise now."""
