@@ -88,6 +88,19 @@ def case(
 
 CASES = [
     # 2: bad usage or invalid input
+    case(
+        "personnummer typed into a name",
+        f"participant add 'Johan {JOHAN}' --caseworker 1",
+        code=2,
+        says="a participant's name holds a personnummer",
+        as_json=True,
+    ),
+    case(
+        "control character in a name",
+        "caseworker add 'Anna\x1b[2JLindqvist'",
+        code=2,
+        says="a caseworker's name contains a control character",
+    ),
     case("unknown step number", "advance 1 12", code=2, says="unknown step '12'", as_json=True),
     case("unknown step slug", "advance 1 foo", code=2, says="unknown step 'foo'"),
     case(
