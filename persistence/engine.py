@@ -109,7 +109,7 @@ def _reason(error: BaseException) -> str:
         if re.search(clue, text, re.IGNORECASE):
             return reason
     if isinstance(error, ImportError):
-        return f"its driver is not installed ({error.name or error})"
+        return f"its driver {error.name or ''} is not installed: pip install 'kivo[postgres]'"
     lines = text.strip().splitlines()
     return f"{type(error).__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
