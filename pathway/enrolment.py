@@ -13,6 +13,7 @@ from pathway.ports import UnitOfWork
 from pathway.results import EnrolResult
 from states.case import ENROLLED, EXITED, Gender, Group, parse_enum
 from states.errors import InvalidInput
+from states.names import checked_name
 from states.ownership import ENROLLED_OWNER
 from states.personnummer import parse_personnummer
 from states.records import Case, CaseEvent, Person
@@ -149,10 +150,7 @@ def _person(
     groups: Sequence[str],
 ) -> Person:
     """Validate everything about the person before anything is written."""
-    if not name or not name.strip():
-        raise InvalidInput("a participant needs a name", field="name")
-    if len(name) > 200:
-        raise InvalidInput("a name is at most 200 characters", field="name")
+    name = checked_name(name, "a participant", today=kivo.today())
     pnr = parse_personnummer(personnummer, today=kivo.today()) if personnummer else None
     if pnr is not None:
         if birth_year is not None and birth_year != pnr.birth_date.year:
@@ -164,7 +162,7 @@ def _person(
     if birth_year is not None and not 1900 <= birth_year <= kivo.today().year:
         raise InvalidInput(f"birth year {birth_year} is not plausible", field="birth_year")
     return Person(
-        name=name.strip(),
+        name=name,
         personnummer=pnr.digits if pnr else None,
         gender=parse_enum(Gender, gender, "gender").value,
         birth_year=birth_year,

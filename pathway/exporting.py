@@ -20,10 +20,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from pathway.context import Kivo
 from pathway.errors import Refused
+from pathway.files import private_binary, private_text
 from states.case import PAUSED, status_of_state, step_of_state
 from states.errors import InvalidInput, quoted
 from states.import_rows import REQUIRED_COLUMNS, masked, neutralise
@@ -213,7 +214,7 @@ def _write_csv(
     bom: bool,
 ) -> int:
     count = 0
-    with _open_text(path, "utf-8-sig" if bom else "utf-8") as stream:
+    with private_text(path, "utf-8-sig" if bom else "utf-8") as stream:
         out = csv.writer(stream, delimiter=delimiter)
         out.writerow(columns)
         for row in rows:
@@ -237,18 +238,12 @@ def _utc(value: date) -> date:
 
 def _write_jsonl(path: Path, columns: Sequence[str], rows: Iterator[dict[str, Any]]) -> int:
     count = 0
-    with _open_text(path, "utf-8") as stream:
+    with private_text(path, "utf-8") as stream:
         for row in rows:
             document = {column: _plain(row[column]) for column in columns}
             stream.write(json.dumps(document, ensure_ascii=False) + "\n")
             count += 1
     return count
-
-
-def _open_text(path: Path, encoding: str) -> TextIO:
-    """A new file readable by its owner only: exports hold personal data."""
-    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    return open(descriptor, "w", encoding=encoding, newline="")
 
 
 XlsxWriter = Callable[[Path, str, Sequence[str], Iterator[dict[str, Any]]], int]
@@ -272,7 +267,7 @@ def _xlsx_writer() -> XlsxWriter:
         for row in rows:
             sheet.append([_cell(row[column]) for column in columns])
             count += 1
-        with _open_binary(path) as stream:
+        with private_binary(path) as stream:
             book.save(stream)
         return count
 
@@ -286,8 +281,3 @@ def _cell(value: Any) -> Any:
             return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
         return value
     return _text(value)
-
-
-def _open_binary(path: Path) -> Any:
-    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    return open(descriptor, "wb")

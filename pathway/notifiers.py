@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Protocol, TextIO, runtime_checkable
 from urllib.parse import parse_qs, urlsplit
 
+from pathway.files import private_descriptor
 from states.errors import InvalidInput, quoted
 
 DEFAULT_SENDER = "kivo@localhost"
@@ -231,7 +232,7 @@ class FileNotifier:
             self._append([_line(message) for message in messages])
 
     def _append(self, lines: list[bytes]) -> None:
-        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        descriptor = private_descriptor(self.path, append=True)
         try:
             for data in lines:
                 written = os.write(descriptor, data)

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from states.calendar_bounds import MAX_RULE_MONTHS
 from states.case import LEAVING_MOVES, CaseFacts, Group, Move, MoveKind, Outcome
 from states.errors import RulesFileError
 from states.rules import LEAVING, REGISTRY
@@ -176,4 +177,6 @@ def _check_values(raw: Mapping[str, Any]) -> list[str]:
         problems.append(f"groups must be among {', '.join(sorted(groups))}")
     if "min_age" in raw and not 0 <= raw["min_age"] <= raw["max_age"] <= 120:
         problems.append("min_age and max_age must satisfy 0 <= min_age <= max_age <= 120")
+    if "more_than_months" in raw and not 1 <= raw["more_than_months"] <= MAX_RULE_MONTHS:
+        problems.append(f"more_than_months must be from 1 to {MAX_RULE_MONTHS}")
     return problems

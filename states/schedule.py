@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from states.calendar_bounds import MAX_RULE_DAYS
+
 KINDS = ("meeting", "follow-up", "decision")
 ANCHORS = ("start", "midpoint", "end")
 REMINDER_KINDS = ("before", "due", "escalation")
@@ -167,8 +169,10 @@ def _entry_problems(entry: Any, outcomes: set[str]) -> list[str]:
     if not (entry.get("steps") or entry.get("on_exit") or entry.get("on_fall_back")):
         problems.append("says neither steps, on_exit nor on_fall_back: it would never be planned")
     for key in ("every_days", "horizon_days"):
-        if key in entry and entry[key] < 1:
-            problems.append(f"{key} must be at least 1")
+        if key in entry and not 1 <= entry[key] <= MAX_RULE_DAYS:
+            problems.append(f"{key} must be from 1 to {MAX_RULE_DAYS} (ten years)")
+    if not -MAX_RULE_DAYS <= entry.get("offset_days", 0) <= MAX_RULE_DAYS:
+        problems.append(f"offset_days must be from -{MAX_RULE_DAYS} to {MAX_RULE_DAYS} (ten years)")
     return problems
 
 
@@ -198,8 +202,8 @@ def parse_reminders(raw: Any) -> tuple[ReminderPolicy, list[str]]:
     ]
     values = {k: v for k, v in raw.items() if k in ("before_days", "escalate_after_days")}
     problems += [
-        f"reminders: {k} must be a whole number of days, 0 or more"
+        f"reminders: {k} must be a whole number of days from 0 to {MAX_RULE_DAYS} (ten years)"
         for k, v in values.items()
-        if type(v) is not int or v < 0
+        if type(v) is not int or not 0 <= v <= MAX_RULE_DAYS
     ]
     return (ReminderPolicy(**values) if not problems else ReminderPolicy()), problems

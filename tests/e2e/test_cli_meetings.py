@@ -19,8 +19,10 @@ Today is 2026-03-02 09:00.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -198,10 +200,17 @@ def test_meeting_ics_keeps_every_uid_across_exports(kivo_cli: Kivo) -> None:
     assert later == second
 
 
-def test_meeting_ics_writes_the_calendar_to_a_file(kivo_cli: Kivo, tmp_path: Path) -> None:
-    ran = ok(kivo_cli("meeting", "ics", "--caseworker", "1", "--out", "anna.ics"))
+def test_meeting_ics_writes_the_calendar_to_a_file_readable_by_its_owner_only(
+    kivo_cli: Kivo, tmp_path: Path
+) -> None:
+    previous = os.umask(0o022)  # kivo inherits it: on its own, a file would be 0644
+    try:
+        ran = ok(kivo_cli("meeting", "ics", "--caseworker", "1", "--out", "anna.ics"))
+    finally:
+        os.umask(previous)
 
     assert ran.out.strip() == "wrote 1 meeting to anna.ics"
+    assert stat.S_IMODE((tmp_path / "anna.ics").stat().st_mode) == 0o600
     data = (tmp_path / "anna.ics").read_bytes()
     assert data.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")  # RFC 5545 lines end in CRLF
     printed = ok(kivo_cli("meeting", "ics", "--caseworker", "1")).out

@@ -326,7 +326,7 @@ def test_diagnose_reports_a_postgresql_server_that_does_not_answer_as_unreachabl
     report = diagnose(nowhere, now=DEFAULT_NOW)
 
     assert [f.code for f in report.findings] == ["database-unreachable"]
-    assert "connection" in report.findings[0].message.lower()
+    assert "no postgresql server answers there" in report.findings[0].message.lower()
 
 
 def test_diagnose_reports_a_database_without_the_schema_and_one_behind_it(

@@ -103,3 +103,17 @@ def test_rows_are_numbered_by_the_line_they_start_on() -> None:
         (4, []),
         (5, ["c", "d"]),
     ]
+
+
+def test_a_report_csv_defuses_text_that_a_spreadsheet_would_run_and_keeps_numbers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cli.report_format import _csv
+
+    _csv(["label", "count", "on"], [('=HYPERLINK("x")', -3, date(2026, 1, 12)), ("@a", 0, None)])
+
+    assert capsys.readouterr().out.splitlines() == [
+        "label,count,on",
+        '"\'=HYPERLINK(""x"")",-3,2026-01-12',
+        "'@a,0,",
+    ]

@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from states.calendar_bounds import EARLIEST, LATEST, MAX_RULE_MONTHS
 from states.case import CaseFacts, Move, MoveKind, SupervisorFacts
 from states.errors import InvalidInput, RulesFileError
+from states.fixed_term import Accumulated, permanent, preferential_right
 from states.rules import REGISTRY
 from states.ruleset import (
     RuleSet,
@@ -336,6 +338,23 @@ def test_an_age_band_that_is_empty_or_out_of_range_is_refused(min_age: int, max_
     assert problems_of(text) == [
         "rules.ya-not-eligible: min_age and max_age must satisfy 0 <= min_age <= max_age <= 120"
     ]
+
+
+@pytest.mark.parametrize("code", ["preferential-right", "las-permanent"])
+@pytest.mark.parametrize("months", [0, -1, MAX_RULE_MONTHS + 1, 10**9])
+def test_more_than_months_outside_1_to_ten_years_is_refused(code: str, months: int) -> None:
+    old = "more_than_months = 9" if code == "preferential-right" else "more_than_months = 12"
+    assert problems_of(edited((old, f"more_than_months = {months}"))) == [
+        f"rules.{code}: more_than_months must be from 1 to {MAX_RULE_MONTHS}"
+    ]
+
+
+@pytest.mark.parametrize("months", [1, MAX_RULE_MONTHS])
+def test_the_accepted_month_bounds_judge_a_stay_at_both_ends_of_the_calendar(months: int) -> None:
+    for on in (EARLIEST, LATEST):
+        found = Accumulated(on=on, within_3_years=1, within_5_years=1)
+        assert preferential_right(found, months) is False
+        assert permanent(found, months) is False
 
 
 def test_an_age_band_of_a_single_year_is_accepted() -> None:
