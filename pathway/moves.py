@@ -37,7 +37,7 @@ from states.judge import Verdict, judge
 from states.machine import TRIGGERS
 from states.programmes import (
     WORKPLACE,
-    default_catalogue,
+    Catalogue,
     training_share_violation,
     workplace_total_too_long,
 )
@@ -94,13 +94,13 @@ def advance(
             supervisor=(
                 supervisor_facts(uow, supervisor, case_id) if supervisor is not None else None
             ),
-            programme=programme_code(programme),
+            programme=programme_code(kivo.catalogue, programme),
             until=until,
             workplace_active=workplace.active if workplace is not None else True,
         )
-        move = with_default_end(move)
-        extra = workplace_total_violations(uow, case_id, move)
-        known = default_catalogue().find(move.programme)
+        move = with_default_end(kivo.catalogue, move)
+        extra = workplace_total_violations(kivo.catalogue, uow, case_id, move)
+        known = kivo.catalogue.find(move.programme)
         share = training_share_violation(known, training_share) if known else None
         extra += [share] if share else []
         data: dict[str, object] | None = (
@@ -111,11 +111,13 @@ def advance(
         )
 
 
-def workplace_total_violations(uow: UnitOfWork, case_id: int, move: Move) -> list[Violation]:
+def workplace_total_violations(
+    catalogue: Catalogue, uow: UnitOfWork, case_id: int, move: Move
+) -> list[Violation]:
     """For a programme whose total is per workplace (PRAKTIK): the participant's earlier
     placements under it at this workplace count towards the total (``programme-total-too-
     long``); an earlier one still open counts up to this move's start, which ends it."""
-    programme = default_catalogue().find(move.programme)
+    programme = catalogue.find(move.programme)
     if programme is None or programme.total_scope != WORKPLACE:
         return []
     if move.workplace_id is None or move.until is None:
@@ -127,19 +129,19 @@ def workplace_total_violations(uow: UnitOfWork, case_id: int, move: Move) -> lis
     return [Violation("programme-total-too-long", text)] if text else []
 
 
-def programme_code(programme: str | None) -> str | None:
+def programme_code(catalogue: Catalogue, programme: str | None) -> str | None:
     """The catalogue's spelling of a known programme; an unknown one as given (upper case),
     for the rules to refuse by name."""
     if not programme or not programme.strip():
         return None
-    known = default_catalogue().find(programme)
+    known = catalogue.find(programme)
     return known.code if known else programme.strip().upper()
 
 
-def with_default_end(move: Move) -> Move:
+def with_default_end(catalogue: Catalogue, move: Move) -> Move:
     """A workplace step under a known programme, without --until, ends as the programme
     plans by default."""
-    programme = default_catalogue().find(move.programme)
+    programme = catalogue.find(move.programme)
     if move.until is not None or programme is None or move.to is None:
         return move
     if move.to.number not in WORKPLACE_STEPS:

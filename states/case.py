@@ -8,6 +8,7 @@ from enum import Enum, StrEnum
 from typing import TypeVar
 
 from states.errors import InvalidInput, quoted
+from states.programmes import Catalogue, default_catalogue
 from states.steps import Step, step_by_slug
 
 E = TypeVar("E", bound=Enum)
@@ -127,6 +128,8 @@ class CaseFacts:
     # The participant's earlier fixed-term stays (step 7, across their cases), each listed
     # under every workplace of its employer: (workplace id, start, end), both included.
     fixed_term_stays: tuple[tuple[int | None, date, date], ...] = ()
+    # The programmes catalogue in effect (the organisation's, or the shipped one).
+    catalogue: Catalogue = field(default_factory=default_catalogue)
 
     @property
     def step(self) -> Step | None:

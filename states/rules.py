@@ -20,7 +20,6 @@ from states.fixed_term import Accumulated, accumulate, permanent, preferential_r
 from states.programmes import (
     closed,
     decision_too_long,
-    default_catalogue,
     las_exempt,
     total_too_long,
 )
@@ -141,14 +140,14 @@ def meeting_not_held(facts: CaseFacts, move: Move, settings: Settings) -> str | 
 
 
 def programme_unknown(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    if move.programme is None or default_catalogue().find(move.programme) is not None:
+    if move.programme is None or facts.catalogue.find(move.programme) is not None:
         return None
-    known = ", ".join(default_catalogue().codes)
+    known = ", ".join(facts.catalogue.codes)
     return f"unknown programme {move.programme!r}: choose one of {known} (`kivo programme list`)"
 
 
 def programme_not_in_step(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     if programme is None or move.to is None or move.to.number in programme.steps:
         return None
     steps = ", ".join(str(n) for n in sorted(programme.steps))
@@ -156,12 +155,12 @@ def programme_not_in_step(facts: CaseFacts, move: Move, settings: Settings) -> s
 
 
 def programme_closed(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     return None if programme is None else closed(programme, move.on)
 
 
 def programme_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     if programme is None or move.until is None:
         return None
     return decision_too_long(programme, move.start, move.until)
@@ -173,7 +172,7 @@ def _fixed_term_with_employer(facts: CaseFacts, move: Move) -> Accumulated | Non
     stay under every workplace of its employer). Without a planned end, the earlier stays
     are counted up to the start. Employment LAS does not apply to (``las_exempt``, such
     as sheltered public employment) is not judged."""
-    if move.workplace_id is None or las_exempt(move.programme):
+    if move.workplace_id is None or las_exempt(move.programme, facts.catalogue):
         return None
     stays = [(s, e) for w, s, e in facts.fixed_term_stays if w == move.workplace_id]
     if move.until is None or move.until < move.start:
@@ -182,7 +181,7 @@ def _fixed_term_with_employer(facts: CaseFacts, move: Move) -> Accumulated | Non
 
 
 def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     if programme is None or move.until is None:
         return None
     return total_too_long(programme, move.start, move.until)

@@ -282,14 +282,19 @@ def test_practice_at_another_workplace_starts_its_own_total(kivo: Kivo, staff: S
 
 
 def vocational_intro(kivo: Kivo, staff: Staff, share: int | None) -> tuple[int, object]:
-    case_id = enrol_case(kivo, staff, pnr=personnummer("20050301"))
+    """A YA decision of 2023, before the support was repealed on 2024-01-01."""
+    case_id = enrol_case(kivo, staff, pnr=personnummer("20050301"), on=date(2022, 12, 1))
+    trained = directory.add_supervisor(
+        kivo, "Yvonne Handledare", workplace_id=staff.workplace, trained_on=date(2022, 9, 1)
+    )
+    assert trained.id is not None
     try:
         return case_id, moves.advance(
             kivo,
             case_id,
             Step.VOCATIONAL_INTRO,
-            on=date(2026, 2, 2),
-            supervisor_id=staff.supervisor,
+            on=date(2023, 2, 2),
+            supervisor_id=trained.id,
             programme="YA",
             training_share=share,
         )

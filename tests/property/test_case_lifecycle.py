@@ -109,7 +109,7 @@ def calendar_months_end(start: date, months: int) -> date:
 
 PROGRAMMES = {
     "pis": ProgrammeModel("PIS", frozenset({2, 3}), 3, 184, 184),
-    "MBJ": ProgrammeModel("MBJ", frozenset({7, 9}), 12, 366, 731, date(2019, 1, 1)),
+    "MBJ": ProgrammeModel("MBJ", frozenset({7}), 12, 366, 731, date(2019, 1, 1)),
     "lönestöd": ProgrammeModel("LONESTOD", frozenset({7, 9}), 12, 366, 1461),
     "osa": ProgrammeModel("OSA", frozenset({7, 9}), 12, 366, 1461, las_exempt=True),
 }
