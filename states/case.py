@@ -121,6 +121,7 @@ class CaseFacts:
     birth_date: date | None = None
     birth_year: int | None = None
     groups: frozenset[str] = field(default_factory=frozenset)
+    permit_date: date | None = None  # residence permit granted: dates newly-arrived
     last_move_on: date | None = None
     opened_on: date | None = None
     # Tripartite meetings recorded as held since the case entered its current step.
@@ -129,7 +130,7 @@ class CaseFacts:
     # under every workplace of its employer: (workplace id, start, end), both included.
     fixed_term_stays: tuple[tuple[int | None, date, date], ...] = ()
     # The programmes catalogue in effect (the organisation's, or the shipped one).
-    catalogue: Catalogue = field(default_factory=default_catalogue)
+    catalogue: Catalogue = field(default_factory=default_catalogue, repr=False)
 
     @property
     def step(self) -> Step | None:

@@ -15,8 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from states.case import CaseFacts, Move
-from states.fixed_term import Accumulated, accumulate, permanent, preferential_right
+from states.case import CaseFacts, Group, Move
+from states.fixed_term import (
+    Accumulated,
+    accumulate,
+    months_from,
+    permanent,
+    preferential_right,
+)
 from states.programmes import (
     closed,
     decision_too_long,
@@ -115,9 +121,16 @@ def end_before_start(facts: CaseFacts, move: Move, settings: Settings) -> str | 
     )
 
 
+NEWLY_ARRIVED = Group.NEWLY_ARRIVED.value
+
+
 def ya_not_eligible(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
     groups = set(settings["groups"])
-    if facts.groups & groups:
+    months = settings["newly_arrived_months"]
+    undated = groups - {NEWLY_ARRIVED}  # the newly-arrived group counts only when dated
+    if facts.groups & undated or (
+        NEWLY_ARRIVED in groups and newly_arrived_on(facts, move.start, months)
+    ):
         return None
     age = age_on(facts, move.start)
     low, high = settings["min_age"], settings["max_age"]
@@ -126,7 +139,29 @@ def ya_not_eligible(facts: CaseFacts, move: Move, settings: Settings) -> str | N
     known = "unknown age" if age is None else f"aged {age}"
     return (
         f"vocational-introduction employment needs a participant aged {low}–{high} at the "
-        f"start, or one of the groups {', '.join(sorted(groups))} (participant: {known})"
+        f"start, or one of the groups {', '.join(sorted(groups))} (participant: {known}"
+        f"{_newly_arrived_note(facts, months) if NEWLY_ARRIVED in groups else ''})"
+    )
+
+
+def newly_arrived_on(facts: CaseFacts, day: date, months: int) -> bool:
+    """Newly arrived on ``day``: in the group, with a residence permit granted at most
+    ``months`` calendar months before it (``months_from``: both ends included). A
+    membership without a permit date is not dated, so it never counts."""
+    permit = facts.permit_date
+    if NEWLY_ARRIVED not in facts.groups or permit is None:
+        return False
+    return permit <= day <= months_from(permit, months)
+
+
+def _newly_arrived_note(facts: CaseFacts, months: int) -> str:
+    if NEWLY_ARRIVED not in facts.groups:
+        return ""
+    if facts.permit_date is None:
+        return "; newly arrived without a residence-permit date (`--permit-date`)"
+    return (
+        f"; newly arrived with a residence permit of {facts.permit_date.isoformat()}, "
+        f"which counts for {months} months"
     )
 
 
@@ -234,7 +269,10 @@ REGISTRY: dict[str, RuleSpec] = {
     "apl-outside-training": RuleSpec(apl_outside_training, {"from_steps": list}),
     "end-date-missing": RuleSpec(end_date_missing, {}),
     "end-before-start": RuleSpec(end_before_start, {}),
-    "ya-not-eligible": RuleSpec(ya_not_eligible, {"min_age": int, "max_age": int, "groups": list}),
+    "ya-not-eligible": RuleSpec(
+        ya_not_eligible,
+        {"min_age": int, "max_age": int, "groups": list, "newly_arrived_months": int},
+    ),
     "meeting-not-held": RuleSpec(meeting_not_held, {}, LEAVING),
     "programme-unknown": RuleSpec(programme_unknown, {}),
     "programme-not-in-step": RuleSpec(programme_not_in_step, {}),

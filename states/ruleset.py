@@ -151,22 +151,27 @@ def parse_rules(text: str, *, source: str) -> RuleSet:
     return RuleSet(source, rules, schedule, reminders, warnings=warnings)
 
 
+V1_ADDED = {"ya-not-eligible": {"newly_arrived_months": 36}}  # settings version 2 added
+
+
 def _from_version_1(table: Mapping[str, Any], source: str) -> tuple[dict[str, Any], tuple[str]]:
-    """Version 2 asks each rule for its ``source``, which version 1 did not have: a rule
-    without one is read as citing nothing, never refused, and the warning says so."""
+    """Version 2 asks each rule for its ``source`` and ya-not-eligible for
+    ``newly_arrived_months``, which version 1 did not have: a rule without a source is
+    read as citing nothing, the months as the 36 of förordning 2013:1157, never refused,
+    and the warning says what was filled in."""
     lacking = [code for code, raw in table.items() if isinstance(raw, dict) and "source" not in raw]
     migrated = {
-        code: {"source": NOT_GIVEN, **raw} if isinstance(raw, dict) else raw
+        code: {"source": NOT_GIVEN, **V1_ADDED.get(code, {}), **raw}
+        if isinstance(raw, dict)
+        else raw
         for code, raw in table.items()
     }
+    sources = f"{len(lacking)} rule(s) lack one and cite nothing: add it" if lacking else "all do"
     return migrated, (
         f"{source}: a version 1 rules file, read as version {VERSION}: each rule now gives "
-        "`source` (the text that governs it); "
-        + (
-            f"{len(lacking)} rule(s) lack one and cite nothing: add it and set version = 2"
-            if lacking
-            else "set version = 2"
-        ),
+        f"`source` (the text that governs it), {sources}; ya-not-eligible counts the "
+        "newly-arrived group only within `newly_arrived_months` (36 unless given) of the "
+        "participant's residence-permit date; set version = 2",
     )
 
 
@@ -211,6 +216,8 @@ def _check_values(raw: Mapping[str, Any]) -> list[str]:
     groups = {g.value for g in Group}
     if "groups" in raw and not all(isinstance(g, str) and g in groups for g in raw["groups"]):
         problems.append(f"groups must be among {', '.join(sorted(groups))}")
+    if not 1 <= raw.get("newly_arrived_months", 1) <= 120:
+        problems.append("newly_arrived_months must be from 1 to 120")
     if "min_age" in raw and not 0 <= raw["min_age"] <= raw["max_age"] <= 120:
         problems.append("min_age and max_age must satisfy 0 <= min_age <= max_age <= 120")
     return problems

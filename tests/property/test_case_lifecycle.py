@@ -118,7 +118,8 @@ WITH_A_SUPERVISOR = frozenset({2, 3, 6, 8})  # supervisor-missing, supervisor-un
 CAPACITY = 2  # supervisor-full: every supervisor here has the default capacity
 WORKPLACE_LEARNING, VOCATIONAL_TRAINING, FIXED_TERM, VOCATIONAL_INTRO = 6, 5, 7, 8
 YA_AGES = range(15, 25)  # ya-not-eligible: min_age 15, max_age 24
-YA_GROUPS = frozenset({Group.LONG_TERM_UNEMPLOYED.value, Group.NEWLY_ARRIVED.value})
+# newly-arrived counts only with a residence-permit date, which no participant here has.
+YA_GROUPS = frozenset({Group.LONG_TERM_UNEMPLOYED.value})
 LEFT_WITHOUT_A_MEETING = frozenset({2, 3, 6, 7, 8})  # meeting-not-held, a warning
 NOT_PERMITTED = "override-not-permitted"
 UNKNOWN_CASE = 10_000

@@ -108,6 +108,7 @@ def test_the_default_rules_keep_their_settings() -> None:
         "min_age": 15,
         "max_age": 24,
         "groups": ["long-term-unemployed", "newly-arrived"],
+        "newly_arrived_months": 36,
     }
     assert settings["consent-missing"] == {}
 
@@ -125,6 +126,7 @@ def test_a_rule_config_exports_its_steps_sorted_with_its_settings() -> None:
         "min_age": 15,
         "max_age": 24,
         "groups": ["long-term-unemployed", "newly-arrived"],
+        "newly_arrived_months": 36,
     }
 
 
@@ -408,15 +410,29 @@ def test_a_version_2_rule_without_a_source_is_refused() -> None:
 
 def test_a_version_1_rules_file_still_loads_with_a_warning_naming_what_changed() -> None:
     """A file written before rules cited their sources: read as citing nothing, never refused."""
-    lines = [line for line in DEFAULT.splitlines() if not line.startswith("source = ")]
+    added = ("source = ", "newly_arrived_months = ")
+    lines = [line for line in DEFAULT.splitlines() if not line.startswith(added)]
     old = "\n".join(lines).replace("version = 2", "version = 1", 1)
     rules = parse_rules(old, source="ours.toml")
     assert len(rules.rules) == len(REGISTRY)
     assert {rule.source for rule in rules.rules} == {"not given (a version 1 rules file)"}
+    ya = next(rule for rule in rules.rules if rule.code == "ya-not-eligible")
+    assert ya.settings["newly_arrived_months"] == 36
     (warning,) = rules.warnings
     assert warning.startswith("ours.toml: a version 1 rules file, read as version 2")
     assert f"{len(REGISTRY)} rule(s) lack one" in warning
     assert "`source`" in warning
+    assert "`newly_arrived_months` (36 unless given)" in warning
+
+
+def test_a_version_2_file_gives_newly_arrived_months_within_10_years() -> None:
+    missing = edited(("newly_arrived_months = 36\n", ""))
+    assert problems_of(missing) == [
+        "rules.ya-not-eligible: setting 'newly_arrived_months' is missing"
+    ]
+    assert problems_of(edited(("newly_arrived_months = 36", "newly_arrived_months = 0"))) == [
+        "rules.ya-not-eligible: newly_arrived_months must be from 1 to 120"
+    ]
 
 
 # Evaluation
