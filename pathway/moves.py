@@ -38,6 +38,8 @@ from states.machine import TRIGGERS
 from states.programmes import (
     WORKPLACE,
     Catalogue,
+    extent_violation,
+    too_short,
     training_share_violation,
     workplace_total_too_long,
 )
@@ -63,15 +65,22 @@ def advance(
     dry_run: bool = False,
     expected_version: int | None = None,
     training_share: int | None = None,
+    extent: int | None = None,
 ) -> MoveResult:
     """Move a case forward to ``to`` (steps may be skipped), opening its placement.
-    ``training_share``: the planned percent of the time in training or supervision,
-    recorded in the event; checked for a programme that requires one (YA)."""
+    ``training_share``: the planned percent of the time in training or supervision;
+    ``extent``: the employment's percent of full time; both recorded in the event and
+    checked for a programme that requires them (YA)."""
     require_written_override(override)
     if training_share is not None and not 0 <= training_share <= 100:
         raise InvalidInput(
             f"the training share is a percentage from 0 to 100, not {training_share}",
             field="training_share",
+        )
+    if extent is not None and not 1 <= extent <= 100:
+        raise InvalidInput(
+            f"the extent is a percentage of full time from 1 to 100, not {extent}",
+            field="extent",
         )
     with kivo.uow() as uow:
         # Locked: two moves placing participants with one supervisor queue here, so the
@@ -101,11 +110,17 @@ def advance(
         move = with_default_end(kivo.catalogue, move)
         extra = workplace_total_violations(kivo.catalogue, uow, case_id, move)
         known = kivo.catalogue.find(move.programme)
-        share = training_share_violation(known, training_share) if known else None
-        extra += [share] if share else []
-        data: dict[str, object] | None = (
-            {"training_share": training_share} if training_share is not None else None
-        )
+        if known is not None:
+            found = (
+                training_share_violation(known, training_share),
+                extent_violation(known, extent),
+                too_short(known, move.start, move.until),
+            )
+            extra += [violation for violation in found if violation is not None]
+        recorded = {"training_share": training_share, "extent": extent}
+        data: dict[str, object] | None = {
+            key: value for key, value in recorded.items() if value is not None
+        } or None
         return _apply(
             kivo, uow, case_id, move, by, override, dry_run, expected_version, extra, data
         )

@@ -39,6 +39,8 @@ OPTIONAL: Mapping[str, type] = {
     "total_scope": str,
     "min_training_share": int,
     "las_exempt": bool,
+    "min_months": int,
+    "min_extent": int,
 }
 PLACEMENT = "placement"  # max_total_days holds for each placement on its own
 WORKPLACE = "workplace"  # ... for all the participant's placements under it at one workplace
@@ -75,6 +77,8 @@ class Programme:
     default_months: int | None = None
     las_exempt: bool = False  # LAS 1 §: the fixed-term rules do not count its stays
     source: str = ""  # the regulation and paragraph that govern it
+    min_months: int | None = None  # the shortest employment a decision may be for
+    min_extent: int | None = None  # the least percent of full time the employment covers
 
     def open_in(self, year: int) -> bool:
         """Whether a decision may be made on some day of ``year`` (a target for a year
@@ -118,6 +122,8 @@ class Programme:
             "min_training_share": self.min_training_share,
             "las_exempt": self.las_exempt,
             "source": self.source,
+            "min_months": self.min_months,
+            "min_extent": self.min_extent,
         }
 
 
@@ -244,6 +250,10 @@ def _problems(code: str, raw: Any) -> list[str]:
         problems.append(f"total_scope must be one of {', '.join(SCOPES)}")
     if not raw["source"].strip():
         problems.append("source must name the regulation and paragraph that govern it")
+    if not 1 <= raw.get("min_extent", 1) <= 100:
+        problems.append("min_extent must be a percentage from 1 to 100")
+    if not 1 <= raw.get("min_months", 1) <= MAX_DEFAULT["default_months"]:
+        problems.append(f"min_months must be from 1 to {MAX_DEFAULT['default_months']}")
     if not 1 <= raw.get("min_training_share", 1) <= 100:
         problems.append("min_training_share must be a percentage from 1 to 100")
     return problems
@@ -284,6 +294,8 @@ def _programme(code: str, raw: Mapping[str, Any]) -> Programme:
         min_training_share=raw.get("min_training_share"),
         las_exempt=raw.get("las_exempt", False),
         source=raw["source"],
+        min_months=raw.get("min_months"),
+        min_extent=raw.get("min_extent"),
     )
 
 
@@ -391,6 +403,44 @@ def training_share_violation(programme: Programme, share: int | None) -> Violati
         "training-share-too-low",
         f"programme {programme.code} needs at least {need} % of the time in training or "
         f"supervision, not {share} %",
+    )
+
+
+def too_short(programme: Programme, start: date, end: date | None) -> Violation | None:
+    """For a programme whose employment must last (YA: at least 6 months, förordning
+    2013:1157 6 §): a planned end before ``min_months`` calendar months from the start
+    (``months_from``: both ends included) refuses (``programme-too-short``)."""
+    if programme.min_months is None or end is None:
+        return None
+    shortest = months_from(start, programme.min_months)
+    if end >= shortest:
+        return None
+    return Violation(
+        "programme-too-short",
+        f"programme {programme.code} is for an employment of at least {programme.min_months} "
+        f"months: {start.isoformat()} to {end.isoformat()} ends before {shortest.isoformat()}",
+    )
+
+
+def extent_violation(programme: Programme, extent: int | None) -> Violation | None:
+    """For a programme that requires a share of full time (YA: 75 %): too low refuses
+    (``extent-too-low``), not given is a warning (``extent-missing``)."""
+    need = programme.min_extent
+    if need is None:
+        return None
+    if extent is None:
+        return Violation(
+            "extent-missing",
+            f"programme {programme.code} needs an employment of at least {need} % of full "
+            "time: record the planned extent with --extent",
+            Severity.WARNING,
+        )
+    if extent >= need:
+        return None
+    return Violation(
+        "extent-too-low",
+        f"programme {programme.code} needs an employment of at least {need} % of full time, "
+        f"not {extent} %",
     )
 
 

@@ -281,7 +281,14 @@ def test_practice_at_another_workplace_starts_its_own_total(kivo: Kivo, staff: S
     assert placements_of(kivo, case_id)[-1].planned_end == date(2026, 8, 25)
 
 
-def vocational_intro(kivo: Kivo, staff: Staff, share: int | None) -> tuple[int, object]:
+def vocational_intro(
+    kivo: Kivo,
+    staff: Staff,
+    share: int | None,
+    *,
+    extent: int | None = 100,
+    until: date | None = None,
+) -> tuple[int, object]:
     """A YA decision of 2023, before the support was repealed on 2024-01-01."""
     case_id = enrol_case(kivo, staff, pnr=personnummer("20050301"), on=date(2022, 12, 1))
     trained = directory.add_supervisor(
@@ -297,6 +304,8 @@ def vocational_intro(kivo: Kivo, staff: Staff, share: int | None) -> tuple[int, 
             supervisor_id=trained.id,
             programme="YA",
             training_share=share,
+            extent=extent,
+            until=until,
         )
     except Refused as refused:
         return case_id, refused
@@ -326,6 +335,46 @@ def test_ya_without_a_recorded_share_is_opened_with_a_warning(kivo: Kivo, staff:
 
     assert not isinstance(result, Refused)
     assert "training-share-missing" in codes(events_of(kivo, case_id)[-1].warnings)
+
+
+def test_ya_records_the_extent_of_full_time_in_the_event(kivo: Kivo, staff: Staff) -> None:
+    case_id, result = vocational_intro(kivo, staff, 15, extent=75)
+
+    assert not isinstance(result, Refused), result
+    last = events_of(kivo, case_id)[-1]
+    assert (last.data["training_share"], last.data["extent"]) == (15, 75)
+
+
+@pytest.mark.parametrize(
+    ("extent", "until", "code", "message"),
+    [
+        (74, None, "extent-too-low", "at least 75 % of full time, not 74 %"),
+        (
+            100,
+            date(2023, 7, 31),
+            "programme-too-short",
+            "at least 6 months: 2023-02-02 to 2023-07-31 ends before 2023-08-01",
+        ),
+    ],
+)
+def test_ya_below_75_percent_of_full_time_or_6_months_is_refused_and_writes_nothing(
+    kivo: Kivo, staff: Staff, extent: int, until: date | None, code: str, message: str
+) -> None:
+    """Förordning 2013:1157 6 § 2: at least 75 % of full time for at least 6 months."""
+    case_id, result = vocational_intro(kivo, staff, 15, extent=extent, until=until)
+
+    assert isinstance(result, Refused)
+    (violation,) = result.violations
+    assert (violation.code, violation.blocking) == (code, True)
+    assert message in violation.message
+    assert placements_of(kivo, case_id) == []
+
+
+def test_ya_without_a_recorded_extent_is_opened_with_a_warning(kivo: Kivo, staff: Staff) -> None:
+    case_id, result = vocational_intro(kivo, staff, 15, extent=None)
+
+    assert not isinstance(result, Refused)
+    assert "extent-missing" in codes(events_of(kivo, case_id)[-1].warnings)
 
 
 def test_a_training_share_outside_0_to_100_is_bad_input(kivo: Kivo, staff: Staff) -> None:
@@ -370,6 +419,7 @@ def newly_arrived_ya(kivo: Kivo, staff: Staff, permit: date, serial: str) -> tup
             supervisor_id=trained.id,
             programme="YA",
             training_share=20,
+            extent=100,
         )
     except Refused as refused:
         return enrolled.case_id, refused

@@ -13,8 +13,10 @@ from states.programmes import (
     ProgrammesFileError,
     default_catalogue,
     extension_violations,
+    extent_violation,
     las_exempt,
     parse_programmes,
+    too_short,
     total_too_long,
     training_share_violation,
     workplace_total_too_long,
@@ -367,6 +369,55 @@ las_exempt = "yes"
     assert error.value.params["problems"] == ["programmes.X: las_exempt has the wrong type"]
     exempt = parse_programmes(text.replace('"yes"', "true"), source="test")
     assert exempt.programmes[0].las_exempt
+
+
+def test_ya_is_for_an_employment_of_at_least_6_months() -> None:
+    """Förordning 2013:1157 6 § 2: at least six months (calendar, both ends included)."""
+    ya = default_catalogue().get("YA")
+    start = date(2023, 2, 2)
+    assert too_short(ya, start, date(2023, 8, 1)) is None
+    assert too_short(ya, start, None) is None
+    short = too_short(ya, start, date(2023, 7, 31))
+    assert short is not None
+    assert (short.code, short.blocking) == ("programme-too-short", True)
+    assert short.message == (
+        "programme YA is for an employment of at least 6 months: 2023-02-02 to 2023-07-31 "
+        "ends before 2023-08-01"
+    )
+
+
+def test_ya_needs_at_least_75_percent_of_full_time() -> None:
+    """Förordning 2013:1157 6 § 2: at least 75 % of full time."""
+    ya = default_catalogue().get("YA")
+    assert (ya.min_extent, ya.min_months) == (75, 6)
+    assert extent_violation(ya, 75) is None
+    low = extent_violation(ya, 74)
+    assert low is not None
+    assert (low.code, low.blocking) == ("extent-too-low", True)
+    missing = extent_violation(ya, None)
+    assert missing is not None
+    assert (missing.code, missing.blocking) == ("extent-missing", False)
+
+
+def test_a_programme_without_a_minimum_length_or_extent_asks_for_neither() -> None:
+    praktik = default_catalogue().get("PRAKTIK")
+    assert extent_violation(praktik, None) is None
+    assert too_short(praktik, date(2026, 1, 1), date(2026, 1, 2)) is None
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        ("min_extent = 0", "min_extent must be a percentage from 1 to 100"),
+        ("min_extent = 101", "min_extent must be a percentage from 1 to 100"),
+        ("min_months = 0", "min_months must be from 1 to 120"),
+    ],
+)
+def test_min_extent_and_min_months_must_be_in_range(setting: str, problem: str) -> None:
+    text = V2_ENTRY + f'source = "s"\nvalid_from = 2020-01-01\n{setting}\n'
+    with pytest.raises(ProgrammesFileError) as error:
+        parse_programmes(text, source="ours.toml")
+    assert error.value.params["problems"] == [f"programmes.X: {problem}"]
 
 
 # Programmes open and close by regulation; the catalogue cites each one's source.
