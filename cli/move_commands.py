@@ -63,6 +63,14 @@ def advance(
             "recorded, and required high enough by programmes such as YA.",
         ),
     ] = None,
+    extent: Annotated[
+        int | None,
+        typer.Option(
+            metavar="PERCENT",
+            help="The employment's extent in percent of full time (1–100); recorded, "
+            "and required high enough by programmes such as YA (75).",
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Move a case forward to a later step (steps may be skipped)."""
@@ -83,6 +91,7 @@ def advance(
         dry_run=dry_run,
         expected_version=expect_version,
         training_share=training_share,
+        extent=extent,
     )
     _done(result, json_output)
 

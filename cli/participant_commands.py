@@ -68,6 +68,14 @@ def participant_add(
     on: OnOption = None,
     by: ByOption = None,
     json_output: JsonOption = False,
+    permit_date: Annotated[
+        str | None,
+        typer.Option(
+            help="When the residence permit was granted (with --group newly-arrived): "
+            "YA counted newly arrived for 36 months from it.",
+            metavar="DATE",
+        ),
+    ] = None,
 ) -> None:
     """Enrol a participant: creates the person and an open case; prints the case id."""
     from pathway.enrolment import enrol
@@ -83,6 +91,7 @@ def participant_add(
         consent=consent,
         on=parse_date(on, "on"),
         by=by,
+        permit_date=parse_date(permit_date, "permit-date"),
     )
     print_json(result) if json_output else print(result.case_id)
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cli.context import kivo_of
+from cli.context import kivo_of, settings_of
 from cli.errors import reports_errors
 from cli.options import ByOption, CaseArg, JsonOption, id_option, parse_date
-from cli.output import print_json, say, table
+from cli.output import print_json, say, table, warn
 
 placement_app = typer.Typer(
     help="Placements: extend, change supervisor, end early, list.", no_args_is_help=True
@@ -27,11 +28,14 @@ def register(app: typer.Typer) -> None:
 
 @programme_app.command("list")
 @reports_errors
-def list_programmes(json_output: JsonOption = False) -> None:
-    """The programmes a placement may run under, with their lengths and validity."""
-    from pathway.placements import programmes
+def list_programmes(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """The programmes a placement may run under: lengths, validity and sources (the
+    shipped catalogue, or KIVO_PROGRAMMES / --programmes)."""
+    from pathway.bootstrap import load_catalogue
 
-    found = [p.to_dict() for p in programmes()]
+    catalogue = load_catalogue(settings_of(ctx).programmes)
+    warn(catalogue.warnings)
+    found = [p.to_dict() for p in catalogue]
     if json_output:
         print_json(found)
         return
@@ -51,6 +55,25 @@ def list_programmes(json_output: JsonOption = False) -> None:
             for p in found
         ],
     )
+    for p in found:
+        say(f"{p['code']}: {p['source']}")
+
+
+@programme_app.command("check")
+@reports_errors
+def check_programmes(
+    file: Annotated[Path, typer.Argument(help="The programmes file (TOML) to validate.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Validate an organisation's programmes file; exit 2 naming every problem."""
+    from states.programmes import load_programmes_file
+
+    catalogue = load_programmes_file(file)
+    warn(catalogue.warnings)
+    if json_output:
+        print_json({"valid": True, "source": str(file), "programmes": len(catalogue.codes)})
+        return
+    say(f"{file}: valid ({len(catalogue.codes)} programmes)")
 
 
 @placement_app.command("extend")

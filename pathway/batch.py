@@ -68,13 +68,14 @@ def batch_advance(
     if chunk < 1:
         raise InvalidInput("a chunk holds at least one case", field="chunk")
     move = moves.with_default_end(
+        kivo.catalogue,
         Move(
             MoveKind.ADVANCE,
             on=on or kivo.today(),
             to=to,
-            programme=moves.programme_code(programme),
+            programme=moves.programme_code(kivo.catalogue, programme),
             until=until,
-        )
+        ),
     )
     planned = scheduling.planned_for(kivo, move)
     tally = _Tally()

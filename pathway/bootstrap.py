@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ from pathway.context import Kivo
 from persistence import migrate
 from persistence.engine import make_engine, opening, unavailable
 from persistence.unit_of_work import SqlUnitOfWork
+from states.programmes import Catalogue, default_catalogue, load_programmes_file
 from states.ruleset import RuleSet, load_default_rules, load_rules_file
 
 if TYPE_CHECKING:
@@ -44,11 +45,22 @@ def load_rules(path: str | None) -> RuleSet:
     return load_rules_file(Path(path)) if path else load_default_rules()
 
 
+def load_catalogue(path: str | None) -> Catalogue:
+    """The organisation's programmes file (``--programmes``, ``KIVO_PROGRAMMES``), else
+    the shipped catalogue."""
+    return load_programmes_file(Path(path)) if path else default_catalogue()
+
+
 def bootstrap(
-    database: str | None = None, *, rules: str | None = None, now: str | None = None
+    database: str | None = None,
+    *,
+    rules: str | None = None,
+    now: str | None = None,
+    programmes: str | None = None,
 ) -> Kivo:
-    """Build the engine, clock, rule set and unit-of-work factory for one process."""
-    ruleset = load_rules(rules)
+    """Build the engine, clock, rule set (with its catalogue) and unit-of-work factory for
+    one process."""
+    ruleset = replace(load_rules(rules), catalogue=load_catalogue(programmes))
     clock = clock_from(now)
     url = database_url(database)
     with opening(url):

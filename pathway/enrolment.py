@@ -32,10 +32,12 @@ def enrol(
     consent: bool = False,
     on: date | None = None,
     by: int | None = None,
+    permit_date: date | None = None,
 ) -> EnrolResult:
     """Open a case for a participant; a known person (by personnummer) is reused."""
     on = on or kivo.today()
     person = _person(kivo, name, personnummer, gender, birth_year, groups)
+    person.permit_date = _permit_date(kivo, permit_date, person.groups)
     _check_date(kivo, on, "enrolment")
     with kivo.uow() as uow:
         actor = actor_of(uow, by)
@@ -168,6 +170,26 @@ def _person(
         birth_year=birth_year,
         groups=sorted({parse_enum(Group, g, "group").value for g in groups}),
     )
+
+
+def _permit_date(kivo: Kivo, permit_date: date | None, groups: Sequence[str]) -> date | None:
+    """The residence permit's date dates the newly-arrived group (YA counted it for 36
+    months from the permit): it belongs with that group, and lies in the past."""
+    if permit_date is None:
+        return None
+    if Group.NEWLY_ARRIVED.value not in groups:
+        raise InvalidInput(
+            "a residence-permit date dates the newly-arrived group: give it with "
+            "--group newly-arrived",
+            field="permit_date",
+        )
+    if permit_date > kivo.today():
+        raise InvalidInput(
+            f"the residence-permit date {permit_date.isoformat()} is after today "
+            f"({kivo.today().isoformat()})",
+            field="permit_date",
+        )
+    return permit_date
 
 
 def _check_date(kivo: Kivo, on: date, what: str) -> None:

@@ -29,6 +29,7 @@ def facts_of(case: Case, person: Person, *, meetings_held_in_step: int = 0) -> C
         birth_date=birth_date,
         birth_year=person.birth_year,
         groups=frozenset(person.groups),
+        permit_date=person.permit_date,
         last_move_on=case.last_move_on,
         opened_on=case.opened_on,
         meetings_held_in_step=meetings_held_in_step,

@@ -37,7 +37,9 @@ from states.judge import Verdict, judge
 from states.machine import TRIGGERS
 from states.programmes import (
     WORKPLACE,
-    default_catalogue,
+    Catalogue,
+    extent_violation,
+    too_short,
     training_share_violation,
     workplace_total_too_long,
 )
@@ -63,15 +65,22 @@ def advance(
     dry_run: bool = False,
     expected_version: int | None = None,
     training_share: int | None = None,
+    extent: int | None = None,
 ) -> MoveResult:
     """Move a case forward to ``to`` (steps may be skipped), opening its placement.
-    ``training_share``: the planned percent of the time in training or supervision,
-    recorded in the event; checked for a programme that requires one (YA)."""
+    ``training_share``: the planned percent of the time in training or supervision;
+    ``extent``: the employment's percent of full time; both recorded in the event and
+    checked for a programme that requires them (YA)."""
     require_written_override(override)
     if training_share is not None and not 0 <= training_share <= 100:
         raise InvalidInput(
             f"the training share is a percentage from 0 to 100, not {training_share}",
             field="training_share",
+        )
+    if extent is not None and not 1 <= extent <= 100:
+        raise InvalidInput(
+            f"the extent is a percentage of full time from 1 to 100, not {extent}",
+            field="extent",
         )
     with kivo.uow() as uow:
         # Locked: two moves placing participants with one supervisor queue here, so the
@@ -94,28 +103,36 @@ def advance(
             supervisor=(
                 supervisor_facts(uow, supervisor, case_id) if supervisor is not None else None
             ),
-            programme=programme_code(programme),
+            programme=programme_code(kivo.catalogue, programme),
             until=until,
             workplace_active=workplace.active if workplace is not None else True,
         )
-        move = with_default_end(move)
-        extra = workplace_total_violations(uow, case_id, move)
-        known = default_catalogue().find(move.programme)
-        share = training_share_violation(known, training_share) if known else None
-        extra += [share] if share else []
-        data: dict[str, object] | None = (
-            {"training_share": training_share} if training_share is not None else None
-        )
+        move = with_default_end(kivo.catalogue, move)
+        extra = workplace_total_violations(kivo.catalogue, uow, case_id, move)
+        known = kivo.catalogue.find(move.programme)
+        if known is not None:
+            found = (
+                training_share_violation(known, training_share),
+                extent_violation(known, extent),
+                too_short(known, move.start, move.until),
+            )
+            extra += [violation for violation in found if violation is not None]
+        recorded = {"training_share": training_share, "extent": extent}
+        data: dict[str, object] | None = {
+            key: value for key, value in recorded.items() if value is not None
+        } or None
         return _apply(
             kivo, uow, case_id, move, by, override, dry_run, expected_version, extra, data
         )
 
 
-def workplace_total_violations(uow: UnitOfWork, case_id: int, move: Move) -> list[Violation]:
+def workplace_total_violations(
+    catalogue: Catalogue, uow: UnitOfWork, case_id: int, move: Move
+) -> list[Violation]:
     """For a programme whose total is per workplace (PRAKTIK): the participant's earlier
     placements under it at this workplace count towards the total (``programme-total-too-
     long``); an earlier one still open counts up to this move's start, which ends it."""
-    programme = default_catalogue().find(move.programme)
+    programme = catalogue.find(move.programme)
     if programme is None or programme.total_scope != WORKPLACE:
         return []
     if move.workplace_id is None or move.until is None:
@@ -127,19 +144,19 @@ def workplace_total_violations(uow: UnitOfWork, case_id: int, move: Move) -> lis
     return [Violation("programme-total-too-long", text)] if text else []
 
 
-def programme_code(programme: str | None) -> str | None:
+def programme_code(catalogue: Catalogue, programme: str | None) -> str | None:
     """The catalogue's spelling of a known programme; an unknown one as given (upper case),
     for the rules to refuse by name."""
     if not programme or not programme.strip():
         return None
-    known = default_catalogue().find(programme)
+    known = catalogue.find(programme)
     return known.code if known else programme.strip().upper()
 
 
-def with_default_end(move: Move) -> Move:
+def with_default_end(catalogue: Catalogue, move: Move) -> Move:
     """A workplace step under a known programme, without --until, ends as the programme
     plans by default."""
-    programme = default_catalogue().find(move.programme)
+    programme = catalogue.find(move.programme)
     if move.until is not None or programme is None or move.to is None:
         return move
     if move.to.number not in WORKPLACE_STEPS:

@@ -26,7 +26,7 @@ from pathway.scheduling import cancel_after, reschedule_placement
 from states.case import Move, MoveKind
 from states.errors import InvalidInput
 from states.judge import Verdict
-from states.programmes import Programme, default_catalogue, extension_violations
+from states.programmes import extension_violations
 from states.records import Case, CaseEvent, Placement
 from states.steps import Step
 from states.violations import Severity, Violation, structural
@@ -55,10 +55,6 @@ class Ended:
     ended_on: date
     reason: str
     followups_cancelled: int
-
-
-def programmes() -> list[Programme]:
-    return list(default_catalogue())
 
 
 def extend(
@@ -170,7 +166,7 @@ def extension_checks(
         )
     person = uow.people.get(case.person_id)
     others = participant_placements(uow, person, excluding=placement.id)
-    programme = default_catalogue().find(placement.programme)
+    programme = kivo.catalogue.find(placement.programme)
     if programme is not None:
         earlier = earlier_at_workplace(
             others, programme.code, placement.workplace_id, placement.start
@@ -274,7 +270,7 @@ def listing(
     active_on: date | None = None,
     ending_before: date | None = None,
 ) -> list[Placement]:
-    code = default_catalogue().get(programme).code if programme is not None else None
+    code = kivo.catalogue.get(programme).code if programme is not None else None
     with kivo.uow(read_only=True) as uow:
         if workplace_id is not None:
             uow.workplaces.get(workplace_id)

@@ -165,6 +165,7 @@ class PersonRepository(_Repository[Person, PersonRow]):
         """The people with these ids (those that exist), read set-based (through the
         driver: the same values as the ORM gives, ``groups`` decoded)."""
         connection = self.session.connection()
+        day = driver_reads(connection)[0]
         found: dict[int, Person] = {}
         for part in in_slices(ids):
             statement = _in_list(
@@ -172,10 +173,12 @@ class PersonRepository(_Repository[Person, PersonRow]):
                 f"SELECT {_PERSON_READ} FROM person WHERE id IN ",
                 len(part),
             )
-            for name, digits, gender, born, groups, ident in connection.exec_driver_sql(
+            for name, digits, gender, born, groups, permit, ident in connection.exec_driver_sql(
                 statement, tuple(part)
             ).fetchall():
-                found[ident] = Person(name, digits, gender, born, json_value(groups), ident)
+                found[ident] = Person(
+                    name, digits, gender, born, json_value(groups), permit and day(permit), ident
+                )
         return found
 
 
@@ -481,7 +484,7 @@ _CASE_READ = (
     "person_id, opened_on, state, paused_from, caseworker_id, closed_on, outcome, "
     "consent_on, last_move_on, version, id"
 )  # in the order of Case's fields
-_PERSON_READ = "name, personnummer, gender, birth_year, groups, id"  # Person's order
+_PERSON_READ = "name, personnummer, gender, birth_year, groups, permit_date, id"  # Person's order
 _CASE_SET = (
     "person_id",
     "state",

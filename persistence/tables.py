@@ -19,6 +19,7 @@ class PersonRow(SQLModel, table=True):
     gender: str = Field(default="unknown", max_length=16)
     birth_year: int | None = None
     groups: list[str] = Field(default_factory=list, sa_type=JSON)
+    permit_date: date | None = None
 
 
 class CaseworkerRow(SQLModel, table=True):

@@ -8,6 +8,7 @@ from enum import Enum, StrEnum
 from typing import TypeVar
 
 from states.errors import InvalidInput, quoted
+from states.programmes import Catalogue, default_catalogue
 from states.steps import Step, step_by_slug
 
 E = TypeVar("E", bound=Enum)
@@ -120,6 +121,7 @@ class CaseFacts:
     birth_date: date | None = None
     birth_year: int | None = None
     groups: frozenset[str] = field(default_factory=frozenset)
+    permit_date: date | None = None  # residence permit granted: dates newly-arrived
     last_move_on: date | None = None
     opened_on: date | None = None
     # Tripartite meetings recorded as held since the case entered its current step.
@@ -127,6 +129,8 @@ class CaseFacts:
     # The participant's earlier fixed-term stays (step 7, across their cases), each listed
     # under every workplace of its employer: (workplace id, start, end), both included.
     fixed_term_stays: tuple[tuple[int | None, date, date], ...] = ()
+    # The programmes catalogue in effect (the organisation's, or the shipped one).
+    catalogue: Catalogue = field(default_factory=default_catalogue, repr=False)
 
     @property
     def step(self) -> Step | None:

@@ -21,6 +21,9 @@ class Person:
     gender: str = "unknown"
     birth_year: int | None = None
     groups: list[str] = field(default_factory=list)
+    # When the residence permit was granted: dates the newly-arrived group, which counts
+    # for YA only within 36 months of it (förordning 2013:1157 6 §).
+    permit_date: date | None = None
     id: int | None = None
 
 

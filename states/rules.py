@@ -15,12 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from states.case import CaseFacts, Move
-from states.fixed_term import Accumulated, accumulate, permanent, preferential_right
+from states.case import CaseFacts, Group, Move
+from states.fixed_term import (
+    Accumulated,
+    accumulate,
+    months_from,
+    permanent,
+    preferential_right,
+)
 from states.programmes import (
     closed,
     decision_too_long,
-    default_catalogue,
     las_exempt,
     total_too_long,
 )
@@ -116,9 +121,16 @@ def end_before_start(facts: CaseFacts, move: Move, settings: Settings) -> str | 
     )
 
 
+NEWLY_ARRIVED = Group.NEWLY_ARRIVED.value
+
+
 def ya_not_eligible(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
     groups = set(settings["groups"])
-    if facts.groups & groups:
+    months = settings["newly_arrived_months"]
+    undated = groups - {NEWLY_ARRIVED}  # the newly-arrived group counts only when dated
+    if facts.groups & undated or (
+        NEWLY_ARRIVED in groups and newly_arrived_on(facts, move.start, months)
+    ):
         return None
     age = age_on(facts, move.start)
     low, high = settings["min_age"], settings["max_age"]
@@ -127,7 +139,29 @@ def ya_not_eligible(facts: CaseFacts, move: Move, settings: Settings) -> str | N
     known = "unknown age" if age is None else f"aged {age}"
     return (
         f"vocational-introduction employment needs a participant aged {low}–{high} at the "
-        f"start, or one of the groups {', '.join(sorted(groups))} (participant: {known})"
+        f"start, or one of the groups {', '.join(sorted(groups))} (participant: {known}"
+        f"{_newly_arrived_note(facts, months) if NEWLY_ARRIVED in groups else ''})"
+    )
+
+
+def newly_arrived_on(facts: CaseFacts, day: date, months: int) -> bool:
+    """Newly arrived on ``day``: in the group, with a residence permit granted at most
+    ``months`` calendar months before it (``months_from``: both ends included). A
+    membership without a permit date is not dated, so it never counts."""
+    permit = facts.permit_date
+    if NEWLY_ARRIVED not in facts.groups or permit is None:
+        return False
+    return permit <= day <= months_from(permit, months)
+
+
+def _newly_arrived_note(facts: CaseFacts, months: int) -> str:
+    if NEWLY_ARRIVED not in facts.groups:
+        return ""
+    if facts.permit_date is None:
+        return "; newly arrived without a residence-permit date (`--permit-date`)"
+    return (
+        f"; newly arrived with a residence permit of {facts.permit_date.isoformat()}, "
+        f"which counts for {months} months"
     )
 
 
@@ -141,14 +175,14 @@ def meeting_not_held(facts: CaseFacts, move: Move, settings: Settings) -> str | 
 
 
 def programme_unknown(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    if move.programme is None or default_catalogue().find(move.programme) is not None:
+    if move.programme is None or facts.catalogue.find(move.programme) is not None:
         return None
-    known = ", ".join(default_catalogue().codes)
+    known = ", ".join(facts.catalogue.codes)
     return f"unknown programme {move.programme!r}: choose one of {known} (`kivo programme list`)"
 
 
 def programme_not_in_step(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     if programme is None or move.to is None or move.to.number in programme.steps:
         return None
     steps = ", ".join(str(n) for n in sorted(programme.steps))
@@ -156,12 +190,12 @@ def programme_not_in_step(facts: CaseFacts, move: Move, settings: Settings) -> s
 
 
 def programme_closed(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     return None if programme is None else closed(programme, move.on)
 
 
 def programme_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     if programme is None or move.until is None:
         return None
     return decision_too_long(programme, move.start, move.until)
@@ -173,7 +207,7 @@ def _fixed_term_with_employer(facts: CaseFacts, move: Move) -> Accumulated | Non
     stay under every workplace of its employer). Without a planned end, the earlier stays
     are counted up to the start. Employment LAS does not apply to (``las_exempt``, such
     as sheltered public employment) is not judged."""
-    if move.workplace_id is None or las_exempt(move.programme):
+    if move.workplace_id is None or las_exempt(move.programme, facts.catalogue):
         return None
     stays = [(s, e) for w, s, e in facts.fixed_term_stays if w == move.workplace_id]
     if move.until is None or move.until < move.start:
@@ -182,7 +216,7 @@ def _fixed_term_with_employer(facts: CaseFacts, move: Move) -> Accumulated | Non
 
 
 def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     if programme is None or move.until is None:
         return None
     return total_too_long(programme, move.start, move.until)
@@ -235,7 +269,10 @@ REGISTRY: dict[str, RuleSpec] = {
     "apl-outside-training": RuleSpec(apl_outside_training, {"from_steps": list}),
     "end-date-missing": RuleSpec(end_date_missing, {}),
     "end-before-start": RuleSpec(end_before_start, {}),
-    "ya-not-eligible": RuleSpec(ya_not_eligible, {"min_age": int, "max_age": int, "groups": list}),
+    "ya-not-eligible": RuleSpec(
+        ya_not_eligible,
+        {"min_age": int, "max_age": int, "groups": list, "newly_arrived_months": int},
+    ),
     "meeting-not-held": RuleSpec(meeting_not_held, {}, LEAVING),
     "programme-unknown": RuleSpec(programme_unknown, {}),
     "programme-not-in-step": RuleSpec(programme_not_in_step, {}),

@@ -168,6 +168,18 @@ CASES = [
         says="unknown group 'hobbits'",
     ),
     case(
+        "permit date without the newly-arrived group",
+        "participant add 'Ny Person' --permit-date 2025-01-10",
+        code=2,
+        says="a residence-permit date dates the newly-arrived group",
+    ),
+    case(
+        "permit date not a date",
+        "participant add 'Ny Person' --group newly-arrived --permit-date 2025-13-01",
+        code=2,
+        says="permit-date",
+    ),
+    case(
         "unknown role",
         "caseworker add 'Ny Person' --role boss",
         code=2,

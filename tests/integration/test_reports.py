@@ -16,7 +16,7 @@ Today is 2026-12-31. The caseload (caseworker "Hanna", all with consent):
 - G, woman born 1995: enrolled 01-05; step 1 01-06; study-prep (4) 02-01; falls back to
   step 1 04-15; study-prep again 06-01.
 
-Targets: PRAKTIK 5 and YA 2 for 2026.
+Targets: PRAKTIK 5 and NYSTART 2 for 2026.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def build(kivo: Kivo, staff: Staff) -> dict[str, int]:
     moves.advance(kivo, g, Step.STUDY_PREP, on=date(2026, 6, 1))
 
     targets.set_target(kivo, "praktik", 2026, 5)
-    targets.set_target(kivo, "YA", 2026, 2)
+    targets.set_target(kivo, "NYSTART", 2026, 2)
     return {"A": a, "B": b, "C": c, "D": d, "E": e, "F": f, "G": g}
 
 
@@ -394,8 +394,8 @@ def test_imported_cases_in_or_past_a_workplace_step_are_not_waiting_but_placemen
 
 def test_targets_set_started_and_extended_per_programme(caseload: Caseload) -> None:
     assert reports.targets(caseload.kivo, year=2026) == [
+        TargetResult("NYSTART", 2026, 2, 0, 0),
         TargetResult("PRAKTIK", 2026, 5, 4, 1),
-        TargetResult("YA", 2026, 2, 0, 0),
     ]
     assert reports.targets(caseload.kivo, year=2025) == []
 
@@ -418,6 +418,35 @@ def test_a_bad_target_is_refused_and_writes_nothing(
     with pytest.raises(InvalidInput):
         targets.set_target(caseload.kivo, programme, year, count)
     assert targets.list_targets(caseload.kivo) == before
+
+
+@pytest.mark.parametrize(
+    ("programme", "year", "validity"),
+    [
+        ("YA", 2024, "decisions from 2014-01-15 until 2024-01-01"),
+        ("MBJ", 2019, "decisions from 2017-01-01 until 2019-01-01"),
+        ("NYSTART", 2017, "decisions from 2018-05-01 until further notice"),
+    ],
+)
+def test_a_target_for_a_programme_closed_the_whole_year_is_refused_and_writes_nothing(
+    caseload: Caseload, programme: str, year: int, validity: str
+) -> None:
+    before = targets.list_targets(caseload.kivo)
+    with pytest.raises(InvalidInput) as refused:
+        targets.set_target(caseload.kivo, programme, year, 3)
+    assert refused.value.message == (
+        f"programme {programme} takes no decisions in {year} ({validity}): "
+        "a target for it could never be met"
+    )
+    assert targets.list_targets(caseload.kivo) == before
+
+
+def test_a_target_for_a_year_the_programme_was_open_on_some_day_is_set(
+    caseload: Caseload,
+) -> None:
+    """YA took decisions until 2023-12-31, MBJ until 2018-12-31: their last years count."""
+    assert targets.set_target(caseload.kivo, "YA", 2023, 2) == Target("YA", 2023, 2)
+    assert targets.set_target(caseload.kivo, "MBJ", 2018, 1) == Target("MBJ", 2018, 1)
 
 
 # -- overdue ------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def calendar_months_end(start: date, months: int) -> date:
 
 PROGRAMMES = {
     "pis": ProgrammeModel("PIS", frozenset({2, 3}), 3, 184, 184),
-    "MBJ": ProgrammeModel("MBJ", frozenset({7, 9}), 12, 366, 731, date(2019, 1, 1)),
+    "MBJ": ProgrammeModel("MBJ", frozenset({7}), 12, 366, 731, date(2019, 1, 1)),
     "lönestöd": ProgrammeModel("LONESTOD", frozenset({7, 9}), 12, 366, 1461),
     "osa": ProgrammeModel("OSA", frozenset({7, 9}), 12, 366, 1461, las_exempt=True),
 }
@@ -118,7 +118,8 @@ WITH_A_SUPERVISOR = frozenset({2, 3, 6, 8})  # supervisor-missing, supervisor-un
 CAPACITY = 2  # supervisor-full: every supervisor here has the default capacity
 WORKPLACE_LEARNING, VOCATIONAL_TRAINING, FIXED_TERM, VOCATIONAL_INTRO = 6, 5, 7, 8
 YA_AGES = range(15, 25)  # ya-not-eligible: min_age 15, max_age 24
-YA_GROUPS = frozenset({Group.LONG_TERM_UNEMPLOYED.value, Group.NEWLY_ARRIVED.value})
+# newly-arrived counts only with a residence-permit date, which no participant here has.
+YA_GROUPS = frozenset({Group.LONG_TERM_UNEMPLOYED.value})
 LEFT_WITHOUT_A_MEETING = frozenset({2, 3, 6, 7, 8})  # meeting-not-held, a warning
 NOT_PERMITTED = "override-not-permitted"
 UNKNOWN_CASE = 10_000

@@ -1,6 +1,6 @@
 """the weekly letter's outbox: one row per person and ISO week
 
-Revision ID: 0007_reminders_weekly_letter
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-06 02:20:00
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0007_reminders_weekly_letter'
+revision: str = '0007'
 down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
