@@ -146,7 +146,21 @@ def test_the_rules_are_judged_on_an_allowed_advance() -> None:
     verdict = verdict_of(ENROLLED, MoveKind.ADVANCE, Step.PERMANENT)
     assert verdict.target == "permanent"
     assert [v.code for v in verdict.blocking] == ["consent-missing", "workplace-missing"]
-    assert all(v.overridable for v in verdict.blocking)
+
+
+def test_a_missing_consent_cannot_be_overridden_but_the_other_rules_can() -> None:
+    verdict = verdict_of(ENROLLED, MoveKind.ADVANCE, Step.PERMANENT)
+    overridable = {v.code: v.overridable for v in verdict.blocking}
+    assert overridable == {"consent-missing": False, "workplace-missing": True}
+
+
+def test_consent_missing_stays_not_overridable_when_weighed_by_the_rule_set() -> None:
+    found = [Violation("consent-missing", "no consent"), Violation("supervisor-full", "full")]
+    weighed = RULES.weigh(found, Step.SHORT_PRACTICE)
+    assert [(v.code, v.overridable) for v in weighed] == [
+        ("consent-missing", False),
+        ("supervisor-full", True),
+    ]
 
 
 def test_the_rules_are_not_judged_on_a_fall_back() -> None:
