@@ -225,14 +225,7 @@ def _apply(
     extra: list[Violation] | None = None,
     data: dict[str, object] | None = None,
 ) -> MoveResult:
-    case = uow.cases.get(case_id)
-    if expected_version is not None and case.version != expected_version:
-        raise Conflict(
-            f"case {case_id} is at version {case.version}, not {expected_version}: "
-            "someone changed it since you looked; reload and try again",
-            case_id=case_id,
-            version=case.version,
-        )
+    case = case_at_version(uow, case_id, expected_version)
     actor = actor_of(uow, by)
     person = uow.people.get(case.person_id)
     facts = facts_in(uow, case, person)
@@ -263,6 +256,20 @@ def _apply(
         overridden=overridden,
         placement_id=placement_id,
     )
+
+
+def case_at_version(uow: UnitOfWork, case_id: int, expected_version: int | None) -> Case:
+    """The case, if still at the version the caller looked at (``None``: any version);
+    every use case that changes a case takes ``expected_version``."""
+    case = uow.cases.get(case_id)
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(
+            f"case {case_id} is at version {case.version}, not {expected_version}: "
+            "someone changed it since you looked; reload and try again",
+            case_id=case_id,
+            version=case.version,
+        )
+    return case
 
 
 def actor_of(uow: UnitOfWork, by: int | None) -> Caseworker | None:

@@ -20,7 +20,7 @@ from pathway.facts import (
     participant_placements,
     stays_among,
 )
-from pathway.moves import actor_of, require_written_override, settle
+from pathway.moves import actor_of, case_at_version, require_written_override, settle
 from pathway.ports import UnitOfWork
 from pathway.scheduling import cancel_after, reschedule_placement
 from states.case import Move, MoveKind
@@ -70,6 +70,7 @@ def extend(
     by: int | None = None,
     on: date | None = None,
     override: str | None = None,
+    expected_version: int | None = None,
 ) -> Extended:
     """Extend the case's open placement to ``until`` by a decision made ``on``.
 
@@ -88,7 +89,7 @@ def extend(
             field="on",
         )
     with kivo.uow() as uow:
-        case = uow.cases.get(case_id)
+        case = case_at_version(uow, case_id, expected_version)
         actor = actor_of(uow, by)
         placement = open_placement(uow, case)
         assert placement.id is not None
@@ -226,7 +227,15 @@ def deactivated_partners(uow: UnitOfWork, placement: Placement) -> list[Violatio
     ]
 
 
-def end(kivo: Kivo, case_id: int, *, on: date, reason: str, by: int | None = None) -> Ended:
+def end(
+    kivo: Kivo,
+    case_id: int,
+    *,
+    on: date,
+    reason: str,
+    by: int | None = None,
+    expected_version: int | None = None,
+) -> Ended:
     """End the case's open placement early; what was planned after the end is cancelled."""
     if not reason or not reason.strip():
         raise InvalidInput("ending a placement early needs a reason: give --reason", field="reason")
@@ -237,7 +246,7 @@ def end(kivo: Kivo, case_id: int, *, on: date, reason: str, by: int | None = Non
             field="on",
         )
     with kivo.uow() as uow:
-        case = uow.cases.get(case_id)
+        case = case_at_version(uow, case_id, expected_version)
         actor = actor_of(uow, by)
         placement = open_placement(uow, case)
         assert placement.id is not None
@@ -311,6 +320,7 @@ def record_placement_event(
     overrides: list[str] | None = None,
 ) -> None:
     assert case.id is not None
+    uow.cases.touch(case)  # a change to the case: its version moves on
     uow.events.append(
         CaseEvent(
             case_id=case.id,
