@@ -237,7 +237,7 @@ def _apply(
         raise Refused(
             f"case {case_id}: {TRIGGERS[move.kind].replace('_', ' ')} refused",
             verdict.blocking + verdict.warnings,
-            [next_move.__dict__ for next_move in next_moves_of(kivo, facts)],
+            [next_move.__dict__ for next_move in next_moves_of(kivo, facts, move)],
         )
     assert verdict.target is not None
     before = replace(case)

@@ -484,3 +484,17 @@ def test_a_refusal_names_every_broken_rule_and_what_the_case_can_do_now(kivo_cli
     assert [move["step"] for move in error["next"]] == [5, 6, 7, 8, 9]
     assert "the case can advance now to:" in ran.err
     assert "5 vocational-training (needs: nothing more)" in ran.err
+
+
+def test_the_next_moves_after_a_refusal_take_the_options_given_into_account(
+    kivo_cli: Kivo,
+) -> None:
+    ran = kivo_cli("advance", "1", "workplace-learning", "--supervisor", "1", "--json")
+    assert ran.code == 3, ran
+    error = json.loads(ran.out)["error"]
+    needs = {move["step"]: {n["code"] for n in move["needs"]} for move in error["next"]}
+    assert needs[6] == {"consent-missing", "apl-outside-training"}
+    assert needs[9] == {"consent-missing"}
+    text = kivo_cli("advance", "1", "workplace-learning", "--supervisor", "1")
+    assert "supervisor-missing" not in text.err
+    assert "workplace-missing" not in text.err

@@ -466,3 +466,20 @@ def test_a_refusal_by_the_path_itself_stays_refused_even_for_a_coordinator(
     assert fixed
     assert not any(v.overridable for v in fixed)
     assert table_contents(kivo.database) == before
+
+
+def test_the_next_moves_of_a_refusal_do_not_ask_for_the_supervisor_it_was_given(
+    kivo: Kivo, cases: Cases
+) -> None:
+    with pytest.raises(Refused) as refused:
+        moves.advance(
+            kivo,
+            cases.no_consent,
+            Step.SHORT_PRACTICE,
+            on=TODAY,
+            supervisor_id=cases.staff.supervisor,
+        )
+
+    needs = {m["step"]: {n["code"] for n in m["needs"]} for m in refused.value.next_moves}
+    assert needs[2] == needs[3] == {"consent-missing"}
+    assert needs[4] == set()
