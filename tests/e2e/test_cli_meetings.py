@@ -328,6 +328,12 @@ BAD = [
     ("meeting record 1", 2, "give exactly one of --held, --no-show or --cancelled"),
     ("meeting record 1 --held --cancelled --json", 2, "give exactly one of --held"),
     ("meeting record 199804123389 --held", 2, "is not an id"),
+    (
+        "meeting schedule 1 --at 2026-01-15T10:00",
+        2,
+        "before the case's placement started (2026-01-19)",
+    ),
+    ("meeting schedule 1 --at 2026-01-02T10:00 --json", 2, "before case 1 was opened"),
     ("meeting list --from 2026-03-12 --to 2026-03-10 --json", 2, "is after --to 2026-03-10"),
     ("meeting list --from yesterday", 2, "'yesterday' is not a real date"),
     ("meeting ics --out missing/cal.ics", 2, "cannot write missing/cal.ics"),
