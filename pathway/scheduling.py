@@ -4,7 +4,7 @@ transaction as the move itself.
 Leaving a step cancels what belonged only to it (``keep`` items survive); pausing
 suspends, resuming moves every due date on by the length of the pause; entering a step
 plans its items from the rule set; a fall back plans a fallback-risk check; an exit to
-employment plans the follow-ups after employment.
+employment plans the follow-ups after employment; an exit cancels the booked meetings.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from states.schedule import (
 from states.steps import Step
 
 OPEN = ("pending", "suspended")
+SCHEDULED = "scheduled"  # a booked meeting not yet recorded
 
 
 def after_move(
@@ -35,6 +36,8 @@ def after_move(
     # One read of the case's open items serves both what the move does to them and the
     # check of which kept items are running already (their status changes; keep does not).
     open_items = uow.followups.open_for_case(case_id)
+    if move.kind is MoveKind.EXIT:
+        cancel_booked_meetings(uow, case_id, f"case exited on {move.on.isoformat()}")
     if move.kind in LEAVING_MOVES:
         cancel_open(uow, case_id, f"{move.kind.value} on {move.on.isoformat()}", open_items)
     elif move.kind is MoveKind.PAUSE:
@@ -44,6 +47,19 @@ def after_move(
     create(
         kivo, uow, case_id, planned_for(kivo, move), move.to, placement_id, open_items=open_items
     )
+
+
+def cancel_booked_meetings(uow: UnitOfWork, case_id: int, reason: str) -> int:
+    """An exited case meets no one: its meetings still booked (coming, or past and never
+    recorded) are cancelled, so they leave the calendar, the digest and the overdue
+    report. The reason is kept in the meeting's notes."""
+    booked = uow.meetings.lines(case_id=case_id, statuses=[SCHEDULED])
+    for entry in booked:
+        meeting = uow.meetings.locked(entry.id)
+        meeting.status = "cancelled"
+        meeting.notes = "; ".join(n for n in (meeting.notes, reason) if n)
+        uow.meetings.save(meeting)
+    return len(booked)
 
 
 def planned_for(kivo: Kivo, move: Move) -> list[Planned]:

@@ -19,8 +19,9 @@ import pytest
 from icalendar import Calendar, Event
 from sqlmodel import Session, col, select
 
-from pathway import directory, moves, views
+from pathway import directory, moves, reports, views
 from pathway.context import Kivo
+from pathway.digest import weekly_digest
 from pathway.errors import Refused
 from pathway.meetings import (
     list_meetings,
@@ -648,3 +649,26 @@ def test_an_empty_calendar_still_parses(kivo: Kivo) -> None:
     calendar = Calendar.from_ical(meetings_calendar(kivo))
     assert calendar.walk("VEVENT") == []
     assert len(calendar.walk("VTIMEZONE")) == 1
+
+
+def test_exiting_cancels_the_booked_meetings_so_calendar_digest_and_overdue_forget_them(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = in_short_practice(kivo, staff)
+    past = book(kivo, case_id, "2026-02-27T10:00")  # never recorded
+    coming = book(kivo, case_id, "2026-03-04T10:00")
+    held = book(kivo, case_id, "2026-02-20T10:00")
+    record_meeting(kivo, held.id, "held")
+
+    moves.exit_case(kivo, case_id, outcome=Outcome.JOB_SEEKING)
+
+    statuses = {m.id: m.status for m in list_meetings(kivo, case_id=case_id)}
+    assert statuses == {past.id: "cancelled", coming.id: "cancelled", held.id: "held"}
+    assert "case exited on 2026-03-02" in (stored_meeting(kivo, coming.id).notes or "")
+    assert events_in(meetings_calendar(kivo, caseworker_id=staff.caseworker)) == []
+    digest = weekly_digest(kivo, caseworker_id=staff.caseworker)
+    assert all(m.case_id != case_id for c in digest.caseworkers for m in c.meetings)
+    overdue = reports.overdue(kivo).caseworkers
+    assert [
+        c for c in overdue if c.caseworker_id == staff.caseworker and c.unrecorded_meetings
+    ] == []
