@@ -21,7 +21,7 @@ from pathway.facts import (
 )
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
-from pathway.scheduling import after_move
+from pathway.scheduling import after_move, employment_entry
 from pathway.views import next_moves_of
 from states.case import (
     EXITED,
@@ -316,6 +316,7 @@ def _write(
     data: dict[str, object] | None = None,
 ) -> int | None:
     assert case.id is not None
+    employed = employment_entry(uow, case) if move.kind is MoveKind.EXIT else None
     from_state = moved(case, move, verdict)
     # The case row first: its versioned UPDATE locks it, so a concurrent move of the
     # same case conflicts here, before either touches placements or follow-ups.
@@ -325,7 +326,7 @@ def _write(
             placement.ended_on, placement.end_reason = move.on, move.kind.value
             uow.placements.save(placement)
     placement_id = _open_placement(uow, case.id, move)
-    after_move(kivo, uow, case.id, move, placement_id)
+    after_move(kivo, uow, case.id, move, placement_id, employed)
     uow.events.append(
         event_of(kivo, case.id, move, verdict, from_state, actor, override, placement_id, data)
     )
