@@ -211,6 +211,16 @@ def test_meeting_ics_writes_the_calendar_to_a_file(kivo_cli: Kivo, tmp_path: Pat
     assert events_of((tmp_path / "karin.ics").read_bytes()) == []
 
 
+def test_an_exit_cancels_the_booked_meetings_in_the_calendar_and_the_list(kivo_cli: Kivo) -> None:
+    assert len(events_of(ok(kivo_cli("meeting", "ics")).out)) == 1
+
+    ok(kivo_cli("exit", "1", "--outcome", "job-seeking"))
+
+    assert events_of(ok(kivo_cli("meeting", "ics")).out) == []
+    statuses = {m["id"]: m["status"] for m in document(kivo_cli("meeting", "list", "--json"))}
+    assert statuses == {1: "cancelled", 2: "cancelled", 3: "no-show"}
+
+
 # followup list
 
 
