@@ -116,6 +116,7 @@ def record_consent(
         actor = actor_of(uow, by)
         case = case_at_version(uow, case_id, expected_version)
         problems = _consent_problems(case, on, withdrawing=False)
+        problems += _before_withdrawal(uow, case_id, on)
         if problems:
             raise Refused(f"case {case_id}: consent refused", problems)
         case.consent_on = on
@@ -192,6 +193,23 @@ def _consent_problems(case: Case, on: date, *, withdrawing: bool) -> list[Violat
             )
         )
     return problems
+
+
+def _before_withdrawal(uow: UnitOfWork, case_id: int, on: date) -> list[Violation]:
+    """Consent given again is dated from the latest withdrawal on, so the history keeps
+    consent and withdrawal in the order they happened."""
+    withdrawn = max(
+        (e.on for e in uow.events.for_case(case_id) if e.kind == CONSENT_WITHDRAWN),
+        default=None,
+    )
+    if withdrawn is None or on >= withdrawn:
+        return []
+    return [
+        structural(
+            "date-before-withdrawal",
+            f"{on.isoformat()} is before the withdrawal of consent ({withdrawn.isoformat()})",
+        )
+    ]
 
 
 def _consent_event(

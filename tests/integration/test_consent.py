@@ -3,7 +3,7 @@ given again, lists the open placements to resolve, and replays with the history.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -113,6 +113,20 @@ def test_consent_given_again_opens_the_workplace_steps_again(kivo: Kivo, staff: 
     kinds = [e.kind for e in events_of(kivo, case_id)]
     assert kinds[-3:] == ["consent_withdrawn", "consent", "advanced"]
     assert_history_replays_to_stored_state(kivo, case_id)
+
+
+def test_consent_given_again_before_the_withdrawal_is_refused_and_writes_nothing(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = in_practice(kivo, staff)
+    enrolment.withdraw_consent(kivo, case_id, on=WITHDRAWN)
+    before = table_contents(kivo.database)
+
+    with pytest.raises(Refused) as refused:
+        enrolment.record_consent(kivo, case_id, on=WITHDRAWN - timedelta(days=1))
+
+    assert refusal_codes(refused) == ["date-before-withdrawal"]
+    assert table_contents(kivo.database) == before
 
 
 def test_a_step_away_from_any_workplace_needs_no_consent_after_a_withdrawal(

@@ -183,6 +183,7 @@ class CaseModel:
     outcome: str | None = None
     closed_on: date | None = None
     placements: tuple[PlacementModel, ...] = ()
+    withdrawn_on: date | None = None  # the latest withdrawal of consent
 
     @property
     def step(self) -> int | None:
@@ -642,6 +643,8 @@ class CaseLifecycle(RuleBasedStateMachine):
                 refusals.add("consent-already-recorded")
             if effective < case.opened_on:
                 refusals.add("date-before-enrolment")
+            if case.withdrawn_on is not None and effective < case.withdrawn_on:
+                refusals.add("date-before-withdrawal")
         actor_id = self.directory.actor(by)
         result = self.attempt(
             "consent",
@@ -686,6 +689,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             self.cases[case_id] = replace(
                 case,
                 consent_on=None,
+                withdrawn_on=effective,
                 version=case.version + 1,
                 events=(
                     *case.events,
