@@ -27,7 +27,7 @@ from states.case import Move, MoveKind
 from states.errors import InvalidInput
 from states.judge import Verdict
 from states.programmes import Programme, default_catalogue, extension_violations
-from states.records import Case, CaseEvent, Placement
+from states.records import Case, CaseEvent, Person, Placement
 from states.steps import Step
 from states.violations import Severity, Violation, structural
 
@@ -170,6 +170,7 @@ def extension_checks(
             )
         )
     person = uow.people.get(case.person_id)
+    found += without_consent(kivo, case, person, placement, decided_on)
     others = participant_placements(uow, person, excluding=placement.id)
     programme = default_catalogue().find(placement.programme)
     if programme is not None:
@@ -196,6 +197,17 @@ def extension_checks(
         )
         found += [v for v in kivo.rules.evaluate(facts, move) if v.code in FIXED_TERM_RULES]
     return found
+
+
+def without_consent(
+    kivo: Kivo, case: Case, person: Person, placement: Placement, decided_on: date
+) -> list[Violation]:
+    """``consent-missing`` as for entering the placement's step on the decision date: an
+    extension goes on sharing the participant's information with the workplace, so it
+    waits while consent is withdrawn."""
+    move = Move(MoveKind.ADVANCE, on=decided_on, to=Step(placement.step))
+    found = kivo.rules.evaluate(facts_of(case, person), move)
+    return [v for v in found if v.code == "consent-missing"]
 
 
 def deactivated_partners(uow: UnitOfWork, placement: Placement) -> list[Violation]:

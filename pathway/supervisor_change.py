@@ -26,7 +26,13 @@ from states.judge import Verdict
 from states.records import Case, Placement, Supervisor
 from states.steps import Step
 
-SUPERVISOR_RULES = ("supervisor-untrained", "supervisor-full", "supervisor-inactive")
+# consent-missing: a new supervisor gets the participant's information only with consent.
+SUPERVISOR_RULES = (
+    "consent-missing",
+    "supervisor-untrained",
+    "supervisor-full",
+    "supervisor-inactive",
+)
 
 
 @dataclass(frozen=True)

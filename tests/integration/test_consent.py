@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from pathway import enrolment, moves
+from pathway import enrolment, moves, placements
 from pathway.context import Kivo
 from pathway.errors import Refused
+from pathway.supervisor_change import change_supervisor
 from states.case import Outcome
 from states.errors import Conflict
 from states.steps import Step
@@ -183,3 +184,27 @@ def test_consent_and_its_withdrawal_take_the_version_the_caller_looked_at(
         enrolment.record_consent(kivo, case_id, on=TODAY, expected_version=seen)
     enrolment.record_consent(kivo, case_id, on=TODAY, expected_version=seen + 1)
     assert stored_case(kivo, case_id).consent_on == TODAY
+
+
+def test_while_consent_is_withdrawn_the_placement_is_neither_extended_nor_resupervised(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = in_practice(kivo, staff)
+    enrolment.withdraw_consent(kivo, case_id, on=WITHDRAWN)
+    before = table_contents(kivo.database)
+
+    with pytest.raises(Refused) as extension:
+        placements.extend(
+            kivo,
+            case_id,
+            until=date(2026, 6, 30),
+            by=staff.coordinator,
+            override="the employer asked for it",
+        )
+    with pytest.raises(Refused) as change:
+        change_supervisor(kivo, case_id, staff.untrained_supervisor, by=staff.coordinator)
+
+    assert "consent-missing" in refusal_codes(extension)
+    assert "consent-missing" in refusal_codes(change)
+    assert not any(v.overridable for v in extension.value.violations if v.code == "consent-missing")
+    assert table_contents(kivo.database) == before
