@@ -269,6 +269,13 @@ CASES = [
     case("moving an exited case", "advance 3 information", code=3, says="[case-exited]"),
     case("consent on an exited case", "consent 3", code=3, says="[case-exited]"),
     case(
+        "withdrawing consent never given",
+        "consent 1 --withdraw",
+        code=3,
+        says="[consent-not-recorded]",
+        as_json=True,
+    ),
+    case(
         "advancing a paused case",
         "advance 2 information",
         code=3,
@@ -349,6 +356,12 @@ CASES = [
         code=5,
         says="case 1 is at version 2, not 1",
         as_json=True,
+    ),
+    case(
+        "stale version of a consent",
+        "consent 1 --expect-version 1",
+        code=5,
+        says="case 1 is at version 2, not 1",
     ),
     # a personnummer typed in the wrong place is not echoed; parsing errors honour --json
     case(
