@@ -40,7 +40,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "consent",
         "participant_commands",
-        "Record the participant's consent to share information with employers and agencies.",
+        "Record the participant's consent to share information with employers and agencies, "
+        "or (--withdraw) its withdrawal.",
     ),
     (
         "history",

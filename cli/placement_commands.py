@@ -9,7 +9,7 @@ import typer
 
 from cli.context import kivo_of, settings_of
 from cli.errors import reports_errors
-from cli.options import ByOption, CaseArg, JsonOption, id_option, parse_date
+from cli.options import ByOption, CaseArg, ExpectVersion, JsonOption, id_option, parse_date
 from cli.output import print_json, say, table, warn
 
 placement_app = typer.Typer(
@@ -97,6 +97,7 @@ def extend(
             "coordinator's id); recorded in the history.",
         ),
     ] = None,
+    expect_version: ExpectVersion = None,
     json_output: JsonOption = False,
 ) -> None:
     """Extend the case's open placement; recorded as its own event in the history."""
@@ -112,6 +113,7 @@ def extend(
         by=by,
         on=parse_date(on, "on"),
         override=override,
+        expected_version=expect_version,
     )
     if json_output:
         print_json(result)
@@ -149,6 +151,7 @@ def supervisor(
             "(training, capacity; needs --by with a coordinator's id); recorded in the history.",
         ),
     ] = None,
+    expect_version: ExpectVersion = None,
     json_output: JsonOption = False,
 ) -> None:
     """Give the case's open placement another supervisor; its scheduled meetings from that
@@ -163,6 +166,7 @@ def supervisor(
         reason=reason,
         by=by,
         override=override,
+        expected_version=expect_version,
     )
     if json_output:
         print_json(result)
@@ -184,6 +188,7 @@ def end(
     on: Annotated[str, typer.Option(help="The day it ended (YYYY-MM-DD).", metavar="DATE")],
     reason: Annotated[str, typer.Option(help="Why it ended early; recorded in the history.")],
     by: ByOption = None,
+    expect_version: ExpectVersion = None,
     json_output: JsonOption = False,
 ) -> None:
     """End the case's open placement early; what was planned after the end is cancelled."""
@@ -191,7 +196,9 @@ def end(
 
     day = parse_date(on, "on")
     assert day is not None
-    result = end_placement(kivo_of(ctx), case, on=day, reason=reason, by=by)
+    result = end_placement(
+        kivo_of(ctx), case, on=day, reason=reason, by=by, expected_version=expect_version
+    )
     if json_output:
         print_json(result)
         return

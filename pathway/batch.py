@@ -164,6 +164,7 @@ def _move_run(
     items: list[Followup] = []
     for case in moving:
         mine = open_items.get(_id(case), [])
+        cancelled += scheduling.superseded(mine, planned, f"planned again from {move.on}")
         if move.kind in LEAVING_MOVES:
             cancelled += scheduling.cancellations(mine, reason)
         placement_id = placement_ids[_id(case)]

@@ -152,7 +152,7 @@ def deactivate_supervisor(kivo: Kivo, supervisor_id: int) -> Deactivated:
             uow.supervisors.save(supervisor)
         found = uow.placements.open_with(supervisor_id=supervisor_id)
         uow.commit()
-    return Deactivated("supervisor", supervisor_id, was_active, _to_resolve(found))
+    return Deactivated("supervisor", supervisor_id, was_active, placements_to_resolve(found))
 
 
 def deactivate_workplace(kivo: Kivo, workplace_id: int) -> Deactivated:
@@ -166,10 +166,10 @@ def deactivate_workplace(kivo: Kivo, workplace_id: int) -> Deactivated:
             uow.workplaces.save(workplace)
         found = uow.placements.open_with(workplace_id=workplace_id)
         uow.commit()
-    return Deactivated("workplace", workplace_id, was_active, _to_resolve(found))
+    return Deactivated("workplace", workplace_id, was_active, placements_to_resolve(found))
 
 
-def _to_resolve(found: list[OpenPlacement]) -> list[ToResolve]:
+def placements_to_resolve(found: list[OpenPlacement]) -> list[ToResolve]:
     return [
         ToResolve(
             placement_id=p.placement_id,

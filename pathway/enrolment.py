@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from pathway.context import Kivo
+from pathway.directory import ToResolve, placements_to_resolve
 from pathway.errors import Refused
-from pathway.moves import actor_of
+from pathway.moves import actor_of, case_at_version
 from pathway.ports import UnitOfWork
 from pathway.results import EnrolResult
 from states.case import ENROLLED, EXITED, Gender, Group, parse_enum
@@ -16,8 +18,9 @@ from states.errors import InvalidInput
 from states.names import checked_name
 from states.ownership import ENROLLED_OWNER
 from states.personnummer import parse_personnummer
-from states.records import Case, CaseEvent, Person
-from states.violations import structural
+from states.records import Case, CaseEvent, Caseworker, Person
+from states.replay import CONSENT_WITHDRAWN
+from states.violations import Violation, structural
 
 
 def enrol(
@@ -101,46 +104,127 @@ def _known_person(uow: UnitOfWork, person: Person) -> Person | None:
 
 
 def record_consent(
-    kivo: Kivo, case_id: int, *, on: date | None = None, by: int | None = None
+    kivo: Kivo,
+    case_id: int,
+    *,
+    on: date | None = None,
+    by: int | None = None,
+    expected_version: int | None = None,
 ) -> date:
-    """Record the participant's consent to share information with employers and agencies."""
+    """Record the participant's consent to share information with employers and agencies
+    (again, after a withdrawal)."""
     on = on or kivo.today()
     _check_date(kivo, on, "consent")
     with kivo.uow() as uow:
         actor = actor_of(uow, by)
-        case = uow.cases.get(case_id)
-        problems = []
-        if case.state == EXITED:
-            problems.append(structural("case-exited", "the case has exited"))
-        if case.consent_on is not None:
-            problems.append(
-                structural(
-                    "consent-already-recorded",
-                    f"consent was recorded on {case.consent_on.isoformat()}",
-                )
-            )
-        if on < case.opened_on:
-            problems.append(
-                structural(
-                    "date-before-enrolment",
-                    f"{on.isoformat()} is before the enrolment ({case.opened_on.isoformat()})",
-                )
-            )
+        case = case_at_version(uow, case_id, expected_version)
+        problems = _consent_problems(case, on, withdrawing=False)
+        problems += _before_withdrawal(uow, case_id, on)
         if problems:
             raise Refused(f"case {case_id}: consent refused", problems)
         case.consent_on = on
         uow.cases.save(case)
-        uow.events.append(
-            CaseEvent(
-                case_id=case_id,
-                kind="consent",
-                on=on,
-                recorded_at=kivo.now(),
-                actor_id=actor.id if actor else None,
-            )
-        )
+        uow.events.append(_consent_event(kivo, case_id, "consent", on, actor))
         uow.commit()
     return on
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn:
+    """A withdrawal, and the case's open placements the caseworker must now resolve
+    (the workplace no longer gets the participant's information)."""
+
+    case_id: int
+    withdrawn_on: date
+    version: int
+    placements: list[ToResolve] = field(default_factory=list)
+
+
+def withdraw_consent(
+    kivo: Kivo,
+    case_id: int,
+    *,
+    on: date | None = None,
+    by: int | None = None,
+    expected_version: int | None = None,
+) -> ConsentWithdrawn:
+    """Record that the participant withdrew their consent: from then on
+    ``consent-missing`` refuses the workplace steps until consent is given again. Open
+    placements go on and are listed for the caseworker to resolve."""
+    on = on or kivo.today()
+    _check_date(kivo, on, "withdrawal")
+    with kivo.uow() as uow:
+        actor = actor_of(uow, by)
+        case = case_at_version(uow, case_id, expected_version)
+        problems = _consent_problems(case, on, withdrawing=True)
+        if problems:
+            raise Refused(f"case {case_id}: withdrawal refused", problems)
+        case.consent_on = None
+        uow.cases.save(case)
+        uow.events.append(_consent_event(kivo, case_id, CONSENT_WITHDRAWN, on, actor))
+        found = uow.placements.open_with(case_id=case_id)
+        uow.commit()
+    return ConsentWithdrawn(case_id, on, case.version, placements_to_resolve(found))
+
+
+def _consent_problems(case: Case, on: date, *, withdrawing: bool) -> list[Violation]:
+    """What makes recording (or withdrawing) consent on ``on`` impossible."""
+    problems = []
+    if case.state == EXITED:
+        problems.append(structural("case-exited", "the case has exited"))
+    if withdrawing and case.consent_on is None:
+        problems.append(structural("consent-not-recorded", "no consent is in force to withdraw"))
+    if not withdrawing and case.consent_on is not None:
+        problems.append(
+            structural(
+                "consent-already-recorded",
+                f"consent was recorded on {case.consent_on.isoformat()}",
+            )
+        )
+    if withdrawing and case.consent_on is not None and on < case.consent_on:
+        problems.append(
+            structural(
+                "date-before-consent",
+                f"{on.isoformat()} is before the consent ({case.consent_on.isoformat()})",
+            )
+        )
+    if on < case.opened_on:
+        problems.append(
+            structural(
+                "date-before-enrolment",
+                f"{on.isoformat()} is before the enrolment ({case.opened_on.isoformat()})",
+            )
+        )
+    return problems
+
+
+def _before_withdrawal(uow: UnitOfWork, case_id: int, on: date) -> list[Violation]:
+    """Consent given again is dated from the latest withdrawal on, so the history keeps
+    consent and withdrawal in the order they happened."""
+    withdrawn = max(
+        (e.on for e in uow.events.for_case(case_id) if e.kind == CONSENT_WITHDRAWN),
+        default=None,
+    )
+    if withdrawn is None or on >= withdrawn:
+        return []
+    return [
+        structural(
+            "date-before-withdrawal",
+            f"{on.isoformat()} is before the withdrawal of consent ({withdrawn.isoformat()})",
+        )
+    ]
+
+
+def _consent_event(
+    kivo: Kivo, case_id: int, kind: str, on: date, actor: Caseworker | None
+) -> CaseEvent:
+    return CaseEvent(
+        case_id=case_id,
+        kind=kind,
+        on=on,
+        recorded_at=kivo.now(),
+        actor_id=actor.id if actor else None,
+    )
 
 
 def _person(

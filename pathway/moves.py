@@ -21,7 +21,7 @@ from pathway.facts import (
 )
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
-from pathway.scheduling import after_move
+from pathway.scheduling import after_move, employment_entry
 from pathway.views import next_moves_of
 from states.case import (
     EXITED,
@@ -242,14 +242,7 @@ def _apply(
     extra: list[Violation] | None = None,
     data: dict[str, object] | None = None,
 ) -> MoveResult:
-    case = uow.cases.get(case_id)
-    if expected_version is not None and case.version != expected_version:
-        raise Conflict(
-            f"case {case_id} is at version {case.version}, not {expected_version}: "
-            "someone changed it since you looked; reload and try again",
-            case_id=case_id,
-            version=case.version,
-        )
+    case = case_at_version(uow, case_id, expected_version)
     actor = actor_of(uow, by)
     person = uow.people.get(case.person_id)
     facts = facts_in(uow, case, person)
@@ -261,7 +254,7 @@ def _apply(
         raise Refused(
             f"case {case_id}: {TRIGGERS[move.kind].replace('_', ' ')} refused",
             verdict.blocking + verdict.warnings,
-            [next_move.__dict__ for next_move in next_moves_of(kivo, facts)],
+            [next_move.__dict__ for next_move in next_moves_of(kivo, facts, move)],
         )
     assert verdict.target is not None
     before = replace(case)
@@ -280,6 +273,20 @@ def _apply(
         overridden=overridden,
         placement_id=placement_id,
     )
+
+
+def case_at_version(uow: UnitOfWork, case_id: int, expected_version: int | None) -> Case:
+    """The case, if still at the version the caller looked at (``None``: any version);
+    every use case that changes a case takes ``expected_version``."""
+    case = uow.cases.get(case_id)
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(
+            f"case {case_id} is at version {case.version}, not {expected_version}: "
+            "someone changed it since you looked; reload and try again",
+            case_id=case_id,
+            version=case.version,
+        )
+    return case
 
 
 def actor_of(uow: UnitOfWork, by: int | None) -> Caseworker | None:
@@ -326,6 +333,7 @@ def _write(
     data: dict[str, object] | None = None,
 ) -> int | None:
     assert case.id is not None
+    employed = employment_entry(uow, case) if move.kind is MoveKind.EXIT else None
     from_state = moved(case, move, verdict)
     # The case row first: its versioned UPDATE locks it, so a concurrent move of the
     # same case conflicts here, before either touches placements or follow-ups.
@@ -335,7 +343,7 @@ def _write(
             placement.ended_on, placement.end_reason = move.on, move.kind.value
             uow.placements.save(placement)
     placement_id = _open_placement(uow, case.id, move)
-    after_move(kivo, uow, case.id, move, placement_id)
+    after_move(kivo, uow, case.id, move, placement_id, employed)
     uow.events.append(
         event_of(kivo, case.id, move, verdict, from_state, actor, override, placement_id, data)
     )

@@ -20,14 +20,14 @@ from pathway.facts import (
     participant_placements,
     stays_among,
 )
-from pathway.moves import actor_of, require_written_override, settle
+from pathway.moves import actor_of, case_at_version, require_written_override, settle
 from pathway.ports import UnitOfWork
 from pathway.scheduling import cancel_after, reschedule_placement
 from states.case import Move, MoveKind
 from states.errors import InvalidInput
 from states.judge import Verdict
 from states.programmes import extension_violations
-from states.records import Case, CaseEvent, Placement
+from states.records import Case, CaseEvent, Person, Placement
 from states.steps import Step
 from states.violations import Severity, Violation, structural
 
@@ -66,6 +66,7 @@ def extend(
     by: int | None = None,
     on: date | None = None,
     override: str | None = None,
+    expected_version: int | None = None,
 ) -> Extended:
     """Extend the case's open placement to ``until`` by a decision made ``on``.
 
@@ -84,7 +85,7 @@ def extend(
             field="on",
         )
     with kivo.uow() as uow:
-        case = uow.cases.get(case_id)
+        case = case_at_version(uow, case_id, expected_version)
         actor = actor_of(uow, by)
         placement = open_placement(uow, case)
         assert placement.id is not None
@@ -165,6 +166,7 @@ def extension_checks(
             )
         )
     person = uow.people.get(case.person_id)
+    found += without_consent(kivo, case, person, placement, decided_on)
     others = participant_placements(uow, person, excluding=placement.id)
     programme = kivo.catalogue.find(placement.programme)
     if programme is not None:
@@ -191,6 +193,17 @@ def extension_checks(
         )
         found += [v for v in kivo.rules.evaluate(facts, move) if v.code in FIXED_TERM_RULES]
     return found
+
+
+def without_consent(
+    kivo: Kivo, case: Case, person: Person, placement: Placement, decided_on: date
+) -> list[Violation]:
+    """``consent-missing`` as for entering the placement's step on the decision date: an
+    extension goes on sharing the participant's information with the workplace, so it
+    waits while consent is withdrawn."""
+    move = Move(MoveKind.ADVANCE, on=decided_on, to=Step(placement.step))
+    found = kivo.rules.evaluate(facts_of(case, person), move)
+    return [v for v in found if v.code == "consent-missing"]
 
 
 def deactivated_partners(uow: UnitOfWork, placement: Placement) -> list[Violation]:
@@ -222,7 +235,15 @@ def deactivated_partners(uow: UnitOfWork, placement: Placement) -> list[Violatio
     ]
 
 
-def end(kivo: Kivo, case_id: int, *, on: date, reason: str, by: int | None = None) -> Ended:
+def end(
+    kivo: Kivo,
+    case_id: int,
+    *,
+    on: date,
+    reason: str,
+    by: int | None = None,
+    expected_version: int | None = None,
+) -> Ended:
     """End the case's open placement early; what was planned after the end is cancelled."""
     if not reason or not reason.strip():
         raise InvalidInput("ending a placement early needs a reason: give --reason", field="reason")
@@ -233,7 +254,7 @@ def end(kivo: Kivo, case_id: int, *, on: date, reason: str, by: int | None = Non
             field="on",
         )
     with kivo.uow() as uow:
-        case = uow.cases.get(case_id)
+        case = case_at_version(uow, case_id, expected_version)
         actor = actor_of(uow, by)
         placement = open_placement(uow, case)
         assert placement.id is not None
@@ -307,6 +328,7 @@ def record_placement_event(
     overrides: list[str] | None = None,
 ) -> None:
     assert case.id is not None
+    uow.cases.touch(case)  # a change to the case: its version moves on
     uow.events.append(
         CaseEvent(
             case_id=case.id,

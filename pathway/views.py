@@ -17,12 +17,13 @@ if TYPE_CHECKING:
 
     from pathway.context import Kivo
     from pathway.ports import UnitOfWork
-    from states.case import CaseFacts
+    from states.case import CaseFacts, Move
     from states.records import CaseEvent, CaseSummary
 
 
-def next_moves_of(kivo: Kivo, facts: CaseFacts) -> list[NextMove]:
-    """Steps the case may advance to now, with what each would need or warn about."""
+def next_moves_of(kivo: Kivo, facts: CaseFacts, given: Move | None = None) -> list[NextMove]:
+    """Steps the case may advance to now, with what each would need or warn about (with
+    the details of a refused advance ``given``, as that advance would be judged)."""
     return [
         NextMove(
             step=step.number,
@@ -30,7 +31,7 @@ def next_moves_of(kivo: Kivo, facts: CaseFacts) -> list[NextMove]:
             needs=[v.to_dict() for v in verdict.blocking],
             warnings=[v.to_dict() for v in verdict.warnings],
         )
-        for step, verdict in next_steps(facts, kivo.rules, kivo.today())
+        for step, verdict in next_steps(facts, kivo.rules, kivo.today(), given)
     ]
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Table, func, insert
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, SQLModel, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -314,6 +315,17 @@ class CaseRepository(_Repository[Case, CaseRow]):
             raise NotFound(f"no case with id {record.id}", what="case", id=record.id)
         copy_onto(row, record)
         row.step = record.step.number if record.step else None
+        self.session.flush()
+        record.version = row.version
+
+    def touch(self, record: Case) -> None:
+        """A change to the case that alters none of its columns (an extension, a
+        placement's end, a supervisor change) still moves its version on: the versioned
+        UPDATE runs, so a concurrent change of the same case conflicts."""
+        row = self._row(record.id)
+        if row is None:
+            raise NotFound(f"no case with id {record.id}", what="case", id=record.id)
+        flag_modified(row, "last_move_on")
         self.session.flush()
         record.version = row.version
 

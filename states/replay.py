@@ -12,6 +12,8 @@ from states.machine import path_machine
 from states.steps import step_by_slug
 
 MOVE_KINDS = {kind.value: kind for kind in MoveKind}
+CONSENT = "consent"
+CONSENT_WITHDRAWN = "consent_withdrawn"
 
 
 class HistoryEvent(Protocol):
@@ -36,7 +38,11 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
     machine = path_machine()
     state: str | None = None
     paused_from: str | None = None
+    consented = False
     for number, event in enumerate(events, start=1):
+        if event.kind in (CONSENT, CONSENT_WITHDRAWN):
+            consented = _consent_after(consented, event.kind, number)
+            continue
         if event.kind == "enrolled":
             if state is not None:
                 raise ReplayError(f"event {number}: a second enrolment", event=number)
@@ -44,7 +50,7 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
             continue
         kind = MOVE_KINDS.get(event.kind)
         if kind is None:
-            continue  # consent, transfers and notes do not move the case
+            continue  # transfers, placement decisions and notes do not move the case
         if state is None:
             raise ReplayError(f"event {number}: a move before enrolment", event=number)
         to = event.to_state if step_by_slug(event.to_state or "") else None
@@ -60,3 +66,10 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
     if state is None:
         raise ReplayError("the history has no enrolment")
     return Replayed(state, paused_from)
+
+
+def _consent_after(consented: bool, kind: str, number: int) -> bool:
+    """Consent is given, withdrawn, given again: a withdrawal needs consent in force."""
+    if kind == CONSENT_WITHDRAWN and not consented:
+        raise ReplayError(f"event {number}: a withdrawal without consent in force", event=number)
+    return kind == CONSENT

@@ -42,6 +42,9 @@ class RuleSpec:
     fn: RuleFn
     settings: Mapping[str, type]  # extra settings beyond severity/steps/enabled/description
     applies: str = ENTERING
+    # False for a rule that guards someone else's decision (the participant's consent):
+    # no coordinator's override lifts it.
+    overridable: bool = True
 
 
 def consent_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
@@ -49,7 +52,8 @@ def consent_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | N
         return None
     return (
         f"the participant's consent to share information must be recorded before "
-        f"step {move.to} (record it with `kivo consent`)"
+        f"step {move.to} (record it with `kivo consent`); it is the participant's decision, "
+        "which no override replaces"
     )
 
 
@@ -259,7 +263,7 @@ def age_on(facts: CaseFacts, day: date) -> int | None:
 
 
 REGISTRY: dict[str, RuleSpec] = {
-    "consent-missing": RuleSpec(consent_missing, {}),
+    "consent-missing": RuleSpec(consent_missing, {}, overridable=False),
     "workplace-missing": RuleSpec(workplace_missing, {}),
     "supervisor-missing": RuleSpec(supervisor_missing, {}),
     "supervisor-untrained": RuleSpec(supervisor_untrained, {}),

@@ -67,9 +67,10 @@ class RuleSet:
         for rule in self.rules:
             if not rule.enabled or not applies_to(rule, facts, move):
                 continue
-            message = REGISTRY[rule.code].fn(facts, move, rule.settings)
+            spec = REGISTRY[rule.code]
+            message = spec.fn(facts, move, rule.settings)
             if message is not None:
-                found.append(Violation(rule.code, message, rule.severity))
+                found.append(Violation(rule.code, message, rule.severity, spec.overridable))
         return found
 
     def rule(self, code: str) -> RuleConfig | None:
@@ -85,7 +86,8 @@ class RuleSet:
             if rule is None:
                 weighed.append(violation)
             elif rule.enabled and step in rule.steps:
-                weighed.append(replace(violation, severity=rule.severity))
+                overridable = violation.overridable and REGISTRY[rule.code].overridable
+                weighed.append(replace(violation, severity=rule.severity, overridable=overridable))
         return weighed
 
 

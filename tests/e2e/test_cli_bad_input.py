@@ -295,6 +295,13 @@ CASES = [
     case("moving an exited case", "advance 3 information", code=3, says="[case-exited]"),
     case("consent on an exited case", "consent 3", code=3, says="[case-exited]"),
     case(
+        "withdrawing consent never given",
+        "consent 1 --withdraw",
+        code=3,
+        says="[consent-not-recorded]",
+        as_json=True,
+    ),
+    case(
         "advancing a paused case",
         "advance 2 information",
         code=3,
@@ -375,6 +382,12 @@ CASES = [
         code=5,
         says="case 1 is at version 2, not 1",
         as_json=True,
+    ),
+    case(
+        "stale version of a consent",
+        "consent 1 --expect-version 1",
+        code=5,
+        says="case 1 is at version 2, not 1",
     ),
     # a personnummer typed in the wrong place is not echoed; parsing errors honour --json
     case(
@@ -553,3 +566,17 @@ def test_a_wrong_database_gives_every_command_one_sentence_and_exit_7(
         if "--json" in args:
             assert json.loads(ran.out)["error"]["code"] == "database-unavailable"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"], "nothing created"
+
+
+def test_the_next_moves_after_a_refusal_take_the_options_given_into_account(
+    kivo_cli: Kivo,
+) -> None:
+    ran = kivo_cli("advance", "1", "workplace-learning", "--supervisor", "1", "--json")
+    assert ran.code == 3, ran
+    error = json.loads(ran.out)["error"]
+    needs = {move["step"]: {n["code"] for n in move["needs"]} for move in error["next"]}
+    assert needs[6] == {"consent-missing", "apl-outside-training"}
+    assert needs[9] == {"consent-missing"}
+    text = kivo_cli("advance", "1", "workplace-learning", "--supervisor", "1")
+    assert "supervisor-missing" not in text.err
+    assert "workplace-missing" not in text.err

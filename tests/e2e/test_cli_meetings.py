@@ -220,6 +220,16 @@ def test_meeting_ics_writes_the_calendar_to_a_file_readable_by_its_owner_only(
     assert events_of((tmp_path / "karin.ics").read_bytes()) == []
 
 
+def test_an_exit_cancels_the_booked_meetings_in_the_calendar_and_the_list(kivo_cli: Kivo) -> None:
+    assert len(events_of(ok(kivo_cli("meeting", "ics")).out)) == 1
+
+    ok(kivo_cli("exit", "1", "--outcome", "job-seeking"))
+
+    assert events_of(ok(kivo_cli("meeting", "ics")).out) == []
+    statuses = {m["id"]: m["status"] for m in document(kivo_cli("meeting", "list", "--json"))}
+    assert statuses == {1: "cancelled", 2: "cancelled", 3: "no-show"}
+
+
 # followup list
 
 
@@ -337,6 +347,12 @@ BAD = [
     ("meeting record 1", 2, "give exactly one of --held, --no-show or --cancelled"),
     ("meeting record 1 --held --cancelled --json", 2, "give exactly one of --held"),
     ("meeting record 199804123389 --held", 2, "is not an id"),
+    (
+        "meeting schedule 1 --at 2026-01-15T10:00",
+        2,
+        "before the case's placement started (2026-01-19)",
+    ),
+    ("meeting schedule 1 --at 2026-01-02T10:00 --json", 2, "before case 1 was opened"),
     ("meeting list --from 2026-03-12 --to 2026-03-10 --json", 2, "is after --to 2026-03-10"),
     ("meeting list --from yesterday", 2, "'yesterday' is not a real date"),
     ("meeting ics --out missing/cal.ics", 2, "cannot write missing/cal.ics"),

@@ -328,3 +328,56 @@ def test_a_coordinator_overrides_programme_too_long_and_the_override_is_recorded
         "the employer insists",
     )
     assert "programme-too-long" in last["overrides"]
+
+
+def version_of(kivo_cli: Kivo, case: str = "1") -> int:
+    return int(document(kivo_cli("participant", "show", case, "--json"))["version"])
+
+
+def test_consent_withdrawn_lists_the_open_placement_and_no_override_lifts_consent_missing(
+    waiting: Kivo, e2e_database: str
+) -> None:
+    ran = waiting("consent", "1", "--withdraw", "--on", "2026-02-16", "--by", "1")
+
+    assert ran.code == 0, ran.err
+    assert "case 1: consent withdrawn on 2026-02-16; 1 open placement(s) to resolve" in ran.out
+    assert "Amina Haddad" in ran.out
+    before = table_rows(e2e_database)
+    line = "advance 1 fixed-term --workplace 1 --until 2026-08-31 --by 2 --override 'urgent'"
+    refused = waiting(*shlex.split(line))
+    assert refused.code == 3, refused.err
+    assert "[consent-missing]" in refused.err
+    assert table_rows(e2e_database) == before
+    assert waiting("consent", "1").code == 0
+    assert waiting(*shlex.split(line.split(" --by")[0])).code == 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "placement extend 1 --until 2026-04-30",
+        "placement end 1 --on 2026-02-20 --reason closed",
+        "placement supervisor 1 --supervisor 2",
+        "consent 1 --withdraw",
+    ],
+)
+def test_a_command_changing_a_case_moves_its_version_and_refuses_a_stale_one(
+    seeded: Kivo, e2e_database: str, line: str
+) -> None:
+    assert (
+        seeded(
+            *shlex.split("supervisor add 'Lena Åberg' --workplace 1 --trained-on 2026-01-05")
+        ).code
+        == 0
+    )
+    seen = version_of(seeded)
+    before = table_rows(e2e_database)
+
+    stale = seeded(*shlex.split(line), "--expect-version", str(seen - 1))
+    assert stale.code == 5, stale.err
+    assert "Traceback" not in stale.err
+    assert table_rows(e2e_database) == before
+
+    done = seeded(*shlex.split(line), "--expect-version", str(seen))
+    assert done.code == 0, done.err
+    assert version_of(seeded) == seen + 1

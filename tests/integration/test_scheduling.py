@@ -308,7 +308,7 @@ def test_falling_back_into_a_workplace_step_plans_that_steps_items_too(
 # Exit
 
 
-def test_exit_to_employment_plans_the_follow_ups_after_employment_and_keeps_them(
+def test_exit_to_employment_plans_the_follow_ups_after_employment_from_its_start(
     kivo: Kivo, staff: Staff
 ) -> None:
     case_id = enrol_case(kivo, staff)
@@ -321,7 +321,7 @@ def test_exit_to_employment_plans_the_follow_ups_after_employment_and_keeps_them
     rows = followups_of(kivo, case_id)
     kept = [row for row in rows if row.status == "pending"]
     assert [row.name for row in kept] == AFTER_EMPLOYMENT
-    assert [(row.due - date(2026, 3, 2)).days for row in kept] == [28, 91, 182, 365]
+    assert [(row.due - STARTED).days for row in kept] == [28, 91, 182, 365]
     assert all(row.keep for row in kept)
     assert {row.status for row in rows if not row.keep} == {"cancelled"}
 
@@ -341,6 +341,55 @@ def test_exit_to_employment_from_permanent_employment_plans_its_follow_ups_only_
     assert {row.status for row in rows} == {"pending"}
     reminders = Counter((r.followup_id, r.kind) for r in reminders_of(kivo, case_id))
     assert set(reminders.values()) == {1}
+
+
+def test_exit_to_employment_from_outside_employment_plans_from_the_exit(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = in_short_practice(kivo, staff)
+
+    moves.exit_case(kivo, case_id, outcome=Outcome.EMPLOYED, on=date(2026, 3, 2))
+
+    kept = [row for row in followups_of(kivo, case_id) if row.status == "pending"]
+    assert [(row.due - date(2026, 3, 2)).days for row in kept] == [28, 91, 182, 365]
+
+
+def test_entering_permanent_employment_again_plans_its_follow_ups_from_the_latest_entry(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = enrol_case(kivo, staff)
+    moves.advance(kivo, case_id, Step.PERMANENT, on=STARTED, workplace_id=staff.workplace)
+    moves.fall_back(kivo, case_id, Step.SHORT_PRACTICE, reason="laid off", on=date(2026, 2, 2))
+    again = date(2026, 3, 2)
+
+    moves.advance(kivo, case_id, Step.PERMANENT, on=again, workplace_id=staff.workplace)
+
+    rows = followups_of(kivo, case_id)
+    after = [row for row in rows if row.name in AFTER_EMPLOYMENT]
+    pending = [row for row in after if row.status == "pending"]
+    assert [(row.due - again).days for row in pending] == [28, 91, 182, 365]
+    old = [row for row in after if row.status == "cancelled"]
+    assert [row.name for row in old] == AFTER_EMPLOYMENT
+    assert {row.cancel_reason for row in old} == {"planned again from 2026-03-02"}
+    reminders = Counter((r.followup_id, r.status) for r in reminders_of(kivo, case_id))
+    assert not any(
+        status == "pending" for (followup, status) in reminders if followup in {r.id for r in old}
+    )
+
+
+def test_exit_to_employment_after_falling_back_into_fixed_term_plans_from_that_entry(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = enrol_case(kivo, staff)
+    moves.advance(kivo, case_id, Step.PERMANENT, on=STARTED, workplace_id=staff.workplace)
+    entered = date(2026, 2, 2)
+    moves.fall_back(kivo, case_id, Step.FIXED_TERM, reason="back on contract", on=entered)
+
+    moves.exit_case(kivo, case_id, outcome=Outcome.EMPLOYED, on=date(2026, 3, 2))
+
+    pending = [row for row in followups_of(kivo, case_id) if row.status == "pending"]
+    assert [row.name for row in pending] == AFTER_EMPLOYMENT
+    assert [(row.due - entered).days for row in pending] == [28, 91, 182, 365]
 
 
 def test_an_exit_for_another_reason_cancels_what_is_open_and_plans_nothing(

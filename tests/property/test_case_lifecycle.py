@@ -184,6 +184,7 @@ class CaseModel:
     outcome: str | None = None
     closed_on: date | None = None
     placements: tuple[PlacementModel, ...] = ()
+    withdrawn_on: date | None = None  # the latest withdrawal of consent
 
     @property
     def step(self) -> int | None:
@@ -643,6 +644,8 @@ class CaseLifecycle(RuleBasedStateMachine):
                 refusals.add("consent-already-recorded")
             if effective < case.opened_on:
                 refusals.add("date-before-enrolment")
+            if case.withdrawn_on is not None and effective < case.withdrawn_on:
+                refusals.add("date-before-withdrawal")
         actor_id = self.directory.actor(by)
         result = self.attempt(
             "consent",
@@ -656,6 +659,43 @@ class CaseLifecycle(RuleBasedStateMachine):
                 consent_on=effective,
                 version=case.version + 1,
                 events=(*case.events, EventModel("consent", effective, None, None, actor_id)),
+            )
+
+    @rule(case_id=case_ids, when=s.whens(), by=s.actors())
+    def withdraw_consent(self, case_id: int, when: When, by: Actor) -> None:
+        case = self.cases[case_id]
+        on, effective = self.when(when, case.consent_on or case.opened_on)
+        refusals = set()
+        if effective > self.today:
+            refusals.add("date-in-future")  # checked before the case is even read
+        else:
+            if case.state == EXITED:
+                refusals.add("case-exited")
+            if case.consent_on is None:
+                refusals.add("consent-not-recorded")
+            elif effective < case.consent_on:
+                refusals.add("date-before-consent")
+            if effective < case.opened_on:
+                refusals.add("date-before-enrolment")
+        actor_id = self.directory.actor(by)
+        result = self.attempt(
+            "withdraw consent",
+            lambda: enrolment.withdraw_consent(self.kivo, case_id, on=on, by=actor_id),
+            Expectation(refusals=frozenset(refusals)),
+        )
+        if result is not None:
+            assert result.withdrawn_on == effective
+            open_here = [p for p in case.placements if p.ended_on is None]
+            assert len(result.placements) == len(open_here), "open placements to resolve"
+            self.cases[case_id] = replace(
+                case,
+                consent_on=None,
+                withdrawn_on=effective,
+                version=case.version + 1,
+                events=(
+                    *case.events,
+                    EventModel("consent_withdrawn", effective, None, None, actor_id),
+                ),
             )
 
     # --- moves ---
@@ -710,8 +750,8 @@ class CaseLifecycle(RuleBasedStateMachine):
         if override and refusals:
             if actor_id != self.directory.coordinator:
                 refusals |= {NOT_PERMITTED}
-            elif not fixed:
-                refusals = set()  # a coordinator's written override lifts every rule
+            elif not fixed and "consent-missing" not in rules:
+                refusals = set()  # a written override lifts every rule but the consent
         if refusals:
             refusals |= warnings  # a refusal names the warnings too
         result = self.attempt(

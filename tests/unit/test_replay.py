@@ -209,3 +209,16 @@ def test_a_pause_resume_or_exit_recorded_as_leading_elsewhere_is_unreplayable(
     assume(last.to_state != wrong)
     tampered = [*history[:-1], replace(last, to_state=wrong)]
     assert refused_at(tampered).params == {"event": len(history)}
+
+
+WITHDRAWN = Event("consent_withdrawn")
+
+
+def test_consent_withdrawn_and_given_again_does_not_move_the_case() -> None:
+    history = [ENROL, CONSENT, advanced("short-practice"), WITHDRAWN, CONSENT, WITHDRAWN]
+    assert replay(history) == Replayed("short-practice", None)
+
+
+def test_a_withdrawal_without_consent_in_force_cannot_be_replayed() -> None:
+    assert "withdrawal" in refused_at([ENROL, WITHDRAWN]).message
+    assert refused_at([ENROL, CONSENT, WITHDRAWN, WITHDRAWN]).params["event"] == 4
