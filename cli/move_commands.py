@@ -162,7 +162,9 @@ def exit_case(
     case: CaseArg,
     outcome: Annotated[
         str,
-        typer.Option(help="employed, studies, job-seeking, moved, declined or other."),
+        typer.Option(
+            help="employed, self-employed, studies, job-seeking, moved, declined or other."
+        ),
     ],
     reason: Annotated[str | None, typer.Option(help="A note for the history.")] = None,
     on: OnOption = None,

@@ -90,6 +90,12 @@ class CaseEventRow(SQLModel, table=True):
     overrides: list[str] = Field(default_factory=list, sa_type=JSON)
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
+    @property
+    def outcome(self) -> str | None:
+        """What an exit recorded (as ``states.records.CaseEvent.outcome``)."""
+        found = self.data.get("outcome")
+        return str(found) if found is not None else None
+
 
 class PlacementRow(SQLModel, table=True):
     __tablename__ = "placement"

@@ -18,7 +18,11 @@ EXITED = "exited"
 
 
 class Outcome(StrEnum):
+    """How a case ended. ESF+ counts self-employment as employment (Annex I of
+    regulation (EU) 2021/1057: "in employment, including self-employment")."""
+
     EMPLOYED = "employed"
+    SELF_EMPLOYED = "self-employed"
     STUDIES = "studies"
     JOB_SEEKING = "job-seeking"
     MOVED = "moved"

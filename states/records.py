@@ -103,6 +103,12 @@ class CaseEvent:
     id: int | None = None
 
     @property
+    def outcome(self) -> str | None:
+        """What an exit recorded as the case's outcome (``None`` for other events)."""
+        found = self.data.get("outcome")
+        return str(found) if found is not None else None
+
+    @property
     def from_step(self) -> int | None:
         step = step_of_state(self.from_state or "")
         return step.number if step else None

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from states.case import ENROLLED, PAUSED, MoveKind
+from states.case import ENROLLED, EXITED, PAUSED, MoveKind, Outcome
 from states.errors import KivoError
 from states.machine import path_machine
 from states.steps import step_by_slug
@@ -19,6 +19,8 @@ class HistoryEvent(Protocol):
     def kind(self) -> str: ...
     @property
     def to_state(self) -> str | None: ...
+    @property
+    def outcome(self) -> str | None: ...
 
 
 class ReplayError(KivoError):
@@ -29,6 +31,7 @@ class ReplayError(KivoError):
 class Replayed:
     state: str
     paused_from: str | None
+    outcome: str | None = None
 
 
 def replay(events: Iterable[HistoryEvent]) -> Replayed:
@@ -36,6 +39,7 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
     machine = path_machine()
     state: str | None = None
     paused_from: str | None = None
+    outcome: str | None = None
     for number, event in enumerate(events, start=1):
         if event.kind == "enrolled":
             if state is not None:
@@ -57,6 +61,20 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
             )
         paused_from = state if target == PAUSED else None
         state = target
+        if target == EXITED:
+            outcome = _outcome(event, number)
     if state is None:
         raise ReplayError("the history has no enrolment")
-    return Replayed(state, paused_from)
+    return Replayed(state, paused_from, outcome)
+
+
+OUTCOMES = frozenset(outcome.value for outcome in Outcome)
+
+
+def _outcome(event: HistoryEvent, number: int) -> str | None:
+    """The outcome an exit recorded; one kivo does not know means the history is wrong."""
+    if event.outcome is not None and event.outcome not in OUTCOMES:
+        raise ReplayError(
+            f"event {number}: exit with unknown outcome {event.outcome!r}", event=number
+        )
+    return event.outcome
