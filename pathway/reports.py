@@ -22,6 +22,7 @@ from states.reports import (
     FLOW_EVENTS,
     STATE_LABELS,
     EsfReport,
+    EsfSummary,
     Fallbacks,
     Funnel,
     LeadTime,
@@ -31,6 +32,7 @@ from states.reports import (
     TimeInStep,
     check_breakdown,
     check_year,
+    esf_summary,
     period_of,
 )
 
@@ -189,6 +191,19 @@ def esf(
         for row in rows
     ]
     return EsfReport(period.start, period.end, shown)
+
+
+def esf_indicators(
+    kivo: Kivo,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    year: int | None = None,
+    caseworker_id: int | None = None,
+) -> EsfSummary:
+    """The ESF+ common indicators over the same rows as ``esf``: each counted by gender
+    (woman, man, non-binary) and in total, as the funder's template lays them out."""
+    return esf_summary(esf(kivo, start=start, end=end, year=year, caseworker_id=caseworker_id))
 
 
 def _shown(digits: str, show_personal: bool) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, extract, func, literal, select, union_all
+from sqlalchemy import func, literal, select, union_all
 
 from persistence.report_sql import (
     CASE,
@@ -25,14 +25,17 @@ from persistence.report_sql import (
     params_for,
     worker_param,
 )
+from states.personnummer import Personnummer
 from states.reports import (
     AFTER_4_WEEKS,
-    AFTER_6_MONTHS,
+    AFTER_LEAVING_6_MONTHS,
     EsfRow,
     TargetResult,
+    age_band,
     education_band,
     entry_status,
     esf_gender,
+    upon_leaving,
 )
 
 
@@ -63,25 +66,20 @@ class FunderQueries(ReportSql):
 
     def esf(self, first: date, last: date, *, caseworker_id: int | None = None) -> list[EsfRow]:
         """Cases that were open at some time in the period, with the person's indicators
-        and the status found by the follow-ups 4 weeks and 6 months into employment (the
-        finding when one was recorded, else the follow-up's own status)."""
+        and the status found by the follow-ups 4 weeks into employment and 6 months after
+        leaving (the finding when one was recorded, else the follow-up's own status).
+
+        The age at entry is worked out here from the date of birth the personnummer
+        gives (a samordningsnummer's day less 60), which SQL cannot read portably."""
         after_4w = _followup_status(AFTER_4_WEEKS)
-        after_6m = _followup_status(AFTER_6_MONTHS)
-        age = extract("year", CASE.c.opened_on) - PERSON.c.birth_year
-        band = case(
-            (PERSON.c.birth_year.is_(None), None),
-            (age < 18, "<18"),
-            (age < 30, "18-29"),
-            (age < 55, "30-54"),
-            else_="55+",
-        )
+        after_6m = _followup_status(AFTER_LEAVING_6_MONTHS)
         query = mine(
             select(
                 CASE.c.id,
                 PERSON.c.id,
                 PERSON.c.personnummer,
                 PERSON.c.gender,
-                band,
+                PERSON.c.birth_year,
                 PERSON.c.groups,
                 CASE.c.opened_on,
                 CASE.c.closed_on,
@@ -106,7 +104,7 @@ class FunderQueries(ReportSql):
                 person_id=row[1],
                 personnummer=row[2],
                 gender=esf_gender(row[3]),
-                age_band=row[4],
+                age_band=age_band(row[6], birth_date=_born(row[2]), birth_year=row[4]),
                 entry_status=entry_status(list(row[5] or [])),
                 education=education_band(list(row[5] or [])),
                 groups=list(row[5] or []),
@@ -115,9 +113,14 @@ class FunderQueries(ReportSql):
                 outcome=row[8],
                 after_4_weeks=row[9],
                 after_6_months=row[10],
+                upon_leaving=upon_leaving(row[8]),
             )
             for row in self._rows(query)
         ]
+
+
+def _born(digits: str | None) -> date | None:
+    return Personnummer(digits).birth_date if digits else None
 
 
 def _targets(caseworker_id: Any) -> Any:

@@ -320,7 +320,11 @@ def test_exit_to_employment_plans_the_follow_ups_after_employment_and_keeps_them
 
     rows = followups_of(kivo, case_id)
     kept = [row for row in rows if row.status == "pending"]
-    assert [row.name for row in kept] == AFTER_EMPLOYMENT
+    assert [row.name for row in kept] == [
+        *AFTER_EMPLOYMENT[:2],
+        "after-exit-6m",
+        AFTER_EMPLOYMENT[3],
+    ]
     assert [(row.due - date(2026, 3, 2)).days for row in kept] == [28, 91, 182, 365]
     assert all(row.keep for row in kept)
     assert {row.status for row in rows if not row.keep} == {"cancelled"}
@@ -337,13 +341,14 @@ def test_exit_to_employment_from_permanent_employment_plans_its_follow_ups_only_
     moves.exit_case(kivo, case_id, outcome=Outcome.EMPLOYED, on=date(2026, 3, 2))
 
     rows = followups_of(kivo, case_id)
-    assert [(row.id, row.name, row.due) for row in rows] == planned
+    assert [(row.id, row.name, row.due) for row in rows if row.name != "after-exit-6m"] == planned
+    assert [row.due for row in rows if row.name == "after-exit-6m"] == [date(2026, 8, 31)]
     assert {row.status for row in rows} == {"pending"}
     reminders = Counter((r.followup_id, r.kind) for r in reminders_of(kivo, case_id))
     assert set(reminders.values()) == {1}
 
 
-def test_an_exit_for_another_reason_cancels_what_is_open_and_plans_nothing(
+def test_an_exit_for_another_reason_cancels_what_is_open_and_plans_only_the_6_months_check(
     kivo: Kivo, staff: Staff
 ) -> None:
     case_id = in_short_practice(kivo, staff)
@@ -351,10 +356,14 @@ def test_an_exit_for_another_reason_cancels_what_is_open_and_plans_nothing(
     moves.exit_case(kivo, case_id, outcome=Outcome.MOVED, on=date(2026, 3, 2))
 
     rows = followups_of(kivo, case_id)
+    (after,) = named(rows, "after-exit-6m")  # ESF+: every leaver, six months after leaving
+    assert (after.status, after.due, after.keep) == ("pending", date(2026, 8, 31), True)
+    rows = [row for row in rows if row is not after]
     assert {row.name for row in rows} == WORKPLACE_ITEMS
     assert {row.status for row in rows} == {"cancelled"}
     assert {row.cancel_reason for row in rows} == {"exited on 2026-03-02"}
-    assert {r.status for r in reminders_of(kivo, case_id)} == {"dropped"}
+    dropped = {r.status for r in reminders_of(kivo, case_id) if r.followup_id != after.id}
+    assert dropped == {"dropped"}
 
 
 # Nothing planned without a move
