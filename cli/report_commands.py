@@ -498,6 +498,7 @@ def esf(
         "age band",
         "status at entry",
         "education",
+        *CHARACTERISTIC_COLUMNS.values(),
         "entry",
         "exit",
         "outcome",
@@ -514,6 +515,7 @@ def esf(
             r.age_band,
             r.entry_status,
             r.education,
+            *(r.characteristics.get(name) for name in CHARACTERISTIC_COLUMNS),
             r.entry,
             r.exit,
             r.outcome,
@@ -525,6 +527,16 @@ def esf(
     ]
     title = f"ESF+ participants {span(found.start, found.end)} ({len(rows)})"
     show(fmt, found, title, columns, rows)
+
+
+CHARACTERISTIC_COLUMNS = {
+    "disability": "disability",
+    "third-country-national": "third-country national",
+    "foreign-background": "foreign background",
+    "minority": "minority",
+    "homeless": "homeless",
+    "rural": "rural area",
+}
 
 
 def _esf_summary(ctx: typer.Context, fmt: str, period: Period, caseworker: int | None) -> None:

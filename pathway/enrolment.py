@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -11,7 +11,7 @@ from pathway.errors import Refused
 from pathway.moves import actor_of
 from pathway.ports import UnitOfWork
 from pathway.results import EnrolResult
-from states.case import ENROLLED, EXITED, Gender, Group, parse_enum
+from states.case import ENROLLED, EXITED, Characteristic, Gender, Group, parse_enum
 from states.errors import InvalidInput
 from states.ownership import ENROLLED_OWNER
 from states.personnummer import parse_personnummer
@@ -27,14 +27,19 @@ def enrol(
     gender: str = "unknown",
     birth_year: int | None = None,
     groups: Sequence[str] = (),
+    characteristics: Mapping[str, bool] | None = None,
     caseworker_id: int | None = None,
     consent: bool = False,
     on: date | None = None,
     by: int | None = None,
 ) -> EnrolResult:
-    """Open a case for a participant; a known person (by personnummer) is reused."""
+    """Open a case for a participant; a known person (by personnummer) is reused.
+
+    ``characteristics`` are the sensitive ESF+ ones the person stated (name: yes/no);
+    those not given stay unknown."""
     on = on or kivo.today()
     person = _person(kivo, name, personnummer, gender, birth_year, groups)
+    person.characteristics = _characteristics(characteristics or {})
     _check_date(kivo, on, "enrolment")
     with kivo.uow() as uow:
         actor = actor_of(uow, by)
@@ -73,6 +78,13 @@ def _owner_data(kind: str, caseworker_id: int | None) -> dict[str, Any]:
     if kind != "enrolled" or caseworker_id is None:
         return {}
     return {ENROLLED_OWNER: caseworker_id}
+
+
+def _characteristics(given: Mapping[str, bool]) -> dict[str, bool]:
+    return {
+        parse_enum(Characteristic, name, "characteristic").value: bool(value)
+        for name, value in sorted(given.items())
+    }
 
 
 def _check_caseworker(uow: UnitOfWork, caseworker_id: int | None) -> None:

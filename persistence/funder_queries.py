@@ -34,6 +34,7 @@ from states.reports import (
     age_band,
     education_band,
     entry_status,
+    esf_characteristics,
     esf_gender,
     upon_leaving,
 )
@@ -86,6 +87,7 @@ class FunderQueries(ReportSql):
                 CASE.c.outcome,
                 after_4w.c.status,
                 after_6m.c.status,
+                PERSON.c.characteristics,
             )
             .select_from(CASE)
             .join(PERSON, PERSON.c.id == CASE.c.person_id)
@@ -114,6 +116,7 @@ class FunderQueries(ReportSql):
                 after_4_weeks=row[9],
                 after_6_months=row[10],
                 upon_leaving=upon_leaving(row[8]),
+                characteristics=esf_characteristics(dict(row[11] or {}), list(row[5] or [])),
             )
             for row in self._rows(query)
         ]

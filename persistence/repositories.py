@@ -172,10 +172,12 @@ class PersonRepository(_Repository[Person, PersonRow]):
                 f"SELECT {_PERSON_READ} FROM person WHERE id IN ",
                 len(part),
             )
-            for name, digits, gender, born, groups, ident in connection.exec_driver_sql(
+            for name, digits, gender, born, groups, stated, ident in connection.exec_driver_sql(
                 statement, tuple(part)
             ).fetchall():
-                found[ident] = Person(name, digits, gender, born, json_value(groups), ident)
+                found[ident] = Person(
+                    name, digits, gender, born, json_value(groups), json_value(stated), ident
+                )
         return found
 
 
@@ -481,7 +483,9 @@ _CASE_READ = (
     "person_id, opened_on, state, paused_from, caseworker_id, closed_on, outcome, "
     "consent_on, last_move_on, version, id"
 )  # in the order of Case's fields
-_PERSON_READ = "name, personnummer, gender, birth_year, groups, id"  # Person's order
+_PERSON_READ = (  # Person's order
+    "name, personnummer, gender, birth_year, groups, characteristics, id"
+)
 _CASE_SET = (
     "person_id",
     "state",

@@ -19,6 +19,10 @@ class PersonRow(SQLModel, table=True):
     gender: str = Field(default="unknown", max_length=16)
     birth_year: int | None = None
     groups: list[str] = Field(default_factory=list, sa_type=JSON)
+    # Sensitive ESF+ characteristics as stated (name -> yes/no); absent means unknown.
+    characteristics: dict[str, bool] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
 
 
 class CaseworkerRow(SQLModel, table=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, StrEnum
@@ -53,6 +54,41 @@ class Group(StrEnum):
     ISCED_0_2 = "isced-0-2"
     ISCED_3_4 = "isced-3-4"
     ISCED_5_8 = "isced-5-8"
+
+
+class Characteristic(StrEnum):
+    """Sensitive characteristics ESF+ asks about (regulation (EU) 2021/1057 Annex I):
+    recorded only as the person states them, yes or no; not recorded is unknown."""
+
+    DISABILITY = "disability"
+    THIRD_COUNTRY_NATIONAL = "third-country-national"
+    FOREIGN_BACKGROUND = "foreign-background"
+    MINORITY = "minority"
+    HOMELESS = "homeless"
+    RURAL = "rural"
+
+
+ANSWERS = {"yes": True, "no": False}
+
+
+def parse_characteristics(given: Iterable[str]) -> dict[str, bool]:
+    """``NAME=yes`` or ``NAME=no`` for each characteristic stated; a name given twice
+    with different answers, or anything else, is invalid input."""
+    found: dict[str, bool] = {}
+    for text in given:
+        name, sep, answer = text.partition("=")
+        key = parse_enum(Characteristic, name, "characteristic").value
+        value = ANSWERS.get(answer.strip().lower()) if sep else None
+        if value is None:
+            raise InvalidInput(
+                f"characteristic {quoted(text)}: write NAME=yes or NAME=no", field="characteristic"
+            )
+        if found.get(key, value) != value:
+            raise InvalidInput(
+                f"characteristic {key} given as both yes and no", field="characteristic"
+            )
+        found[key] = value
+    return dict(sorted(found.items()))
 
 
 class Role(StrEnum):

@@ -21,6 +21,7 @@ class Person:
     gender: str = "unknown"
     birth_year: int | None = None
     groups: list[str] = field(default_factory=list)
+    characteristics: dict[str, bool] = field(default_factory=dict)
     id: int | None = None
 
 

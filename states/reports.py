@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from states.calendar_bounds import EARLIEST, LATEST
-from states.case import ALL_STATES, Gender, Group, Outcome
+from states.case import ALL_STATES, Characteristic, Gender, Group, Outcome
 from states.errors import InvalidInput
 from states.steps import step_by_slug
 
@@ -191,6 +191,29 @@ def entry_status(groups: list[str]) -> str | None:
 
 def education_band(groups: list[str]) -> str | None:
     return next((label for g, label in EDUCATION_GROUPS.items() if g in groups), None)
+
+
+CHARACTERISTIC_GROUPS = (
+    Characteristic.DISABILITY.value,
+    Characteristic.THIRD_COUNTRY_NATIONAL.value,
+    Characteristic.FOREIGN_BACKGROUND.value,
+)
+"""Characteristics a person's groups could already say (yes only: not in the group is
+not a no)."""
+MASKED = "****"
+
+
+def esf_characteristics(recorded: dict[str, bool], groups: list[str]) -> dict[str, str]:
+    """Each characteristic known for the person, ``yes`` or ``no``: as recorded, else yes
+    from the group of the same name; the others are unknown and left out."""
+    known = {name: "yes" for name in CHARACTERISTIC_GROUPS if name in groups}
+    known |= {name: "yes" if value else "no" for name, value in recorded.items()}
+    return {c.value: known[c.value] for c in Characteristic if c.value in known}
+
+
+def masked_characteristics(known: dict[str, str]) -> dict[str, str]:
+    """What was recorded stays visible, never the answer (as a personnummer's digits)."""
+    return dict.fromkeys(known, MASKED)
 
 
 def upon_leaving(outcome: str | None) -> str | None:
@@ -366,6 +389,8 @@ class EsfRow:
     after_6_months: str | None
     upon_leaving: str | None = None
     """The immediate result upon leaving (``UPON_LEAVING``); empty while the case is open."""
+    characteristics: dict[str, str] = field(default_factory=dict)
+    """Sensitive characteristics known for the person: ``yes``, ``no``, or ``MASKED``."""
 
 
 @dataclass(frozen=True)
@@ -409,6 +434,21 @@ ESF_INDICATORS: tuple[tuple[str, Callable[[EsfRow], bool]], ...] = (
     ("ISCED 0-2", lambda r: r.education == "ISCED 0-2"),
     ("ISCED 3-4", lambda r: r.education == "ISCED 3-4"),
     ("ISCED 5-8", lambda r: r.education == "ISCED 5-8"),
+    ("with disabilities", lambda r: r.characteristics.get("disability") == "yes"),
+    (
+        "third-country nationals",
+        lambda r: r.characteristics.get("third-country-national") == "yes",
+    ),
+    ("with a foreign background", lambda r: r.characteristics.get("foreign-background") == "yes"),
+    (
+        "minorities (including marginalised communities such as the Roma)",
+        lambda r: r.characteristics.get("minority") == "yes",
+    ),
+    (
+        "homeless or affected by housing exclusion",
+        lambda r: r.characteristics.get("homeless") == "yes",
+    ),
+    ("from rural areas", lambda r: r.characteristics.get("rural") == "yes"),
     ("job-searching upon leaving", lambda r: r.upon_leaving == "job-searching"),
     ("in education or training upon leaving", lambda r: r.upon_leaving == "in-education"),
     (

@@ -154,6 +154,12 @@ CASES = [
         says="unknown group 'hobbits'",
     ),
     case(
+        "characteristic without yes or no",
+        "participant add 'Ny Person' --characteristic disability",
+        code=2,
+        says="write NAME=yes or NAME=no",
+    ),
+    case(
         "unknown role",
         "caseworker add 'Ny Person' --role boss",
         code=2,

@@ -551,6 +551,43 @@ def test_esf_counts_the_age_at_entry_from_the_date_of_birth_and_every_leaver_six
     )
 
 
+def test_esf_rows_carry_the_characteristics_recorded_masked_unless_asked_and_counts_them(
+    make_kivo: Callable[..., Kivo],
+) -> None:
+    kivo = make_kivo(now=NOW)
+    staff = add_staff(kivo)
+    stated = {"minority": True, "homeless": False, "rural": True}
+    for name, gender, groups, characteristics in (
+        ("K", "woman", ["third-country-national"], stated),
+        ("L", "man", [], {"rural": True}),
+        ("M", "non-binary", [], {}),
+    ):
+        enrolment.enrol(
+            kivo,
+            name,
+            gender=gender,
+            groups=groups,
+            characteristics=characteristics,
+            caseworker_id=staff.caseworker,
+            on=date(2026, 1, 12),
+        )
+
+    masked = [r.characteristics for r in reports.esf(kivo, year=2026).rows]
+    shown = [r.characteristics for r in reports.esf(kivo, year=2026, show_personal=True).rows]
+
+    k = {"third-country-national": "yes", "minority": "yes", "homeless": "no", "rural": "yes"}
+    assert shown == [k, {"rural": "yes"}, {}]
+    assert masked == [dict.fromkeys(k, "****"), {"rural": "****"}, {}]
+    lines = {
+        i.indicator: (i.woman, i.man, i.non_binary, i.total)
+        for i in reports.esf_indicators(kivo, year=2026).indicators
+    }
+    assert lines["from rural areas"] == (1, 1, 0, 2)
+    assert lines["third-country nationals"] == (1, 0, 0, 1)
+    assert lines["homeless or affected by housing exclusion"] == (0, 0, 0, 0)
+    assert lines["with disabilities"] == (0, 0, 0, 0)
+
+
 def test_esf_shows_the_personnummer_only_when_asked(caseload: Caseload) -> None:
     found = reports.esf(caseload.kivo, start=MARCH_1, end=MARCH_31, show_personal=True)
     (shown,) = [r.personnummer for r in found.rows if r.personnummer]

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from states.case import parse_characteristics
 from states.errors import InvalidInput
 from states.personnummer import Personnummer, luhn_check_digit
 from states.reports import (
@@ -20,8 +21,10 @@ from states.reports import (
     check_breakdown,
     education_band,
     entry_status,
+    esf_characteristics,
     esf_gender,
     esf_summary,
+    masked_characteristics,
     nearest_rank,
     percentile,
     period_of,
@@ -221,3 +224,34 @@ def test_an_unknown_breakdown_names_the_choices() -> None:
     assert check_breakdown(" Gender ") == "gender"
     with pytest.raises(InvalidInput, match="gender, group, caseworker"):
         check_breakdown("age")
+
+
+def test_characteristics_are_recorded_only_as_stated_yes_or_no() -> None:
+    given = ["rural=no", "Disability=YES", "homeless=no", "rural=no"]
+    assert parse_characteristics(given) == {"disability": True, "homeless": False, "rural": False}
+    assert parse_characteristics([]) == {}
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        (["disability"], "write NAME=yes or NAME=no"),
+        (["disability=maybe"], "write NAME=yes or NAME=no"),
+        (["wealth=yes"], "unknown characteristic 'wealth'"),
+        (["rural=yes", "rural=no"], "rural given as both yes and no"),
+    ],
+)
+def test_a_characteristic_that_is_not_name_yes_or_no_is_invalid(
+    given: list[str], says: str
+) -> None:
+    with pytest.raises(InvalidInput, match=says):
+        parse_characteristics(given)
+
+
+def test_an_esf_characteristic_not_recorded_is_unknown_not_no() -> None:
+    known = esf_characteristics({"minority": False, "rural": True}, ["disability", "newly-arrived"])
+    assert known == {"disability": "yes", "minority": "no", "rural": "yes"}
+    assert "homeless" not in known
+    # a recorded no wins over a group that says yes
+    assert esf_characteristics({"disability": False}, ["disability"]) == {"disability": "no"}
+    assert masked_characteristics(known) == dict.fromkeys(known, "****")
