@@ -167,6 +167,12 @@ def exit_case(
         ),
     ],
     reason: Annotated[str | None, typer.Option(help="A note for the history.")] = None,
+    qualification: Annotated[
+        bool,
+        typer.Option(
+            "--qualification", help="The participant gained a qualification on leaving (ESF+)."
+        ),
+    ] = False,
     on: OnOption = None,
     by: ByOption = None,
     expect_version: ExpectVersion = None,
@@ -183,6 +189,7 @@ def exit_case(
         on=parse_date(on, "on"),
         by=by,
         reason=reason,
+        qualification=qualification,
         expected_version=expect_version,
     )
     _done(result, json_output)

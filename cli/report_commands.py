@@ -503,6 +503,7 @@ def esf(
         "exit",
         "outcome",
         "upon leaving",
+        "qualification",
         "after 4 weeks",
         "6 months after leaving",
     ]
@@ -520,6 +521,7 @@ def esf(
             r.exit,
             r.outcome,
             r.upon_leaving,
+            "yes" if r.qualification else None,
             r.after_4_weeks,
             r.after_6_months,
         )

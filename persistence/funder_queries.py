@@ -74,6 +74,7 @@ class FunderQueries(ReportSql):
         gives (a samordningsnummer's day less 60), which SQL cannot read portably."""
         after_4w = _followup_status(AFTER_4_WEEKS)
         after_6m = _followup_status(AFTER_LEAVING_6_MONTHS)
+        qualified = _qualified()
         query = mine(
             select(
                 CASE.c.id,
@@ -88,11 +89,13 @@ class FunderQueries(ReportSql):
                 after_4w.c.status,
                 after_6m.c.status,
                 PERSON.c.characteristics,
+                qualified.c.case_id.is_not(None),
             )
             .select_from(CASE)
             .join(PERSON, PERSON.c.id == CASE.c.person_id)
             .outerjoin(after_4w, after_4w.c.case_id == CASE.c.id)
             .outerjoin(after_6m, after_6m.c.case_id == CASE.c.id)
+            .outerjoin(qualified, qualified.c.case_id == CASE.c.id)
             .where(
                 CASE.c.opened_on <= last,
                 CASE.c.closed_on.is_(None) | (CASE.c.closed_on >= first),
@@ -117,6 +120,7 @@ class FunderQueries(ReportSql):
                 after_6_months=row[10],
                 upon_leaving=upon_leaving(row[8]),
                 characteristics=esf_characteristics(dict(row[11] or {}), list(row[5] or [])),
+                qualification=bool(row[12]),
             )
             for row in self._rows(query)
         ]
@@ -156,6 +160,16 @@ def _targets(caseworker_id: Any) -> Any:
         TARGET.c.year == YEAR
     )
     return union_all(started, extended, targets)
+
+
+def _qualified() -> Any:
+    """The cases whose exit recorded a qualification gained (``kivo exit
+    --qualification``): the key is written only when true."""
+    return (
+        select(EVENT.c.case_id)
+        .where(EVENT.c.kind == "exited", EVENT.c.data["qualification"].as_boolean().is_(True))
+        .subquery("qualified")
+    )
 
 
 def _followup_status(name: str) -> Any:

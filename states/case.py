@@ -187,6 +187,8 @@ class Move:
     reason: str | None = None
     outcome: Outcome | None = None
     workplace_active: bool = True
+    # An exit's ESF+ immediate result "gaining a qualification upon leaving".
+    qualification: bool = False
 
     @property
     def start(self) -> date:

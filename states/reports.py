@@ -391,6 +391,8 @@ class EsfRow:
     """The immediate result upon leaving (``UPON_LEAVING``); empty while the case is open."""
     characteristics: dict[str, str] = field(default_factory=dict)
     """Sensitive characteristics known for the person: ``yes``, ``no``, or ``MASKED``."""
+    qualification: bool = False
+    """The exit recorded a qualification gained upon leaving."""
 
 
 @dataclass(frozen=True)
@@ -451,6 +453,7 @@ ESF_INDICATORS: tuple[tuple[str, Callable[[EsfRow], bool]], ...] = (
     ("from rural areas", lambda r: r.characteristics.get("rural") == "yes"),
     ("job-searching upon leaving", lambda r: r.upon_leaving == "job-searching"),
     ("in education or training upon leaving", lambda r: r.upon_leaving == "in-education"),
+    ("gaining a qualification upon leaving", lambda r: r.qualification),
     (
         "in employment, including self-employment, upon leaving",
         lambda r: r.upon_leaving == "employed",

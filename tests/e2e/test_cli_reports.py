@@ -219,7 +219,10 @@ def test_esf_masks_the_personnummer_unless_asked(seeded: Kivo) -> None:
 def test_esf_summary_counts_the_common_indicators_by_gender_self_employment_as_work(
     seeded: Kivo,
 ) -> None:
-    assert seeded("exit", "1", "--outcome", "self-employed", "--on", "2026-03-02").code == 0
+    exited = seeded(
+        "exit", "1", "--outcome", "self-employed", "--qualification", "--on", "2026-03-02"
+    )
+    assert exited.code == 0, exited.err
 
     found = document(seeded("report", "esf", "--summary", "--json"))
 
@@ -228,6 +231,7 @@ def test_esf_summary_counts_the_common_indicators_by_gender_self_employment_as_w
     assert lines["in employment, including self-employment, upon leaving"] == counts
     assert lines["participants"] == {"woman": 1, "man": 1, "non_binary": 0, "total": 2}
     assert lines["from rural areas"] == counts
+    assert lines["gaining a qualification upon leaving"] == counts
     assert lines["minorities (including marginalised communities such as the Roma)"]["total"] == 0
     assert lines["job-searching upon leaving"] == {
         "woman": 0,

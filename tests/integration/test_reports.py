@@ -588,6 +588,31 @@ def test_esf_rows_carry_the_characteristics_recorded_masked_unless_asked_and_cou
     assert lines["with disabilities"] == (0, 0, 0, 0)
 
 
+def test_esf_counts_a_qualification_gained_upon_leaving_only_where_the_exit_recorded_one(
+    make_kivo: Callable[..., Kivo],
+) -> None:
+    kivo = make_kivo(now=NOW)
+    staff = add_staff(kivo)
+    cases = [
+        enrolment.enrol(
+            kivo, name, gender=gender, caseworker_id=staff.caseworker, on=date(2026, 1, 12)
+        ).case_id
+        for name, gender in (("Q", "woman"), ("R", "man"), ("T", "man"))
+    ]
+    moves.exit_case(kivo, cases[0], outcome=Outcome.STUDIES, qualification=True, on=MARCH_1)
+    moves.exit_case(kivo, cases[1], outcome=Outcome.EMPLOYED, on=MARCH_1)
+
+    rows = reports.esf(kivo, year=2026).rows
+
+    assert [r.qualification for r in rows] == [True, False, False]
+    (line,) = [
+        i
+        for i in reports.esf_indicators(kivo, year=2026).indicators
+        if i.indicator == "gaining a qualification upon leaving"
+    ]
+    assert (line.woman, line.man, line.non_binary, line.total) == (1, 0, 0, 1)
+
+
 def test_esf_shows_the_personnummer_only_when_asked(caseload: Caseload) -> None:
     found = reports.esf(caseload.kivo, start=MARCH_1, end=MARCH_31, show_personal=True)
     (shown,) = [r.personnummer for r in found.rows if r.personnummer]
