@@ -171,9 +171,17 @@ def exit_case(
     case: CaseArg,
     outcome: Annotated[
         str,
-        typer.Option(help="employed, studies, job-seeking, moved, declined or other."),
+        typer.Option(
+            help="employed, self-employed, studies, job-seeking, moved, declined or other."
+        ),
     ],
     reason: Annotated[str | None, typer.Option(help="A note for the history.")] = None,
+    qualification: Annotated[
+        bool,
+        typer.Option(
+            "--qualification", help="The participant gained a qualification on leaving (ESF+)."
+        ),
+    ] = False,
     on: OnOption = None,
     by: ByOption = None,
     expect_version: ExpectVersion = None,
@@ -190,6 +198,7 @@ def exit_case(
         on=parse_date(on, "on"),
         by=by,
         reason=reason,
+        qualification=qualification,
         expected_version=expect_version,
     )
     _done(result, json_output)

@@ -67,6 +67,15 @@ def participant_add(
             "newly-arrived (repeatable)."
         ),
     ] = None,
+    characteristic: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A sensitive ESF+ characteristic as the person states it, NAME=yes or "
+            "NAME=no: disability, third-country-national, foreign-background, minority, "
+            "homeless, rural (repeatable; not given is unknown).",
+            metavar="NAME=yes|no",
+        ),
+    ] = None,
     caseworker: Annotated[
         int | None, id_option("--caseworker", "Responsible caseworker id.")
     ] = None,
@@ -87,6 +96,7 @@ def participant_add(
 ) -> None:
     """Enrol a participant: creates the person and an open case; prints the case id."""
     from pathway.enrolment import enrol
+    from states.case import parse_characteristics
 
     result = enrol(
         kivo_of(ctx),
@@ -95,6 +105,7 @@ def participant_add(
         gender=gender,
         birth_year=birth_year,
         groups=group or [],
+        characteristics=parse_characteristics(characteristic or []),
         caseworker_id=caseworker,
         consent=consent,
         on=parse_date(on, "on"),

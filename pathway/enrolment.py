@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,7 +13,7 @@ from pathway.errors import Refused
 from pathway.moves import actor_of, case_at_version
 from pathway.ports import UnitOfWork
 from pathway.results import EnrolResult
-from states.case import ENROLLED, EXITED, Gender, Group, parse_enum
+from states.case import ENROLLED, EXITED, Characteristic, Gender, Group, parse_enum
 from states.errors import InvalidInput
 from states.names import checked_name
 from states.ownership import ENROLLED_OWNER
@@ -31,16 +31,21 @@ def enrol(
     gender: str = "unknown",
     birth_year: int | None = None,
     groups: Sequence[str] = (),
+    characteristics: Mapping[str, bool] | None = None,
     caseworker_id: int | None = None,
     consent: bool = False,
     on: date | None = None,
     by: int | None = None,
     permit_date: date | None = None,
 ) -> EnrolResult:
-    """Open a case for a participant; a known person (by personnummer) is reused."""
+    """Open a case for a participant; a known person (by personnummer) is reused.
+
+    ``characteristics`` are the sensitive ESF+ ones the person stated (name: yes/no);
+    those not given stay unknown."""
     on = on or kivo.today()
     person = _person(kivo, name, personnummer, gender, birth_year, groups)
     person.permit_date = _permit_date(kivo, permit_date, person.groups)
+    person.characteristics = _characteristics(characteristics or {})
     _check_date(kivo, on, "enrolment")
     with kivo.uow() as uow:
         actor = actor_of(uow, by)
@@ -79,6 +84,13 @@ def _owner_data(kind: str, caseworker_id: int | None) -> dict[str, Any]:
     if kind != "enrolled" or caseworker_id is None:
         return {}
     return {ENROLLED_OWNER: caseworker_id}
+
+
+def _characteristics(given: Mapping[str, bool]) -> dict[str, bool]:
+    return {
+        parse_enum(Characteristic, name, "characteristic").value: bool(value)
+        for name, value in sorted(given.items())
+    }
 
 
 def _check_caseworker(uow: UnitOfWork, caseworker_id: int | None) -> None:

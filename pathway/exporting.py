@@ -8,7 +8,9 @@ file, and an existing file is replaced only when asked (``force``).
 Spreadsheets run a cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or
 carriage return) as a formula; in CSV and xlsx such a text cell gets a leading ``'``
 (the import takes it off again). JSON Lines is data for programs and is left as it is.
-Personnummer are masked (``19980412-****``) unless ``show_personal``.
+Personnummer are masked (``19980412-****``) unless ``show_personal``; so are the
+sensitive ESF+ characteristics (``disability=****``), and the groups that name one
+(disability, third-country-national, foreign-background) are left out.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathway.files import private_binary, private_text
 from states.case import PAUSED, status_of_state, step_of_state
 from states.errors import InvalidInput, quoted
 from states.import_rows import REQUIRED_COLUMNS, masked, neutralise
+from states.reports import CHARACTERISTIC_GROUPS, masked_characteristics
 from states.violations import structural
 
 KINDS = ("cases", "events", "followups", "placements")
@@ -46,6 +49,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "closed_on",
         "outcome",
         "version",
+        "characteristics",
     ),
     "events": (
         "case_id",
@@ -174,7 +178,7 @@ def _shaped(kind: str, row: Mapping[str, Any], show_personal: bool) -> dict[str,
         "personnummer": shown,
         "gender": row["gender"],
         "birth_year": row["birth_year"],
-        "groups": "|".join(row["groups"] or []),
+        "groups": "|".join(_groups(row["groups"] or [], show_personal)),
         "caseworker": row["caseworker"],
         "enrolled_on": row["opened_on"],
         "step": step.slug if step else None,
@@ -188,7 +192,20 @@ def _shaped(kind: str, row: Mapping[str, Any], show_personal: bool) -> dict[str,
         "closed_on": row["closed_on"],
         "outcome": row["outcome"],
         "version": row["version"],
+        "characteristics": _characteristics(row["characteristics"] or {}, show_personal),
     }
+
+
+def _groups(groups: list[str], show_personal: bool) -> list[str]:
+    """The groups, without those that tell a sensitive characteristic unless asked."""
+    return groups if show_personal else [g for g in groups if g not in CHARACTERISTIC_GROUPS]
+
+
+def _characteristics(recorded: dict[str, bool], show_personal: bool) -> str | None:
+    """``NAME=yes|NAME=no`` as recorded, the answers masked unless asked."""
+    known = {name: "yes" if value else "no" for name, value in sorted(recorded.items())}
+    shown = known if show_personal else masked_characteristics(known)
+    return "|".join(f"{name}={answer}" for name, answer in shown.items()) or None
 
 
 def _text(value: Any) -> str:

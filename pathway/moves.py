@@ -216,10 +216,18 @@ def exit_case(
     on: date | None = None,
     by: int | None = None,
     reason: str | None = None,
+    qualification: bool = False,
     expected_version: int | None = None,
 ) -> MoveResult:
-    """Close a case with its outcome; an exited case never moves again."""
-    move = Move(MoveKind.EXIT, on=on or kivo.today(), outcome=outcome, reason=reason)
+    """Close a case with its outcome; an exited case never moves again. ``qualification``:
+    the participant gained a qualification on leaving (an ESF+ result)."""
+    move = Move(
+        MoveKind.EXIT,
+        on=on or kivo.today(),
+        outcome=outcome,
+        reason=reason,
+        qualification=qualification,
+    )
     with kivo.uow() as uow:
         return _apply(kivo, uow, case_id, move, by, None, False, expected_version)
 
@@ -423,6 +431,7 @@ def _event_data(move: Move, placement_id: int | None, override: str | None) -> d
         "programme": move.programme,
         "until": move.until.isoformat() if move.until else None,
         "outcome": move.outcome.value if move.outcome else None,
+        "qualification": True if move.qualification else None,
         "placement_id": placement_id,
         "override_reason": override,
     }

@@ -87,7 +87,9 @@ def employment_entry(uow: UnitOfWork, case: Case) -> Entry | None:
 def planned_for(kivo: Kivo, move: Move, employed: Entry | None = None) -> list[Planned]:
     """What a move plans. An exit plans its items from the latest entry into employment
     (``employed``; the exit's day when the case is not in employment), except those that
-    entering that step planned already (kept since, or done)."""
+    entering that step planned already (kept since, or done); items anchored on the
+    ``exit`` (ESF+'s six months after leaving) count from the exit's day whatever the
+    employment."""
     items = kivo.rules.schedule
     planned: list[Planned] = []
     if move.kind in (MoveKind.ADVANCE, MoveKind.FALL_BACK) and move.to is not None:
@@ -100,7 +102,9 @@ def planned_for(kivo: Kivo, move: Move, employed: Entry | None = None) -> list[P
             entered = {item.name for item in on_entering(items, employed[0].number)}
             exiting = [item for item in exiting if item.name not in entered]
         since = employed[1] if employed is not None else move.on
-        planned += plan_items(exiting, since, None)
+        from_exit = [item for item in exiting if item.anchor == "exit"]
+        planned += plan_items(from_exit, move.on, None)
+        planned += plan_items([i for i in exiting if i.anchor != "exit"], since, None)
     return planned
 
 

@@ -174,11 +174,25 @@ class PersonRepository(_Repository[Person, PersonRow]):
                 f"SELECT {_PERSON_READ} FROM person WHERE id IN ",
                 len(part),
             )
-            for name, digits, gender, born, groups, permit, ident in connection.exec_driver_sql(
-                statement, tuple(part)
-            ).fetchall():
+            for (
+                name,
+                digits,
+                gender,
+                born,
+                groups,
+                permit,
+                stated,
+                ident,
+            ) in connection.exec_driver_sql(statement, tuple(part)).fetchall():
                 found[ident] = Person(
-                    name, digits, gender, born, json_value(groups), permit and day(permit), ident
+                    name,
+                    digits,
+                    gender,
+                    born,
+                    json_value(groups),
+                    permit and day(permit),
+                    json_value(stated),
+                    ident,
                 )
         return found
 
@@ -496,7 +510,9 @@ _CASE_READ = (
     "person_id, opened_on, state, paused_from, caseworker_id, closed_on, outcome, "
     "consent_on, last_move_on, version, id"
 )  # in the order of Case's fields
-_PERSON_READ = "name, personnummer, gender, birth_year, groups, permit_date, id"  # Person's order
+_PERSON_READ = (  # Person's order
+    "name, personnummer, gender, birth_year, groups, permit_date, characteristics, id"
+)
 _CASE_SET = (
     "person_id",
     "state",

@@ -20,6 +20,10 @@ class PersonRow(SQLModel, table=True):
     birth_year: int | None = None
     groups: list[str] = Field(default_factory=list, sa_type=JSON)
     permit_date: date | None = None
+    # Sensitive ESF+ characteristics as stated (name -> yes/no); absent means unknown.
+    characteristics: dict[str, bool] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
 
 
 class CaseworkerRow(SQLModel, table=True):
@@ -90,6 +94,12 @@ class CaseEventRow(SQLModel, table=True):
     warnings: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     overrides: list[str] = Field(default_factory=list, sa_type=JSON)
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+    @property
+    def outcome(self) -> str | None:
+        """What an exit recorded (as ``states.records.CaseEvent.outcome``)."""
+        found = self.data.get("outcome")
+        return str(found) if found is not None else None
 
 
 class PlacementRow(SQLModel, table=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, StrEnum
@@ -19,7 +20,11 @@ EXITED = "exited"
 
 
 class Outcome(StrEnum):
+    """How a case ended. ESF+ counts self-employment as employment (Annex I of
+    regulation (EU) 2021/1057: "in employment, including self-employment")."""
+
     EMPLOYED = "employed"
+    SELF_EMPLOYED = "self-employed"
     STUDIES = "studies"
     JOB_SEEKING = "job-seeking"
     MOVED = "moved"
@@ -50,6 +55,41 @@ class Group(StrEnum):
     ISCED_0_2 = "isced-0-2"
     ISCED_3_4 = "isced-3-4"
     ISCED_5_8 = "isced-5-8"
+
+
+class Characteristic(StrEnum):
+    """Sensitive characteristics ESF+ asks about (regulation (EU) 2021/1057 Annex I):
+    recorded only as the person states them, yes or no; not recorded is unknown."""
+
+    DISABILITY = "disability"
+    THIRD_COUNTRY_NATIONAL = "third-country-national"
+    FOREIGN_BACKGROUND = "foreign-background"
+    MINORITY = "minority"
+    HOMELESS = "homeless"
+    RURAL = "rural"
+
+
+ANSWERS = {"yes": True, "no": False}
+
+
+def parse_characteristics(given: Iterable[str]) -> dict[str, bool]:
+    """``NAME=yes`` or ``NAME=no`` for each characteristic stated; a name given twice
+    with different answers, or anything else, is invalid input."""
+    found: dict[str, bool] = {}
+    for text in given:
+        name, sep, answer = text.partition("=")
+        key = parse_enum(Characteristic, name, "characteristic").value
+        value = ANSWERS.get(answer.strip().lower()) if sep else None
+        if value is None:
+            raise InvalidInput(
+                f"characteristic {quoted(text)}: write NAME=yes or NAME=no", field="characteristic"
+            )
+        if found.get(key, value) != value:
+            raise InvalidInput(
+                f"characteristic {key} given as both yes and no", field="characteristic"
+            )
+        found[key] = value
+    return dict(sorted(found.items()))
 
 
 class Role(StrEnum):
@@ -151,6 +191,8 @@ class Move:
     reason: str | None = None
     outcome: Outcome | None = None
     workplace_active: bool = True
+    # An exit's ESF+ immediate result "gaining a qualification upon leaving".
+    qualification: bool = False
 
     @property
     def start(self) -> date:

@@ -24,6 +24,7 @@ class Person:
     # When the residence permit was granted: dates the newly-arrived group, which counts
     # for YA only within 36 months of it (förordning 2013:1157 6 §).
     permit_date: date | None = None
+    characteristics: dict[str, bool] = field(default_factory=dict)
     id: int | None = None
 
 
@@ -104,6 +105,12 @@ class CaseEvent:
     data: dict[str, Any] = field(default_factory=dict)
     seq: int = 0
     id: int | None = None
+
+    @property
+    def outcome(self) -> str | None:
+        """What an exit recorded as the case's outcome (``None`` for other events)."""
+        found = self.data.get("outcome")
+        return str(found) if found is not None else None
 
     @property
     def from_step(self) -> int | None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from states.case import ENROLLED, PAUSED, MoveKind
+from states.case import ENROLLED, EXITED, PAUSED, MoveKind, Outcome
 from states.errors import KivoError
 from states.machine import path_machine
 from states.steps import step_by_slug
@@ -21,6 +21,8 @@ class HistoryEvent(Protocol):
     def kind(self) -> str: ...
     @property
     def to_state(self) -> str | None: ...
+    @property
+    def outcome(self) -> str | None: ...
 
 
 class ReplayError(KivoError):
@@ -31,6 +33,7 @@ class ReplayError(KivoError):
 class Replayed:
     state: str
     paused_from: str | None
+    outcome: str | None = None
 
 
 def replay(events: Iterable[HistoryEvent]) -> Replayed:
@@ -39,6 +42,7 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
     state: str | None = None
     paused_from: str | None = None
     consented = False
+    outcome: str | None = None
     for number, event in enumerate(events, start=1):
         if event.kind in (CONSENT, CONSENT_WITHDRAWN):
             consented = _consent_after(consented, event.kind, number)
@@ -63,9 +67,11 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
             )
         paused_from = state if target == PAUSED else None
         state = target
+        if target == EXITED:
+            outcome = _outcome(event, number)
     if state is None:
         raise ReplayError("the history has no enrolment")
-    return Replayed(state, paused_from)
+    return Replayed(state, paused_from, outcome)
 
 
 def _consent_after(consented: bool, kind: str, number: int) -> bool:
@@ -73,3 +79,15 @@ def _consent_after(consented: bool, kind: str, number: int) -> bool:
     if kind == CONSENT_WITHDRAWN and not consented:
         raise ReplayError(f"event {number}: a withdrawal without consent in force", event=number)
     return kind == CONSENT
+
+
+OUTCOMES = frozenset(outcome.value for outcome in Outcome)
+
+
+def _outcome(event: HistoryEvent, number: int) -> str | None:
+    """The outcome an exit recorded; one kivo does not know means the history is wrong."""
+    if event.outcome is not None and event.outcome not in OUTCOMES:
+        raise ReplayError(
+            f"event {number}: exit with unknown outcome {event.outcome!r}", event=number
+        )
+    return event.outcome

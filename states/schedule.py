@@ -15,7 +15,7 @@ from typing import Any
 from states.calendar_bounds import MAX_RULE_DAYS
 
 KINDS = ("meeting", "follow-up", "decision")
-ANCHORS = ("start", "midpoint", "end")
+ANCHORS = ("start", "midpoint", "end", "exit")
 REMINDER_KINDS = ("before", "due", "escalation")
 
 
@@ -64,7 +64,8 @@ class ReminderPolicy:
 
 
 def anchor_day(anchor: str, start: date, end: date | None) -> date | None:
-    if anchor == "start":
+    """``exit`` items are planned from the day of the exit, passed as ``start``."""
+    if anchor in ("start", "exit"):
         return start
     if end is None:
         return None
@@ -162,6 +163,8 @@ def _entry_problems(entry: Any, outcomes: set[str]) -> list[str]:
         problems.append(f"kind must be one of {', '.join(KINDS)}")
     if entry.get("anchor", "start") not in ANCHORS:
         problems.append(f"anchor must be one of {', '.join(ANCHORS)}")
+    elif entry.get("anchor") == "exit" and (entry.get("steps") or not entry.get("on_exit")):
+        problems.append("anchor 'exit' is for an item planned on_exit only, without steps")
     if not all(type(n) is int and 1 <= n <= 9 for n in entry.get("steps", [])):
         problems.append("steps must list step numbers 1–9")
     if not all(o in outcomes for o in entry.get("on_exit", [])):

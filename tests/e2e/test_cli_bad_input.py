@@ -180,6 +180,12 @@ CASES = [
         says="permit-date",
     ),
     case(
+        "characteristic without yes or no",
+        "participant add 'Ny Person' --characteristic disability",
+        code=2,
+        says="write NAME=yes or NAME=no",
+    ),
+    case(
         "unknown role",
         "caseworker add 'Ny Person' --role boss",
         code=2,

@@ -152,7 +152,7 @@ def test_meeting_list_shows_every_meeting_in_time_order(kivo_cli: Kivo) -> None:
     ("filters", "ids"),
     [
         (("--case", "1"), [3, 1, 2]),
-        (("--case", "2"), []),
+        (("--case", "2"), [12]),  # exited: only the follow-up 6 months after leaving
         (("--caseworker", "1"), [3, 1, 2]),
         (("--caseworker", "2"), []),
         (("--from", "2026-02-27"), [1, 2]),
@@ -236,7 +236,8 @@ def test_an_exit_cancels_the_booked_meetings_in_the_calendar_and_the_list(kivo_c
 def test_followup_list_shows_the_pending_items_earliest_first(kivo_cli: Kivo) -> None:
     items = document(kivo_cli("followup", "list", "--json"))
 
-    assert [item["id"] for item in items] == [1, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    # 12: Leila's follow-up 6 months after leaving (ESF+), planned at her exit
+    assert [item["id"] for item in items] == [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     assert all(set(item) >= FOLLOWUP_KEYS for item in items)
     first = items[0]
     assert (first["case_id"], first["kind"], first["due"], first["status"], first["name"]) == (
@@ -247,7 +248,7 @@ def test_followup_list_shows_the_pending_items_earliest_first(kivo_cli: Kivo) ->
         "tripartite-start",
     )
     table = ok(kivo_cli("followup", "list"))
-    assert "Follow-ups (10)" in table.out
+    assert "Follow-ups (11)" in table.out
     assert "Tripartite meeting before or on the first day" in table.out
 
 
@@ -257,7 +258,7 @@ def test_followup_list_shows_the_pending_items_earliest_first(kivo_cli: Kivo) ->
         (("--overdue",), [1, 3]),
         (("--due-by", "2026-03-02"), [1, 3, 4]),
         (("--case", "1", "--due-by", "2026-01-19"), [1]),
-        (("--case", "2"), []),
+        (("--case", "2"), [12]),  # exited: only the follow-up 6 months after leaving
         (("--caseworker", "1", "--overdue"), [1, 3]),
         (("--caseworker", "2"), []),
         (("--status", "done"), [2]),

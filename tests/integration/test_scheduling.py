@@ -320,8 +320,18 @@ def test_exit_to_employment_plans_the_follow_ups_after_employment_from_its_start
 
     rows = followups_of(kivo, case_id)
     kept = [row for row in rows if row.status == "pending"]
-    assert [row.name for row in kept] == AFTER_EMPLOYMENT
-    assert [(row.due - STARTED).days for row in kept] == [28, 91, 182, 365]
+    assert [row.name for row in kept] == [
+        *AFTER_EMPLOYMENT[:2],
+        "after-exit-6m",
+        AFTER_EMPLOYMENT[3],
+    ]
+    # Into employment from its start; ESF+'s six months after leaving from the exit.
+    assert [row.due for row in kept] == [
+        STARTED + 28 * DAY,
+        STARTED + 91 * DAY,
+        date(2026, 3, 2) + 182 * DAY,
+        STARTED + 365 * DAY,
+    ]
     assert all(row.keep for row in kept)
     assert {row.status for row in rows if not row.keep} == {"cancelled"}
 
@@ -337,7 +347,8 @@ def test_exit_to_employment_from_permanent_employment_plans_its_follow_ups_only_
     moves.exit_case(kivo, case_id, outcome=Outcome.EMPLOYED, on=date(2026, 3, 2))
 
     rows = followups_of(kivo, case_id)
-    assert [(row.id, row.name, row.due) for row in rows] == planned
+    assert [(row.id, row.name, row.due) for row in rows if row.name != "after-exit-6m"] == planned
+    assert [row.due for row in rows if row.name == "after-exit-6m"] == [date(2026, 8, 31)]
     assert {row.status for row in rows} == {"pending"}
     reminders = Counter((r.followup_id, r.kind) for r in reminders_of(kivo, case_id))
     assert set(reminders.values()) == {1}
@@ -387,12 +398,13 @@ def test_exit_to_employment_after_falling_back_into_fixed_term_plans_from_that_e
 
     moves.exit_case(kivo, case_id, outcome=Outcome.EMPLOYED, on=date(2026, 3, 2))
 
-    pending = [row for row in followups_of(kivo, case_id) if row.status == "pending"]
-    assert [row.name for row in pending] == AFTER_EMPLOYMENT
-    assert [(row.due - entered).days for row in pending] == [28, 91, 182, 365]
+    pending = {row.name: row.due for row in followups_of(kivo, case_id) if row.status == "pending"}
+    exit_plans = ["after-employment-4w", "after-employment-3m", "after-employment-12m"]
+    assert [(pending[name] - entered).days for name in exit_plans] == [28, 91, 365]
+    assert pending["after-exit-6m"] == date(2026, 3, 2) + 182 * DAY
 
 
-def test_an_exit_for_another_reason_cancels_what_is_open_and_plans_nothing(
+def test_an_exit_for_another_reason_cancels_what_is_open_and_plans_only_the_6_months_check(
     kivo: Kivo, staff: Staff
 ) -> None:
     case_id = in_short_practice(kivo, staff)
@@ -400,10 +412,14 @@ def test_an_exit_for_another_reason_cancels_what_is_open_and_plans_nothing(
     moves.exit_case(kivo, case_id, outcome=Outcome.MOVED, on=date(2026, 3, 2))
 
     rows = followups_of(kivo, case_id)
+    (after,) = named(rows, "after-exit-6m")  # ESF+: every leaver, six months after leaving
+    assert (after.status, after.due, after.keep) == ("pending", date(2026, 8, 31), True)
+    rows = [row for row in rows if row is not after]
     assert {row.name for row in rows} == WORKPLACE_ITEMS
     assert {row.status for row in rows} == {"cancelled"}
     assert {row.cancel_reason for row in rows} == {"exited on 2026-03-02"}
-    assert {r.status for r in reminders_of(kivo, case_id)} == {"dropped"}
+    dropped = {r.status for r in reminders_of(kivo, case_id) if r.followup_id != after.id}
+    assert dropped == {"dropped"}
 
 
 # Nothing planned without a move

@@ -1026,7 +1026,11 @@ class CaseLifecycle(RuleBasedStateMachine):
     def every_stored_state_is_the_replay_of_its_history(self) -> None:
         for case_id, case in self.stored.cases.items():
             replayed = replay(self.stored.events[case_id])
-            assert (replayed.state, replayed.paused_from) == (case.state, case.paused_from)
+            assert (replayed.state, replayed.paused_from, replayed.outcome) == (
+                case.state,
+                case.paused_from,
+                case.outcome,
+            )
 
     @invariant()
     def the_shared_machine_holds_no_case(self) -> None:

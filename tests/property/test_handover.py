@@ -286,7 +286,7 @@ class Handover(RuleBasedStateMachine):
         if not self.url:
             return
         for case, events in cases_with_histories(self.url):
-            assert replay(events) == Replayed(case.state, case.paused_from)
+            assert replay(events) == Replayed(case.state, case.paused_from, case.outcome)
             assert owners(events, case.caseworker_id)[-1].caseworker_id == case.caseworker_id
             assert [e.seq for e in events] == list(range(1, len(events) + 1))
 

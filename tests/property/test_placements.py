@@ -660,7 +660,7 @@ class Placements(RuleBasedStateMachine):
         if not self.url:
             return
         for case, history in cases_with_histories(self.url):
-            assert replay(history) == Replayed(case.state, case.paused_from)
+            assert replay(history) == Replayed(case.state, case.paused_from, case.outcome)
 
 
 def day(value: Any) -> date:

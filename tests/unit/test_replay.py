@@ -16,10 +16,12 @@ from states.replay import Replayed, ReplayError, replay
 
 @dataclass(frozen=True)
 class Event:
-    """A history line as replay sees it: its kind and the state it led to."""
+    """A history line as replay sees it: its kind, the state it led to and, for an
+    exit, the outcome it recorded."""
 
     kind: str
     to_state: str | None = None
+    outcome: str | None = None
 
 
 ENROL = Event("enrolled", ENROLLED)
@@ -80,6 +82,18 @@ def test_a_case_paused_straight_after_enrolment_resumes_to_enrolled() -> None:
 
 def test_an_exited_case_replays_to_exited_even_from_pause() -> None:
     assert replay([ENROL, advanced("information"), PAUSE, EXIT]) == Replayed(EXITED, None)
+
+
+def test_an_exit_replays_to_the_outcome_it_recorded_self_employment_included() -> None:
+    exited = Event(MoveKind.EXIT.value, EXITED, "self-employed")
+    assert replay([ENROL, advanced("fixed-term"), exited]) == Replayed(
+        EXITED, None, "self-employed"
+    )
+
+
+def test_an_exit_with_an_outcome_kivo_does_not_know_cannot_be_replayed() -> None:
+    error = refused_at([ENROL, Event(MoveKind.EXIT.value, EXITED, "retired-rich")])
+    assert "unknown outcome" in str(error)
 
 
 def test_consent_and_other_events_do_not_move_the_case() -> None:
