@@ -52,8 +52,16 @@ def main_options(
             help="Pretend the time is this ISO date or datetime (simulations, tests).",
         ),
     ] = None,
+    programmes: Annotated[
+        str | None,
+        typer.Option(
+            "--programmes",
+            envvar="KIVO_PROGRAMMES",
+            help="Programmes catalogue (TOML) to use instead of the shipped one.",
+        ),
+    ] = None,
 ) -> None:
-    ctx.obj = Settings(database, rules, now)
+    ctx.obj = Settings(database, rules, now, programmes)
 
 
 def main() -> None:

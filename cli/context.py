@@ -16,6 +16,7 @@ class Settings:
     database: str | None
     rules: str | None
     now: str | None
+    programmes: str | None = None
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -26,9 +27,13 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 def kivo_of(ctx: typer.Context) -> Kivo:
     """Bootstrap the services for this command (lazily: only commands that need them)."""
+    from cli.output import warn
     from pathway.bootstrap import bootstrap
 
     settings = settings_of(ctx)
-    kivo = bootstrap(settings.database, rules=settings.rules, now=settings.now)
+    kivo = bootstrap(
+        settings.database, rules=settings.rules, now=settings.now, programmes=settings.programmes
+    )
     ctx.call_on_close(kivo.close)
+    warn([*kivo.rules.warnings, *kivo.catalogue.warnings])
     return kivo

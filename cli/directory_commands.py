@@ -13,7 +13,7 @@ from cli.options import ByOption, JsonOption, OnOption, id_option, parse_date, p
 from cli.output import print_json, say, table
 
 if TYPE_CHECKING:
-    from pathway.directory import Deactivated
+    from pathway.directory import Deactivated, ToResolve
 
 caseworker_app = typer.Typer(help="Caseworkers and coordinators.", no_args_is_help=True)
 workplace_app = typer.Typer(
@@ -201,6 +201,25 @@ def supervisor_deactivate(
     _deactivated(deactivate_supervisor(kivo_of(ctx), supervisor), json_output)
 
 
+def placements_table(placements: list[ToResolve]) -> None:
+    """The open placements a caseworker must resolve, participants masked."""
+    table(
+        "Open placements to resolve",
+        ["case", "participant", "caseworker", "step", "start", "planned end"],
+        [
+            (
+                p.case_id,
+                f"{p.participant} {p.personnummer or ''}".strip(),
+                f"{p.caseworker} ({p.caseworker_id})" if p.caseworker else None,
+                p.step,
+                p.start,
+                p.planned_end,
+            )
+            for p in placements
+        ],
+    )
+
+
 def _deactivated(done: Deactivated, json_output: bool) -> None:
     if json_output:
         print_json(done)
@@ -208,21 +227,7 @@ def _deactivated(done: Deactivated, json_output: bool) -> None:
     state = "deactivated" if done.was_active else "was already inactive"
     say(f"{done.kind} {done.id} {state}; {len(done.placements)} open placement(s) to resolve")
     if done.placements:
-        table(
-            "Open placements to resolve",
-            ["case", "participant", "caseworker", "step", "start", "planned end"],
-            [
-                (
-                    p.case_id,
-                    f"{p.participant} {p.personnummer or ''}".strip(),
-                    f"{p.caseworker} ({p.caseworker_id})" if p.caseworker else None,
-                    p.step,
-                    p.start,
-                    p.planned_end,
-                )
-                for p in done.placements
-            ],
-        )
+        placements_table(done.placements)
         if done.kind == "supervisor":
             say(
                 "give each another supervisor (`kivo placement supervisor CASE --supervisor "

@@ -9,12 +9,20 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 
-from states.errors import Conflict, InvalidInput, KivoError, NotFound, NotInitialised
+from states.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    InvalidInput,
+    KivoError,
+    NotFound,
+    NotInitialised,
+)
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 OK, FAILED, BAD_INPUT, REFUSED, NOT_FOUND, CONFLICT = 0, 1, 2, 3, 4, 5
+NO_DATABASE = 7  # 6 is the doctor's "problems found" (cli/doctor_commands.py)
 
 
 def exit_code(error: KivoError) -> int:
@@ -24,6 +32,8 @@ def exit_code(error: KivoError) -> int:
         return NOT_FOUND
     if isinstance(error, Conflict):
         return CONFLICT
+    if isinstance(error, DatabaseUnavailable):
+        return NO_DATABASE
     if error.code == "refused":
         return REFUSED
     return FAILED

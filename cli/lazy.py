@@ -40,7 +40,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "consent",
         "participant_commands",
-        "Record the participant's consent to share information with employers and agencies.",
+        "Record the participant's consent to share information with employers and agencies, "
+        "or (--withdraw) its withdrawal.",
     ),
     (
         "history",
@@ -60,7 +61,9 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "scheduler",
         "scheduler_commands",
         "Run the reminder dispatch pass every interval and the weekly digest daily, until "
-        "stopped (Ctrl-C or SIGTERM: the pass in flight finishes first; exit 0).",
+        "stopped (Ctrl-C or SIGTERM: the pass in flight finishes first; exit 0). The daily "
+        "digest sends each caseworker and coordinator this week's letter through the same "
+        "notifier, once per person and week.",
     ),
     (
         "digest",

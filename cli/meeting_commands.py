@@ -142,6 +142,7 @@ def meeting_ics(
 ) -> None:
     """Upcoming meetings (from today on) as an iCalendar file for Outlook or Google
     Calendar. Importing it again updates the same events: each meeting keeps its UID."""
+    from pathway.files import write_private
     from pathway.meetings import meetings_calendar
     from states.errors import InvalidInput
 
@@ -151,7 +152,7 @@ def meeting_ics(
         sys.stdout.buffer.flush()
         return
     try:
-        out.write_bytes(data)
+        write_private(out, data)  # names of participants and supervisors
     except OSError as error:
         raise InvalidInput(f"cannot write {out}: {error.strerror}", field="out") from None
     count = data.count(b"BEGIN:VEVENT")

@@ -63,6 +63,14 @@ def advance(
             "recorded, and required high enough by programmes such as YA.",
         ),
     ] = None,
+    extent: Annotated[
+        int | None,
+        typer.Option(
+            metavar="PERCENT",
+            help="The employment's extent in percent of full time (1–100); recorded, "
+            "and required high enough by programmes such as YA (75).",
+        ),
+    ] = None,
     employment_kind: Annotated[
         str | None,
         typer.Option(
@@ -91,6 +99,7 @@ def advance(
         dry_run=dry_run,
         expected_version=expect_version,
         training_share=training_share,
+        extent=extent,
         employment_kind=employment_kind,
     )
     _done(result, json_output)
@@ -171,9 +180,17 @@ def exit_case(
     case: CaseArg,
     outcome: Annotated[
         str,
-        typer.Option(help="employed, studies, job-seeking, moved, declined or other."),
+        typer.Option(
+            help="employed, self-employed, studies, job-seeking, moved, declined or other."
+        ),
     ],
     reason: Annotated[str | None, typer.Option(help="A note for the history.")] = None,
+    qualification: Annotated[
+        bool,
+        typer.Option(
+            "--qualification", help="The participant gained a qualification on leaving (ESF+)."
+        ),
+    ] = False,
     on: OnOption = None,
     by: ByOption = None,
     expect_version: ExpectVersion = None,
@@ -190,6 +207,7 @@ def exit_case(
         on=parse_date(on, "on"),
         by=by,
         reason=reason,
+        qualification=qualification,
         expected_version=expect_version,
     )
     _done(result, json_output)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -43,3 +44,10 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> 
 
 def say(text: str) -> None:
     console().print(text)
+
+
+def warn(messages: Iterable[str]) -> None:
+    """Warnings (an older file format read after migrating it) go to standard error, so
+    ``--json`` output stays one document."""
+    for message in messages:
+        print(f"warning: {message}", file=sys.stderr)

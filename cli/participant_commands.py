@@ -8,7 +8,15 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
-from cli.options import ByOption, CaseArg, JsonOption, OnOption, id_option, parse_date
+from cli.options import (
+    ByOption,
+    CaseArg,
+    ExpectVersion,
+    JsonOption,
+    OnOption,
+    id_option,
+    parse_date,
+)
 from cli.output import print_json, say, table
 
 if TYPE_CHECKING:
@@ -59,6 +67,15 @@ def participant_add(
             "newly-arrived (repeatable)."
         ),
     ] = None,
+    characteristic: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A sensitive ESF+ characteristic as the person states it, NAME=yes or "
+            "NAME=no: disability, third-country-national, foreign-background, minority, "
+            "homeless, rural (repeatable; not given is unknown).",
+            metavar="NAME=yes|no",
+        ),
+    ] = None,
     caseworker: Annotated[
         int | None, id_option("--caseworker", "Responsible caseworker id.")
     ] = None,
@@ -68,9 +85,18 @@ def participant_add(
     on: OnOption = None,
     by: ByOption = None,
     json_output: JsonOption = False,
+    permit_date: Annotated[
+        str | None,
+        typer.Option(
+            help="When the residence permit was granted (with --group newly-arrived): "
+            "YA counted newly arrived for 36 months from it.",
+            metavar="DATE",
+        ),
+    ] = None,
 ) -> None:
     """Enrol a participant: creates the person and an open case; prints the case id."""
     from pathway.enrolment import enrol
+    from states.case import parse_characteristics
 
     result = enrol(
         kivo_of(ctx),
@@ -79,10 +105,12 @@ def participant_add(
         gender=gender,
         birth_year=birth_year,
         groups=group or [],
+        characteristics=parse_characteristics(characteristic or []),
         caseworker_id=caseworker,
         consent=consent,
         on=parse_date(on, "on"),
         by=by,
+        permit_date=parse_date(permit_date, "permit-date"),
     )
     print_json(result) if json_output else print(result.case_id)
 
@@ -147,22 +175,69 @@ def participant_show(
     _print_case(read_case(kivo_of(ctx), case, show_personal=show_personal))
 
 
+Withdraw = Annotated[
+    bool,
+    typer.Option(
+        "--withdraw",
+        help="The participant withdraws their consent: workplace steps are refused until "
+        "consent is given again; the case's open placements are listed to resolve.",
+    ),
+]
+
+
 @reports_errors
 def consent(
     ctx: typer.Context,
     case: CaseArg,
+    withdraw: Withdraw = False,
     on: OnOption = None,
     by: ByOption = None,
+    expect_version: ExpectVersion = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Record the participant's consent to share information with employers and agencies."""
+    """Record the participant's consent to share information with employers and agencies,
+    or (--withdraw) its withdrawal."""
+    if withdraw:
+        _withdraw(ctx, case, on, by, expect_version, json_output)
+        return
     from pathway.enrolment import record_consent
 
-    day = record_consent(kivo_of(ctx), case, on=parse_date(on, "on"), by=by)
+    day = record_consent(
+        kivo_of(ctx), case, on=parse_date(on, "on"), by=by, expected_version=expect_version
+    )
     if json_output:
         print_json({"case_id": case, "consent_on": day})
         return
     say(f"case {case}: consent recorded on {day.isoformat()}")
+
+
+def _withdraw(
+    ctx: typer.Context,
+    case: int,
+    on: str | None,
+    by: int | None,
+    expect_version: int | None,
+    json_output: bool,
+) -> None:
+    from cli.directory_commands import placements_table
+    from pathway.enrolment import withdraw_consent
+
+    done = withdraw_consent(
+        kivo_of(ctx), case, on=parse_date(on, "on"), by=by, expected_version=expect_version
+    )
+    if json_output:
+        print_json(done)
+        return
+    say(
+        f"case {case}: consent withdrawn on {done.withdrawn_on.isoformat()}; "
+        f"{len(done.placements)} open placement(s) to resolve"
+    )
+    if done.placements:
+        placements_table(done.placements)
+        say(
+            "end each (`kivo placement end`) or move the case on; no workplace step until "
+            "consent is given again (`kivo consent`)"
+        )
 
 
 @reports_errors

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cli.context import kivo_of
+from cli.context import kivo_of, settings_of
 from cli.errors import reports_errors
-from cli.options import ByOption, CaseArg, JsonOption, id_option, parse_date
-from cli.output import print_json, say, table
+from cli.options import ByOption, CaseArg, ExpectVersion, JsonOption, id_option, parse_date
+from cli.output import print_json, say, table, warn
 
 placement_app = typer.Typer(
     help="Placements: extend, change supervisor, end early, list.", no_args_is_help=True
@@ -27,11 +28,14 @@ def register(app: typer.Typer) -> None:
 
 @programme_app.command("list")
 @reports_errors
-def list_programmes(json_output: JsonOption = False) -> None:
-    """The programmes a placement may run under, with their lengths and validity."""
-    from pathway.placements import programmes
+def list_programmes(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """The programmes a placement may run under: lengths, validity and sources (the
+    shipped catalogue, or KIVO_PROGRAMMES / --programmes)."""
+    from pathway.bootstrap import load_catalogue
 
-    found = [p.to_dict() for p in programmes()]
+    catalogue = load_catalogue(settings_of(ctx).programmes)
+    warn(catalogue.warnings)
+    found = [p.to_dict() for p in catalogue]
     if json_output:
         print_json(found)
         return
@@ -51,6 +55,25 @@ def list_programmes(json_output: JsonOption = False) -> None:
             for p in found
         ],
     )
+    for p in found:
+        say(f"{p['code']}: {p['source']}")
+
+
+@programme_app.command("check")
+@reports_errors
+def check_programmes(
+    file: Annotated[Path, typer.Argument(help="The programmes file (TOML) to validate.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Validate an organisation's programmes file; exit 2 naming every problem."""
+    from states.programmes import load_programmes_file
+
+    catalogue = load_programmes_file(file)
+    warn(catalogue.warnings)
+    if json_output:
+        print_json({"valid": True, "source": str(file), "programmes": len(catalogue.codes)})
+        return
+    say(f"{file}: valid ({len(catalogue.codes)} programmes)")
 
 
 @placement_app.command("extend")
@@ -74,6 +97,7 @@ def extend(
             "coordinator's id); recorded in the history.",
         ),
     ] = None,
+    expect_version: ExpectVersion = None,
     json_output: JsonOption = False,
 ) -> None:
     """Extend the case's open placement; recorded as its own event in the history."""
@@ -89,6 +113,7 @@ def extend(
         by=by,
         on=parse_date(on, "on"),
         override=override,
+        expected_version=expect_version,
     )
     if json_output:
         print_json(result)
@@ -126,6 +151,7 @@ def supervisor(
             "(training, capacity; needs --by with a coordinator's id); recorded in the history.",
         ),
     ] = None,
+    expect_version: ExpectVersion = None,
     json_output: JsonOption = False,
 ) -> None:
     """Give the case's open placement another supervisor; its scheduled meetings from that
@@ -140,6 +166,7 @@ def supervisor(
         reason=reason,
         by=by,
         override=override,
+        expected_version=expect_version,
     )
     if json_output:
         print_json(result)
@@ -161,6 +188,7 @@ def end(
     on: Annotated[str, typer.Option(help="The day it ended (YYYY-MM-DD).", metavar="DATE")],
     reason: Annotated[str, typer.Option(help="Why it ended early; recorded in the history.")],
     by: ByOption = None,
+    expect_version: ExpectVersion = None,
     json_output: JsonOption = False,
 ) -> None:
     """End the case's open placement early; what was planned after the end is cancelled."""
@@ -168,7 +196,9 @@ def end(
 
     day = parse_date(on, "on")
     assert day is not None
-    result = end_placement(kivo_of(ctx), case, on=day, reason=reason, by=by)
+    result = end_placement(
+        kivo_of(ctx), case, on=day, reason=reason, by=by, expected_version=expect_version
+    )
     if json_output:
         print_json(result)
         return

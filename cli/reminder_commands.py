@@ -54,7 +54,11 @@ def reminders_run(
         return
     escalated = f" ({result.escalated} escalated)" if result.escalated else ""
     failed = " (retried by a later pass)" if result.failed else ""
-    dropped = " (their follow-up was done, cancelled or moved)" if result.dropped else ""
+    dropped = (
+        " (their follow-up was done, cancelled or moved, or its day had passed)"
+        if result.dropped
+        else ""
+    )
     say(
         f"{_count(result.sent, 'reminder')} sent{escalated}, "
         f"{result.failed} failed{failed}, {result.dropped} dropped{dropped}."

@@ -22,6 +22,7 @@ from cli.report_format import (
     CaseworkerOption,
     CsvOption,
     FromOption,
+    Period,
     PlotOption,
     ToOption,
     YearOption,
@@ -464,6 +465,12 @@ def esf(
     show_personal: Annotated[
         bool, typer.Option("--show-personal", help="Show personnummer in full.")
     ] = False,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary", help="The common indicators counted by gender instead of the rows."
+        ),
+    ] = False,
     json_output: JsonOption = False,
     csv_output: CsvOption = False,
 ) -> None:
@@ -472,6 +479,9 @@ def esf(
 
     fmt = output_format(json_output, csv_output)
     period = period_of(start, end, year)
+    if summary:
+        _esf_summary(ctx, fmt, period, caseworker)
+        return
     found = reports.esf(
         kivo_of(ctx),
         start=period.start,
@@ -488,11 +498,14 @@ def esf(
         "age band",
         "status at entry",
         "education",
+        *CHARACTERISTIC_COLUMNS.values(),
         "entry",
         "exit",
         "outcome",
+        "upon leaving",
+        "qualification",
         "after 4 weeks",
-        "after 6 months",
+        "6 months after leaving",
     ]
     rows = [
         (
@@ -503,13 +516,42 @@ def esf(
             r.age_band,
             r.entry_status,
             r.education,
+            *(r.characteristics.get(name) for name in CHARACTERISTIC_COLUMNS),
             r.entry,
             r.exit,
             r.outcome,
+            r.upon_leaving,
+            "yes" if r.qualification else None,
             r.after_4_weeks,
             r.after_6_months,
         )
         for r in found.rows
     ]
     title = f"ESF+ participants {span(found.start, found.end)} ({len(rows)})"
+    show(fmt, found, title, columns, rows)
+
+
+CHARACTERISTIC_COLUMNS = {
+    "disability": "disability",
+    "third-country-national": "third-country national",
+    "foreign-background": "foreign background",
+    "minority": "minority",
+    "homeless": "homeless",
+    "rural": "rural area",
+}
+
+
+def _esf_summary(ctx: typer.Context, fmt: str, period: Period, caseworker: int | None) -> None:
+    from pathway import reports
+
+    found = reports.esf_indicators(
+        kivo_of(ctx),
+        start=period.start,
+        end=period.end,
+        year=period.year,
+        caseworker_id=caseworker,
+    )
+    columns = ["indicator", "woman", "man", "non-binary", "total"]
+    rows = [(i.indicator, i.woman, i.man, i.non_binary, i.total) for i in found.indicators]
+    title = f"ESF+ common indicators {span(found.start, found.end)}"
     show(fmt, found, title, columns, rows)

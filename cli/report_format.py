@@ -71,7 +71,12 @@ def _csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
 
 
 def _cell(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+    """Dates in ISO form; a label a spreadsheet would run as a formula is defused."""
+    from states.import_rows import neutralise
+
+    if isinstance(value, date):
+        return value.isoformat()
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def show(

@@ -21,6 +21,7 @@ DAY_SECONDS = 24 * 3600
 if TYPE_CHECKING:
     from pathway.digest import CaseworkerLetter, Digest, DigestCounts
     from pathway.dispatch import DispatchResult
+    from pathway.letters import LetterResult
 
 NotifyOption = Annotated[
     str | None,
@@ -66,7 +67,9 @@ def scheduler(
     ] = "07:00",
 ) -> None:
     """Run the reminder dispatch pass every interval and the weekly digest daily, until
-    stopped (Ctrl-C or SIGTERM: the pass in flight finishes first; exit 0).
+    stopped (Ctrl-C or SIGTERM: the pass in flight finishes first; exit 0). The daily
+    digest sends each caseworker and coordinator this week's letter through the same
+    notifier, once per person and week.
 
     The database outbox is the only source of truth, so several schedulers may run at
     once, on one machine or many: no reminder is sent twice. Log lines go to standard
@@ -89,7 +92,14 @@ def scheduler(
             previous[signum] = signal.signal(signum, lambda _signum, _frame: stop.set())
     try:
         run = run_scheduler(
-            kivo, notifier, _LogLines(), stop=stop, interval=interval, digest_at=at, once=once
+            kivo,
+            notifier,
+            _LogLines(),
+            stop=stop,
+            interval=interval,
+            digest_at=at,
+            once=once,
+            letters=notifier,
         )
     finally:
         for signum, handler in previous.items():
@@ -126,6 +136,10 @@ class _LogLines:
 
     def digested(self, digest: Digest) -> None:
         _log(summary_line(digest))
+
+    def lettered(self, result: LetterResult) -> None:
+        if result.sent or result.failed:
+            _log(f"weekly letter {result.week}: sent {result.sent}, failed {result.failed}")
 
     def failed(self, job: str, error: Exception) -> None:
         from states.errors import KivoError

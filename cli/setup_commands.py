@@ -10,7 +10,7 @@ import typer
 from cli.context import kivo_of, settings_of
 from cli.errors import reports_errors
 from cli.options import JsonOption
-from cli.output import print_json, say, table
+from cli.output import print_json, say, table, warn
 
 rules_app = typer.Typer(help="Show or check the rule set.", no_args_is_help=True)
 
@@ -80,6 +80,7 @@ def rules_show(
         print(Path(path).read_text(encoding="utf-8") if path else default_rules_text(), end="")
         return
     rules = load_rules(path)
+    warn(rules.warnings)
     if json_output:
         print_json({"source": rules.source, "rules": [r.to_dict() for r in rules.rules]})
         return
@@ -105,6 +106,7 @@ def rules_check(
     from states.ruleset import load_rules_file
 
     rules = load_rules_file(file)
+    warn(rules.warnings)
     if json_output:
         print_json({"valid": True, "source": rules.source, "rules": len(rules.rules)})
         return

@@ -68,14 +68,15 @@ def batch_advance(
     if chunk < 1:
         raise InvalidInput("a chunk holds at least one case", field="chunk")
     move = moves.with_default_end(
+        kivo.catalogue,
         Move(
             MoveKind.ADVANCE,
             on=on or kivo.today(),
             to=to,
-            programme=moves.programme_code(programme),
+            programme=moves.programme_code(kivo.catalogue, programme),
             until=until,
             employment_kind=moves.kind_of_employment(to, None),
-        )
+        ),
     )
     planned = scheduling.planned_for(kivo, move)
     tally = _Tally()
@@ -120,7 +121,7 @@ def _move_run(
     held = uow.meetings.held_moments(found)
     theirs = (
         uow.placements.for_people([cases[case_id].person_id for case_id in found])
-        if spans_placements(move.programme) and move.until is not None
+        if spans_placements(kivo.catalogue, move.programme) and move.until is not None
         else {}
     )
     today = kivo.today()
@@ -136,9 +137,10 @@ def _move_run(
             histories.get(case_id, ()),
             placements.get(case_id, ()),
             held.get(case_id, ()),
+            kivo.catalogue,
         )
         verdict = judge(facts, move, kivo.rules, today)
-        total = scoped_total_violation(move, theirs.get(case.person_id, ()))
+        total = scoped_total_violation(kivo.catalogue, move, theirs.get(case.person_id, ()))
         verdict = moves.weighed_with(kivo, verdict, [total] if total else [], move)
         if verdict.blocking:
             tally.refused += 1
@@ -171,6 +173,7 @@ def _move_run(
     items: list[Followup] = []
     for case in moving:
         mine = open_items.get(_id(case), [])
+        cancelled += scheduling.superseded(mine, planned, f"planned again from {move.on}")
         if move.kind in LEAVING_MOVES:
             cancelled += scheduling.cancellations(mine, reason)
         placement_id = placement_ids[_id(case)]

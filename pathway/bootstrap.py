@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pathway.clock import clock_from
 from pathway.context import Kivo
 from persistence import migrate
-from persistence.engine import make_engine
+from persistence.engine import make_engine, opening, unavailable
 from persistence.unit_of_work import SqlUnitOfWork
+from states.programmes import Catalogue, default_catalogue, load_programmes_file
 from states.ruleset import RuleSet, load_default_rules, load_rules_file
 
 if TYPE_CHECKING:
@@ -19,9 +20,13 @@ if TYPE_CHECKING:
 
 def default_database_url() -> str:
     """The documented default: ``kivo.db`` in the user's data folder."""
+    return f"sqlite:///{_default_folder() / 'kivo.db'}"
+
+
+def _default_folder() -> Path:
     from platformdirs import user_data_path
 
-    return f"sqlite:///{user_data_path('kivo') / 'kivo.db'}"
+    return user_data_path("kivo")
 
 
 def database_url(database: str | None) -> str:
@@ -40,19 +45,31 @@ def load_rules(path: str | None) -> RuleSet:
     return load_rules_file(Path(path)) if path else load_default_rules()
 
 
+def load_catalogue(path: str | None) -> Catalogue:
+    """The organisation's programmes file (``--programmes``, ``KIVO_PROGRAMMES``), else
+    the shipped catalogue."""
+    return load_programmes_file(Path(path)) if path else default_catalogue()
+
+
 def bootstrap(
-    database: str | None = None, *, rules: str | None = None, now: str | None = None
+    database: str | None = None,
+    *,
+    rules: str | None = None,
+    now: str | None = None,
+    programmes: str | None = None,
 ) -> Kivo:
-    """Build the engine, clock, rule set and unit-of-work factory for one process."""
-    ruleset = load_rules(rules)
+    """Build the engine, clock, rule set (with its catalogue) and unit-of-work factory for
+    one process."""
+    ruleset = replace(load_rules(rules), catalogue=load_catalogue(programmes))
     clock = clock_from(now)
     url = database_url(database)
-    engine = make_engine(url, create=False)
-    try:
-        migrate.require_current(engine, migrate.SCHEMA_HEAD)
-    except Exception:
-        engine.dispose()
-        raise
+    with opening(url):
+        engine = make_engine(url, create=False)
+        try:
+            migrate.require_current(engine, migrate.SCHEMA_HEAD)
+        except Exception:
+            engine.dispose()
+            raise
 
     def unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         return SqlUnitOfWork(engine, read_only=read_only)
@@ -68,11 +85,21 @@ class InitResult:
 
 
 def init_database(database: str | None = None) -> InitResult:
-    """Create or upgrade the schema to the newest migration; safe to run again."""
+    """Create or upgrade the schema to the newest migration; safe to run again.
+
+    Only the default database's folder is created: a folder named in ``--database``
+    that does not exist is most likely a typo."""
     url = database_url(database)
-    engine = make_engine(url)
+    if not database:
+        _default_folder().mkdir(parents=True, exist_ok=True)
+    with opening(url):
+        engine = make_engine(url)
+        try:
+            before = migrate.current_revision(engine)
+        except Exception:
+            engine.dispose()
+            raise
     try:
-        before = migrate.current_revision(engine)
         migrate.upgrade(engine)
         return InitResult(url, before, migrate.current_revision(engine))
     finally:
@@ -99,7 +126,7 @@ def probe_database(database: str | None = None) -> DatabaseProbe:
     missing, unreachable or empty, so the doctor can say what is wrong."""
     from sqlalchemy.engine import make_url
 
-    from states.errors import KivoError
+    from states.errors import DatabaseUnavailable, KivoError
 
     url, head = database_url(database), migrate.SCHEMA_HEAD
     try:
@@ -111,20 +138,16 @@ def probe_database(database: str | None = None) -> DatabaseProbe:
     if parsed.get_backend_name() == "postgresql":
         extra["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
     try:
-        engine = make_engine(url, create=False, **extra)
+        with opening(url):
+            engine = make_engine(url, create=False, **extra)
+    except DatabaseUnavailable as error:
+        return DatabaseProbe(shown, False, error.params["reason"], None, head)
     except KivoError as error:
         return DatabaseProbe(shown, False, error.message, None, head)
-    except Exception as error:  # an unknown driver, say
-        return DatabaseProbe(shown, False, _first_line(error), None, head)
     try:
         revision = migrate.current_revision(engine)
     except Exception as error:  # any driver error means: not reachable
-        return DatabaseProbe(shown, False, _first_line(error), None, head)
+        return DatabaseProbe(shown, False, unavailable(url, error).params["reason"], None, head)
     finally:
         engine.dispose()
     return DatabaseProbe(shown, True, None, revision, head)
-
-
-def _first_line(error: Exception) -> str:
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0] if lines else ''}".rstrip(": ")

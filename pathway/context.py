@@ -11,6 +11,7 @@ from pathway.clock import Clock, today
 
 if TYPE_CHECKING:  # types only: a command imports the ports it uses, not all of them
     from pathway.ports import UnitOfWorkFactory
+    from states.programmes import Catalogue
     from states.ruleset import RuleSet
 
 
@@ -21,6 +22,11 @@ class Kivo:
     rules: RuleSet
     database: str
     close: Callable[[], None]
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The programmes catalogue in effect: the rule set carries it."""
+        return self.rules.catalogue
 
     def today(self) -> date:
         return today(self.clock)

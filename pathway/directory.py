@@ -9,6 +9,7 @@ from datetime import date
 from pathway.context import Kivo
 from states.case import Role, parse_enum
 from states.errors import InvalidInput, quoted
+from states.names import checked_name
 from states.personnummer import Personnummer
 from states.records import (
     Caseworker,
@@ -22,12 +23,8 @@ from states.records import (
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _name(text: str, what: str) -> str:
-    if not text or not text.strip():
-        raise InvalidInput(f"a {what} needs a name", field="name")
-    if len(text) > 200:
-        raise InvalidInput(f"a {what}'s name is at most 200 characters", field="name")
-    return text.strip()
+def _name(kivo: Kivo, text: str, what: str) -> str:
+    return checked_name(text, f"a {what}", today=kivo.today())
 
 
 def add_caseworker(
@@ -36,7 +33,7 @@ def add_caseworker(
     if email is not None and not EMAIL.match(email):
         raise InvalidInput(f"{quoted(email)} is not an email address", field="email")
     worker = Caseworker(
-        name=_name(name, "caseworker"), email=email, role=parse_enum(Role, role, "role").value
+        name=_name(kivo, name, "caseworker"), email=email, role=parse_enum(Role, role, "role").value
     )
     with kivo.uow() as uow:
         uow.caseworkers.add(worker)
@@ -45,7 +42,9 @@ def add_caseworker(
 
 
 def add_workplace(kivo: Kivo, name: str, *, employer: str | None = None) -> Workplace:
-    workplace = Workplace(name=_name(name, "workplace"), employer=employer)
+    if employer is not None:
+        employer = checked_name(employer, "the employer", today=kivo.today(), field="employer")
+    workplace = Workplace(name=_name(kivo, name, "workplace"), employer=employer)
     with kivo.uow() as uow:
         uow.workplaces.add(workplace)
         uow.commit()
@@ -68,7 +67,7 @@ def add_supervisor(
     if not 1 <= capacity <= 50:
         raise InvalidInput("a supervisor's capacity is 1–50 participants", field="capacity")
     supervisor = Supervisor(
-        name=_name(name, "supervisor"),
+        name=_name(kivo, name, "supervisor"),
         workplace_id=workplace_id,
         trained_on=trained_on,
         capacity=capacity,
@@ -153,7 +152,7 @@ def deactivate_supervisor(kivo: Kivo, supervisor_id: int) -> Deactivated:
             uow.supervisors.save(supervisor)
         found = uow.placements.open_with(supervisor_id=supervisor_id)
         uow.commit()
-    return Deactivated("supervisor", supervisor_id, was_active, _to_resolve(found))
+    return Deactivated("supervisor", supervisor_id, was_active, placements_to_resolve(found))
 
 
 def deactivate_workplace(kivo: Kivo, workplace_id: int) -> Deactivated:
@@ -167,10 +166,10 @@ def deactivate_workplace(kivo: Kivo, workplace_id: int) -> Deactivated:
             uow.workplaces.save(workplace)
         found = uow.placements.open_with(workplace_id=workplace_id)
         uow.commit()
-    return Deactivated("workplace", workplace_id, was_active, _to_resolve(found))
+    return Deactivated("workplace", workplace_id, was_active, placements_to_resolve(found))
 
 
-def _to_resolve(found: list[OpenPlacement]) -> list[ToResolve]:
+def placements_to_resolve(found: list[OpenPlacement]) -> list[ToResolve]:
     return [
         ToResolve(
             placement_id=p.placement_id,

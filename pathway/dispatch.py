@@ -5,7 +5,8 @@ lease, and counts as an attempt), then decides for each:
 
 - the follow-up is no longer pending (done, cancelled, suspended), or is now due on
   another day than the reminder was queued for (moving an item queues reminders for
-  its new date): dropped, not sent;
+  its new date), or it is a "coming up" reminder and the day it heralds has passed
+  (after downtime: the "due" reminder says how late it is): dropped, not sent;
 - the reminder was claimed before (by a pass that may have died after sending) and the
   notifier knows it delivered it: recorded sent, not sent again;
 - otherwise it is sent; success records it sent, an exception releases it for a retry
@@ -37,7 +38,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from pathway.context import Kivo
 from pathway.notifiers import BatchNotifier, Notifier, Recipient, ReminderMessage
@@ -124,7 +125,8 @@ def _handle(
 ) -> None:
     assert reminder.id is not None
     reminder_id, escalation = reminder.id, reminder.kind == "escalation"
-    if followup.status != "pending" or followup.due != reminder.due:
+    today = kivo.today()
+    if _stale(reminder, followup, today):
         if _finish(kivo, lambda uow: uow.reminders.mark_dropped(reminder_id, worker)):
             result.dropped += 1
         return
@@ -135,7 +137,7 @@ def _handle(
     try:
         if recipient is None:
             raise LookupError(NOBODY)
-        notifier.send(_message(reminder, followup, recipient, escalation=escalation))
+        notifier.send(_message(reminder, followup, recipient, escalation=escalation, today=today))
     except Exception as error:
         _record_failed(kivo, worker, result, reminder, error)
         return
@@ -156,17 +158,19 @@ def _handle_batch(
     known: list[Reminder] = []  # delivered by a pass that died before recording them
     failed: list[tuple[Reminder, Exception]] = []
     due: list[tuple[Reminder, ReminderMessage]] = []
+    today = kivo.today()
     for reminder, followup, caseworker, coordinator in claimed:
         assert reminder.id is not None
         escalation = reminder.kind == "escalation"
-        if followup.status != "pending" or followup.due != reminder.due:
+        if _stale(reminder, followup, today):
             dropped.append(reminder.id)
         elif reminder.attempts > 1 and notifier.already_sent(reminder.id):
             known.append(reminder)
         elif (recipient := _recipient(caseworker, coordinator, escalation=escalation)) is None:
             failed.append((reminder, LookupError(NOBODY)))
         else:
-            due.append((reminder, _message(reminder, followup, recipient, escalation=escalation)))
+            message = _message(reminder, followup, recipient, escalation=escalation, today=today)
+            due.append((reminder, message))
     if len(due) > 1 and time.monotonic() - started > lease.total_seconds() / 2:
         _release(kivo, worker, [reminder.id for reminder, _ in due[1:]])  # one, for progress
         due = due[:1]
@@ -240,8 +244,21 @@ def _recipient(
     return Recipient(name=chosen.name, email=chosen.email, id=chosen.id)
 
 
+def _stale(reminder: Reminder, followup: Followup, today: date) -> bool:
+    """Not worth sending any more: the item is no longer pending or was moved to another
+    day, or a "coming up" would come after the day it heralds."""
+    if followup.status != "pending" or followup.due != reminder.due:
+        return True
+    return reminder.kind == "before" and reminder.due < today
+
+
 def _message(
-    reminder: Reminder, followup: Followup, recipient: Recipient, *, escalation: bool
+    reminder: Reminder,
+    followup: Followup,
+    recipient: Recipient,
+    *,
+    escalation: bool,
+    today: date,
 ) -> ReminderMessage:
     assert reminder.id is not None
     return ReminderMessage(
@@ -252,4 +269,5 @@ def _message(
         title=followup.title,
         recipient=recipient,
         escalation=escalation,
+        today=today,
     )

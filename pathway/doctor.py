@@ -165,7 +165,7 @@ def _history(kivo: Kivo, batch: int) -> tuple[Check, list[Finding]]:
         findings.append(
             _many(
                 "case-state-mismatch",
-                "cases whose stored state is not the replay of their history",
+                "cases whose stored state or outcome is not the replay of their history",
                 mismatched,
             )
         )
@@ -196,7 +196,8 @@ def _replayed(history: CaseHistory) -> str:
         replayed = replay(events)
     except ReplayError:
         return "invalid"
-    return "ok" if replayed == Replayed(history.state, history.paused_from) else "mismatch"
+    stored = Replayed(history.state, history.paused_from, history.outcome)
+    return "ok" if replayed == stored else "mismatch"
 
 
 def _integrity(kivo: Kivo) -> tuple[Check, list[Finding]]:

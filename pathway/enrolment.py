@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from pathway.context import Kivo
+from pathway.directory import ToResolve, placements_to_resolve
 from pathway.errors import Refused
-from pathway.moves import actor_of
+from pathway.moves import actor_of, case_at_version
 from pathway.ports import UnitOfWork
 from pathway.results import EnrolResult
-from states.case import ENROLLED, EXITED, Gender, Group, parse_enum
+from states.case import ENROLLED, EXITED, Characteristic, Gender, Group, parse_enum
 from states.errors import InvalidInput
+from states.names import checked_name
 from states.ownership import ENROLLED_OWNER
 from states.personnummer import parse_personnummer
-from states.records import Case, CaseEvent, Person
-from states.violations import structural
+from states.records import Case, CaseEvent, Caseworker, Person
+from states.replay import CONSENT_WITHDRAWN
+from states.violations import Violation, structural
 
 
 def enrol(
@@ -27,14 +31,21 @@ def enrol(
     gender: str = "unknown",
     birth_year: int | None = None,
     groups: Sequence[str] = (),
+    characteristics: Mapping[str, bool] | None = None,
     caseworker_id: int | None = None,
     consent: bool = False,
     on: date | None = None,
     by: int | None = None,
+    permit_date: date | None = None,
 ) -> EnrolResult:
-    """Open a case for a participant; a known person (by personnummer) is reused."""
+    """Open a case for a participant; a known person (by personnummer) is reused.
+
+    ``characteristics`` are the sensitive ESF+ ones the person stated (name: yes/no);
+    those not given stay unknown."""
     on = on or kivo.today()
     person = _person(kivo, name, personnummer, gender, birth_year, groups)
+    person.permit_date = _permit_date(kivo, permit_date, person.groups)
+    person.characteristics = _characteristics(characteristics or {})
     _check_date(kivo, on, "enrolment")
     with kivo.uow() as uow:
         actor = actor_of(uow, by)
@@ -75,6 +86,13 @@ def _owner_data(kind: str, caseworker_id: int | None) -> dict[str, Any]:
     return {ENROLLED_OWNER: caseworker_id}
 
 
+def _characteristics(given: Mapping[str, bool]) -> dict[str, bool]:
+    return {
+        parse_enum(Characteristic, name, "characteristic").value: bool(value)
+        for name, value in sorted(given.items())
+    }
+
+
 def _check_caseworker(uow: UnitOfWork, caseworker_id: int | None) -> None:
     if caseworker_id is not None and not uow.caseworkers.get(caseworker_id).active:
         raise InvalidInput(f"caseworker {caseworker_id} is no longer active", field="caseworker")
@@ -98,46 +116,127 @@ def _known_person(uow: UnitOfWork, person: Person) -> Person | None:
 
 
 def record_consent(
-    kivo: Kivo, case_id: int, *, on: date | None = None, by: int | None = None
+    kivo: Kivo,
+    case_id: int,
+    *,
+    on: date | None = None,
+    by: int | None = None,
+    expected_version: int | None = None,
 ) -> date:
-    """Record the participant's consent to share information with employers and agencies."""
+    """Record the participant's consent to share information with employers and agencies
+    (again, after a withdrawal)."""
     on = on or kivo.today()
     _check_date(kivo, on, "consent")
     with kivo.uow() as uow:
         actor = actor_of(uow, by)
-        case = uow.cases.get(case_id)
-        problems = []
-        if case.state == EXITED:
-            problems.append(structural("case-exited", "the case has exited"))
-        if case.consent_on is not None:
-            problems.append(
-                structural(
-                    "consent-already-recorded",
-                    f"consent was recorded on {case.consent_on.isoformat()}",
-                )
-            )
-        if on < case.opened_on:
-            problems.append(
-                structural(
-                    "date-before-enrolment",
-                    f"{on.isoformat()} is before the enrolment ({case.opened_on.isoformat()})",
-                )
-            )
+        case = case_at_version(uow, case_id, expected_version)
+        problems = _consent_problems(case, on, withdrawing=False)
+        problems += _before_withdrawal(uow, case_id, on)
         if problems:
             raise Refused(f"case {case_id}: consent refused", problems)
         case.consent_on = on
         uow.cases.save(case)
-        uow.events.append(
-            CaseEvent(
-                case_id=case_id,
-                kind="consent",
-                on=on,
-                recorded_at=kivo.now(),
-                actor_id=actor.id if actor else None,
-            )
-        )
+        uow.events.append(_consent_event(kivo, case_id, "consent", on, actor))
         uow.commit()
     return on
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn:
+    """A withdrawal, and the case's open placements the caseworker must now resolve
+    (the workplace no longer gets the participant's information)."""
+
+    case_id: int
+    withdrawn_on: date
+    version: int
+    placements: list[ToResolve] = field(default_factory=list)
+
+
+def withdraw_consent(
+    kivo: Kivo,
+    case_id: int,
+    *,
+    on: date | None = None,
+    by: int | None = None,
+    expected_version: int | None = None,
+) -> ConsentWithdrawn:
+    """Record that the participant withdrew their consent: from then on
+    ``consent-missing`` refuses the workplace steps until consent is given again. Open
+    placements go on and are listed for the caseworker to resolve."""
+    on = on or kivo.today()
+    _check_date(kivo, on, "withdrawal")
+    with kivo.uow() as uow:
+        actor = actor_of(uow, by)
+        case = case_at_version(uow, case_id, expected_version)
+        problems = _consent_problems(case, on, withdrawing=True)
+        if problems:
+            raise Refused(f"case {case_id}: withdrawal refused", problems)
+        case.consent_on = None
+        uow.cases.save(case)
+        uow.events.append(_consent_event(kivo, case_id, CONSENT_WITHDRAWN, on, actor))
+        found = uow.placements.open_with(case_id=case_id)
+        uow.commit()
+    return ConsentWithdrawn(case_id, on, case.version, placements_to_resolve(found))
+
+
+def _consent_problems(case: Case, on: date, *, withdrawing: bool) -> list[Violation]:
+    """What makes recording (or withdrawing) consent on ``on`` impossible."""
+    problems = []
+    if case.state == EXITED:
+        problems.append(structural("case-exited", "the case has exited"))
+    if withdrawing and case.consent_on is None:
+        problems.append(structural("consent-not-recorded", "no consent is in force to withdraw"))
+    if not withdrawing and case.consent_on is not None:
+        problems.append(
+            structural(
+                "consent-already-recorded",
+                f"consent was recorded on {case.consent_on.isoformat()}",
+            )
+        )
+    if withdrawing and case.consent_on is not None and on < case.consent_on:
+        problems.append(
+            structural(
+                "date-before-consent",
+                f"{on.isoformat()} is before the consent ({case.consent_on.isoformat()})",
+            )
+        )
+    if on < case.opened_on:
+        problems.append(
+            structural(
+                "date-before-enrolment",
+                f"{on.isoformat()} is before the enrolment ({case.opened_on.isoformat()})",
+            )
+        )
+    return problems
+
+
+def _before_withdrawal(uow: UnitOfWork, case_id: int, on: date) -> list[Violation]:
+    """Consent given again is dated from the latest withdrawal on, so the history keeps
+    consent and withdrawal in the order they happened."""
+    withdrawn = max(
+        (e.on for e in uow.events.for_case(case_id) if e.kind == CONSENT_WITHDRAWN),
+        default=None,
+    )
+    if withdrawn is None or on >= withdrawn:
+        return []
+    return [
+        structural(
+            "date-before-withdrawal",
+            f"{on.isoformat()} is before the withdrawal of consent ({withdrawn.isoformat()})",
+        )
+    ]
+
+
+def _consent_event(
+    kivo: Kivo, case_id: int, kind: str, on: date, actor: Caseworker | None
+) -> CaseEvent:
+    return CaseEvent(
+        case_id=case_id,
+        kind=kind,
+        on=on,
+        recorded_at=kivo.now(),
+        actor_id=actor.id if actor else None,
+    )
 
 
 def _person(
@@ -149,10 +248,7 @@ def _person(
     groups: Sequence[str],
 ) -> Person:
     """Validate everything about the person before anything is written."""
-    if not name or not name.strip():
-        raise InvalidInput("a participant needs a name", field="name")
-    if len(name) > 200:
-        raise InvalidInput("a name is at most 200 characters", field="name")
+    name = checked_name(name, "a participant", today=kivo.today())
     pnr = parse_personnummer(personnummer, today=kivo.today()) if personnummer else None
     if pnr is not None:
         if birth_year is not None and birth_year != pnr.birth_date.year:
@@ -164,12 +260,32 @@ def _person(
     if birth_year is not None and not 1900 <= birth_year <= kivo.today().year:
         raise InvalidInput(f"birth year {birth_year} is not plausible", field="birth_year")
     return Person(
-        name=name.strip(),
+        name=name,
         personnummer=pnr.digits if pnr else None,
         gender=parse_enum(Gender, gender, "gender").value,
         birth_year=birth_year,
         groups=sorted({parse_enum(Group, g, "group").value for g in groups}),
     )
+
+
+def _permit_date(kivo: Kivo, permit_date: date | None, groups: Sequence[str]) -> date | None:
+    """The residence permit's date dates the newly-arrived group (YA counted it for 36
+    months from the permit): it belongs with that group, and lies in the past."""
+    if permit_date is None:
+        return None
+    if Group.NEWLY_ARRIVED.value not in groups:
+        raise InvalidInput(
+            "a residence-permit date dates the newly-arrived group: give it with "
+            "--group newly-arrived",
+            field="permit_date",
+        )
+    if permit_date > kivo.today():
+        raise InvalidInput(
+            f"the residence-permit date {permit_date.isoformat()} is after today "
+            f"({kivo.today().isoformat()})",
+            field="permit_date",
+        )
+    return permit_date
 
 
 def _check_date(kivo: Kivo, on: date, what: str) -> None:

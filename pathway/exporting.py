@@ -8,7 +8,9 @@ file, and an existing file is replaced only when asked (``force``).
 Spreadsheets run a cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or
 carriage return) as a formula; in CSV and xlsx such a text cell gets a leading ``'``
 (the import takes it off again). JSON Lines is data for programs and is left as it is.
-Personnummer are masked (``19980412-****``) unless ``show_personal``.
+Personnummer are masked (``19980412-****``) unless ``show_personal``; so are the
+sensitive ESF+ characteristics (``disability=****``), and the groups that name one
+(disability, third-country-national, foreign-background) are left out.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from pathway.context import Kivo
 from pathway.errors import Refused
+from pathway.files import private_binary, private_text
 from states.case import PAUSED, status_of_state, step_of_state
 from states.errors import InvalidInput, quoted
 from states.import_rows import REQUIRED_COLUMNS, masked, neutralise
+from states.reports import CHARACTERISTIC_GROUPS, masked_characteristics
 from states.violations import structural
 
 KINDS = ("cases", "events", "followups", "placements")
@@ -45,6 +49,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "closed_on",
         "outcome",
         "version",
+        "characteristics",
     ),
     "events": (
         "case_id",
@@ -173,7 +178,7 @@ def _shaped(kind: str, row: Mapping[str, Any], show_personal: bool) -> dict[str,
         "personnummer": shown,
         "gender": row["gender"],
         "birth_year": row["birth_year"],
-        "groups": "|".join(row["groups"] or []),
+        "groups": "|".join(_groups(row["groups"] or [], show_personal)),
         "caseworker": row["caseworker"],
         "enrolled_on": row["opened_on"],
         "step": step.slug if step else None,
@@ -187,7 +192,20 @@ def _shaped(kind: str, row: Mapping[str, Any], show_personal: bool) -> dict[str,
         "closed_on": row["closed_on"],
         "outcome": row["outcome"],
         "version": row["version"],
+        "characteristics": _characteristics(row["characteristics"] or {}, show_personal),
     }
+
+
+def _groups(groups: list[str], show_personal: bool) -> list[str]:
+    """The groups, without those that tell a sensitive characteristic unless asked."""
+    return groups if show_personal else [g for g in groups if g not in CHARACTERISTIC_GROUPS]
+
+
+def _characteristics(recorded: dict[str, bool], show_personal: bool) -> str | None:
+    """``NAME=yes|NAME=no`` as recorded, the answers masked unless asked."""
+    known = {name: "yes" if value else "no" for name, value in sorted(recorded.items())}
+    shown = known if show_personal else masked_characteristics(known)
+    return "|".join(f"{name}={answer}" for name, answer in shown.items()) or None
 
 
 def _text(value: Any) -> str:
@@ -213,7 +231,7 @@ def _write_csv(
     bom: bool,
 ) -> int:
     count = 0
-    with _open_text(path, "utf-8-sig" if bom else "utf-8") as stream:
+    with private_text(path, "utf-8-sig" if bom else "utf-8") as stream:
         out = csv.writer(stream, delimiter=delimiter)
         out.writerow(columns)
         for row in rows:
@@ -237,18 +255,12 @@ def _utc(value: date) -> date:
 
 def _write_jsonl(path: Path, columns: Sequence[str], rows: Iterator[dict[str, Any]]) -> int:
     count = 0
-    with _open_text(path, "utf-8") as stream:
+    with private_text(path, "utf-8") as stream:
         for row in rows:
             document = {column: _plain(row[column]) for column in columns}
             stream.write(json.dumps(document, ensure_ascii=False) + "\n")
             count += 1
     return count
-
-
-def _open_text(path: Path, encoding: str) -> TextIO:
-    """A new file readable by its owner only: exports hold personal data."""
-    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    return open(descriptor, "w", encoding=encoding, newline="")
 
 
 XlsxWriter = Callable[[Path, str, Sequence[str], Iterator[dict[str, Any]]], int]
@@ -272,7 +284,7 @@ def _xlsx_writer() -> XlsxWriter:
         for row in rows:
             sheet.append([_cell(row[column]) for column in columns])
             count += 1
-        with _open_binary(path) as stream:
+        with private_binary(path) as stream:
             book.save(stream)
         return count
 
@@ -286,8 +298,3 @@ def _cell(value: Any) -> Any:
             return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
         return value
     return _text(value)
-
-
-def _open_binary(path: Path) -> Any:
-    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    return open(descriptor, "wb")

@@ -15,8 +15,8 @@ from states.programmes import (
     EMPLOYER,
     PARTICIPANT,
     PLACEMENT,
+    Catalogue,
     Programme,
-    default_catalogue,
     las_exempt,
     scoped_total_too_long,
 )
@@ -40,17 +40,20 @@ def facts_of(case: Case, person: Person, *, meetings_held_in_step: int = 0) -> C
         birth_date=birth_date,
         birth_year=person.birth_year,
         groups=frozenset(person.groups),
+        permit_date=person.permit_date,
         last_move_on=case.last_move_on,
         opened_on=case.opened_on,
         meetings_held_in_step=meetings_held_in_step,
     )
 
 
-def facts_in(uow: UnitOfWork, case: Case, person: Person) -> CaseFacts:
+def facts_in(uow: UnitOfWork, case: Case, person: Person, catalogue: Catalogue) -> CaseFacts:
     """The facts, with what only the database knows (meetings held in the current step,
-    the participant's fixed-term stays by employer)."""
+    the participant's fixed-term stays by employer), judged against ``catalogue`` (the
+    kivo instance's)."""
     facts = facts_of(case, person, meetings_held_in_step=meetings_held_in_step(uow, case))
-    return replace(facts, fixed_term_stays=fixed_term_stays(uow, person))
+    stays = fixed_term_stays(uow, person, catalogue)
+    return replace(facts, fixed_term_stays=stays, catalogue=catalogue)
 
 
 def participant_placements(
@@ -65,28 +68,28 @@ def participant_placements(
 
 
 def fixed_term_stays(
-    uow: UnitOfWork, person: Person, *, excluding: int | None = None
+    uow: UnitOfWork, person: Person, catalogue: Catalogue, *, excluding: int | None = None
 ) -> FixedTermStays:
     """The participant's fixed-term stays (step 7) that have an end, ended or planned, each
     listed under every workplace of its employer: LAS counts employment with the employer,
     so a stay at one of its workplaces counts for all of them. A workplace without an
     employer recorded counts alone."""
-    stays = stays_among(participant_placements(uow, person, excluding=excluding))
+    stays = stays_among(participant_placements(uow, person, excluding=excluding), catalogue)
     if not stays:
         return ()
     return by_employer(stays, uow.workplaces.all())
 
 
-def stays_among(placements: Iterable[Placement]) -> FixedTermStays:
+def stays_among(placements: Iterable[Placement], catalogue: Catalogue) -> FixedTermStays:
     """Of a participant's placements, the fixed-term ones (step 7) that have an end and
-    that LAS applies to (not ``las_exempt``: sheltered public employment is not counted),
-    with their kind of employment (SÄVA when none was recorded)."""
+    that LAS applies to (not ``las_exempt`` in ``catalogue``: sheltered public employment
+    is not counted), with their kind of employment (SÄVA when none was recorded)."""
     return tuple(
         (p.workplace_id, p.start, end, p.employment_kind or SAVA)
         for p in placements
         if p.step == FIXED_TERM
         and (end := p.ended_on or p.planned_end) is not None
-        and not las_exempt(p.programme)
+        and not las_exempt(p.programme, catalogue)
     )
 
 
@@ -129,12 +132,15 @@ def _in_scope(
 
 
 def scoped_total_violation(
-    move: Move, placements: Iterable[Placement], workplaces: Iterable[Workplace] = ()
+    catalogue: Catalogue,
+    move: Move,
+    placements: Iterable[Placement],
+    workplaces: Iterable[Workplace] = (),
 ) -> Violation | None:
     """``programme-total-too-long`` for a programme whose total spans placements: the
     participant's earlier ones in its scope (``placements``: all of theirs; an earlier one
     still open counts up to this move's start, which ends it) and this one together."""
-    programme = default_catalogue().find(move.programme)
+    programme = catalogue.find(move.programme)
     if programme is None or programme.total_scope == PLACEMENT or move.until is None:
         return None
     earlier = earlier_in_scope(placements, programme, move.workplace_id, move.start, workplaces)
@@ -142,15 +148,15 @@ def scoped_total_violation(
     return Violation("programme-total-too-long", text) if text else None
 
 
-def needs_employers(programme: str | None) -> bool:
+def needs_employers(catalogue: Catalogue, programme: str | None) -> bool:
     """Whether the programme's total is counted per employer (read the workplaces)."""
-    found = default_catalogue().find(programme)
+    found = catalogue.find(programme)
     return found is not None and found.total_scope == EMPLOYER
 
 
-def spans_placements(programme: str | None) -> bool:
+def spans_placements(catalogue: Catalogue, programme: str | None) -> bool:
     """Whether the programme's total counts more than the placement itself."""
-    found = default_catalogue().find(programme)
+    found = catalogue.find(programme)
     return found is not None and found.total_scope != PLACEMENT
 
 
@@ -210,6 +216,7 @@ def facts_from(
     events: Iterable[CaseEvent],
     placements: Iterable[Placement],
     held: Iterable[datetime],
+    catalogue: Catalogue,
 ) -> CaseFacts:
     """``facts_in`` from what was read already: the case's history, its placements and
     the moments of its meetings recorded as held (for a batch, read set-based)."""
@@ -219,7 +226,8 @@ def facts_from(
         since = datetime.combine(entered, time(), LOCAL)
         count = sum(1 for at in held if at >= since)
     facts = facts_of(case, person, meetings_held_in_step=count)
-    return replace(facts, fixed_term_stays=stays_among(placements))
+    stays = stays_among(placements, catalogue)
+    return replace(facts, fixed_term_stays=stays, catalogue=catalogue)
 
 
 def supervisor_facts(uow: UnitOfWork, supervisor: Supervisor, case_id: int) -> SupervisorFacts:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pathway.context import Kivo
+from pathway.files import private_text
 from pathway.ports import UnitOfWork
 from states.case import ENROLLED, PAUSED, MoveKind
 from states.errors import InvalidInput, quoted
@@ -42,6 +43,7 @@ from states.import_rows import (
     RowProblem,
     caseworker_keys,
     masked,
+    neutralise,
     parse_row,
     read_header,
 )
@@ -277,7 +279,7 @@ def open_reject_file(path: Path) -> TextIO:
     """The reject file, opened for writing; a path that cannot be written is bad input
     naming ``--reject-file``."""
     try:
-        return path.open("w", encoding="utf-8-sig", newline="")
+        return private_text(path, encoding="utf-8-sig")
     except OSError as error:
         raise InvalidInput(
             f"--reject-file {path}: cannot write there ({error.strerror or error})",
@@ -310,9 +312,10 @@ class _RejectFile:
         if self._csv is None:
             self.stream = open_reject_file(self.path)
             self._csv = csv.writer(self.stream, delimiter=self.delimiter)
-            self._csv.writerow([*self.header, "line", "reason"])
-        # The row's cells exactly as read (a short row stays short), then line and reason.
-        self._csv.writerow([*cells, problem.line, problem.reason])
+            self._csv.writerow([neutralise(name) for name in (*self.header, "line", "reason")])
+        # The row's cells as read (a short row stays short), then line and reason; a cell a
+        # spreadsheet would run gets the ``'`` the import takes off again.
+        self._csv.writerow([neutralise(str(c)) for c in (*cells, problem.line, problem.reason)])
 
     def close(self) -> None:
         if self.stream is not None:

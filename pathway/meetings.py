@@ -1,9 +1,11 @@
 """Tripartite meetings: book one, record what happened, list them, export a calendar.
 
 A booked meeting stands for the case's planned meeting (a follow-up of kind "meeting")
-due nearest to it; recorded as held, it satisfies that item: done on the meeting's day,
-its reminders dropped. Each meeting has a UID fixed when it is booked, so a calendar
-imported twice updates its events instead of doubling them.
+due nearest to it; recorded as held, it satisfies that item and no other: done on the
+meeting's day, its reminders dropped. A meeting belongs to the case's open placement, so
+it cannot be on a day before the placement started (or before the case was opened).
+Each meeting has a UID fixed when it is booked, so a calendar imported twice updates its
+events instead of doubling them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from states.agenda import MeetingEntry
 from states.calendar_bounds import LATEST, check_moment
 from states.case import EXITED
 from states.errors import InvalidInput, quoted
-from states.records import Followup, Meeting
+from states.records import Case, Followup, Meeting, Placement
 from states.violations import Violation, structural
 
 SCHEDULED = "scheduled"
@@ -89,12 +91,11 @@ def schedule_meeting(
                 f"case {case_id}: booking a meeting refused",
                 [structural("case-exited", "the case has exited: no meeting can be booked")],
             )
+        placement = _belongs_to(uow, case, local_day(at))
         if supervisor_id is not None:
             uow.supervisors.get(supervisor_id)
-        else:
-            supervisor_id = next(
-                (p.supervisor_id for p in uow.placements.open_for_case(case_id)), None
-            )
+        elif placement is not None:
+            supervisor_id = placement.supervisor_id
         planned = nearest(uow.followups.unbooked_meetings(case_id), local_day(at))
         meeting = uow.meetings.add(
             Meeting(
@@ -108,6 +109,27 @@ def schedule_meeting(
         entry = _entry(uow, meeting)
         uow.commit()
     return entry
+
+
+def _belongs_to(uow: UnitOfWork, case: Case, day: date) -> Placement | None:
+    """The open placement a meeting on ``day`` belongs to; a day before the case's
+    enrolment, or before that placement started, is bad input."""
+    assert case.id is not None
+    if day < case.opened_on:
+        raise InvalidInput(
+            f"the meeting's day {day.isoformat()} is before case {case.id} was opened "
+            f"({case.opened_on.isoformat()})",
+            field="at",
+        )
+    placements = uow.placements.open_for_case(case.id)
+    placement = max(placements, key=lambda p: (p.start, p.id or 0), default=None)
+    if placement is not None and day < placement.start:
+        raise InvalidInput(
+            f"the meeting's day {day.isoformat()} is before the case's placement started "
+            f"({placement.start.isoformat()})",
+            field="at",
+        )
+    return placement
 
 
 def record_meeting(
@@ -155,19 +177,16 @@ def _recording_problems(meeting: Meeting, outcome: str, day: date, today: date) 
 
 
 def _satisfy(uow: UnitOfWork, meeting: Meeting, day: date) -> int | None:
-    """Mark the planned meeting this one stands for as done; its reminders go unsent.
+    """Mark the planned meeting this one was booked for as done; its reminders go unsent.
 
-    The item linked when booking, if still pending; otherwise (the plan changed since,
-    e.g. the case moved on) the case's unbooked planned meeting due nearest to it."""
+    Only that item, and only while it is pending: once the plan changed (the case moved
+    on, the placement ended) the meeting completes nothing of another step's plan."""
     linked = uow.followups.find(meeting.followup_id) if meeting.followup_id else None
-    if linked is None or linked.status != "pending":
-        linked = nearest(uow.followups.unbooked_meetings(meeting.case_id), day)
-    if linked is None or linked.id is None:
+    if linked is None or linked.id is None or linked.status != "pending":
         return None
     linked.status, linked.done_on = "done", day
     uow.followups.save(linked)
     uow.reminders.drop_pending([linked.id])
-    meeting.followup_id = linked.id
     return linked.id
 
 

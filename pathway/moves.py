@@ -23,7 +23,7 @@ from pathway.facts import (
 )
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
-from pathway.scheduling import after_move
+from pathway.scheduling import after_move, employment_entry
 from pathway.views import next_moves_of
 from states.case import (
     EXITED,
@@ -38,7 +38,12 @@ from states.errors import Conflict, InvalidInput, quoted
 from states.fixed_term import SAVA, employment_kind
 from states.judge import Verdict, judge
 from states.machine import TRIGGERS
-from states.programmes import default_catalogue, training_share_violation
+from states.programmes import (
+    Catalogue,
+    extent_violation,
+    too_short,
+    training_share_violation,
+)
 from states.records import Case, CaseEvent, Caseworker, Placement
 from states.steps import Step
 from states.violations import Violation, structural
@@ -62,19 +67,26 @@ def advance(
     dry_run: bool = False,
     expected_version: int | None = None,
     training_share: int | None = None,
+    extent: int | None = None,
     employment_kind: str | None = None,
 ) -> MoveResult:
     """Move a case forward to ``to`` (steps may be skipped), opening its placement.
-    ``training_share``: the planned percent of the time in training or supervision,
-    recorded in the event; checked for a programme that requires one (YA).
-    ``employment_kind``: for fixed-term employment (7), SÄVA (the default), vikariat or
-    säsong, recorded on the placement: LAS counts each kind by its own rule."""
+    ``training_share``: the planned percent of the time in training or supervision;
+    ``extent``: the employment's percent of full time; both recorded in the event and
+    checked for a programme that requires them (YA). ``employment_kind``: for fixed-term
+    employment (7), SÄVA (the default), vikariat or säsong, recorded on the placement:
+    LAS counts each kind by its own rule."""
     require_written_override(override)
     kind = kind_of_employment(to, employment_kind)
     if training_share is not None and not 0 <= training_share <= 100:
         raise InvalidInput(
             f"the training share is a percentage from 0 to 100, not {training_share}",
             field="training_share",
+        )
+    if extent is not None and not 1 <= extent <= 100:
+        raise InvalidInput(
+            f"the extent is a percentage of full time from 1 to 100, not {extent}",
+            field="extent",
         )
     with kivo.uow() as uow:
         # Locked: two moves placing participants with one supervisor queue here, so the
@@ -97,19 +109,25 @@ def advance(
             supervisor=(
                 supervisor_facts(uow, supervisor, case_id) if supervisor is not None else None
             ),
-            programme=programme_code(programme),
+            programme=programme_code(kivo.catalogue, programme),
             until=until,
             workplace_active=workplace.active if workplace is not None else True,
             employment_kind=kind,
         )
-        move = with_default_end(move)
-        extra = scoped_total_violations(uow, case_id, move)
-        known = default_catalogue().find(move.programme)
-        share = training_share_violation(known, training_share) if known else None
-        extra += [share] if share else []
-        data: dict[str, object] | None = (
-            {"training_share": training_share} if training_share is not None else None
-        )
+        move = with_default_end(kivo.catalogue, move)
+        extra = scoped_total_violations(kivo.catalogue, uow, case_id, move)
+        known = kivo.catalogue.find(move.programme)
+        if known is not None:
+            found = (
+                training_share_violation(known, training_share),
+                extent_violation(known, extent),
+                too_short(known, move.start, move.until),
+            )
+            extra += [violation for violation in found if violation is not None]
+        recorded = {"training_share": training_share, "extent": extent}
+        data: dict[str, object] | None = {
+            key: value for key, value in recorded.items() if value is not None
+        } or None
         return _apply(
             kivo, uow, case_id, move, by, override, dry_run, expected_version, extra, data
         )
@@ -135,15 +153,19 @@ def kind_of_employment(to: Step, given: str | None) -> str | None:
     return kind
 
 
-def scoped_total_violations(uow: UnitOfWork, case_id: int, move: Move) -> list[Violation]:
+def scoped_total_violations(
+    catalogue: Catalogue, uow: UnitOfWork, case_id: int, move: Move
+) -> list[Violation]:
     """For a programme whose total spans placements (PIS and ARBETSTRANING per
     participant, PRAKTIK per employer): the participant's earlier placements under it in
-    that scope count towards the total (``programme-total-too-long``)."""
-    if not spans_placements(move.programme) or move.until is None:
+    that scope count towards the total (``programme-total-too-long``); an earlier one
+    still open counts up to this move's start, which ends it."""
+    if not spans_placements(catalogue, move.programme) or move.until is None:
         return []
     person = uow.people.get(uow.cases.get(case_id).person_id)
-    workplaces = uow.workplaces.all() if needs_employers(move.programme) else []
-    found = scoped_total_violation(move, participant_placements(uow, person), workplaces)
+    workplaces = uow.workplaces.all() if needs_employers(catalogue, move.programme) else []
+    placements = participant_placements(uow, person)
+    found = scoped_total_violation(catalogue, move, placements, workplaces)
     return [found] if found else []
 
 
@@ -154,19 +176,19 @@ def weighed_with(kivo: Kivo, verdict: Verdict, extra: list[Violation], move: Mov
     return Verdict(verdict.target, (*verdict.violations, *kivo.rules.weigh(extra, move.to)))
 
 
-def programme_code(programme: str | None) -> str | None:
+def programme_code(catalogue: Catalogue, programme: str | None) -> str | None:
     """The catalogue's spelling of a known programme; an unknown one as given (upper case),
     for the rules to refuse by name."""
     if not programme or not programme.strip():
         return None
-    known = default_catalogue().find(programme)
+    known = catalogue.find(programme)
     return known.code if known else programme.strip().upper()
 
 
-def with_default_end(move: Move) -> Move:
+def with_default_end(catalogue: Catalogue, move: Move) -> Move:
     """A workplace step under a known programme, without --until, ends as the programme
     plans by default."""
-    programme = default_catalogue().find(move.programme)
+    programme = catalogue.find(move.programme)
     if move.until is not None or programme is None or move.to is None:
         return move
     if move.to.number not in WORKPLACE_STEPS:
@@ -226,10 +248,18 @@ def exit_case(
     on: date | None = None,
     by: int | None = None,
     reason: str | None = None,
+    qualification: bool = False,
     expected_version: int | None = None,
 ) -> MoveResult:
-    """Close a case with its outcome; an exited case never moves again."""
-    move = Move(MoveKind.EXIT, on=on or kivo.today(), outcome=outcome, reason=reason)
+    """Close a case with its outcome; an exited case never moves again. ``qualification``:
+    the participant gained a qualification on leaving (an ESF+ result)."""
+    move = Move(
+        MoveKind.EXIT,
+        on=on or kivo.today(),
+        outcome=outcome,
+        reason=reason,
+        qualification=qualification,
+    )
     with kivo.uow() as uow:
         return _apply(kivo, uow, case_id, move, by, None, False, expected_version)
 
@@ -252,24 +282,17 @@ def _apply(
     extra: list[Violation] | None = None,
     data: dict[str, object] | None = None,
 ) -> MoveResult:
-    case = uow.cases.get(case_id)
-    if expected_version is not None and case.version != expected_version:
-        raise Conflict(
-            f"case {case_id} is at version {case.version}, not {expected_version}: "
-            "someone changed it since you looked; reload and try again",
-            case_id=case_id,
-            version=case.version,
-        )
+    case = case_at_version(uow, case_id, expected_version)
     actor = actor_of(uow, by)
     person = uow.people.get(case.person_id)
-    facts = facts_in(uow, case, person)
+    facts = facts_in(uow, case, person, kivo.catalogue)
     verdict = weighed_with(kivo, judge(facts, move, kivo.rules, kivo.today()), extra or [], move)
     overridden = settle(verdict, actor, override)
     if verdict.blocking and not overridden:
         raise Refused(
             f"case {case_id}: {TRIGGERS[move.kind].replace('_', ' ')} refused",
             verdict.blocking + verdict.warnings,
-            [next_move.__dict__ for next_move in next_moves_of(kivo, facts)],
+            [next_move.__dict__ for next_move in next_moves_of(kivo, facts, move)],
         )
     assert verdict.target is not None
     before = replace(case)
@@ -288,6 +311,20 @@ def _apply(
         overridden=overridden,
         placement_id=placement_id,
     )
+
+
+def case_at_version(uow: UnitOfWork, case_id: int, expected_version: int | None) -> Case:
+    """The case, if still at the version the caller looked at (``None``: any version);
+    every use case that changes a case takes ``expected_version``."""
+    case = uow.cases.get(case_id)
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(
+            f"case {case_id} is at version {case.version}, not {expected_version}: "
+            "someone changed it since you looked; reload and try again",
+            case_id=case_id,
+            version=case.version,
+        )
+    return case
 
 
 def actor_of(uow: UnitOfWork, by: int | None) -> Caseworker | None:
@@ -334,6 +371,7 @@ def _write(
     data: dict[str, object] | None = None,
 ) -> int | None:
     assert case.id is not None
+    employed = employment_entry(uow, case) if move.kind is MoveKind.EXIT else None
     from_state = moved(case, move, verdict)
     # The case row first: its versioned UPDATE locks it, so a concurrent move of the
     # same case conflicts here, before either touches placements or follow-ups.
@@ -343,7 +381,7 @@ def _write(
             placement.ended_on, placement.end_reason = move.on, move.kind.value
             uow.placements.save(placement)
     placement_id = _open_placement(uow, case.id, move)
-    after_move(kivo, uow, case.id, move, placement_id)
+    after_move(kivo, uow, case.id, move, placement_id, employed)
     uow.events.append(
         event_of(kivo, case.id, move, verdict, from_state, actor, override, placement_id, data)
     )
@@ -425,6 +463,7 @@ def _event_data(move: Move, placement_id: int | None, override: str | None) -> d
         "until": move.until.isoformat() if move.until else None,
         "employment_kind": move.employment_kind,
         "outcome": move.outcome.value if move.outcome else None,
+        "qualification": True if move.qualification else None,
         "placement_id": placement_id,
         "override_reason": override,
     }

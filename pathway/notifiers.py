@@ -11,6 +11,9 @@ the dispatcher records the batch sent in one transaction after that. Only a noti
 whose ``already_sent`` finds everything a ``send_many`` delivered may offer it, because
 a crash between the flush and the record leaves the whole batch to that question.
 
+The weekly letter (``LetterMessage``) goes the same ways (``LetterNotifier``): a line
+on the console, a JSON line with ``letter_id`` in the file, an e-mail over SMTP.
+
 Messages name the case by its id and the recipient by name: never the participant's
 name or personnummer.
 """
@@ -21,7 +24,7 @@ import json
 import os
 import smtplib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Protocol, TextIO, runtime_checkable
 from urllib.parse import parse_qs, urlsplit
 
+from pathway.files import private_descriptor
 from states.errors import InvalidInput, quoted
 
 DEFAULT_SENDER = "kivo@localhost"
@@ -38,6 +42,21 @@ LABELS = {
     "due": "Due today",
     "escalation": "Overdue",
 }
+LATE = "Late"  # a "due" reminder sent after its day: never "Due today"
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +77,55 @@ class ReminderMessage:
     title: str
     recipient: Recipient
     escalation: bool = False
+    today: date = field(kw_only=True)  # the day it is sent, from the injected clock
+
+    @property
+    def late(self) -> bool:
+        return self.today > self.due
+
+    def label(self) -> str:
+        if self.kind == "due" and self.late:
+            return LATE
+        return LABELS.get(self.kind, self.kind)
+
+    def headline(self) -> str:
+        """Label, item and case, and when it was due: how long ago once past."""
+        when = due_ago(self.due, self.today) if self.late else f"due {self.due.isoformat()}"
+        return f"{self.label()}: {self.title} (case {self.case_id}, {when})"
 
     def subject(self) -> str:
-        label = LABELS.get(self.kind, self.kind)
-        return f"[kivo] {label}: {self.title} (case {self.case_id}, due {self.due.isoformat()})"
+        return f"[kivo] {self.headline()}"
 
     def text(self) -> str:
-        if self.escalation:
-            return (
-                f"{self.title} for case {self.case_id} was due on {self.due.isoformat()} and "
-                "is still open. You are told as the coordinator: please see that it is done."
-            )
-        when = "today" if self.kind == "due" else f"on {self.due.isoformat()}"
-        return f"{self.title} for case {self.case_id} is due {when}."
+        item = f"{self.title} for case {self.case_id}"
+        if self.late:
+            late = f"{item} was {due_ago(self.due, self.today)}, and is still open."
+            if self.escalation:
+                late += " You are told as the coordinator: please see that it is done."
+            return late
+        when = "today" if self.due == self.today else f"on {self.due.isoformat()}"
+        return f"{item} is due {when}."
+
+
+def due_ago(due: date, today: date) -> str:
+    """``due 16 March, 8 days ago`` (the year only when it is not this year's)."""
+    day = f"{due.day} {MONTHS[due.month - 1]}"
+    if due.year != today.year:
+        day += f" {due.year}"
+    days = (today - due).days
+    return f"due {day}, {days} day{'' if days == 1 else 's'} ago"
+
+
+@dataclass(frozen=True, slots=True)
+class LetterMessage:
+    """A person's weekly letter, already worded (``pathway.letters``): a one-line
+    ``summary`` (the subject) and the ``body``; case ids only, no participant names."""
+
+    letter_id: int
+    week: str
+    recipient: Recipient
+    summary: str
+    body: str
 
 
 class Notifier(Protocol):
@@ -91,6 +146,23 @@ class BatchNotifier(Notifier, Protocol):
         ...
 
 
+@runtime_checkable
+class LetterNotifier(Protocol):
+    """Where the weekly letter goes: the console, the file and SMTP take it too."""
+
+    def send_letter(self, letter: LetterMessage) -> None:
+        """Deliver the letter or raise; a raise leaves it to be retried."""
+        ...
+
+    def letter_already_sent(self, letter_id: int) -> bool:
+        """True only if this letter is known to have been delivered already."""
+        ...
+
+
+class Outlet(Notifier, LetterNotifier, Protocol):
+    """A notifier for reminders and weekly letters alike (what ``notifier_from`` gives)."""
+
+
 class ConsoleNotifier:
     """One readable line per reminder; the console cannot say what it printed before."""
 
@@ -98,19 +170,29 @@ class ConsoleNotifier:
         self.stream = stream
 
     def send(self, message: ReminderMessage) -> None:
-        to = message.recipient.name
-        if message.recipient.email:
-            to += f" <{message.recipient.email}>"
-        label = LABELS.get(message.kind, message.kind)
         print(
-            f"reminder {message.reminder_id} → {to}: {label}: {message.title} "
-            f"(case {message.case_id}, due {message.due.isoformat()})",
+            f"reminder {message.reminder_id} → {_to(message.recipient)}: {message.headline()}",
             file=self.stream,
             flush=True,
         )
 
     def already_sent(self, reminder_id: int) -> bool:
         return False
+
+    def send_letter(self, letter: LetterMessage) -> None:
+        """One line: who and the letter's counts (the console is for trying things out)."""
+        print(
+            f"letter {letter.letter_id} → {_to(letter.recipient)}: {letter.summary}",
+            file=self.stream,
+            flush=True,
+        )
+
+    def letter_already_sent(self, letter_id: int) -> bool:
+        return False
+
+
+def _to(recipient: Recipient) -> str:
+    return f"{recipient.name} <{recipient.email}>" if recipient.email else recipient.name
 
 
 class FileNotifier:
@@ -124,10 +206,19 @@ class FileNotifier:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._seen: set[int] = set()
+        self._letters: set[int] = set()
         self._read_up_to = 0
 
     def send(self, message: ReminderMessage) -> None:
         self.send_many([message])
+
+    def send_letter(self, letter: LetterMessage) -> None:
+        """One JSON line with ``letter_id`` (not ``reminder_id``), appended and flushed."""
+        self._append([_letter_line(letter)])
+
+    def letter_already_sent(self, letter_id: int) -> bool:
+        self._catch_up()
+        return letter_id in self._letters
 
     def send_many(self, messages: Sequence[ReminderMessage]) -> None:
         """Append one line per message and ``fsync`` once, after the last.
@@ -137,10 +228,11 @@ class FileNotifier:
         returns, and a line that reached the file before a crash is found by
         ``already_sent``.
         """
-        if not messages:
-            return
-        lines = [_line(message) for message in messages]
-        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        if messages:
+            self._append([_line(message) for message in messages])
+
+    def _append(self, lines: list[bytes]) -> None:
+        descriptor = private_descriptor(self.path, append=True)
         try:
             for data in lines:
                 written = os.write(descriptor, data)
@@ -171,8 +263,12 @@ class FileNotifier:
                 entry = json.loads(line)
             except ValueError:
                 continue
-            if isinstance(entry, dict) and isinstance(entry.get("reminder_id"), int):
+            if not isinstance(entry, dict):
+                continue
+            if isinstance(entry.get("reminder_id"), int):
                 self._seen.add(entry["reminder_id"])
+            elif isinstance(entry.get("letter_id"), int):
+                self._letters.add(entry["letter_id"])
         self._read_up_to += complete
 
 
@@ -191,6 +287,25 @@ def _line(message: ReminderMessage) -> bytes:
                 "email": message.recipient.email,
             },
             "escalation": message.escalation,
+            "sent_on": message.today.isoformat(),
+        },
+        ensure_ascii=False,
+    )
+    return (line + "\n").encode()
+
+
+def _letter_line(letter: LetterMessage) -> bytes:
+    line = json.dumps(
+        {
+            "letter_id": letter.letter_id,
+            "week": letter.week,
+            "recipient": {
+                "id": letter.recipient.id,
+                "name": letter.recipient.name,
+                "email": letter.recipient.email,
+            },
+            "summary": letter.summary,
+            "body": letter.body,
         },
         ensure_ascii=False,
     )
@@ -243,8 +358,32 @@ class SmtpNotifier:
     def already_sent(self, reminder_id: int) -> bool:
         return False
 
+    def letter_email(self, letter: LetterMessage) -> EmailMessage:
+        if not letter.recipient.email:
+            raise ValueError(
+                f"{letter.recipient.name} has no e-mail address: add one to send the "
+                f"weekly letter {letter.week} by e-mail"
+            )
+        email = EmailMessage()
+        email["From"] = self.sender
+        email["To"] = formataddr((letter.recipient.name, letter.recipient.email))
+        email["Subject"] = f"[kivo] {letter.summary}"
+        email["Date"] = formatdate(localtime=True)
+        domain = self.sender.rpartition("@")[2] or "localhost"
+        email["Message-ID"] = f"<kivo-letter-{letter.letter_id}@{domain}>"
+        email.set_content(f"Hello {letter.recipient.name},\n\n{letter.body}\n\n— kivo\n")
+        return email
 
-def notifier_from(spec: str | None, stream: TextIO) -> Notifier:
+    def send_letter(self, letter: LetterMessage) -> None:
+        email = self.letter_email(letter)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as server:
+            server.send_message(email)
+
+    def letter_already_sent(self, letter_id: int) -> bool:
+        return False
+
+
+def notifier_from(spec: str | None, stream: TextIO) -> Outlet:
     """``console`` (the default), ``file:PATH`` or ``smtp://host[:port][?from=ADDRESS]``."""
     text = (spec or "console").strip()
     if text == "console":

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from states.records import Caseworker, Followup, Reminder
+from states.records import Caseworker, Followup, Reminder, WeeklyLetter
 
 
 class ReminderRepository(Protocol):
@@ -36,3 +36,23 @@ class ReminderRepository(Protocol):
 
     def mark_dropped_many(self, reminder_ids: Iterable[int], worker: str) -> int: ...
     def release(self, reminder_ids: Iterable[int], worker: str) -> int: ...
+
+
+class LetterRepository(Protocol):
+    """The weekly letter's outbox (``persistence.letters``): a row per person and week."""
+
+    def queue(self, week: str) -> int:
+        """Queue ``week``'s letter for every active caseworker and coordinator (once:
+        the (person, week) key is unique); returns how many were queued now."""
+        ...
+
+    def claim(
+        self, *, week: str, now: datetime, until: datetime, worker: str, limit: int
+    ) -> list[WeeklyLetter]:
+        """Atomically claim up to ``limit`` of the week's unsent letters for ``worker``."""
+        ...
+
+    def mark_sent(self, letter_id: int, worker: str, at: datetime) -> bool: ...
+    def mark_failed(self, letter_id: int, worker: str, error: str, retry_at: datetime) -> bool: ...
+    def release(self, letter_ids: list[int], worker: str) -> int: ...
+    def all(self) -> list[WeeklyLetter]: ...

@@ -20,14 +20,14 @@ from pathway.facts import (
     participant_placements,
     stays_among,
 )
-from pathway.moves import actor_of, require_written_override, settle
+from pathway.moves import actor_of, case_at_version, require_written_override, settle
 from pathway.ports import UnitOfWork
 from pathway.scheduling import cancel_after, reschedule_placement
 from states.case import Move, MoveKind
 from states.errors import InvalidInput
 from states.judge import Verdict
-from states.programmes import EMPLOYER, Programme, default_catalogue, extension_violations
-from states.records import Case, CaseEvent, Placement
+from states.programmes import EMPLOYER, extension_violations
+from states.records import Case, CaseEvent, Person, Placement
 from states.steps import Step
 from states.violations import Severity, Violation, structural
 
@@ -58,10 +58,6 @@ class Ended:
     followups_cancelled: int
 
 
-def programmes() -> list[Programme]:
-    return list(default_catalogue())
-
-
 def extend(
     kivo: Kivo,
     case_id: int,
@@ -71,6 +67,7 @@ def extend(
     by: int | None = None,
     on: date | None = None,
     override: str | None = None,
+    expected_version: int | None = None,
 ) -> Extended:
     """Extend the case's open placement to ``until`` by a decision made ``on``.
 
@@ -89,7 +86,7 @@ def extend(
             field="on",
         )
     with kivo.uow() as uow:
-        case = uow.cases.get(case_id)
+        case = case_at_version(uow, case_id, expected_version)
         actor = actor_of(uow, by)
         placement = open_placement(uow, case)
         assert placement.id is not None
@@ -170,8 +167,9 @@ def extension_checks(
             )
         )
     person = uow.people.get(case.person_id)
+    found += without_consent(kivo, case, person, placement, decided_on)
     others = participant_placements(uow, person, excluding=placement.id)
-    programme = default_catalogue().find(placement.programme)
+    programme = kivo.catalogue.find(placement.programme)
     if programme is not None:
         workplaces = uow.workplaces.all() if programme.total_scope == EMPLOYER else []
         earlier = earlier_in_scope(
@@ -182,7 +180,7 @@ def extension_checks(
         )
     found += deactivated_partners(uow, placement)
     if placement.step == FIXED_TERM and placement.workplace_id is not None:
-        stays = stays_among(others)
+        stays = stays_among(others, kivo.catalogue)
         facts = replace(
             facts_of(case, person),
             fixed_term_stays=by_employer(stays, uow.workplaces.all()) if stays else (),
@@ -198,6 +196,17 @@ def extension_checks(
         )
         found += [v for v in kivo.rules.evaluate(facts, move) if v.code in FIXED_TERM_RULES]
     return found
+
+
+def without_consent(
+    kivo: Kivo, case: Case, person: Person, placement: Placement, decided_on: date
+) -> list[Violation]:
+    """``consent-missing`` as for entering the placement's step on the decision date: an
+    extension goes on sharing the participant's information with the workplace, so it
+    waits while consent is withdrawn."""
+    move = Move(MoveKind.ADVANCE, on=decided_on, to=Step(placement.step))
+    found = kivo.rules.evaluate(facts_of(case, person), move)
+    return [v for v in found if v.code == "consent-missing"]
 
 
 def deactivated_partners(uow: UnitOfWork, placement: Placement) -> list[Violation]:
@@ -229,7 +238,15 @@ def deactivated_partners(uow: UnitOfWork, placement: Placement) -> list[Violatio
     ]
 
 
-def end(kivo: Kivo, case_id: int, *, on: date, reason: str, by: int | None = None) -> Ended:
+def end(
+    kivo: Kivo,
+    case_id: int,
+    *,
+    on: date,
+    reason: str,
+    by: int | None = None,
+    expected_version: int | None = None,
+) -> Ended:
     """End the case's open placement early; what was planned after the end is cancelled."""
     if not reason or not reason.strip():
         raise InvalidInput("ending a placement early needs a reason: give --reason", field="reason")
@@ -240,7 +257,7 @@ def end(kivo: Kivo, case_id: int, *, on: date, reason: str, by: int | None = Non
             field="on",
         )
     with kivo.uow() as uow:
-        case = uow.cases.get(case_id)
+        case = case_at_version(uow, case_id, expected_version)
         actor = actor_of(uow, by)
         placement = open_placement(uow, case)
         assert placement.id is not None
@@ -277,7 +294,7 @@ def listing(
     active_on: date | None = None,
     ending_before: date | None = None,
 ) -> list[Placement]:
-    code = default_catalogue().get(programme).code if programme is not None else None
+    code = kivo.catalogue.get(programme).code if programme is not None else None
     with kivo.uow(read_only=True) as uow:
         if workplace_id is not None:
             uow.workplaces.get(workplace_id)
@@ -314,6 +331,7 @@ def record_placement_event(
     overrides: list[str] | None = None,
 ) -> None:
     assert case.id is not None
+    uow.cases.touch(case)  # a change to the case: its version moves on
     uow.events.append(
         CaseEvent(
             case_id=case.id,

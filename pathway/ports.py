@@ -9,7 +9,7 @@ from typing import Protocol, Self, TypeVar
 
 from pathway.bulk_ports import BulkWriter, ExportQueries
 from pathway.health_ports import HealthQueries
-from pathway.outbox_ports import ReminderRepository
+from pathway.outbox_ports import LetterRepository, ReminderRepository
 from pathway.report_ports import ReportQueries, TargetRepository
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
@@ -62,6 +62,11 @@ class SupervisorRepository(Repository[Supervisor], Protocol):
 
 class CaseRepository(Repository[Case], Protocol):
     def for_person(self, person_id: int) -> list[Case]: ...
+    def touch(self, record: Case) -> None:
+        """Move the case's version on for a change that alters none of its columns;
+        raise ``Conflict`` if it changed since it was read."""
+        ...
+
     def load_many(self, ids: Sequence[int]) -> dict[int, Case]:
         """The cases with these ids that exist, read set-based with their versions."""
         ...
@@ -115,7 +120,11 @@ class PlacementRepository(Repository[Placement], Protocol):
         ending_before: date | None = None,
     ) -> list[Placement]: ...
     def open_with(
-        self, *, supervisor_id: int | None = None, workplace_id: int | None = None
+        self,
+        *,
+        supervisor_id: int | None = None,
+        workplace_id: int | None = None,
+        case_id: int | None = None,
     ) -> list[OpenPlacement]: ...
 
 
@@ -243,6 +252,8 @@ class UnitOfWork(Protocol):
     def reminders(self) -> ReminderRepository: ...
     @property
     def digest(self) -> DigestQueries: ...
+    @property
+    def letters(self) -> LetterRepository: ...
     @property
     def handover(self) -> HandoverQueries: ...
     @property

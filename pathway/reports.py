@@ -22,6 +22,8 @@ from states.reports import (
     FLOW_EVENTS,
     STATE_LABELS,
     EsfReport,
+    EsfRow,
+    EsfSummary,
     Fallbacks,
     Funnel,
     LeadTime,
@@ -31,6 +33,8 @@ from states.reports import (
     TimeInStep,
     check_breakdown,
     check_year,
+    esf_summary,
+    masked_characteristics,
     period_of,
 )
 
@@ -177,23 +181,54 @@ def esf(
     show_personal: bool = False,
 ) -> EsfReport:
     """One row per participant and case open at some time in the period, with the ESF+
-    indicators; the personnummer is masked unless ``show_personal``."""
+    indicators; the personnummer and the sensitive characteristics are masked unless
+    ``show_personal``."""
+    found = _esf(kivo, start=start, end=end, year=year, caseworker_id=caseworker_id)
+    if show_personal:
+        return replace(found, rows=[_unmasked(row) for row in found.rows])
+    return replace(found, rows=[_masked(row) for row in found.rows])
+
+
+def _esf(
+    kivo: Kivo,
+    *,
+    start: date | None,
+    end: date | None,
+    year: int | None,
+    caseworker_id: int | None,
+) -> EsfReport:
     period = period_of(kivo.today(), start=start, end=end, year=year)
     with kivo.uow(read_only=True) as uow:
         _check_caseworker(uow, caseworker_id)
         rows = uow.reports.esf(period.start, period.end, caseworker_id=caseworker_id)
-    shown = [
-        replace(row, personnummer=_shown(row.personnummer, show_personal))
-        if row.personnummer
-        else row
-        for row in rows
-    ]
-    return EsfReport(period.start, period.end, shown)
+    return EsfReport(period.start, period.end, rows)
 
 
-def _shown(digits: str, show_personal: bool) -> str:
-    number = Personnummer(digits)
-    return number.formatted() if show_personal else number.masked()
+def _unmasked(row: EsfRow) -> EsfRow:
+    if not row.personnummer:
+        return row
+    return replace(row, personnummer=Personnummer(row.personnummer).formatted())
+
+
+def _masked(row: EsfRow) -> EsfRow:
+    number = Personnummer(row.personnummer).masked() if row.personnummer else None
+    return replace(
+        row, personnummer=number, characteristics=masked_characteristics(row.characteristics)
+    )
+
+
+def esf_indicators(
+    kivo: Kivo,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    year: int | None = None,
+    caseworker_id: int | None = None,
+) -> EsfSummary:
+    """The ESF+ common indicators over the same rows as ``esf``: each counted by gender
+    (woman, man, non-binary) and in total, as the funder's template lays them out. The
+    counts show no person, so the characteristics are counted unmasked."""
+    return esf_summary(_esf(kivo, start=start, end=end, year=year, caseworker_id=caseworker_id))
 
 
 def _check_caseworker(uow: UnitOfWork, caseworker_id: int | None) -> None:

@@ -1,5 +1,6 @@
-"""The clock for the dispatch pass: APScheduler 3 runs one pass every interval and builds
-the weekly letter once a day, until told to stop.
+"""The clock for the dispatch pass: APScheduler 3 runs one pass every interval and, once
+a day, builds the weekly letter and sends it through the notifier to each caseworker and
+coordinator (``pathway.letters``: once per person and ISO week), until told to stop.
 
 APScheduler is only the clock. Its job store is in memory and belongs to this process
 alone; what is due and what was sent lives in the database outbox, so any number of
@@ -31,7 +32,8 @@ from pathway.clock import LOCAL, SystemClock
 from pathway.context import Kivo
 from pathway.digest import Digest, weekly_digest
 from pathway.dispatch import DispatchResult, dispatch, worker_token
-from pathway.notifiers import Notifier
+from pathway.letters import LetterResult, send_weekly_letters
+from pathway.notifiers import LetterNotifier, Notifier
 from states.errors import InvalidInput, quoted
 
 DEFAULT_INTERVAL_SECONDS = 60.0
@@ -48,6 +50,7 @@ class SchedulerEvents(Protocol):
     def stopping(self) -> None: ...
     def passed(self, number: int, result: DispatchResult) -> None: ...
     def digested(self, digest: Digest) -> None: ...
+    def lettered(self, result: LetterResult) -> None: ...
     def failed(self, job: str, error: Exception) -> None: ...
 
 
@@ -57,6 +60,8 @@ class SchedulerRun:
 
     passes: int = 0
     digests: int = 0
+    letters: int = 0  # weekly letters sent
+    letters_failed: int = 0
     errors: int = 0
     sent: int = 0
     escalated: int = 0
@@ -76,6 +81,11 @@ class SchedulerRun:
     def count_digest(self) -> None:
         with self._lock:
             self.digests += 1
+
+    def count_letters(self, result: LetterResult) -> None:
+        with self._lock:
+            self.letters += result.sent
+            self.letters_failed += result.failed
 
     def count_error(self) -> None:
         with self._lock:
@@ -111,9 +121,10 @@ class _Jobs:
         events: SchedulerEvents,
         stop: threading.Event,
         pass_: Callable[[Kivo, Notifier], DispatchResult],
+        letters: LetterNotifier | None,
     ) -> None:
         self.kivo, self.notifier, self.events, self.stop = kivo, notifier, events, stop
-        self.pass_ = pass_
+        self.pass_, self.letters = pass_, letters
         self.run = SchedulerRun()
         self.worker, self.host, self.pid = worker_token(), socket.gethostname(), os.getpid()
         self.beats = 0
@@ -164,6 +175,18 @@ class _Jobs:
             return
         self.run.count_digest()
         self.events.digested(letter)
+        if self.letters is not None:
+            self.send_letters(self.letters)
+
+    def send_letters(self, letters: LetterNotifier) -> None:
+        try:
+            result = send_weekly_letters(self.kivo, letters)
+        except Exception as error:
+            self.run.count_error()
+            self.events.failed("weekly letter", error)
+            return
+        self.run.count_letters(result)
+        self.events.lettered(result)
 
 
 def run_scheduler(
@@ -176,12 +199,17 @@ def run_scheduler(
     digest_at: time = DEFAULT_DIGEST_AT,
     once: bool = False,
     pass_: Callable[[Kivo, Notifier], DispatchResult] = dispatch,
+    letters: LetterNotifier | None = None,
 ) -> SchedulerRun:
     """Run the dispatch pass every ``interval`` seconds (the first at once) and the
     digest daily at ``digest_at``, until ``stop`` is set; with ``once``, one pass and one
-    digest, then return. The pass in flight when ``stop`` is set always finishes."""
+    digest, then return. The pass in flight when ``stop`` is set always finishes.
+
+    With ``letters`` (the CLI passes its notifier), the daily digest also sends this
+    week's letters not sent yet: the first run of a week sends them, later runs (and
+    other schedulers) find them sent."""
     check_interval(interval)
-    jobs = _Jobs(kivo, notifier, events, stop, pass_)
+    jobs = _Jobs(kivo, notifier, events, stop, pass_, letters)
     jobs.heartbeat()
     if once:
         try:

@@ -4,7 +4,7 @@ transaction as the move itself.
 Leaving a step cancels what belonged only to it (``keep`` items survive); pausing
 suspends, resuming moves every due date on by the length of the pause; entering a step
 plans its items from the rule set; a fall back plans a fallback-risk check; an exit to
-employment plans the follow-ups after employment.
+employment plans the follow-ups after employment; an exit cancels the booked meetings.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from pathway.context import Kivo
+from pathway.facts import step_entered_on
 from pathway.ports import UnitOfWork
 from states.case import LEAVING_MOVES, Move, MoveKind
-from states.records import Followup, Placement, Reminder
+from states.records import Case, Followup, Placement, Reminder
 from states.schedule import (
     Planned,
     anchor_day,
@@ -27,26 +28,68 @@ from states.schedule import (
 from states.steps import Step
 
 OPEN = ("pending", "suspended")
+SCHEDULED = "scheduled"  # a booked meeting not yet recorded
+EMPLOYMENT_STEPS = frozenset({7, 8, 9})
+Entry = tuple[Step, date]  # a step and the day the case entered it
 
 
 def after_move(
-    kivo: Kivo, uow: UnitOfWork, case_id: int, move: Move, placement_id: int | None
+    kivo: Kivo,
+    uow: UnitOfWork,
+    case_id: int,
+    move: Move,
+    placement_id: int | None,
+    employed: Entry | None = None,
 ) -> None:
+    """``employed``: for an exit, the case's latest entry into employment (the step and
+    the day), from which the follow-ups after employment are planned."""
     # One read of the case's open items serves both what the move does to them and the
     # check of which kept items are running already (their status changes; keep does not).
     open_items = uow.followups.open_for_case(case_id)
+    planned = planned_for(kivo, move, employed)
+    replaced = superseded(open_items, planned, f"planned again from {move.on.isoformat()}")
+    uow.followups.save_many(replaced)
+    uow.reminders.drop_pending(i.id for i in replaced if i.id is not None)
+    if move.kind is MoveKind.EXIT:
+        cancel_booked_meetings(uow, case_id, f"case exited on {move.on.isoformat()}")
     if move.kind in LEAVING_MOVES:
         cancel_open(uow, case_id, f"{move.kind.value} on {move.on.isoformat()}", open_items)
     elif move.kind is MoveKind.PAUSE:
         suspend_open(uow, case_id, move.on, open_items)
     elif move.kind is MoveKind.RESUME:
         resume_suspended(kivo, uow, case_id, move.on, open_items)
-    create(
-        kivo, uow, case_id, planned_for(kivo, move), move.to, placement_id, open_items=open_items
-    )
+    create(kivo, uow, case_id, planned, move.to, placement_id, open_items=open_items)
 
 
-def planned_for(kivo: Kivo, move: Move) -> list[Planned]:
+def cancel_booked_meetings(uow: UnitOfWork, case_id: int, reason: str) -> int:
+    """An exited case meets no one: its meetings still booked (coming, or past and never
+    recorded) are cancelled, so they leave the calendar, the digest and the overdue
+    report. The reason is kept in the meeting's notes."""
+    booked = uow.meetings.lines(case_id=case_id, statuses=[SCHEDULED])
+    for entry in booked:
+        meeting = uow.meetings.locked(entry.id)
+        meeting.status = "cancelled"
+        meeting.notes = "; ".join(n for n in (meeting.notes, reason) if n)
+        uow.meetings.save(meeting)
+    return len(booked)
+
+
+def employment_entry(uow: UnitOfWork, case: Case) -> Entry | None:
+    """The step and the day the case last entered, if it is in employment (7–9, paused
+    there included); read before the move changes the case."""
+    step = case.step
+    if step is None or step.number not in EMPLOYMENT_STEPS:
+        return None
+    entered = step_entered_on(uow, case)
+    return None if entered is None else (step, entered)
+
+
+def planned_for(kivo: Kivo, move: Move, employed: Entry | None = None) -> list[Planned]:
+    """What a move plans. An exit plans its items from the latest entry into employment
+    (``employed``; the exit's day when the case is not in employment), except those that
+    entering that step planned already (kept since, or done); items anchored on the
+    ``exit`` (ESF+'s six months after leaving) count from the exit's day whatever the
+    employment."""
     items = kivo.rules.schedule
     planned: list[Planned] = []
     if move.kind in (MoveKind.ADVANCE, MoveKind.FALL_BACK) and move.to is not None:
@@ -54,8 +97,29 @@ def planned_for(kivo: Kivo, move: Move) -> list[Planned]:
     if move.kind is MoveKind.FALL_BACK:
         planned += plan_items(on_fall_back(items), move.on, None)
     if move.kind is MoveKind.EXIT and move.outcome is not None:
-        planned += plan_items(on_exit(items, move.outcome.value), move.on, None)
+        exiting = on_exit(items, move.outcome.value)
+        if employed is not None:
+            entered = {item.name for item in on_entering(items, employed[0].number)}
+            exiting = [item for item in exiting if item.name not in entered]
+        since = employed[1] if employed is not None else move.on
+        from_exit = [item for item in exiting if item.anchor == "exit"]
+        planned += plan_items(from_exit, move.on, None)
+        planned += plan_items([i for i in exiting if i.anchor != "exit"], since, None)
     return planned
+
+
+def superseded(
+    items: Iterable[Followup], planned: Iterable[Planned], reason: str
+) -> list[Followup]:
+    """Kept items still open that the move plans again on another day (the case entered
+    employment again): cancelled, so the new plan counts from the latest entry."""
+    again = {plan.name: plan.due for plan in planned if plan.keep}
+    replaced = []
+    for item in items:
+        if item.keep and item.status in OPEN and again.get(item.name, item.due) != item.due:
+            item.status, item.cancel_reason = "cancelled", reason
+            replaced.append(item)
+    return replaced
 
 
 def cancel_open(

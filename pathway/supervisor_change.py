@@ -17,7 +17,7 @@ from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.facts import facts_of, supervisor_facts
 from pathway.meetings import day_start
-from pathway.moves import actor_of, require_written_override, settle
+from pathway.moves import actor_of, case_at_version, require_written_override, settle
 from pathway.placements import open_placement, record_placement_event
 from pathway.ports import UnitOfWork
 from states.case import Move, MoveKind
@@ -26,7 +26,13 @@ from states.judge import Verdict
 from states.records import Case, Placement, Supervisor
 from states.steps import Step
 
-SUPERVISOR_RULES = ("supervisor-untrained", "supervisor-full", "supervisor-inactive")
+# consent-missing: a new supervisor gets the participant's information only with consent.
+SUPERVISOR_RULES = (
+    "consent-missing",
+    "supervisor-untrained",
+    "supervisor-full",
+    "supervisor-inactive",
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ def change_supervisor(
     reason: str | None = None,
     by: int | None = None,
     override: str | None = None,
+    expected_version: int | None = None,
 ) -> SupervisorChanged:
     """From ``on`` (default today), supervisor ``supervisor_id`` supervises the case's
     open placement; the scheduled meetings from that day that invited the old one invite
@@ -63,7 +70,7 @@ def change_supervisor(
             field="on",
         )
     with kivo.uow() as uow:
-        case = uow.cases.get(case_id)
+        case = case_at_version(uow, case_id, expected_version)
         actor = actor_of(uow, by)
         placement = open_placement(uow, case)
         supervisor = uow.supervisors.locked(supervisor_id)  # capacity: as a move queues

@@ -17,12 +17,13 @@ if TYPE_CHECKING:
 
     from pathway.context import Kivo
     from pathway.ports import UnitOfWork
-    from states.case import CaseFacts
+    from states.case import CaseFacts, Move
     from states.records import CaseEvent, CaseSummary
 
 
-def next_moves_of(kivo: Kivo, facts: CaseFacts) -> list[NextMove]:
-    """Steps the case may advance to now, with what each would need or warn about."""
+def next_moves_of(kivo: Kivo, facts: CaseFacts, given: Move | None = None) -> list[NextMove]:
+    """Steps the case may advance to now, with what each would need or warn about (with
+    the details of a refused advance ``given``, as that advance would be judged)."""
     return [
         NextMove(
             step=step.number,
@@ -30,7 +31,7 @@ def next_moves_of(kivo: Kivo, facts: CaseFacts) -> list[NextMove]:
             needs=[v.to_dict() for v in verdict.blocking],
             warnings=[v.to_dict() for v in verdict.warnings],
         )
-        for step, verdict in next_steps(facts, kivo.rules, kivo.today())
+        for step, verdict in next_steps(facts, kivo.rules, kivo.today(), given)
     ]
 
 
@@ -67,7 +68,7 @@ def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseR
         worker = uow.caseworkers.find(case.caseworker_id) if case.caseworker_id else None
         events = uow.events.for_case(case_id)
         history = history_lines(uow, events)
-        facts = facts_in(uow, case, person)
+        facts = facts_in(uow, case, person, kivo.catalogue)
         periods = owners(events, case.caseworker_id)
         known = {worker.id: worker.name} if worker is not None and worker.id is not None else {}
         names = known | caseworker_names(uow, _owner_ids(periods, events) - set(known))

@@ -3,31 +3,43 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from states.errors import NotInitialised
+from states.errors import DatabaseUnavailable, KivoError, NotInitialised
 
 BUSY_TIMEOUT_MS = 10_000
+SUPPORTED = ("sqlite", "postgresql")
 
 
 def make_engine(url: str, *, create: bool = True, **kwargs: Any) -> Engine:
     """Build an engine; SQLite gets WAL, foreign keys, a busy timeout and 0600 files.
 
-    With ``create=False`` a missing SQLite file is an error, not a new empty database.
+    With ``create=False`` a missing SQLite file is an error, not a new empty database;
+    a missing folder is always one (a typo in a path must not become a new tree).
     """
-    parsed = make_url(url)
+    parsed = parsed_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database)
+        if path.is_dir():
+            raise _unavailable(parsed, "it is a folder, not a database file")
         if not create and not path.exists():
             raise NotInitialised(
                 f"there is no database at {path}: run `kivo init` (or check --database)",
                 found=None,
+            )
+        if not path.parent.is_dir():
+            raise _unavailable(
+                parsed, f"the folder {path.parent} does not exist (kivo does not create folders)"
             )
         _create_private_file(path)
     engine = create_engine(url, **kwargs)
@@ -36,9 +48,74 @@ def make_engine(url: str, *, create: bool = True, **kwargs: Any) -> Engine:
     return engine
 
 
+def parsed_url(url: str) -> URL:
+    """The URL, if it is one kivo can open: SQLite or PostgreSQL."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(
+            "--database is neither a database URL nor a file path", reason="not a URL"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED:
+        raise _unavailable(
+            parsed,
+            f"the scheme {backend!r} is not supported (use sqlite:///FILE or postgresql://…)",
+        )
+    return parsed
+
+
+@contextmanager
+def opening(url: str) -> Iterator[None]:
+    """Turn what a driver raises while a database is first opened into one sentence."""
+    try:
+        yield
+    except KivoError:
+        raise
+    except (SQLAlchemyError, OSError, ImportError) as error:
+        raise unavailable(url, error) from None
+
+
+def unavailable(url: str, error: BaseException) -> DatabaseUnavailable:
+    """Why ``url`` cannot be opened, in a sentence (the doctor reports the same)."""
+    if isinstance(error, DatabaseUnavailable):
+        return error
+    return _unavailable(make_url(url), _reason(error))
+
+
+def _unavailable(parsed: URL, reason: str) -> DatabaseUnavailable:
+    shown = parsed.render_as_string(hide_password=True)
+    return DatabaseUnavailable(
+        f"cannot open the database {shown}: {reason}", database=shown, reason=reason
+    )
+
+
+REASONS = (  # what the drivers say, and what it means to the person who typed --database
+    (r"file is not a database", "the file is not a SQLite database"),
+    (r"unable to open database file", "the file cannot be opened (check the path and rights)"),
+    (r'database "[^"]*" does not exist', "the server has no such database"),
+    (r'role "[^"]*" does not exist', "the server has no such user"),
+    (r"password authentication failed", "the server refused the user name or password"),
+    (r"no password supplied", "the server asks for a password"),
+    (r"failed to resolve host|could not translate host name", "the host name is not known"),
+    (r"connection refused", "no PostgreSQL server answers there"),
+    (r"timeout expired|timed out", "the server did not answer in time"),
+)
+
+
+def _reason(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error)
+    for clue, reason in REASONS:
+        if re.search(clue, text, re.IGNORECASE):
+            return reason
+    if isinstance(error, ImportError):
+        return f"its driver {error.name or ''} is not installed: pip install 'kivo[postgres]'"
+    lines = text.strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
 def _create_private_file(path: Path) -> None:
     """Personal data at rest: a new database file is readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 

@@ -56,6 +56,7 @@ class ExportQueries:
                 PERSON.c.gender,
                 PERSON.c.birth_year,
                 PERSON.c.groups,
+                PERSON.c.characteristics,
                 CASE.c.caseworker_id,
                 CASEWORKER.c.name.label("caseworker"),
                 CASE.c.opened_on,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, extract, func, literal, select, union_all
+from sqlalchemy import func, literal, select, union_all
 
 from persistence.report_sql import (
     CASE,
@@ -25,14 +25,18 @@ from persistence.report_sql import (
     params_for,
     worker_param,
 )
+from states.personnummer import Personnummer
 from states.reports import (
     AFTER_4_WEEKS,
-    AFTER_6_MONTHS,
+    AFTER_LEAVING_6_MONTHS,
     EsfRow,
     TargetResult,
+    age_band,
     education_band,
     entry_status,
+    esf_characteristics,
     esf_gender,
+    upon_leaving,
 )
 
 
@@ -63,36 +67,35 @@ class FunderQueries(ReportSql):
 
     def esf(self, first: date, last: date, *, caseworker_id: int | None = None) -> list[EsfRow]:
         """Cases that were open at some time in the period, with the person's indicators
-        and the status found by the follow-ups 4 weeks and 6 months into employment (the
-        finding when one was recorded, else the follow-up's own status)."""
+        and the status found by the follow-ups 4 weeks into employment and 6 months after
+        leaving (the finding when one was recorded, else the follow-up's own status).
+
+        The age at entry is worked out here from the date of birth the personnummer
+        gives (a samordningsnummer's day less 60), which SQL cannot read portably."""
         after_4w = _followup_status(AFTER_4_WEEKS)
-        after_6m = _followup_status(AFTER_6_MONTHS)
-        age = extract("year", CASE.c.opened_on) - PERSON.c.birth_year
-        band = case(
-            (PERSON.c.birth_year.is_(None), None),
-            (age < 18, "<18"),
-            (age < 30, "18-29"),
-            (age < 55, "30-54"),
-            else_="55+",
-        )
+        after_6m = _followup_status(AFTER_LEAVING_6_MONTHS)
+        qualified = _qualified()
         query = mine(
             select(
                 CASE.c.id,
                 PERSON.c.id,
                 PERSON.c.personnummer,
                 PERSON.c.gender,
-                band,
+                PERSON.c.birth_year,
                 PERSON.c.groups,
                 CASE.c.opened_on,
                 CASE.c.closed_on,
                 CASE.c.outcome,
                 after_4w.c.status,
                 after_6m.c.status,
+                PERSON.c.characteristics,
+                qualified.c.case_id.is_not(None),
             )
             .select_from(CASE)
             .join(PERSON, PERSON.c.id == CASE.c.person_id)
             .outerjoin(after_4w, after_4w.c.case_id == CASE.c.id)
             .outerjoin(after_6m, after_6m.c.case_id == CASE.c.id)
+            .outerjoin(qualified, qualified.c.case_id == CASE.c.id)
             .where(
                 CASE.c.opened_on <= last,
                 CASE.c.closed_on.is_(None) | (CASE.c.closed_on >= first),
@@ -106,7 +109,7 @@ class FunderQueries(ReportSql):
                 person_id=row[1],
                 personnummer=row[2],
                 gender=esf_gender(row[3]),
-                age_band=row[4],
+                age_band=age_band(row[6], birth_date=_born(row[2]), birth_year=row[4]),
                 entry_status=entry_status(list(row[5] or [])),
                 education=education_band(list(row[5] or [])),
                 groups=list(row[5] or []),
@@ -115,9 +118,16 @@ class FunderQueries(ReportSql):
                 outcome=row[8],
                 after_4_weeks=row[9],
                 after_6_months=row[10],
+                upon_leaving=upon_leaving(row[8]),
+                characteristics=esf_characteristics(dict(row[11] or {}), list(row[5] or [])),
+                qualification=bool(row[12]),
             )
             for row in self._rows(query)
         ]
+
+
+def _born(digits: str | None) -> date | None:
+    return Personnummer(digits).birth_date if digits else None
 
 
 def _targets(caseworker_id: Any) -> Any:
@@ -150,6 +160,16 @@ def _targets(caseworker_id: Any) -> Any:
         TARGET.c.year == YEAR
     )
     return union_all(started, extended, targets)
+
+
+def _qualified() -> Any:
+    """The cases whose exit recorded a qualification gained (``kivo exit
+    --qualification``): the key is written only when true."""
+    return (
+        select(EVENT.c.case_id)
+        .where(EVENT.c.kind == "exited", EVENT.c.data["qualification"].as_boolean().is_(True))
+        .subquery("qualified")
+    )
 
 
 def _followup_status(name: str) -> Any:

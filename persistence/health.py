@@ -33,6 +33,7 @@ class HistoryLine:
     seq: int
     kind: str
     to_state: str | None
+    outcome: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class CaseHistory:
     case_id: int
     state: str
     paused_from: str | None
+    outcome: str | None
     events: list[HistoryLine] = field(default_factory=list)
 
 
@@ -120,9 +122,11 @@ class HealthQueries:
                 col(CaseRow.id),
                 col(CaseRow.state),
                 col(CaseRow.paused_from),
+                col(CaseRow.outcome),
                 col(CaseEventRow.seq),
                 col(CaseEventRow.kind),
                 col(CaseEventRow.to_state),
+                col(CaseEventRow.data)["outcome"].as_string(),
             )
             .select_from(CaseRow)
             .outerjoin(CaseEventRow, col(CaseEventRow.case_id) == col(CaseRow.id))
@@ -130,12 +134,12 @@ class HealthQueries:
             .order_by(col(CaseRow.id), col(CaseEventRow.seq))
         )
         histories: list[CaseHistory] = []
-        for case_id, state, paused_from, seq, kind, to_state in rows:
+        for case_id, state, paused_from, outcome, seq, kind, to_state, recorded in rows:
             assert case_id is not None
             if not histories or histories[-1].case_id != case_id:
-                histories.append(CaseHistory(case_id, state, paused_from))
+                histories.append(CaseHistory(case_id, state, paused_from, outcome))
             if seq is not None:
-                histories[-1].events.append(HistoryLine(seq, kind, to_state))
+                histories[-1].events.append(HistoryLine(seq, kind, to_state, recorded))
         return histories
 
     def anomalies(self, *, sample: int) -> list[Anomaly]:

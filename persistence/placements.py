@@ -89,10 +89,14 @@ class PlacementRepository(_Placements):
         return [to_record(row, Placement) for row in self.session.exec(query).all()]
 
     def open_with(
-        self, *, supervisor_id: int | None = None, workplace_id: int | None = None
+        self,
+        *,
+        supervisor_id: int | None = None,
+        workplace_id: int | None = None,
+        case_id: int | None = None,
     ) -> list[OpenPlacement]:
-        """Open placements with a supervisor or at a workplace, with the participant and
-        the responsible caseworker, earliest first."""
+        """Open placements with a supervisor, at a workplace or of a case, with the
+        participant and the responsible caseworker, earliest first."""
         query = (
             select(PlacementRow, PersonRow, CaseRow, CaseworkerRow)
             .join(CaseRow, col(CaseRow.id) == PlacementRow.case_id)
@@ -104,6 +108,8 @@ class PlacementRepository(_Placements):
             query = query.where(PlacementRow.supervisor_id == supervisor_id)
         if workplace_id is not None:
             query = query.where(PlacementRow.workplace_id == workplace_id)
+        if case_id is not None:
+            query = query.where(PlacementRow.case_id == case_id)
         query = query.order_by(col(PlacementRow.start), col(PlacementRow.id))
         found = []
         for placement, person, case, worker in self.session.exec(query).all():

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Table, func, insert
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, SQLModel, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -165,6 +166,7 @@ class PersonRepository(_Repository[Person, PersonRow]):
         """The people with these ids (those that exist), read set-based (through the
         driver: the same values as the ORM gives, ``groups`` decoded)."""
         connection = self.session.connection()
+        day = driver_reads(connection)[0]
         found: dict[int, Person] = {}
         for part in in_slices(ids):
             statement = _in_list(
@@ -172,10 +174,26 @@ class PersonRepository(_Repository[Person, PersonRow]):
                 f"SELECT {_PERSON_READ} FROM person WHERE id IN ",
                 len(part),
             )
-            for name, digits, gender, born, groups, ident in connection.exec_driver_sql(
-                statement, tuple(part)
-            ).fetchall():
-                found[ident] = Person(name, digits, gender, born, json_value(groups), ident)
+            for (
+                name,
+                digits,
+                gender,
+                born,
+                groups,
+                permit,
+                stated,
+                ident,
+            ) in connection.exec_driver_sql(statement, tuple(part)).fetchall():
+                found[ident] = Person(
+                    name,
+                    digits,
+                    gender,
+                    born,
+                    json_value(groups),
+                    permit and day(permit),
+                    json_value(stated),
+                    ident,
+                )
         return found
 
 
@@ -311,6 +329,17 @@ class CaseRepository(_Repository[Case, CaseRow]):
             raise NotFound(f"no case with id {record.id}", what="case", id=record.id)
         copy_onto(row, record)
         row.step = record.step.number if record.step else None
+        self.session.flush()
+        record.version = row.version
+
+    def touch(self, record: Case) -> None:
+        """A change to the case that alters none of its columns (an extension, a
+        placement's end, a supervisor change) still moves its version on: the versioned
+        UPDATE runs, so a concurrent change of the same case conflicts."""
+        row = self._row(record.id)
+        if row is None:
+            raise NotFound(f"no case with id {record.id}", what="case", id=record.id)
+        flag_modified(row, "last_move_on")
         self.session.flush()
         record.version = row.version
 
@@ -481,7 +510,9 @@ _CASE_READ = (
     "person_id, opened_on, state, paused_from, caseworker_id, closed_on, outcome, "
     "consent_on, last_move_on, version, id"
 )  # in the order of Case's fields
-_PERSON_READ = "name, personnummer, gender, birth_year, groups, id"  # Person's order
+_PERSON_READ = (  # Person's order
+    "name, personnummer, gender, birth_year, groups, permit_date, characteristics, id"
+)
 _CASE_SET = (
     "person_id",
     "state",

@@ -19,6 +19,11 @@ class PersonRow(SQLModel, table=True):
     gender: str = Field(default="unknown", max_length=16)
     birth_year: int | None = None
     groups: list[str] = Field(default_factory=list, sa_type=JSON)
+    permit_date: date | None = None
+    # Sensitive ESF+ characteristics as stated (name -> yes/no); absent means unknown.
+    characteristics: dict[str, bool] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
 
 
 class CaseworkerRow(SQLModel, table=True):
@@ -90,6 +95,12 @@ class CaseEventRow(SQLModel, table=True):
     overrides: list[str] = Field(default_factory=list, sa_type=JSON)
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
+    @property
+    def outcome(self) -> str | None:
+        """What an exit recorded (as ``states.records.CaseEvent.outcome``)."""
+        found = self.data.get("outcome")
+        return str(found) if found is not None else None
+
 
 class PlacementRow(SQLModel, table=True):
     __tablename__ = "placement"
@@ -156,6 +167,26 @@ class ReminderRow(SQLModel, table=True):
     due: date
     send_on: date
     status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    claimed_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_error: str | None = None
+
+
+class WeeklyLetterRow(SQLModel, table=True):
+    """The weekly letter's outbox: one row per person and ISO week (``2026-W10``); the
+    unique key makes a second scheduler's queueing of the same letter a no-op."""
+
+    __tablename__ = "weekly_letter"
+    __table_args__ = (
+        UniqueConstraint("caseworker_id", "week", name="uq_weekly_letter_person_week"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    caseworker_id: int = Field(foreign_key="caseworker.id")
+    week: str = Field(max_length=8)
+    status: str = Field(default="pending", max_length=16)  # pending, sent, dropped
     attempts: int = 0
     next_attempt_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     claimed_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

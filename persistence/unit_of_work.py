@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     )
     from persistence.handover import HandoverQueries
     from persistence.health import HealthQueries
+    from persistence.letters import LetterRepository
     from persistence.outbox import ReminderRepository
     from persistence.placements import PlacementRepository
     from persistence.queries import CaseQueries
@@ -54,6 +55,7 @@ MEMBERS = (
     "meetings",
     "reminders",
     "digest",
+    "letters",
     "handover",
     "reports",
     "targets",
@@ -177,6 +179,12 @@ class SqlUnitOfWork:
         from persistence.digest_queries import DigestQueries
 
         return DigestQueries(self.session)
+
+    @cached_property
+    def letters(self) -> LetterRepository:
+        from persistence.letters import LetterRepository
+
+        return LetterRepository(self.session)
 
     @cached_property
     def handover(self) -> HandoverQueries:

@@ -28,6 +28,10 @@ RANGE_TEXT = f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"
 MAX_COUNT = 1_000_000
 MAX_DAYS = (LATEST - EARLIEST).days
 MAX_SECONDS = 10 * 366 * 24 * 3600  # ten years
+# The spans a rules file may set (offsets, repeats, reminders, "more than N months"): ten
+# years, so a date the rules derive from an accepted date stays inside Python's calendar.
+MAX_RULE_DAYS = 10 * 366
+MAX_RULE_MONTHS = 120
 
 
 def within(day: date) -> bool:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, StrEnum
 from typing import TypeVar
 
 from states.errors import InvalidInput, quoted
+from states.programmes import Catalogue, default_catalogue
 from states.steps import Step, step_by_slug
 
 E = TypeVar("E", bound=Enum)
@@ -18,7 +20,11 @@ EXITED = "exited"
 
 
 class Outcome(StrEnum):
+    """How a case ended. ESF+ counts self-employment as employment (Annex I of
+    regulation (EU) 2021/1057: "in employment, including self-employment")."""
+
     EMPLOYED = "employed"
+    SELF_EMPLOYED = "self-employed"
     STUDIES = "studies"
     JOB_SEEKING = "job-seeking"
     MOVED = "moved"
@@ -49,6 +55,41 @@ class Group(StrEnum):
     ISCED_0_2 = "isced-0-2"
     ISCED_3_4 = "isced-3-4"
     ISCED_5_8 = "isced-5-8"
+
+
+class Characteristic(StrEnum):
+    """Sensitive characteristics ESF+ asks about (regulation (EU) 2021/1057 Annex I):
+    recorded only as the person states them, yes or no; not recorded is unknown."""
+
+    DISABILITY = "disability"
+    THIRD_COUNTRY_NATIONAL = "third-country-national"
+    FOREIGN_BACKGROUND = "foreign-background"
+    MINORITY = "minority"
+    HOMELESS = "homeless"
+    RURAL = "rural"
+
+
+ANSWERS = {"yes": True, "no": False}
+
+
+def parse_characteristics(given: Iterable[str]) -> dict[str, bool]:
+    """``NAME=yes`` or ``NAME=no`` for each characteristic stated; a name given twice
+    with different answers, or anything else, is invalid input."""
+    found: dict[str, bool] = {}
+    for text in given:
+        name, sep, answer = text.partition("=")
+        key = parse_enum(Characteristic, name, "characteristic").value
+        value = ANSWERS.get(answer.strip().lower()) if sep else None
+        if value is None:
+            raise InvalidInput(
+                f"characteristic {quoted(text)}: write NAME=yes or NAME=no", field="characteristic"
+            )
+        if found.get(key, value) != value:
+            raise InvalidInput(
+                f"characteristic {key} given as both yes and no", field="characteristic"
+            )
+        found[key] = value
+    return dict(sorted(found.items()))
 
 
 class Role(StrEnum):
@@ -120,6 +161,7 @@ class CaseFacts:
     birth_date: date | None = None
     birth_year: int | None = None
     groups: frozenset[str] = field(default_factory=frozenset)
+    permit_date: date | None = None  # residence permit granted: dates newly-arrived
     last_move_on: date | None = None
     opened_on: date | None = None
     # Tripartite meetings recorded as held since the case entered its current step.
@@ -128,6 +170,8 @@ class CaseFacts:
     # under every workplace of its employer: (workplace id, start, end, employment kind),
     # both days included.
     fixed_term_stays: tuple[tuple[int | None, date, date, str], ...] = ()
+    # The programmes catalogue in effect (the organisation's, or the shipped one).
+    catalogue: Catalogue = field(default_factory=default_catalogue, repr=False)
 
     @property
     def step(self) -> Step | None:
@@ -149,6 +193,8 @@ class Move:
     outcome: Outcome | None = None
     workplace_active: bool = True
     employment_kind: str | None = None  # fixed-term: sava (the default), vikariat, sasong
+    # An exit's ESF+ immediate result "gaining a qualification upon leaving".
+    qualification: bool = False
 
     @property
     def start(self) -> date:

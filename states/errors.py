@@ -58,3 +58,10 @@ class NotInitialised(KivoError):
     """The database has no kivo schema, or an older one: run ``kivo init``."""
 
     code = "not-initialised"
+
+
+class DatabaseUnavailable(KivoError):
+    """The database cannot be opened at all: no server answers, the server has no such
+    database, the file is not a database or is a folder, the scheme is not supported."""
+
+    code = "database-unavailable"

@@ -15,6 +15,7 @@ from datetime import date
 from states.calendar_bounds import RANGE_TEXT, within
 from states.case import Gender, Group
 from states.errors import InvalidInput, KivoError, quoted
+from states.names import name_problem
 from states.personnummer import parse_personnummer
 from states.steps import Step
 
@@ -43,7 +44,6 @@ GROUP_SEPARATORS = ("|", ",")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell beginning with one of these is a formula to a spreadsheet (CSV injection)."""
 
-MAX_NAME = 200
 AMBIGUOUS = -1
 """In a caseworker lookup: more than one active caseworker answers to this name."""
 
@@ -180,7 +180,7 @@ def parse_row(
         _clean(cells[index]) if index >= 0 else "" for index in header.order
     ]  # fmt: skip
     problems: list[str] = []
-    name = _name(name, problems)
+    name = _name(name, today, problems)
     pnr = _personnummer(pnr_text, today, problems)
     gender = _choice(gender_text or "unknown", _GENDERS, "gender", problems)
     birth_year = _birth_year(year_text, pnr, today, problems)
@@ -223,11 +223,10 @@ def masked(digits: str) -> str:
     return digits[:8] + "-****"
 
 
-def _name(text: str, problems: list[str]) -> str:
-    if not text:
-        problems.append("name is empty")
-    elif len(text) > MAX_NAME:
-        problems.append(f"name is longer than {MAX_NAME} characters")
+def _name(text: str, today: date, problems: list[str]) -> str:
+    problem = name_problem(text, today=today)
+    if problem is not None:
+        problems.append(f"name {problem}")
     return text
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from states.case import EXITED, PAUSED, CaseFacts, Move, MoveKind
@@ -87,13 +87,24 @@ def check_dates(facts: CaseFacts, move: Move, today: date) -> list[Violation]:
     return found
 
 
-def next_steps(facts: CaseFacts, rules: RuleSet, today: date) -> list[tuple[Step, Verdict]]:
-    """The steps the case may advance to now, each with what the rules would say."""
+def next_steps(
+    facts: CaseFacts, rules: RuleSet, today: date, given: Move | None = None
+) -> list[tuple[Step, Verdict]]:
+    """The steps the case may advance to now, each with what the rules would say; with
+    the details of an advance just ``given`` (workplace, supervisor, programme, end), as
+    an advance with those details would be judged, so a refusal's list does not ask for
+    what was given."""
     if facts.state not in MOVABLE:
         return []
+    on = max(today, facts.last_move_on or today)
+    template = given if given is not None and given.kind is MoveKind.ADVANCE else None
     out = []
     for step in Step:
-        move = Move(MoveKind.ADVANCE, on=max(today, facts.last_move_on or today), to=step)
+        move = (
+            replace(template, on=on, to=step)
+            if template is not None
+            else Move(MoveKind.ADVANCE, on=on, to=step)
+        )
         verdict = judge(facts, move, rules, today)
         if verdict.target is not None:
             out.append((step, verdict))

@@ -14,7 +14,13 @@ from datetime import date
 
 from states.errors import InvalidInput
 
-__all__ = ["InvalidPersonnummer", "Personnummer", "luhn_check_digit", "parse_personnummer"]
+__all__ = [
+    "InvalidPersonnummer",
+    "Personnummer",
+    "holds_personnummer",
+    "luhn_check_digit",
+    "parse_personnummer",
+]
 
 _COORDINATION_OFFSET = 60
 _MASK = "-****"
@@ -175,3 +181,16 @@ def redact(text: str) -> str:
     """Mask anything in free text that is written like a personnummer (10 or 12 digits,
     with or without a separator), e.g. in messages that echo what was typed."""
     return _ANYWHERE.sub(lambda found: found.group(1) + _MASK, text)
+
+
+def holds_personnummer(text: str, *, today: date) -> bool:
+    """Whether free text holds a valid personnummer or samordningsnummer (real date and
+    check digit): a name must not, as names are printed in full. An organisationsnummer
+    (month 20 or more) or a number that fails the check digit does not count."""
+    for found in _ANYWHERE.finditer(text):
+        try:
+            parse_personnummer(found.group(0), today=today)
+        except InvalidPersonnummer:
+            continue
+        return True
+    return False

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from states.errors import InvalidInput, quoted
@@ -21,21 +22,25 @@ from states.fixed_term import months_from
 from states.violations import Severity, Violation
 
 DEFAULT_FILE = "programmes.toml"
+VERSION = 2  # the catalogue format this engine writes; older ones are migrated on load
 REQUIRED: Mapping[str, type] = {
     "name_sv": str,
     "name_en": str,
+    "source": str,
     "steps": list,
     "max_total_days": int,
     "max_decision_days": int,
+    "valid_from": date,
 }
 OPTIONAL: Mapping[str, type] = {
     "default_months": int,
     "default_days": int,
-    "valid_from": date,
     "valid_until": date,
     "total_scope": str,
     "min_training_share": int,
     "las_exempt": bool,
+    "min_months": int,
+    "min_extent": int,
 }
 PLACEMENT = "placement"  # max_total_days holds for each placement on its own
 PARTICIPANT = "participant"  # ... for all the participant's placements under it together
@@ -75,6 +80,15 @@ class Programme:
     min_training_share: int | None = None  # percent of the time in training or supervision
     default_months: int | None = None
     las_exempt: bool = False  # LAS 1 §: the fixed-term rules do not count its stays
+    source: str = ""  # the regulation and paragraph that govern it
+    min_months: int | None = None  # the shortest employment a decision may be for
+    min_extent: int | None = None  # the least percent of full time the employment covers
+
+    def open_in(self, year: int) -> bool:
+        """Whether a decision may be made on some day of ``year`` (a target for a year
+        the programme is closed throughout could never be met)."""
+        starts_in_time = self.valid_from is None or self.valid_from <= date(year, 12, 31)
+        return starts_in_time and (self.valid_until is None or self.valid_until > date(year, 1, 1))
 
     def open_on(self, day: date) -> bool:
         """Whether a decision or an extension may be made on ``day``."""
@@ -111,12 +125,16 @@ class Programme:
             "total_scope": self.total_scope,
             "min_training_share": self.min_training_share,
             "las_exempt": self.las_exempt,
+            "source": self.source,
+            "min_months": self.min_months,
+            "min_extent": self.min_extent,
         }
 
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     programmes: tuple[Programme, ...]
+    warnings: tuple[str, ...] = ()  # what migrating an older file's format changed
 
     def find(self, code: str | None) -> Programme | None:
         if code is None:
@@ -154,12 +172,16 @@ def parse_programmes(text: str, *, source: str) -> Catalogue:
     except tomllib.TOMLDecodeError as exc:
         raise ProgrammesFileError(f"{source}: not valid TOML: {exc}", file=source) from None
     problems: list[str] = []
-    if type(data.get("version")) is not int or data["version"] != 1:
-        problems.append("version must be 1")
+    version = data.get("version")
+    if type(version) is not int or not 1 <= version <= VERSION:
+        problems.append(f"version must be a format version from 1 to {VERSION}")
     problems += [
         f"unknown top-level key {key!r}" for key in data if key not in ("version", "programmes")
     ]
     table = data.get("programmes", {})
+    warnings: tuple[str, ...] = ()
+    if version == 1 and isinstance(table, dict):
+        table, warnings = _from_version_1(table, source)
     if not isinstance(table, dict) or not table:
         table, problems = {}, [*problems, "programmes must be [programmes.CODE] sections"]
     programmes = []
@@ -174,7 +196,35 @@ def parse_programmes(text: str, *, source: str) -> Catalogue:
             file=source,
             problems=problems,
         )
-    return Catalogue(tuple(programmes))
+    return Catalogue(tuple(programmes), warnings)
+
+
+NOT_GIVEN = "not given (a version 1 catalogue)"
+
+
+def _from_version_1(table: Mapping[str, Any], source: str) -> tuple[dict[str, Any], tuple[str]]:
+    """Version 2 asks each entry for its ``source`` and ``valid_from``, which version 1
+    did not have: an entry without them is read as citing nothing and open from the
+    start, never refused, and the warning names what to add."""
+    migrated = {
+        code: {"source": NOT_GIVEN, "valid_from": date.min, **raw} if isinstance(raw, dict) else raw
+        for code, raw in table.items()
+    }
+    lacking = [
+        code
+        for code, raw in table.items()
+        if isinstance(raw, dict) and not {"source", "valid_from"} <= raw.keys()
+    ]
+    return migrated, (
+        f"{source}: a version 1 catalogue, read as version {VERSION}: each entry now gives "
+        "`source` (the regulation and paragraph) and `valid_from`; "
+        + (
+            f"{', '.join(lacking)} lack them, so they cite nothing and are open from the "
+            "start: add them and set version = 2"
+            if lacking
+            else "set version = 2"
+        ),
+    )
 
 
 def _problems(code: str, raw: Any) -> list[str]:
@@ -202,6 +252,12 @@ def _problems(code: str, raw: Any) -> list[str]:
         problems.append("valid_from must come before valid_until")
     if raw.get("total_scope", PLACEMENT) not in SCOPES:
         problems.append(f"total_scope must be one of {', '.join(SCOPES)}")
+    if not raw["source"].strip():
+        problems.append("source must name the regulation and paragraph that govern it")
+    if not 1 <= raw.get("min_extent", 1) <= 100:
+        problems.append("min_extent must be a percentage from 1 to 100")
+    if not 1 <= raw.get("min_months", 1) <= MAX_DEFAULT["default_months"]:
+        problems.append(f"min_months must be from 1 to {MAX_DEFAULT['default_months']}")
     if not 1 <= raw.get("min_training_share", 1) <= 100:
         problems.append("min_training_share must be a percentage from 1 to 100")
     return problems
@@ -236,19 +292,32 @@ def _programme(code: str, raw: Mapping[str, Any]) -> Programme:
         default_months=raw.get("default_months"),
         max_total_days=raw["max_total_days"],
         max_decision_days=raw["max_decision_days"],
-        valid_from=raw.get("valid_from"),
+        valid_from=None if raw["valid_from"] == date.min else raw["valid_from"],
         valid_until=raw.get("valid_until"),
         total_scope=raw.get("total_scope", PLACEMENT),
         min_training_share=raw.get("min_training_share"),
         las_exempt=raw.get("las_exempt", False),
+        source=raw["source"],
+        min_months=raw.get("min_months"),
+        min_extent=raw.get("min_extent"),
     )
 
 
-def las_exempt(code: str | None) -> bool:
+def las_exempt(code: str | None, catalogue: Catalogue | None = None) -> bool:
     """Whether LAS leaves employment under this programme out (LAS 1 §): then its stays
     neither count towards nor are judged by the fixed-term rules."""
-    programme = default_catalogue().find(code)
+    programme = (catalogue or default_catalogue()).find(code)
     return programme is not None and programme.las_exempt
+
+
+def load_programmes_file(path: Path) -> Catalogue:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProgrammesFileError(
+            f"cannot read programmes file {path}: {exc.strerror}", file=str(path)
+        ) from None
+    return parse_programmes(text, source=str(path))
 
 
 @cache
@@ -342,6 +411,44 @@ def training_share_violation(programme: Programme, share: int | None) -> Violati
         "training-share-too-low",
         f"programme {programme.code} needs at least {need} % of the time in training or "
         f"supervision, not {share} %",
+    )
+
+
+def too_short(programme: Programme, start: date, end: date | None) -> Violation | None:
+    """For a programme whose employment must last (YA: at least 6 months, förordning
+    2013:1157 6 §): a planned end before ``min_months`` calendar months from the start
+    (``months_from``: both ends included) refuses (``programme-too-short``)."""
+    if programme.min_months is None or end is None:
+        return None
+    shortest = months_from(start, programme.min_months)
+    if end >= shortest:
+        return None
+    return Violation(
+        "programme-too-short",
+        f"programme {programme.code} is for an employment of at least {programme.min_months} "
+        f"months: {start.isoformat()} to {end.isoformat()} ends before {shortest.isoformat()}",
+    )
+
+
+def extent_violation(programme: Programme, extent: int | None) -> Violation | None:
+    """For a programme that requires a share of full time (YA: 75 %): too low refuses
+    (``extent-too-low``), not given is a warning (``extent-missing``)."""
+    need = programme.min_extent
+    if need is None:
+        return None
+    if extent is None:
+        return Violation(
+            "extent-missing",
+            f"programme {programme.code} needs an employment of at least {need} % of full "
+            "time: record the planned extent with --extent",
+            Severity.WARNING,
+        )
+    if extent >= need:
+        return None
+    return Violation(
+        "extent-too-low",
+        f"programme {programme.code} needs an employment of at least {need} % of full time, "
+        f"not {extent} %",
     )
 
 

@@ -21,6 +21,10 @@ class Person:
     gender: str = "unknown"
     birth_year: int | None = None
     groups: list[str] = field(default_factory=list)
+    # When the residence permit was granted: dates the newly-arrived group, which counts
+    # for YA only within 36 months of it (förordning 2013:1157 6 §).
+    permit_date: date | None = None
+    characteristics: dict[str, bool] = field(default_factory=dict)
     id: int | None = None
 
 
@@ -104,6 +108,12 @@ class CaseEvent:
     id: int | None = None
 
     @property
+    def outcome(self) -> str | None:
+        """What an exit recorded as the case's outcome (``None`` for other events)."""
+        found = self.data.get("outcome")
+        return str(found) if found is not None else None
+
+    @property
     def from_step(self) -> int | None:
         step = step_of_state(self.from_state or "")
         return step.number if step else None
@@ -183,6 +193,17 @@ class Reminder:
     claimed_by: str | None = None
     sent_at: datetime | None = None
     last_error: str | None = None
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class WeeklyLetter:
+    """One row of the weekly letter's outbox: this person's letter for an ISO week."""
+
+    caseworker_id: int
+    week: str  # 2026-W10
+    status: str = "pending"  # pending, sent, dropped (its week passed unsent)
+    attempts: int = 0
     id: int | None = None
 
 

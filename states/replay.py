@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from states.case import ENROLLED, PAUSED, MoveKind
+from states.case import ENROLLED, EXITED, PAUSED, MoveKind, Outcome
 from states.errors import KivoError
 from states.machine import path_machine
 from states.steps import step_by_slug
 
 MOVE_KINDS = {kind.value: kind for kind in MoveKind}
+CONSENT = "consent"
+CONSENT_WITHDRAWN = "consent_withdrawn"
 
 
 class HistoryEvent(Protocol):
@@ -19,6 +21,8 @@ class HistoryEvent(Protocol):
     def kind(self) -> str: ...
     @property
     def to_state(self) -> str | None: ...
+    @property
+    def outcome(self) -> str | None: ...
 
 
 class ReplayError(KivoError):
@@ -29,6 +33,7 @@ class ReplayError(KivoError):
 class Replayed:
     state: str
     paused_from: str | None
+    outcome: str | None = None
 
 
 def replay(events: Iterable[HistoryEvent]) -> Replayed:
@@ -36,7 +41,12 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
     machine = path_machine()
     state: str | None = None
     paused_from: str | None = None
+    consented = False
+    outcome: str | None = None
     for number, event in enumerate(events, start=1):
+        if event.kind in (CONSENT, CONSENT_WITHDRAWN):
+            consented = _consent_after(consented, event.kind, number)
+            continue
         if event.kind == "enrolled":
             if state is not None:
                 raise ReplayError(f"event {number}: a second enrolment", event=number)
@@ -44,7 +54,7 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
             continue
         kind = MOVE_KINDS.get(event.kind)
         if kind is None:
-            continue  # consent, transfers and notes do not move the case
+            continue  # transfers, placement decisions and notes do not move the case
         if state is None:
             raise ReplayError(f"event {number}: a move before enrolment", event=number)
         to = event.to_state if step_by_slug(event.to_state or "") else None
@@ -57,6 +67,27 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
             )
         paused_from = state if target == PAUSED else None
         state = target
+        if target == EXITED:
+            outcome = _outcome(event, number)
     if state is None:
         raise ReplayError("the history has no enrolment")
-    return Replayed(state, paused_from)
+    return Replayed(state, paused_from, outcome)
+
+
+def _consent_after(consented: bool, kind: str, number: int) -> bool:
+    """Consent is given, withdrawn, given again: a withdrawal needs consent in force."""
+    if kind == CONSENT_WITHDRAWN and not consented:
+        raise ReplayError(f"event {number}: a withdrawal without consent in force", event=number)
+    return kind == CONSENT
+
+
+OUTCOMES = frozenset(outcome.value for outcome in Outcome)
+
+
+def _outcome(event: HistoryEvent, number: int) -> str | None:
+    """The outcome an exit recorded; one kivo does not know means the history is wrong."""
+    if event.outcome is not None and event.outcome not in OUTCOMES:
+        raise ReplayError(
+            f"event {number}: exit with unknown outcome {event.outcome!r}", event=number
+        )
+    return event.outcome

@@ -14,11 +14,12 @@ the brute-force checks in the tests and the README all mean the same thing:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from states.calendar_bounds import EARLIEST, LATEST
-from states.case import ALL_STATES, Gender, Group
+from states.case import ALL_STATES, Characteristic, Gender, Group, Outcome
 from states.errors import InvalidInput
 from states.steps import step_by_slug
 
@@ -41,7 +42,20 @@ FLOW_EVENTS = ("advanced", "fell_back", "exited")
 LEAVING_EVENTS = ("advanced", "fell_back", "exited")
 
 AFTER_4_WEEKS = "after-employment-4w"
-AFTER_6_MONTHS = "after-employment-6m"
+AFTER_LEAVING_6_MONTHS = "after-exit-6m"
+"""The follow-up six months after leaving, planned at every exit (ESF+ longer-term
+result: "in employment, including self-employment, six months after leaving")."""
+
+UPON_LEAVING = {
+    Outcome.EMPLOYED.value: "employed",
+    Outcome.SELF_EMPLOYED.value: "employed",
+    Outcome.STUDIES.value: "in-education",
+    Outcome.JOB_SEEKING.value: "job-searching",
+}
+"""The ESF+ immediate result upon leaving, from the exit's outcome: in employment
+(self-employment included), in education or training, job-searching; none for a move,
+a refusal or another reason."""
+EMPLOYED_FINDINGS = ("employed", "self-employed")
 
 ESF_GENDERS = {Gender.WOMAN.value, Gender.MAN.value, Gender.NON_BINARY.value}
 ENTRY_STATUS_GROUPS = {
@@ -134,14 +148,28 @@ def state_label(state: str) -> str:
 STATE_LABELS: tuple[str, ...] = tuple(state_label(state) for state in ALL_STATES)
 
 
-def age_band(birth_year: int | None, entry: date) -> str | None:
-    """The ESF+ age band at entry: <18, 18–29, 30–54, 55+.
+def age_on(born: date, day: date) -> int:
+    """Whole years from ``born`` to ``day``: 1996-11-28 to 2026-01-10 is 29."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
-    Only the birth year is stored, so the age is the one reached in the year of entry.
+
+def age_band(
+    entry: date, *, birth_date: date | None = None, birth_year: int | None = None
+) -> str | None:
+    """The ESF+ age band at entry (<18, 18–29, 30–54, 55+) from the date of birth.
+
+    With only a birth year the age at entry is one of two; the band is given only when
+    both fall in it, else it is unknown (empty) rather than guessed.
     """
+    if birth_date is not None:
+        return _band(age_on(birth_date, entry))
     if birth_year is None:
         return None
-    age = entry.year - birth_year
+    older, younger = _band(entry.year - birth_year), _band(entry.year - birth_year - 1)
+    return older if older == younger else None
+
+
+def _band(age: int) -> str:
     if age < 18:
         return "<18"
     if age < 30:
@@ -163,6 +191,33 @@ def entry_status(groups: list[str]) -> str | None:
 
 def education_band(groups: list[str]) -> str | None:
     return next((label for g, label in EDUCATION_GROUPS.items() if g in groups), None)
+
+
+CHARACTERISTIC_GROUPS = (
+    Characteristic.DISABILITY.value,
+    Characteristic.THIRD_COUNTRY_NATIONAL.value,
+    Characteristic.FOREIGN_BACKGROUND.value,
+)
+"""Characteristics a person's groups could already say (yes only: not in the group is
+not a no)."""
+MASKED = "****"
+
+
+def esf_characteristics(recorded: dict[str, bool], groups: list[str]) -> dict[str, str]:
+    """Each characteristic known for the person, ``yes`` or ``no``: as recorded, else yes
+    from the group of the same name; the others are unknown and left out."""
+    known = {name: "yes" for name in CHARACTERISTIC_GROUPS if name in groups}
+    known |= {name: "yes" if value else "no" for name, value in recorded.items()}
+    return {c.value: known[c.value] for c in Characteristic if c.value in known}
+
+
+def masked_characteristics(known: dict[str, str]) -> dict[str, str]:
+    """What was recorded stays visible, never the answer (as a personnummer's digits)."""
+    return dict.fromkeys(known, MASKED)
+
+
+def upon_leaving(outcome: str | None) -> str | None:
+    return UPON_LEAVING.get(outcome) if outcome is not None else None
 
 
 @dataclass(frozen=True)
@@ -332,6 +387,12 @@ class EsfRow:
     outcome: str | None
     after_4_weeks: str | None
     after_6_months: str | None
+    upon_leaving: str | None = None
+    """The immediate result upon leaving (``UPON_LEAVING``); empty while the case is open."""
+    characteristics: dict[str, str] = field(default_factory=dict)
+    """Sensitive characteristics known for the person: ``yes``, ``no``, or ``MASKED``."""
+    qualification: bool = False
+    """The exit recorded a qualification gained upon leaving."""
 
 
 @dataclass(frozen=True)
@@ -339,3 +400,85 @@ class EsfReport:
     start: date
     end: date
     rows: list[EsfRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EsfIndicator:
+    """One line of the funder's template: participants counted by gender."""
+
+    indicator: str
+    woman: int
+    man: int
+    non_binary: int
+    total: int  # every participant, a gender not stated included
+
+
+@dataclass(frozen=True)
+class EsfSummary:
+    start: date
+    end: date
+    indicators: list[EsfIndicator] = field(default_factory=list)
+
+
+ESF_INDICATORS: tuple[tuple[str, Callable[[EsfRow], bool]], ...] = (
+    ("participants", lambda r: True),
+    (
+        "unemployed, including long-term unemployed",
+        lambda r: r.entry_status in ("unemployed", "long-term unemployed"),
+    ),
+    ("long-term unemployed", lambda r: r.entry_status == "long-term unemployed"),
+    ("inactive", lambda r: r.entry_status == "inactive"),
+    ("employed, including self-employed", lambda r: r.entry_status == "employed"),
+    ("below 18 years of age", lambda r: r.age_band == "<18"),
+    ("aged 18-29", lambda r: r.age_band == "18-29"),
+    ("aged 30-54", lambda r: r.age_band == "30-54"),
+    ("aged 55 and above", lambda r: r.age_band == "55+"),
+    ("ISCED 0-2", lambda r: r.education == "ISCED 0-2"),
+    ("ISCED 3-4", lambda r: r.education == "ISCED 3-4"),
+    ("ISCED 5-8", lambda r: r.education == "ISCED 5-8"),
+    ("with disabilities", lambda r: r.characteristics.get("disability") == "yes"),
+    (
+        "third-country nationals",
+        lambda r: r.characteristics.get("third-country-national") == "yes",
+    ),
+    ("with a foreign background", lambda r: r.characteristics.get("foreign-background") == "yes"),
+    (
+        "minorities (including marginalised communities such as the Roma)",
+        lambda r: r.characteristics.get("minority") == "yes",
+    ),
+    (
+        "homeless or affected by housing exclusion",
+        lambda r: r.characteristics.get("homeless") == "yes",
+    ),
+    ("from rural areas", lambda r: r.characteristics.get("rural") == "yes"),
+    ("job-searching upon leaving", lambda r: r.upon_leaving == "job-searching"),
+    ("in education or training upon leaving", lambda r: r.upon_leaving == "in-education"),
+    ("gaining a qualification upon leaving", lambda r: r.qualification),
+    (
+        "in employment, including self-employment, upon leaving",
+        lambda r: r.upon_leaving == "employed",
+    ),
+    (
+        "in employment, including self-employment, six months after leaving",
+        lambda r: r.after_6_months in EMPLOYED_FINDINGS,
+    ),
+)
+"""The common indicators of regulation (EU) 2021/1057 Annex I that kivo records, in
+the template's order: at entry, upon leaving, six months after leaving."""
+
+
+def esf_summary(report: EsfReport) -> EsfSummary:
+    """Count each indicator over the report's rows, by gender and in total."""
+    lines = []
+    for name, counts in ESF_INDICATORS:
+        matching = [row.gender for row in report.rows if counts(row)]
+        lines.append(
+            EsfIndicator(
+                name,
+                matching.count(Gender.WOMAN.value),
+                matching.count(Gender.MAN.value),
+                matching.count(Gender.NON_BINARY.value),
+                len(matching),
+            )
+        )
+    return EsfSummary(report.start, report.end, lines)

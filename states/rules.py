@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from states.case import CaseFacts, Move
+from states.case import CaseFacts, Group, Move
 from states.fixed_term import (
     SAVA,
     VIKARIAT,
     Count,
     Employment,
     ava_permanent,
+    months_from,
     preferential,
     sava_permanent,
     under_2022_text,
@@ -30,7 +31,6 @@ from states.fixed_term import (
 from states.programmes import (
     closed,
     decision_too_long,
-    default_catalogue,
     las_exempt,
     total_too_long,
 )
@@ -47,6 +47,9 @@ class RuleSpec:
     fn: RuleFn
     settings: Mapping[str, type]  # extra settings beyond severity/steps/enabled/description
     applies: str = ENTERING
+    # False for a rule that guards someone else's decision (the participant's consent):
+    # no coordinator's override lifts it.
+    overridable: bool = True
 
 
 def consent_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
@@ -54,7 +57,8 @@ def consent_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | N
         return None
     return (
         f"the participant's consent to share information must be recorded before "
-        f"step {move.to} (record it with `kivo consent`)"
+        f"step {move.to} (record it with `kivo consent`); it is the participant's decision, "
+        "which no override replaces"
     )
 
 
@@ -126,9 +130,16 @@ def end_before_start(facts: CaseFacts, move: Move, settings: Settings) -> str | 
     )
 
 
+NEWLY_ARRIVED = Group.NEWLY_ARRIVED.value
+
+
 def ya_not_eligible(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
     groups = set(settings["groups"])
-    if facts.groups & groups:
+    months = settings["newly_arrived_months"]
+    undated = groups - {NEWLY_ARRIVED}  # the newly-arrived group counts only when dated
+    if facts.groups & undated or (
+        NEWLY_ARRIVED in groups and newly_arrived_on(facts, move.start, months)
+    ):
         return None
     age = age_on(facts, move.start)
     low, high = settings["min_age"], settings["max_age"]
@@ -137,7 +148,29 @@ def ya_not_eligible(facts: CaseFacts, move: Move, settings: Settings) -> str | N
     known = "unknown age" if age is None else f"aged {age}"
     return (
         f"vocational-introduction employment needs a participant aged {low}–{high} at the "
-        f"start, or one of the groups {', '.join(sorted(groups))} (participant: {known})"
+        f"start, or one of the groups {', '.join(sorted(groups))} (participant: {known}"
+        f"{_newly_arrived_note(facts, months) if NEWLY_ARRIVED in groups else ''})"
+    )
+
+
+def newly_arrived_on(facts: CaseFacts, day: date, months: int) -> bool:
+    """Newly arrived on ``day``: in the group, with a residence permit granted at most
+    ``months`` calendar months before it (``months_from``: both ends included). A
+    membership without a permit date is not dated, so it never counts."""
+    permit = facts.permit_date
+    if NEWLY_ARRIVED not in facts.groups or permit is None:
+        return False
+    return permit <= day <= months_from(permit, months)
+
+
+def _newly_arrived_note(facts: CaseFacts, months: int) -> str:
+    if NEWLY_ARRIVED not in facts.groups:
+        return ""
+    if facts.permit_date is None:
+        return "; newly arrived without a residence-permit date (`--permit-date`)"
+    return (
+        f"; newly arrived with a residence permit of {facts.permit_date.isoformat()}, "
+        f"which counts for {months} months"
     )
 
 
@@ -151,14 +184,14 @@ def meeting_not_held(facts: CaseFacts, move: Move, settings: Settings) -> str | 
 
 
 def programme_unknown(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    if move.programme is None or default_catalogue().find(move.programme) is not None:
+    if move.programme is None or facts.catalogue.find(move.programme) is not None:
         return None
-    known = ", ".join(default_catalogue().codes)
+    known = ", ".join(facts.catalogue.codes)
     return f"unknown programme {move.programme!r}: choose one of {known} (`kivo programme list`)"
 
 
 def programme_not_in_step(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     if programme is None or move.to is None or move.to.number in programme.steps:
         return None
     steps = ", ".join(str(n) for n in sorted(programme.steps))
@@ -166,12 +199,12 @@ def programme_not_in_step(facts: CaseFacts, move: Move, settings: Settings) -> s
 
 
 def programme_closed(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     return None if programme is None else closed(programme, move.on)
 
 
 def programme_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     if programme is None or move.until is None:
         return None
     return decision_too_long(programme, move.start, move.until)
@@ -185,7 +218,7 @@ def _fixed_term_with_employer(
     the planned stay, and the planned stay itself, counted up to its planned end; without
     one, the earlier stays up to the start. Employment LAS does not apply to
     (``las_exempt``, such as sheltered public employment) is not judged."""
-    if move.workplace_id is None or las_exempt(move.programme):
+    if move.workplace_id is None or las_exempt(move.programme, facts.catalogue):
         return None
     kind = move.employment_kind or SAVA
     stays = [(s, e, k) for w, s, e, k in facts.fixed_term_stays if w == move.workplace_id]
@@ -196,7 +229,7 @@ def _fixed_term_with_employer(
 
 
 def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    programme = default_catalogue().find(move.programme)
+    programme = facts.catalogue.find(move.programme)
     if programme is None or move.until is None:
         return None
     return total_too_long(programme, move.start, move.until)
@@ -260,7 +293,7 @@ def age_on(facts: CaseFacts, day: date) -> int | None:
 
 
 REGISTRY: dict[str, RuleSpec] = {
-    "consent-missing": RuleSpec(consent_missing, {}),
+    "consent-missing": RuleSpec(consent_missing, {}, overridable=False),
     "workplace-missing": RuleSpec(workplace_missing, {}),
     "supervisor-missing": RuleSpec(supervisor_missing, {}),
     "supervisor-untrained": RuleSpec(supervisor_untrained, {}),
@@ -270,7 +303,10 @@ REGISTRY: dict[str, RuleSpec] = {
     "apl-outside-training": RuleSpec(apl_outside_training, {"from_steps": list}),
     "end-date-missing": RuleSpec(end_date_missing, {}),
     "end-before-start": RuleSpec(end_before_start, {}),
-    "ya-not-eligible": RuleSpec(ya_not_eligible, {"min_age": int, "max_age": int, "groups": list}),
+    "ya-not-eligible": RuleSpec(
+        ya_not_eligible,
+        {"min_age": int, "max_age": int, "groups": list, "newly_arrived_months": int},
+    ),
     "meeting-not-held": RuleSpec(meeting_not_held, {}, LEAVING),
     "programme-unknown": RuleSpec(programme_unknown, {}),
     "programme-not-in-step": RuleSpec(programme_not_in_step, {}),

@@ -9,15 +9,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from states.calendar_bounds import MAX_RULE_MONTHS
 from states.case import LEAVING_MOVES, CaseFacts, Group, Move, MoveKind, Outcome
 from states.errors import RulesFileError
+from states.programmes import Catalogue, default_catalogue
 from states.rules import LEAVING, REGISTRY
 from states.schedule import ReminderPolicy, ScheduleItem, parse_reminders, parse_schedule
 from states.steps import Step
 from states.violations import Severity, Violation
 
-COMMON = {"description": str, "severity": str, "steps": list, "enabled": bool}
+COMMON = {"description": str, "source": str, "severity": str, "steps": list, "enabled": bool}
 DEFAULT_FILE = "default_rules.toml"
+VERSION = 2  # the rules-file format this engine writes; older ones are migrated on load
+NOT_GIVEN = "not given (a version 1 rules file)"
 TOP_LEVEL = ("version", "rules", "schedule", "reminders")
 TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
 
@@ -30,11 +34,13 @@ class RuleConfig:
     steps: frozenset[Step]
     enabled: bool
     settings: Mapping[str, Any]
+    source: str = ""  # the text that governs the rule (law and paragraph, or the seeds)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "description": self.description,
+            "source": self.source,
             "severity": self.severity.value,
             "enabled": self.enabled,
             "steps": sorted(step.number for step in self.steps),
@@ -48,17 +54,23 @@ class RuleSet:
     rules: tuple[RuleConfig, ...]
     schedule: tuple[ScheduleItem, ...] = ()
     reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
+    # The organisation's programmes catalogue, which the programme rules judge against.
+    catalogue: Catalogue = field(default_factory=default_catalogue)
+    warnings: tuple[str, ...] = ()  # what migrating an older file's format changed
 
     def evaluate(self, facts: CaseFacts, move: Move) -> list[Violation]:
         """Violations of the configurable rules by a move: an entry rule judges an advance
         into one of its steps, a leaving rule a move out of one of its steps."""
         found = []
+        if facts.catalogue is not self.catalogue:
+            facts = replace(facts, catalogue=self.catalogue)
         for rule in self.rules:
             if not rule.enabled or not applies_to(rule, facts, move):
                 continue
-            message = REGISTRY[rule.code].fn(facts, move, rule.settings)
+            spec = REGISTRY[rule.code]
+            message = spec.fn(facts, move, rule.settings)
             if message is not None:
-                found.append(Violation(rule.code, message, rule.severity))
+                found.append(Violation(rule.code, message, rule.severity, spec.overridable))
         return found
 
     def rule(self, code: str) -> RuleConfig | None:
@@ -74,7 +86,8 @@ class RuleSet:
             if rule is None:
                 weighed.append(violation)
             elif rule.enabled and step in rule.steps:
-                weighed.append(replace(violation, severity=rule.severity))
+                overridable = violation.overridable and REGISTRY[rule.code].overridable
+                weighed.append(replace(violation, severity=rule.severity, overridable=overridable))
         return weighed
 
 
@@ -109,12 +122,17 @@ def parse_rules(text: str, *, source: str) -> RuleSet:
     except tomllib.TOMLDecodeError as exc:
         raise RulesFileError(f"{source}: not valid TOML: {exc}", file=source) from None
     problems: list[str] = []
-    if type(data.get("version")) is not int or data["version"] != 1:
-        problems.append("version must be 1")
+    version = data.get("version")
+    if type(version) is not int or not 1 <= version <= VERSION:
+        problems.append(f"version must be a format version from 1 to {VERSION}")
     problems += [f"unknown top-level key {key!r}" for key in data if key not in TOP_LEVEL]
     table = data.get("rules", {})
-    if not isinstance(table, dict):
+    readable = isinstance(table, dict)
+    if not readable:
         table, problems = {}, [*problems, "rules must be a table of [rules.CODE] sections"]
+    warnings: tuple[str, ...] = ()
+    if version == 1:
+        table, warnings = _from_version_1(table, source, add_rules=readable)
     problems += [f"unknown rule {code!r}" for code in table if code not in REGISTRY]
     missing = [code for code in REGISTRY if code not in table]
     problems += [f"rule {code!r} is missing (turn it off with enabled = false)" for code in missing]
@@ -133,7 +151,53 @@ def parse_rules(text: str, *, source: str) -> RuleSet:
             file=source,
             problems=problems,
         )
-    return RuleSet(source, tuple(c for c in configs if c is not None), schedule, reminders)
+    rules = tuple(c for c in configs if c is not None)
+    return RuleSet(source, rules, schedule, reminders, warnings=warnings)
+
+
+V1_ADDED = {"ya-not-eligible": {"newly_arrived_months": 36}}  # settings version 2 added
+V1_NEW_RULES = ("las-vikariat",)  # rules version 2 added; a version 1 file gets the default
+
+
+def _from_version_1(
+    table: Mapping[str, Any], source: str, *, add_rules: bool = True
+) -> tuple[dict[str, Any], tuple[str]]:
+    """Version 2 asks each rule for its ``source`` and ya-not-eligible for
+    ``newly_arrived_months``, which version 1 did not have: a rule without a source is
+    read as citing nothing, the months as the 36 of förordning 2013:1157, never refused.
+    A rule version 2 added (``las-vikariat``, LAS 5 a §) that the file lacks is added
+    with its default settings (not to rules that are no table at all, which are refused).
+    The warning says what was filled in."""
+    lacking = [code for code, raw in table.items() if isinstance(raw, dict) and "source" not in raw]
+    migrated = {
+        code: {"source": NOT_GIVEN, **V1_ADDED.get(code, {}), **raw}
+        if isinstance(raw, dict)
+        else raw
+        for code, raw in table.items()
+    }
+    added = [code for code in V1_NEW_RULES if code not in table] if add_rules else []
+    if added:
+        defaults = tomllib.loads(default_rules_text())["rules"]
+        migrated.update({code: dict(defaults[code]) for code in added})
+    sources = f"{len(lacking)} rule(s) lack one and cite nothing: add it" if lacking else "all do"
+    new_rules = (
+        "; new in version 2 and added with the default settings: "
+        + ", ".join(_described(code, migrated[code]) for code in added)
+        if added
+        else ""
+    )
+    return migrated, (
+        f"{source}: a version 1 rules file, read as version {VERSION}: each rule now gives "
+        f"`source` (the text that governs it), {sources}; ya-not-eligible counts the "
+        "newly-arrived group only within `newly_arrived_months` (36 unless given) of the "
+        f"participant's residence-permit date{new_rules}; set version = 2",
+    )
+
+
+def _described(code: str, raw: Mapping[str, Any]) -> str:
+    """A rule a migration added, as the warning names it: code, severity, settings."""
+    settings = "".join(f", {key} = {value}" for key, value in raw.items() if key not in COMMON)
+    return f"{code} ({raw['severity']}, steps {', '.join(map(str, raw['steps']))}{settings})"
 
 
 def _parse_rule(code: str, raw: Any) -> tuple[RuleConfig | None, list[str]]:
@@ -159,11 +223,14 @@ def _parse_rule(code: str, raw: Any) -> tuple[RuleConfig | None, list[str]]:
         steps=frozenset(Step(n) for n in raw["steps"]),
         enabled=raw.get("enabled", True),
         settings=settings,
+        source=raw["source"],
     ), []
 
 
 def _check_values(raw: Mapping[str, Any]) -> list[str]:
     problems = []
+    if not raw["source"].strip():
+        problems.append("source must name the text that governs the rule")
     if raw["severity"] not in {s.value for s in Severity}:
         problems.append("severity must be 'blocking' or 'warning'")
     for key in ("steps", "from_steps"):
@@ -174,6 +241,10 @@ def _check_values(raw: Mapping[str, Any]) -> list[str]:
     groups = {g.value for g in Group}
     if "groups" in raw and not all(isinstance(g, str) and g in groups for g in raw["groups"]):
         problems.append(f"groups must be among {', '.join(sorted(groups))}")
+    if not 1 <= raw.get("newly_arrived_months", 1) <= 120:
+        problems.append("newly_arrived_months must be from 1 to 120")
     if "min_age" in raw and not 0 <= raw["min_age"] <= raw["max_age"] <= 120:
         problems.append("min_age and max_age must satisfy 0 <= min_age <= max_age <= 120")
+    if "more_than_months" in raw and not 1 <= raw["more_than_months"] <= MAX_RULE_MONTHS:
+        problems.append(f"more_than_months must be from 1 to {MAX_RULE_MONTHS}")
     return problems

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from states.calendar_bounds import MAX_RULE_DAYS
+
 KINDS = ("meeting", "follow-up", "decision")
-ANCHORS = ("start", "midpoint", "end")
+ANCHORS = ("start", "midpoint", "end", "exit")
 REMINDER_KINDS = ("before", "due", "escalation")
 
 
@@ -62,7 +64,8 @@ class ReminderPolicy:
 
 
 def anchor_day(anchor: str, start: date, end: date | None) -> date | None:
-    if anchor == "start":
+    """``exit`` items are planned from the day of the exit, passed as ``start``."""
+    if anchor in ("start", "exit"):
         return start
     if end is None:
         return None
@@ -160,6 +163,8 @@ def _entry_problems(entry: Any, outcomes: set[str]) -> list[str]:
         problems.append(f"kind must be one of {', '.join(KINDS)}")
     if entry.get("anchor", "start") not in ANCHORS:
         problems.append(f"anchor must be one of {', '.join(ANCHORS)}")
+    elif entry.get("anchor") == "exit" and (entry.get("steps") or not entry.get("on_exit")):
+        problems.append("anchor 'exit' is for an item planned on_exit only, without steps")
     if not all(type(n) is int and 1 <= n <= 9 for n in entry.get("steps", [])):
         problems.append("steps must list step numbers 1–9")
     if not all(o in outcomes for o in entry.get("on_exit", [])):
@@ -167,8 +172,10 @@ def _entry_problems(entry: Any, outcomes: set[str]) -> list[str]:
     if not (entry.get("steps") or entry.get("on_exit") or entry.get("on_fall_back")):
         problems.append("says neither steps, on_exit nor on_fall_back: it would never be planned")
     for key in ("every_days", "horizon_days"):
-        if key in entry and entry[key] < 1:
-            problems.append(f"{key} must be at least 1")
+        if key in entry and not 1 <= entry[key] <= MAX_RULE_DAYS:
+            problems.append(f"{key} must be from 1 to {MAX_RULE_DAYS} (ten years)")
+    if not -MAX_RULE_DAYS <= entry.get("offset_days", 0) <= MAX_RULE_DAYS:
+        problems.append(f"offset_days must be from -{MAX_RULE_DAYS} to {MAX_RULE_DAYS} (ten years)")
     return problems
 
 
@@ -198,8 +205,8 @@ def parse_reminders(raw: Any) -> tuple[ReminderPolicy, list[str]]:
     ]
     values = {k: v for k, v in raw.items() if k in ("before_days", "escalate_after_days")}
     problems += [
-        f"reminders: {k} must be a whole number of days, 0 or more"
+        f"reminders: {k} must be a whole number of days from 0 to {MAX_RULE_DAYS} (ten years)"
         for k, v in values.items()
-        if type(v) is not int or v < 0
+        if type(v) is not int or not 0 <= v <= MAX_RULE_DAYS
     ]
     return (ReminderPolicy(**values) if not problems else ReminderPolicy()), problems

@@ -95,10 +95,26 @@ def set_followup_status(kivo: Kivo, followup_id: int, status: str) -> None:
         uow.commit()
 
 
-def seed_many(url: str, case_ids: list[int], count: int, *, due: date) -> list[int]:
-    """``count`` due reminders (a third each before, due, escalation) over the given
-    cases, written with Core inserts in one transaction; returns their ids."""
-    followups = -(-count // 3)
+ALL_KINDS = (
+    ("before", timedelta(days=-2)),
+    ("due", timedelta(0)),
+    ("escalation", timedelta(days=7)),
+)
+SENT_LATE = ALL_KINDS[1:]  # a "coming up" whose day has passed is dropped, not sent
+
+
+def seed_many(
+    url: str,
+    case_ids: list[int],
+    count: int,
+    *,
+    due: date,
+    kinds: Sequence[tuple[str, timedelta]] = SENT_LATE,
+) -> list[int]:
+    """``count`` reminders of the given kinds (kind, sent this long after ``due``), in
+    equal parts, over the given cases, written with Core inserts in one transaction;
+    returns their ids. By default the kinds a pass after ``due`` (+ 7 days) sends."""
+    followups = -(-count // len(kinds))
     with engine_of(url).begin() as connection:
         ids = (
             connection.execute(
@@ -132,11 +148,7 @@ def seed_many(url: str, case_ids: list[int], count: int, *, due: date) -> list[i
                 "attempts": 0,
             }
             for n, followup_id in enumerate(ids)
-            for kind, offset in (
-                ("before", timedelta(days=-2)),
-                ("due", timedelta(0)),
-                ("escalation", timedelta(days=7)),
-            )
+            for kind, offset in kinds
         ][:count]
         reminder_ids = (
             connection.execute(

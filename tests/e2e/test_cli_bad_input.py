@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 
-from tests.databases import PostgresDatabases
-from tests.e2e.conftest import Databases, Kivo, database_dump, seeded_copies
+from tests.databases import POSTGRES_ENV, PostgresDatabases, postgres_url
+from tests.e2e.conftest import Databases, Kivo, database_dump, run_kivo, seeded_copies
 
 pytestmark = pytest.mark.both_databases
 
@@ -87,6 +88,19 @@ def case(
 
 CASES = [
     # 2: bad usage or invalid input
+    case(
+        "personnummer typed into a name",
+        f"participant add 'Johan {JOHAN}' --caseworker 1",
+        code=2,
+        says="a participant's name holds a personnummer",
+        as_json=True,
+    ),
+    case(
+        "control character in a name",
+        "caseworker add 'Anna\x1b[2JLindqvist'",
+        code=2,
+        says="a caseworker's name contains a control character",
+    ),
     case("unknown step number", "advance 1 12", code=2, says="unknown step '12'", as_json=True),
     case("unknown step slug", "advance 1 foo", code=2, says="unknown step 'foo'"),
     case(
@@ -152,6 +166,24 @@ CASES = [
         "participant add 'Ny Person' --group hobbits",
         code=2,
         says="unknown group 'hobbits'",
+    ),
+    case(
+        "permit date without the newly-arrived group",
+        "participant add 'Ny Person' --permit-date 2025-01-10",
+        code=2,
+        says="a residence-permit date dates the newly-arrived group",
+    ),
+    case(
+        "permit date not a date",
+        "participant add 'Ny Person' --group newly-arrived --permit-date 2025-13-01",
+        code=2,
+        says="permit-date",
+    ),
+    case(
+        "characteristic without yes or no",
+        "participant add 'Ny Person' --characteristic disability",
+        code=2,
+        says="write NAME=yes or NAME=no",
     ),
     case(
         "unknown role",
@@ -269,6 +301,13 @@ CASES = [
     case("moving an exited case", "advance 3 information", code=3, says="[case-exited]"),
     case("consent on an exited case", "consent 3", code=3, says="[case-exited]"),
     case(
+        "withdrawing consent never given",
+        "consent 1 --withdraw",
+        code=3,
+        says="[consent-not-recorded]",
+        as_json=True,
+    ),
+    case(
         "advancing a paused case",
         "advance 2 information",
         code=3,
@@ -349,6 +388,12 @@ CASES = [
         code=5,
         says="case 1 is at version 2, not 1",
         as_json=True,
+    ),
+    case(
+        "stale version of a consent",
+        "consent 1 --expect-version 1",
+        code=5,
+        says="case 1 is at version 2, not 1",
     ),
     # a personnummer typed in the wrong place is not echoed; parsing errors honour --json
     case(
@@ -484,3 +529,60 @@ def test_a_refusal_names_every_broken_rule_and_what_the_case_can_do_now(kivo_cli
     assert [move["step"] for move in error["next"]] == [5, 6, 7, 8, 9]
     assert "the case can advance now to:" in ran.err
     assert "5 vocational-training (needs: nothing more)" in ran.err
+
+
+def wrong_databases() -> list[Any]:
+    """Each kind of wrong ``--database``, with what the sentence must say: the server
+    with no such database is the test server's, so it runs only with PostgreSQL."""
+    server = postgres_url()
+    missing = server and make_url(server).set(database="kivo_no_such_database")
+    return [
+        pytest.param(
+            "postgresql://kivo@127.0.0.1:1/kivo", "no PostgreSQL server answers", id="no-server"
+        ),
+        pytest.param(
+            missing and missing.render_as_string(hide_password=False),
+            "has no such database",
+            id="no-such-database",
+            marks=pytest.mark.postgres,
+        ),
+        pytest.param("{tmp}/notes.db", "not a SQLite database", id="not-a-database"),
+        pytest.param("{tmp}", "is a folder", id="folder"),
+        pytest.param("mysql://kivo@localhost/kivo", "'mysql' is not supported", id="scheme"),
+    ]
+
+
+@pytest.mark.parametrize(("database", "says"), wrong_databases())
+def test_a_wrong_database_gives_every_command_one_sentence_and_exit_7(
+    database: str | None, says: str, tmp_path: Path
+) -> None:
+    if database is None:
+        pytest.skip(f"needs a PostgreSQL server: set {POSTGRES_ENV}")
+    (tmp_path / "notes.db").write_text("not a database\n" * 100, encoding="utf-8")
+    url = database.replace("{tmp}", str(tmp_path))
+
+    for args in (["init"], ["participant", "list", "--json"], ["caseworker", "add", "Anna"]):
+        ran = run_kivo(url, tmp_path, *args)
+
+        assert ran.code == 7, (args, ran)
+        assert "Traceback" not in ran.out + ran.err, args
+        assert ran.err.startswith("error: cannot open the database"), (args, ran.err)
+        assert says in ran.err, (args, ran.err)
+        assert ran.err.count("\n") == 1, (args, ran.err)
+        if "--json" in args:
+            assert json.loads(ran.out)["error"]["code"] == "database-unavailable"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"], "nothing created"
+
+
+def test_the_next_moves_after_a_refusal_take_the_options_given_into_account(
+    kivo_cli: Kivo,
+) -> None:
+    ran = kivo_cli("advance", "1", "workplace-learning", "--supervisor", "1", "--json")
+    assert ran.code == 3, ran
+    error = json.loads(ran.out)["error"]
+    needs = {move["step"]: {n["code"] for n in move["needs"]} for move in error["next"]}
+    assert needs[6] == {"consent-missing", "apl-outside-training"}
+    assert needs[9] == {"consent-missing"}
+    text = kivo_cli("advance", "1", "workplace-learning", "--supervisor", "1")
+    assert "supervisor-missing" not in text.err
+    assert "workplace-missing" not in text.err

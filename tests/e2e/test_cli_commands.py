@@ -477,7 +477,7 @@ def test_the_history_records_the_moment_each_change_was_made(journey: Journey) -
 def test_kivo_init_creates_the_schema_and_is_safe_to_run_twice(
     sqlite_kivo: Kivo, tmp_path: Path
 ) -> None:
-    path = tmp_path / "new" / "kivo.db"
+    path = tmp_path / "kivo.db"
     env = {"KIVO_DATABASE_URL": str(path)}
     first = document(sqlite_kivo("init", "--json", env=env))
     assert first["before"] is None

@@ -19,8 +19,10 @@ Today is 2026-03-02 09:00.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +152,7 @@ def test_meeting_list_shows_every_meeting_in_time_order(kivo_cli: Kivo) -> None:
     ("filters", "ids"),
     [
         (("--case", "1"), [3, 1, 2]),
-        (("--case", "2"), []),
+        (("--case", "2"), [12]),  # exited: only the follow-up 6 months after leaving
         (("--caseworker", "1"), [3, 1, 2]),
         (("--caseworker", "2"), []),
         (("--from", "2026-02-27"), [1, 2]),
@@ -198,10 +200,17 @@ def test_meeting_ics_keeps_every_uid_across_exports(kivo_cli: Kivo) -> None:
     assert later == second
 
 
-def test_meeting_ics_writes_the_calendar_to_a_file(kivo_cli: Kivo, tmp_path: Path) -> None:
-    ran = ok(kivo_cli("meeting", "ics", "--caseworker", "1", "--out", "anna.ics"))
+def test_meeting_ics_writes_the_calendar_to_a_file_readable_by_its_owner_only(
+    kivo_cli: Kivo, tmp_path: Path
+) -> None:
+    previous = os.umask(0o022)  # kivo inherits it: on its own, a file would be 0644
+    try:
+        ran = ok(kivo_cli("meeting", "ics", "--caseworker", "1", "--out", "anna.ics"))
+    finally:
+        os.umask(previous)
 
     assert ran.out.strip() == "wrote 1 meeting to anna.ics"
+    assert stat.S_IMODE((tmp_path / "anna.ics").stat().st_mode) == 0o600
     data = (tmp_path / "anna.ics").read_bytes()
     assert data.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")  # RFC 5545 lines end in CRLF
     printed = ok(kivo_cli("meeting", "ics", "--caseworker", "1")).out
@@ -211,13 +220,24 @@ def test_meeting_ics_writes_the_calendar_to_a_file(kivo_cli: Kivo, tmp_path: Pat
     assert events_of((tmp_path / "karin.ics").read_bytes()) == []
 
 
+def test_an_exit_cancels_the_booked_meetings_in_the_calendar_and_the_list(kivo_cli: Kivo) -> None:
+    assert len(events_of(ok(kivo_cli("meeting", "ics")).out)) == 1
+
+    ok(kivo_cli("exit", "1", "--outcome", "job-seeking"))
+
+    assert events_of(ok(kivo_cli("meeting", "ics")).out) == []
+    statuses = {m["id"]: m["status"] for m in document(kivo_cli("meeting", "list", "--json"))}
+    assert statuses == {1: "cancelled", 2: "cancelled", 3: "no-show"}
+
+
 # followup list
 
 
 def test_followup_list_shows_the_pending_items_earliest_first(kivo_cli: Kivo) -> None:
     items = document(kivo_cli("followup", "list", "--json"))
 
-    assert [item["id"] for item in items] == [1, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    # 12: Leila's follow-up 6 months after leaving (ESF+), planned at her exit
+    assert [item["id"] for item in items] == [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     assert all(set(item) >= FOLLOWUP_KEYS for item in items)
     first = items[0]
     assert (first["case_id"], first["kind"], first["due"], first["status"], first["name"]) == (
@@ -228,7 +248,7 @@ def test_followup_list_shows_the_pending_items_earliest_first(kivo_cli: Kivo) ->
         "tripartite-start",
     )
     table = ok(kivo_cli("followup", "list"))
-    assert "Follow-ups (10)" in table.out
+    assert "Follow-ups (11)" in table.out
     assert "Tripartite meeting before or on the first day" in table.out
 
 
@@ -238,7 +258,7 @@ def test_followup_list_shows_the_pending_items_earliest_first(kivo_cli: Kivo) ->
         (("--overdue",), [1, 3]),
         (("--due-by", "2026-03-02"), [1, 3, 4]),
         (("--case", "1", "--due-by", "2026-01-19"), [1]),
-        (("--case", "2"), []),
+        (("--case", "2"), [12]),  # exited: only the follow-up 6 months after leaving
         (("--caseworker", "1", "--overdue"), [1, 3]),
         (("--caseworker", "2"), []),
         (("--status", "done"), [2]),
@@ -328,6 +348,12 @@ BAD = [
     ("meeting record 1", 2, "give exactly one of --held, --no-show or --cancelled"),
     ("meeting record 1 --held --cancelled --json", 2, "give exactly one of --held"),
     ("meeting record 199804123389 --held", 2, "is not an id"),
+    (
+        "meeting schedule 1 --at 2026-01-15T10:00",
+        2,
+        "before the case's placement started (2026-01-19)",
+    ),
+    ("meeting schedule 1 --at 2026-01-02T10:00 --json", 2, "before case 1 was opened"),
     ("meeting list --from 2026-03-12 --to 2026-03-10 --json", 2, "is after --to 2026-03-10"),
     ("meeting list --from yesterday", 2, "'yesterday' is not a real date"),
     ("meeting ics --out missing/cal.ics", 2, "cannot write missing/cal.ics"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import shlex
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,12 +62,94 @@ def history_length(kivo_cli: Kivo) -> int:
     return len(document(kivo_cli("history", "1", "--json")))
 
 
-def test_programme_list_shows_the_catalogue(kivo_cli: Kivo) -> None:
+def test_programme_list_shows_the_catalogue_with_sources_and_validity(kivo_cli: Kivo) -> None:
     found = document(kivo_cli("programme", "list", "--json"))
     mbj = next(p for p in found if p["code"] == "MBJ")
     assert mbj["valid_until"] == "2019-01-01"
+    ya = next(p for p in found if p["code"] == "YA")
+    assert (ya["valid_from"], ya["valid_until"]) == ("2014-01-15", "2024-01-01")
+    assert ya["source"].startswith("Förordning (2013:1157)")
     assert [p["code"] for p in found if p["las_exempt"]] == ["OSA"]
-    assert "SAVA" in kivo_cli("programme", "list").out
+    shown = kivo_cli("programme", "list")
+    assert "SAVA" in shown.out
+    assert "NYSTART: Förordning (2018:43) om stöd för nystartsjobb" in shown.out
+
+
+def shipped_catalogue() -> str:
+    return resources.files("states").joinpath("programmes.toml").read_text(encoding="utf-8")
+
+
+def test_programme_check_passes_the_shipped_catalogue_and_names_every_problem(
+    kivo_cli: Kivo, tmp_path: Path
+) -> None:
+    (tmp_path / "ours.toml").write_text(shipped_catalogue(), encoding="utf-8")
+    checked = kivo_cli("programme", "check", "ours.toml")
+    assert checked.code == 0, checked.err
+    assert "ours.toml: valid (11 programmes)" in checked.out
+    assert checked.err == ""
+    verdict = document(kivo_cli("programme", "check", "ours.toml", "--json"))
+    assert verdict == {"valid": True, "source": "ours.toml", "programmes": 11}
+    bad = shipped_catalogue().replace('source = "Förordning (2018:43)', 'sorce = "F', 1)
+    (tmp_path / "bad.toml").write_text(bad, encoding="utf-8")
+    refused = kivo_cli("programme", "check", "bad.toml")
+    assert refused.code == 2
+    assert "programmes.NYSTART: unknown setting 'sorce'" in refused.err
+    assert "programmes.NYSTART: setting 'source' is missing" in refused.err
+    assert "Traceback" not in refused.err
+
+
+def test_an_older_catalogue_loads_with_a_warning_on_stderr_saying_what_changed(
+    kivo_cli: Kivo, tmp_path: Path
+) -> None:
+    old = "\n".join(
+        line
+        for line in shipped_catalogue().splitlines()
+        if not line.startswith(("source = ", "valid_from = "))
+    ).replace("version = 2", "version = 1", 1)
+    (tmp_path / "old.toml").write_text(old, encoding="utf-8")
+    checked = kivo_cli("programme", "check", "old.toml", "--json")
+    assert checked.code == 0, checked.err
+    assert json.loads(checked.out)["valid"] is True
+    assert "warning: old.toml: a version 1 catalogue, read as version 2" in checked.err
+    listed = kivo_cli("--programmes", "old.toml", "programme", "list")
+    assert "PRAKTIK: not given (a version 1 catalogue)" in listed.out
+    assert "warning: old.toml: a version 1 catalogue" in listed.err
+    rules = resources.files("states").joinpath("default_rules.toml").read_text(encoding="utf-8")
+    old_rules = "\n".join(
+        line for line in rules.splitlines() if not line.startswith("source = ")
+    ).replace("version = 2", "version = 1", 1)
+    (tmp_path / "old-rules.toml").write_text(old_rules, encoding="utf-8")
+    checked = kivo_cli("rules", "check", "old-rules.toml")
+    assert checked.code == 0, checked.err
+    assert "warning: old-rules.toml: a version 1 rules file, read as version 2" in checked.err
+    env = {"KIVO_RULES": "old-rules.toml", "KIVO_PROGRAMMES": "old.toml"}
+    used = kivo_cli("participant", "list", "--json", env=env)
+    assert used.code == 0, used.err
+    assert json.loads(used.out) is not None
+    assert "a version 1 rules file" in used.err
+    assert "a version 1 catalogue" in used.err
+
+
+def test_kivo_programmes_makes_the_organisations_catalogue_the_one_advance_judges(
+    seeded: Kivo, tmp_path: Path
+) -> None:
+    """PRAKTIK for at most 60 days per decision in our catalogue: the shipped 184 no longer
+    hold, through KIVO_PROGRAMMES as through --programmes."""
+    ours = shipped_catalogue().replace("max_decision_days = 184", "max_decision_days = 60", 1)
+    ours = ours.replace("default_months = 3", "default_months = 1", 1)
+    (tmp_path / "ours.toml").write_text(ours, encoding="utf-8")
+    line = (
+        "advance 1 study-practice --supervisor 1 --programme PRAKTIK --until 2026-05-29 --dry-run"
+    )
+    assert seeded(*shlex.split(line)).code == 0
+    env = {"KIVO_PROGRAMMES": "ours.toml"}
+    refused = seeded(*shlex.split(line), env=env)
+    assert refused.code == 3, refused.err
+    assert "one decision under programme PRAKTIK covers at most 60 days" in refused.err
+    flagged = seeded("--programmes", "ours.toml", *shlex.split(line))
+    assert flagged.code == 3, flagged.err
+    listed = document(seeded("programme", "list", "--json", env=env))
+    assert next(p for p in listed if p["code"] == "PRAKTIK")["max_decision_days"] == 60
 
 
 def test_placement_extend_records_an_extension_and_moves_the_end(seeded: Kivo) -> None:
@@ -158,16 +242,28 @@ REFUSED_ADVANCES = [
         id="programme-not-in-step",
     ),
     pytest.param(
-        "advance 2 permanent --workplace 1 --programme MBJ",
+        "advance 2 fixed-term --workplace 1 --programme MBJ",
         "programme-closed",
         "MBJ takes no new decisions or extensions on or after 2019-01-01",
         id="programme-closed-today",
     ),
     pytest.param(
-        "advance 3 permanent --workplace 1 --programme MBJ --on 2019-01-01",
+        "advance 3 fixed-term --workplace 1 --programme MBJ --on 2019-01-01",
         "programme-closed",
         "(decision date 2019-01-01)",
         id="programme-closed-on-its-last-day",
+    ),
+    pytest.param(
+        "advance 3 permanent --workplace 1 --programme MBJ --on 2018-06-01",
+        "programme-not-in-step",
+        "programme MBJ runs in step 7, not in step 9 permanent",
+        id="time-limited-support-in-permanent-employment",
+    ),
+    pytest.param(
+        "advance 2 vocational-intro --supervisor 1 --programme YA --training-share 20",
+        "programme-closed",
+        "YA takes no new decisions or extensions on or after 2024-01-01",
+        id="ya-repealed-from-2024",
     ),
     pytest.param(
         "advance 2 short-practice --supervisor 1 --programme PRAKTIK --until 2026-12-31",
@@ -204,7 +300,9 @@ def test_an_advance_under_a_programme_its_rules_refuse_exits_3_names_the_rule_an
 
 
 def test_mbj_decided_before_2019_is_accepted_as_historical_data(waiting: Kivo) -> None:
-    ran = waiting(*shlex.split("advance 3 permanent --workplace 1 --programme MBJ --on 2018-12-31"))
+    ran = waiting(
+        *shlex.split("advance 3 fixed-term --workplace 1 --programme MBJ --on 2018-12-31")
+    )
 
     assert ran.code == 0, ran.err
     (placement,) = document(waiting("placement", "list", "--programme", "MBJ", "--json"))
@@ -230,3 +328,56 @@ def test_a_coordinator_overrides_programme_too_long_and_the_override_is_recorded
         "the employer insists",
     )
     assert "programme-too-long" in last["overrides"]
+
+
+def version_of(kivo_cli: Kivo, case: str = "1") -> int:
+    return int(document(kivo_cli("participant", "show", case, "--json"))["version"])
+
+
+def test_consent_withdrawn_lists_the_open_placement_and_no_override_lifts_consent_missing(
+    waiting: Kivo, e2e_database: str
+) -> None:
+    ran = waiting("consent", "1", "--withdraw", "--on", "2026-02-16", "--by", "1")
+
+    assert ran.code == 0, ran.err
+    assert "case 1: consent withdrawn on 2026-02-16; 1 open placement(s) to resolve" in ran.out
+    assert "Amina Haddad" in ran.out
+    before = table_rows(e2e_database)
+    line = "advance 1 fixed-term --workplace 1 --until 2026-08-31 --by 2 --override 'urgent'"
+    refused = waiting(*shlex.split(line))
+    assert refused.code == 3, refused.err
+    assert "[consent-missing]" in refused.err
+    assert table_rows(e2e_database) == before
+    assert waiting("consent", "1").code == 0
+    assert waiting(*shlex.split(line.split(" --by")[0])).code == 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "placement extend 1 --until 2026-04-30",
+        "placement end 1 --on 2026-02-20 --reason closed",
+        "placement supervisor 1 --supervisor 2",
+        "consent 1 --withdraw",
+    ],
+)
+def test_a_command_changing_a_case_moves_its_version_and_refuses_a_stale_one(
+    seeded: Kivo, e2e_database: str, line: str
+) -> None:
+    assert (
+        seeded(
+            *shlex.split("supervisor add 'Lena Åberg' --workplace 1 --trained-on 2026-01-05")
+        ).code
+        == 0
+    )
+    seen = version_of(seeded)
+    before = table_rows(e2e_database)
+
+    stale = seeded(*shlex.split(line), "--expect-version", str(seen - 1))
+    assert stale.code == 5, stale.err
+    assert "Traceback" not in stale.err
+    assert table_rows(e2e_database) == before
+
+    done = seeded(*shlex.split(line), "--expect-version", str(seen))
+    assert done.code == 0, done.err
+    assert version_of(seeded) == seen + 1

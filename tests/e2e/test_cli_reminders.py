@@ -37,15 +37,33 @@ def test_a_pass_on_a_fresh_database_sends_nothing(kivo_cli: Kivo) -> None:
 def test_a_pass_says_in_a_sentence_what_it_sent(kivo_cli: Kivo, e2e_database: str) -> None:
     seed(e2e_database)
 
+    ran = kivo_cli("reminders", "run", now="2026-03-09T09:00")
+
+    assert ran.code == 0, ran.err
+    lines = ran.out.splitlines()
+    assert len(lines) == 2
+    assert "→ Hanna Handläggare <hanna@af.example>: Coming up: Follow-up contact" in lines[0]
+    assert lines[1] == "1 reminder sent, 0 failed, 0 dropped."
+
+
+def test_a_pass_a_week_late_says_how_late_and_drops_the_coming_up(
+    kivo_cli: Kivo, e2e_database: str
+) -> None:
+    seed(e2e_database)  # due 10 March: coming up on the 8th, due, escalation on the 17th
+
     ran = kivo_cli("reminders", "run", now="2026-03-17T09:00")
 
     assert ran.code == 0, ran.err
     lines = ran.out.splitlines()
-    assert len(lines) == 4
-    assert "Coming up: Follow-up contact during the placement" in lines[0]
-    assert "→ Hanna Handläggare <hanna@af.example>" in lines[1]
-    assert "→ Cecilia Samordnare <cecilia@kommun.example>: Overdue" in lines[2]
-    assert lines[3] == "3 reminders sent (1 escalated), 0 failed, 0 dropped."
+    assert len(lines) == 3
+    assert ": Late: Follow-up contact during the placement (case " in lines[0]
+    assert lines[0].endswith(", due 10 March, 7 days ago)")
+    assert "→ Cecilia Samordnare <cecilia@kommun.example>: Overdue" in lines[1]
+    assert "Due today" not in ran.out
+    assert lines[2] == (
+        "2 reminders sent (1 escalated), 0 failed, 1 dropped (their follow-up was done, "
+        "cancelled or moved, or its day had passed)."
+    )
 
 
 def test_reminders_go_to_the_file_kivo_notify_names_once(
@@ -124,5 +142,8 @@ def test_when_the_mail_server_is_unreachable_the_pass_says_so_and_keeps_the_remi
     ran = kivo_cli("reminders", "run", "--notify", f"smtp://127.0.0.1:{port}", now="2026-03-20")
 
     assert ran.code == 0, ran.err
-    assert ran.out.strip() == "0 reminders sent, 3 failed (retried by a later pass), 0 dropped."
-    assert status_counts(e2e_database) == {"pending": 3}
+    assert ran.out.strip() == (
+        "0 reminders sent, 2 failed (retried by a later pass), 1 dropped (their follow-up "
+        "was done, cancelled or moved, or its day had passed)."
+    )
+    assert status_counts(e2e_database) == {"pending": 2, "dropped": 1}

@@ -26,7 +26,8 @@ SEED = (
     "workplace add 'Visby bageri'",
     "supervisor add 'Sven Berg' --workplace 1 --trained-on 2025-09-15 --capacity 5",
     "participant add 'Amina Haddad' --personnummer 19980412-3389 --gender woman "
-    "--caseworker 1 --consent --on 2026-01-12",
+    "--caseworker 1 --consent --on 2026-01-12 --characteristic rural=yes "
+    "--characteristic minority=no",
     "advance 1 short-practice --supervisor 1 --programme PRAKTIK --until 2026-04-30 "
     "--on 2026-02-02",
     "participant add 'Johan Berg' --gender man --birth-year 1960 --caseworker 1 --consent "
@@ -204,9 +205,49 @@ def test_esf_masks_the_personnummer_unless_asked(seeded: Kivo) -> None:
     assert [row["personnummer"] for row in rows] == ["19980412-****", ""]
     assert [row["age band"] for row in rows] == ["18-29", "55+"]
     assert [row["outcome"] for row in rows] == ["", "job-seeking"]
+    assert [row["upon leaving"] for row in rows] == ["", "job-searching"]
+    assert [(row["rural area"], row["minority"], row["homeless"]) for row in rows] == [
+        ("****", "****", ""),
+        ("", "", ""),
+    ]
     shown = seeded("report", "esf", "--json", "--show-personal")
     assert document(shown)["rows"][0]["personnummer"] == "19980412-3389"
+    assert document(shown)["rows"][0]["characteristics"] == {"minority": "no", "rural": "yes"}
     assert "19980412-3389" not in seeded("report", "esf").out
+
+
+def test_esf_summary_counts_the_common_indicators_by_gender_self_employment_as_work(
+    seeded: Kivo,
+) -> None:
+    exited = seeded(
+        "exit", "1", "--outcome", "self-employed", "--qualification", "--on", "2026-03-02"
+    )
+    assert exited.code == 0, exited.err
+
+    found = document(seeded("report", "esf", "--summary", "--json"))
+
+    lines = {line.pop("indicator"): line for line in found["indicators"]}
+    counts = {"woman": 1, "man": 0, "non_binary": 0, "total": 1}
+    assert lines["in employment, including self-employment, upon leaving"] == counts
+    assert lines["participants"] == {"woman": 1, "man": 1, "non_binary": 0, "total": 2}
+    assert lines["from rural areas"] == counts
+    assert lines["gaining a qualification upon leaving"] == counts
+    assert lines["minorities (including marginalised communities such as the Roma)"]["total"] == 0
+    assert lines["job-searching upon leaving"] == {
+        "woman": 0,
+        "man": 1,
+        "non_binary": 0,
+        "total": 1,
+    }
+    rows = table_of(seeded("report", "esf", "--summary", "--csv"))
+    assert list(rows[0]) == ["indicator", "woman", "man", "non-binary", "total"]
+    assert rows[0] == {
+        "indicator": "participants",
+        "woman": "1",
+        "man": "1",
+        "non-binary": "0",
+        "total": "2",
+    }
 
 
 def test_target_set_and_list(seeded: Kivo) -> None:

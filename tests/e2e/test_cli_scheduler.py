@@ -82,13 +82,18 @@ def sent_in_database(url: str) -> set[int]:
     return {row[0] for row in query(url, "SELECT id FROM reminder WHERE status = 'sent'")}
 
 
-def sent_lines(path: Path) -> Counter[int]:
-    """How often each reminder id was written to the notifier file."""
+def file_lines(path: Path, key: str) -> Counter[int]:
+    """How often each ``key`` (reminder_id, letter_id) was written to the notifier file."""
     if not path.exists():
         return Counter()
     text = path.read_text(encoding="utf-8")
-    complete = text[: text.rfind("\n") + 1]
-    return Counter(int(json.loads(line)["reminder_id"]) for line in complete.splitlines())
+    entries = [json.loads(line) for line in text[: text.rfind("\n") + 1].splitlines()]
+    return Counter(int(entry[key]) for entry in entries if key in entry)
+
+
+def sent_lines(path: Path) -> Counter[int]:
+    """How often each reminder id was written to the notifier file."""
+    return file_lines(path, "reminder_id")
 
 
 def environment(database: str, **extra: str) -> dict[str, str]:
@@ -233,7 +238,7 @@ def test_two_schedulers_at_once_send_every_due_reminder_exactly_once(
     assert_every_due_reminder_sent_exactly_once(seeded, first, second)
 
 
-def test_once_runs_one_pass_and_the_digest_and_a_second_run_sends_nothing(
+def test_once_runs_one_pass_the_digest_and_the_letters_and_a_second_run_sends_nothing(
     seeded: str, tmp_path: Path
 ) -> None:
     sent = tmp_path / "sent.jsonl"
@@ -258,6 +263,13 @@ def test_once_runs_one_pass_and_the_digest_and_a_second_run_sends_nothing(
     assert "digest 2026-W10 (2026-03-02 – 2026-03-08)" in first
     assert "pass 1: sent 0 (0 escalated), failed 0, dropped 0" in second
     assert_every_due_reminder_sent_exactly_once(seeded, sent)
+    people = query(seeded, "SELECT id FROM caseworker WHERE active")
+    assert f"weekly letter 2026-W10: sent {len(people)}, failed 0" in first
+    assert "weekly letter" not in second  # once per person and week
+    assert file_lines(sent, "letter_id") == dict.fromkeys(
+        (row[0] for row in query(seeded, "SELECT id FROM weekly_letter")), 1
+    )
+    assert len(file_lines(sent, "letter_id")) == len(people)
 
 
 @pytest.mark.parametrize(

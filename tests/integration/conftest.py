@@ -58,7 +58,7 @@ def postgres_only_url(postgres_databases: PostgresDatabases) -> Iterator[str]:
 def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A brand-new database of each kind with no schema at all."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty' / 'kivo.db'}"
+        yield f"sqlite:///{tmp_path / 'kivo.db'}"
     else:
         databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
         with databases.empty() as url:

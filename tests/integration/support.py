@@ -169,7 +169,7 @@ def assert_history_replays_to_stored_state(kivo: Kivo, case_id: int) -> None:
         replayed = replay(events)
     except ReplayError as error:
         raise AssertionError(f"the history of case {case_id} does not replay: {error}") from None
-    assert replayed == Replayed(case.state, case.paused_from)
+    assert replayed == Replayed(case.state, case.paused_from, case.outcome)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
 
 

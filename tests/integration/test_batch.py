@@ -7,7 +7,9 @@ stored rows, not the result.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func
@@ -17,6 +19,7 @@ from pathway import batch, moves
 from pathway.context import Kivo
 from persistence.tables import FollowupRow, ReminderRow
 from states.errors import InvalidInput
+from states.ruleset import load_rules_file
 from states.steps import Step
 from tests.integration.support import (
     TODAY,
@@ -26,6 +29,7 @@ from tests.integration.support import (
     enrol_case,
     events_of,
     placements_of,
+    rules_file,
     stored_case,
 )
 
@@ -142,3 +146,34 @@ def test_unknown_cases_are_counted_as_not_found_and_do_not_stop_the_batch(
 def test_a_chunk_of_less_than_one_case_is_invalid_input(kivo: Kivo, staff: Staff) -> None:
     with pytest.raises(InvalidInput):
         batch.batch_advance(kivo, [1], Step.INFORMATION, chunk=0)
+
+
+OFF = 'severity = "blocking"\nenabled = false'
+
+
+def test_a_batch_into_employment_again_replans_the_follow_ups_as_a_single_move_does(
+    kivo: Kivo, staff: Staff, tmp_path: Path
+) -> None:
+    # An organisation whose employment steps need no named workplace, so a batch may enter
+    # them: each case entered permanent employment, fell back, and enters it again today.
+    kivo = dataclasses.replace(
+        kivo, rules=load_rules_file(rules_file(tmp_path, "workplace-missing", OFF))
+    )
+    single, batched = _cohort(kivo, staff, 2)
+    for case_id in (single, batched):
+        moves.advance(kivo, case_id, Step.PERMANENT, on=TODAY - timedelta(days=40))
+        moves.fall_back(
+            kivo, case_id, Step.INFORMATION, reason="laid off", on=TODAY - timedelta(days=20)
+        )
+
+    moves.advance(kivo, single, Step.PERMANENT, on=TODAY)
+    batch.batch_advance(kivo, [batched], Step.PERMANENT, on=TODAY)
+
+    def plan(case_id: int) -> list[tuple[str, date, str]]:
+        return [(f.name, f.due, f.status) for f in _followups_of(kivo, case_id)]
+
+    assert plan(batched) == plan(single)
+    after = [(due, status) for name, due, status in plan(batched) if name.startswith("after-")]
+    assert sorted(due for due, status in after if status == "pending")[0] == TODAY + timedelta(
+        days=28
+    )

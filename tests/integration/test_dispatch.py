@@ -36,6 +36,7 @@ from tests.integration.support import add_staff, fresh_personnummer, written_for
 
 MakeKivo = Callable[..., Kivo]
 DUE = date(2026, 3, 10)  # before on 3-08, due on 3-10, escalation on 3-17
+WEEK = timedelta(days=7)
 
 
 def on(make_kivo: MakeKivo, day: date, time: str = "09:00") -> Kivo:
@@ -76,21 +77,65 @@ def test_a_due_reminder_is_sent_once_on_its_day_and_never_before(make_kivo: Make
     assert utc(stored[reminders["due"]].sent_at) == datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 
 
-def test_a_pass_after_days_of_downtime_sends_what_was_missed_exactly_once(
+def test_a_pass_after_days_of_downtime_sends_what_was_missed_exactly_once_and_says_how_late(
     make_kivo: MakeKivo,
 ) -> None:
     kivo = make_kivo()
     office = add_office(kivo)
-    add_followup(kivo, office.case, DUE)
+    _, reminders = add_followup(kivo, office.case, DUE)
     notifier = RecordingNotifier()
 
     first = dispatch(on(make_kivo, date(2026, 3, 20)), notifier)
     again = dispatch(on(make_kivo, date(2026, 3, 21)), notifier)
 
-    assert first == DispatchResult(sent=3, escalated=1, failed=0, dropped=0)
+    assert first == DispatchResult(sent=2, escalated=1, failed=0, dropped=1)
     assert again == DispatchResult()
-    assert [m.kind for m in notifier.messages] == ["before", "due", "escalation"]
-    assert [m.escalation for m in notifier.messages] == [False, False, True]
+    assert [m.kind for m in notifier.messages] == ["due", "escalation"]
+    assert [m.escalation for m in notifier.messages] == [False, True]
+    assert [m.subject() for m in notifier.messages] == [
+        f"[kivo] Late: Follow-up contact during the placement (case {office.case}, "
+        "due 10 March, 10 days ago)",
+        f"[kivo] Overdue: Follow-up contact during the placement (case {office.case}, "
+        "due 10 March, 10 days ago)",
+    ]
+    assert stored_reminders(kivo.database)[reminders["before"]].status == "dropped"
+
+
+def test_a_due_reminder_sent_late_says_how_late_and_never_due_today(
+    make_kivo: MakeKivo,
+) -> None:
+    kivo = make_kivo()
+    office = add_office(kivo)
+    add_followup(kivo, office.case, date(2026, 3, 16), kinds=[("due", date(2026, 3, 16))])
+    notifier = RecordingNotifier()
+
+    dispatch(on(make_kivo, date(2026, 3, 24)), notifier)
+
+    (message,) = notifier.messages
+    assert message.today == date(2026, 3, 24)  # from the injected clock
+    assert f"(case {office.case}, due 16 March, 8 days ago)" in message.subject()
+    assert "was due 16 March, 8 days ago, and is still open." in message.text()
+    assert "today" not in message.subject().lower() + message.text()
+
+
+@pytest.mark.parametrize(
+    ("day", "sent"),
+    [(date(2026, 3, 8), True), (date(2026, 3, 10), True), (date(2026, 3, 11), False)],
+)
+def test_a_coming_up_reminder_is_sent_until_its_day_and_dropped_once_the_day_has_passed(
+    make_kivo: MakeKivo, day: date, sent: bool
+) -> None:
+    kivo = make_kivo()
+    office = add_office(kivo)
+    _, reminders = add_followup(kivo, office.case, DUE, kinds=[("before", date(2026, 3, 8))])
+    notifier = RecordingNotifier()
+
+    result = dispatch(on(make_kivo, day), notifier)
+
+    assert result == (DispatchResult(sent=1) if sent else DispatchResult(dropped=1))
+    assert [m.kind for m in notifier.messages] == (["before"] if sent else [])
+    status = stored_reminders(kivo.database)[reminders["before"]].status
+    assert status == ("sent" if sent else "dropped")
 
 
 def test_the_message_names_the_case_the_item_and_its_due_date(make_kivo: MakeKivo) -> None:
@@ -110,6 +155,7 @@ def test_the_message_names_the_case_the_item_and_its_due_date(make_kivo: MakeKiv
             title="Tripartite meeting",
             recipient=Recipient("Hanna Handläggare", "hanna@af.example", office.caseworker),
             escalation=False,
+            today=DUE,
         ),
         ReminderMessage(
             reminder_id=reminders["due"],
@@ -119,6 +165,7 @@ def test_the_message_names_the_case_the_item_and_its_due_date(make_kivo: MakeKiv
             title="Tripartite meeting",
             recipient=Recipient("Hanna Handläggare", "hanna@af.example", office.caseworker),
             escalation=False,
+            today=DUE,
         ),
     ]
 
@@ -228,9 +275,8 @@ def test_escalations_go_to_the_active_coordinator_with_the_lowest_id(
 
     result = dispatch(on(make_kivo, date(2026, 3, 17)), notifier)
 
-    assert result == DispatchResult(sent=3, escalated=1)
+    assert result == DispatchResult(sent=2, escalated=1, dropped=1)
     assert [(m.kind, m.recipient.id, m.escalation) for m in notifier.messages] == [
-        ("before", office.caseworker, False),
         ("due", office.caseworker, False),
         ("escalation", second.id, True),
     ]
@@ -283,7 +329,9 @@ def test_a_reclaimed_reminder_whose_line_is_already_in_the_file_is_not_sent_agai
         uow.commit()
     assert [reminder.id for reminder, *_ in claimed] == [reminders["before"], reminders["due"]]
     FileNotifier(path).send(
-        ReminderMessage(reminders["before"], office.case, "before", DUE, "x", Recipient("H"))
+        ReminderMessage(
+            reminders["before"], office.case, "before", DUE, "x", Recipient("H"), today=DUE
+        )
     )
 
     while_leased = dispatch(on(make_kivo, DUE, "09:04"), FileNotifier(path))
@@ -388,8 +436,8 @@ def test_no_message_carries_the_participants_personnummer_or_name(
     mails = [Smtp("localhost", 25).email(m).as_string() for m in recording.messages]
 
     shown = "\n".join([path.read_text(), console.getvalue(), *mails])
-    assert len(lines_of(path)) == 3
-    assert len(mails) == 3
+    assert len(lines_of(path)) == 2  # due and escalation; the "coming up" is past
+    assert len(mails) == 2
     assert f"case {office.case}" in console.getvalue()
     assert [form for form in written_forms(number) if form in shown] == []
     assert "Amira" not in shown
@@ -429,14 +477,14 @@ def test_a_pass_that_outlives_half_its_lease_gives_back_the_rest_and_still_sends
 ) -> None:
     kivo = on(make_kivo, date(2026, 3, 20))
     office = add_office(kivo)
-    for day in (1, 2, 3):
-        add_followup(kivo, office.case, date(2026, 3, day))
+    for day in (date(2026, 3, d) for d in range(1, 6)):
+        add_followup(kivo, office.case, day, kinds=[("due", day), ("escalation", day + WEEK)])
     notifier = RecordingNotifier()
 
     result = dispatch(kivo, notifier, batch=50, lease=timedelta(0))  # always past half
 
-    assert result == DispatchResult(sent=9, escalated=3)
+    assert result == DispatchResult(sent=10, escalated=5)
     assert sorted(notifier.ids) == sorted(stored_reminders(kivo.database))
     stored = stored_reminders(kivo.database).values()
     assert {r.status for r in stored} == {"sent"}
-    assert sorted(r.attempts for r in stored) == list(range(1, 10))  # reclaimed each time
+    assert sorted(r.attempts for r in stored) == list(range(1, 11))  # reclaimed each time

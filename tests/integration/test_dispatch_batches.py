@@ -57,13 +57,15 @@ def utc(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def three_items(kivo: Kivo) -> list[int]:
-    """Three follow-ups of one case, due on 1, 2 and 3 March: nine reminders, all due
-    on LATER, in the order a claim takes them."""
+def five_items(kivo: Kivo) -> list[int]:
+    """Five follow-ups of one case, due on 1 to 5 March, each with its due reminder and
+    escalation: ten reminders, all to be sent on LATER, in the order a claim takes them
+    (a "coming up" would be dropped by then, so none is queued)."""
     office = add_office(kivo)
     ids: list[int] = []
-    for day in (1, 2, 3):
-        _, reminders = add_followup(kivo, office.case, date(2026, 3, day))
+    for day in (date(2026, 3, d) for d in range(1, 6)):
+        plan = [("due", day), ("escalation", day + timedelta(days=7))]
+        _, reminders = add_followup(kivo, office.case, day, kinds=plan)
         ids += reminders.values()
     return sorted(ids, key=lambda i: (stored_reminders(kivo.database)[i].send_on, i))
 
@@ -80,7 +82,8 @@ def test_the_file_notifier_appends_a_batch_in_order_and_then_knows_each_line(
     path = tmp_path / "reminders.jsonl"
     notifier = FileNotifier(path)
     messages = [
-        ReminderMessage(n, 7, "due", DUE, f"Item {n}", Recipient("Hanna", id=2)) for n in (5, 3, 9)
+        ReminderMessage(n, 7, "due", DUE, f"Item {n}", Recipient("Hanna", id=2), today=DUE)
+        for n in (5, 3, 9)
     ]
 
     notifier.send_many([])
@@ -95,12 +98,12 @@ def test_a_file_notifier_gets_each_claimed_batch_at_once_and_it_is_recorded_sent
     make_kivo: MakeKivo,
 ) -> None:
     kivo = on(make_kivo, LATER)
-    order = three_items(kivo)
+    order = five_items(kivo)
     notifier = RecordingBatchNotifier(kivo.database)
 
     result = dispatch(kivo, notifier, batch=4)
 
-    assert result == DispatchResult(sent=9, escalated=3)
+    assert result == DispatchResult(sent=10, escalated=5)
     assert notifier.batches == [order[:4], order[4:8], order[8:]]
     # nothing of a batch is recorded sent before it is sent; all of it right after
     assert [sorted(i for i, s in seen.items() if s == "sent") for seen in notifier.seen] == [
@@ -118,7 +121,7 @@ def test_a_pass_killed_after_the_batchs_fsync_and_before_its_update_sends_nothin
     make_kivo: MakeKivo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     kivo = on(make_kivo, LATER, "09:00")
-    order = three_items(kivo)
+    order = five_items(kivo)
     path = tmp_path / "reminders.jsonl"
     notifier: FileNotifier = FileKilledAfterFlush(path)
     if where == "inside the recording transaction":
@@ -142,7 +145,7 @@ def test_a_pass_killed_after_the_batchs_fsync_and_before_its_update_sends_nothin
     after_lease = dispatch(on(make_kivo, LATER, "09:06"), FileNotifier(path))
 
     assert while_leased == DispatchResult()
-    assert after_lease == DispatchResult(sent=9, escalated=3)
+    assert after_lease == DispatchResult(sent=10, escalated=5)
     assert sent_ids(path) == dict.fromkeys(order, 1)
     stored = stored_reminders(kivo.database)
     assert {(r.status, r.attempts) for r in stored.values()} == {("sent", 2)}
@@ -189,8 +192,10 @@ def test_in_a_batch_items_no_longer_pending_are_dropped_and_the_others_written(
 
     result = dispatch(kivo, FileNotifier(path))
 
-    assert result == DispatchResult(sent=3, escalated=1, dropped=3)
-    assert sent_ids(path) == dict.fromkeys(kept.values(), 1)
+    # the done item's three, and the kept one's "coming up" whose day has passed
+    assert result == DispatchResult(sent=2, escalated=1, dropped=4)
+    assert sent_ids(path) == {kept["due"]: 1, kept["escalation"]: 1}
+    assert stored_reminders(kivo.database)[kept["before"]].status == "dropped"
     stored = stored_reminders(kivo.database)
     assert {stored[i].status for i in dropped.values()} == {"dropped"}
     assert dispatch(on(make_kivo, LATER, "12:00"), FileNotifier(path)) == DispatchResult()
@@ -218,31 +223,31 @@ def test_a_batch_pass_that_outlives_half_its_lease_writes_one_per_claim_and_give
     make_kivo: MakeKivo, tmp_path: Path
 ) -> None:
     kivo = on(make_kivo, LATER)
-    order = three_items(kivo)
+    order = five_items(kivo)
     path = tmp_path / "reminders.jsonl"
 
     result = dispatch(kivo, FileNotifier(path), batch=50, lease=timedelta(0))  # always late
 
-    assert result == DispatchResult(sent=9, escalated=3)
+    assert result == DispatchResult(sent=10, escalated=5)
     assert list(sent_ids(path).items()) == [(i, 1) for i in order]
     stored = stored_reminders(kivo.database).values()
-    assert sorted(r.attempts for r in stored) == list(range(1, 10))  # reclaimed each time
+    assert sorted(r.attempts for r in stored) == list(range(1, 11))  # reclaimed each time
 
 
 def test_an_smtp_like_notifier_without_already_sent_records_each_sent_right_after_its_send(
     make_kivo: MakeKivo,
 ) -> None:
     kivo = on(make_kivo, LATER)
-    order = three_items(kivo)
+    order = five_items(kivo)
     notifier = SmtpLikeNotifier(kivo.database)
 
     result = dispatch(kivo, notifier, batch=50)
 
-    assert result == DispatchResult(sent=9, escalated=3)
+    assert result == DispatchResult(sent=10, escalated=5)
     assert notifier.ids == order
     # at each send, every earlier one is recorded sent already, and no later one is
     assert [sorted(i for i, s in seen.items() if s == "sent") for seen in notifier.seen] == [
-        sorted(order[:n]) for n in range(9)
+        sorted(order[:n]) for n in range(10)
     ]
 
 

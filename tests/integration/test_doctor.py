@@ -91,6 +91,17 @@ def test_a_stored_state_that_is_not_the_replay_of_the_history_is_a_state_mismatc
     assert fine != broken
 
 
+def test_a_stored_outcome_that_is_not_the_one_the_exit_recorded_is_a_state_mismatch(
+    kivo: Kivo, staff: Staff
+) -> None:
+    fine, broken = enrol_case(kivo, staff), enrol_case(kivo, staff, name="Bo Egen")
+    for case_id in (fine, broken):
+        moves.exit_case(kivo, case_id, outcome=Outcome.SELF_EMPLOYED, on=TODAY)
+    sql(kivo, "UPDATE kivo_case SET outcome = 'employed' WHERE id = :id", id=broken)
+
+    assert codes(kivo) == {"case-state-mismatch": [broken]}
+
+
 def test_the_replay_check_reads_every_batch_of_cases(kivo: Kivo, staff: Staff) -> None:
     cases = [enrol_case(kivo, staff, name=f"Deltagare {n}") for n in range(7)]
     sql(kivo, "UPDATE kivo_case SET paused_from = 'information' WHERE id = :id", id=cases[4])
@@ -326,7 +337,7 @@ def test_diagnose_reports_a_postgresql_server_that_does_not_answer_as_unreachabl
     report = diagnose(nowhere, now=DEFAULT_NOW)
 
     assert [f.code for f in report.findings] == ["database-unreachable"]
-    assert "connection" in report.findings[0].message.lower()
+    assert "no postgresql server answers there" in report.findings[0].message.lower()
 
 
 def test_diagnose_reports_a_database_without_the_schema_and_one_behind_it(

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from pathway import enrolment, moves, views
+from pathway import directory, enrolment, moves, views
 from pathway.context import Kivo
 from pathway.errors import Refused
 from states.case import Outcome
@@ -212,3 +212,31 @@ def test_the_enrolment_event_names_the_first_caseworker_so_ownership_needs_no_gu
 def test_an_enrolment_without_a_caseworker_names_no_owner(kivo: Kivo) -> None:
     result = enrolment.enrol(kivo, "Utan Handläggare", on=date(2026, 1, 12))
     assert events_of(kivo, result.case_id)[0].data == {}
+
+
+NAMED: dict[str, Callable[[Kivo, str], object]] = {
+    "participant": lambda k, n: enrolment.enrol(k, n),
+    "caseworker": lambda k, n: directory.add_caseworker(k, n),
+    "workplace": lambda k, n: directory.add_workplace(k, n),
+    "employer": lambda k, n: directory.add_workplace(k, "Visby bageri", employer=n),
+}
+
+
+@pytest.mark.parametrize("kind", NAMED)
+@pytest.mark.parametrize(
+    "name", [f"Amina {PNR[:8]}-{PNR[8:]}", "Anna\nLindqvist", "Anna\u202eLindqvist"]
+)
+def test_a_name_holding_a_personnummer_or_a_control_character_is_refused_and_nothing_written(
+    kivo: Kivo, kind: str, name: str
+) -> None:
+    before = table_contents(kivo.database)
+
+    with pytest.raises(InvalidInput) as raised:
+        NAMED[kind](kivo, name)
+
+    assert (
+        "holds a personnummer" in raised.value.message
+        or "control character" in raised.value.message
+    )
+    assert [form for form in written_forms(PNR) if form in error_texts(raised.value)] == []
+    assert table_contents(kivo.database) == before

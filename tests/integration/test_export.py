@@ -239,6 +239,36 @@ def test_personnummer_are_masked_unless_asked_for(
     assert f"{amina[:8]}-{amina[8:]}" in text_of(shown)
 
 
+def test_sensitive_characteristics_are_masked_and_their_groups_left_out_unless_asked_for(
+    kivo: Kivo, staff: Staff, tmp_path: Path
+) -> None:
+    enrolment.enrol(
+        kivo,
+        "Dana Känslig",
+        personnummer=personnummer("19900505", "246"),
+        groups=["disability", "newly-arrived"],
+        characteristics={"homeless": True, "rural": False},
+        caseworker_id=staff.caseworker,
+        on=date(2026, 1, 12),
+    )
+    masked, shown = tmp_path / "masked.csv", tmp_path / "shown.csv"
+    export(kivo, "cases", masked)
+    export(kivo, "cases", shown, show_personal=True)
+
+    def row_of(path: Path) -> dict[str, str]:
+        (row,) = csv.DictReader(path.open(encoding="utf-8-sig"))
+        return row
+
+    assert (row_of(masked)["groups"], row_of(masked)["characteristics"]) == (
+        "newly-arrived",
+        "homeless=****|rural=****",
+    )
+    assert (row_of(shown)["groups"], row_of(shown)["characteristics"]) == (
+        "disability|newly-arrived",
+        "homeless=yes|rural=no",
+    )
+
+
 def test_a_csv_for_swedish_excel_has_a_bom_and_semicolons(
     kivo: Kivo, caseload: dict[str, str], tmp_path: Path
 ) -> None:

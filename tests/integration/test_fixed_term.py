@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from pathway import directory, moves, placements
+from pathway import directory, enrolment, moves, placements
 from pathway.context import Kivo
 from pathway.errors import Refused
 from states.errors import InvalidInput
@@ -458,17 +458,31 @@ def test_pis_adds_up_every_placement_of_the_participant_wherever_it_ran(
     assert {v.code for v in over.value.violations} == {"programme-total-too-long"}
 
 
-def vocational_intro(kivo: Kivo, staff: Staff, share: int | None) -> tuple[int, object]:
-    case_id = enrol_case(kivo, staff, pnr=personnummer("20050301"))
+def vocational_intro(
+    kivo: Kivo,
+    staff: Staff,
+    share: int | None,
+    *,
+    extent: int | None = 100,
+    until: date | None = None,
+) -> tuple[int, object]:
+    """A YA decision of 2023, before the support was repealed on 2024-01-01."""
+    case_id = enrol_case(kivo, staff, pnr=personnummer("20050301"), on=date(2022, 12, 1))
+    trained = directory.add_supervisor(
+        kivo, "Yvonne Handledare", workplace_id=staff.workplace, trained_on=date(2022, 9, 1)
+    )
+    assert trained.id is not None
     try:
         return case_id, moves.advance(
             kivo,
             case_id,
             Step.VOCATIONAL_INTRO,
-            on=date(2026, 2, 2),
-            supervisor_id=staff.supervisor,
+            on=date(2023, 2, 2),
+            supervisor_id=trained.id,
             programme="YA",
             training_share=share,
+            extent=extent,
+            until=until,
         )
     except Refused as refused:
         return case_id, refused
@@ -500,6 +514,46 @@ def test_ya_without_a_recorded_share_is_opened_with_a_warning(kivo: Kivo, staff:
     assert "training-share-missing" in codes(events_of(kivo, case_id)[-1].warnings)
 
 
+def test_ya_records_the_extent_of_full_time_in_the_event(kivo: Kivo, staff: Staff) -> None:
+    case_id, result = vocational_intro(kivo, staff, 15, extent=75)
+
+    assert not isinstance(result, Refused), result
+    last = events_of(kivo, case_id)[-1]
+    assert (last.data["training_share"], last.data["extent"]) == (15, 75)
+
+
+@pytest.mark.parametrize(
+    ("extent", "until", "code", "message"),
+    [
+        (74, None, "extent-too-low", "at least 75 % of full time, not 74 %"),
+        (
+            100,
+            date(2023, 7, 31),
+            "programme-too-short",
+            "at least 6 months: 2023-02-02 to 2023-07-31 ends before 2023-08-01",
+        ),
+    ],
+)
+def test_ya_below_75_percent_of_full_time_or_6_months_is_refused_and_writes_nothing(
+    kivo: Kivo, staff: Staff, extent: int, until: date | None, code: str, message: str
+) -> None:
+    """Förordning 2013:1157 6 § 2: at least 75 % of full time for at least 6 months."""
+    case_id, result = vocational_intro(kivo, staff, 15, extent=extent, until=until)
+
+    assert isinstance(result, Refused)
+    (violation,) = result.violations
+    assert (violation.code, violation.blocking) == (code, True)
+    assert message in violation.message
+    assert placements_of(kivo, case_id) == []
+
+
+def test_ya_without_a_recorded_extent_is_opened_with_a_warning(kivo: Kivo, staff: Staff) -> None:
+    case_id, result = vocational_intro(kivo, staff, 15, extent=None)
+
+    assert not isinstance(result, Refused)
+    assert "extent-missing" in codes(events_of(kivo, case_id)[-1].warnings)
+
+
 def test_a_training_share_outside_0_to_100_is_bad_input(kivo: Kivo, staff: Staff) -> None:
     case_id = enrol_case(kivo, staff)
     with pytest.raises(InvalidInput, match="percentage from 0 to 100"):
@@ -512,3 +566,85 @@ def test_a_training_share_outside_0_to_100_is_bad_input(kivo: Kivo, staff: Staff
             training_share=101,
         )
     assert placements_of(kivo, case_id) == []
+
+
+# YA's "newly arrived" is a dated membership: within 36 months of the residence permit.
+
+
+def newly_arrived_ya(kivo: Kivo, staff: Staff, permit: date, serial: str) -> tuple[int, object]:
+    """A 44-year-old, newly arrived with a permit of ``permit``, into YA on 2023-02-02."""
+    enrolled = enrolment.enrol(
+        kivo,
+        "Nadia Nyanländ",
+        personnummer=personnummer("19780301", serial),
+        groups=["newly-arrived"],
+        permit_date=permit,
+        caseworker_id=staff.caseworker,
+        consent=True,
+        on=date(2022, 12, 1),
+    )
+    trained = directory.add_supervisor(
+        kivo, "Yngve Handledare", workplace_id=staff.workplace, trained_on=date(2022, 9, 1)
+    )
+    assert trained.id is not None
+    try:
+        return enrolled.case_id, moves.advance(
+            kivo,
+            enrolled.case_id,
+            Step.VOCATIONAL_INTRO,
+            on=date(2023, 2, 2),
+            supervisor_id=trained.id,
+            programme="YA",
+            training_share=20,
+            extent=100,
+        )
+    except Refused as refused:
+        return enrolled.case_id, refused
+
+
+def test_a_residence_permit_within_36_months_makes_a_newly_arrived_adult_eligible_for_ya(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id, result = newly_arrived_ya(kivo, staff, date(2020, 2, 3), "481")
+
+    assert not isinstance(result, Refused), result
+    assert placements_of(kivo, case_id)[-1].programme == "YA"
+    with kivo.uow(read_only=True) as uow:
+        person_id = uow.cases.get(case_id).person_id
+        assert uow.people.get(person_id).permit_date == date(2020, 2, 3)
+        assert uow.people.load_many([person_id])[person_id].permit_date == date(2020, 2, 3)
+
+
+def test_a_residence_permit_older_than_36_months_does_not_and_nothing_is_written(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id, result = newly_arrived_ya(kivo, staff, date(2020, 2, 1), "493")
+
+    assert isinstance(result, Refused)
+    (violation,) = result.violations
+    assert violation.code == "ya-not-eligible"
+    assert "residence permit of 2020-02-01, which counts for 36 months" in violation.message
+    assert placements_of(kivo, case_id) == []
+
+
+@pytest.mark.parametrize(
+    ("groups", "permit", "message"),
+    [
+        ([], date(2025, 1, 1), "a residence-permit date dates the newly-arrived group"),
+        (["newly-arrived"], date(2026, 12, 1), "the residence-permit date 2026-12-01 is after"),
+    ],
+)
+def test_a_permit_date_without_the_group_or_after_today_is_bad_input_and_writes_nothing(
+    kivo: Kivo, staff: Staff, groups: list[str], permit: date, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        enrolment.enrol(
+            kivo,
+            "Fel Datum",
+            personnummer=personnummer("19800101", "517"),
+            groups=groups,
+            permit_date=permit,
+            caseworker_id=staff.caseworker,
+        )
+    with kivo.uow(read_only=True) as uow:
+        assert uow.people.by_personnummer(personnummer("19800101", "517")) is None

@@ -4,6 +4,8 @@ and imported cases that behave like cases enrolled by hand."""
 from __future__ import annotations
 
 import csv
+import os
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -198,6 +200,33 @@ def test_a_fixed_reject_file_imports_as_it_is(kivo: Kivo, staff: Staff, tmp_path
     again.write_text(fixed, encoding="utf-8")
     assert import_file(kivo, again).imported == 1
     assert stored_case(kivo, _cases(kivo)[0].id).state == "permanent"
+
+
+def test_a_reject_file_is_private_and_defuses_formulas_and_the_import_takes_them_back(
+    kivo: Kivo, staff: Staff, tmp_path: Path
+) -> None:
+    path = csv_file(tmp_path, line("+Plus Lindqvist", people(1)[0], step="=4+5"))
+    reject = tmp_path / "caseload.rejected.csv"
+    reject.write_text("an older reject file\n", encoding="utf-8")
+    reject.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        result = import_file(kivo, path, skip_invalid=True)
+        made = import_file(kivo, path, skip_invalid=True, reject_path=tmp_path / "new.csv")
+    finally:
+        os.umask(previous)
+
+    assert (result.reject_file, made.reject_file) == (str(reject), str(tmp_path / "new.csv"))
+    assert stat.S_IMODE(reject.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o600
+    with reject.open(encoding="utf-8-sig", newline="") as stream:
+        (row,) = list(csv.reader(stream, delimiter=";"))[1:]
+    assert (row[0], row[7]) == ("'+Plus Lindqvist", "'=4+5")
+    fixed = reject.read_text(encoding="utf-8-sig").replace("'=4+5", "9")
+    again = csv_file(tmp_path, name="fixed.csv")
+    again.write_text(fixed, encoding="utf-8")
+    assert import_file(kivo, again).imported == 1
+    assert show_case(kivo, _cases(kivo)[0].id).name == "+Plus Lindqvist"
 
 
 def test_a_dry_run_checks_everything_and_writes_nothing(

@@ -19,8 +19,9 @@ import pytest
 from icalendar import Calendar, Event
 from sqlmodel import Session, col, select
 
-from pathway import directory, moves, views
+from pathway import directory, moves, reports, views
 from pathway.context import Kivo
+from pathway.digest import weekly_digest
 from pathway.errors import Refused
 from pathway.meetings import (
     list_meetings,
@@ -274,7 +275,7 @@ def test_the_day_a_meeting_was_held_is_its_day_in_sweden(kivo: Kivo, staff: Staf
     assert [row.done_on for row in done] == [date(2026, 2, 27)]
 
 
-def test_a_meeting_held_after_its_plan_changed_satisfies_the_new_steps_planned_meeting(
+def test_a_meeting_held_after_its_plan_changed_completes_no_planned_meeting_of_the_new_step(
     kivo: Kivo, staff: Staff
 ) -> None:
     case_id = in_short_practice(kivo, staff)
@@ -289,10 +290,38 @@ def test_a_meeting_held_after_its_plan_changed_satisfies_the_new_steps_planned_m
         FollowupRow.case_id == case_id, FollowupRow.step == 7, FollowupRow.kind == "meeting"
     )
     with Session(engine_of(kivo.database)) as session:
-        new_start = session.exec(query.where(FollowupRow.name == "tripartite-start")).one()
-    assert recorded.followup_done == new_start.id
-    assert (new_start.status, new_start.done_on) == ("done", date(2026, 3, 2))
-    assert stored_meeting(kivo, meeting.id).followup_id == new_start.id
+        new_step = session.exec(query).all()
+    assert recorded.followup_done is None
+    assert new_step
+    assert {row.status for row in new_step} == {"pending"}
+    assert recorded.meeting.status == "held"
+
+
+@pytest.mark.parametrize(
+    ("at", "says"),
+    [
+        ("2026-01-11T10:00", "before case"),  # enrolled 2026-01-12
+        ("2026-01-18T10:00", "before the case's placement started (2026-01-19)"),
+    ],
+)
+def test_a_meeting_before_the_enrolment_or_its_placement_is_bad_input_and_writes_nothing(
+    kivo: Kivo, staff: Staff, at: str, says: str
+) -> None:
+    case_id = in_short_practice(kivo, staff)
+    before = table_contents(kivo.database)
+
+    with pytest.raises(InvalidInput) as invalid:
+        book(kivo, case_id, at)
+
+    assert says in invalid.value.message
+    assert table_contents(kivo.database) == before
+
+
+def test_a_meeting_before_any_placement_may_be_booked_from_the_enrolment_on(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = enrol_case(kivo, staff)
+    assert book(kivo, case_id, "2026-01-12T10:00").case_id == case_id
 
 
 @pytest.mark.parametrize("outcome", ["no-show", "cancelled"])
@@ -620,3 +649,26 @@ def test_an_empty_calendar_still_parses(kivo: Kivo) -> None:
     calendar = Calendar.from_ical(meetings_calendar(kivo))
     assert calendar.walk("VEVENT") == []
     assert len(calendar.walk("VTIMEZONE")) == 1
+
+
+def test_exiting_cancels_the_booked_meetings_so_calendar_digest_and_overdue_forget_them(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = in_short_practice(kivo, staff)
+    past = book(kivo, case_id, "2026-02-27T10:00")  # never recorded
+    coming = book(kivo, case_id, "2026-03-04T10:00")
+    held = book(kivo, case_id, "2026-02-20T10:00")
+    record_meeting(kivo, held.id, "held")
+
+    moves.exit_case(kivo, case_id, outcome=Outcome.JOB_SEEKING)
+
+    statuses = {m.id: m.status for m in list_meetings(kivo, case_id=case_id)}
+    assert statuses == {past.id: "cancelled", coming.id: "cancelled", held.id: "held"}
+    assert "case exited on 2026-03-02" in (stored_meeting(kivo, coming.id).notes or "")
+    assert events_in(meetings_calendar(kivo, caseworker_id=staff.caseworker)) == []
+    digest = weekly_digest(kivo, caseworker_id=staff.caseworker)
+    assert all(m.case_id != case_id for c in digest.caseworkers for m in c.meetings)
+    overdue = reports.overdue(kivo).caseworkers
+    assert [
+        c for c in overdue if c.caseworker_id == staff.caseworker and c.unrecorded_meetings
+    ] == []

@@ -21,9 +21,11 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from pathway.context import Kivo
 from pathway.dispatch import DispatchResult, dispatch
+from pathway.letters import send_weekly_letters
 from pathway.notifiers import (
     ConsoleNotifier,
     FileNotifier,
+    LetterMessage,
     Recipient,
     ReminderMessage,
     SmtpNotifier,
@@ -34,8 +36,9 @@ from tests.dispatch_support import add_followup, add_office, stored_reminders
 
 MakeKivo = Callable[..., Kivo]
 DUE = date(2026, 3, 10)
+LATER = date(2026, 3, 17)  # a week after DUE: when an escalation goes out
 HANNA = Recipient("Hanna Handläggare", "hanna@af.example", 2)
-MESSAGE = ReminderMessage(42, 7, "due", DUE, "Tripartite meeting", HANNA)
+MESSAGE = ReminderMessage(42, 7, "due", DUE, "Tripartite meeting", HANNA, today=DUE)
 
 
 @dataclass
@@ -102,9 +105,11 @@ def test_a_reminder_sent_by_smtp_arrives_with_recipient_subject_and_message_id(
     assert "Tripartite meeting for case 7 is due today." in body.get_content()
 
 
-def test_a_dispatch_pass_over_smtp_tells_the_caseworker_and_escalates_to_the_coordinator(
+def test_a_dispatch_pass_over_smtp_a_week_late_says_how_late_and_escalates_to_the_coordinator(
     make_kivo: MakeKivo, mail_server: MailServer
 ) -> None:
+    """The pass runs a week after the item's day (the scheduler was down): "coming up"
+    would be untrue and is dropped, and nothing says "Due today"."""
     kivo = make_kivo()
     office = add_office(kivo)
     add_followup(kivo, office.case, DUE)
@@ -114,26 +119,27 @@ def test_a_dispatch_pass_over_smtp_tells_the_caseworker_and_escalates_to_the_coo
 
     result = dispatch(make_kivo("2026-03-17T09:00"), notifier)
 
-    assert result == DispatchResult(sent=3, escalated=1)
-    assert [
-        (m["To"].addresses[0].addr_spec, m["Subject"]) for m in mail_server.inbox.messages()
-    ] == [
+    assert result == DispatchResult(sent=2, escalated=1, dropped=1)
+    mails = mail_server.inbox.messages()
+    assert [(m["To"].addresses[0].addr_spec, m["Subject"]) for m in mails] == [
         (
             "hanna@af.example",
-            "[kivo] Coming up: Follow-up contact during the placement "
-            f"(case {office.case}, due 2026-03-10)",
-        ),
-        (
-            "hanna@af.example",
-            "[kivo] Due today: Follow-up contact during the placement "
-            f"(case {office.case}, due 2026-03-10)",
+            "[kivo] Late: Follow-up contact during the placement "
+            f"(case {office.case}, due 10 March, 7 days ago)",
         ),
         (
             "cecilia@kommun.example",
             "[kivo] Overdue: Follow-up contact during the placement "
-            f"(case {office.case}, due 2026-03-10)",
+            f"(case {office.case}, due 10 March, 7 days ago)",
         ),
     ]
+    body = mails[0].get_body()
+    assert body is not None
+    assert (
+        f"Follow-up contact during the placement for case {office.case} was due 10 March, "
+        "7 days ago, and is still open." in body.get_content()
+    )
+    assert "today" not in body.get_content()
 
 
 def test_when_the_mail_server_is_down_the_reminder_stays_pending_and_is_sent_later(
@@ -158,7 +164,9 @@ def test_when_the_mail_server_is_down_the_reminder_stays_pending_and_is_sent_lat
 def test_a_recipient_without_an_e_mail_address_cannot_be_mailed_and_nothing_is_sent(
     mail_server: MailServer,
 ) -> None:
-    nameless = ReminderMessage(42, 7, "due", DUE, "Tripartite meeting", Recipient("Hanna"))
+    nameless = ReminderMessage(
+        42, 7, "due", DUE, "Tripartite meeting", Recipient("Hanna"), today=DUE
+    )
 
     with pytest.raises(ValueError, match="Hanna has no e-mail address"):
         SmtpNotifier("127.0.0.1", mail_server.port).send(nameless)
@@ -172,7 +180,9 @@ def test_smtp_cannot_say_what_it_delivered() -> None:
 def test_the_file_notifier_appends_one_private_json_line_per_reminder(tmp_path: Path) -> None:
     path = tmp_path / "reminders.jsonl"
     notifier = FileNotifier(path)
-    escalation = ReminderMessage(43, 7, "escalation", DUE, "Tripartite meeting", HANNA, True)
+    escalation = ReminderMessage(
+        43, 7, "escalation", DUE, "Tripartite meeting", HANNA, True, today=LATER
+    )
 
     notifier.send(MESSAGE)
     notifier.send(escalation)
@@ -187,6 +197,7 @@ def test_the_file_notifier_appends_one_private_json_line_per_reminder(tmp_path: 
             "title": "Tripartite meeting",
             "recipient": {"id": 2, "name": "Hanna Handläggare", "email": "hanna@af.example"},
             "escalation": False,
+            "sent_on": "2026-03-10",
         },
         {
             "reminder_id": 43,
@@ -196,6 +207,7 @@ def test_the_file_notifier_appends_one_private_json_line_per_reminder(tmp_path: 
             "title": "Tripartite meeting",
             "recipient": {"id": 2, "name": "Hanna Handläggare", "email": "hanna@af.example"},
             "escalation": True,
+            "sent_on": "2026-03-17",
         },
     ]
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
@@ -297,7 +309,9 @@ def test_a_folder_is_not_a_notifier_file(tmp_path: Path) -> None:
 def test_the_file_notifier_reads_a_truncated_file_afresh(tmp_path: Path) -> None:
     path = tmp_path / "reminders.jsonl"
     notifier = FileNotifier(path)
-    notifier.send(ReminderMessage(41, 7, "due", DUE, "A much longer title than the next", HANNA))
+    notifier.send(
+        ReminderMessage(41, 7, "due", DUE, "A much longer title than the next", HANNA, today=DUE)
+    )
     assert notifier.already_sent(41) is True
 
     path.write_text("")
@@ -305,3 +319,43 @@ def test_the_file_notifier_reads_a_truncated_file_afresh(tmp_path: Path) -> None
 
     assert notifier.already_sent(41) is False
     assert notifier.already_sent(42) is True
+
+
+def test_the_weekly_letter_arrives_by_smtp_for_the_caseworker_and_the_coordinator(
+    make_kivo: MakeKivo, mail_server: MailServer
+) -> None:
+    kivo = make_kivo("2026-03-09T07:00")
+    office = add_office(kivo)
+    add_followup(kivo, office.case, DUE, title="Tripartite meeting")
+    notifier = notifier_from(
+        f"smtp://127.0.0.1:{mail_server.port}?from=kivo@kommun.example", io.StringIO()
+    )
+
+    sent = send_weekly_letters(make_kivo("2026-03-09T07:00"), notifier)
+    again = send_weekly_letters(make_kivo("2026-03-11T07:00"), notifier)
+
+    assert (sent.sent, sent.failed, again.sent) == (2, 0, 0)
+    mails = {m["To"].addresses[0].addr_spec: m for m in mail_server.inbox.messages()}
+    assert sorted(mails) == ["cecilia@kommun.example", "hanna@af.example"]
+    mine = mails["hanna@af.example"]
+    assert mine["Subject"] == (
+        "[kivo] Weekly letter 2026-W11: 1 due, 0 meetings, 0 starting, 0 ending, 0 overdue"
+    )
+    assert mine["Message-ID"].startswith("<kivo-letter-")
+    body = mine.get_body()
+    assert body is not None
+    assert f"- case {office.case}: Tripartite meeting, due 2026-03-10" in body.get_content()
+    overview = mails["cecilia@kommun.example"].get_body()
+    assert overview is not None
+    assert "- Hanna Handläggare: 1 due, 0 meetings" in overview.get_content()
+
+
+def test_the_console_prints_one_line_per_weekly_letter() -> None:
+    stream = io.StringIO()
+    letter = LetterMessage(5, "2026-W11", HANNA, "Weekly letter 2026-W11: 1 due", "body")
+
+    ConsoleNotifier(stream).send_letter(letter)
+
+    assert stream.getvalue() == (
+        "letter 5 → Hanna Handläggare <hanna@af.example>: Weekly letter 2026-W11: 1 due\n"
+    )

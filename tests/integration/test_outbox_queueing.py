@@ -10,7 +10,7 @@ from datetime import date
 from pathway import directory, enrolment, moves
 from pathway.context import Kivo
 from states.steps import Step
-from tests.dispatch_support import seed_many
+from tests.dispatch_support import ALL_KINDS, seed_many
 
 
 def reminder_statuses(kivo: Kivo, case_id: int) -> Counter[str]:
@@ -44,7 +44,7 @@ def test_queueing_again_for_more_follow_ups_than_one_lookup_holds_adds_nothing_t
     kivo = make_kivo(now="2026-03-01T10:00")
     worker = directory.add_caseworker(kivo, "Anna", role="coordinator")
     case = enrolment.enrol(kivo, "L", birth_year=2003, caseworker_id=worker.id).case_id
-    seed_many(kivo.database, [case], 3 * 2500, due=date(2026, 3, 20))
+    seed_many(kivo.database, [case], 3 * 2500, due=date(2026, 3, 20), kinds=ALL_KINDS)
     with kivo.uow(read_only=True) as uow:
         queued = uow.reminders.all()
     with kivo.uow() as uow:  # the last follow-up's three, in the lookup's last slice

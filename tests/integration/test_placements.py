@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -10,10 +11,22 @@ from sqlmodel import Session, col, select
 from pathway import directory, moves, placements
 from pathway.context import Kivo
 from pathway.errors import Refused
+from pathway.supervisor_change import change_supervisor
 from persistence.tables import FollowupRow, ReminderRow
-from states.errors import InvalidInput
+from states.errors import Conflict, InvalidInput
 from states.steps import Step
-from tests.integration.support import Staff, engine_of, enrol_case, events_of, placements_of
+from tests.integration.support import (
+    TRAINED_ON,
+    Staff,
+    engine_of,
+    enrol_case,
+    events_of,
+    placements_of,
+    stored_case,
+    table_contents,
+)
+
+Change = Callable[[Kivo, int, int, int], object]
 
 
 def practice(kivo: Kivo, staff: Staff, *, until: date | None = date(2026, 3, 31)) -> int:
@@ -176,3 +189,36 @@ def test_placements_are_listed_by_workplace_programme_and_dates(kivo: Kivo, staf
     assert placements.listing(kivo, active_on=date(2026, 1, 1)) == []
     assert len(placements.listing(kivo, ending_before=date(2026, 4, 1))) == 1
     assert placements.listing(kivo, ending_before=date(2026, 3, 31)) == []
+
+
+CHANGES = {
+    "extension": lambda kivo, case_id, other, version: placements.extend(
+        kivo, case_id, until=date(2026, 4, 30), expected_version=version
+    ),
+    "early end": lambda kivo, case_id, other, version: placements.end(
+        kivo, case_id, on=date(2026, 2, 20), reason="closed", expected_version=version
+    ),
+    "supervisor change": lambda kivo, case_id, other, version: change_supervisor(
+        kivo, case_id, other, expected_version=version
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_every_placement_decision_moves_the_case_version_and_refuses_a_stale_one(
+    kivo: Kivo, staff: Staff, change: Change
+) -> None:
+    case_id = practice(kivo, staff)
+    other = directory.add_supervisor(
+        kivo, "Lena Åberg", workplace_id=staff.workplace, trained_on=TRAINED_ON
+    ).id
+    assert other is not None
+    seen = stored_case(kivo, case_id).version
+    before = table_contents(kivo.database)
+
+    with pytest.raises(Conflict):
+        change(kivo, case_id, other, seen - 1)
+    assert table_contents(kivo.database) == before
+
+    change(kivo, case_id, other, seen)
+    assert stored_case(kivo, case_id).version == seen + 1

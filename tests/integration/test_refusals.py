@@ -31,7 +31,7 @@ from tests.integration.support import (
 )
 
 LAST_MOVE = date(2026, 2, 2)
-OVERRIDE = "consent given orally at the meeting; the signed form follows"
+OVERRIDE = "the training is booked for next week; the supervisor starts under guidance"
 
 
 @pytest.fixture
@@ -334,27 +334,48 @@ def test_a_coordinators_override_is_recorded_with_the_codes_it_lifted_and_its_re
 
     result = moves.advance(
         kivo,
-        cases.no_consent,
-        Step.SHORT_PRACTICE,
+        cases.active,
+        Step.WORKPLACE_LEARNING,
         on=TODAY,
         supervisor_id=staff.untrained_supervisor,
         by=staff.coordinator,
         override=OVERRIDE,
     )
 
-    lifted = ["consent-missing", "supervisor-untrained"]
+    lifted = ["supervisor-untrained"]
     assert sorted(result.overridden) == lifted
-    event = events_of(kivo, cases.no_consent)[-1]
+    event = events_of(kivo, cases.active)[-1]
     assert (event.kind, event.to_state, event.actor_id) == (
         "advanced",
-        "short-practice",
+        "workplace-learning",
         staff.coordinator,
     )
     assert sorted(event.overrides) == lifted
     assert event.reason == event.data["override_reason"] == OVERRIDE
-    assert stored_case(kivo, cases.no_consent).state == "short-practice"
-    (placement,) = placements_of(kivo, cases.no_consent)
+    assert stored_case(kivo, cases.active).state == "workplace-learning"
+    (placement,) = placements_of(kivo, cases.active)
     assert placement.supervisor_id == staff.untrained_supervisor
+
+
+def test_a_coordinator_cannot_override_a_missing_consent_and_nothing_is_written(
+    kivo: Kivo, cases: Cases
+) -> None:
+    before = table_contents(kivo.database)
+
+    with pytest.raises(Refused) as refused:
+        moves.advance(
+            kivo,
+            cases.no_consent,
+            Step.SHORT_PRACTICE,
+            on=TODAY,
+            supervisor_id=cases.staff.untrained_supervisor,
+            by=cases.staff.coordinator,
+            override=OVERRIDE,
+        )
+
+    overridable = {v.code: v.overridable for v in refused.value.violations}
+    assert overridable == {"consent-missing": False, "supervisor-untrained": True}
+    assert table_contents(kivo.database) == before
 
 
 def test_an_override_of_a_move_nothing_blocks_records_no_override(kivo: Kivo, cases: Cases) -> None:
@@ -445,3 +466,20 @@ def test_a_refusal_by_the_path_itself_stays_refused_even_for_a_coordinator(
     assert fixed
     assert not any(v.overridable for v in fixed)
     assert table_contents(kivo.database) == before
+
+
+def test_the_next_moves_of_a_refusal_do_not_ask_for_the_supervisor_it_was_given(
+    kivo: Kivo, cases: Cases
+) -> None:
+    with pytest.raises(Refused) as refused:
+        moves.advance(
+            kivo,
+            cases.no_consent,
+            Step.SHORT_PRACTICE,
+            on=TODAY,
+            supervisor_id=cases.staff.supervisor,
+        )
+
+    needs = {m["step"]: {n["code"] for n in m["needs"]} for m in refused.value.next_moves}
+    assert needs[2] == needs[3] == {"consent-missing"}
+    assert needs[4] == set()

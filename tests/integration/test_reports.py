@@ -16,7 +16,7 @@ Today is 2026-12-31. The caseload (caseworker "Hanna", all with consent):
 - G, woman born 1995: enrolled 01-05; step 1 01-06; study-prep (4) 02-01; falls back to
   step 1 04-15; study-prep again 06-01.
 
-Targets: PRAKTIK 5 and YA 2 for 2026.
+Targets: PRAKTIK 5 and NYSTART 2 for 2026.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def build(kivo: Kivo, staff: Staff) -> dict[str, int]:
     moves.advance(kivo, g, Step.STUDY_PREP, on=date(2026, 6, 1))
 
     targets.set_target(kivo, "praktik", 2026, 5)
-    targets.set_target(kivo, "YA", 2026, 2)
+    targets.set_target(kivo, "NYSTART", 2026, 2)
     return {"A": a, "B": b, "C": c, "D": d, "E": e, "F": f, "G": g}
 
 
@@ -394,8 +394,8 @@ def test_imported_cases_in_or_past_a_workplace_step_are_not_waiting_but_placemen
 
 def test_targets_set_started_and_extended_per_programme(caseload: Caseload) -> None:
     assert reports.targets(caseload.kivo, year=2026) == [
+        TargetResult("NYSTART", 2026, 2, 0, 0),
         TargetResult("PRAKTIK", 2026, 5, 4, 1),
-        TargetResult("YA", 2026, 2, 0, 0),
     ]
     assert reports.targets(caseload.kivo, year=2025) == []
 
@@ -418,6 +418,35 @@ def test_a_bad_target_is_refused_and_writes_nothing(
     with pytest.raises(InvalidInput):
         targets.set_target(caseload.kivo, programme, year, count)
     assert targets.list_targets(caseload.kivo) == before
+
+
+@pytest.mark.parametrize(
+    ("programme", "year", "validity"),
+    [
+        ("YA", 2024, "decisions from 2014-01-15 until 2024-01-01"),
+        ("MBJ", 2019, "decisions from 2017-01-01 until 2019-01-01"),
+        ("NYSTART", 2017, "decisions from 2018-05-01 until further notice"),
+    ],
+)
+def test_a_target_for_a_programme_closed_the_whole_year_is_refused_and_writes_nothing(
+    caseload: Caseload, programme: str, year: int, validity: str
+) -> None:
+    before = targets.list_targets(caseload.kivo)
+    with pytest.raises(InvalidInput) as refused:
+        targets.set_target(caseload.kivo, programme, year, 3)
+    assert refused.value.message == (
+        f"programme {programme} takes no decisions in {year} ({validity}): "
+        "a target for it could never be met"
+    )
+    assert targets.list_targets(caseload.kivo) == before
+
+
+def test_a_target_for_a_year_the_programme_was_open_on_some_day_is_set(
+    caseload: Caseload,
+) -> None:
+    """YA took decisions until 2023-12-31, MBJ until 2018-12-31: their last years count."""
+    assert targets.set_target(caseload.kivo, "YA", 2023, 2) == Target("YA", 2023, 2)
+    assert targets.set_target(caseload.kivo, "MBJ", 2018, 1) == Target("MBJ", 2018, 1)
 
 
 # -- overdue ------------------------------------------------------------------------
@@ -466,12 +495,15 @@ def test_esf_rows_cover_the_cases_open_in_the_period(caseload: Caseload) -> None
         None,
     )
     assert (a.entry, a.exit, a.outcome) == (date(2026, 1, 5), date(2026, 4, 1), "employed")
-    assert (a.after_4_weeks, a.after_6_months) == ("pending", "pending")
+    assert (a.after_4_weeks, a.after_6_months, a.upon_leaving) == ("pending", "pending", "employed")
     assert a.personnummer is not None
     assert a.personnummer.endswith("-****")
     assert (rows["B"].age_band, rows["C"].age_band, rows["D"].age_band) == ("55+", "<18", None)
     assert rows["C"].gender == "non-binary"
     assert rows["B"].after_4_weeks is None  # exited job-seeking: no follow-up after employment
+    # ... but every leaver is followed up six months after leaving
+    assert (rows["B"].upon_leaving, rows["B"].after_6_months) == ("job-searching", "pending")
+    assert (rows["C"].upon_leaving, rows["C"].after_6_months) == (None, None)  # still open
 
 
 def test_esf_shows_what_a_follow_up_found_when_recorded_else_its_status(
@@ -484,12 +516,130 @@ def test_esf_shows_what_a_follow_up_found_when_recorded_else_its_status(
         for item in followups.list_followups(kivo, case_id=cases["A"], status="all")
     }
     followups.mark_done(kivo, items["after-employment-4w"], finding="employed")
-    followups.mark_done(kivo, items["after-employment-6m"])  # done, nothing recorded found
+    followups.mark_done(kivo, items["after-exit-6m"])  # done, nothing recorded found
 
     found = reports.esf(kivo, start=MARCH_1, end=MARCH_31)
 
     (a,) = [r for r in found.rows if r.case_id == cases["A"]]
     assert (a.after_4_weeks, a.after_6_months) == ("employed", "done")
+
+
+def test_esf_counts_the_age_at_entry_from_the_date_of_birth_and_every_leaver_six_months_on(
+    make_kivo: Callable[..., Kivo],
+) -> None:
+    kivo = make_kivo(now=NOW)
+    staff = add_staff(kivo)
+    entry = date(2026, 1, 10)
+
+    def enrol(name: str, number: str | None, gender: str, birth_year: int | None = None) -> int:
+        return enrolment.enrol(
+            kivo,
+            name,
+            personnummer=number,
+            gender=gender,
+            birth_year=birth_year,
+            caseworker_id=staff.caseworker,
+            on=entry,
+        ).case_id
+
+    born_late_1996 = enrol("P", fresh_personnummer("19961128"), "woman")
+    coordination = enrol("S", fresh_personnummer("19961188"), "man")  # samordningsnummer
+    year_only = enrol("Y", None, "non-binary", birth_year=1996)
+    moves.exit_case(kivo, born_late_1996, outcome=Outcome.SELF_EMPLOYED, on=date(2026, 3, 2))
+    moves.exit_case(kivo, coordination, outcome=Outcome.MOVED, on=date(2026, 3, 2))
+    items = {
+        (item.case_id, item.name): item
+        for item in followups.list_followups(kivo, status="all")
+        if item.name == "after-exit-6m"
+    }
+    assert {case for case, _ in items} == {born_late_1996, coordination}
+    assert {item.due for item in items.values()} == {date(2026, 8, 31)}  # exit + 182 days
+    followups.mark_done(kivo, items[born_late_1996, "after-exit-6m"].id, finding="self-employed")
+
+    rows = {r.case_id: r for r in reports.esf(kivo, year=2026).rows}
+    assert [rows[c].age_band for c in (born_late_1996, coordination, year_only)] == [
+        "18-29",  # 29 on 2026-01-10, though 30 in 2026
+        "18-29",
+        None,  # 29 or 30: unknown without the date of birth
+    ]
+    assert [rows[c].upon_leaving for c in (born_late_1996, coordination, year_only)] == [
+        "employed",
+        None,
+        None,
+    ]
+    summary = reports.esf_indicators(kivo, year=2026)
+    lines = {i.indicator: (i.woman, i.man, i.non_binary, i.total) for i in summary.indicators}
+    assert lines["participants"] == (1, 1, 1, 3)
+    assert lines["aged 18-29"] == (1, 1, 0, 2)
+    assert lines["in employment, including self-employment, upon leaving"] == (1, 0, 0, 1)
+    assert lines["in employment, including self-employment, six months after leaving"] == (
+        1,
+        0,
+        0,
+        1,
+    )
+
+
+def test_esf_rows_carry_the_characteristics_recorded_masked_unless_asked_and_counts_them(
+    make_kivo: Callable[..., Kivo],
+) -> None:
+    kivo = make_kivo(now=NOW)
+    staff = add_staff(kivo)
+    stated = {"minority": True, "homeless": False, "rural": True}
+    for name, gender, groups, characteristics in (
+        ("K", "woman", ["third-country-national"], stated),
+        ("L", "man", [], {"rural": True}),
+        ("M", "non-binary", [], {}),
+    ):
+        enrolment.enrol(
+            kivo,
+            name,
+            gender=gender,
+            groups=groups,
+            characteristics=characteristics,
+            caseworker_id=staff.caseworker,
+            on=date(2026, 1, 12),
+        )
+
+    masked = [r.characteristics for r in reports.esf(kivo, year=2026).rows]
+    shown = [r.characteristics for r in reports.esf(kivo, year=2026, show_personal=True).rows]
+
+    k = {"third-country-national": "yes", "minority": "yes", "homeless": "no", "rural": "yes"}
+    assert shown == [k, {"rural": "yes"}, {}]
+    assert masked == [dict.fromkeys(k, "****"), {"rural": "****"}, {}]
+    lines = {
+        i.indicator: (i.woman, i.man, i.non_binary, i.total)
+        for i in reports.esf_indicators(kivo, year=2026).indicators
+    }
+    assert lines["from rural areas"] == (1, 1, 0, 2)
+    assert lines["third-country nationals"] == (1, 0, 0, 1)
+    assert lines["homeless or affected by housing exclusion"] == (0, 0, 0, 0)
+    assert lines["with disabilities"] == (0, 0, 0, 0)
+
+
+def test_esf_counts_a_qualification_gained_upon_leaving_only_where_the_exit_recorded_one(
+    make_kivo: Callable[..., Kivo],
+) -> None:
+    kivo = make_kivo(now=NOW)
+    staff = add_staff(kivo)
+    cases = [
+        enrolment.enrol(
+            kivo, name, gender=gender, caseworker_id=staff.caseworker, on=date(2026, 1, 12)
+        ).case_id
+        for name, gender in (("Q", "woman"), ("R", "man"), ("T", "man"))
+    ]
+    moves.exit_case(kivo, cases[0], outcome=Outcome.STUDIES, qualification=True, on=MARCH_1)
+    moves.exit_case(kivo, cases[1], outcome=Outcome.EMPLOYED, on=MARCH_1)
+
+    rows = reports.esf(kivo, year=2026).rows
+
+    assert [r.qualification for r in rows] == [True, False, False]
+    (line,) = [
+        i
+        for i in reports.esf_indicators(kivo, year=2026).indicators
+        if i.indicator == "gaining a qualification upon leaving"
+    ]
+    assert (line.woman, line.man, line.non_binary, line.total) == (1, 0, 0, 1)
 
 
 def test_esf_shows_the_personnummer_only_when_asked(caseload: Caseload) -> None:

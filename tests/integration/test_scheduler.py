@@ -16,6 +16,7 @@ from pathway.bootstrap import bootstrap
 from pathway.context import Kivo
 from pathway.digest import Digest
 from pathway.dispatch import DispatchResult
+from pathway.letters import LetterResult
 from pathway.notifiers import Notifier, ReminderMessage
 from pathway.scheduler import parse_digest_at, run_scheduler
 from states.errors import InvalidInput
@@ -46,6 +47,7 @@ class Heard:
     stopping: int = 0
     passes: list[int] = field(default_factory=list)
     digests: list[Digest] = field(default_factory=list)
+    letters: list[LetterResult] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -64,6 +66,9 @@ class Events:
 
     def digested(self, digest: Digest) -> None:
         self.heard.digests.append(digest)
+
+    def lettered(self, result: LetterResult) -> None:
+        self.heard.letters.append(result)
 
     def failed(self, job: str, error: Exception) -> None:
         self.heard.failures.append((job, str(error)))

@@ -308,7 +308,7 @@ def test_falling_back_into_a_workplace_step_plans_that_steps_items_too(
 # Exit
 
 
-def test_exit_to_employment_plans_the_follow_ups_after_employment_and_keeps_them(
+def test_exit_to_employment_plans_the_follow_ups_after_employment_from_its_start(
     kivo: Kivo, staff: Staff
 ) -> None:
     case_id = enrol_case(kivo, staff)
@@ -320,8 +320,18 @@ def test_exit_to_employment_plans_the_follow_ups_after_employment_and_keeps_them
 
     rows = followups_of(kivo, case_id)
     kept = [row for row in rows if row.status == "pending"]
-    assert [row.name for row in kept] == AFTER_EMPLOYMENT
-    assert [(row.due - date(2026, 3, 2)).days for row in kept] == [28, 91, 182, 365]
+    assert [row.name for row in kept] == [
+        *AFTER_EMPLOYMENT[:2],
+        "after-exit-6m",
+        AFTER_EMPLOYMENT[3],
+    ]
+    # Into employment from its start; ESF+'s six months after leaving from the exit.
+    assert [row.due for row in kept] == [
+        STARTED + 28 * DAY,
+        STARTED + 91 * DAY,
+        date(2026, 3, 2) + 182 * DAY,
+        STARTED + 365 * DAY,
+    ]
     assert all(row.keep for row in kept)
     assert {row.status for row in rows if not row.keep} == {"cancelled"}
 
@@ -337,13 +347,64 @@ def test_exit_to_employment_from_permanent_employment_plans_its_follow_ups_only_
     moves.exit_case(kivo, case_id, outcome=Outcome.EMPLOYED, on=date(2026, 3, 2))
 
     rows = followups_of(kivo, case_id)
-    assert [(row.id, row.name, row.due) for row in rows] == planned
+    assert [(row.id, row.name, row.due) for row in rows if row.name != "after-exit-6m"] == planned
+    assert [row.due for row in rows if row.name == "after-exit-6m"] == [date(2026, 8, 31)]
     assert {row.status for row in rows} == {"pending"}
     reminders = Counter((r.followup_id, r.kind) for r in reminders_of(kivo, case_id))
     assert set(reminders.values()) == {1}
 
 
-def test_an_exit_for_another_reason_cancels_what_is_open_and_plans_nothing(
+def test_exit_to_employment_from_outside_employment_plans_from_the_exit(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = in_short_practice(kivo, staff)
+
+    moves.exit_case(kivo, case_id, outcome=Outcome.EMPLOYED, on=date(2026, 3, 2))
+
+    kept = [row for row in followups_of(kivo, case_id) if row.status == "pending"]
+    assert [(row.due - date(2026, 3, 2)).days for row in kept] == [28, 91, 182, 365]
+
+
+def test_entering_permanent_employment_again_plans_its_follow_ups_from_the_latest_entry(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = enrol_case(kivo, staff)
+    moves.advance(kivo, case_id, Step.PERMANENT, on=STARTED, workplace_id=staff.workplace)
+    moves.fall_back(kivo, case_id, Step.SHORT_PRACTICE, reason="laid off", on=date(2026, 2, 2))
+    again = date(2026, 3, 2)
+
+    moves.advance(kivo, case_id, Step.PERMANENT, on=again, workplace_id=staff.workplace)
+
+    rows = followups_of(kivo, case_id)
+    after = [row for row in rows if row.name in AFTER_EMPLOYMENT]
+    pending = [row for row in after if row.status == "pending"]
+    assert [(row.due - again).days for row in pending] == [28, 91, 182, 365]
+    old = [row for row in after if row.status == "cancelled"]
+    assert [row.name for row in old] == AFTER_EMPLOYMENT
+    assert {row.cancel_reason for row in old} == {"planned again from 2026-03-02"}
+    reminders = Counter((r.followup_id, r.status) for r in reminders_of(kivo, case_id))
+    assert not any(
+        status == "pending" for (followup, status) in reminders if followup in {r.id for r in old}
+    )
+
+
+def test_exit_to_employment_after_falling_back_into_fixed_term_plans_from_that_entry(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = enrol_case(kivo, staff)
+    moves.advance(kivo, case_id, Step.PERMANENT, on=STARTED, workplace_id=staff.workplace)
+    entered = date(2026, 2, 2)
+    moves.fall_back(kivo, case_id, Step.FIXED_TERM, reason="back on contract", on=entered)
+
+    moves.exit_case(kivo, case_id, outcome=Outcome.EMPLOYED, on=date(2026, 3, 2))
+
+    pending = {row.name: row.due for row in followups_of(kivo, case_id) if row.status == "pending"}
+    exit_plans = ["after-employment-4w", "after-employment-3m", "after-employment-12m"]
+    assert [(pending[name] - entered).days for name in exit_plans] == [28, 91, 365]
+    assert pending["after-exit-6m"] == date(2026, 3, 2) + 182 * DAY
+
+
+def test_an_exit_for_another_reason_cancels_what_is_open_and_plans_only_the_6_months_check(
     kivo: Kivo, staff: Staff
 ) -> None:
     case_id = in_short_practice(kivo, staff)
@@ -351,10 +412,14 @@ def test_an_exit_for_another_reason_cancels_what_is_open_and_plans_nothing(
     moves.exit_case(kivo, case_id, outcome=Outcome.MOVED, on=date(2026, 3, 2))
 
     rows = followups_of(kivo, case_id)
+    (after,) = named(rows, "after-exit-6m")  # ESF+: every leaver, six months after leaving
+    assert (after.status, after.due, after.keep) == ("pending", date(2026, 8, 31), True)
+    rows = [row for row in rows if row is not after]
     assert {row.name for row in rows} == WORKPLACE_ITEMS
     assert {row.status for row in rows} == {"cancelled"}
     assert {row.cancel_reason for row in rows} == {"exited on 2026-03-02"}
-    assert {r.status for r in reminders_of(kivo, case_id)} == {"dropped"}
+    dropped = {r.status for r in reminders_of(kivo, case_id) if r.followup_id != after.id}
+    assert dropped == {"dropped"}
 
 
 # Nothing planned without a move

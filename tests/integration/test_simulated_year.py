@@ -168,8 +168,9 @@ def move_one(kivo: Kivo, plan: CasePlan, office: Office, rng: random.Random, day
 
 
 # PRAKTIK counts its 6 months per workplace: step 3 runs under PIS, so a plan going
-# through steps 2 and 3 at one workplace is not refused for the total.
-PROGRAMME_OF_STEP = {2: "PRAKTIK", 3: "PIS", 6: "APL", 7: "SAVA", 8: "YA", 9: "LONESTOD"}
+# through steps 2 and 3 at one workplace is not refused for the total. Step 8 runs under no
+# programme: YA, its support, takes no decisions from 2024-01-01.
+PROGRAMME_OF_STEP = {2: "PRAKTIK", 3: "PIS", 6: "APL", 7: "SAVA", 9: "LONESTOD"}
 
 
 def pending_followups(connection: Connection) -> dict[int, date]:

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import IntegrityError
 
-from pathway.bootstrap import bootstrap
+from pathway.bootstrap import bootstrap, init_database
 from persistence import migrate
 from persistence.engine import BUSY_TIMEOUT_MS, make_engine
 from persistence.unit_of_work import SqlUnitOfWork
-from states.errors import NotInitialised
+from states.errors import DatabaseUnavailable, NotInitialised
 
 
 @pytest.fixture
@@ -54,6 +54,7 @@ def test_a_new_database_file_and_its_journal_are_readable_by_the_owner_only(
     tmp_path: Path, usual_umask: None
 ) -> None:
     path = tmp_path / "new folder" / "kivo.db"
+    path.parent.mkdir()
 
     engine = make_engine(f"sqlite:///{path}")
     try:
@@ -69,6 +70,17 @@ def test_a_new_database_file_and_its_journal_are_readable_by_the_owner_only(
     assert created_mode == 0o600
     assert journal == ["kivo.db", "kivo.db-shm", "kivo.db-wal"]
     assert journal_modes == dict.fromkeys(journal, 0o600)
+
+
+def test_init_refuses_a_database_in_a_folder_that_does_not_exist_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "typo" / "kivo.db"
+
+    with pytest.raises(DatabaseUnavailable, match=r"the folder .*typo does not exist"):
+        init_database(str(path))
+
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_existing_database_file_is_opened_as_it_is(tmp_path: Path) -> None:

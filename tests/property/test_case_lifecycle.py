@@ -111,7 +111,8 @@ def calendar_months_end(start: date, months: int) -> date:
 PROGRAMMES = {
     # Arbetsförmedlingen: PIS is at most 6 months for the participant, in all.
     "pis": ProgrammeModel("PIS", frozenset({2, 3}), 3, 184, 184, per_participant=True),
-    "MBJ": ProgrammeModel("MBJ", frozenset({7, 9}), 12, 366, 731, date(2019, 1, 1)),
+    # MBJ was a time-limited employment: step 7 only, never permanent employment.
+    "MBJ": ProgrammeModel("MBJ", frozenset({7}), 12, 366, 731, date(2019, 1, 1)),
     "lönestöd": ProgrammeModel("LONESTOD", frozenset({7, 9}), 12, 366, 1461),
     "osa": ProgrammeModel("OSA", frozenset({7, 9}), 12, 366, 1461, las_exempt=True),
 }
@@ -125,7 +126,8 @@ WITH_A_SUPERVISOR = frozenset({2, 3, 6, 8})  # supervisor-missing, supervisor-un
 CAPACITY = 2  # supervisor-full: every supervisor here has the default capacity
 WORKPLACE_LEARNING, VOCATIONAL_TRAINING, FIXED_TERM, VOCATIONAL_INTRO = 6, 5, 7, 8
 YA_AGES = range(15, 25)  # ya-not-eligible: min_age 15, max_age 24
-YA_GROUPS = frozenset({Group.LONG_TERM_UNEMPLOYED.value, Group.NEWLY_ARRIVED.value})
+# newly-arrived counts only with a residence-permit date, which no participant here has.
+YA_GROUPS = frozenset({Group.LONG_TERM_UNEMPLOYED.value})
 LEFT_WITHOUT_A_MEETING = frozenset({2, 3, 6, 7, 8})  # meeting-not-held, a warning
 NOT_PERMITTED = "override-not-permitted"
 UNKNOWN_CASE = 10_000
@@ -191,6 +193,7 @@ class CaseModel:
     outcome: str | None = None
     closed_on: date | None = None
     placements: tuple[PlacementModel, ...] = ()
+    withdrawn_on: date | None = None  # the latest withdrawal of consent
 
     @property
     def step(self) -> int | None:
@@ -724,6 +727,8 @@ class CaseLifecycle(RuleBasedStateMachine):
                 refusals.add("consent-already-recorded")
             if effective < case.opened_on:
                 refusals.add("date-before-enrolment")
+            if case.withdrawn_on is not None and effective < case.withdrawn_on:
+                refusals.add("date-before-withdrawal")
         actor_id = self.directory.actor(by)
         result = self.attempt(
             "consent",
@@ -737,6 +742,43 @@ class CaseLifecycle(RuleBasedStateMachine):
                 consent_on=effective,
                 version=case.version + 1,
                 events=(*case.events, EventModel("consent", effective, None, None, actor_id)),
+            )
+
+    @rule(case_id=case_ids, when=s.whens(), by=s.actors())
+    def withdraw_consent(self, case_id: int, when: When, by: Actor) -> None:
+        case = self.cases[case_id]
+        on, effective = self.when(when, case.consent_on or case.opened_on)
+        refusals = set()
+        if effective > self.today:
+            refusals.add("date-in-future")  # checked before the case is even read
+        else:
+            if case.state == EXITED:
+                refusals.add("case-exited")
+            if case.consent_on is None:
+                refusals.add("consent-not-recorded")
+            elif effective < case.consent_on:
+                refusals.add("date-before-consent")
+            if effective < case.opened_on:
+                refusals.add("date-before-enrolment")
+        actor_id = self.directory.actor(by)
+        result = self.attempt(
+            "withdraw consent",
+            lambda: enrolment.withdraw_consent(self.kivo, case_id, on=on, by=actor_id),
+            Expectation(refusals=frozenset(refusals)),
+        )
+        if result is not None:
+            assert result.withdrawn_on == effective
+            open_here = [p for p in case.placements if p.ended_on is None]
+            assert len(result.placements) == len(open_here), "open placements to resolve"
+            self.cases[case_id] = replace(
+                case,
+                consent_on=None,
+                withdrawn_on=effective,
+                version=case.version + 1,
+                events=(
+                    *case.events,
+                    EventModel("consent_withdrawn", effective, None, None, actor_id),
+                ),
             )
 
     # --- moves ---
@@ -811,8 +853,8 @@ class CaseLifecycle(RuleBasedStateMachine):
         if override and refusals:
             if actor_id != self.directory.coordinator:
                 refusals |= {NOT_PERMITTED}
-            elif not fixed:
-                refusals = set()  # a coordinator's written override lifts every rule
+            elif not fixed and "consent-missing" not in rules:
+                refusals = set()  # a written override lifts every rule but the consent
         if refusals:
             refusals |= warnings  # a refusal names the warnings too
         result = self.attempt(
@@ -1131,7 +1173,11 @@ class CaseLifecycle(RuleBasedStateMachine):
     def every_stored_state_is_the_replay_of_its_history(self) -> None:
         for case_id, case in self.stored.cases.items():
             replayed = replay(self.stored.events[case_id])
-            assert (replayed.state, replayed.paused_from) == (case.state, case.paused_from)
+            assert (replayed.state, replayed.paused_from, replayed.outcome) == (
+                case.state,
+                case.paused_from,
+                case.outcome,
+            )
 
     @invariant()
     def the_shared_machine_holds_no_case(self) -> None:

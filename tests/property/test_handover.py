@@ -1,8 +1,8 @@
 """Caseload handover as a specification: nothing falls between two chairs.
 
 A hypothesis state machine enrols participants, moves their cases, books tripartite
-meetings (also on cases it then exits: an exited case's booked meeting stays scheduled
-and must be handed over with the case), transfers caseloads (whole or named cases) and
+meetings (also on cases it then exits: the exit cancels them, so no meeting of an exited
+case is left for anyone to hold), transfers caseloads (whole or named cases) and
 deactivates caseworkers through ``pathway`` on a freshly migrated database (SQLite
 always, PostgreSQL too when ``KIVO_TEST_POSTGRES_URL`` is set) while days pass. After
 every step: no open case, pending follow-up, scheduled meeting or pending reminder
@@ -183,7 +183,7 @@ class Handover(RuleBasedStateMachine):
     def book_a_meeting_then_exit_the_case(
         self, data: st.DataObject, days_ahead: int, outcome: Outcome
     ) -> None:
-        """An exited case's booked meeting stays scheduled: only a handover carries it."""
+        """An exit cancels the case's booked meetings: nobody is left to meet."""
         open_cases = self.cases_where("state != 'exited'")
         if not open_cases:
             return
@@ -194,7 +194,7 @@ class Handover(RuleBasedStateMachine):
         except Refused:
             event("meeting booked, exit refused")
             return
-        assert self.meeting_status(meeting.id) == "scheduled"
+        assert self.meeting_status(meeting.id) == "cancelled"
         event("meeting booked on a case then exited")
 
     @rule(
@@ -286,7 +286,7 @@ class Handover(RuleBasedStateMachine):
         if not self.url:
             return
         for case, events in cases_with_histories(self.url):
-            assert replay(events) == Replayed(case.state, case.paused_from)
+            assert replay(events) == Replayed(case.state, case.paused_from, case.outcome)
             assert owners(events, case.caseworker_id)[-1].caseworker_id == case.caseworker_id
             assert [e.seq for e in events] == list(range(1, len(events) + 1))
 

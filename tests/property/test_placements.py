@@ -554,7 +554,7 @@ class Placements(RuleBasedStateMachine):
 
     @rule(case_id=case_ids, days_ahead=st.integers(0, 30))
     def book_meeting(self, case_id: int, days_ahead: int) -> None:
-        """A booked meeting outlives an exit: a handover must carry it with the case."""
+        """Book a tripartite meeting (an exit later cancels it)."""
         if case_id < 0:
             return
         moment = datetime.combine(self.today + timedelta(days=days_ahead), time(13, 0))
@@ -718,7 +718,7 @@ class Placements(RuleBasedStateMachine):
         if not self.url:
             return
         for case, history in cases_with_histories(self.url):
-            assert replay(history) == Replayed(case.state, case.paused_from)
+            assert replay(history) == Replayed(case.state, case.paused_from, case.outcome)
 
 
 def day(value: Any) -> date:

@@ -19,6 +19,7 @@ STORED_CASE: dict[str, Any] = {
     "gender": "woman",
     "birth_year": 1998,
     "groups": ["newly-arrived", "disability"],
+    "characteristics": {"rural": True},
     "caseworker_id": 1,
     "caseworker": "Anna Lindqvist",
     "opened_on": date(2026, 1, 12),
@@ -67,13 +68,16 @@ def test_a_case_row_leads_with_the_import_columns_and_masks_the_personnummer() -
     assert list(shaped) == list(COLUMNS["cases"])
     assert list(shaped)[: len(REQUIRED_COLUMNS)] == list(REQUIRED_COLUMNS)
     assert shaped["personnummer"] == "19980412-****"
-    assert shaped["groups"] == "newly-arrived|disability"
+    assert shaped["groups"] == "newly-arrived"  # disability is sensitive: left out
+    assert shaped["characteristics"] == "rural=****"
     assert (shaped["step"], shaped["status"], shaped["step_on"]) == (
         "vocational-training",
         "paused",
         date(2026, 2, 1),
     )
-    assert _shaped("cases", STORED_CASE, show_personal=True)["personnummer"] == "19980412-3389"
+    shown = _shaped("cases", STORED_CASE, show_personal=True)
+    assert shown["personnummer"] == "19980412-3389"
+    assert (shown["groups"], shown["characteristics"]) == ("newly-arrived|disability", "rural=yes")
 
 
 def test_an_enrolled_case_has_no_step_and_no_step_date() -> None:
@@ -102,4 +106,18 @@ def test_rows_are_numbered_by_the_line_they_start_on() -> None:
         (2, ["two\nlines", "x"]),
         (4, []),
         (5, ["c", "d"]),
+    ]
+
+
+def test_a_report_csv_defuses_text_that_a_spreadsheet_would_run_and_keeps_numbers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cli.report_format import _csv
+
+    _csv(["label", "count", "on"], [('=HYPERLINK("x")', -3, date(2026, 1, 12)), ("@a", 0, None)])
+
+    assert capsys.readouterr().out.splitlines() == [
+        "label,count,on",
+        '"\'=HYPERLINK(""x"")",-3,2026-01-12',
+        "'@a,0,",
     ]

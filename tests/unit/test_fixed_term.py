@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -23,6 +24,7 @@ from states.fixed_term import (
     sava_permanent,
     vikariat_permanent,
 )
+from states.programmes import Catalogue, default_catalogue
 from states.records import Placement, Workplace
 from states.rules import REGISTRY
 from states.steps import Step
@@ -350,7 +352,14 @@ def test_earlier_sheltered_employment_does_not_count_towards_a_fixed_term_stay()
         stay(None, date(2025, 4, 1), date(2025, 4, 30), None),
     ]
 
-    assert stays_among(earlier) == (
+    assert stays_among(earlier, default_catalogue()) == (
         (4, date(2025, 1, 1), date(2025, 3, 31), VIKARIAT),
         (4, date(2025, 4, 1), date(2025, 4, 30), SAVA),  # none recorded: SÄVA
     )
+    # The organisation's catalogue decides, not the shipped one: with OSA not exempt
+    # there, its stay counts too.
+    shipped = default_catalogue()
+    theirs = Catalogue(
+        tuple(replace(p, las_exempt=False) if p.code == "OSA" else p for p in shipped)
+    )
+    assert stays_among(earlier, theirs)[0] == (4, date(2024, 1, 1), date(2024, 12, 31), SAVA)

@@ -119,6 +119,8 @@ def test_a_caseworker_is_found_by_id_name_or_email_whatever_the_case() -> None:
         (row(birth_year="nineteen"), "birth_year 'nineteen' is not a year"),
         (row(name=" "), "name is empty"),
         (row(name="x" * 201), "name is longer than 200 characters"),
+        (row(name="Amina 980412-3389"), "name holds a personnummer"),
+        (row(name="Amina\x1b[2J"), "name contains a control character"),
     ],
 )
 def test_every_kind_of_bad_row_is_named_with_its_reason(cells: list[str], expected: str) -> None:

@@ -146,7 +146,21 @@ def test_the_rules_are_judged_on_an_allowed_advance() -> None:
     verdict = verdict_of(ENROLLED, MoveKind.ADVANCE, Step.PERMANENT)
     assert verdict.target == "permanent"
     assert [v.code for v in verdict.blocking] == ["consent-missing", "workplace-missing"]
-    assert all(v.overridable for v in verdict.blocking)
+
+
+def test_a_missing_consent_cannot_be_overridden_but_the_other_rules_can() -> None:
+    verdict = verdict_of(ENROLLED, MoveKind.ADVANCE, Step.PERMANENT)
+    overridable = {v.code: v.overridable for v in verdict.blocking}
+    assert overridable == {"consent-missing": False, "workplace-missing": True}
+
+
+def test_consent_missing_stays_not_overridable_when_weighed_by_the_rule_set() -> None:
+    found = [Violation("consent-missing", "no consent"), Violation("supervisor-full", "full")]
+    weighed = RULES.weigh(found, Step.SHORT_PRACTICE)
+    assert [(v.code, v.overridable) for v in weighed] == [
+        ("consent-missing", False),
+        ("supervisor-full", True),
+    ]
 
 
 def test_the_rules_are_not_judged_on_a_fall_back() -> None:
@@ -294,3 +308,19 @@ def test_a_supervisor_is_part_of_a_move_so_next_steps_always_ask_for_one() -> No
     assert full.violations == ()
     listed = dict(next_steps(facts, RULES, TODAY))
     assert "supervisor-missing" in {v.code for v in listed[Step.WORKPLACE_LEARNING].blocking}
+
+
+def test_next_steps_after_a_refused_advance_judge_the_options_it_gave() -> None:
+    facts = CaseFacts(state=ENROLLED, birth_date=date(2005, 1, 1))
+    sup = SupervisorFacts(id=1, workplace_id=1, trained_on=TODAY)
+    refused = move(MoveKind.ADVANCE, Step.SHORT_PRACTICE, workplace_id=1, supervisor=sup)
+    listed = needs(next_steps(facts, RULES, TODAY, refused))
+    assert listed[2] == listed[3] == listed[9] == {"consent-missing"}
+    assert listed[7] == {"consent-missing", "end-date-missing"}
+    assert listed[6] == {"consent-missing", "apl-outside-training"}
+
+
+def test_next_steps_after_a_refused_move_back_ask_for_every_detail_as_usual() -> None:
+    facts = CaseFacts(state="study-prep", consent_on=TODAY)
+    back = move(MoveKind.FALL_BACK, Step.INFORMATION, reason="r")
+    assert next_steps(facts, RULES, TODAY, back) == next_steps(facts, RULES, TODAY)

@@ -15,9 +15,11 @@ from states.programmes import (
     ProgrammesFileError,
     default_catalogue,
     extension_violations,
+    extent_violation,
     las_exempt,
     parse_programmes,
     scoped_total_too_long,
+    too_short,
     total_too_long,
     training_share_violation,
 )
@@ -42,6 +44,8 @@ def test_the_shipped_catalogue_holds_the_programmes_the_issue_names() -> None:
         "ARBETSTRANING",
         "MBJ",
         "YA",
+        "NYSTART",
+        "INTRO",
         "LONESTOD",
         "OSA",
         "APL",
@@ -182,7 +186,8 @@ def test_an_extension_is_checked_per_decision_in_total_and_against_the_validity(
 
 
 # Each shipped programme as the issue and the catalogue's sources define it: steps, the
-# default planned end in days after a start on 2026-01-01 (2018-01-01 for MBJ): 3, 6 or 12
+# default planned end in days after a start on 2026-01-01 (2018-01-01 for MBJ, 2023-01-01
+# for YA): 3, 6 or 12
 # calendar months with both ends included, APL 105 days; one decision's maximum and the
 # total maximum (days; a month counted as its longest calendar span), and what the total
 # counts: each placement, the participant's all (PIS and förstärkt arbetsträning: "at
@@ -192,8 +197,10 @@ SHIPPED = [
     ("PRAKTIK", {2, 3}, 89, 184, 184, EMPLOYER),
     ("PIS", {2, 3}, 89, 184, 184, PARTICIPANT),
     ("ARBETSTRANING", {2, 3}, 180, 184, 366, PARTICIPANT),
-    ("MBJ", {7, 9}, 364, 366, 731, PLACEMENT),
+    ("MBJ", {7}, 364, 366, 731, PLACEMENT),
     ("YA", {8}, 364, 366, 366, PLACEMENT),
+    ("NYSTART", {7, 9}, 364, 366, 731, PLACEMENT),
+    ("INTRO", {7, 9}, 364, 366, 731, PLACEMENT),
     ("LONESTOD", {7, 9}, 364, 366, 1461, PLACEMENT),
     ("OSA", {7, 9}, 364, 366, 1461, PLACEMENT),
     ("APL", {6}, 105, 366, 366, PLACEMENT),
@@ -203,7 +210,8 @@ DAY = timedelta(days=1)
 
 
 def start_for(code: str) -> date:
-    return date(2018, 1, 1) if code == "MBJ" else date(2026, 1, 1)  # MBJ closed from 2019
+    """A day the programme takes decisions: MBJ closed from 2019, YA from 2024."""
+    return {"MBJ": date(2018, 1, 1), "YA": date(2023, 1, 1)}.get(code, date(2026, 1, 1))
 
 
 @pytest.mark.parametrize(("code", "steps", "default", "decision", "total", "scope"), SHIPPED)
@@ -379,3 +387,172 @@ las_exempt = "yes"
     assert error.value.params["problems"] == ["programmes.X: las_exempt has the wrong type"]
     exempt = parse_programmes(text.replace('"yes"', "true"), source="test")
     assert exempt.programmes[0].las_exempt
+
+
+def test_ya_is_for_an_employment_of_at_least_6_months() -> None:
+    """Förordning 2013:1157 6 § 2: at least six months (calendar, both ends included)."""
+    ya = default_catalogue().get("YA")
+    start = date(2023, 2, 2)
+    assert too_short(ya, start, date(2023, 8, 1)) is None
+    assert too_short(ya, start, None) is None
+    short = too_short(ya, start, date(2023, 7, 31))
+    assert short is not None
+    assert (short.code, short.blocking) == ("programme-too-short", True)
+    assert short.message == (
+        "programme YA is for an employment of at least 6 months: 2023-02-02 to 2023-07-31 "
+        "ends before 2023-08-01"
+    )
+
+
+def test_ya_needs_at_least_75_percent_of_full_time() -> None:
+    """Förordning 2013:1157 6 § 2: at least 75 % of full time."""
+    ya = default_catalogue().get("YA")
+    assert (ya.min_extent, ya.min_months) == (75, 6)
+    assert extent_violation(ya, 75) is None
+    low = extent_violation(ya, 74)
+    assert low is not None
+    assert (low.code, low.blocking) == ("extent-too-low", True)
+    missing = extent_violation(ya, None)
+    assert missing is not None
+    assert (missing.code, missing.blocking) == ("extent-missing", False)
+
+
+def test_a_programme_without_a_minimum_length_or_extent_asks_for_neither() -> None:
+    praktik = default_catalogue().get("PRAKTIK")
+    assert extent_violation(praktik, None) is None
+    assert too_short(praktik, date(2026, 1, 1), date(2026, 1, 2)) is None
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        ("min_extent = 0", "min_extent must be a percentage from 1 to 100"),
+        ("min_extent = 101", "min_extent must be a percentage from 1 to 100"),
+        ("min_months = 0", "min_months must be from 1 to 120"),
+    ],
+)
+def test_min_extent_and_min_months_must_be_in_range(setting: str, problem: str) -> None:
+    text = V2_ENTRY + f'source = "s"\nvalid_from = 2020-01-01\n{setting}\n'
+    with pytest.raises(ProgrammesFileError) as error:
+        parse_programmes(text, source="ours.toml")
+    assert error.value.params["problems"] == [f"programmes.X: {problem}"]
+
+
+# Programmes open and close by regulation; the catalogue cites each one's source.
+
+V2_ENTRY = """
+version = 2
+[programmes.X]
+name_sv = "x"
+name_en = "x"
+steps = [7]
+default_months = 12
+max_total_days = 366
+max_decision_days = 366
+"""
+
+
+def test_every_shipped_programme_cites_its_source_and_the_day_it_opened() -> None:
+    for programme in default_catalogue():
+        assert programme.source.startswith(("Förordning (", "Lag (", "Gymnasieförordningen ("))
+        assert programme.valid_from is not None, programme.code
+        assert programme.to_dict()["source"] == programme.source
+    assert default_catalogue().warnings == ()
+
+
+def test_each_programme_cites_the_regulation_that_governs_it() -> None:
+    cited = {p.code: p.source for p in default_catalogue()}
+    assert "(2013:1157)" in cited["YA"]
+    assert "(2018:43) om stöd för nystartsjobb" in cited["NYSTART"]
+    assert "(2018:42) om särskilt anställningsstöd" in cited["INTRO"]
+    assert "Gymnasieförordningen (2010:2039) 4 kap. 12 §" in cited["APL"]
+    assert "2016:937" not in cited["APL"]  # the yrkesvux subsidy ordinance, not APL's rule
+
+
+def test_ya_takes_decisions_before_2024_and_none_from_2024_01_01() -> None:
+    """Förordning 2013:1157 was repealed from 2024-01-01: no new decisions or extensions."""
+    ya = default_catalogue().get("YA")
+    assert (ya.valid_from, ya.valid_until) == (date(2014, 1, 15), date(2024, 1, 1))
+    assert (
+        rule("programme-closed", advance(Step.VOCATIONAL_INTRO, "YA", date(2023, 12, 31))) is None
+    )
+    closed_then = rule("programme-closed", advance(Step.VOCATIONAL_INTRO, "YA", date(2024, 1, 1)))
+    assert closed_then is not None
+    assert "on or after 2024-01-01" in closed_then
+    late = extension_violations(
+        ya, date(2023, 6, 1), date(2023, 12, 1), date(2024, 3, 1), date(2024, 1, 2)
+    )
+    assert [v.code for v in late] == ["programme-closed"]
+
+
+def test_new_start_and_introduction_jobs_take_decisions_from_2018_05_01() -> None:
+    for code in ("NYSTART", "INTRO"):
+        assert rule("programme-closed", advance(Step.PERMANENT, code, date(2026, 1, 1))) is None
+        assert rule("programme-closed", advance(Step.PERMANENT, code, date(2018, 4, 30)))
+
+
+def test_a_time_limited_employment_support_is_refused_in_permanent_employment() -> None:
+    """MBJ was a time-limited employment at a government agency: never step 9."""
+    refused = rule("programme-not-in-step", advance(Step.PERMANENT, "MBJ", date(2018, 6, 1)))
+    assert refused == "programme MBJ runs in step 7, not in step 9 permanent"
+    assert rule("programme-not-in-step", advance(Step.FIXED_TERM, "MBJ", date(2018, 6, 1))) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "year", "open_"),
+    [
+        ("MBJ", 2016, False),
+        ("MBJ", 2017, True),
+        ("MBJ", 2018, True),
+        ("MBJ", 2019, False),
+        ("YA", 2014, True),
+        ("YA", 2023, True),
+        ("YA", 2024, False),
+        ("NYSTART", 2018, True),
+        ("NYSTART", 2017, False),
+        ("PRAKTIK", 2026, True),
+    ],
+)
+def test_a_programme_is_open_in_a_year_when_it_takes_decisions_on_some_day_of_it(
+    code: str, year: int, open_: bool
+) -> None:
+    assert default_catalogue().get(code).open_in(year) is open_
+
+
+def test_a_version_2_entry_names_its_source_and_valid_from() -> None:
+    with pytest.raises(ProgrammesFileError) as error:
+        parse_programmes(V2_ENTRY, source="ours.toml")
+    assert error.value.params["problems"] == [
+        "programmes.X: setting 'source' is missing",
+        "programmes.X: setting 'valid_from' is missing",
+    ]
+    blank = V2_ENTRY + 'source = " "\nvalid_from = 2020-01-01\n'
+    with pytest.raises(ProgrammesFileError) as error:
+        parse_programmes(blank, source="ours.toml")
+    assert error.value.params["problems"] == [
+        "programmes.X: source must name the regulation and paragraph that govern it"
+    ]
+    cited = V2_ENTRY + 'source = "Förordning (2018:43) 6 §"\nvalid_from = 2020-01-01\n'
+    assert parse_programmes(cited, source="ours.toml").warnings == ()
+
+
+def test_a_version_1_catalogue_still_loads_with_a_warning_naming_what_changed() -> None:
+    found = parse_programmes(V2_ENTRY.replace("version = 2", "version = 1"), source="old.toml")
+    (programme,) = found.programmes
+    assert programme.source == "not given (a version 1 catalogue)"
+    assert programme.valid_from is None
+    assert programme.open_on(date(1990, 1, 1))
+    (warning,) = found.warnings
+    assert warning.startswith("old.toml: a version 1 catalogue, read as version 2")
+    assert "X lack them" in warning
+    assert "`source`" in warning
+    assert "`valid_from`" in warning
+
+
+@pytest.mark.parametrize("version", ["0", "3", '"2"'])
+def test_a_catalogue_of_an_unknown_format_version_is_refused(version: str) -> None:
+    text = V2_ENTRY.replace("version = 2", f"version = {version}")
+    text += 'source = "s"\nvalid_from = 2020-01-01\n'
+    with pytest.raises(ProgrammesFileError) as error:
+        parse_programmes(text, source="ours.toml")
+    assert error.value.params["problems"] == ["version must be a format version from 1 to 2"]

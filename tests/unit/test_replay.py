@@ -16,10 +16,12 @@ from states.replay import Replayed, ReplayError, replay
 
 @dataclass(frozen=True)
 class Event:
-    """A history line as replay sees it: its kind and the state it led to."""
+    """A history line as replay sees it: its kind, the state it led to and, for an
+    exit, the outcome it recorded."""
 
     kind: str
     to_state: str | None = None
+    outcome: str | None = None
 
 
 ENROL = Event("enrolled", ENROLLED)
@@ -80,6 +82,18 @@ def test_a_case_paused_straight_after_enrolment_resumes_to_enrolled() -> None:
 
 def test_an_exited_case_replays_to_exited_even_from_pause() -> None:
     assert replay([ENROL, advanced("information"), PAUSE, EXIT]) == Replayed(EXITED, None)
+
+
+def test_an_exit_replays_to_the_outcome_it_recorded_self_employment_included() -> None:
+    exited = Event(MoveKind.EXIT.value, EXITED, "self-employed")
+    assert replay([ENROL, advanced("fixed-term"), exited]) == Replayed(
+        EXITED, None, "self-employed"
+    )
+
+
+def test_an_exit_with_an_outcome_kivo_does_not_know_cannot_be_replayed() -> None:
+    error = refused_at([ENROL, Event(MoveKind.EXIT.value, EXITED, "retired-rich")])
+    assert "unknown outcome" in str(error)
 
 
 def test_consent_and_other_events_do_not_move_the_case() -> None:
@@ -209,3 +223,16 @@ def test_a_pause_resume_or_exit_recorded_as_leading_elsewhere_is_unreplayable(
     assume(last.to_state != wrong)
     tampered = [*history[:-1], replace(last, to_state=wrong)]
     assert refused_at(tampered).params == {"event": len(history)}
+
+
+WITHDRAWN = Event("consent_withdrawn")
+
+
+def test_consent_withdrawn_and_given_again_does_not_move_the_case() -> None:
+    history = [ENROL, CONSENT, advanced("short-practice"), WITHDRAWN, CONSENT, WITHDRAWN]
+    assert replay(history) == Replayed("short-practice", None)
+
+
+def test_a_withdrawal_without_consent_in_force_cannot_be_replayed() -> None:
+    assert "withdrawal" in refused_at([ENROL, WITHDRAWN]).message
+    assert refused_at([ENROL, CONSENT, WITHDRAWN, WITHDRAWN]).params["event"] == 4

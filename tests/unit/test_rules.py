@@ -23,6 +23,7 @@ YA_SETTINGS: dict[str, Any] = {
     "min_age": 15,
     "max_age": 24,
     "groups": ["long-term-unemployed", "newly-arrived"],
+    "newly_arrived_months": 36,
 }
 APL_SETTINGS: dict[str, Any] = {"from_steps": [5]}
 NO_SETTINGS: dict[str, Any] = {}
@@ -392,10 +393,43 @@ def test_a_participant_of_unknown_age_outside_the_groups_is_not_eligible_for_ya(
     assert "long-term-unemployed, newly-arrived" in message
 
 
-@pytest.mark.parametrize("group", [Group.LONG_TERM_UNEMPLOYED, Group.NEWLY_ARRIVED])
-def test_an_eligible_group_makes_a_participant_of_any_age_eligible_for_ya(group: Group) -> None:
-    facts = CaseFacts(state="fixed-term", birth_year=1970, groups=frozenset({group.value}))
-    assert ya(facts) is None
+def test_long_term_unemployment_makes_a_participant_of_any_age_eligible_for_ya() -> None:
+    groups = frozenset({Group.LONG_TERM_UNEMPLOYED.value})
+    assert ya(CaseFacts(state="fixed-term", birth_year=1970, groups=groups)) is None
+
+
+def newly_arrived(permit: date | None) -> CaseFacts:
+    groups = frozenset({Group.NEWLY_ARRIVED.value})
+    return CaseFacts(state="fixed-term", birth_year=1970, groups=groups, permit_date=permit)
+
+
+def test_a_newly_arrived_participant_is_eligible_for_ya_within_36_months_of_the_permit() -> None:
+    """Förordning 2013:1157 6 §: newly arrived means a residence permit within 36 months;
+    36 calendar months from 2020-03-02 end on 2023-03-01."""
+    permit = date(2020, 3, 2)
+    assert ya(newly_arrived(permit), on=permit) is None
+    assert ya(newly_arrived(permit), on=date(2023, 3, 1)) is None
+    late = ya(newly_arrived(permit), on=date(2023, 3, 2))
+    assert late is not None
+    assert "residence permit of 2020-03-02, which counts for 36 months" in late
+
+
+def test_newly_arrived_without_a_permit_date_is_not_eligible_for_ya_and_is_told_why() -> None:
+    """The group alone is a permanent flag: it cannot say the 36 months have not run out."""
+    message = ya(newly_arrived(None))
+    assert message is not None
+    assert "newly arrived without a residence-permit date (`--permit-date`)" in message
+
+
+def test_a_permit_granted_after_the_start_does_not_make_a_participant_eligible() -> None:
+    assert ya(newly_arrived(ON + DAY)) is not None
+
+
+def test_the_months_a_permit_counts_for_are_a_setting() -> None:
+    facts = newly_arrived(date(2020, 3, 2))
+    settings = {**YA_SETTINGS, "newly_arrived_months": 73}
+    assert ya(facts) is not None
+    assert check("ya-not-eligible", facts, advance(Step.VOCATIONAL_INTRO), settings) is None
 
 
 def test_a_group_not_named_in_the_settings_does_not_make_a_participant_eligible() -> None:

@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from states.calendar_bounds import EARLIEST, LATEST, MAX_RULE_MONTHS
 from states.case import CaseFacts, Move, MoveKind, SupervisorFacts
 from states.errors import InvalidInput, RulesFileError
+from states.fixed_term import SAVA, VIKARIAT, preferential, sava_permanent, vikariat_permanent
 from states.rules import REGISTRY
 from states.ruleset import (
     RuleSet,
@@ -108,6 +110,7 @@ def test_the_default_rules_keep_their_settings() -> None:
         "min_age": 15,
         "max_age": 24,
         "groups": ["long-term-unemployed", "newly-arrived"],
+        "newly_arrived_months": 36,
     }
     assert settings["consent-missing"] == {}
 
@@ -117,12 +120,15 @@ def test_a_rule_config_exports_its_steps_sorted_with_its_settings() -> None:
     assert config.to_dict() == {
         "code": "ya-not-eligible",
         "description": "Vocational-introduction employment needs an eligible participant.",
+        "source": "Förordning (2013:1157) om stöd för yrkesintroduktionsanställningar 4 § and "
+        "6 § (repealed from 2024-01-01)",
         "severity": "blocking",
         "enabled": True,
         "steps": [8],
         "min_age": 15,
         "max_age": 24,
         "groups": ["long-term-unemployed", "newly-arrived"],
+        "newly_arrived_months": 36,
     }
 
 
@@ -155,22 +161,28 @@ def test_a_file_that_is_not_toml_is_refused() -> None:
     assert caught.value.params == {"file": "org.toml"}
 
 
-@pytest.mark.parametrize("version", ["2", "0", '"1"'])
-def test_a_file_of_another_version_is_refused(version: str) -> None:
-    assert problems_of(edited(("version = 1", f"version = {version}"))) == ["version must be 1"]
+@pytest.mark.parametrize("version", ["3", "0", '"2"'])
+def test_a_file_of_an_unknown_format_version_is_refused(version: str) -> None:
+    assert problems_of(edited(("version = 2", f"version = {version}"))) == [
+        "version must be a format version from 1 to 2"
+    ]
 
 
 def test_a_file_without_a_version_is_refused() -> None:
-    assert problems_of(edited(("version = 1", ""))) == ["version must be 1"]
+    assert problems_of(edited(("version = 2", ""))) == [
+        "version must be a format version from 1 to 2"
+    ]
 
 
-@pytest.mark.parametrize("version", ["true", "1.0"])
-def test_a_version_that_is_not_the_integer_1_is_refused(version: str) -> None:
-    assert problems_of(edited(("version = 1", f"version = {version}"))) == ["version must be 1"]
+@pytest.mark.parametrize("version", ["true", "2.0"])
+def test_a_version_that_is_not_an_integer_is_refused(version: str) -> None:
+    assert problems_of(edited(("version = 2", f"version = {version}"))) == [
+        "version must be a format version from 1 to 2"
+    ]
 
 
 def test_an_unknown_top_level_key_is_refused() -> None:
-    problems = problems_of(edited(("version = 1", 'version = 1\nowner = "Gotland"')))
+    problems = problems_of(edited(("version = 2", 'version = 2\nowner = "Gotland"')))
     assert problems == ["unknown top-level key 'owner'"]
 
 
@@ -190,6 +202,7 @@ def test_a_missing_rule_is_refused_with_a_hint_to_disable_it_instead() -> None:
         (
             "[rules.end-date-missing]\n# LAS 5 §: a fixed-term employment (SÄVA) has an agreed end."
             '\ndescription = "Fixed-term employment has a planned end date."\n'
+            'source = "Lag (1982:80) om anställningsskydd 5 § 1 (SFS 2022:835)"\n'
             'severity = "blocking"\nsteps = [7]\n',
             "",
         )
@@ -338,6 +351,28 @@ def test_an_age_band_that_is_empty_or_out_of_range_is_refused(min_age: int, max_
     ]
 
 
+MORE_THAN = {"preferential-right": 9, "las-permanent": 12, "las-vikariat": 24}
+
+
+@pytest.mark.parametrize("code", list(MORE_THAN))
+@pytest.mark.parametrize("months", [0, -1, MAX_RULE_MONTHS + 1, 10**9])
+def test_more_than_months_outside_1_to_ten_years_is_refused(code: str, months: int) -> None:
+    default = f"more_than_months = {MORE_THAN[code]}"
+    at = DEFAULT.index(default, DEFAULT.index(f"[rules.{code}]"))
+    text = DEFAULT[:at] + f"more_than_months = {months}" + DEFAULT[at + len(default) :]
+    assert problems_of(text) == [
+        f"rules.{code}: more_than_months must be from 1 to {MAX_RULE_MONTHS}"
+    ]
+
+
+@pytest.mark.parametrize("months", [1, MAX_RULE_MONTHS])
+def test_the_accepted_month_bounds_judge_a_stay_at_both_ends_of_the_calendar(months: int) -> None:
+    for on in (EARLIEST, LATEST):
+        assert preferential([(on, on, SAVA)], (on, on, SAVA), months).passed is False
+        assert sava_permanent([(on, on, SAVA)], on, months).passed is False
+        assert vikariat_permanent([(on, on, VIKARIAT)], on, months).passed is False
+
+
 def test_an_age_band_of_a_single_year_is_accepted() -> None:
     text = edited(("min_age = 15", "min_age = 24"))
     (config,) = [r for r in parse_rules(text, source="x").rules if r.code == "ya-not-eligible"]
@@ -346,7 +381,7 @@ def test_an_age_band_of_a_single_year_is_accepted() -> None:
 
 def test_every_problem_in_a_file_is_reported_at_once() -> None:
     text = edited(
-        ("version = 1", "version = 2\ncolour = 'red'"),
+        ("version = 2", "version = 3\ncolour = 'red'"),
         ('severity = "blocking"\nsteps = [7]', 'severity = "fatal"\nsteps = [7]'),
         ("min_age = 15", "min_age = 30"),
         ("from_steps = [5]", "from_steps = [5]\nlimit = 3"),
@@ -354,7 +389,7 @@ def test_every_problem_in_a_file_is_reported_at_once() -> None:
     text += '\n[rules.dress-code]\ndescription = "x"\nseverity = "warning"\nsteps = [9]\n'
     assert sorted(problems_of(text)) == sorted(
         [
-            "version must be 1",
+            "version must be a format version from 1 to 2",
             "unknown top-level key 'colour'",
             "unknown rule 'dress-code'",
             "rules.apl-outside-training: unknown setting 'limit'",
@@ -363,6 +398,106 @@ def test_every_problem_in_a_file_is_reported_at_once() -> None:
             "0 <= min_age <= max_age <= 120",
         ]
     )
+
+
+def test_every_default_rule_cites_the_text_that_governs_it() -> None:
+    sources = {rule.code: rule.source for rule in load_default_rules().rules}
+    assert all(source.strip() for source in sources.values())
+    assert load_default_rules().warnings == ()
+
+
+def test_the_consent_rule_cites_the_secrecy_waiver_not_the_personnummer_paragraph() -> None:
+    """Consent here is the participant waiving secrecy (OSL) on a data-protection basis
+    (GDPR art. 6); dataskyddslagen 3 kap. 10 § is about personal identity numbers."""
+    source = next(r.source for r in load_default_rules().rules if r.code == "consent-missing")
+    assert "Offentlighets- och sekretesslagen (2009:400) 12 kap. 2 §" in source
+    assert "GDPR art. 6" in source
+    assert "dataskyddslagen" not in source.lower()
+    assert "dataskyddslagen 3:10" not in DEFAULT
+
+
+def test_the_apl_rule_cites_the_school_ordinances_not_the_yrkesvux_subsidy() -> None:
+    source = next(r.source for r in load_default_rules().rules if r.code == "apl-outside-training")
+    assert source.startswith("Gymnasieförordningen (2010:2039) 4 kap. 12 §")
+    assert "(2011:1108) om vuxenutbildning" in source
+    assert "Förordning 2016:937 5 §" not in DEFAULT
+
+
+def test_a_version_2_rule_without_a_source_is_refused() -> None:
+    text = edited(('source = "Lag (1982:80) om anställningsskydd 5 § 1 (SFS 2022:835)"\n', ""))
+    assert problems_of(text) == ["rules.end-date-missing: setting 'source' is missing"]
+    blank = edited(('source = "Lag (1982:80) om anställningsskydd 5 § 1', 'source = " "#'))
+    assert problems_of(blank) == [
+        "rules.end-date-missing: source must name the text that governs the rule"
+    ]
+
+
+def test_a_version_1_rules_file_still_loads_with_a_warning_naming_what_changed() -> None:
+    """A file written before rules cited their sources: read as citing nothing, never refused."""
+    added = ("source = ", "newly_arrived_months = ")
+    lines = [line for line in DEFAULT.splitlines() if not line.startswith(added)]
+    old = "\n".join(lines).replace("version = 2", "version = 1", 1)
+    rules = parse_rules(old, source="ours.toml")
+    assert len(rules.rules) == len(REGISTRY)
+    assert {rule.source for rule in rules.rules} == {"not given (a version 1 rules file)"}
+    ya = next(rule for rule in rules.rules if rule.code == "ya-not-eligible")
+    assert ya.settings["newly_arrived_months"] == 36
+    (warning,) = rules.warnings
+    assert warning.startswith("ours.toml: a version 1 rules file, read as version 2")
+    assert f"{len(REGISTRY)} rule(s) lack one" in warning
+    assert "`source`" in warning
+    assert "`newly_arrived_months` (36 unless given)" in warning
+
+
+def test_a_version_1_rules_file_without_las_vikariat_gets_it_with_its_defaults() -> None:
+    """An organisation's file from before las-vikariat (LAS 5 a §) existed is not refused
+    for lacking it: the rule is added as the default file has it, and the warning says so."""
+    added = ("source = ", "newly_arrived_months = ")
+    start = DEFAULT.index("[rules.las-vikariat]")
+    end = DEFAULT.index("\n[", start)
+    without = DEFAULT[:start] + DEFAULT[end + 1 :]
+    lines = [line for line in without.splitlines() if not line.startswith(added)]
+    old = "\n".join(lines).replace("version = 2", "version = 1", 1)
+    assert "las-vikariat]" not in old
+
+    rules = parse_rules(old, source="ours.toml")
+
+    assert [rule.code for rule in rules.rules] == list(REGISTRY)
+    shipped = load_default_rules().rule("las-vikariat")
+    assert rules.rule("las-vikariat") == shipped
+    assert shipped is not None
+    assert shipped.settings == {"more_than_months": 24}
+    assert shipped.severity is Severity.WARNING
+    assert shipped.enabled
+    (warning,) = rules.warnings
+    assert f"{len(REGISTRY) - 1} rule(s) lack one" in warning
+    assert (
+        "added with the default settings: las-vikariat (warning, steps 7, more_than_months = 24)"
+        in warning
+    )
+
+
+def test_a_version_1_rules_file_keeps_its_own_las_vikariat() -> None:
+    old = edited(
+        ("version = 2", "version = 1"),
+        ("more_than_months = 24", "more_than_months = 30"),
+    )
+    rules = parse_rules(old, source="ours.toml")
+    vikariat = rules.rule("las-vikariat")
+    assert vikariat is not None
+    assert vikariat.settings == {"more_than_months": 30}
+    (warning,) = rules.warnings
+    assert "las-vikariat (" not in warning
+
+
+def test_a_version_2_file_gives_newly_arrived_months_within_10_years() -> None:
+    missing = edited(("newly_arrived_months = 36\n", ""))
+    assert problems_of(missing) == [
+        "rules.ya-not-eligible: setting 'newly_arrived_months' is missing"
+    ]
+    assert problems_of(edited(("newly_arrived_months = 36", "newly_arrived_months = 0"))) == [
+        "rules.ya-not-eligible: newly_arrived_months must be from 1 to 120"
+    ]
 
 
 # Evaluation

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from states.calendar_bounds import EARLIEST, LATEST, MAX_RULE_DAYS
 from states.case import Outcome
 from states.ruleset import load_default_rules
 from states.schedule import (
@@ -384,8 +385,36 @@ def test_an_entry_that_would_never_be_planned_is_refused() -> None:
 
 
 @pytest.mark.parametrize("key", ["every_days", "horizon_days"])
-def test_an_interval_or_horizon_below_one_day_is_refused(key: str) -> None:
-    assert problems(entry(**{key: 0})) == [f"schedule entry 1 (check): {key} must be at least 1"]
+@pytest.mark.parametrize("days", [0, -1, MAX_RULE_DAYS + 1, 10**9])
+def test_an_interval_or_horizon_below_one_day_or_over_ten_years_is_refused(
+    key: str, days: int
+) -> None:
+    assert problems(entry(**{key: days})) == [
+        f"schedule entry 1 (check): {key} must be from 1 to {MAX_RULE_DAYS} (ten years)"
+    ]
+
+
+@pytest.mark.parametrize("days", [MAX_RULE_DAYS + 1, -MAX_RULE_DAYS - 1, 10**9, -(10**9)])
+def test_an_offset_of_more_than_ten_years_either_way_is_refused(days: int) -> None:
+    assert problems(entry(offset_days=days)) == [
+        f"schedule entry 1 (check): offset_days must be from -{MAX_RULE_DAYS} to "
+        f"{MAX_RULE_DAYS} (ten years)"
+    ]
+
+
+@pytest.mark.parametrize("anchor", ["start", "midpoint", "end"])
+@pytest.mark.parametrize("offset", [-MAX_RULE_DAYS, MAX_RULE_DAYS])
+def test_the_largest_accepted_spans_plan_without_error_at_both_ends_of_the_calendar(
+    anchor: str, offset: int
+) -> None:
+    (accepted,), found = parse_schedule(
+        [entry(anchor=anchor, offset_days=offset, every_days=1, horizon_days=MAX_RULE_DAYS)],
+        OUTCOMES,
+    )
+    assert found == []
+    for start, end in ((EARLIEST, EARLIEST + 30 * DAY), (LATEST - 30 * DAY, LATEST)):
+        plan_items([accepted], start, end)
+        plan_items([accepted], start, None)
 
 
 def test_a_name_used_twice_is_refused() -> None:
@@ -422,8 +451,24 @@ def test_an_unknown_reminder_setting_is_refused() -> None:
     assert parse_reminders({"loudness": 3})[1] == ["reminders: unknown setting 'loudness'"]
 
 
-@pytest.mark.parametrize("value", [-1, "2", 2.0, True])
-def test_a_reminder_setting_that_is_not_a_whole_number_of_days_is_refused(value: Any) -> None:
+@pytest.mark.parametrize("value", [-1, "2", 2.0, True, MAX_RULE_DAYS + 1, 10**9])
+def test_a_reminder_setting_that_is_not_a_whole_number_of_days_up_to_ten_years_is_refused(
+    value: Any,
+) -> None:
     policy, found = parse_reminders({"before_days": value})
     assert policy == ReminderPolicy()
-    assert found == ["reminders: before_days must be a whole number of days, 0 or more"]
+    assert found == [
+        f"reminders: before_days must be a whole number of days from 0 to {MAX_RULE_DAYS} "
+        "(ten years)"
+    ]
+
+
+def test_the_longest_accepted_reminder_spans_send_without_error_at_both_ends_of_the_calendar() -> (
+    None
+):
+    policy, found = parse_reminders(
+        {"before_days": MAX_RULE_DAYS, "escalate_after_days": MAX_RULE_DAYS}
+    )
+    assert found == []
+    for due in (EARLIEST, LATEST):
+        assert len(policy.sends(due, due)) >= 1
