@@ -646,12 +646,16 @@ def test_overdue_matches_a_count_of_every_pending_item_and_unrecorded_meeting(
     on: list[int],
 ) -> None:
     worker, cases = build(kivo, drawn)
-    held = [case.case_id for case in cases if case.closed_on is None]
+    held = [case for case in cases if case.closed_on is None]
     times = []
     for which, offset, hour in booked:
         if held:
-            at = datetime.combine(BASE + timedelta(days=offset), time(hour), LOCAL)
-            meetings.schedule_meeting(kivo, held[which % len(held)], at)
+            case = held[which % len(held)]
+            # A meeting is booked no earlier than the case's latest move (its enrolment,
+            # or the start of the placement it belongs to).
+            day = max(BASE + timedelta(days=offset), max(e.on for e in case.events))
+            at = datetime.combine(day, time(hour), LOCAL)
+            meetings.schedule_meeting(kivo, case.case_id, at)
             times.append(at)
     items = followups.list_followups(kivo, caseworker_id=worker, status="all")
     name = _caseworker_name(kivo, worker)

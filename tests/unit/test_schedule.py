@@ -362,7 +362,7 @@ def test_an_unknown_kind_is_refused() -> None:
 
 def test_an_unknown_anchor_is_refused() -> None:
     assert problems(entry(anchor="lunch")) == [
-        "schedule entry 1 (check): anchor must be one of start, midpoint, end"
+        "schedule entry 1 (check): anchor must be one of start, midpoint, end, exit"
     ]
 
 
