@@ -262,7 +262,7 @@ CASES = [
         "broken rules file in use",
         "--rules broken.toml participant list",
         code=2,
-        says="version must be 1",
+        says="unknown rule 'bogus'",
         files={"broken.toml": BROKEN_RULES},
     ),
     case(

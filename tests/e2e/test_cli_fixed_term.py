@@ -149,11 +149,12 @@ def test_a_decision_before_the_start_is_bad_input_and_one_after_the_end_needs_an
 
 def test_ya_takes_its_training_share_on_advance(seeded: Kivo) -> None:
     for line in (
-        "supervisor add 'Sven Berg' --workplace 1 --trained-on 2025-09-15",
-        "participant add 'Omar Ali' --birth-year 2005 --caseworker 1 --consent --on 2026-01-12",
+        "supervisor add 'Sven Berg' --workplace 1 --trained-on 2022-09-15",
+        "participant add 'Omar Ali' --birth-year 2005 --caseworker 1 --consent --on 2023-01-12",
     ):
         assert run(seeded, line).code == 0
-    advance = "advance 2 vocational-intro --supervisor 1 --programme YA --on 2026-02-02"
+    # A YA decision of 2023: no YA decisions are made from 2024-01-01.
+    advance = "advance 2 vocational-intro --supervisor 1 --programme YA --on 2023-02-02"
 
     wrong = run(seeded, f"{advance} --training-share 101")
     assert wrong.code == 2
