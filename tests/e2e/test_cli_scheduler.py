@@ -187,7 +187,9 @@ def test_a_signal_stops_the_scheduler_with_exit_0_after_it_sent_what_was_due(
     seeded: str, tmp_path: Path, schedulers: Callable[..., Scheduler], signum: int
 ) -> None:
     due = due_now(seeded)
-    assert due > 500
+    # Enough that the signal lands while a pass is sending (the demo caseload plans fewer
+    # since exits cancel booked meetings and late coming-up reminders are dropped).
+    assert due > 400
     sent = tmp_path / "sent.jsonl"
     scheduler = schedulers("--interval", "1", "--notify", f"file:{sent}")
 

@@ -316,7 +316,8 @@ def test_a_comma_separated_file_with_a_bom_and_quoted_newlines_keeps_true_line_n
     path.write_text(text, encoding="utf-8-sig")
     with pytest.raises(BadRows) as raised:
         import_file(kivo, path)
-    assert [p["line"] for p in raised.value.params["problems"]] == [4]
+    # The first row (a name with a line break, refused) starts on line 2, the second on 4.
+    assert [p["line"] for p in raised.value.params["problems"]] == [2, 4]
 
 
 NUL_ROW = line("O\x00la", personnummer("19900101", "321"))
