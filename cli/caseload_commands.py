@@ -8,7 +8,15 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
-from cli.options import ByOption, JsonOption, OnOption, id_option, parse_date, parse_id
+from cli.options import (
+    ByOption,
+    ExpectVersion,
+    JsonOption,
+    OnOption,
+    id_option,
+    parse_date,
+    parse_id,
+)
 from cli.output import print_json, say
 
 caseload_app = typer.Typer(
@@ -46,10 +54,12 @@ def caseload_transfer(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would move; change nothing.")
     ] = False,
+    expect_version: ExpectVersion = None,
     json_output: JsonOption = False,
 ) -> None:
     """Move cases, with their pending follow-ups, meetings and reminders, to another
-    caseworker; records a `transferred` event on each case."""
+    caseworker; records a `transferred` event on each case (`--expect-version`: with
+    one `--case`)."""
     from pathway.handover import transfer_caseload
 
     result = transfer_caseload(
@@ -61,6 +71,7 @@ def caseload_transfer(
         on=parse_date(on, "on"),
         by=by,
         dry_run=dry_run,
+        expected_version=expect_version,
     )
     if json_output:
         print_json(result.moved())

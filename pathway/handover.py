@@ -14,7 +14,7 @@ from datetime import date
 
 from pathway.context import Kivo
 from pathway.errors import Refused
-from pathway.moves import actor_of
+from pathway.moves import actor_of, case_at_version
 from pathway.ports import UnitOfWork
 from states.errors import InvalidInput
 from states.ownership import CaseloadCounts
@@ -55,15 +55,24 @@ def transfer_caseload(
     on: date | None = None,
     by: int | None = None,
     dry_run: bool = False,
+    expected_version: int | None = None,
 ) -> HandoverResult:
     """Move ``from_id``'s cases that still need someone (or only ``case_ids``) to
-    ``to_id``, with their follow-ups, meetings and reminders."""
+    ``to_id``, with their follow-ups, meetings and reminders. ``expected_version``: of
+    the one case named, refused as a conflict if it changed since the caller looked."""
     day, note = _day(kivo, on), _note(note)
     chosen = sorted(set(case_ids)) if case_ids else None
+    if expected_version is not None and (chosen is None or len(chosen) != 1):
+        raise InvalidInput(
+            "--expect-version is the version of one case: name exactly one --case",
+            field="expected_version",
+        )
     with kivo.uow() as uow:
         actor = actor_of(uow, by)
         _check_parties(uow, from_id, to_id)
         if chosen is not None:
+            if expected_version is not None:
+                case_at_version(uow, chosen[0], expected_version, lock=True)
             _check_cases(uow, from_id, chosen)
         result = _handover(kivo, uow, from_id, to_id, chosen, day, actor, note, dry_run)
         if not dry_run:

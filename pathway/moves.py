@@ -313,10 +313,13 @@ def _apply(
     )
 
 
-def case_at_version(uow: UnitOfWork, case_id: int, expected_version: int | None) -> Case:
+def case_at_version(
+    uow: UnitOfWork, case_id: int, expected_version: int | None, *, lock: bool = False
+) -> Case:
     """The case, if still at the version the caller looked at (``None``: any version);
-    every use case that changes a case takes ``expected_version``."""
-    case = uow.cases.get(case_id)
+    every use case that changes a case takes ``expected_version``. ``lock``: for a write
+    that does not go through the versioned save (a set-based UPDATE), lock the row."""
+    case = uow.cases.locked(case_id) if lock else uow.cases.get(case_id)
     if expected_version is not None and case.version != expected_version:
         raise Conflict(
             f"case {case_id} is at version {case.version}, not {expected_version}: "

@@ -62,6 +62,10 @@ class SupervisorRepository(Repository[Supervisor], Protocol):
 
 class CaseRepository(Repository[Case], Protocol):
     def for_person(self, person_id: int) -> list[Case]: ...
+    def locked(self, case_id: int) -> Case:
+        """The case, locked against concurrent writers until the transaction ends."""
+        ...
+
     def touch(self, record: Case) -> None:
         """Move the case's version on for a change that alters none of its columns;
         raise ``Conflict`` if it changed since it was read."""

@@ -332,6 +332,16 @@ class CaseRepository(_Repository[Case, CaseRow]):
         self.session.flush()
         record.version = row.version
 
+    def locked(self, case_id: int) -> Case:
+        """The case, its row locked (PostgreSQL; SQLite's writer already holds the write
+        lock) so its version cannot move between the caller's check and its write."""
+        query = select(CaseRow).where(CaseRow.id == case_id).with_for_update()
+        row = self.session.exec(query).first()
+        if row is None:
+            raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
+        self._loaded[case_id] = row
+        return to_record(row, Case)
+
     def touch(self, record: Case) -> None:
         """A change to the case that alters none of its columns (an extension, a
         placement's end, a supervisor change) still moves its version on: the versioned

@@ -18,7 +18,7 @@ from pathway.meetings import schedule_meeting
 from pathway.views import show_case
 from persistence.tables import CaseEventRow, CaseRow, CaseworkerRow, FollowupRow, ReminderRow
 from states.case import Outcome
-from states.errors import InvalidInput, NotFound
+from states.errors import Conflict, InvalidInput, NotFound
 from states.steps import Step
 from tests.integration.support import (
     Staff,
@@ -149,6 +149,31 @@ def test_only_the_named_cases_move_when_cases_are_given(kivo: Kivo) -> None:
     assert stored_case(kivo, moved).caseworker_id == receiver
     assert stored_case(kivo, stays).caseworker_id == staff.caseworker
     assert [e.kind for e in events_of(kivo, stays)][-1] != "transferred"
+
+
+def test_a_transfer_of_one_case_takes_the_version_the_caller_looked_at(kivo: Kivo) -> None:
+    staff = add_staff(kivo)
+    receiver = _new_caseworker(kivo)
+    case_id = _placed_case(kivo, staff)
+    looked_at = stored_case(kivo, case_id).version
+    moves.pause(kivo, case_id, reason="illness")  # someone changes it meanwhile
+    before = table_contents(kivo.database)
+
+    with pytest.raises(Conflict):
+        transfer_caseload(
+            kivo, staff.caseworker, receiver, case_ids=[case_id], expected_version=looked_at
+        )
+    assert table_contents(kivo.database) == before
+    with pytest.raises(InvalidInput):
+        transfer_caseload(kivo, staff.caseworker, receiver, expected_version=looked_at + 1)
+    assert table_contents(kivo.database) == before
+
+    current = stored_case(kivo, case_id).version
+    transfer_caseload(
+        kivo, staff.caseworker, receiver, case_ids=[case_id], expected_version=current
+    )
+    assert stored_case(kivo, case_id).version == current + 1
+    assert stored_case(kivo, case_id).caseworker_id == receiver
 
 
 @pytest.mark.parametrize("to", ["self", "inactive"])
