@@ -6,6 +6,7 @@ rendered in Swedish as well as English.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 
@@ -34,6 +35,15 @@ class InvalidInput(KivoError):
     """Input that can never be right: unknown step, malformed date, bad personnummer."""
 
     code = "invalid-input"
+
+
+def read_settings_file(path: Path, error: type[InvalidInput], what: str) -> str:
+    """The text of an organisation's settings file (rules, programmes); one it cannot
+    read is ``error``, naming the file and why."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error(f"cannot read {what} {path}: {exc.strerror}", file=str(path)) from None
 
 
 class RulesFileError(InvalidInput):

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from states.errors import InvalidInput, quoted
+from states.errors import InvalidInput, quoted, read_settings_file
 from states.fixed_term import months_from
 from states.violations import Severity, Violation
 
@@ -311,12 +311,7 @@ def las_exempt(code: str | None, catalogue: Catalogue | None = None) -> bool:
 
 
 def load_programmes_file(path: Path) -> Catalogue:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProgrammesFileError(
-            f"cannot read programmes file {path}: {exc.strerror}", file=str(path)
-        ) from None
+    text = read_settings_file(path, ProgrammesFileError, "programmes file")
     return parse_programmes(text, source=str(path))
 
 

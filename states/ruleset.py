@@ -11,7 +11,7 @@ from typing import Any
 
 from states.calendar_bounds import MAX_RULE_MONTHS
 from states.case import LEAVING_MOVES, CaseFacts, Group, Move, MoveKind, Outcome
-from states.errors import RulesFileError
+from states.errors import RulesFileError, read_settings_file
 from states.programmes import Catalogue, default_catalogue
 from states.rules import LEAVING, REGISTRY
 from states.schedule import ReminderPolicy, ScheduleItem, parse_reminders, parse_schedule
@@ -106,12 +106,7 @@ def load_default_rules() -> RuleSet:
 
 
 def load_rules_file(path: Path) -> RuleSet:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RulesFileError(
-            f"cannot read rules file {path}: {exc.strerror}", file=str(path)
-        ) from None
+    text = read_settings_file(path, RulesFileError, "rules file")
     return parse_rules(text, source=str(path))
 
 
