@@ -1,14 +1,21 @@
-"""From stored records to the facts the pure rules judge."""
+"""From stored records to the facts the pure rules judge.
+
+``read_facts`` is the one way a move's facts are read, for one case or a batch: set-based
+(one query per kind of fact for all the cases), and only the kinds the move's rules can
+need (the history and meetings held when a rule judges leaving the case's step or an
+exit plans from the employment's start; the participant's placements when fixed-term
+stays or a programme's total across placements are judged).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from pathway.clock import LOCAL
-from states.case import CaseFacts, Move, MoveKind, SupervisorFacts
+from states.case import LEAVING_MOVES, CaseFacts, Move, MoveKind, SupervisorFacts
 from states.fixed_term import SAVA
 from states.personnummer import Personnummer
 from states.programmes import (
@@ -17,21 +24,29 @@ from states.programmes import (
     PLACEMENT,
     Catalogue,
     Programme,
+    default_catalogue,
     las_exempt,
-    scoped_total_too_long,
 )
 from states.records import Case, CaseEvent, Person, Placement, Supervisor, Workplace
-from states.violations import Violation
+from states.rules import LEAVING, REGISTRY
 
 if TYPE_CHECKING:  # the ports (and the report and digest types they name) cost ~27 ms
     from pathway.ports import UnitOfWork
+    from states.ruleset import RuleSet
 
 FIXED_TERM = 7
+EMPLOYMENT_STEPS = frozenset({7, 8, 9})
 FixedTermStays = tuple[tuple[int | None, date, date, str], ...]  # workplace, start, end, kind
 ENTERING = (MoveKind.ADVANCE.value, MoveKind.FALL_BACK.value)  # a resume returns, not enters
 
 
-def facts_of(case: Case, person: Person, *, meetings_held_in_step: int = 0) -> CaseFacts:
+def facts_of(
+    case: Case,
+    person: Person,
+    *,
+    meetings_held_in_step: int = 0,
+    catalogue: Catalogue | None = None,
+) -> CaseFacts:
     birth_date = Personnummer(person.personnummer).birth_date if person.personnummer else None
     return CaseFacts(
         state=case.state,
@@ -44,16 +59,8 @@ def facts_of(case: Case, person: Person, *, meetings_held_in_step: int = 0) -> C
         last_move_on=case.last_move_on,
         opened_on=case.opened_on,
         meetings_held_in_step=meetings_held_in_step,
+        catalogue=catalogue if catalogue is not None else default_catalogue(),
     )
-
-
-def facts_in(uow: UnitOfWork, case: Case, person: Person, catalogue: Catalogue) -> CaseFacts:
-    """The facts, with what only the database knows (meetings held in the current step,
-    the participant's fixed-term stays by employer), judged against ``catalogue`` (the
-    kivo instance's)."""
-    facts = facts_of(case, person, meetings_held_in_step=meetings_held_in_step(uow, case))
-    stays = fixed_term_stays(uow, person, catalogue)
-    return replace(facts, fixed_term_stays=stays, catalogue=catalogue)
 
 
 def participant_placements(
@@ -65,19 +72,6 @@ def participant_placements(
     ids = [c.id for c in uow.cases.for_person(person.id) if c.id is not None]
     found = uow.placements.for_cases(ids) if ids else {}
     return [p for placements in found.values() for p in placements if p.id != excluding]
-
-
-def fixed_term_stays(
-    uow: UnitOfWork, person: Person, catalogue: Catalogue, *, excluding: int | None = None
-) -> FixedTermStays:
-    """The participant's fixed-term stays (step 7) that have an end, ended or planned, each
-    listed under every workplace of its employer: LAS counts employment with the employer,
-    so a stay at one of its workplaces counts for all of them. A workplace without an
-    employer recorded counts alone."""
-    stays = stays_among(participant_placements(uow, person, excluding=excluding), catalogue)
-    if not stays:
-        return ()
-    return by_employer(stays, uow.workplaces.all())
 
 
 def stays_among(placements: Iterable[Placement], catalogue: Catalogue) -> FixedTermStays:
@@ -131,23 +125,6 @@ def _in_scope(
     return lambda at: at in here
 
 
-def scoped_total_violation(
-    catalogue: Catalogue,
-    move: Move,
-    placements: Iterable[Placement],
-    workplaces: Iterable[Workplace] = (),
-) -> Violation | None:
-    """``programme-total-too-long`` for a programme whose total spans placements: the
-    participant's earlier ones in its scope (``placements``: all of theirs; an earlier one
-    still open counts up to this move's start, which ends it) and this one together."""
-    programme = catalogue.find(move.programme)
-    if programme is None or programme.total_scope == PLACEMENT or move.until is None:
-        return None
-    earlier = earlier_in_scope(placements, programme, move.workplace_id, move.start, workplaces)
-    text = scoped_total_too_long(programme, earlier, move.start, move.until)
-    return Violation("programme-total-too-long", text) if text else None
-
-
 def needs_employers(catalogue: Catalogue, programme: str | None) -> bool:
     """Whether the programme's total is counted per employer (read the workplaces)."""
     found = catalogue.find(programme)
@@ -184,21 +161,6 @@ def by_employer(
     return tuple(expanded)
 
 
-def meetings_held_in_step(uow: UnitOfWork, case: Case) -> int:
-    """Meetings recorded as held on or after the day the case entered its current step
-    (a paused case is still in the step it was paused from)."""
-    entered = step_entered_on(uow, case)
-    if entered is None or case.id is None:
-        return 0
-    return uow.meetings.held_since(case.id, datetime.combine(entered, time(), LOCAL))
-
-
-def step_entered_on(uow: UnitOfWork, case: Case) -> date | None:
-    if case.step is None or case.id is None:
-        return None
-    return entered_on(case, uow.events.for_case(case.id))
-
-
 def entered_on(case: Case, events: Iterable[CaseEvent]) -> date | None:
     """From a case's history, the day it last entered its current step."""
     step = case.step
@@ -208,26 +170,6 @@ def entered_on(case: Case, events: Iterable[CaseEvent]) -> date | None:
         (event.on for event in events if event.kind in ENTERING and event.to_state == step.slug),
         default=None,
     )
-
-
-def facts_from(
-    case: Case,
-    person: Person,
-    events: Iterable[CaseEvent],
-    placements: Iterable[Placement],
-    held: Iterable[datetime],
-    catalogue: Catalogue,
-) -> CaseFacts:
-    """``facts_in`` from what was read already: the case's history, its placements and
-    the moments of its meetings recorded as held (for a batch, read set-based)."""
-    entered = entered_on(case, events)
-    count = 0
-    if entered is not None:
-        since = datetime.combine(entered, time(), LOCAL)
-        count = sum(1 for at in held if at >= since)
-    facts = facts_of(case, person, meetings_held_in_step=count)
-    stays = stays_among(placements, catalogue)
-    return replace(facts, fixed_term_stays=stays, catalogue=catalogue)
 
 
 def supervisor_facts(uow: UnitOfWork, supervisor: Supervisor, case_id: int) -> SupervisorFacts:
@@ -243,3 +185,120 @@ def supervisor_facts(uow: UnitOfWork, supervisor: Supervisor, case_id: int) -> S
         load=uow.supervisors.load(supervisor.id, excluding_case=case_id),
         active=supervisor.active,
     )
+
+
+LAS_RULES = ("preferential-right", "las-permanent", "las-vikariat")
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A case's facts for a move, and the day it last entered its current step (when
+    its history was read)."""
+
+    facts: CaseFacts
+    entered: date | None = None
+
+
+def read_facts(
+    uow: UnitOfWork,
+    rules: RuleSet,
+    loaded: Mapping[int, tuple[Case, Person]],
+    moves: Mapping[int, Move | None],
+) -> dict[int, Known]:
+    """The facts of each loaded case for its move (``None``: every fact, as the next
+    moves of a case are judged)."""
+    catalogue = rules.catalogue
+    history = [i for i, (case, _) in loaded.items() if _needs_history(rules, case, moves[i])]
+    meetings = [i for i in history if _needs_meetings(rules, loaded[i][0], moves[i])]
+    theirs = [i for i in loaded if _needs_placements(rules, moves[i])]
+    histories = uow.events.for_cases(history) if history else {}
+    held = uow.meetings.held_moments(meetings) if meetings else {}
+    people = sorted({ident for i in theirs if (ident := loaded[i][1].id) is not None})
+    placements = uow.placements.for_people(people) if people else {}
+    workplaces: list[Workplace] = []
+    if any(placements.values()) or any(_by_employer(catalogue, moves[i]) for i in theirs):
+        employers = uow.pipeline.employers()
+        workplaces = [Workplace("", employer, id=at) for at, employer in employers.items()]
+    known: dict[int, Known] = {}
+    for case_id, (case, person) in loaded.items():
+        entered = entered_on(case, histories.get(case_id, ())) if case_id in history else None
+        count = _held_since(held.get(case_id, ()), entered)
+        facts = facts_of(case, person, meetings_held_in_step=count, catalogue=catalogue)
+        if case_id in theirs and person.id in placements:
+            facts = _with_placements(
+                facts, catalogue, moves[case_id], placements[person.id], workplaces
+            )
+        known[case_id] = Known(facts, entered)
+    return known
+
+
+def _held_since(held: Iterable[datetime], entered: date | None) -> int:
+    if entered is None:
+        return 0
+    since = datetime.combine(entered, time(), LOCAL)
+    return sum(1 for at in held if at >= since)
+
+
+def _with_placements(
+    facts: CaseFacts,
+    catalogue: Catalogue,
+    move: Move | None,
+    placements: list[Placement],
+    workplaces: list[Workplace],
+) -> CaseFacts:
+    stays = stays_among(placements, catalogue)
+    before: tuple[tuple[date, date], ...] = ()
+    programme = catalogue.find(move.programme) if move is not None else None
+    if move is not None and programme is not None and programme.total_scope != PLACEMENT:
+        before = tuple(
+            earlier_in_scope(placements, programme, move.workplace_id, move.start, workplaces)
+        )
+    return replace(
+        facts,
+        fixed_term_stays=by_employer(stays, workplaces) if stays else (),
+        programme_before=before,
+    )
+
+
+def _needs_history(rules: RuleSet, case: Case, move: Move | None) -> bool:
+    step = case.step
+    if step is None:
+        return False
+    if move is None:
+        return True
+    if move.kind is MoveKind.EXIT and step.number in EMPLOYMENT_STEPS:
+        return True
+    return _needs_meetings(rules, case, move)
+
+
+def _needs_meetings(rules: RuleSet, case: Case, move: Move | None) -> bool:
+    """Whether a rule judges leaving the case's step by this move (every fact: yes)."""
+    if move is None:
+        return True
+    if move.kind not in LEAVING_MOVES:
+        return False
+    step = case.step
+    return any(
+        rule.enabled and step in rule.steps and REGISTRY[rule.code].applies == LEAVING
+        for rule in rules.rules
+    )
+
+
+def _needs_placements(rules: RuleSet, move: Move | None) -> bool:
+    """Whether the participant's placements count: fixed-term stays for a stay at a
+    workplace, a programme's total across placements."""
+    if move is None:
+        return True
+    if move.kind is not MoveKind.ADVANCE or move.to is None:
+        return False
+    if move.until is not None and spans_placements(rules.catalogue, move.programme):
+        return True
+    if move.workplace_id is None:
+        return False
+    return any(
+        rule.enabled and move.to in rule.steps for rule in rules.rules if rule.code in LAS_RULES
+    )
+
+
+def _by_employer(catalogue: Catalogue, move: Move | None) -> bool:
+    return move is None or needs_employers(catalogue, move.programme)

@@ -1,5 +1,6 @@
 """What a move does to a case's follow-ups, meetings and reminders — in the same
-transaction as the move itself.
+transaction as the move itself (``pathway.planning`` plans it, ``pathway.pipeline``
+applies it with the move).
 
 Leaving a step cancels what belonged only to it (``keep`` items survive); pausing
 suspends, resuming moves every due date on by the length of the pause; entering a step
@@ -13,10 +14,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from pathway.context import Kivo
-from pathway.facts import step_entered_on
 from pathway.ports import UnitOfWork
-from states.case import LEAVING_MOVES, Move, MoveKind
-from states.records import Case, Followup, Placement, Reminder
+from states.case import Move, MoveKind
+from states.records import Followup, Placement, Reminder
 from states.schedule import (
     Planned,
     anchor_day,
@@ -31,57 +31,6 @@ OPEN = ("pending", "suspended")
 SCHEDULED = "scheduled"  # a booked meeting not yet recorded
 EMPLOYMENT_STEPS = frozenset({7, 8, 9})
 Entry = tuple[Step, date]  # a step and the day the case entered it
-
-
-def after_move(
-    kivo: Kivo,
-    uow: UnitOfWork,
-    case_id: int,
-    move: Move,
-    placement_id: int | None,
-    employed: Entry | None = None,
-) -> None:
-    """``employed``: for an exit, the case's latest entry into employment (the step and
-    the day), from which the follow-ups after employment are planned."""
-    # One read of the case's open items serves both what the move does to them and the
-    # check of which kept items are running already (their status changes; keep does not).
-    open_items = uow.followups.open_for_case(case_id)
-    planned = planned_for(kivo, move, employed)
-    replaced = superseded(open_items, planned, f"planned again from {move.on.isoformat()}")
-    uow.followups.save_many(replaced)
-    uow.reminders.drop_pending(i.id for i in replaced if i.id is not None)
-    if move.kind is MoveKind.EXIT:
-        cancel_booked_meetings(uow, case_id, f"case exited on {move.on.isoformat()}")
-    if move.kind in LEAVING_MOVES:
-        cancel_open(uow, case_id, f"{move.kind.value} on {move.on.isoformat()}", open_items)
-    elif move.kind is MoveKind.PAUSE:
-        suspend_open(uow, case_id, move.on, open_items)
-    elif move.kind is MoveKind.RESUME:
-        resume_suspended(kivo, uow, case_id, move.on, open_items)
-    create(kivo, uow, case_id, planned, move.to, placement_id, open_items=open_items)
-
-
-def cancel_booked_meetings(uow: UnitOfWork, case_id: int, reason: str) -> int:
-    """An exited case meets no one: its meetings still booked (coming, or past and never
-    recorded) are cancelled, so they leave the calendar, the digest and the overdue
-    report. The reason is kept in the meeting's notes."""
-    booked = uow.meetings.lines(case_id=case_id, statuses=[SCHEDULED])
-    for entry in booked:
-        meeting = uow.meetings.locked(entry.id)
-        meeting.status = "cancelled"
-        meeting.notes = "; ".join(n for n in (meeting.notes, reason) if n)
-        uow.meetings.save(meeting)
-    return len(booked)
-
-
-def employment_entry(uow: UnitOfWork, case: Case) -> Entry | None:
-    """The step and the day the case last entered, if it is in employment (7–9, paused
-    there included); read before the move changes the case."""
-    step = case.step
-    if step is None or step.number not in EMPLOYMENT_STEPS:
-        return None
-    entered = step_entered_on(uow, case)
-    return None if entered is None else (step, entered)
 
 
 def planned_for(kivo: Kivo, move: Move, employed: Entry | None = None) -> list[Planned]:
@@ -122,18 +71,6 @@ def superseded(
     return replaced
 
 
-def cancel_open(
-    uow: UnitOfWork, case_id: int, reason: str, open_items: Sequence[Followup] | None = None
-) -> list[Followup]:
-    """Cancel the open items that belonged only to the step being left, with a reason;
-    the cancelled items."""
-    items = uow.followups.open_for_case(case_id) if open_items is None else open_items
-    cancelled = cancellations(items, reason)
-    uow.followups.save_many(cancelled)
-    uow.reminders.drop_pending(i.id for i in cancelled if i.id is not None)
-    return cancelled
-
-
 def cancellations(items: Iterable[Followup], reason: str) -> list[Followup]:
     """Of a case's open items, those a leaving move cancels (not the kept), marked so."""
     cancelled = []
@@ -145,28 +82,19 @@ def cancellations(items: Iterable[Followup], reason: str) -> list[Followup]:
     return cancelled
 
 
-def suspend_open(
-    uow: UnitOfWork, case_id: int, on: date, open_items: Sequence[Followup] | None = None
-) -> None:
-    items = uow.followups.open_for_case(case_id) if open_items is None else open_items
+def suspensions(items: Iterable[Followup], on: date) -> list[Followup]:
+    """Of a case's open items, the pending ones a pause suspends, marked so."""
     suspended = []
     for item in items:
         if item.status == "pending":
             item.status, item.suspended_on = "suspended", on
             suspended.append(item)
-    uow.followups.save_many(suspended)
-    uow.reminders.drop_pending(i.id for i in suspended if i.id is not None)
+    return suspended
 
 
-def resume_suspended(
-    kivo: Kivo,
-    uow: UnitOfWork,
-    case_id: int,
-    on: date,
-    open_items: Sequence[Followup] | None = None,
-) -> None:
-    """Every suspended item is due as much later as the pause lasted."""
-    items = uow.followups.open_for_case(case_id) if open_items is None else open_items
+def resumptions(items: Iterable[Followup], on: date) -> list[Followup]:
+    """Of a case's open items, the suspended ones a resume makes pending again, each due
+    as much later as the pause lasted."""
     resumed = []
     for item in items:
         if item.status != "suspended" or item.suspended_on is None:
@@ -174,8 +102,7 @@ def resume_suspended(
         item.due += on - item.suspended_on
         item.status, item.suspended_on = "pending", None
         resumed.append(item)
-    uow.followups.save_many(resumed)
-    uow.reminders.add_many(reminders_for(kivo, resumed))
+    return resumed
 
 
 def create(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pathway.facts import facts_in
+from pathway.facts import read_facts
 from pathway.results import CaseView, HistoryLine, NextMove
 from states.case import status_of_state
 from states.judge import next_steps
@@ -68,7 +68,7 @@ def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseR
         worker = uow.caseworkers.find(case.caseworker_id) if case.caseworker_id else None
         events = uow.events.for_case(case_id)
         history = history_lines(uow, events)
-        facts = facts_in(uow, case, person, kivo.catalogue)
+        facts = read_facts(uow, kivo.rules, {case_id: (case, person)}, {case_id: None})
         periods = owners(events, case.caseworker_id)
         known = {worker.id: worker.name} if worker is not None and worker.id is not None else {}
         names = known | caseworker_names(uow, _owner_ids(periods, events) - set(known))
@@ -95,7 +95,7 @@ def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseR
         consent_on=case.consent_on,
         version=case.version,
         history=history,
-        next=next_moves_of(kivo, facts),
+        next=next_moves_of(kivo, facts[case_id].facts),
         owners=[period.to_dict() for period in periods],
     )
     return CaseReading(view, names)

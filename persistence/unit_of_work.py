@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from persistence.health import HealthQueries
     from persistence.letters import LetterRepository
     from persistence.outbox import ReminderRepository
+    from persistence.pipeline_store import PipelineStore
     from persistence.placements import PlacementRepository
     from persistence.queries import CaseQueries
     from persistence.report_queries import ReportQueries
@@ -62,6 +63,7 @@ MEMBERS = (
     "bulk",
     "exports",
     "health",
+    "pipeline",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -221,6 +223,12 @@ class SqlUnitOfWork:
         from persistence.health import HealthQueries
 
         return HealthQueries(self.session)
+
+    @cached_property
+    def pipeline(self) -> PipelineStore:
+        from persistence.pipeline_store import PipelineStore
+
+        return PipelineStore(self.session)
 
 
 def _is_conflict(exc: BaseException) -> bool:

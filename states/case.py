@@ -166,6 +166,10 @@ class CaseFacts:
     opened_on: date | None = None
     # Tripartite meetings recorded as held since the case entered its current step.
     meetings_held_in_step: int = 0
+    # The participant's earlier placements under the move's programme in the scope of its
+    # total (participant, workplace or employer), each (start, end) cut off at the move's
+    # start: what a programme whose total spans placements adds to this one.
+    programme_before: tuple[tuple[date, date], ...] = ()
     # The participant's earlier fixed-term stays (step 7, across their cases), each listed
     # under every workplace of its employer: (workplace id, start, end, employment kind),
     # both days included.
@@ -195,6 +199,10 @@ class Move:
     employment_kind: str | None = None  # fixed-term: sava (the default), vikariat, sasong
     # An exit's ESF+ immediate result "gaining a qualification upon leaving".
     qualification: bool = False
+    # The planned percent of the time in training or supervision, and the employment's
+    # percent of full time: checked for a programme that requires them (YA).
+    training_share: int | None = None
+    extent: int | None = None
 
     @property
     def start(self) -> date:

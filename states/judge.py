@@ -7,6 +7,7 @@ from datetime import date
 
 from states.case import EXITED, PAUSED, CaseFacts, Move, MoveKind
 from states.machine import MOVABLE, path_machine
+from states.programmes import Catalogue, extent_violation, too_short, training_share_violation
 from states.ruleset import RuleSet
 from states.steps import Step
 from states.violations import Violation, structural
@@ -35,7 +36,25 @@ def judge(facts: CaseFacts, move: Move, rules: RuleSet, today: date) -> Verdict:
     found += check_dates(facts, move, today)
     if target:
         found += rules.evaluate(facts, move)
+        found += rules.weigh(programme_checks(rules.catalogue, move), move.to)
     return Verdict(target, tuple(found))
+
+
+def programme_checks(catalogue: Catalogue, move: Move) -> list[Violation]:
+    """What the programme of an advance asks of the move itself (YA: a share of the time
+    in training, an extent of full time, a shortest length), by the catalogue; weighed by
+    the rule set as any rule (a code it does not know keeps its own severity)."""
+    if move.kind is not MoveKind.ADVANCE or move.programme is None:
+        return []
+    known = catalogue.find(move.programme)
+    if known is None:
+        return []
+    found = (
+        training_share_violation(known, move.training_share),
+        extent_violation(known, move.extent),
+        too_short(known, move.start, move.until),
+    )
+    return [violation for violation in found if violation is not None]
 
 
 def explain_refusal(facts: CaseFacts, move: Move) -> Violation:

@@ -32,6 +32,7 @@ from states.programmes import (
     closed,
     decision_too_long,
     las_exempt,
+    scoped_total_too_long,
     total_too_long,
 )
 from states.steps import Step
@@ -229,10 +230,14 @@ def _fixed_term_with_employer(
 
 
 def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+    """The placement alone; for a programme whose total spans placements, with the
+    participant's earlier ones in its scope (``facts.programme_before``)."""
     programme = facts.catalogue.find(move.programme)
     if programme is None or move.until is None:
         return None
-    return total_too_long(programme, move.start, move.until)
+    return total_too_long(programme, move.start, move.until) or scoped_total_too_long(
+        programme, facts.programme_before, move.start, move.until
+    )
 
 
 def _sentence(count: Count, move: Move, consequence: str) -> str:

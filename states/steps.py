@@ -47,10 +47,17 @@ class Step(int, Enum):
     def phase(self) -> Phase:
         return _INFO[self][3]
 
+    @property
+    def at_workplace(self) -> bool:
+        """Whether the step happens at a workplace (practice, workplace-based learning,
+        employment): entering it opens a placement there."""
+        return self.number in _AT_WORKPLACE
+
     def __str__(self) -> str:
         return f"{self.number} {self.slug}"
 
 
+_AT_WORKPLACE = frozenset({2, 3, 6, 7, 8, 9})
 _INFO: dict[Step, tuple[str, str, str, Phase]] = {
     Step.INFORMATION: (
         "information",

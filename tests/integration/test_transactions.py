@@ -7,7 +7,7 @@ case row and its placement were flushed), and stale versions are passed in on pu
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Self
 
@@ -17,6 +17,7 @@ from pathway import enrolment, moves
 from pathway.context import Kivo
 from pathway.ports import UnitOfWork
 from persistence.engine import make_engine
+from persistence.pipeline_store import PipelineStore
 from persistence.repositories import EventRepository
 from persistence.unit_of_work import SqlUnitOfWork
 from states.case import Outcome
@@ -54,6 +55,11 @@ class _UnwritableHistory(EventRepository):
         raise DiskFull("the history could not be written")
 
 
+class _UnwritableMoveHistory(PipelineStore):
+    def append_events(self, events: Sequence[CaseEvent]) -> None:
+        raise DiskFull("the history could not be written")
+
+
 class _FailingUnitOfWork(SqlUnitOfWork):
     """The real unit of work, except that the chosen last step fails."""
 
@@ -63,6 +69,7 @@ class _FailingUnitOfWork(SqlUnitOfWork):
         super().__enter__()
         if self.fail_at == "history":
             self.events = _UnwritableHistory(self.session)
+            self.pipeline = _UnwritableMoveHistory(self.session)
         return self
 
     def commit(self) -> None:
