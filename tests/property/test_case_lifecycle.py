@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -36,7 +37,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from pathway import directory, enrolment, moves
+from pathway import batch, directory, enrolment, moves
 from pathway.bootstrap import bootstrap
 from pathway.clock import clock_from
 from pathway.context import Kivo
@@ -57,6 +58,7 @@ from tests.property.strategies import (
     Participant,
     PlacementChoice,
     When,
+    WhenKind,
 )
 
 T = TypeVar("T")
@@ -493,6 +495,29 @@ class Directory:
         return None if index is None else self.supervisors[index]
 
 
+@dataclass(frozen=True)
+class AdvanceModel:
+    """What the model says of one advance before it is asked for."""
+
+    case_id: int
+    to: Step
+    case: CaseModel
+    on: date | None  # the date passed (``None``: the service's today)
+    effective: date
+    named: int | None  # the workplace passed
+    workplace_id: int | None  # the workplace the placement is at
+    supervisor: SupervisorModel | None
+    until: date | None
+    known: ProgrammeModel | None
+    recorded_kind: str | None
+    invalid: bool
+    refusals: frozenset[str]  # as a refusal names them, its warnings included
+    blocking: frozenset[str]  # what refuses it (empty: it moves)
+    rules: frozenset[str]  # the blocking rules an override lifts
+    warnings: frozenset[str]
+    actor_id: int | None
+
+
 class CaseLifecycle(RuleBasedStateMachine):
     """Every move of every case, judged by the model first and by kivo second."""
 
@@ -783,7 +808,7 @@ class CaseLifecycle(RuleBasedStateMachine):
 
     # --- moves ---
 
-    def _advance(
+    def expect_advance(
         self,
         case_id: int,
         to: Step,
@@ -793,9 +818,9 @@ class CaseLifecycle(RuleBasedStateMachine):
         when: When,
         by: Actor,
         override: str | None,
-        dry_run: bool,
         kind: str | None = None,
-    ) -> None:
+    ) -> AdvanceModel:
+        """What the model says an advance must do, before it is asked for."""
         case = self.cases[case_id]
         on, effective = self.when(when, case.last_move_on)
         recorded_kind = KINDS.get(kind or "SÄVA") if to.number == FIXED_TERM else None
@@ -855,64 +880,174 @@ class CaseLifecycle(RuleBasedStateMachine):
                 refusals |= {NOT_PERMITTED}
             elif not fixed and "consent-missing" not in rules:
                 refusals = set()  # a written override lifts every rule but the consent
+        blocking = frozenset(refusals)
         if refusals:
             refusals |= warnings  # a refusal names the warnings too
-        result = self.attempt(
-            "dry-run advance" if dry_run else "advance",
-            lambda: moves.advance(
-                self.kivo,
-                case_id,
-                to,
-                on=on,
-                workplace_id=named,
-                supervisor_id=None if supervisor is None else supervisor.id,
-                programme=programme,
-                until=until,
-                by=actor_id,
-                override=override,
-                dry_run=dry_run,
-                employment_kind=kind,
-            ),
-            Expectation(invalid, frozenset(refusals)),
+        return AdvanceModel(
+            case_id,
+            to,
+            case,
+            on,
+            effective,
+            named,
+            workplace_id,
+            supervisor,
+            until,
+            known,
+            recorded_kind,
+            invalid,
+            frozenset(refusals),
+            blocking,
+            frozenset(rules),
+            frozenset(warnings),
+            actor_id,
         )
-        if result is None:
-            return
-        overridden = rules if override else set()
-        assert set(result.overridden) == overridden, f"overridden: {result.overridden}"
-        assert {w["code"] for w in result.warnings} == warnings, f"warned: {result.warnings}"
-        assert result.dry_run == dry_run, "a dry run must say so"
-        if dry_run:
-            assert result.placement_id is None, "a dry run opened a placement"
-            self.check_move(result, case_id, case, to.slug)
-            return
+
+    def record_advance(
+        self, plan: AdvanceModel, override: str | None, placement_id: int | None = None
+    ) -> None:
+        """The model after the advance ``plan`` moved its case; ``placement_id``: the
+        result's (``None`` from a batch, which does not say)."""
+        case, to, effective, known = plan.case, plan.to, plan.effective, plan.known
+        overridden = plan.rules if override else frozenset()
         used = override if overridden else None  # the history names an override it used
         recorded = EventModel(
             ADVANCE,
             effective,
             case.state,
             to.slug,
-            actor_id,
+            plan.actor_id,
             used,
-            frozenset(overridden),
-            frozenset(warnings),
+            overridden,
+            plan.warnings,
         )
         after = case.moved(ADVANCE, effective, to.slug, recorded)
-        if to.number in AT_A_WORKPLACE or workplace_id is not None:
+        if to.number in AT_A_WORKPLACE or plan.workplace_id is not None:
             opened = PlacementModel(
                 to.number,
                 effective,
-                workplace_id,
-                None if supervisor is None else supervisor.id,
+                plan.workplace_id,
+                None if plan.supervisor is None else plan.supervisor.id,
                 known.code if known else None,
-                until,
-                employment_kind=recorded_kind,
+                plan.until,
+                employment_kind=plan.recorded_kind,
             )
             after = replace(after, placements=(*after.placements, opened))
-            assert result.placement_id is not None, "the advance opened no placement"
-        else:
-            assert result.placement_id is None, "an advance opened a placement it needs not"
-        self.cases[case_id] = after
+        self.cases[plan.case_id] = after
+
+    def _advance(
+        self,
+        case_id: int,
+        to: Step,
+        where: PlacementChoice,
+        until_days: int | None,
+        programme: str | None,
+        when: When,
+        by: Actor,
+        override: str | None,
+        dry_run: bool,
+        kind: str | None = None,
+    ) -> None:
+        plan = self.expect_advance(
+            case_id, to, where, until_days, programme, when, by, override, kind
+        )
+        case = plan.case
+        result = self.attempt(
+            "dry-run advance" if dry_run else "advance",
+            lambda: moves.advance(
+                self.kivo,
+                case_id,
+                to,
+                on=plan.on,
+                workplace_id=plan.named,
+                supervisor_id=None if plan.supervisor is None else plan.supervisor.id,
+                programme=programme,
+                until=plan.until,
+                by=plan.actor_id,
+                override=override,
+                dry_run=dry_run,
+                employment_kind=kind,
+            ),
+            Expectation(plan.invalid, plan.refusals),
+        )
+        if result is None:
+            return
+        overridden = plan.rules if override else set()
+        assert set(result.overridden) == overridden, f"overridden: {result.overridden}"
+        assert {w["code"] for w in result.warnings} == plan.warnings, f"warned: {result.warnings}"
+        assert result.dry_run == dry_run, "a dry run must say so"
+        if dry_run:
+            assert result.placement_id is None, "a dry run opened a placement"
+            self.check_move(result, case_id, case, to.slug)
+            return
+        opens = to.number in AT_A_WORKPLACE or plan.workplace_id is not None
+        assert (result.placement_id is not None) == opens, "the advance's placement"
+        self.record_advance(plan, override, result.placement_id)
         self.check_move(result, case_id, case, to.slug)
+
+    @precondition(lambda self: bool(self.cases))
+    @rule(
+        data=st.data(),
+        until_days=st.none() | st.integers(-30, 400),
+        programme=st.none() | s.programmes(),
+        when=st.builds(
+            When,
+            st.sampled_from([WhenKind.DEFAULT, WhenKind.TODAY, WhenKind.TODAY, WhenKind.FUTURE]),
+            st.integers(1, 30),
+        ),
+        by=s.actors(),
+        chunk=st.integers(1, 3),
+    )
+    def advance_several_in_one_batch(
+        self,
+        data: st.DataObject,
+        until_days: int | None,
+        programme: str | None,
+        when: When,
+        by: Actor,
+        chunk: int,
+    ) -> None:
+        """The same pipeline with many cases (``batch.batch_advance``): each case moves or
+        is refused exactly as the model says a single advance would be, a refusal leaves
+        its case as it was and the others go on."""
+        # Mostly cases that can move, into a step that needs no workplace (a batch names
+        # none): the moves that succeed; the rest any case and any step.
+        movable = sorted(i for i, c in self.cases.items() if c.state in POSITION)
+        pool = st.sampled_from(movable) if movable else st.sampled_from(sorted(self.cases))
+        ids = data.draw(
+            st.lists(
+                pool | st.sampled_from(sorted(self.cases)), min_size=1, max_size=4, unique=True
+            ),
+            label="case_ids",
+        )
+        here = min(POSITION.get(self.cases[i].state, 0) for i in ids)
+        forward = [step for step in list(Step)[here:] if not step.at_workplace]
+        to = data.draw((st.sampled_from(forward) if forward else s.steps()) | s.steps(), label="to")
+        nowhere = PlacementChoice(None, None, False)
+        plans = [
+            self.expect_advance(i, to, nowhere, until_days, programme, when, by, None) for i in ids
+        ]
+        first = plans[0]
+        done = batch.batch_advance(
+            self.kivo,
+            ids,
+            to,
+            on=first.on,
+            by=first.actor_id,
+            until=first.until if until_days is not None else None,
+            programme=programme,
+            chunk=chunk,
+        )
+        self.stored = read_everything(self.kivo)
+        refused = [plan for plan in plans if plan.blocking]
+        event(f"batch advance: {len(plans) - len(refused)} moved, {len(refused)} refused")
+        assert done.refused_ids == [plan.case_id for plan in refused], done
+        assert (done.moved, done.not_found) == (len(plans) - len(refused), 0), done
+        expected = Counter(code for plan in refused for code in plan.blocking)
+        assert done.refusals == dict(expected), f"refusals {done.refusals}; model {expected}"
+        for plan in plans:
+            if not plan.blocking:
+                self.record_advance(plan, None)
 
     @rule(
         case_id=case_ids,
