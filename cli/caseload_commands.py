@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,9 +15,13 @@ from cli.options import (
     OnOption,
     id_option,
     parse_date,
-    parse_id,
 )
 from cli.output import print_json, say
+from cli.several import case_ref, report_each, single
+from states.case_refs import CaseRef
+
+if TYPE_CHECKING:
+    from pathway.handover import HandoverResult
 
 caseload_app = typer.Typer(
     help="Caseloads: hand cases over when someone leaves or changes office.",
@@ -40,12 +44,14 @@ def caseload_transfer(
     from_id: Annotated[int, id_option("--from", "The caseworker handing cases over.")],
     to_id: Annotated[int, id_option("--to", "The (active) caseworker taking them.")],
     case: Annotated[
-        list[int] | None,
+        list[CaseRef] | None,
         typer.Option(
             "--case",
-            help="Only this case (repeat for more); default: every case that needs someone.",
-            parser=parse_id,
-            metavar="ID",
+            help="Only this case (repeat for more: each is handed over on its own, a "
+            "refusal never holding back the others); CASE@VERSION: refused as a conflict "
+            "if it changed since that version; default: every case that needs someone.",
+            parser=case_ref,
+            metavar="CASE",
         ),
     ] = None,
     note: NoteOption = None,
@@ -60,18 +66,27 @@ def caseload_transfer(
     """Move cases, with their pending follow-ups, meetings and reminders, to another
     caseworker; records a `transferred` event on each case (`--expect-version`: with
     one `--case`)."""
+    from pathway.each import transfer_each
     from pathway.handover import transfer_caseload
 
+    day = parse_date(on, "on")
+    one = single(case, expect_version) if case else None
+    if case and one is None:
+        each = transfer_each(
+            kivo_of(ctx), case, from_id, to_id, note=note, on=day, by=by, dry_run=dry_run
+        )
+        report_each(each, json_output, _lines)
+        return
     result = transfer_caseload(
         kivo_of(ctx),
         from_id,
         to_id,
-        case_ids=case or None,
+        case_ids=[one[0]] if one else None,
         note=note,
-        on=parse_date(on, "on"),
+        on=day,
         by=by,
         dry_run=dry_run,
-        expected_version=expect_version,
+        expected_version=one[1] if one else expect_version,
     )
     if json_output:
         print_json(result.moved())
@@ -82,3 +97,12 @@ def caseload_transfer(
         f"{result.followups} pending follow-up(s) and {result.meetings} scheduled meeting(s)"
         + (" (dry run: nothing written)" if dry_run else "")
     )
+
+
+def _lines(case_id: int, result: HandoverResult) -> list[str]:
+    """One case handed over (``transfer_caseload`` with that one case)."""
+    verb = "would move" if result.dry_run else "moved"
+    return [
+        f"case {case_id}: {verb} caseworker {result.from_id} → {result.to_id} with "
+        f"{result.followups} pending follow-up(s) and {result.meetings} scheduled meeting(s)"
+    ]

@@ -48,7 +48,12 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "participant_commands",
         "Show a case's full history, oldest first; with --owners, who owned it when.",
     ),
-    ("advance", "move_commands", "Move a case forward to a later step (steps may be skipped)."),
+    (
+        "advance",
+        "move_commands",
+        "Move a case forward to a later step (steps may be skipped); several cases: each on "
+        "its own, a refusal never undoing the others.",
+    ),
     (
         "fall-back",
         "move_commands",

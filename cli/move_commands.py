@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -10,7 +10,6 @@ from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import (
     ByOption,
-    CaseArg,
     ExpectVersion,
     JsonOption,
     OnOption,
@@ -18,6 +17,7 @@ from cli.options import (
     parse_date,
 )
 from cli.output import print_json, say
+from cli.several import CasesArg, report_each, single
 
 if TYPE_CHECKING:
     from pathway.results import MoveResult
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
 @reports_errors
 def advance(
     ctx: typer.Context,
-    case: CaseArg,
+    cases: CasesArg,
     step: StepArg,
     workplace: Annotated[int | None, id_option("--workplace", "Workplace id.")] = None,
     supervisor: Annotated[int | None, id_option("--supervisor", "Supervisor id.")] = None,
@@ -81,26 +81,33 @@ def advance(
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Move a case forward to a later step (steps may be skipped)."""
+    """Move a case forward to a later step (steps may be skipped); several cases: each
+    on its own, a refusal never undoing the others."""
+    from pathway.each import advance_each
     from pathway.moves import advance as advance_case
     from states.steps import parse_step
 
+    to = parse_step(step)
+    options: dict[str, Any] = {
+        "on": parse_date(on, "on"),
+        "workplace_id": workplace,
+        "supervisor_id": supervisor,
+        "programme": programme,
+        "until": parse_date(until, "until"),
+        "by": by,
+        "override": override,
+        "training_share": training_share,
+        "extent": extent,
+        "employment_kind": employment_kind,
+    }
+    one = single(cases, expect_version)
+    if one is None:
+        each = advance_each(kivo_of(ctx), cases, to, dry_run=dry_run, **options)
+        report_each(each, json_output, _case_lines)
+        return
+    case, expected = one
     result = advance_case(
-        kivo_of(ctx),
-        case,
-        parse_step(step),
-        on=parse_date(on, "on"),
-        workplace_id=workplace,
-        supervisor_id=supervisor,
-        programme=programme,
-        until=parse_date(until, "until"),
-        by=by,
-        override=override,
-        dry_run=dry_run,
-        expected_version=expect_version,
-        training_share=training_share,
-        extent=extent,
-        employment_kind=employment_kind,
+        kivo_of(ctx), case, to, dry_run=dry_run, expected_version=expected, **options
     )
     _done(result, json_output)
 
@@ -108,7 +115,7 @@ def advance(
 @reports_errors
 def fall_back(
     ctx: typer.Context,
-    case: CaseArg,
+    cases: CasesArg,
     step: StepArg,
     reason: Reason,
     on: OnOption = None,
@@ -117,17 +124,19 @@ def fall_back(
     json_output: JsonOption = False,
 ) -> None:
     """Move a case back to an earlier step, with the reason (counted in reports)."""
+    from pathway.each import fall_back_each
     from pathway.moves import fall_back as fall_back_case
     from states.steps import parse_step
 
+    to, day = parse_step(step), parse_date(on, "on")
+    one = single(cases, expect_version)
+    if one is None:
+        each = fall_back_each(kivo_of(ctx), cases, to, reason=reason, on=day, by=by)
+        report_each(each, json_output, _case_lines)
+        return
+    case, expected = one
     result = fall_back_case(
-        kivo_of(ctx),
-        case,
-        parse_step(step),
-        reason=reason,
-        on=parse_date(on, "on"),
-        by=by,
-        expected_version=expect_version,
+        kivo_of(ctx), case, to, reason=reason, on=day, by=by, expected_version=expected
     )
     _done(result, json_output)
 
@@ -135,7 +144,7 @@ def fall_back(
 @reports_errors
 def pause(
     ctx: typer.Context,
-    case: CaseArg,
+    cases: CasesArg,
     reason: Reason,
     on: OnOption = None,
     by: ByOption = None,
@@ -143,41 +152,48 @@ def pause(
     json_output: JsonOption = False,
 ) -> None:
     """Pause a case; it remembers its step and returns there on resume."""
+    from pathway.each import pause_each
     from pathway.moves import pause as pause_case
 
-    result = pause_case(
-        kivo_of(ctx),
-        case,
-        reason=reason,
-        on=parse_date(on, "on"),
-        by=by,
-        expected_version=expect_version,
-    )
+    day = parse_date(on, "on")
+    one = single(cases, expect_version)
+    if one is None:
+        report_each(
+            pause_each(kivo_of(ctx), cases, reason=reason, on=day, by=by), json_output, _case_lines
+        )
+        return
+    case, expected = one
+    result = pause_case(kivo_of(ctx), case, reason=reason, on=day, by=by, expected_version=expected)
     _done(result, json_output)
 
 
 @reports_errors
 def resume(
     ctx: typer.Context,
-    case: CaseArg,
+    cases: CasesArg,
     on: OnOption = None,
     by: ByOption = None,
     expect_version: ExpectVersion = None,
     json_output: JsonOption = False,
 ) -> None:
     """Resume a paused case in the step it was paused from."""
+    from pathway.each import resume_each
     from pathway.moves import resume as resume_case
 
-    result = resume_case(
-        kivo_of(ctx), case, on=parse_date(on, "on"), by=by, expected_version=expect_version
-    )
+    day = parse_date(on, "on")
+    one = single(cases, expect_version)
+    if one is None:
+        report_each(resume_each(kivo_of(ctx), cases, on=day, by=by), json_output, _case_lines)
+        return
+    case, expected = one
+    result = resume_case(kivo_of(ctx), case, on=day, by=by, expected_version=expected)
     _done(result, json_output)
 
 
 @reports_errors
 def exit_case(
     ctx: typer.Context,
-    case: CaseArg,
+    cases: CasesArg,
     outcome: Annotated[
         str,
         typer.Option(
@@ -197,18 +213,35 @@ def exit_case(
     json_output: JsonOption = False,
 ) -> None:
     """Close a case with its outcome; an exited case never moves again."""
+    from pathway.each import exit_each
     from pathway.moves import exit_case as close_case
     from states.case import Outcome, parse_enum
 
+    leaving = parse_enum(Outcome, outcome, "outcome")
+    day = parse_date(on, "on")
+    one = single(cases, expect_version)
+    if one is None:
+        each = exit_each(
+            kivo_of(ctx),
+            cases,
+            outcome=leaving,
+            on=day,
+            by=by,
+            reason=reason,
+            qualification=qualification,
+        )
+        report_each(each, json_output, _case_lines)
+        return
+    case, expected = one
     result = close_case(
         kivo_of(ctx),
         case,
-        outcome=parse_enum(Outcome, outcome, "outcome"),
-        on=parse_date(on, "on"),
+        outcome=leaving,
+        on=day,
         by=by,
         reason=reason,
         qualification=qualification,
-        expected_version=expect_version,
+        expected_version=expected,
     )
     _done(result, json_output)
 
@@ -217,9 +250,20 @@ def _done(result: MoveResult, json_output: bool) -> None:
     if json_output:
         print_json(result)
         return
+    for line in _lines(result):
+        say(line)
+
+
+def _case_lines(case_id: int, result: MoveResult) -> list[str]:
+    return _lines(result)
+
+
+def _lines(result: MoveResult) -> list[str]:
     verb = "would move" if result.dry_run else "moved"
-    say(f"case {result.case_id}: {verb} {result.from_state} → {result.to_state} on {result.on}")
-    for warning in result.warnings:
-        say(f"  warning [{warning['code']}]: {warning['message']}")
+    lines = [
+        f"case {result.case_id}: {verb} {result.from_state} → {result.to_state} on {result.on}"
+    ]
+    lines += [f"  warning [{w['code']}]: {w['message']}" for w in result.warnings]
     if result.overridden:
-        say(f"  overridden: {', '.join(result.overridden)}")
+        lines.append(f"  overridden: {', '.join(result.overridden)}")
+    return lines

@@ -1,0 +1,130 @@
+"""Commands that take several cases: each case's result printed, and one exit code.
+
+With one case a command behaves exactly as it always has (its output, its errors and
+their exit codes). With several, every case is changed on its own (``pathway.each``):
+the output lists each case's result in the order given; ``--json`` prints one document
+``{"all_moved", "counts", "cases": [{"case_id", "status", "result", "error"}]}``. The
+exit code is 0 when every case moved (or would move, in a dry run); otherwise it is the
+code the first case that did not move would have exited with on its own (3 refused,
+4 not found, 5 conflict, 2 bad input).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from cli.output import print_json, say
+from states.case_refs import CaseRef, parse_case_ref
+from states.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from pathway.each import EachResult
+
+T = TypeVar("T")
+
+
+def case_ref(value: str | CaseRef) -> CaseRef:
+    """A case on the command line: ``12``, or ``12@3`` with the version looked at."""
+    if isinstance(value, CaseRef):
+        return value
+    try:
+        return parse_case_ref(value)
+    except InvalidInput as error:
+        raise typer.BadParameter(error.message) from None
+
+
+CasesArg = Annotated[
+    list[CaseRef],
+    typer.Argument(
+        help="The case id, or several: each case is judged and written on its own. "
+        "CASE@VERSION: refused as a conflict if that case changed since that version.",
+        metavar="CASE",
+        parser=case_ref,
+    ),
+]
+
+
+def single(refs: Sequence[CaseRef], expect_version: int | None) -> tuple[int, int | None] | None:
+    """``(case id, expected version)`` when one case is named, ``None`` for several.
+    ``--expect-version`` is one case's version: with several cases each carries its own
+    as CASE@VERSION."""
+    if len(refs) == 1:
+        ref = refs[0]
+        if ref.version is not None and expect_version is not None:
+            raise InvalidInput(
+                "give the version once: CASE@VERSION or --expect-version, not both",
+                field="expected_version",
+            )
+        return ref.case_id, ref.version if ref.version is not None else expect_version
+    if expect_version is not None:
+        raise InvalidInput(
+            "--expect-version is the version of one case: with several cases write each "
+            "as CASE@VERSION",
+            field="expected_version",
+        )
+    return None
+
+
+def report_each(
+    result: EachResult[T], json_output: bool, describe: Callable[[int, T], list[str]]
+) -> None:
+    """Print every case's result (``describe``: the lines of a case that moved, from its
+    id and result) and end with the exit code: 0 when all moved, else the first
+    failure's own code."""
+    from cli.errors import exit_code, masked
+    from pathway.results import plain
+    from states.personnummer import redact
+
+    if json_output:
+        print_json(
+            masked(
+                {
+                    "all_moved": result.all_moved,
+                    "counts": result.counts(),
+                    "cases": [
+                        {
+                            "case_id": outcome.case_id,
+                            "status": outcome.status,
+                            "result": plain(outcome.result),
+                            "error": outcome.error,
+                        }
+                        for outcome in result.cases
+                    ],
+                },
+                redact,
+            )
+        )
+    else:
+        for outcome in result.cases:
+            if outcome.result is not None:
+                for line in describe(outcome.case_id, outcome.result):
+                    say(line)
+            else:
+                for line in _failure_lines(outcome.case_id, outcome.status, outcome.error):
+                    say(redact(line))
+        say(_summary(result.counts(), len(result.cases)))
+    failure = result.first_failure
+    if failure is None:
+        return
+    assert failure.raised is not None
+    failed = len(result.cases) - sum(outcome.moved for outcome in result.cases)
+    print(f"error: {failed} of {len(result.cases)} cases did not move", file=sys.stderr)
+    raise typer.Exit(exit_code(failure.raised))
+
+
+def _failure_lines(case_id: int, status: str, error: dict[str, Any] | None) -> list[str]:
+    message = str((error or {}).get("message", ""))
+    message = message.removeprefix(f"case {case_id}: ")
+    lines = [f"case {case_id}: {status}: {message}"]
+    for violation in (error or {}).get("violations", []):
+        lines.append(f"  - [{violation['code']}] ({violation['severity']}) {violation['message']}")
+    return lines
+
+
+def _summary(counts: dict[str, int], total: int) -> str:
+    parts = ", ".join(f"{n} {status}" for status, n in counts.items())
+    return f"{total} cases: {parts}"
