@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,45 @@ def test_the_report_names_the_machine_and_the_database_it_ran_on(
     assert {"nproc", "memory_gb", "python", "sqlite"} <= machine.keys()
     assert report["database"] == "sqlite"
     assert report["size"] == 1000
+
+
+def test_the_single_move_pool_leaves_out_the_cases_the_import_scenario_added(
+    tmp_path: Path,
+) -> None:
+    """Run without ``--quick`` after an import, the single-move pool once took the
+    imported cases in step 1 as well, ran out of room at the supervisors and crashed
+    ("the raw twin could not move case …"). Only the generated caseload is moved."""
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--size",
+            "1000",
+            "--scenarios",
+            "import",
+            "single",
+            "--repeats",
+            "1",
+            "--import-rows",
+            "3000",
+            "--json",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "KIVO_BENCH_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    single = next(
+        entry for entry in json.loads(completed.stdout)["scenarios"] if entry["key"] == "single"
+    )
+    assert single["status"] == "measured"
+    assert single["count"] > 0
+    with closing(sqlite3.connect(tmp_path / "bench-1000.db")) as conn:
+        moved = conn.execute(
+            "SELECT max(id) FROM kivo_case WHERE state = 'short-practice'"
+        ).fetchone()[0]
+    assert moved <= 1000, "a case the import scenario added was moved"
