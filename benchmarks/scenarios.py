@@ -91,6 +91,7 @@ class Bench:
     quick: bool
     work: Path
     limits: dict[str, int] = field(default_factory=dict)
+    template: str = ""  # the URL of the caseload's template (a fresh copy for the peers)
 
     def limit(self, name: str, default: int) -> int:
         return self.limits.get(name, default)
@@ -597,6 +598,16 @@ def _each(report: Callable[[], object]) -> Callable[[int], None]:
     return run
 
 
+# -- 7. peers --------------------------------------------------------------------------
+
+
+def peers(bench: Bench) -> Result:
+    """The lightest single move beside the raw twin and three peers (``benchmarks.peers``)."""
+    from benchmarks.peers import peers_scenario
+
+    return peers_scenario(bench)
+
+
 SCENARIOS: dict[str, Callable[[Bench], Result | list[Result]]] = {
     "import": bulk_import,
     "single": single_moves,
@@ -604,6 +615,7 @@ SCENARIOS: dict[str, Callable[[Bench], Result | list[Result]]] = {
     "dispatch": reminder_dispatch,
     "reports": reports,
     "startup": startup,
+    "peers": peers,
 }
 
 
