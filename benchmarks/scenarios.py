@@ -431,7 +431,7 @@ def _kivo_command() -> list[str]:
     script = Path(sys.executable).with_name("kivo")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from cli.app import main; main()"]
+    return [sys.executable, "-c", "from cli.app import script; script()"]
 
 
 def _child_env() -> dict[str, str]:
