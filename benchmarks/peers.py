@@ -126,6 +126,8 @@ def peers_scenario(bench: Bench) -> Result:
                     times[stack.key].append(
                         _child_round(interpreter, stack, urls[stack.key], number * per + 1, per)
                     )
+            said = ", ".join(f"{key} {per / found[-1]:,.0f}/s" for key, found in times.items())
+            print(f"peers round {number + 1}/{rounds}: {said}", file=sys.stderr, flush=True)
     finally:
         kivo.close()
     result.count = per
