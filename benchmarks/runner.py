@@ -66,6 +66,16 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--import-rows", type=int, default=100_000, help="rows per import (default 100,000)"
     )
+    parser.add_argument(
+        "--peer-moves",
+        type=int,
+        default=5000,
+        help="peers scenario: moves per stack and round (default 5,000, at most the enrolled "
+        "pool over the rounds)",
+    )
+    parser.add_argument(
+        "--peer-rounds", type=int, default=3, help="peers scenario: interleaved rounds (default 3)"
+    )
     return parser.parse_args(argv)
 
 
@@ -91,7 +101,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "batch": args.batch,
                     "reminders": args.reminders,
                     "import": args.import_rows,
+                    "peer_moves": args.peer_moves,
+                    "peer_rounds": args.peer_rounds,
                 },
+                template=prepared.template,
             )
             for name in args.scenarios or default_scenarios(prepared.url):
                 found = dispatch_processes(bench) if name == "dispatch4" else SCENARIOS[name](bench)
@@ -189,6 +202,14 @@ def table(report: dict[str, Any]) -> str:
             f"{_fmt(entry['raw_s'])} | {ratio} | {_rate(entry['kivo_per_s'])} | "
             f"{_rate(entry['raw_per_s'])} | {entry['target']} | {met} |"
         )
+    for entry in report["scenarios"]:
+        if entry["key"] == "peers" and entry["status"] == "measured":
+            from benchmarks.peers import peers_table
+
+            lines.append("")
+            lines.append(f"peers: {entry['count']:,} moves per stack and round, medians")
+            lines.extend(peers_table(entry))
+            lines.append("")
     for entry in report["scenarios"]:
         for key, value in entry["extra"].items():
             lines.append(f"- {entry['key']}.{key} = {value:,.3f}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -81,6 +81,53 @@ def main() -> None:
         _report("os-error", f"{problem}: {quoted(str(error.filename or ''))}")
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+GC_THRESHOLD = 50_000
+"""Allocations between two young-generation collections while the ``kivo`` command runs
+(Python's default is 700): importing SQLAlchemy, SQLModel and pydantic allocates
+hundreds of thousands of objects that live to the end, and collecting every 700 of them
+is CPU spent for nothing. Collections still happen, only less often."""
+
+
+def script() -> NoReturn:
+    """The ``kivo`` command: ``main``, then a quick exit. A one-shot command has nothing
+    left to do once its output is flushed and its ``atexit`` functions have run, but
+    Python's finalization still tears down every module and object it imported (about
+    0.1 s of CPU after a command that read the database); ``os._exit`` skips that. The
+    normal exit is kept whenever something else may still be running (another thread)
+    or the output cannot be flushed (a closed pipe)."""
+    import gc
+
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+    code: str | int | None = 0
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+    if not isinstance(code, int) or not _flushed():
+        sys.exit(code)
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    if "logging" in sys.modules:
+        sys.modules["logging"].shutdown()
+    _flushed()
+    os._exit(code)
+
+
+def _flushed() -> bool:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _show_usage_error(error: typer.TyperException) -> None:
