@@ -48,6 +48,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "participant_commands",
         "Show a case's full history, oldest first; with --owners, who owned it when.",
     ),
+    (
+        "changes",
+        "participant_commands",
+        "Show the logged edits of a participant, caseworker, supervisor or workplace.",
+    ),
     ("advance", "move_commands", "Move a case forward to a later step (steps may be skipped)."),
     (
         "fall-back",
