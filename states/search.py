@@ -32,9 +32,9 @@ _NUMBER_LIKE = re.compile(r"[0-9\s+-]+")
 
 def fold(text: str) -> str:
     """``text`` without accents or case: "Åsa Öberg" -> "asa oberg"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return bare.translate(_SPELT_OUT)
+    compatible = unicodedata.normalize("NFKD", text).casefold()  # "𝕬" -> "A" -> "a"
+    decomposed = unicodedata.normalize("NFKD", compatible.translate(_SPELT_OUT))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def name_words(name: str) -> list[str]:
