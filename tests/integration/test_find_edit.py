@@ -4,6 +4,7 @@ change logged with the change, in one transaction; nothing changed logs nothing.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -19,6 +20,7 @@ from persistence.engine import make_engine
 from states.case import Outcome
 from states.errors import InvalidInput, NotFound
 from states.import_rows import REQUIRED_COLUMNS
+from states.search import parse_query
 from tests.conftest import DEFAULT_NOW
 from tests.integration.support import Staff, enrol_case, personnummer, table_contents
 
@@ -287,3 +289,39 @@ def test_the_migration_indexes_the_names_of_people_already_stored(
         assert [f.case_id for f in find_participants(kivo, "oberg").cases] == [1]
     finally:
         kivo.close()
+
+
+def test_a_name_search_reads_the_word_index_not_every_name(kivo: Kivo, staff: Staff) -> None:
+    """The plan of the search statement itself: the word's beginning is looked up in
+    ``ix_person_word_prefix`` (PostgreSQL: with sequential scans off, as a small table
+    would otherwise be read whole), never by reading every person or word."""
+    from sqlalchemy import event
+
+    enrol_case(kivo, staff, name="Åsa Öberg")
+    statements: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, params: Any, *rest: Any) -> None:
+        if "person_word" in statement:
+            statements.append((statement, params))
+
+    with kivo.uow(read_only=True) as uow:
+        connection = uow.session.connection()  # type: ignore[attr-defined]
+        event.listen(connection, "before_cursor_execute", record)
+        uow.finder.find(
+            parse_query("oberg asa", today=date(2026, 3, 2)), caseworker_id=None, limit=5
+        )
+        event.remove(connection, "before_cursor_execute", record)
+        ((statement, params),) = statements
+        raw = connection.connection.driver_connection
+        cursor = raw.cursor()
+        if connection.dialect.name == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {statement}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "ix_person_word_prefix" in plan, plan
+            assert "SCAN person " not in plan + " ", plan
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {statement}", params)
+            plan = " ".join(str(row[0]) for row in cursor.fetchall())
+            assert "ix_person_word_prefix" in plan, plan
+            assert "Seq Scan on person_word" not in plan, plan
