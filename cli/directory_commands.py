@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.context import kivo_of
+from cli.find_edit import add_directory_commands
 from cli.errors import reports_errors
 from cli.options import ByOption, JsonOption, OnOption, id_option, parse_date, parse_id
 from cli.output import print_json, say, table
@@ -277,3 +278,6 @@ def caseworker_deactivate(
         f"caseworker {caseworker} deactivated; handed over {moved['cases']} case(s) with "
         f"{moved['followups']} pending follow-up(s) and {moved['meetings']} scheduled meeting(s)"
     )
+
+
+add_directory_commands(caseworker_app, workplace_app, supervisor_app)

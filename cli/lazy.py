@@ -55,6 +55,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "its own, a refusal never undoing the others.",
     ),
     (
+        "changes",
+        "participant_commands",
+        "Show the logged edits of a participant, caseworker, supervisor or workplace.",
+    ),
+    (
         "fall-back",
         "move_commands",
         "Move a case back to an earlier step, with the reason (counted in reports).",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.context import kivo_of
+from cli.find_edit import add_participant_commands, changes
 from cli.errors import reports_errors
 from cli.options import (
     ByOption,
@@ -45,6 +46,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(participant_app, name="participant")
     app.command("consent")(consent)
     app.command("history")(history)
+    app.command("changes")(changes)
 
 
 @participant_app.command("add")
@@ -341,3 +343,6 @@ def _print_owner_on(found: dict[str, Any]) -> None:
 def _name_of(owner: dict[str, Any]) -> dict[int, str]:
     worker_id, name = owner["caseworker_id"], owner["caseworker"]
     return {worker_id: name} if isinstance(worker_id, int) and name else {}
+
+
+add_participant_commands(participant_app)

@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 from pathway.bulk_ports import BulkWriter, ExportQueries
+from pathway.edit_ports import PersonFinder, RecordChanges
 from pathway.health_ports import HealthQueries
 from pathway.outbox_ports import LetterRepository, ReminderRepository
 from pathway.pipeline_ports import PipelineStore
@@ -273,6 +274,9 @@ class UnitOfWork(Protocol):
     def health(self) -> HealthQueries: ...
     @property
     def pipeline(self) -> PipelineStore: ...
+    def changes(self) -> RecordChanges: ...
+    @property
+    def finder(self) -> PersonFinder: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

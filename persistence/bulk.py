@@ -98,6 +98,11 @@ class BulkWriter:
             for ident, p in zip(ids, people, strict=True)
         ]
         self._insert(PERSON, PERSON_COLUMNS, rows)
+        from persistence.person_words import write_words
+
+        write_words(
+            self._connection, ((ident, p.name) for ident, p in zip(ids, people, strict=True))
+        )
         return ids
 
     def add_cases(self, cases: Sequence[Case]) -> list[int]:

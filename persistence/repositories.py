@@ -156,6 +156,25 @@ class _Repository(Generic[R, T]):
 class PersonRepository(_Repository[Person, PersonRow]):
     record, row, noun = Person, PersonRow, "person"
 
+    def add(self, record: Person) -> Person:
+        """Insert the person and index their name's words (``persistence.person_words``)."""
+        from persistence.person_words import write_words
+
+        super().add(record)
+        assert record.id is not None
+        write_words(self.session.connection(), [(record.id, record.name)])
+        return record
+
+    def save(self, record: Person) -> None:
+        """Save the person; a changed name is indexed again."""
+        from persistence.person_words import rewrite_words
+
+        row = self._row(record.id)
+        renamed = row is not None and row.name != record.name
+        super().save(record)
+        if renamed and record.id is not None:
+            rewrite_words(self.session.connection(), record.id, record.name)
+
     def by_personnummer(self, digits: str, *, lock: bool = False) -> Person | None:
         """With ``lock``, concurrent enrolments of one person queue here (PostgreSQL)."""
         query = select(PersonRow).where(PersonRow.personnummer == digits)

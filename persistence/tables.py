@@ -24,6 +24,37 @@ class PersonRow(SQLModel, table=True):
     characteristics: dict[str, bool] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
+    # How to reach the participant; set by ``participant edit`` (not part of ``Person``).
+    email: str | None = None
+    phone: str | None = Field(default=None, max_length=32)
+
+
+class PersonWordRow(SQLModel, table=True):
+    """A person's name as folded words (``states.search.name_words``): a search for the
+    beginning of a word reads this index instead of every name. Written with the person."""
+
+    __tablename__ = "person_word"
+    __table_args__ = (
+        Index("ix_person_word_prefix", "word", postgresql_ops={"word": "text_pattern_ops"}),
+    )
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    word: str = Field(primary_key=True, max_length=200)
+
+
+class RecordChangeRow(SQLModel, table=True):
+    """One changed field of a person, caseworker, supervisor or workplace: append-only."""
+
+    __tablename__ = "record_change"
+    __table_args__ = (Index("ix_record_change_record", "record", "record_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    record: str = Field(max_length=16)  # person, caseworker, supervisor, workplace
+    record_id: int
+    field_name: str = Field(max_length=32)
+    old_value: str | None = None
+    new_value: str | None = None
+    actor_id: int | None = Field(default=None, foreign_key="caseworker.id")
+    reason: str | None = None
+    recorded_at: datetime = Field(sa_type=DateTime(timezone=True))
 
 
 class CaseworkerRow(SQLModel, table=True):

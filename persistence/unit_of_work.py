@@ -2,7 +2,7 @@
 
 Its repositories and queries are built, and their modules imported, when a use case
 first asks for them: a read-only ``kivo participant show`` imports the four modules it
-reads with, not the eighteen members' (reports, exports, bulk writing, …).
+reads with, not the twenty members' (reports, exports, bulk writing, …).
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from persistence.bulk import BulkWriter
+    from persistence.changes import RecordChanges
     from persistence.digest_queries import DigestQueries
     from persistence.export_queries import ExportQueries
+    from persistence.finding import PersonFinder
     from persistence.followups import (
         FollowupRepository,
         MeetingRepository,
@@ -64,6 +66,8 @@ MEMBERS = (
     "exports",
     "health",
     "pipeline",
+    "changes",
+    "finder",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -229,6 +233,16 @@ class SqlUnitOfWork:
         from persistence.pipeline_store import PipelineStore
 
         return PipelineStore(self.session)
+    def changes(self) -> RecordChanges:
+        from persistence.changes import RecordChanges
+
+        return RecordChanges(self.session)
+
+    @cached_property
+    def finder(self) -> PersonFinder:
+        from persistence.finding import PersonFinder
+
+        return PersonFinder(self.session)
 
 
 def _is_conflict(exc: BaseException) -> bool:

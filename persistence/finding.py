@@ -1,0 +1,80 @@
+"""Finding cases by their participant's name words or personnummer, in SQL.
+
+A name word is found by the beginning of the words in ``person_word`` through its index
+(a range on SQLite's binary order; ``LIKE 'prefix%'`` on PostgreSQL, whose index uses
+``text_pattern_ops``); the other words of the query are checked per candidate through the
+primary key (person, word). The acting caseworker's cases come first, then open cases,
+then by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from persistence.mapping import driver_reads
+from states.search import FoundCase, Query
+
+_SELECT = (
+    "SELECT c.id, p.id, p.name, p.personnummer, c.state, c.step, c.caseworker_id, w.name, "
+    "c.opened_on, c.closed_on FROM kivo_case c JOIN person p ON p.id = c.person_id "
+    "LEFT JOIN caseworker w ON w.id = c.caseworker_id WHERE "
+)
+_ORDER = (
+    " ORDER BY CASE WHEN c.caseworker_id = :me THEN 0 ELSE 1 END, "
+    "CASE WHEN c.state = 'exited' THEN 1 ELSE 0 END, p.name, c.id LIMIT :limit"
+)
+
+
+class PersonFinder:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def find(self, query: Query, *, caseworker_id: int | None, limit: int) -> list[FoundCase]:
+        connection = self.session.connection()
+        params: dict[str, Any] = {"me": caseworker_id if caseworker_id is not None else -1}
+        params["limit"] = limit
+        if query.personnummer is not None:
+            where = "p.personnummer = :digits"
+            params["digits"] = query.personnummer
+        else:
+            sqlite = connection.dialect.name == "sqlite"
+            words = sorted(query.words, key=len, reverse=True)  # the longest narrows most
+            conditions = []
+            for index, word in enumerate(words):
+                if sqlite:
+                    prefix = f"x{index}.word >= :lo{index} AND x{index}.word < :hi{index}"
+                    params[f"lo{index}"] = word
+                    params[f"hi{index}"] = word[:-1] + chr(ord(word[-1]) + 1)
+                else:
+                    prefix = f"x{index}.word LIKE :like{index}"
+                    params[f"like{index}"] = word + "%"
+                if index == 0:
+                    conditions.append(
+                        f"c.person_id IN (SELECT x0.person_id FROM person_word x0 WHERE {prefix})"
+                    )
+                else:
+                    conditions.append(
+                        f"EXISTS (SELECT 1 FROM person_word x{index} WHERE "
+                        f"x{index}.person_id = c.person_id AND {prefix})"
+                    )
+            where = " AND ".join(conditions)
+        day = driver_reads(connection)[0]
+        rows = connection.execute(text(_SELECT + where + _ORDER), params).fetchall()
+        return [
+            FoundCase(
+                case_id=row[0],
+                person_id=row[1],
+                name=row[2],
+                personnummer=row[3],
+                state=row[4],
+                step=row[5],
+                caseworker_id=row[6],
+                caseworker=row[7],
+                opened_on=day(row[8]),
+                closed_on=None if row[9] is None else day(row[9]),
+            )
+            for row in rows
+        ]
