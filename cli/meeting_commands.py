@@ -135,7 +135,7 @@ def meeting_ics(
         Path | None,
         typer.Option(
             "--out",
-            help="Write the calendar to this file (default: standard output).",
+            help="Write the calendar to this file, replacing it (default: standard output).",
             metavar="FILE",
         ),
     ] = None,
@@ -152,7 +152,7 @@ def meeting_ics(
         sys.stdout.buffer.flush()
         return
     try:
-        write_private(out, data)  # names of participants and supervisors
+        write_private(out, data, option="--out")  # names of participants and supervisors
     except OSError as error:
         raise InvalidInput(f"cannot write {out}: {error.strerror}", field="out") from None
     count = data.count(b"BEGIN:VEVENT")

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import io
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.report_format import span
@@ -29,9 +31,14 @@ def _pyplot() -> Any:
 
 
 def _save(figure: Any, path: str, pyplot: Any) -> None:
+    """The chart drawn in memory, then written beside ``path`` and renamed into place."""
+    from pathway.files import write_private
+
     figure.tight_layout()
+    drawn = io.BytesIO()
     try:
-        figure.savefig(path, format="png")
+        figure.savefig(drawn, format="png")
+        write_private(Path(path), drawn.getvalue(), option="--plot")
     except (OSError, ValueError) as error:
         raise InvalidInput(f"cannot write the chart to {path!r}: {error}", field="plot") from None
     finally:
