@@ -93,13 +93,16 @@ def _show_usage_error(error: typer.TyperException) -> None:
         print_json({"error": {"code": "usage", "message": redact(error.format_message())}})
     shown = io.StringIO()
     error.show(file=shown)  # type: ignore[attr-defined]
-    sys.stderr.write(redact(shown.getvalue()))
+    from states.text import shown as safe
+
+    sys.stderr.write(redact(safe(shown.getvalue())))
 
 
 def _report(code: str, message: str) -> None:
     from states.personnummer import redact
+    from states.text import shown
 
-    message = redact(message)
+    message = redact(shown(message))
     if "--json" in sys.argv[1:]:
         from cli.output import print_json
 
