@@ -1,5 +1,5 @@
 """Reports drawn as PNG charts (``--plot FILE.png``): matplotlib, from the optional
-``kivo[plot]`` extra, is imported only when a chart is asked for."""
+``plot`` extra (``pip install '.[plot]'``), is imported only when a chart is asked for."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def _pyplot() -> Any:
         import matplotlib.pyplot as pyplot
     except ImportError:
         raise InvalidInput(
-            "drawing charts (--plot) needs matplotlib: pip install 'kivo[plot]'",
+            "drawing charts (--plot) needs matplotlib: in kivo's source folder, "
+            "pip install '.[plot]'",
             field="plot",
         ) from None
     return pyplot

@@ -40,7 +40,8 @@ PlotOption = Annotated[
     str | None,
     typer.Option(
         "--plot",
-        help="Also draw the report as a chart in this PNG file (needs kivo[plot]).",
+        help="Also draw the report as a chart in this PNG file (needs the plot extra: "
+        "pip install '.[plot]' in kivo's source folder).",
         metavar="FILE.png",
     ),
 ]

@@ -261,7 +261,8 @@ def _xlsx_writer() -> XlsxWriter:
         from openpyxl import Workbook
     except ImportError:
         raise InvalidInput(
-            "xlsx export needs openpyxl: pip install 'kivo[xlsx]' (or use --format csv)",
+            "xlsx export needs openpyxl: in kivo's source folder, pip install '.[xlsx]' "
+            "(or use --format csv)",
             field="format",
         ) from None
 
