@@ -27,6 +27,26 @@ app = typer.Typer(
 )
 
 
+DISTRIBUTION = "kivo-path"  # pyproject.toml's [project] name ("kivo" on the index is not us)
+
+
+def _print_version(asked: bool) -> None:
+    """``kivo --version``: the installed version, from the package metadata."""
+    if not asked:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name in (DISTRIBUTION, "kivo"):  # "kivo": a checkout installed before the rename
+        try:
+            print(f"kivo {version(name)}")
+            break
+        except PackageNotFoundError:
+            continue
+    else:
+        print("kivo (version unknown: not installed as a package)")
+    raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -60,6 +80,16 @@ def main_options(
             help="Programmes catalogue (TOML) to use instead of the shipped one.",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            expose_value=False,
+            help="Print kivo's version and exit.",
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = Settings(database, rules, now, programmes)
 
