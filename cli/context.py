@@ -36,6 +36,7 @@ def kivo_of(ctx: typer.Context) -> Kivo:
         settings.database, rules=settings.rules, now=settings.now, programmes=settings.programmes
     )
     ctx.call_on_close(kivo.close)
+    ctx.meta["kivo.database"] = kivo.database  # a file written must never replace it
     warn([*kivo.rules.warnings, *kivo.catalogue.warnings])
     if settings.now:
         kivo = _noting_pinned_clock(ctx, kivo)

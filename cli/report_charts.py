@@ -33,13 +33,19 @@ def _pyplot() -> Any:
 
 def _save(figure: Any, path: str, pyplot: Any) -> None:
     """The chart drawn in memory, then written beside ``path`` and renamed into place."""
-    from pathway.files import write_private
+    from typer._click.globals import get_current_context  # Typer's own (vendored) Click
 
+    from pathway.files import database_files, write_private
+
+    context = get_current_context(silent=True)
+    database = context.meta.get("kivo.database", "") if context is not None else ""
     figure.tight_layout()
     drawn = io.BytesIO()
     try:
         figure.savefig(drawn, format="png")
-        write_private(Path(path), drawn.getvalue(), option="--plot")
+        write_private(
+            Path(path), drawn.getvalue(), option="--plot", inputs=database_files(database)
+        )
     except (OSError, ValueError) as error:
         raise InvalidInput(f"cannot write the chart to {path!r}: {error}", field="plot") from None
     finally:

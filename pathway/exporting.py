@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pathway.context import Kivo
-from pathway.files import Replacing, checked_target, replacing
+from pathway.files import Replacing, checked_target, database_files, replacing
 from states.case import PAUSED, status_of_state, step_of_state
 from states.errors import InvalidInput, quoted
 from states.import_rows import REQUIRED_COLUMNS, masked, neutralise
@@ -122,9 +122,13 @@ def export(
     """Write every ``kind`` row in the period (by enrolment date, event date, due date or
     placement start) to ``path``; returns how many rows were written."""
     _check(kind, format, delimiter, first, last)
-    checked_target(path, option="file", force=force)
+    inputs = database_files(kivo.database)
+    checked_target(path, option="file", force=force, inputs=inputs)
     writer = _xlsx_writer() if format == "xlsx" else None  # before any work: is it there?
-    with kivo.uow(read_only=True) as uow, replacing(path, option="file", force=force) as partial:
+    with (
+        kivo.uow(read_only=True) as uow,
+        replacing(path, option="file", force=force, inputs=inputs) as partial,
+    ):
         source = getattr(uow.exports, kind)(first, last)
         rows = (_shaped(kind, row, show_personal) for row in source)
         if format == "csv":

@@ -88,7 +88,8 @@ def checked_target(
         for source in inputs:
             if _same(source, found):
                 raise InvalidInput(
-                    f"{option} {path}: is the input file itself: refused, even with --force",
+                    f"{option} {path}: is a file this command reads (its input or the "
+                    "database): refused, even with --force",
                     field=_field(option),
                 )
         if not force:
@@ -185,10 +186,33 @@ def replacing(
         raise
 
 
-def write_private(path: Path, data: bytes, *, option: str = "file", force: bool = True) -> None:
+def write_private(
+    path: Path,
+    data: bytes,
+    *,
+    option: str = "file",
+    force: bool = True,
+    inputs: Sequence[Path] = (),
+) -> None:
     """``data`` as the whole of the file ``path``, written beside it and renamed."""
-    with replacing(path, option=option, force=force) as partial, partial.open_binary() as stream:
+    with (
+        replacing(path, option=option, force=force, inputs=inputs) as partial,
+        partial.open_binary() as stream,
+    ):
         stream.write(data)
+
+
+def database_files(url: str) -> list[Path]:
+    """The SQLite database file (and its journals) behind ``url``: inputs no file kivo
+    writes may replace (none for a server database)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return []
+    name = url[len(prefix) :].split("?", 1)[0]
+    if not name or name == ":memory:":
+        return []
+    path = Path(name)
+    return [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))]
 
 
 def _same(source: Path, found: os.stat_result) -> bool:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pathway.context import Kivo
-from pathway.files import Replacing, beside, checked_target
+from pathway.files import Replacing, beside, checked_target, database_files
 from pathway.ports import UnitOfWork
 from states.case import ENROLLED, PAUSED, MoveKind
 from states.errors import InvalidInput, KivoError, quoted
@@ -175,7 +175,8 @@ def import_file(
     if dry_run:
         reject_path = None
     if reject_path is not None:
-        checked_target(reject_path, option="--reject-file", force=force, inputs=[path])
+        inputs = [path, *database_files(kivo.database)]
+        checked_target(reject_path, option="--reject-file", force=force, inputs=inputs)
     try:
         return _import_file(
             kivo, path, delimiter, dry_run, skip_invalid, reject_path, on_progress, force
@@ -204,7 +205,8 @@ def _import_file(
         first_line = _first_line(text)
         chosen = delimiter or _guess_delimiter(first_line)
         header_cells = next(csv.reader([first_line], delimiter=chosen), [])
-        rejects = _RejectFile(reject_path, chosen, header_cells, inputs=[path], force=force)
+        inputs = [path, *database_files(kivo.database)]
+        rejects = _RejectFile(reject_path, chosen, header_cells, inputs=inputs, force=force)
         try:
             result = import_numbered(
                 kivo,

@@ -105,7 +105,7 @@ def test_the_reject_file_cannot_be_the_input_itself_by_any_name(
     (tmp_path / "same.csv").hardlink_to(source)
     for name, force in (("caseload.csv", ()), ("./caseload.csv", ("--force",)), ("same.csv", ())):
         ran = coordinator("import", "participants", "caseload.csv", "--reject-file", name, *force)
-        refused_as_bad_input(ran, "is the input file itself")
+        refused_as_bad_input(ran, "is a file this command reads")
         assert source.read_bytes() == before
     ran = coordinator("participant", "list", "--json")
     assert ran.out.strip() == "[]"
@@ -168,3 +168,18 @@ def test_a_chart_onto_a_device_is_refused(kivo_cli: Kivo, device_link: Path) -> 
     ran = kivo_cli("report", "funnel", "--plot", device_link.name)
     refused_as_bad_input(ran, "--plot", "is a device")
     assert device_link.is_symlink()
+
+
+def test_no_file_kivo_writes_may_replace_the_sqlite_database(
+    kivo_cli: Kivo, e2e_database: str, tmp_path: Path
+) -> None:
+    database = Path(e2e_database.removeprefix("sqlite:///"))
+    before = database.read_bytes()
+    for args in (
+        ("export", "cases", str(database), "--force"),
+        ("meeting", "ics", "--out", str(database)),
+        ("report", "funnel", "--plot", str(database)),
+    ):
+        refused_as_bad_input(kivo_cli(*args), "is a file this command reads")
+    assert database.read_bytes() == before
+    assert kivo_cli("participant", "list").code == 0
