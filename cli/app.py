@@ -27,6 +27,26 @@ app = typer.Typer(
 )
 
 
+DISTRIBUTION = "kivo-path"  # pyproject.toml's [project] name ("kivo" on the index is not us)
+
+
+def _print_version(asked: bool) -> None:
+    """``kivo --version``: the installed version, from the package metadata."""
+    if not asked:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name in (DISTRIBUTION, "kivo"):  # "kivo": a checkout installed before the rename
+        try:
+            print(f"kivo {version(name)}")
+            break
+        except PackageNotFoundError:
+            continue
+    else:
+        print("kivo (version unknown: not installed as a package)")
+    raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -60,6 +80,16 @@ def main_options(
             help="Programmes catalogue (TOML) to use instead of the shipped one.",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            expose_value=False,
+            help="Print kivo's version and exit.",
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = Settings(database, rules, now, programmes)
 
@@ -140,13 +170,16 @@ def _show_usage_error(error: typer.TyperException) -> None:
         print_json({"error": {"code": "usage", "message": redact(error.format_message())}})
     shown = io.StringIO()
     error.show(file=shown)  # type: ignore[attr-defined]
-    sys.stderr.write(redact(shown.getvalue()))
+    from states.text import shown as safe
+
+    sys.stderr.write(redact(safe(shown.getvalue())))
 
 
 def _report(code: str, message: str) -> None:
     from states.personnummer import redact
+    from states.text import shown
 
-    message = redact(message)
+    message = redact(shown(message))
     if "--json" in sys.argv[1:]:
         from cli.output import print_json
 

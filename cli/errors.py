@@ -45,6 +45,7 @@ def reports_errors(command: Callable[P, T]) -> Callable[P, T]:
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
+            refuse_unsafe_text(kwargs)
             return command(*args, **kwargs)
         except KivoError as error:
             report(error, as_json=bool(kwargs.get("json_output")))
@@ -53,12 +54,53 @@ def reports_errors(command: Callable[P, T]) -> Callable[P, T]:
     return wrapper
 
 
+# Parameters whose text may run over several lines (a tab is allowed in every one).
+MULTILINE = frozenset({"note", "notes", "text", "body", "reason", "override"})
+# Names are checked by the domain itself, more strictly (``states.names``), with a
+# message naming whose name it is.
+CHECKED_BY_THE_DOMAIN = frozenset({"name", "employer"})
+
+
+def refuse_unsafe_text(values: dict[str, Any]) -> None:
+    """Every text a command was given (names, notes, reasons, titles …), checked before
+    the command runs: one with a character a terminal acts on (an escape, a carriage
+    return, a text-direction override …) is bad input naming the option, so it is never
+    stored and never printed back later (``states.text``)."""
+    from states.text import checked_text, unsafe_char
+
+    for name, value in values.items():
+        if name in CHECKED_BY_THE_DOMAIN:
+            continue
+        texts = value if isinstance(value, list | tuple) else [value]
+        for text in texts:
+            multiline = name in MULTILINE
+            if isinstance(text, str) and unsafe_char(text, multiline=multiline):
+                checked_text(text, _shown_name(name), multiline=multiline)
+
+
+def _shown_name(name: str) -> str:
+    """The option as typed (``--reason``) or the argument's metavar (``NAME``)."""
+    from typer._click.globals import get_current_context  # Typer's own (vendored) Click
+
+    context = get_current_context(silent=True)
+    for param in context.command.params if context else ():
+        if param.name == name:
+            if param.param_type_name == "option":
+                return max(param.opts, key=len)
+            return str(getattr(param, "metavar", None) or name.upper())
+    return name
+
+
 def report(error: KivoError, *, as_json: bool) -> None:
     """The error on standard error (and as JSON with ``--json``). Anything written like a
     personnummer is masked here, the one exit of every error: a message may echo a file
     name or a value the person typed."""
     from cli.output import print_json
-    from states.personnummer import redact
+    from states.personnummer import redact as masked_only
+    from states.text import shown
+
+    def redact(text: str) -> str:
+        return masked_only(shown(text))
 
     if as_json:
         print_json({"error": masked(error.to_dict(), redact)})

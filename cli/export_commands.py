@@ -23,7 +23,8 @@ FormatOption = Annotated[
     str,
     typer.Option(
         "--format",
-        help="csv, jsonl or xlsx (xlsx needs the extra: pip install 'kivo[xlsx]').",
+        help="csv, jsonl or xlsx (xlsx needs the extra: pip install '.[xlsx]' in kivo's "
+        "source folder).",
     ),
 ]
 FromOption = Annotated[

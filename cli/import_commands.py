@@ -13,7 +13,7 @@ import typer
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import JsonOption
-from cli.output import print_json, say
+from cli.output import print_json, say, shown
 
 if TYPE_CHECKING:
     from pathway.importing import ImportResult
@@ -65,6 +65,14 @@ def participants(
             "--delimiter", help="Column separator: ';' or ','; default: guessed from the header."
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace the reject file if it exists (never a device, pipe, folder or the "
+            "input file).",
+        ),
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Enrol participants from a CSV file: every row is checked first, then all or nothing."""
@@ -80,6 +88,7 @@ def participants(
             skip_invalid=skip_invalid,
             reject_path=reject_file,
             on_progress=advance,
+            force=force,
         )
     if json_output:
         print_json(result)
@@ -96,7 +105,7 @@ def _summary(result: ImportResult) -> None:
     if result.ignored_columns:
         say(f"ignored column(s): {', '.join(result.ignored_columns)}")
     for problem in result.problems:
-        print(f"  line {problem.line}: {problem.reason}", file=sys.stderr)
+        print(f"  line {problem.line}: {shown(problem.reason)}", file=sys.stderr)
     if result.reject_file:
         say(f"{result.rejected} bad row(s) written to {result.reject_file}")
     elif result.rejected:

@@ -135,24 +135,26 @@ def meeting_ics(
         Path | None,
         typer.Option(
             "--out",
-            help="Write the calendar to this file (default: standard output).",
+            help="Write the calendar to this file, replacing it (default: standard output).",
             metavar="FILE",
         ),
     ] = None,
 ) -> None:
     """Upcoming meetings (from today on) as an iCalendar file for Outlook or Google
     Calendar. Importing it again updates the same events: each meeting keeps its UID."""
-    from pathway.files import write_private
+    from pathway.files import database_files, write_private
     from pathway.meetings import meetings_calendar
     from states.errors import InvalidInput
 
-    data = meetings_calendar(kivo_of(ctx), caseworker_id=caseworker)
+    kivo = kivo_of(ctx)
+    data = meetings_calendar(kivo, caseworker_id=caseworker)
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
     try:
-        write_private(out, data)  # names of participants and supervisors
+        # names of participants and supervisors; never onto the database itself
+        write_private(out, data, option="--out", inputs=database_files(kivo.database))
     except OSError as error:
         raise InvalidInput(f"cannot write {out}: {error.strerror}", field="out") from None
     count = data.count(b"BEGIN:VEVENT")

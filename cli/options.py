@@ -12,16 +12,33 @@ from states.errors import InvalidInput, quoted
 
 
 def parse_date(text: str | None, what: str = "date") -> date | None:
-    """A date option (``what`` is its name without dashes), in the calendar kivo accepts."""
+    """A date option (``what`` is its name without dashes), in the calendar kivo accepts:
+    an ISO date or a relative one (``today``, ``+14d``, ``monday`` …:
+    ``states.relative_dates``), counted from the injected clock's today."""
     if text is None:
         return None
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
+    from states.relative_dates import FORMS, parse_day
+
+    day = parse_day(text, clock_today())
+    if day is None:
         raise InvalidInput(
-            f"{what} {quoted(text)} is not a real date in the form YYYY-MM-DD", field=what
-        ) from None
+            f"{what} {quoted(text)} is not a real date in the form YYYY-MM-DD "
+            f"(or: {FORMS.removeprefix('YYYY-MM-DD, ')})",
+            field=what,
+        )
     return check_day(day, what if what == "date" else f"--{what}")
+
+
+def clock_today() -> date:
+    """Today by the clock this command runs on (``--now``/``KIVO_NOW`` or the system's)."""
+    from typer._click.globals import get_current_context  # Typer's own (vendored) Click
+
+    from cli.context import Settings
+    from pathway.clock import clock_from, today
+
+    context = get_current_context(silent=True)
+    settings = context.find_root().obj if context is not None else None
+    return today(clock_from(settings.now if isinstance(settings, Settings) else None))
 
 
 def parse_id(value: str | int) -> int:
@@ -43,7 +60,11 @@ JsonOption = Annotated[
 ]
 OnOption = Annotated[
     str | None,
-    typer.Option("--on", help="Effective date (YYYY-MM-DD); defaults to today.", metavar="DATE"),
+    typer.Option(
+        "--on",
+        help="Effective date (YYYY-MM-DD, today, yesterday, -3d, friday …); defaults to today.",
+        metavar="DATE",
+    ),
 ]
 ByOption = Annotated[
     int | None,

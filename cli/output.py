@@ -1,4 +1,12 @@
-"""Printing: one JSON document with ``--json``, otherwise rich tables for people."""
+"""Printing: one JSON document with ``--json``, otherwise rich tables for people.
+
+Text from the database never reaches a terminal raw: every string printed here passes
+through ``states.text`` (an escape sequence stored before kivo refused them at input is
+shown as ``\\x1b``, and JSON escapes what ``json.dumps`` leaves raw). A command that
+prints by other means should use ``shown`` / ``print_json`` too.
+
+Tables never cut a value: a column folds a word too long for it, and when standard
+output is not a terminal (a pipe, a file) the table is as wide as its widest row."""
 
 from __future__ import annotations
 
@@ -13,8 +21,16 @@ if TYPE_CHECKING:
 
 def print_json(data: Any) -> None:
     from pathway.results import plain
+    from states.text import json_shown
 
-    print(json.dumps(plain(data), ensure_ascii=False, indent=2))
+    print(json_shown(json.dumps(plain(data), ensure_ascii=False, indent=2)))
+
+
+def shown(value: object) -> str:
+    """``value`` as text safe for a terminal (``states.text.shown``)."""
+    from states.text import shown as safe
+
+    return safe(str(value))
 
 
 _console: list[Console] = []
@@ -34,20 +50,35 @@ def console() -> Console:
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     from rich.table import Table
 
-    grid = Table(title=title, title_justify="left")
+    grid = Table(title=shown(title), title_justify="left")
     for column in columns:
-        grid.add_column(column)
+        grid.add_column(shown(column), overflow="fold")
     for row in rows:
-        grid.add_row(*("—" if cell is None else str(cell) for cell in row))
-    console().print(grid)
+        grid.add_row(*("—" if cell is None else shown(cell) for cell in row))
+    out = console()
+    if out.is_terminal:
+        out.print(grid)
+        return
+    from rich.measure import Measurement
+
+    wide = Measurement.get(out, out.options.update(width=_UNBOUNDED, max_width=_UNBOUNDED), grid)
+    before = out.width
+    out.width = max(before, wide.maximum)
+    try:
+        out.print(grid)
+    finally:
+        out.width = before
+
+
+_UNBOUNDED = 1_000_000
 
 
 def say(text: str) -> None:
-    console().print(text)
+    console().print(shown(text))
 
 
 def warn(messages: Iterable[str]) -> None:
     """Warnings (an older file format read after migrating it) go to standard error, so
     ``--json`` output stays one document."""
     for message in messages:
-        print(f"warning: {message}", file=sys.stderr)
+        print(f"warning: {shown(message)}", file=sys.stderr)

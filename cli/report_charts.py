@@ -1,9 +1,11 @@
 """Reports drawn as PNG charts (``--plot FILE.png``): matplotlib, from the optional
-``kivo[plot]`` extra, is imported only when a chart is asked for."""
+``plot`` extra (``pip install '.[plot]'``), is imported only when a chart is asked for."""
 
 from __future__ import annotations
 
+import io
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.report_format import span
@@ -22,16 +24,28 @@ def _pyplot() -> Any:
         import matplotlib.pyplot as pyplot
     except ImportError:
         raise InvalidInput(
-            "drawing charts (--plot) needs matplotlib: pip install 'kivo[plot]'",
+            "drawing charts (--plot) needs matplotlib: in kivo's source folder, "
+            "pip install '.[plot]'",
             field="plot",
         ) from None
     return pyplot
 
 
 def _save(figure: Any, path: str, pyplot: Any) -> None:
+    """The chart drawn in memory, then written beside ``path`` and renamed into place."""
+    from typer._click.globals import get_current_context  # Typer's own (vendored) Click
+
+    from pathway.files import database_files, write_private
+
+    context = get_current_context(silent=True)
+    database = context.meta.get("kivo.database", "") if context is not None else ""
     figure.tight_layout()
+    drawn = io.BytesIO()
     try:
-        figure.savefig(path, format="png")
+        figure.savefig(drawn, format="png")
+        write_private(
+            Path(path), drawn.getvalue(), option="--plot", inputs=database_files(database)
+        )
     except (OSError, ValueError) as error:
         raise InvalidInput(f"cannot write the chart to {path!r}: {error}", field="plot") from None
     finally:

@@ -2,7 +2,7 @@
 
 Each report prints a table by default, one JSON document with ``--json`` or CSV with
 ``--csv``; funnel, outcomes and targets draw a chart with ``--plot FILE.png`` (needs the
-optional ``kivo[plot]`` extra, matplotlib, imported only then).
+optional ``plot`` extra, matplotlib, imported only then).
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ PlotOption = Annotated[
     str | None,
     typer.Option(
         "--plot",
-        help="Also draw the report as a chart in this PNG file (needs kivo[plot]).",
+        help="Also draw the report as a chart in this PNG file (needs the plot extra: "
+        "pip install '.[plot]' in kivo's source folder).",
         metavar="FILE.png",
     ),
 ]
@@ -71,12 +72,14 @@ def _csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
 
 
 def _cell(value: Any) -> Any:
-    """Dates in ISO form; a label a spreadsheet would run as a formula is defused."""
+    """Dates in ISO form; a label a spreadsheet would run as a formula is defused, and
+    one a terminal would act on is shown with visible escapes."""
     from states.import_rows import neutralise
+    from states.text import shown
 
     if isinstance(value, date):
         return value.isoformat()
-    return neutralise(value) if isinstance(value, str) else value
+    return shown(neutralise(value)) if isinstance(value, str) else value
 
 
 def show(

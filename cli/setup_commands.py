@@ -73,11 +73,13 @@ def rules_show(
 ) -> None:
     """Show the rule set in effect (the default, or KIVO_RULES / --rules)."""
     from pathway.bootstrap import load_rules
+    from states.errors import RulesFileError, read_settings_file
     from states.ruleset import default_rules_text
 
     path = settings_of(ctx).rules
     if toml:
-        print(Path(path).read_text(encoding="utf-8") if path else default_rules_text(), end="")
+        text = read_settings_file(Path(path), RulesFileError, "rules file") if path else None
+        print(text if text is not None else default_rules_text(), end="")
         return
     rules = load_rules(path)
     warn(rules.warnings)

@@ -2,8 +2,10 @@
 
 Rows stream from the database to the file, so an export of a million events needs no
 more memory than one of ten. The file is written beside its target under a temporary
-name and moved into place at the end: an export that fails (or is killed) leaves no half
-file, and an existing file is replaced only when asked (``force``).
+name and moved into place at the end (``pathway.files.replacing``): an export that fails
+(or is killed) leaves no half file, an existing file is replaced only when asked
+(``force``), and a target that is not a regular file (``/dev/stdout``, a pipe, a folder)
+is refused even then.
 
 Spreadsheets run a cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or
 carriage return) as a formula; in CSV and xlsx such a text cell gets a leading ``'``
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,13 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from pathway.context import Kivo
-from pathway.errors import Refused
-from pathway.files import private_binary, private_text
+from pathway.files import Replacing, checked_target, database_files, replacing
 from states.case import PAUSED, status_of_state, step_of_state
 from states.errors import InvalidInput, quoted
 from states.import_rows import REQUIRED_COLUMNS, masked, neutralise
 from states.reports import CHARACTERISTIC_GROUPS, masked_characteristics
-from states.violations import structural
+from states.text import cell_shown
 
 KINDS = ("cases", "events", "followups", "placements")
 FORMATS = ("csv", "jsonl", "xlsx")
@@ -122,29 +122,22 @@ def export(
     """Write every ``kind`` row in the period (by enrolment date, event date, due date or
     placement start) to ``path``; returns how many rows were written."""
     _check(kind, format, delimiter, first, last)
-    if path.exists() and not force:
-        raise Refused(
-            f"{path} exists",
-            [structural("file-exists", f"{path} already exists: give --force to replace it")],
-        )
-    if not path.parent.is_dir():
-        raise InvalidInput(f"there is no folder {path.parent}", field="file")
+    inputs = database_files(kivo.database)
+    checked_target(path, option="file", force=force, inputs=inputs)
     writer = _xlsx_writer() if format == "xlsx" else None  # before any work: is it there?
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        with kivo.uow(read_only=True) as uow:
-            source = getattr(uow.exports, kind)(first, last)
-            rows = (_shaped(kind, row, show_personal) for row in source)
-            if format == "csv":
-                count = _write_csv(partial, COLUMNS[kind], rows, delimiter, bom)
-            elif format == "jsonl":
-                count = _write_jsonl(partial, COLUMNS[kind], rows)
-            else:
-                assert writer is not None
-                count = writer(partial, kind, COLUMNS[kind], rows)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with (
+        kivo.uow(read_only=True) as uow,
+        replacing(path, option="file", force=force, inputs=inputs) as partial,
+    ):
+        source = getattr(uow.exports, kind)(first, last)
+        rows = (_shaped(kind, row, show_personal) for row in source)
+        if format == "csv":
+            count = _write_csv(partial, COLUMNS[kind], rows, delimiter, bom)
+        elif format == "jsonl":
+            count = _write_jsonl(partial, COLUMNS[kind], rows)
+        else:
+            assert writer is not None
+            count = writer(partial, kind, COLUMNS[kind], rows)
     return ExportResult(kind, str(path), format, count, show_personal)
 
 
@@ -224,14 +217,14 @@ def _text(value: Any) -> str:
 
 
 def _write_csv(
-    path: Path,
+    partial: Replacing,
     columns: Sequence[str],
     rows: Iterator[dict[str, Any]],
     delimiter: str,
     bom: bool,
 ) -> int:
     count = 0
-    with private_text(path, "utf-8-sig" if bom else "utf-8") as stream:
+    with partial.open_text("utf-8-sig" if bom else "utf-8") as stream:
         out = csv.writer(stream, delimiter=delimiter)
         out.writerow(columns)
         for row in rows:
@@ -253,9 +246,9 @@ def _utc(value: date) -> date:
     return value
 
 
-def _write_jsonl(path: Path, columns: Sequence[str], rows: Iterator[dict[str, Any]]) -> int:
+def _write_jsonl(partial: Replacing, columns: Sequence[str], rows: Iterator[dict[str, Any]]) -> int:
     count = 0
-    with private_text(path, "utf-8") as stream:
+    with partial.open_text("utf-8") as stream:
         for row in rows:
             document = {column: _plain(row[column]) for column in columns}
             stream.write(json.dumps(document, ensure_ascii=False) + "\n")
@@ -263,7 +256,7 @@ def _write_jsonl(path: Path, columns: Sequence[str], rows: Iterator[dict[str, An
     return count
 
 
-XlsxWriter = Callable[[Path, str, Sequence[str], Iterator[dict[str, Any]]], int]
+XlsxWriter = Callable[[Replacing, str, Sequence[str], Iterator[dict[str, Any]]], int]
 
 
 def _xlsx_writer() -> XlsxWriter:
@@ -272,11 +265,14 @@ def _xlsx_writer() -> XlsxWriter:
         from openpyxl import Workbook
     except ImportError:
         raise InvalidInput(
-            "xlsx export needs openpyxl: pip install 'kivo[xlsx]' (or use --format csv)",
+            "xlsx export needs openpyxl: in kivo's source folder, pip install '.[xlsx]' "
+            "(or use --format csv)",
             field="format",
         ) from None
 
-    def write(path: Path, kind: str, columns: Sequence[str], rows: Iterator[dict[str, Any]]) -> int:
+    def write(
+        partial: Replacing, kind: str, columns: Sequence[str], rows: Iterator[dict[str, Any]]
+    ) -> int:
         book = Workbook(write_only=True)  # rows go to disk as they come
         sheet = book.create_sheet(kind)
         sheet.append(list(columns))
@@ -284,7 +280,7 @@ def _xlsx_writer() -> XlsxWriter:
         for row in rows:
             sheet.append([_cell(row[column]) for column in columns])
             count += 1
-        with private_binary(path) as stream:
+        with partial.open_binary() as stream:
             book.save(stream)
         return count
 
@@ -292,9 +288,10 @@ def _xlsx_writer() -> XlsxWriter:
 
 
 def _cell(value: Any) -> Any:
-    """An xlsx cell: real dates and numbers stay typed; text is defused like CSV."""
+    """An xlsx cell: real dates and numbers stay typed; text is defused like CSV, and a
+    control character (which a cell cannot hold) is shown as a visible escape."""
     if value is None or isinstance(value, bool | int | float | date | datetime):
         if isinstance(value, datetime):
             return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
         return value
-    return _text(value)
+    return cell_shown(_text(value))

@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pathway.context import Kivo
-from pathway.files import private_text
+from pathway.files import Replacing, beside, checked_target, database_files
 from pathway.ports import UnitOfWork
 from states.case import ENROLLED, PAUSED, MoveKind
-from states.errors import InvalidInput, quoted
+from states.errors import InvalidInput, KivoError, quoted
 from states.import_rows import (
     BadRows,
     Header,
@@ -159,10 +159,13 @@ def import_file(
     skip_invalid: bool = False,
     reject_path: Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
 ) -> ImportResult:
     """Import a CSV file (UTF-8 with or without BOM; ``;``, ``,`` or tab, guessed from the
     header unless given). Bad rows go to ``reject_path`` (original cells plus a reason)
-    unless this is a dry run; with ``skip_invalid`` and no path, next to the file."""
+    unless this is a dry run; with ``skip_invalid`` and no path, next to the file. An
+    existing reject file is replaced only with ``force``; one that is not a regular file
+    or is the input itself never (``pathway.files.checked_target``)."""
     if not path.is_file():
         raise InvalidInput(f"there is no file {path}", field="file")
     if delimiter is not None and delimiter not in DELIMITERS:
@@ -172,9 +175,12 @@ def import_file(
     if dry_run:
         reject_path = None
     if reject_path is not None:
-        _check_reject_path(reject_path)
+        inputs = [path, *database_files(kivo.database)]
+        checked_target(reject_path, option="--reject-file", force=force, inputs=inputs)
     try:
-        return _import_file(kivo, path, delimiter, dry_run, skip_invalid, reject_path, on_progress)
+        return _import_file(
+            kivo, path, delimiter, dry_run, skip_invalid, reject_path, on_progress, force
+        )
     except NotUtf8Text:
         line = first_bad_line(path)
         raise NotUtf8Text(
@@ -192,13 +198,15 @@ def _import_file(
     skip_invalid: bool,
     reject_path: Path | None,
     on_progress: Callable[[int, int], None] | None,
+    force: bool,
 ) -> ImportResult:
     total = path.stat().st_size
     with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
         first_line = _first_line(text)
         chosen = delimiter or _guess_delimiter(first_line)
         header_cells = next(csv.reader([first_line], delimiter=chosen), [])
-        rejects = _RejectFile(reject_path, chosen, header_cells)
+        inputs = [path, *database_files(kivo.database)]
+        rejects = _RejectFile(reject_path, chosen, header_cells, inputs=inputs, force=force)
         try:
             result = import_numbered(
                 kivo,
@@ -209,8 +217,13 @@ def _import_file(
                 on_reject=rejects.write if reject_path else None,
                 on_progress=(lambda _rows: on_progress(raw.tell(), total)) if on_progress else None,
             )
-        finally:
-            rejects.close()
+        except KivoError:
+            rejects.close()  # the bad rows of a refused import are what the person needs
+            raise
+        except BaseException:
+            rejects.discard()
+            raise
+        rejects.close()
     written = str(reject_path) if reject_path and result.rejected else None
     return ImportResult(
         source=result.source,
@@ -275,34 +288,23 @@ def _guess_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def open_reject_file(path: Path) -> TextIO:
-    """The reject file, opened for writing; a path that cannot be written is bad input
-    naming ``--reject-file``."""
-    try:
-        return private_text(path, encoding="utf-8-sig")
-    except OSError as error:
-        raise InvalidInput(
-            f"--reject-file {path}: cannot write there ({error.strerror or error})",
-            field="reject_file",
-        ) from None
-
-
-def _check_reject_path(path: Path) -> None:
-    """Fail before importing, not at the first bad row, when the folder is missing."""
-    if path.is_dir():
-        raise InvalidInput(f"--reject-file {path}: is a folder, not a file", field="reject_file")
-    if not path.parent.is_dir():
-        raise InvalidInput(
-            f"--reject-file {path}: there is no folder {path.parent}", field="reject_file"
-        )
-
-
 class _RejectFile:
     """Bad rows as they were, plus their line and reason in two columns at the end: fixed,
-    the file imports again as it is (the import ignores columns it does not know)."""
+    the file imports again as it is (the import ignores columns it does not know). It is
+    written beside its target and renamed into place when the import ends."""
 
-    def __init__(self, path: Path | None, delimiter: str, header: Sequence[str]) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        delimiter: str,
+        header: Sequence[str],
+        *,
+        inputs: Sequence[Path],
+        force: bool,
+    ) -> None:
         self.path, self.delimiter, self.header = path, delimiter, list(header)
+        self.inputs, self.force = inputs, force
+        self.partial: Replacing | None = None
         self.stream: TextIO | None = None
         self._csv: Any = None
 
@@ -310,7 +312,10 @@ class _RejectFile:
         if self.path is None:
             return
         if self._csv is None:
-            self.stream = open_reject_file(self.path)
+            self.partial = beside(
+                self.path, option="--reject-file", force=self.force, inputs=self.inputs
+            )
+            self.stream = self.partial.open_text(encoding="utf-8-sig")
             self._csv = csv.writer(self.stream, delimiter=self.delimiter)
             self._csv.writerow([neutralise(name) for name in (*self.header, "line", "reason")])
         # The row's cells as read (a short row stays short), then line and reason; a cell a
@@ -318,8 +323,23 @@ class _RejectFile:
         self._csv.writerow([neutralise(str(c)) for c in (*cells, problem.line, problem.reason)])
 
     def close(self) -> None:
+        """Rename the finished file into place (nothing happens without a bad row)."""
         if self.stream is not None:
             self.stream.close()
+            self.stream = None
+            assert self.partial is not None
+            try:
+                self.partial.install()
+            except BaseException:
+                self.partial.discard()
+                raise
+
+    def discard(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+            assert self.partial is not None
+            self.partial.discard()
 
 
 class _Run:

@@ -109,7 +109,10 @@ def _reason(error: BaseException) -> str:
         if re.search(clue, text, re.IGNORECASE):
             return reason
     if isinstance(error, ImportError):
-        return f"its driver {error.name or ''} is not installed: pip install 'kivo[postgres]'"
+        return (
+            f"its driver {error.name or ''} is not installed: "
+            "in kivo's source folder, pip install '.[postgres]'"
+        )
     lines = text.strip().splitlines()
     return f"{type(error).__name__}: {lines[0] if lines else ''}".rstrip(": ")
 

@@ -39,11 +39,20 @@ class InvalidInput(KivoError):
 
 def read_settings_file(path: Path, error: type[InvalidInput], what: str) -> str:
     """The text of an organisation's settings file (rules, programmes); one it cannot
-    read is ``error``, naming the file and why."""
+    read, or that is not UTF-8 text, is ``error``, naming the file and why."""
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise error(f"cannot read {what} {path}: {exc.strerror}", file=str(path)) from None
+    try:
+        return data.decode("utf-8-sig")  # Notepad starts UTF-8 with a BOM
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise error(
+            f"{what} {path}: line {line} is not UTF-8 text: save the file as UTF-8",
+            file=str(path),
+            line=line,
+        ) from None
 
 
 class RulesFileError(InvalidInput):

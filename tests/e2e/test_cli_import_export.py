@@ -197,7 +197,7 @@ def test_without_openpyxl_xlsx_export_says_how_to_install_it(
         env={"PYTHONPATH": str(tmp_path / "site")},
     )
     assert ran.code == 2
-    assert "pip install 'kivo[xlsx]'" in ran.err
+    assert "pip install '.[xlsx]'" in ran.err
     assert "Traceback" not in ran.err
     assert not (tmp_path / "out.xlsx").exists()
 

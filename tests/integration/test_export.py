@@ -353,7 +353,7 @@ def test_without_openpyxl_an_xlsx_export_says_how_to_get_it_and_writes_nothing(
     path = tmp_path / "cases.xlsx"
     with pytest.raises(InvalidInput) as raised:
         export(kivo, "cases", path, format="xlsx")
-    assert "pip install 'kivo[xlsx]'" in raised.value.message
+    assert "pip install '.[xlsx]'" in raised.value.message
     assert list(tmp_path.iterdir()) == []
 
 

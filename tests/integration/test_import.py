@@ -211,7 +211,7 @@ def test_a_reject_file_is_private_and_defuses_formulas_and_the_import_takes_them
     reject.chmod(0o644)
     previous = os.umask(0o022)
     try:
-        result = import_file(kivo, path, skip_invalid=True)
+        result = import_file(kivo, path, skip_invalid=True, force=True)
         made = import_file(kivo, path, skip_invalid=True, reject_path=tmp_path / "new.csv")
     finally:
         os.umask(previous)

@@ -18,7 +18,7 @@ SERVER = "postgresql+psycopg://kivo:secret@db.example.se:5432/kivo"
         (OSError('FATAL:  role "kivo" does not exist'), "has no such user"),
         (
             ModuleNotFoundError("No module named 'psycopg'", name="psycopg"),
-            "driver psycopg is not installed: pip install 'kivo[postgres]'",
+            "driver psycopg is not installed: in kivo's source folder, pip install '.[postgres]'",
         ),
         (OSError("something new\nand a second line"), "OSError: something new"),
     ],
