@@ -13,6 +13,7 @@ from pathway.outbox_ports import LetterRepository, ReminderRepository
 from pathway.report_ports import ReportQueries, TargetRepository
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
+from states.notes import CaseNote
 from states.ownership import CaseloadCounts, CaseOwnership
 from states.records import (
     Case,
@@ -179,6 +180,15 @@ class MeetingRepository(Repository[Meeting], Protocol):
     ) -> list[MeetingEntry]: ...
 
 
+class NoteRepository(Protocol):
+    """Case notes, append-only."""
+
+    def add(self, note: CaseNote) -> CaseNote: ...
+    def for_case(self, case_id: int) -> list[CaseNote]:
+        """A case's notes, oldest first."""
+        ...
+
+
 class CaseQueries(Protocol):
     def caseload(
         self,
@@ -270,6 +280,8 @@ class UnitOfWork(Protocol):
     def exports(self) -> ExportQueries: ...
     @property
     def health(self) -> HealthQueries: ...
+    @property
+    def notes(self) -> NoteRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

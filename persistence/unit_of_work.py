@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from persistence.handover import HandoverQueries
     from persistence.health import HealthQueries
     from persistence.letters import LetterRepository
+    from persistence.notes import NoteRepository
     from persistence.outbox import ReminderRepository
     from persistence.placements import PlacementRepository
     from persistence.queries import CaseQueries
@@ -62,6 +63,7 @@ MEMBERS = (
     "bulk",
     "exports",
     "health",
+    "notes",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -221,6 +223,12 @@ class SqlUnitOfWork:
         from persistence.health import HealthQueries
 
         return HealthQueries(self.session)
+
+    @cached_property
+    def notes(self) -> NoteRepository:
+        from persistence.notes import NoteRepository
+
+        return NoteRepository(self.session)
 
 
 def _is_conflict(exc: BaseException) -> bool:
