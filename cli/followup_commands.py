@@ -11,6 +11,7 @@ from cli.errors import reports_errors
 from cli.options import (
     ByOption,
     CaseArg,
+    ExpectVersion,
     JsonOption,
     OnOption,
     id_option,
@@ -114,6 +115,7 @@ def followup_add(
         str, typer.Option("--title", help="What to follow up, briefly.", metavar="TEXT")
     ],
     by: ByOption = None,
+    expect_version: ExpectVersion = None,
     json_output: JsonOption = False,
 ) -> None:
     """Plan an ad-hoc follow-up on a case, with the reminders every planned item gets.
@@ -126,7 +128,7 @@ def followup_add(
     day = parse_date(due, "due")
     if day is None:  # typer requires --due; a check for mypy
         raise InvalidInput("--due is required", field="due")
-    item = add_followup(kivo_of(ctx), case, day, title, by=by)
+    item = add_followup(kivo_of(ctx), case, day, title, by=by, expected_version=expect_version)
     if json_output:
         print_json(item)
         return

@@ -10,7 +10,15 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
-from cli.options import ByOption, CaseArg, JsonOption, id_option, parse_date, parse_id
+from cli.options import (
+    ByOption,
+    CaseArg,
+    ExpectVersion,
+    JsonOption,
+    id_option,
+    parse_date,
+    parse_id,
+)
 from cli.output import print_json, say, table
 
 if TYPE_CHECKING:
@@ -109,6 +117,7 @@ def meeting_move(
         str | None, typer.Option("--reason", help="Why it moved (kept in the history).")
     ] = None,
     by: ByOption = None,
+    expect_version: ExpectVersion = None,
     json_output: JsonOption = False,
 ) -> None:
     """Move a booked meeting to another time: its reminders follow, and the calendar
@@ -119,7 +128,14 @@ def meeting_move(
     from pathway.meeting_move import move_meeting
     from pathway.meetings import parse_moment
 
-    result = move_meeting(kivo_of(ctx), meeting, parse_moment(at), by=by, reason=reason)
+    result = move_meeting(
+        kivo_of(ctx),
+        meeting,
+        parse_moment(at),
+        by=by,
+        reason=reason,
+        expected_version=expect_version,
+    )
     if json_output:
         print_json(result)
         return

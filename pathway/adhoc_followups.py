@@ -15,7 +15,7 @@ from datetime import date
 
 from pathway.context import Kivo
 from pathway.errors import Refused
-from pathway.moves import actor_of
+from pathway.moves import actor_of, case_at_version
 from pathway.scheduling import create
 from states.agenda import FollowupEntry
 from states.case import EXITED
@@ -30,9 +30,16 @@ FOLLOWUP_ADDED = "followup_added"
 
 
 def add_followup(
-    kivo: Kivo, case_id: int, due: date, title: str, *, by: int | None = None
+    kivo: Kivo,
+    case_id: int,
+    due: date,
+    title: str,
+    *,
+    by: int | None = None,
+    expected_version: int | None = None,
 ) -> FollowupEntry:
-    """Plan an ad-hoc follow-up on case ``case_id`` due on ``due``; the new item."""
+    """Plan an ad-hoc follow-up on case ``case_id`` due on ``due``; the new item.
+    ``expected_version``: the case's version the caller looked at."""
     title = checked_text(title, "the follow-up's title", limit=MAX_TITLE, field="title")
     today = kivo.today()
     if due < today:
@@ -42,7 +49,7 @@ def add_followup(
             field="due",
         )
     with kivo.uow() as uow:
-        case = uow.cases.get(case_id)
+        case = case_at_version(uow, case_id, expected_version)
         actor = actor_of(uow, by)
         if case.state == EXITED:
             raise Refused(

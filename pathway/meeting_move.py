@@ -22,7 +22,7 @@ from pathway.clock import LOCAL
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.meetings import SCHEDULED, _belongs_to, _entry, local_day
-from pathway.moves import actor_of
+from pathway.moves import actor_of, case_at_version
 from pathway.ports import UnitOfWork
 from pathway.scheduling import reminders_for
 from states.agenda import MeetingEntry
@@ -53,9 +53,11 @@ def move_meeting(
     *,
     by: int | None = None,
     reason: str | None = None,
+    expected_version: int | None = None,
 ) -> MovedMeeting:
     """Reschedule booked meeting ``meeting_id`` to ``at`` (Swedish time when naive);
-    ``reason``: why, kept in the history."""
+    ``reason``: why, kept in the history; ``expected_version``: the case's version the
+    caller looked at (a conflict if it moved on)."""
     if reason is not None:
         reason = checked_text(reason, "the reason", limit=MAX_TITLE, field="reason")
     if at.tzinfo is None:
@@ -70,7 +72,7 @@ def move_meeting(
         )
     with kivo.uow() as uow:
         meeting = uow.meetings.locked(meeting_id)
-        case = uow.cases.get(meeting.case_id)
+        case = case_at_version(uow, meeting.case_id, expected_version)
         actor = actor_of(uow, by)
         _check_movable(meeting, case)
         if meeting.at == at:
