@@ -8,7 +8,16 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
-from cli.options import JsonOption, OnOption, id_option, parse_date, parse_id
+from cli.options import (
+    ByOption,
+    CaseArg,
+    ExpectVersion,
+    JsonOption,
+    OnOption,
+    id_option,
+    parse_date,
+    parse_id,
+)
 from cli.output import print_json, say, table
 from states.agenda import FINDINGS
 
@@ -91,6 +100,39 @@ def followup_done(
         return
     found = f", found {item.finding}" if item.finding else ""
     say(f"follow-up {item.id} ({item.name}, case {item.case_id}): done on {item.done_on}{found}")
+
+
+@followup_app.command("add")
+@reports_errors
+def followup_add(
+    ctx: typer.Context,
+    case: CaseArg,
+    due: Annotated[
+        str,
+        typer.Option("--due", help="When it is due (YYYY-MM-DD): today or later.", metavar="DATE"),
+    ],
+    title: Annotated[
+        str, typer.Option("--title", help="What to follow up, briefly.", metavar="TEXT")
+    ],
+    by: ByOption = None,
+    expect_version: ExpectVersion = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Plan an ad-hoc follow-up on a case, with the reminders every planned item gets.
+
+    It belongs to the case's current step: leaving the step cancels it, as it does the
+    step's planned items. Not on an exited case."""
+    from pathway.adhoc_followups import add_followup
+    from states.errors import InvalidInput
+
+    day = parse_date(due, "due")
+    if day is None:  # typer requires --due; a check for mypy
+        raise InvalidInput("--due is required", field="due")
+    item = add_followup(kivo_of(ctx), case, day, title, by=by, expected_version=expect_version)
+    if json_output:
+        print_json(item)
+        return
+    say(f"follow-up {item.id} on case {item.case_id}: {item.title}, due {item.due}")
 
 
 def _print_items(items: list[FollowupEntry]) -> None:

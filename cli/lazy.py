@@ -88,6 +88,12 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         " replay of its history, every case with its enrolment, no orphaned follow-up or "
         "reminder, the schedulers alive. Exit 0 when all is well, 6 on any finding.",
     ),
+    (
+        "note",
+        "note_commands",
+        "Keep a dated note on a case (personal data: never exported or logged).",
+    ),
+    ("notes", "note_commands", "Show a case's notes, oldest first."),
     ("rules", "setup_commands", "Show or check the rule set."),
     ("caseworker", "directory_commands", "Caseworkers and coordinators."),
     ("workplace", "directory_commands", "Workplaces where practice and employment happen."),
@@ -141,6 +147,7 @@ MODULES: tuple[str, ...] = (
     "import_commands",
     "export_commands",
     "doctor_commands",
+    "note_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

@@ -10,7 +10,15 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
-from cli.options import CaseArg, JsonOption, id_option, parse_date, parse_id
+from cli.options import (
+    ByOption,
+    CaseArg,
+    ExpectVersion,
+    JsonOption,
+    id_option,
+    parse_date,
+    parse_id,
+)
 from cli.output import print_json, say, table
 
 if TYPE_CHECKING:
@@ -89,6 +97,50 @@ def meeting_record(
         return
     done = f"; planned meeting {result.followup_done} done" if result.followup_done else ""
     say(f"meeting {meeting}: {result.meeting.status}{done}")
+
+
+@meeting_app.command("move")
+@reports_errors
+def meeting_move(
+    ctx: typer.Context,
+    meeting: MeetingArg,
+    at: Annotated[
+        str,
+        typer.Option(
+            "--at",
+            help="The new time: ISO date and time, e.g. 2026-03-10T10:00 (Swedish time "
+            "unless a zone is given); not in the past.",
+            metavar="DATETIME",
+        ),
+    ],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why it moved (kept in the history).")
+    ] = None,
+    by: ByOption = None,
+    expect_version: ExpectVersion = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Move a booked meeting to another time: its reminders follow, and the calendar
+    file (meeting ics) carries the same event with the new time.
+
+    Only a meeting not yet recorded moves, and never into the past; the new day is
+    checked as a booking's is. The case's history records the move (from, to, who)."""
+    from pathway.meeting_move import move_meeting
+    from pathway.meetings import parse_moment
+
+    result = move_meeting(
+        kivo_of(ctx),
+        meeting,
+        parse_moment(at),
+        by=by,
+        reason=reason,
+        expected_version=expect_version,
+    )
+    if json_output:
+        print_json(result)
+        return
+    moved_to = result.meeting.at.strftime("%Y-%m-%d %H:%M")
+    say(f"meeting {meeting}: moved from {result.moved_from:%Y-%m-%d %H:%M} to {moved_to}")
 
 
 @meeting_app.command("list")

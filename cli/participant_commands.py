@@ -301,7 +301,12 @@ def _print_history(title: str, lines: list[HistoryLine], names: dict[int, str]) 
             "; ".join(
                 filter(
                     None,
-                    [_handed_over(h, names), h.reason, *(f"override {c}" for c in h.overrides)],
+                    [
+                        _handed_over(h, names),
+                        _planned_change(h),
+                        h.reason,
+                        *(f"override {c}" for c in h.overrides),
+                    ],
                 )
             ),
         )
@@ -315,6 +320,17 @@ def _handed_over(line: HistoryLine, names: dict[int, str]) -> str | None:
     if line.kind != "transferred":
         return None
     return f"from {_who(line.data.get('from'), names)} to {_who(line.data.get('to'), names)}"
+
+
+def _planned_change(line: HistoryLine) -> str | None:
+    """``meeting 3 from 2026-03-09 10:00 to 2026-03-16 13:30``; ``follow-up 12 due …``."""
+    data = line.data
+    if line.kind == "meeting_moved":
+        moments = [str(data.get(key, ""))[:16].replace("T", " ") for key in ("from", "to")]
+        return f"meeting {data.get('meeting_id')} from {moments[0]} to {moments[1]}"
+    if line.kind == "followup_added":
+        return f"follow-up {data.get('followup_id')} due {data.get('due')}"
+    return None
 
 
 def _who(worker_id: object, names: dict[int, str]) -> str:

@@ -231,7 +231,8 @@ def meetings_calendar(kivo: Kivo, *, caseworker_id: int | None = None) -> bytes:
 
 
 def calendar_of(entries: Sequence[MeetingEntry], *, stamp: datetime, today: date) -> bytes:
-    """One VEVENT per meeting: its stable UID, Swedish local time, an hour long.
+    """One VEVENT per meeting: its stable UID and SEQUENCE (how often it was moved),
+    Swedish local time, an hour long.
 
     The summary names the case by its id only: a calendar leaves kivo, so it carries no
     participant's name or personnummer."""
@@ -256,6 +257,7 @@ def calendar_of(entries: Sequence[MeetingEntry], *, stamp: datetime, today: date
         event = Event()
         event.add("uid", entry.uid)
         event.add("dtstamp", stamp.astimezone(UTC))
+        event.add("sequence", entry.sequence)  # moved: the same event, a later version
         event.add("dtstart", start)
         event.add("dtend", (start.astimezone(UTC) + DURATION).astimezone(LOCAL))
         event.add("summary", f"Tripartite meeting, case {entry.case_id}")

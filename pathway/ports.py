@@ -15,6 +15,7 @@ from pathway.pipeline_ports import PipelineStore
 from pathway.report_ports import ReportQueries, TargetRepository
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
+from states.notes import CaseNote
 from states.ownership import CaseloadCounts, CaseOwnership
 from states.records import (
     Case,
@@ -181,6 +182,15 @@ class MeetingRepository(Repository[Meeting], Protocol):
     ) -> list[MeetingEntry]: ...
 
 
+class NoteRepository(Protocol):
+    """Case notes, append-only."""
+
+    def add(self, note: CaseNote) -> CaseNote: ...
+    def for_case(self, case_id: int) -> list[CaseNote]:
+        """A case's notes, oldest first."""
+        ...
+
+
 class CaseQueries(Protocol):
     def caseload(
         self,
@@ -274,9 +284,12 @@ class UnitOfWork(Protocol):
     def health(self) -> HealthQueries: ...
     @property
     def pipeline(self) -> PipelineStore: ...
+    @property
     def changes(self) -> RecordChanges: ...
     @property
     def finder(self) -> PersonFinder: ...
+    @property
+    def notes(self) -> NoteRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

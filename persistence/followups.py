@@ -237,6 +237,7 @@ class MeetingRepository(_Lockable[Meeting, MeetingRow]):
                 supervisor=supervisor,
                 workplace=workplace,
                 notes=row.notes,
+                sequence=row.sequence,
             )
             for row, participant, worker, supervisor, workplace in self.session.execute(query).all()
         ]

@@ -181,6 +181,20 @@ class MeetingRow(SQLModel, table=True):
     followup_id: int | None = Field(default=None, foreign_key="followup.id")
     supervisor_id: int | None = Field(default=None, foreign_key="supervisor.id")
     notes: str | None = None
+    # How often the meeting was moved: its calendar event's SEQUENCE (RFC 5545 3.8.7.4).
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class CaseNoteRow(SQLModel, table=True):
+    """Dated case notes (personal data): append-only, as the history is; database
+    triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "case_note"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="kivo_case.id", index=True)
+    recorded_at: datetime = Field(sa_type=DateTime(timezone=True))
+    author_id: int | None = Field(default=None, foreign_key="caseworker.id")
+    text: str
 
 
 class ReminderRow(SQLModel, table=True):

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from persistence.handover import HandoverQueries
     from persistence.health import HealthQueries
     from persistence.letters import LetterRepository
+    from persistence.notes import NoteRepository
     from persistence.outbox import ReminderRepository
     from persistence.pipeline_store import PipelineStore
     from persistence.placements import PlacementRepository
@@ -68,6 +69,7 @@ MEMBERS = (
     "pipeline",
     "changes",
     "finder",
+    "notes",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -233,6 +235,8 @@ class SqlUnitOfWork:
         from persistence.pipeline_store import PipelineStore
 
         return PipelineStore(self.session)
+
+    @cached_property
     def changes(self) -> RecordChanges:
         from persistence.changes import RecordChanges
 
@@ -243,6 +247,12 @@ class SqlUnitOfWork:
         from persistence.finding import PersonFinder
 
         return PersonFinder(self.session)
+
+    @cached_property
+    def notes(self) -> NoteRepository:
+        from persistence.notes import NoteRepository
+
+        return NoteRepository(self.session)
 
 
 def _is_conflict(exc: BaseException) -> bool:

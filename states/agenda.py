@@ -81,3 +81,4 @@ class MeetingEntry:
     supervisor: str | None
     workplace: str | None
     notes: str | None
+    sequence: int = 0  # how often it was moved (the calendar event's SEQUENCE)

@@ -175,6 +175,7 @@ class Meeting:
     supervisor_id: int | None = None
     notes: str | None = None
     id: int | None = None
+    sequence: int = 0  # how often it was moved: the calendar event's SEQUENCE
 
 
 @dataclass(slots=True)

@@ -1,6 +1,6 @@
 """finding participants by folded name words; contact details; the record change log
 
-Revision ID: 0011_findedit
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-06 05:10:00
 
@@ -18,7 +18,7 @@ from alembic import op
 
 from states.search import name_words
 
-revision: str = '0011_findedit'
+revision: str = '0011'
 down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,0 +1,145 @@
+"""Move a booked tripartite meeting to another time.
+
+Only a meeting still booked (not held, no-show or cancelled) moves, never into the past,
+and under the checks a booking has: the case has not exited, the new day is not before
+the case was opened nor before its open placement started. In one transaction:
+
+- the meeting's time changes and its ``sequence`` goes up by one, so the calendar file
+  (``kivo meeting ics``) carries the same event (same UID) with a higher SEQUENCE and the
+  new DTSTART, and a calendar that imported it before updates it;
+- its reminders follow: the planned meeting it stands for (if still pending) is now due
+  on the meeting's new day; its pending reminders are dropped and queued again from that
+  day, as the rule set plans reminders for any item;
+- the case's history records a ``meeting_moved`` event: which meeting, from, to, who.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pathway.clock import LOCAL
+from pathway.context import Kivo
+from pathway.errors import Refused
+from pathway.meetings import SCHEDULED, _belongs_to, _entry, local_day
+from pathway.moves import actor_of, case_at_version
+from pathway.ports import UnitOfWork
+from pathway.scheduling import reminders_for
+from states.agenda import MeetingEntry
+from states.calendar_bounds import check_moment
+from states.case import EXITED
+from states.errors import InvalidInput
+from states.notes import MAX_TITLE, checked_text
+from states.records import Case, CaseEvent, Meeting
+from states.violations import structural
+
+MEETING_MOVED = "meeting_moved"
+
+
+@dataclass(frozen=True)
+class MovedMeeting:
+    """The meeting as it is now, where it was, and the planned item that moved with it."""
+
+    meeting: MeetingEntry
+    moved_from: datetime
+    followup_id: int | None
+    reminders_queued: int
+
+
+def move_meeting(
+    kivo: Kivo,
+    meeting_id: int,
+    at: datetime,
+    *,
+    by: int | None = None,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> MovedMeeting:
+    """Reschedule booked meeting ``meeting_id`` to ``at`` (Swedish time when naive);
+    ``reason``: why, kept in the history; ``expected_version``: the case's version the
+    caller looked at (a conflict if it moved on)."""
+    if reason is not None:
+        reason = checked_text(reason, "the reason", limit=MAX_TITLE, field="reason")
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=LOCAL)
+    check_moment(at, "the meeting's time")
+    now = kivo.now()
+    if at <= now:
+        raise InvalidInput(
+            f"the new time {at.astimezone(LOCAL):%Y-%m-%d %H:%M} is not after now "
+            f"({now.astimezone(LOCAL):%Y-%m-%d %H:%M}): a meeting moves to a time still to come",
+            field="at",
+        )
+    with kivo.uow() as uow:
+        meeting = uow.meetings.locked(meeting_id)
+        case = case_at_version(uow, meeting.case_id, expected_version)
+        actor = actor_of(uow, by)
+        _check_movable(meeting, case)
+        if meeting.at == at:
+            raise InvalidInput(
+                f"meeting {meeting_id} is already at {at.astimezone(LOCAL):%Y-%m-%d %H:%M}",
+                field="at",
+            )
+        _belongs_to(uow, case, local_day(at))
+        moved_from = meeting.at
+        meeting.at, meeting.sequence = at, meeting.sequence + 1
+        uow.meetings.save(meeting)
+        followup_id, queued = _reminders_follow(kivo, uow, meeting)
+        uow.cases.touch(case)  # a change to the case: its version moves on
+        uow.events.append(
+            CaseEvent(
+                case_id=meeting.case_id,
+                kind=MEETING_MOVED,
+                on=kivo.today(),
+                recorded_at=now,
+                from_state=case.state,
+                to_state=case.state,
+                actor_id=actor.id if actor else None,
+                reason=reason,
+                data={
+                    "meeting_id": meeting_id,
+                    "from": moved_from.astimezone(LOCAL).isoformat(),
+                    "to": at.astimezone(LOCAL).isoformat(),
+                    "sequence": meeting.sequence,
+                    **({"followup_id": followup_id} if followup_id is not None else {}),
+                },
+            )
+        )
+        entry = _entry(uow, meeting)
+        uow.commit()
+    return MovedMeeting(entry, moved_from.astimezone(LOCAL), followup_id, queued)
+
+
+def _check_movable(meeting: Meeting, case: Case) -> None:
+    problems = []
+    if case.state == EXITED:
+        problems.append(
+            structural("case-exited", "the case has exited: none of its meetings can be moved")
+        )
+    if meeting.status != SCHEDULED:
+        problems.append(
+            structural(
+                "meeting-already-recorded",
+                f"meeting {meeting.id} was recorded as {meeting.status}: only a booked "
+                "meeting can be moved",
+            )
+        )
+    if problems:
+        raise Refused(f"meeting {meeting.id}: moving refused", problems)
+
+
+def _reminders_follow(kivo: Kivo, uow: UnitOfWork, meeting: Meeting) -> tuple[int | None, int]:
+    """The pending planned meeting this one stands for is now due on the new day: its
+    pending reminders go unsent and the rule set's reminders for the new day are queued.
+    Returns the item's id (None when there is none pending) and how many were queued."""
+    if meeting.followup_id is None:
+        return None, 0
+    item = uow.followups.locked(meeting.followup_id)
+    if item.id is None or item.status != "pending":
+        return None, 0
+    uow.reminders.drop_pending([item.id])
+    item.due = local_day(meeting.at)
+    uow.followups.save(item)
+    queued = reminders_for(kivo, [item])
+    uow.reminders.add_many(queued)
+    return item.id, len(queued)

@@ -1,0 +1,59 @@
+"""Case notes and other free text a caseworker types (a note, an ad-hoc follow-up's title).
+
+A note is personal data: what a caseworker wrote down about a participant, dated by the
+injected clock. Notes are append-only (a mistaken note is corrected by a later one) and
+never leave kivo by an export or a log.
+
+Free text is printed in tables, JSON and calendars, so it holds no control character:
+C0/C1 controls (a line break, a tab, an escape that retitles a terminal window or
+clears the screen), line and paragraph separators, and the bidirectional overrides and
+isolates that make text display as something else (the same set ``states.names``
+refuses in names; the two are to be unified in one shared check).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from states.errors import InvalidInput
+
+MAX_NOTE = 4000
+MAX_TITLE = 200
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@dataclass(slots=True)
+class CaseNote:
+    """One dated note on a case; ``author_id`` is the caseworker who wrote it (if given)."""
+
+    case_id: int
+    recorded_at: datetime
+    text: str
+    author_id: int | None = None
+    id: int | None = None
+
+
+def is_control(char: str) -> bool:
+    """A character that must not reach a terminal, a table cell or a calendar line."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS
+
+
+def text_problem(text: str, *, limit: int) -> str | None:
+    """What is wrong with ``text`` as free text (to follow its name), or None."""
+    if not text.strip():
+        return "is empty"
+    if len(text) > limit:
+        return f"is longer than {limit} characters"
+    if any(is_control(char) for char in text):
+        return "contains a control character (a tab, a line break, an escape …)"
+    return None
+
+
+def checked_text(text: str, what: str, *, limit: int, field: str) -> str:
+    """``text`` stripped, or InvalidInput saying what is wrong with ``what``."""
+    problem = text_problem(text, limit=limit)
+    if problem is not None:
+        raise InvalidInput(f"{what} {problem}", field=field)
+    return text.strip()
