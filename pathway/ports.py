@@ -10,6 +10,7 @@ from typing import Protocol, Self, TypeVar
 from pathway.bulk_ports import BulkWriter, ExportQueries
 from pathway.health_ports import HealthQueries
 from pathway.outbox_ports import LetterRepository, ReminderRepository
+from pathway.place_ports import EmployerContactRepository, PlaceRepository
 from pathway.report_ports import ReportQueries, TargetRepository
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
@@ -270,6 +271,10 @@ class UnitOfWork(Protocol):
     def exports(self) -> ExportQueries: ...
     @property
     def health(self) -> HealthQueries: ...
+    @property
+    def places(self) -> PlaceRepository: ...
+    @property
+    def employer_contacts(self) -> EmployerContactRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from persistence.health import HealthQueries
     from persistence.letters import LetterRepository
     from persistence.outbox import ReminderRepository
+    from persistence.place_repository import EmployerContactRepository, PlaceRepository
     from persistence.placements import PlacementRepository
     from persistence.queries import CaseQueries
     from persistence.report_queries import ReportQueries
@@ -62,6 +63,8 @@ MEMBERS = (
     "bulk",
     "exports",
     "health",
+    "places",
+    "employer_contacts",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -221,6 +224,18 @@ class SqlUnitOfWork:
         from persistence.health import HealthQueries
 
         return HealthQueries(self.session)
+
+    @cached_property
+    def places(self) -> PlaceRepository:
+        from persistence.place_repository import PlaceRepository
+
+        return PlaceRepository(self.session)
+
+    @cached_property
+    def employer_contacts(self) -> EmployerContactRepository:
+        from persistence.place_repository import EmployerContactRepository
+
+        return EmployerContactRepository(self.session)
 
 
 def _is_conflict(exc: BaseException) -> bool:
