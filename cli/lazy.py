@@ -113,6 +113,16 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "export_commands",
         "Export data for Excel and other tools (CSV, JSON Lines, xlsx).",
     ),
+    (
+        "employer",
+        "employer_commands",
+        "Employers at workplaces: log contacts, show contacts, places and supervisors.",
+    ),
+    (
+        "place",
+        "place_commands",
+        "Places (platser) workplaces offer: add, agree, open, cancel, show, list.",
+    ),
 )
 
 MODULES: tuple[str, ...] = (
@@ -131,6 +141,8 @@ MODULES: tuple[str, ...] = (
     "import_commands",
     "export_commands",
     "doctor_commands",
+    "employer_commands",
+    "place_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 
