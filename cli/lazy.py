@@ -129,6 +129,16 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "export_commands",
         "Export data for Excel and other tools (CSV, JSON Lines, xlsx).",
     ),
+    (
+        "employer",
+        "employer_commands",
+        "Employers at workplaces: log contacts, show contacts, places and supervisors.",
+    ),
+    (
+        "place",
+        "place_commands",
+        "Places (platser) workplaces offer: add, agree, open, cancel, show, list.",
+    ),
 )
 
 MODULES: tuple[str, ...] = (
@@ -148,6 +158,8 @@ MODULES: tuple[str, ...] = (
     "export_commands",
     "doctor_commands",
     "note_commands",
+    "employer_commands",
+    "place_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

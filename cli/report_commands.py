@@ -555,3 +555,18 @@ def _esf_summary(ctx: typer.Context, fmt: str, period: Period, caseworker: int |
     rows = [(i.indicator, i.woman, i.man, i.non_binary, i.total) for i in found.indicators]
     title = f"ESF+ common indicators {span(found.start, found.end)}"
     show(fmt, found, title, columns, rows)
+
+
+# -- places ------------------------------------------------------------------------
+
+
+@report_app.command("places")
+@reports_errors
+def places(
+    ctx: typer.Context, json_output: JsonOption = False, csv_output: CsvOption = False
+) -> None:
+    """Places by status and age, and the lead time from the first employer contact to
+    the place open and to filled (median, p90)."""
+    from cli.place_commands import show_places_report
+
+    show_places_report(kivo_of(ctx), output_format(json_output, csv_output))

@@ -12,6 +12,7 @@ from pathway.edit_ports import PersonFinder, RecordChanges
 from pathway.health_ports import HealthQueries
 from pathway.outbox_ports import LetterRepository, ReminderRepository
 from pathway.pipeline_ports import PipelineStore
+from pathway.place_ports import EmployerContactRepository, PlaceRepository
 from pathway.report_ports import ReportQueries, TargetRepository
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
@@ -290,6 +291,10 @@ class UnitOfWork(Protocol):
     def finder(self) -> PersonFinder: ...
     @property
     def notes(self) -> NoteRepository: ...
+    @property
+    def places(self) -> PlaceRepository: ...
+    @property
+    def employer_contacts(self) -> EmployerContactRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

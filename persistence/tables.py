@@ -8,6 +8,12 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from persistence.place_tables import (  # noqa: F401  (one metadata: every table is here)
+    EmployerContactRow,
+    PlaceEventRow,
+    PlaceRow,
+)
+
 _case_version = Column("version", Integer, nullable=False)
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from persistence.notes import NoteRepository
     from persistence.outbox import ReminderRepository
     from persistence.pipeline_store import PipelineStore
+    from persistence.place_repository import EmployerContactRepository, PlaceRepository
     from persistence.placements import PlacementRepository
     from persistence.queries import CaseQueries
     from persistence.report_queries import ReportQueries
@@ -70,6 +71,8 @@ MEMBERS = (
     "changes",
     "finder",
     "notes",
+    "places",
+    "employer_contacts",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -253,6 +256,18 @@ class SqlUnitOfWork:
         from persistence.notes import NoteRepository
 
         return NoteRepository(self.session)
+
+    @cached_property
+    def places(self) -> PlaceRepository:
+        from persistence.place_repository import PlaceRepository
+
+        return PlaceRepository(self.session)
+
+    @cached_property
+    def employer_contacts(self) -> EmployerContactRepository:
+        from persistence.place_repository import EmployerContactRepository
+
+        return EmployerContactRepository(self.session)
 
 
 def _is_conflict(exc: BaseException) -> bool:
