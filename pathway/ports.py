@@ -9,6 +9,7 @@ from typing import Protocol, Self, TypeVar
 
 from pathway.bulk_ports import BulkWriter, ExportQueries
 from pathway.health_ports import HealthQueries
+from pathway.list_ports import ListQueries
 from pathway.outbox_ports import LetterRepository, ReminderRepository
 from pathway.report_ports import ReportQueries, TargetRepository
 from states.agenda import FollowupEntry, MeetingEntry
@@ -270,6 +271,8 @@ class UnitOfWork(Protocol):
     def exports(self) -> ExportQueries: ...
     @property
     def health(self) -> HealthQueries: ...
+    @property
+    def listing(self) -> ListQueries: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from persistence.handover import HandoverQueries
     from persistence.health import HealthQueries
     from persistence.letters import LetterRepository
+    from persistence.list_queries import ListQueries
     from persistence.outbox import ReminderRepository
     from persistence.placements import PlacementRepository
     from persistence.queries import CaseQueries
@@ -62,6 +63,7 @@ MEMBERS = (
     "bulk",
     "exports",
     "health",
+    "listing",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -221,6 +223,12 @@ class SqlUnitOfWork:
         from persistence.health import HealthQueries
 
         return HealthQueries(self.session)
+
+    @cached_property
+    def listing(self) -> ListQueries:
+        from persistence.list_queries import ListQueries
+
+        return ListQueries(self.session)
 
 
 def _is_conflict(exc: BaseException) -> bool:
