@@ -9,6 +9,7 @@ import typer
 from cli.context import kivo_of
 from cli.find_edit import add_participant_commands, changes
 from cli.errors import reports_errors
+from cli.listing import AfterOption, CsvOption, JsonListOption, LimitOption, OffsetOption
 from cli.options import (
     ByOption,
     CaseArg,
@@ -23,6 +24,7 @@ from cli.output import print_json, say, table
 if TYPE_CHECKING:
     from pathway.results import HistoryLine
     from pathway.views import CaseReading
+    from states.listing import ListedCase
 
 participant_app = typer.Typer(help="Participants and their cases.", no_args_is_help=True)
 ShowPersonal = Annotated[
@@ -128,25 +130,78 @@ def participant_list(
     caseworker: Annotated[
         int | None, id_option("--caseworker", "Only this caseworker's cases.")
     ] = None,
-    json_output: JsonOption = False,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            help="Order by id (the case id, default), name (the participant's) or opened "
+            "(the day the case opened); ties in case id order.",
+            metavar="id|name|opened",
+        ),
+    ] = "id",
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    json_output: JsonListOption = False,
+    csv_output: CsvOption = False,
 ) -> None:
-    """List cases, filtered by step, status or caseworker."""
-    from pathway.views import list_cases
-    from states.errors import InvalidInput, quoted
+    """List cases, filtered by step, status or caseworker, 50 at a time (--limit 0 for
+    all): rows are printed as they are read, so a long list never fills the memory."""
+    from cli.listing import choose_format, say_more, stream_csv, stream_json, stream_table
+    from pathway.listing import case_document, list_cases
     from states.steps import parse_step
 
-    if status is not None and status not in ("active", "paused", "exited"):
-        raise InvalidInput(f"unknown status {quoted(status)}: choose active, paused or exited")
+    fmt = choose_format(json_output, csv_output)
     number = parse_step(step).number if step is not None else None
-    cases = list_cases(kivo_of(ctx), step=number, status=status, caseworker_id=caseworker)
-    if json_output:
-        print_json(cases)
-        return
-    rows = [(c.id, c.name, c.step, c.state, c.status, c.caseworker, c.opened_on) for c in cases]
-    table(
-        f"Cases ({len(rows)})",
-        ["case", "name", "step", "state", "status", "caseworker", "opened"],
-        rows,
+    cases = list_cases(
+        kivo_of(ctx),
+        step=number,
+        status=status,
+        caseworker_id=caseworker,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+        after=after,
+    )
+    if fmt == "json":
+        stream_json(case_document(c) for c in cases)
+    elif fmt == "csv":
+        stream_csv(CASE_COLUMNS, (_case_row(c) for c in cases))
+    else:
+        stream_table(
+            "Cases",
+            ["case", "name", "step", "state", "status", "caseworker", "opened"],
+            ((c.id, c.name, c.step, c.state, c.status, c.caseworker, c.opened_on) for c in cases),
+        )
+    say_more(fmt, "cases", cases.count, cases.more, cases.last_id, offset)
+
+
+CASE_COLUMNS = (
+    "id",
+    "name",
+    "state",
+    "step",
+    "status",
+    "caseworker_id",
+    "caseworker",
+    "opened_on",
+    "outcome",
+    "version",
+)
+
+
+def _case_row(c: ListedCase) -> tuple[Any, ...]:
+    return (
+        c.id,
+        c.name,
+        c.state,
+        c.step,
+        c.status,
+        c.caseworker_id,
+        c.caseworker,
+        c.opened_on,
+        c.outcome,
+        c.version,
     )
 
 

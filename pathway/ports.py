@@ -10,6 +10,7 @@ from typing import Protocol, Self, TypeVar
 from pathway.bulk_ports import BulkWriter, ExportQueries
 from pathway.edit_ports import PersonFinder, RecordChanges
 from pathway.health_ports import HealthQueries
+from pathway.list_ports import ListQueries
 from pathway.outbox_ports import LetterRepository, ReminderRepository
 from pathway.pipeline_ports import PipelineStore
 from pathway.place_ports import EmployerContactRepository, PlaceRepository
@@ -295,6 +296,8 @@ class UnitOfWork(Protocol):
     def places(self) -> PlaceRepository: ...
     @property
     def employer_contacts(self) -> EmployerContactRepository: ...
+    @property
+    def listing(self) -> ListQueries: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from persistence.health import HealthQueries
     from persistence.letters import LetterRepository
     from persistence.notes import NoteRepository
+    from persistence.list_queries import ListQueries
     from persistence.outbox import ReminderRepository
     from persistence.pipeline_store import PipelineStore
     from persistence.place_repository import EmployerContactRepository, PlaceRepository
@@ -73,6 +74,7 @@ MEMBERS = (
     "notes",
     "places",
     "employer_contacts",
+    "listing",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -268,6 +270,12 @@ class SqlUnitOfWork:
         from persistence.place_repository import EmployerContactRepository
 
         return EmployerContactRepository(self.session)
+
+    @cached_property
+    def listing(self) -> ListQueries:
+        from persistence.list_queries import ListQueries
+
+        return ListQueries(self.session)
 
 
 def _is_conflict(exc: BaseException) -> bool:
