@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from persistence.handover import HandoverQueries
     from persistence.health import HealthQueries
     from persistence.letters import LetterRepository
-    from persistence.notes import NoteRepository
     from persistence.list_queries import ListQueries
+    from persistence.notes import NoteRepository
     from persistence.outbox import ReminderRepository
     from persistence.pipeline_store import PipelineStore
     from persistence.place_repository import EmployerContactRepository, PlaceRepository
