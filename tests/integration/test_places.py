@@ -403,3 +403,25 @@ def test_the_weekly_letter_lists_the_employer_next_steps_due_by_the_weeks_end(
     assert "Vården Norr" not in mine.body
     assert "Hamnens kök" not in mine.body
     assert overview.body.endswith("- employer next steps due: 1")
+
+
+def test_a_status_change_whose_event_cannot_be_written_leaves_the_place_as_it_was(
+    kivo: Kivo, staff: Staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The place row and its event are one transaction: no status without its event."""
+    from persistence.place_repository import PlaceRepository
+
+    place = add(kivo, staff)
+    before = table_contents(kivo.database)
+
+    def broken(self: PlaceRepository, event: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(PlaceRepository, "append_event", broken)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        places.agree_place(kivo, place)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        places.add_place(kivo, staff.workplace, title="Another", positions=1, steps=[2])
+    monkeypatch.undo()
+    assert table_contents(kivo.database) == before
+    assert places.show_place(kivo, place).status == "contact"
