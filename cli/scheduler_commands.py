@@ -19,6 +19,7 @@ from cli.output import print_json, say, table
 DAY_SECONDS = 24 * 3600
 
 if TYPE_CHECKING:
+    from pathway.context import Kivo
     from pathway.digest import CaseworkerLetter, Digest, DigestCounts
     from pathway.dispatch import DispatchResult
     from pathway.letters import LetterResult
@@ -182,11 +183,26 @@ def digest(
     from pathway.digest import weekly_digest
 
     day = parse_date(week, "week")
-    letter = weekly_digest(kivo_of(ctx), week=day, caseworker_id=caseworker)
+    kivo = kivo_of(ctx)
+    letter = weekly_digest(kivo, week=day, caseworker_id=caseworker)
     if json_output:
         print_json(letter)
         return
     print_digest(letter)
+    _print_employer_steps(kivo, letter, caseworker)
+
+
+def _print_employer_steps(kivo: Kivo, letter: Digest, caseworker: int | None) -> None:
+    """The employers' next steps due by the week's end (overdue ones too), if any."""
+    from pathway.employers import next_steps_due
+
+    steps = next_steps_due(kivo, by=letter.end, caseworker_id=caseworker)
+    if steps:
+        table(
+            "Employer next steps",
+            ["workplace", "due", "agreed by"],
+            [(f"{s.workplace} ({s.workplace_id})", s.on, s.by_id) for s in steps],
+        )
 
 
 def summary_line(letter: Digest) -> str:

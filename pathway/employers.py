@@ -56,6 +56,34 @@ class EmployerView:
     supervisors: list[SupervisorLoad] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DueStep:
+    """A workplace whose next agreed step falls due by a day: for the weekly letter."""
+
+    workplace_id: int
+    workplace: str
+    on: date
+    by_id: int | None  # who logged the contact that agreed it
+    contact_id: int
+
+
+def next_steps_due(kivo: Kivo, *, by: date, caseworker_id: int | None = None) -> list[DueStep]:
+    """The next steps agreed at each workplace's latest contact that fall due on or
+    before ``by`` (overdue ones too), earliest first; ``caseworker_id``: only those
+    agreed at contacts this caseworker logged."""
+    with kivo.uow(read_only=True) as uow:
+        latest = uow.employer_contacts.latest_per_workplace()
+        names = {w.id: w.name for w in uow.workplaces.all()} if latest else {}
+    steps = [
+        DueStep(c.workplace_id, names.get(c.workplace_id, ""), c.next_on, c.by_id, _id(c.id))
+        for c in latest
+        if c.next_on is not None
+        and c.next_on <= by
+        and (caseworker_id is None or c.by_id == caseworker_id)
+    ]
+    return sorted(steps, key=lambda s: (s.on, s.workplace_id))
+
+
 def record_contact(
     kivo: Kivo,
     workplace_id: int,

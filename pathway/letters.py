@@ -15,8 +15,10 @@ time comes only from the clock passed in: the week is the one holding ``kivo.tod
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from pathway.clock import LOCAL
 from pathway.context import Kivo
@@ -25,6 +27,9 @@ from pathway.dispatch import backoff, worker_token
 from pathway.notifiers import LetterMessage, LetterNotifier, Recipient
 from states.digest import week_of
 from states.records import Caseworker, WeeklyLetter
+
+if TYPE_CHECKING:
+    from pathway.employers import DueStep
 
 LETTER_BATCH = 100
 
@@ -110,15 +115,18 @@ def _deliver(
 
 def _message(kivo: Kivo, letter_id: int, person: Caseworker) -> LetterMessage:
     """A caseworker's own part of the digest; a coordinator's overview of everyone."""
+    from pathway.employers import next_steps_due
+
     coordinator = person.role == "coordinator"
     digest = weekly_digest(kivo, caseworker_id=None if coordinator else person.id)
+    steps = next_steps_due(kivo, by=digest.end, caseworker_id=None if coordinator else person.id)
     recipient = Recipient(name=person.name, email=person.email, id=person.id)
     return LetterMessage(
         letter_id=letter_id,
         week=digest.week,
         recipient=recipient,
         summary=f"Weekly letter {digest.week}: {counts_text(digest.totals)}",
-        body=letter_text(digest, coordinator=coordinator),
+        body=letter_text(digest, coordinator=coordinator) + employer_text(steps, coordinator),
     )
 
 
@@ -141,6 +149,18 @@ def letter_text(digest: Digest, *, coordinator: bool) -> str:
     for part in digest.caseworkers:
         lines += _part_lines(part)
     return "\n".join(lines)
+
+
+def employer_text(steps: Sequence[DueStep], coordinator: bool) -> str:
+    """The employers' next steps due this week or overdue (``pathway.employers``): the
+    caseworker's own listed by workplace, the coordinator's counted; nothing when none."""
+    if not steps:
+        return ""
+    if coordinator:
+        return f"\n- employer next steps due: {len(steps)}"
+    lines = [f"Employer next steps ({len(steps)}):"]
+    lines += [f"- workplace {s.workplace_id} {s.workplace}: due {s.on.isoformat()}" for s in steps]
+    return "\n" + "\n".join(lines)
 
 
 def _who(part: CaseworkerLetter) -> str:

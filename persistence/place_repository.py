@@ -114,6 +114,16 @@ class EmployerContactRepository(_Repository[EmployerContact, EmployerContactRow]
         )
         return [to_record(row, EmployerContact) for row in self.session.exec(query).all()]
 
+    def latest_per_workplace(self) -> list[EmployerContact]:
+        """Each workplace's latest contact (the last recorded of its latest day)."""
+        latest: dict[int, EmployerContactRow] = {}
+        query = select(EmployerContactRow).order_by(
+            col(EmployerContactRow.on), col(EmployerContactRow.id)
+        )
+        for row in self.session.exec(query).all():
+            latest[row.workplace_id] = row
+        return [to_record(row, EmployerContact) for _, row in sorted(latest.items())]
+
     def days_by_workplace(self) -> dict[int, list[date]]:
         """Every workplace's contact days, earliest first (none: left out)."""
         query = select(col(EmployerContactRow.workplace_id), col(EmployerContactRow.on)).order_by(

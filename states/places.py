@@ -253,9 +253,8 @@ def checked_text(
     elif len(cleaned) > limit:
         problem = f"is longer than {limit} characters"
     elif any(_is_control(char, lines) for char in cleaned):
-        problem = "contains a control character (a tab, an escape …)"
-        if not lines:
-            problem = "contains a control character (a tab, a line break, an escape …)"
+        examples = "a tab, an escape" if lines else "a tab, a line break, an escape"
+        problem = f"contains a control character ({examples} …)"
     elif holds_personnummer(cleaned, today=today):
         problem = "holds a personnummer: keep personal data out of it"
     if problem is not None:

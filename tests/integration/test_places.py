@@ -338,3 +338,90 @@ def test_the_report_counts_places_by_status_and_the_lead_time_from_the_first_con
     assert second != filled
     lead = {t.stage: (t.places, t.median_days, t.p90_days) for t in report.lead_times}
     assert lead == {"open": (2, 21, 31), "filled": (1, 41, 41)}
+
+
+def test_the_weekly_letter_lists_the_employer_next_steps_due_by_the_weeks_end(
+    kivo: Kivo, staff: Staff
+) -> None:
+    """The next step agreed at a workplace's latest contact, due this week or overdue,
+    is in the letter of the caseworker who logged it; the coordinator gets the count. A
+    later contact without ``--next`` settles the earlier step; one due next week waits."""
+    from pathway.letters import send_weekly_letters
+    from tests.integration.test_weekly_letters import RecordingLetters
+
+    later = directory.add_workplace(kivo, "Hamnens kök").id
+    assert later is not None
+    log = employers.record_contact
+    log(
+        kivo,
+        staff.workplace,
+        on=date(2026, 2, 20),
+        kind="call",
+        note="ok",
+        next_on=date(2026, 3, 5),
+        by=staff.caseworker,
+    )
+    log(
+        kivo,
+        staff.other_workplace,
+        on=date(2026, 2, 10),
+        kind="visit",
+        note="ok",
+        next_on=date(2026, 2, 16),
+        by=staff.caseworker,
+    )
+    log(
+        kivo,
+        staff.other_workplace,
+        on=date(2026, 2, 25),
+        kind="e-mail",
+        note="done",
+        by=staff.caseworker,
+    )
+    log(
+        kivo,
+        later,
+        on=date(2026, 2, 26),
+        kind="meeting",
+        note="ok",
+        next_on=date(2026, 3, 12),
+        by=staff.caseworker,
+    )
+    steps = employers.next_steps_due(kivo, by=date(2026, 3, 8))
+    assert [(s.workplace_id, s.on) for s in steps] == [(staff.workplace, date(2026, 3, 5))]
+    assert (
+        employers.next_steps_due(kivo, by=date(2026, 3, 8), caseworker_id=staff.coordinator) == []
+    )
+
+    notifier = RecordingLetters()
+    send_weekly_letters(kivo, notifier)
+    letters = {letter.recipient.id: letter for letter in notifier.letters}
+    mine, overview = letters[staff.caseworker], letters[staff.coordinator]
+    assert mine.body.endswith(
+        f"Employer next steps (1):\n- workplace {staff.workplace} Bageriet i Visby: due 2026-03-05"
+    )
+    assert "Vården Norr" not in mine.body
+    assert "Hamnens kök" not in mine.body
+    assert overview.body.endswith("- employer next steps due: 1")
+
+
+def test_a_status_change_whose_event_cannot_be_written_leaves_the_place_as_it_was(
+    kivo: Kivo, staff: Staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The place row and its event are one transaction: no status without its event."""
+    from persistence.place_repository import PlaceRepository
+
+    place = add(kivo, staff)
+    before = table_contents(kivo.database)
+
+    def broken(self: PlaceRepository, event: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(PlaceRepository, "append_event", broken)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        places.agree_place(kivo, place)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        places.add_place(kivo, staff.workplace, title="Another", positions=1, steps=[2])
+    monkeypatch.undo()
+    assert table_contents(kivo.database) == before
+    assert places.show_place(kivo, place).status == "contact"
