@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.context import kivo_of
-from cli.find_edit import add_directory_commands
 from cli.errors import reports_errors
+from cli.find_edit import add_directory_commands
 from cli.options import ByOption, JsonOption, OnOption, id_option, parse_date, parse_id
 from cli.output import print_json, say, table
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.context import kivo_of
-from cli.find_edit import add_participant_commands, changes
 from cli.errors import reports_errors
+from cli.find_edit import add_participant_commands, changes
 from cli.options import (
     ByOption,
     CaseArg,

@@ -140,6 +140,9 @@ def test_an_edit_that_changes_nothing_logs_nothing(kivo: Kivo, staff: Staff) -> 
         ({"name": "Amina\x1b]0;x\x07"}, InvalidInput),
         ({"name": f"Amina {AMINA}"}, InvalidInput),
         ({"email": "not-an-address"}, InvalidInput),
+        ({"email": "amina@exa\x00mple.se"}, InvalidInput),
+        ({"personnummer": OTHER, "reason": f"was {AMINA}"}, InvalidInput),
+        ({"personnummer": OTHER, "reason": "typo\nthere"}, InvalidInput),
         ({"phone": "call me"}, InvalidInput),
         ({"personnummer": OTHER}, InvalidInput),  # no reason
         ({"personnummer": "19980412-3388", "reason": "typo"}, InvalidInput),
@@ -311,7 +314,9 @@ def test_a_name_search_reads_the_word_index_not_every_name(kivo: Kivo, staff: St
             parse_query("oberg asa", today=date(2026, 3, 2)), caseworker_id=None, limit=5
         )
         event.remove(connection, "before_cursor_execute", record)
-        ((statement, params),) = statements
+        *counts, (statement, params) = statements  # each word counted, then the search
+        assert len(counts) == 2
+        assert "kivo_case" in statement
         raw = connection.connection.driver_connection
         cursor = raw.cursor()
         if connection.dialect.name == "sqlite":
