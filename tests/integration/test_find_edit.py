@@ -155,10 +155,8 @@ def test_bad_edits_are_refused_and_write_nothing(
 ) -> None:
     case_id = enrol_case(kivo, staff, name="Amina Haddad", pnr=AMINA)
     options = dict(options)  # the parameters are shared by both databases' runs
-    who = {"caseworker": staff.caseworker, None: None}.get(
-        options.pop("by", "coordinator"),  # type: ignore[arg-type]
-        staff.coordinator,
-    )
+    actors: dict[object, int | None] = {"caseworker": staff.caseworker, None: None}
+    who = actors.get(options.pop("by", "coordinator"), staff.coordinator)
     before = table_contents(kivo.database)
     with pytest.raises(error):
         editing.edit_participant(kivo, case_id, by=who, **options)  # type: ignore[arg-type]
