@@ -30,7 +30,7 @@ from states.changes import (
 )
 from states.errors import InvalidInput, quoted
 from states.names import checked_name
-from states.personnummer import Personnummer, parse_personnummer
+from states.personnummer import Personnummer, holds_personnummer, parse_personnummer
 from states.records import Caseworker
 from states.violations import structural
 
@@ -91,7 +91,7 @@ def edit_participant(
         wanted["birth_year"] = pnr.birth_date.year
     if not wanted:
         raise _nothing_given("--name, --email, --phone or --personnummer")
-    note = _reason(reason)
+    note = _reason(reason, kivo.today())
     with kivo.uow() as uow:
         actor = _actor(uow, by)
         if pnr is not None:
@@ -371,7 +371,8 @@ def _personnummer_free(uow: UnitOfWork, pnr: Personnummer, person_id: int) -> No
         )
 
 
-def _reason(reason: str | None) -> str | None:
+def _reason(reason: str | None, today: date) -> str | None:
+    """A reason as logged and shown: one line, no personnummer (the log is printed)."""
     if reason is None:
         return None
     text = reason.strip()
@@ -379,9 +380,15 @@ def _reason(reason: str | None) -> str | None:
         raise InvalidInput("the reason is empty", field="reason")
     if len(text) > MAX_REASON:
         raise InvalidInput(f"the reason is longer than {MAX_REASON} characters", field="reason")
-    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text):
+    if _has_control(text):
         raise InvalidInput(
             "the reason contains a control character (a tab, a line break, an escape …)",
+            field="reason",
+        )
+    if holds_personnummer(text, today=today):
+        raise InvalidInput(
+            "the reason holds a personnummer: it is shown with the change, so give the "
+            "number only in --personnummer",
             field="reason",
         )
     return text
@@ -391,7 +398,7 @@ def _email(text: str) -> str | None:
     """An e-mail address; empty removes it."""
     if not text.strip():
         return None
-    if not EMAIL.match(text.strip()):
+    if not EMAIL.match(text.strip()) or _has_control(text):
         raise InvalidInput(f"{quoted(text)} is not an email address", field="email")
     return text.strip()
 
@@ -407,6 +414,10 @@ def _phone(text: str) -> str | None:
             field="phone",
         )
     return number
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text)
 
 
 def _nothing_given(options: str) -> InvalidInput:

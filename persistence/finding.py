@@ -41,16 +41,10 @@ class PersonFinder:
             params["digits"] = query.personnummer
         else:
             sqlite = connection.dialect.name == "sqlite"
-            words = sorted(query.words, key=len, reverse=True)  # the longest narrows most
+            words = self._rarest_first(query.words, sqlite)
             conditions = []
             for index, word in enumerate(words):
-                if sqlite:
-                    prefix = f"x{index}.word >= :lo{index} AND x{index}.word < :hi{index}"
-                    params[f"lo{index}"] = word
-                    params[f"hi{index}"] = word[:-1] + chr(ord(word[-1]) + 1)
-                else:
-                    prefix = f"x{index}.word LIKE :like{index}"
-                    params[f"like{index}"] = word + "%"
+                prefix = _prefix(f"x{index}", index, word, sqlite, params)
                 if index == 0:
                     conditions.append(
                         f"c.person_id IN (SELECT x0.person_id FROM person_word x0 WHERE {prefix})"
@@ -78,3 +72,27 @@ class PersonFinder:
             )
             for row in rows
         ]
+
+    def _rarest_first(self, words: tuple[str, ...], sqlite: bool) -> list[str]:
+        """The query's words, the one beginning the fewest name words first: it picks the
+        candidates, the others only check them (counted in the index, not the table)."""
+        if len(words) == 1:
+            return list(words)
+        counts = {}
+        for word in words:
+            params: dict[str, Any] = {}
+            where = _prefix("x", 0, word, sqlite, params)
+            statement = text(f"SELECT count(*) FROM person_word x WHERE {where}")
+            counts[word] = self.session.connection().execute(statement, params).scalar_one()
+        return sorted(words, key=lambda word: counts[word])
+
+
+def _prefix(alias: str, index: int, word: str, sqlite: bool, params: dict[str, Any]) -> str:
+    """``alias.word`` begins with ``word``, as the index can answer it: a range in
+    SQLite's binary order, ``LIKE 'word%'`` on PostgreSQL (``text_pattern_ops``)."""
+    if sqlite:
+        params[f"lo{index}"] = word
+        params[f"hi{index}"] = word[:-1] + chr(ord(word[-1]) + 1)
+        return f"{alias}.word >= :lo{index} AND {alias}.word < :hi{index}"
+    params[f"like{index}"] = word + "%"
+    return f"{alias}.word LIKE :like{index}"

@@ -41,7 +41,13 @@ class PersonWordRow(SQLModel, table=True):
 
     __tablename__ = "person_word"
     __table_args__ = (
-        Index("ix_person_word_prefix", "word", postgresql_ops={"word": "text_pattern_ops"}),
+        # (word, person): the search reads only the index (covering)
+        Index(
+            "ix_person_word_prefix",
+            "word",
+            "person_id",
+            postgresql_ops={"word": "text_pattern_ops"},
+        ),
     )
     person_id: int = Field(foreign_key="person.id", primary_key=True)
     word: str = Field(primary_key=True, max_length=200)

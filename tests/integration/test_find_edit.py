@@ -140,6 +140,9 @@ def test_an_edit_that_changes_nothing_logs_nothing(kivo: Kivo, staff: Staff) -> 
         ({"name": "Amina\x1b]0;x\x07"}, InvalidInput),
         ({"name": f"Amina {AMINA}"}, InvalidInput),
         ({"email": "not-an-address"}, InvalidInput),
+        ({"email": "amina@exa\x00mple.se"}, InvalidInput),
+        ({"personnummer": OTHER, "reason": f"was {AMINA}"}, InvalidInput),
+        ({"personnummer": OTHER, "reason": "typo\nthere"}, InvalidInput),
         ({"phone": "call me"}, InvalidInput),
         ({"personnummer": OTHER}, InvalidInput),  # no reason
         ({"personnummer": "19980412-3388", "reason": "typo"}, InvalidInput),
@@ -152,10 +155,8 @@ def test_bad_edits_are_refused_and_write_nothing(
 ) -> None:
     case_id = enrol_case(kivo, staff, name="Amina Haddad", pnr=AMINA)
     options = dict(options)  # the parameters are shared by both databases' runs
-    who = {"caseworker": staff.caseworker, None: None}.get(
-        options.pop("by", "coordinator"),  # type: ignore[arg-type]
-        staff.coordinator,
-    )
+    actors: dict[object, int | None] = {"caseworker": staff.caseworker, None: None}
+    who = actors.get(options.pop("by", "coordinator"), staff.coordinator)
     before = table_contents(kivo.database)
     with pytest.raises(error):
         editing.edit_participant(kivo, case_id, by=who, **options)  # type: ignore[arg-type]
@@ -311,7 +312,9 @@ def test_a_name_search_reads_the_word_index_not_every_name(kivo: Kivo, staff: St
             parse_query("oberg asa", today=date(2026, 3, 2)), caseworker_id=None, limit=5
         )
         event.remove(connection, "before_cursor_execute", record)
-        ((statement, params),) = statements
+        *counts, (statement, params) = statements  # each word counted, then the search
+        assert len(counts) == 2
+        assert "kivo_case" in statement
         raw = connection.connection.driver_connection
         cursor = raw.cursor()
         if connection.dialect.name == "sqlite":

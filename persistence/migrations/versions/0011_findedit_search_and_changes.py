@@ -41,7 +41,7 @@ def upgrade() -> None:
     op.create_index(
         'ix_person_word_prefix',
         'person_word',
-        ['word'],
+        ['word', 'person_id'],
         unique=False,
         postgresql_ops={'word': 'text_pattern_ops'},
     )
