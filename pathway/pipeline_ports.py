@@ -26,7 +26,7 @@ Loaded = tuple[Case, Person, bool, bool]
 class PipelineStore(Protocol):
     def load(self, case_ids: Sequence[int]) -> dict[int, Loaded]:
         """The cases that exist of ``case_ids``, each with its participant (one query),
-        the versions read (for ``cases.save_many``)."""
+        the versions read (for ``save_cases``)."""
         ...
 
     def caseworker(self, caseworker_id: int) -> Caseworker | None: ...
@@ -89,6 +89,6 @@ class PipelineStore(Protocol):
         ...
 
     def append_events(self, events: Sequence[CaseEvent]) -> None:
-        """Append one event per case (distinct cases), each numbered after its case's
-        last as stored now."""
+        """Append events, each numbered after its case's last as stored now (several of
+        one case keep their order)."""
         ...
