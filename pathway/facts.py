@@ -126,12 +126,6 @@ def _in_scope(
     return lambda at: at in here
 
 
-def needs_employers(catalogue: Catalogue, programme: str | None) -> bool:
-    """Whether the programme's total is counted per employer (read the workplaces)."""
-    found = catalogue.find(programme)
-    return found is not None and found.total_scope == EMPLOYER
-
-
 def spans_placements(catalogue: Catalogue, programme: str | None) -> bool:
     """Whether the programme's total counts more than the placement itself."""
     found = catalogue.find(programme)
