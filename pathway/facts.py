@@ -29,6 +29,7 @@ from states.programmes import (
 )
 from states.records import Case, CaseEvent, Person, Placement, Supervisor, Workplace
 from states.rules import LEAVING, REGISTRY
+from states.steps import Step
 
 if TYPE_CHECKING:  # the ports (and the report and digest types they name) cost ~27 ms
     from pathway.ports import UnitOfWork
@@ -125,12 +126,6 @@ def _in_scope(
     return lambda at: at in here
 
 
-def needs_employers(catalogue: Catalogue, programme: str | None) -> bool:
-    """Whether the programme's total is counted per employer (read the workplaces)."""
-    found = catalogue.find(programme)
-    return found is not None and found.total_scope == EMPLOYER
-
-
 def spans_placements(catalogue: Catalogue, programme: str | None) -> bool:
     """Whether the programme's total counts more than the placement itself."""
     found = catalogue.find(programme)
@@ -182,7 +177,7 @@ def supervisor_facts(uow: UnitOfWork, supervisor: Supervisor, case_id: int) -> S
         workplace_id=supervisor.workplace_id,
         trained_on=supervisor.trained_on,
         capacity=supervisor.capacity,
-        load=uow.supervisors.load(supervisor.id, excluding_case=case_id),
+        load=uow.pipeline.supervisor_load(supervisor.id, case_id),
         active=supervisor.active,
     )
 
@@ -204,21 +199,21 @@ def read_facts(
     rules: RuleSet,
     loaded: Mapping[int, tuple[Case, Person]],
     moves: Mapping[int, Move | None],
+    *,
+    every: bool = False,
 ) -> dict[int, Known]:
-    """The facts of each loaded case for its move (``None``: every fact, as the next
-    moves of a case are judged)."""
+    """The facts of each loaded case for its move; ``every``: every fact, whatever the
+    move (``None``: none given), as the next moves of a case are judged."""
     catalogue = rules.catalogue
-    history = [i for i, (case, _) in loaded.items() if _needs_history(rules, case, moves[i])]
-    meetings = [i for i in history if _needs_meetings(rules, loaded[i][0], moves[i])]
-    theirs = [i for i in loaded if _needs_placements(rules, moves[i])]
+    needs = {i: None if every else moves[i] for i in loaded}
+    history = [i for i, (case, _) in loaded.items() if _needs_history(rules, case, needs[i])]
+    meetings = [i for i in history if _needs_meetings(rules, loaded[i][0], needs[i])]
+    theirs = [i for i in loaded if _needs_placements(rules, needs[i])]
     histories = uow.events.for_cases(history) if history else {}
     held = uow.meetings.held_moments(meetings) if meetings else {}
     people = sorted({ident for i in theirs if (ident := loaded[i][1].id) is not None})
-    placements = uow.placements.for_people(people) if people else {}
-    workplaces: list[Workplace] = []
-    if any(placements.values()) or any(_by_employer(catalogue, moves[i]) for i in theirs):
-        employers = uow.pipeline.employers()
-        workplaces = [Workplace("", employer, id=at) for at, employer in employers.items()]
+    placements = uow.pipeline.placements_of_people(people) if people else {}
+    workplaces = _workplaces(uow, placements, [moves[i] for i in theirs])
     known: dict[int, Known] = {}
     for case_id, (case, person) in loaded.items():
         entered = entered_on(case, histories.get(case_id, ())) if case_id in history else None
@@ -230,6 +225,21 @@ def read_facts(
             )
         known[case_id] = Known(facts, entered)
     return known
+
+
+def _workplaces(
+    uow: UnitOfWork, placements: Mapping[int, list[Placement]], moves: Iterable[Move | None]
+) -> list[Workplace]:
+    """The employers of the workplaces that count: the participants' placements' and the
+    moves' own (a stay elsewhere counts at a move's workplace when the employer is one)."""
+    ids = {p.workplace_id for found in placements.values() for p in found}
+    ids |= {move.workplace_id for move in moves if move is not None}
+    wanted = sorted(at for at in ids if at is not None)
+    if not wanted or not any(placements.values()):
+        return []
+    return [
+        Workplace("", employer, id=at) for at, employer in uow.pipeline.employers(wanted).items()
+    ]
 
 
 def _held_since(held: Iterable[datetime], entered: date | None) -> int:
@@ -275,13 +285,7 @@ def _needs_meetings(rules: RuleSet, case: Case, move: Move | None) -> bool:
     """Whether a rule judges leaving the case's step by this move (every fact: yes)."""
     if move is None:
         return True
-    if move.kind not in LEAVING_MOVES:
-        return False
-    step = case.step
-    return any(
-        rule.enabled and step in rule.steps and REGISTRY[rule.code].applies == LEAVING
-        for rule in rules.rules
-    )
+    return move.kind in LEAVING_MOVES and case.step in _steps_of(rules).leaving
 
 
 def _needs_placements(rules: RuleSet, move: Move | None) -> bool:
@@ -293,12 +297,33 @@ def _needs_placements(rules: RuleSet, move: Move | None) -> bool:
         return False
     if move.until is not None and spans_placements(rules.catalogue, move.programme):
         return True
-    if move.workplace_id is None:
-        return False
-    return any(
-        rule.enabled and move.to in rule.steps for rule in rules.rules if rule.code in LAS_RULES
+    return move.workplace_id is not None and move.to in _steps_of(rules).stays
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleSteps:
+    leaving: frozenset[Step]  # steps a leaving rule judges (meetings held in them)
+    stays: frozenset[Step]  # steps entered where a LAS rule counts fixed-term stays
+
+
+_STEPS: dict[int, tuple[RuleSet, _RuleSteps]] = {}
+
+
+def _steps_of(rules: RuleSet) -> _RuleSteps:
+    """Which steps the rule set's enabled rules need the history or the placements in;
+    worked out once per rule set (a move asks for every case)."""
+    found = _STEPS.get(id(rules))
+    if found is not None and found[0] is rules:
+        return found[1]
+    enabled = [rule for rule in rules.rules if rule.enabled]
+    steps = _RuleSteps(
+        frozenset(
+            step
+            for rule in enabled
+            if REGISTRY[rule.code].applies == LEAVING
+            for step in rule.steps
+        ),
+        frozenset(step for rule in enabled if rule.code in LAS_RULES for step in rule.steps),
     )
-
-
-def _by_employer(catalogue: Catalogue, move: Move | None) -> bool:
-    return move is None or needs_employers(catalogue, move.programme)
+    _STEPS[id(rules)] = (rules, steps)
+    return steps

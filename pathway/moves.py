@@ -20,10 +20,10 @@ from pathway.pipeline import settle as settle
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
 from states.case import Move, MoveKind, Outcome
-from states.errors import InvalidInput, quoted
+from states.errors import InvalidInput, NotFound, quoted
 from states.fixed_term import SAVA, employment_kind
 from states.programmes import Catalogue
-from states.records import Case, Caseworker
+from states.records import Case, Caseworker, Supervisor, Workplace
 from states.steps import Step
 
 FIXED_TERM = 7
@@ -68,10 +68,10 @@ def advance(
     with kivo.uow() as uow:
         # Locked: two moves placing participants with one supervisor queue here, so the
         # capacity rule counts the placement the other one opened.
-        supervisor = uow.supervisors.locked(supervisor_id) if supervisor_id is not None else None
+        supervisor = _supervisor(uow, supervisor_id) if supervisor_id is not None else None
         if supervisor is not None and workplace_id is None:
             workplace_id = supervisor.workplace_id
-        workplace = uow.workplaces.get(workplace_id) if workplace_id is not None else None
+        workplace = _workplace(uow, workplace_id) if workplace_id is not None else None
         if supervisor is not None and supervisor.workplace_id != workplace_id:
             raise InvalidInput(
                 f"supervisor {supervisor_id} works at workplace {supervisor.workplace_id}, "
@@ -96,6 +96,22 @@ def advance(
         move = with_default_end(kivo.catalogue, move)
         request = Request(case_id, move, override, expected_version)
         return _one(kivo, uow, request, by, dry_run=dry_run)
+
+
+def _supervisor(uow: UnitOfWork, supervisor_id: int) -> Supervisor:
+    found = uow.pipeline.supervisor(supervisor_id)
+    if found is None:
+        raise NotFound(
+            f"no supervisor with id {supervisor_id}", what="supervisor", id=supervisor_id
+        )
+    return found
+
+
+def _workplace(uow: UnitOfWork, workplace_id: int) -> Workplace:
+    found = uow.pipeline.workplace(workplace_id)
+    if found is None:
+        raise NotFound(f"no workplace with id {workplace_id}", what="workplace", id=workplace_id)
+    return found
 
 
 def kind_of_employment(to: Step, given: str | None) -> str | None:

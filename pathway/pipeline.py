@@ -87,7 +87,7 @@ def _run_part(
     cases = {r.case_id: loaded[r.case_id][:2] for r in part if r.case_id in loaded}
     known = read_facts(uow, kivo.rules, cases, {r.case_id: r.move for r in part})
     with_items = [case_id for case_id in cases if loaded[case_id][2]]
-    items = uow.followups.open_for_cases(with_items) if with_items else {}
+    items = uow.pipeline.open_items(with_items) if with_items else {}
     outcomes: list[CasePlan | KivoError] = []
     for request in part:
         if request.case_id not in loaded:
@@ -147,7 +147,7 @@ def next_moves(
 ) -> list[dict[str, object]]:
     """What the case may do instead, judged on every fact (read again for the case)."""
     assert case.id is not None
-    every = read_facts(uow, kivo.rules, {case.id: (case, person)}, {case.id: None})
+    every = read_facts(uow, kivo.rules, {case.id: (case, person)}, {case.id: move}, every=True)
     return [m.__dict__ for m in next_moves_of(kivo, every[case.id].facts, move)]
 
 

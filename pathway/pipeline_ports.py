@@ -7,7 +7,17 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
-from states.records import Case, CaseEvent, Caseworker, Person
+from states.records import (
+    Case,
+    CaseEvent,
+    Caseworker,
+    Followup,
+    Person,
+    Placement,
+    Reminder,
+    Supervisor,
+    Workplace,
+)
 
 Loaded = tuple[Case, Person, bool, bool]
 """A case with its participant, whether it has open follow-ups and open placements."""
@@ -16,13 +26,57 @@ Loaded = tuple[Case, Person, bool, bool]
 class PipelineStore(Protocol):
     def load(self, case_ids: Sequence[int]) -> dict[int, Loaded]:
         """The cases that exist of ``case_ids``, each with its participant (one query),
-        the versions read (for ``cases.save_many``)."""
+        the versions read (for ``save_cases``)."""
         ...
 
     def caseworker(self, caseworker_id: int) -> Caseworker | None: ...
 
-    def employers(self) -> dict[int, str | None]:
-        """Every workplace's employer as written (``None`` when unknown), by id."""
+    def save_cases(self, cases: Sequence[Case]) -> None:
+        """Moved cases, read by ``load``: one versioned ``UPDATE … WHERE id = ? AND
+        version = ?`` each; any changed since it was read is a conflict."""
+        ...
+
+    def supervisor(self, supervisor_id: int) -> Supervisor | None:
+        """The supervisor, its row locked (PostgreSQL) so that two moves checking one
+        supervisor's capacity queue instead of both finding room."""
+        ...
+
+    def supervisor_load(self, supervisor_id: int, excluding_case: int) -> int:
+        """Open placements with the supervisor, other than ``excluding_case``'s."""
+        ...
+
+    def workplace(self, workplace_id: int) -> Workplace | None: ...
+
+    def open_items(self, case_ids: Sequence[int]) -> dict[int, list[Followup]]:
+        """The pending and suspended follow-ups of cases, each case's earliest first."""
+        ...
+
+    def save_items(self, items: Sequence[Followup]) -> None:
+        """What a move changes of open follow-ups: status, due day, suspension, reason."""
+        ...
+
+    def drop_reminders(self, followup_ids: Sequence[int]) -> None:
+        """The pending reminders of these follow-ups go unsent."""
+        ...
+
+    def employers(self, workplace_ids: Sequence[int]) -> dict[int, str | None]:
+        """The employer of each workplace as written (``None`` when unknown), by id."""
+        ...
+
+    def placements_of_people(self, person_ids: Sequence[int]) -> dict[int, list[Placement]]:
+        """Every placement of each participant, in all their cases, earliest first."""
+        ...
+
+    def add_placements(self, placements: Sequence[Placement]) -> None:
+        """Insert placements; each learns its id."""
+        ...
+
+    def add_followups(self, items: Sequence[Followup]) -> None:
+        """Insert follow-ups; each learns its id."""
+        ...
+
+    def add_reminders(self, reminders: Sequence[Reminder]) -> None:
+        """Queue reminders of follow-ups added in this transaction (none queued yet)."""
         ...
 
     def close_placements(self, closing: Sequence[tuple[int, date, str]]) -> None:
@@ -35,6 +89,6 @@ class PipelineStore(Protocol):
         ...
 
     def append_events(self, events: Sequence[CaseEvent]) -> None:
-        """Append one event per case (distinct cases), each numbered after its case's
-        last as stored now."""
+        """Append events, each numbered after its case's last as stored now (several of
+        one case keep their order)."""
         ...

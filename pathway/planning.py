@@ -183,7 +183,7 @@ def event_data(move: Move, placement_id: int | None, override: str | None) -> di
 
 def apply(kivo: Kivo, uow: UnitOfWork, plans: Sequence[CasePlan]) -> None:
     """Write the plans set-based, in the caller's transaction."""
-    uow.cases.save_many([plan.case for plan in plans])
+    uow.pipeline.save_cases([plan.case for plan in plans])
     uow.pipeline.close_placements(
         [
             (_id(plan.case), plan.move.on, plan.move.kind.value)
@@ -191,27 +191,23 @@ def apply(kivo: Kivo, uow: UnitOfWork, plans: Sequence[CasePlan]) -> None:
             if plan.open_placements and plan.move.kind in LEAVING_MOVES
         ]
     )
-    opening = [plan.placement for plan in plans if plan.placement is not None]
-    if opening:
-        uow.placements.add_many(opening)
+    uow.pipeline.add_placements([plan.placement for plan in plans if plan.placement is not None])
     for plan in plans:
         if plan.placement is not None:
             plan.event.data = event_data(plan.move, plan.placement.id, plan.override)
             for item in plan.added:
                 item.placement_id = plan.placement.id
-    changed = [item for plan in plans for item in plan.changed]
-    if changed:
-        uow.followups.save_many(changed)
-        uow.reminders.drop_pending(item for plan in plans for item in plan.dropped)
+    uow.pipeline.save_items([item for plan in plans for item in plan.changed])
+    uow.pipeline.drop_reminders([ident for plan in plans for ident in plan.dropped])
     uow.pipeline.cancel_booked_meetings(
         [(_id(plan.case), plan.cancel_meetings) for plan in plans if plan.cancel_meetings]
     )
     added = [item for plan in plans for item in plan.added]
     requeued = [item for plan in plans for item in plan.requeued]
-    if added:
-        uow.followups.add_many(added)
-    if added or requeued:
-        uow.reminders.add_many(reminders_for(kivo, [*requeued, *added]))
+    uow.pipeline.add_followups(added)
+    uow.pipeline.add_reminders(reminders_for(kivo, added))
+    if requeued:  # queued before: one dropped comes back, a sent one stays sent
+        uow.reminders.add_many(reminders_for(kivo, requeued))
     uow.pipeline.append_events([plan.event for plan in plans])
 
 

@@ -48,9 +48,6 @@ class Repository(Protocol[R]):
 
 class PersonRepository(Repository[Person], Protocol):
     def by_personnummer(self, digits: str, *, lock: bool = False) -> Person | None: ...
-    def load_many(self, ids: Sequence[int]) -> dict[int, Person]:
-        """The people with these ids that exist, read set-based."""
-        ...
 
 
 class WorkplaceRepository(Repository[Workplace], Protocol):
@@ -59,7 +56,6 @@ class WorkplaceRepository(Repository[Workplace], Protocol):
 
 class SupervisorRepository(Repository[Supervisor], Protocol):
     def locked(self, record_id: int) -> Supervisor: ...
-    def load(self, supervisor_id: int, *, excluding_case: int | None = None) -> int: ...
     def loads(
         self, *, workplace_id: int | None = None, untrained_on: date | None = None
     ) -> list[SupervisorLoad]: ...
@@ -76,24 +72,9 @@ class CaseRepository(Repository[Case], Protocol):
         raise ``Conflict`` if it changed since it was read."""
         ...
 
-    def load_many(self, ids: Sequence[int]) -> dict[int, Case]:
-        """The cases with these ids that exist, read set-based with their versions."""
-        ...
-
-    def save_many(self, records: Sequence[Case]) -> None:
-        """Save cases read with ``load_many`` at once; if any changed since it was read
-        (its version moved on), raise ``Conflict`` (the transaction must roll back: no
-        lost update). Each record learns its new version."""
-        ...
-
 
 class EventRepository(Protocol):
     def append(self, event: CaseEvent) -> CaseEvent: ...
-    def append_many(self, events: Sequence[CaseEvent]) -> None:
-        """Append events, each numbered after its case's last (several per case keep
-        their order)."""
-        ...
-
     def for_case(self, case_id: int) -> list[CaseEvent]: ...
     def for_cases(self, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
         """Several cases' histories, each in order; a case without events is left out."""
@@ -105,11 +86,6 @@ class PlacementRepository(Repository[Placement], Protocol):
     def for_case(self, case_id: int) -> list[Placement]: ...
     def for_cases(self, case_ids: Sequence[int]) -> dict[int, list[Placement]]:
         """Several cases' placements, each case's earliest first (none: left out)."""
-        ...
-
-    def for_people(self, person_ids: Sequence[int]) -> dict[int, list[Placement]]:
-        """Every placement of several participants, in all their cases, by person (read
-        only; a person without placements is left out)."""
         ...
 
     def add_many(self, records: Sequence[Placement]) -> list[int]:
@@ -148,10 +124,6 @@ class FollowupRepository(Repository[Followup], Protocol):
         ...
 
     def open_for_case(self, case_id: int) -> list[Followup]: ...
-    def open_for_cases(self, case_ids: Sequence[int]) -> dict[int, list[Followup]]:
-        """``open_for_case`` of several cases at once (none open: left out)."""
-        ...
-
     def unbooked_meetings(self, case_id: int) -> list[Followup]: ...
     def lines(
         self,
@@ -167,7 +139,6 @@ class FollowupRepository(Repository[Followup], Protocol):
 
 class MeetingRepository(Repository[Meeting], Protocol):
     def locked(self, record_id: int) -> Meeting: ...
-    def held_since(self, case_id: int, since: datetime) -> int: ...
     def held_moments(self, case_ids: Sequence[int]) -> dict[int, list[datetime]]:
         """When several cases' meetings recorded as held took place (none: left out)."""
         ...

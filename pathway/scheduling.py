@@ -28,7 +28,6 @@ from states.schedule import (
 from states.steps import Step
 
 OPEN = ("pending", "suspended")
-SCHEDULED = "scheduled"  # a booked meeting not yet recorded
 EMPLOYMENT_STEPS = frozenset({7, 8, 9})
 Entry = tuple[Step, date]  # a step and the day the case entered it
 

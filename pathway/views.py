@@ -68,7 +68,7 @@ def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseR
         worker = uow.caseworkers.find(case.caseworker_id) if case.caseworker_id else None
         events = uow.events.for_case(case_id)
         history = history_lines(uow, events)
-        facts = read_facts(uow, kivo.rules, {case_id: (case, person)}, {case_id: None})
+        facts = read_facts(uow, kivo.rules, {case_id: (case, person)}, {case_id: None}, every=True)
         periods = owners(events, case.caseworker_id)
         known = {worker.id: worker.name} if worker is not None and worker.id is not None else {}
         names = known | caseworker_names(uow, _owner_ids(periods, events) - set(known))

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func
 from sqlalchemy import select as select_columns
 from sqlmodel import SQLModel, col, select
 
@@ -69,20 +68,6 @@ class FollowupRepository(_Lockable[Followup, FollowupRow]):
             .order_by(col(FollowupRow.due), col(FollowupRow.id))
         )
         return self._records(query)
-
-    def open_for_cases(self, case_ids: Sequence[int]) -> dict[int, list[Followup]]:
-        """``open_for_case`` of several cases, read set-based (a case with no open items is
-        left out); they can be saved (``save_many``)."""
-        found: dict[int, list[Followup]] = {}
-        for part in in_slices(case_ids):
-            query = (
-                select(FollowupRow)
-                .where(col(FollowupRow.case_id).in_(part), col(FollowupRow.status).in_(OPEN))
-                .order_by(col(FollowupRow.case_id), col(FollowupRow.due), col(FollowupRow.id))
-            )
-            for item in self._records(query):
-                found.setdefault(item.case_id, []).append(item)
-        return found
 
     def unbooked_meetings(self, case_id: int) -> list[Followup]:
         """A case's pending planned meetings that no scheduled or held meeting stands for."""
@@ -161,15 +146,6 @@ class FollowupRepository(_Lockable[Followup, FollowupRow]):
 
 class MeetingRepository(_Lockable[Meeting, MeetingRow]):
     record, row, noun = Meeting, MeetingRow, "meeting"
-
-    def held_since(self, case_id: int, since: datetime) -> int:
-        """How many of a case's meetings at or after ``since`` were recorded as held."""
-        query = select(func.count()).where(
-            MeetingRow.case_id == case_id,
-            MeetingRow.status == "held",
-            col(MeetingRow.at) >= _utc(since),
-        )
-        return int(self.session.exec(query).one())
 
     def held_moments(self, case_ids: Sequence[int]) -> dict[int, list[datetime]]:
         """When each of several cases' meetings recorded as held took place (UTC), read

@@ -21,7 +21,18 @@ from sqlmodel import Session
 
 from persistence.mapping import driver_reads, json_value
 from persistence.repositories import in_slices
-from states.records import Case, CaseEvent, Caseworker, Person
+from states.errors import Conflict
+from states.records import (
+    Case,
+    CaseEvent,
+    Caseworker,
+    Followup,
+    Person,
+    Placement,
+    Reminder,
+    Supervisor,
+    Workplace,
+)
 
 OPEN = "('pending', 'suspended')"
 _LOAD = (
@@ -47,6 +58,52 @@ _CANCEL_MEETINGS = (
     "THEN {m} ELSE notes || '; ' || {m} END WHERE case_id = {m} AND status = 'scheduled'"
 )
 _CASEWORKER = "SELECT name, email, role, active, id FROM caseworker WHERE id = {m}"
+_CASE_UPDATE = (
+    "UPDATE kivo_case SET state = {m}, step = {m}, paused_from = {m}, closed_on = {m}, "
+    "outcome = {m}, last_move_on = {m}, version = {m} WHERE id = {m} AND version = {m}"
+)
+
+
+_PLACEMENT_INSERT = (
+    "INSERT INTO placement (case_id, step, start, workplace_id, supervisor_id, programme, "
+    "planned_end, ended_on, end_reason, employment_kind) "
+    "VALUES ({m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}) RETURNING id"
+)
+_FOLLOWUP_INSERT = (
+    "INSERT INTO followup (case_id, name, kind, title, due, status, step, placement_id, "
+    "anchor, offset_days, keep, done_on, suspended_on, notes, cancel_reason, finding) "
+    "VALUES ({m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}, {m}) "
+    "RETURNING id"
+)
+_REMINDER_INSERT = (
+    "INSERT INTO reminder (followup_id, case_id, kind, due, send_on, status, attempts) "
+    "VALUES ({m}, {m}, {m}, {m}, {m}, 'pending', 0)"
+)
+_PLACEMENTS_OF_PEOPLE = (
+    "SELECT pl.case_id, pl.step, pl.start, pl.workplace_id, pl.supervisor_id, pl.programme, "
+    "pl.planned_end, pl.ended_on, pl.end_reason, pl.id, pl.employment_kind, c.person_id "
+    "FROM placement pl JOIN kivo_case c ON c.id = pl.case_id WHERE c.person_id IN "
+)
+
+
+_OPEN_ITEMS = (
+    "SELECT case_id, name, kind, title, due, status, step, placement_id, anchor, "
+    "offset_days, keep, done_on, suspended_on, notes, cancel_reason, finding, id "
+    f"FROM followup WHERE status IN {OPEN} AND case_id IN "
+)
+_ITEM_UPDATE = (
+    "UPDATE followup SET status = {m}, due = {m}, suspended_on = {m}, cancel_reason = {m} "
+    "WHERE id = {m}"
+)
+_DROP = "UPDATE reminder SET status = 'dropped' WHERE followup_id = {m} AND status = 'pending'"
+_SUPERVISOR = (
+    "SELECT name, workplace_id, trained_on, capacity, active, id FROM supervisor WHERE id = {m}"
+)
+_LOAD_OF = (
+    "SELECT COUNT(*) FROM placement WHERE supervisor_id = {m} AND ended_on IS NULL "
+    "AND case_id != {m}"
+)
+_WORKPLACE = "SELECT name, employer, active, id FROM workplace WHERE id = {m}"
 
 
 class _Sql:
@@ -58,7 +115,19 @@ class _Sql:
         self.close = _CLOSE.format(m=marker)
         self.cancel_meetings = _CANCEL_MEETINGS.format(m=marker)
         self.caseworker = _CASEWORKER.format(m=marker)
+        self.case_update = _CASE_UPDATE.format(m=marker)
+        self.placement_insert = _PLACEMENT_INSERT.format(m=marker)
+        self.followup_insert = _FOLLOWUP_INSERT.format(m=marker)
+        self.reminder_insert = _REMINDER_INSERT.format(m=marker)
+        self.item_update = _ITEM_UPDATE.format(m=marker)
+        self.drop = _DROP.format(m=marker)
+        self.supervisor = _SUPERVISOR.format(m=marker)
+        self.load_of = _LOAD_OF.format(m=marker)
+        self.workplace = _WORKPLACE.format(m=marker)
         self._loads: dict[int, str] = {}
+
+    def listed(self, head: str, count: int, tail: str = "") -> str:
+        return f"{head}({', '.join([self.marker] * count)}){tail}"
 
     def load(self, count: int) -> str:
         found = self._loads.get(count)
@@ -122,9 +191,183 @@ class PipelineStore:
             return None
         return Caseworker(row[0], row[1], row[2], bool(row[3]), row[4])
 
-    def employers(self) -> dict[int, str | None]:
-        self._cursor.execute("SELECT id, employer FROM workplace")
-        return {int(ident): employer for ident, employer in self._cursor.fetchall()}
+    def supervisor(self, supervisor_id: int) -> Supervisor | None:
+        sql = self._sql.supervisor if self._sqlite else f"{self._sql.supervisor} FOR UPDATE"
+        self._cursor.execute(sql, (supervisor_id,))
+        row = self._cursor.fetchone()
+        if row is None:
+            return None
+        trained = None if row[2] is None else self._day_read(row[2])
+        return Supervisor(row[0], row[1], trained, row[3], bool(row[4]), row[5])
+
+    def supervisor_load(self, supervisor_id: int, excluding_case: int) -> int:
+        self._cursor.execute(self._sql.load_of, (supervisor_id, excluding_case))
+        return _returned(self._cursor.fetchone())
+
+    def workplace(self, workplace_id: int) -> Workplace | None:
+        self._cursor.execute(self._sql.workplace, (workplace_id,))
+        row = self._cursor.fetchone()
+        return None if row is None else Workplace(row[0], row[1], bool(row[2]), row[3])
+
+    def open_items(self, case_ids: Sequence[int]) -> dict[int, list[Followup]]:
+        found: dict[int, list[Followup]] = {}
+        day = self._day_read
+        for part in in_slices(case_ids):
+            sql = self._sql.listed(_OPEN_ITEMS, len(part), " ORDER BY case_id, due, id")
+            self._cursor.execute(sql, part)
+            for row in self._cursor.fetchall():
+                item = Followup(
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    day(row[4]),
+                    row[5],
+                    row[6],
+                    row[7],
+                    row[8],
+                    row[9],
+                    bool(row[10]),
+                    None if row[11] is None else day(row[11]),
+                    None if row[12] is None else day(row[12]),
+                    row[13],
+                    row[14],
+                    row[15],
+                    row[16],
+                )
+                found.setdefault(item.case_id, []).append(item)
+        return found
+
+    def save_items(self, items: Sequence[Followup]) -> None:
+        if items:
+            day = self._day
+            rows = [
+                (f.status, day(f.due), day(f.suspended_on), f.cancel_reason, f.id) for f in items
+            ]
+            self._cursor.executemany(self._sql.item_update, rows)
+
+    def drop_reminders(self, followup_ids: Sequence[int]) -> None:
+        if followup_ids:
+            self._cursor.executemany(self._sql.drop, [(ident,) for ident in followup_ids])
+
+    def employers(self, workplace_ids: Sequence[int]) -> dict[int, str | None]:
+        found: dict[int, str | None] = {}
+        for part in in_slices(workplace_ids):
+            head = "SELECT id, employer FROM workplace WHERE id IN "
+            self._cursor.execute(self._sql.listed(head, len(part)), part)
+            found.update((int(ident), employer) for ident, employer in self._cursor.fetchall())
+        return found
+
+    def placements_of_people(self, person_ids: Sequence[int]) -> dict[int, list[Placement]]:
+        found: dict[int, list[Placement]] = {}
+        day = self._day_read
+        for part in in_slices(person_ids):
+            sql = self._sql.listed(_PLACEMENTS_OF_PEOPLE, len(part), " ORDER BY pl.start, pl.id")
+            self._cursor.execute(sql, part)
+            for row in self._cursor.fetchall():
+                placement = Placement(
+                    row[0],
+                    row[1],
+                    day(row[2]),
+                    row[3],
+                    row[4],
+                    row[5],
+                    None if row[6] is None else day(row[6]),
+                    None if row[7] is None else day(row[7]),
+                    row[8],
+                    row[9],
+                    row[10],
+                )
+                found.setdefault(row[11], []).append(placement)
+        return found
+
+    def add_placements(self, placements: Sequence[Placement]) -> None:
+        day, cursor, sql = self._day, self._cursor, self._sql.placement_insert
+        for p in placements:
+            cursor.execute(
+                sql,
+                (
+                    p.case_id,
+                    p.step,
+                    day(p.start),
+                    p.workplace_id,
+                    p.supervisor_id,
+                    p.programme,
+                    day(p.planned_end),
+                    day(p.ended_on),
+                    p.end_reason,
+                    p.employment_kind,
+                ),
+            )
+            p.id = _returned(cursor.fetchone())
+
+    def add_followups(self, items: Sequence[Followup]) -> None:
+        day, cursor, sql = self._day, self._cursor, self._sql.followup_insert
+        for f in items:
+            cursor.execute(
+                sql,
+                (
+                    f.case_id,
+                    f.name,
+                    f.kind,
+                    f.title,
+                    day(f.due),
+                    f.status,
+                    f.step,
+                    f.placement_id,
+                    f.anchor,
+                    f.offset_days,
+                    f.keep,
+                    day(f.done_on),
+                    day(f.suspended_on),
+                    f.notes,
+                    f.cancel_reason,
+                    f.finding,
+                ),
+            )
+            f.id = _returned(cursor.fetchone())
+
+    def add_reminders(self, reminders: Sequence[Reminder]) -> None:
+        if reminders:
+            day = self._day
+            rows = [
+                (r.followup_id, r.case_id, r.kind, day(r.due), day(r.send_on)) for r in reminders
+            ]
+            self._cursor.executemany(self._sql.reminder_insert, rows)
+
+    def save_cases(self, cases: Sequence[Case]) -> None:
+        """The moved cases (read by ``load``): a versioned ``UPDATE`` of what a move changes;
+        a case changed since it was read is a conflict (nothing is kept: the caller's
+        transaction rolls back). Each case learns its new version."""
+        if not cases:
+            return
+        day = self._day
+        rows = [
+            (
+                case.state,
+                case.step.number if case.step else None,
+                case.paused_from,
+                day(case.closed_on),
+                case.outcome,
+                day(case.last_move_on),
+                case.version + 1,
+                case.id,
+                case.version,
+            )
+            for case in cases
+        ]
+        if len(rows) == 1:
+            self._cursor.execute(self._sql.case_update, rows[0])
+        else:
+            self._cursor.executemany(self._sql.case_update, rows)
+        if self._cursor.rowcount != len(rows):
+            changed = len(rows) - self._cursor.rowcount
+            raise Conflict(
+                f"{changed} of {len(rows)} cases changed since they were read: someone "
+                "changed them at the same time; reload and try again"
+            )
+        for case in cases:
+            case.version += 1
 
     def close_placements(self, closing: Sequence[tuple[int, date, str]]) -> None:
         if closing:
@@ -172,6 +415,11 @@ class PipelineStore:
         if not self._sqlite:
             return utc
         return utc.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _returned(row: Any) -> int:
+    assert row is not None, "an insert returned no id"
+    return int(row[0])
 
 
 def _iso(value: date | None) -> str | None:

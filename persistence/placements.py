@@ -35,21 +35,6 @@ class PlacementRepository(_Placements):
                 found.setdefault(row.case_id, []).append(to_record(row, Placement))
         return found
 
-    def for_people(self, person_ids: Sequence[int]) -> dict[int, list[Placement]]:
-        """Every placement of several participants, in all their cases, read set-based by
-        person (a per-participant total in a batch)."""
-        found: dict[int, list[Placement]] = {}
-        for part in in_slices(person_ids):
-            query = (
-                select(PlacementRow, CaseRow.person_id)
-                .join(CaseRow, col(CaseRow.id) == PlacementRow.case_id)
-                .where(col(CaseRow.person_id).in_(part))
-                .order_by(col(PlacementRow.start), col(PlacementRow.id))
-            )
-            for row, person_id in self.session.exec(query).all():
-                found.setdefault(person_id, []).append(to_record(row, Placement))
-        return found
-
     def for_case(self, case_id: int) -> list[Placement]:
         """Every placement of a case, earliest first."""
         query = (

@@ -13,7 +13,6 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from persistence.mapping import (
     copy_onto,
-    driver_days,
     driver_reads,
     field_names,
     json_value,
@@ -30,7 +29,7 @@ from persistence.tables import (
     SupervisorRow,
     WorkplaceRow,
 )
-from states.errors import Conflict, NotFound
+from states.errors import NotFound
 from states.records import (
     Case,
     CaseEvent,
@@ -181,40 +180,6 @@ class PersonRepository(_Repository[Person, PersonRow]):
         row = self.session.exec(query.with_for_update() if lock else query).first()
         return None if row is None else to_record(row, Person)
 
-    def load_many(self, ids: Sequence[int]) -> dict[int, Person]:
-        """The people with these ids (those that exist), read set-based (through the
-        driver: the same values as the ORM gives, ``groups`` decoded)."""
-        connection = self.session.connection()
-        day = driver_reads(connection)[0]
-        found: dict[int, Person] = {}
-        for part in in_slices(ids):
-            statement = _in_list(
-                connection,
-                f"SELECT {_PERSON_READ} FROM person WHERE id IN ",
-                len(part),
-            )
-            for (
-                name,
-                digits,
-                gender,
-                born,
-                groups,
-                permit,
-                stated,
-                ident,
-            ) in connection.exec_driver_sql(statement, tuple(part)).fetchall():
-                found[ident] = Person(
-                    name,
-                    digits,
-                    gender,
-                    born,
-                    json_value(groups),
-                    permit and day(permit),
-                    json_value(stated),
-                    ident,
-                )
-        return found
-
 
 class CaseworkerRepository(_Repository[Caseworker, CaseworkerRow]):
     record, row, noun = Caseworker, CaseworkerRow, "caseworker"
@@ -278,13 +243,6 @@ class SupervisorRepository(_Repository[Supervisor, SupervisorRow]):
             raise NotFound(f"no supervisor with id {record_id}", what="supervisor", id=record_id)
         self._loaded[record_id] = row
         return to_record(row, Supervisor)
-
-    def load(self, supervisor_id: int, *, excluding_case: int | None = None) -> int:
-        """Open placements with the supervisor (other than ``excluding_case``'s)."""
-        query = _open_placements().where(PlacementRow.supervisor_id == supervisor_id)
-        if excluding_case is not None:
-            query = query.where(PlacementRow.case_id != excluding_case)
-        return int(self.session.exec(query).one())
 
     def loads(
         self, *, workplace_id: int | None = None, untrained_on: date | None = None
@@ -372,70 +330,6 @@ class CaseRepository(_Repository[Case, CaseRow]):
         self.session.flush()
         record.version = row.version
 
-    def load_many(self, ids: Sequence[int]) -> dict[int, Case]:
-        """The cases with these ids (those that exist), read set-based, with the versions
-        read (for ``save_many``); through the driver, the same values as the ORM gives."""
-        connection = self.session.connection()
-        day, _ = driver_reads(connection)
-        found: dict[int, Case] = {}
-        for part in in_slices(ids):
-            statement = _in_list(
-                connection, f"SELECT {_CASE_READ} FROM kivo_case WHERE id IN ", len(part)
-            )
-            for row in connection.exec_driver_sql(statement, tuple(part)).fetchall():
-                found[row[10]] = Case(
-                    row[0],
-                    day(row[1]),
-                    row[2],
-                    row[3],
-                    row[4],
-                    None if row[5] is None else day(row[5]),
-                    row[6],
-                    None if row[7] is None else day(row[7]),
-                    None if row[8] is None else day(row[8]),
-                    row[9],
-                    row[10],
-                )
-        return found
-
-    def save_many(self, records: Sequence[Case]) -> None:
-        """Save cases read by ``load_many``: one ``UPDATE … WHERE id = ? AND version = ?``
-        executemany. If any case changed since it was read, nothing is kept: a conflict
-        (the caller's transaction rolls back). Each record learns its new version.
-
-        The batch's hot path, so the rows go straight to the driver (values converted
-        once, as SQLAlchemy would store them; see ``driver_values``)."""
-        if not records:
-            return
-        connection = self.session.connection()
-        day = driver_days(connection)
-        rows = [
-            (
-                record.person_id,
-                record.state,
-                record.step.number if record.step else None,
-                record.paused_from,
-                record.caseworker_id,
-                day(record.opened_on),
-                day(record.closed_on),
-                record.outcome,
-                day(record.consent_on),
-                day(record.last_move_on),
-                record.version + 1,
-                record.id,
-                record.version,
-            )
-            for record in records
-        ]
-        result = connection.exec_driver_sql(_case_update(connection), rows)
-        if result.rowcount != len(rows):
-            raise Conflict(
-                f"{len(rows) - result.rowcount} of {len(rows)} cases changed since they "
-                "were read: someone changed them at the same time; reload and try again"
-            )
-        for record in records:
-            record.version += 1
-
 
 class EventRepository(_Repository[CaseEvent, CaseEventRow]):
     """The append-only history: only ``append`` and reads."""
@@ -449,28 +343,6 @@ class EventRepository(_Repository[CaseEvent, CaseEventRow]):
         event.seq = (last or 0) + 1
         self._add_many([event])
         return event
-
-    def append_many(self, events: Sequence[CaseEvent]) -> None:
-        """Append events (several cases', in order) with one executemany; each is numbered
-        after its case's last event as stored now."""
-        if not events:
-            return
-        connection = self.session.connection()
-        last: dict[int, int] = {}
-        for part in in_slices([event.case_id for event in events]):
-            statement = _in_list(
-                connection,
-                "SELECT case_id, max(seq) FROM case_event WHERE case_id IN ",
-                len(part),
-                " GROUP BY case_id",
-            )
-            rows = connection.exec_driver_sql(statement, tuple(part)).fetchall()
-            last.update((case_id, seq or 0) for case_id, seq in rows)
-        for event in events:
-            event.seq = last[event.case_id] = last.get(event.case_id, 0) + 1
-        from persistence.bulk import BulkWriter  # only a batch pays for the bulk writer
-
-        BulkWriter(self.session).add_events(events)
 
     def for_case(self, case_id: int) -> list[CaseEvent]:
         query = select(CaseEventRow).where(CaseEventRow.case_id == case_id)
@@ -542,19 +414,6 @@ _CASE_READ = (
 _PERSON_READ = (  # Person's order
     "name, personnummer, gender, birth_year, groups, permit_date, characteristics, id"
 )
-_CASE_SET = (
-    "person_id",
-    "state",
-    "step",
-    "paused_from",
-    "caseworker_id",
-    "opened_on",
-    "closed_on",
-    "outcome",
-    "consent_on",
-    "last_move_on",
-    "version",
-)
 
 
 def _columns(listed: str) -> tuple[str, ...]:
@@ -564,13 +423,6 @@ def _columns(listed: str) -> tuple[str, ...]:
 for _listed, _kind in ((_EVENT_READ, CaseEvent), (_CASE_READ, Case), (_PERSON_READ, Person)):
     if _columns(_listed) != field_names(_kind):  # records are built from these rows by position
         raise TypeError(f"{_kind.__name__}'s fields are not the columns read: {_listed}")
-
-
-def _case_update(connection: Connection) -> str:
-    """The versioned update of ``save_many`` in the driver's parameter style."""
-    marker = "?" if connection.dialect.name == "sqlite" else "%s"
-    assignments = ", ".join(f"{name} = {marker}" for name in _CASE_SET)
-    return f"UPDATE kivo_case SET {assignments} WHERE id = {marker} AND version = {marker}"
 
 
 def _in_list(connection: Connection, head: str, count: int, tail: str = "") -> str:

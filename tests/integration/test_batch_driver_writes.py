@@ -1,6 +1,7 @@
-"""The batch's writes and reads that go straight to the driver (``cases.save_many``,
-``events.append_many``, ``events.for_cases``, ``cases.load_many``, ``people.load_many``)
-store and give back exactly what the ORM paths store and give, on SQLite and PostgreSQL:
+"""The move pipeline's writes and reads that go straight to the driver
+(``persistence.pipeline_store``: ``save_cases``, ``append_events``, ``load``; and
+``events.for_cases``) store and give back exactly what the ORM paths store and give, on
+SQLite and PostgreSQL:
 the same stored values (dates, moments in UTC, JSON text), read back the same by the
 ORM repositories."""
 
@@ -60,15 +61,16 @@ def test_events_appended_in_a_batch_are_stored_exactly_as_a_single_append_stores
     with kivo.uow() as uow:
         alone = uow.events.append(_event(single, moment))
         many = [_event(batched, moment), _event(batched, moment + timedelta(seconds=1))]
-        uow.events.append_many(many)
+        uow.pipeline.append_events(many)
         uow.commit()
 
     with kivo.uow(read_only=True) as uow:
         stored = {e.seq: e for e in uow.events.for_case(batched)}
+        assert sorted(stored) == [1, 2, 3, 4], "numbered after the case's own, in order"
         history_alone = uow.events.for_case(single)
         lone = {e.seq: e for e in history_alone}[alone.seq]
         read_together = uow.events.for_cases([single, batched])
-    first, second = stored[many[0].seq], stored[many[1].seq]
+    first, second = stored[3], stored[4]
     assert first.id is not None
     assert lone.id is not None
     assert _stored_row(kivo, EVENT_COLUMNS, first.id) == _stored_row(kivo, EVENT_COLUMNS, lone.id)
@@ -90,20 +92,21 @@ def test_cases_saved_in_a_batch_are_stored_exactly_as_a_single_save_stores_them(
     single, batched = enrol_case(kivo, staff, name="Ensam"), enrol_case(kivo, staff, name="Grupp")
     with kivo.uow() as uow:
         alone = uow.cases.get(single)
-        together = uow.cases.load_many([batched])[batched]
+        together = uow.pipeline.load([batched])[batched][0]
         for case in (alone, together):
             case.state, case.last_move_on = "information", MOVED_ON
             case.closed_on, case.outcome = date(2026, 3, 1), "job"
         uow.cases.save(alone)
-        uow.cases.save_many([together])
+        uow.pipeline.save_cases([together])
         uow.commit()
 
     assert _stored_row(kivo, CASE_COLUMNS, batched) == _stored_row(kivo, CASE_COLUMNS, single)
     with kivo.uow(read_only=True) as uow:
         reread, lone = uow.cases.get(batched), uow.cases.get(single)
-        assert uow.cases.load_many([batched, single]) == {batched: reread, single: lone}
+        loaded = uow.pipeline.load([batched, single])
+        assert {i: case for i, (case, _, _, _) in loaded.items()} == {batched: reread, single: lone}
         person = uow.people.get(reread.person_id)
-        assert uow.people.load_many([reread.person_id]) == {reread.person_id: person}
+        assert loaded[batched][1] == person
     assert (reread.state, reread.last_move_on, reread.closed_on, reread.outcome) == (
         "information",
         MOVED_ON,
@@ -117,7 +120,7 @@ def test_a_moment_recorded_in_utc_reads_back_as_the_same_instant(kivo: Kivo, sta
     case_id = enrol_case(kivo, staff)
     moment = datetime(2026, 2, 16, 23, 59, 59, 999999, tzinfo=UTC)
     with kivo.uow() as uow:
-        uow.events.append_many([_event(case_id, moment)])
+        uow.pipeline.append_events([_event(case_id, moment)])
         uow.commit()
 
     with kivo.uow(read_only=True) as uow:

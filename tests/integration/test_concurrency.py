@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import date
 from functools import partial
@@ -38,6 +38,7 @@ from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.ports import UnitOfWork
 from persistence.engine import make_engine
+from persistence.pipeline_store import PipelineStore
 from persistence.repositories import CaseRepository, PersonRepository
 from persistence.unit_of_work import SqlUnitOfWork
 from states.case import Outcome
@@ -134,6 +135,23 @@ class _HookedPeople(PersonRepository):
         return person
 
 
+class _HookedPipeline(PipelineStore):
+    """The move pipeline's reads and saves of cases, hooked as the repository's are."""
+
+    def __init__(self, session: Session, hooks: Hooks) -> None:
+        super().__init__(session)
+        self.hooks = hooks
+
+    def load(self, case_ids: Sequence[int]) -> dict[int, tuple[Case, Person, bool, bool]]:
+        loaded = super().load(case_ids)
+        self.hooks.after_read()
+        return loaded
+
+    def save_cases(self, cases: Sequence[Case]) -> None:
+        self.hooks.before_save()
+        super().save_cases(cases)
+
+
 @contextmanager
 def hooked(kivo: Kivo, hooks: Hooks) -> Iterator[Kivo]:
     """kivo on the real SQL unit of work, pausing where ``hooks`` say (writes only)."""
@@ -145,6 +163,7 @@ def hooked(kivo: Kivo, hooks: Hooks) -> Iterator[Kivo]:
             if not self.read_only:
                 self.cases = _HookedCases(self.session, hooks)
                 self.people = _HookedPeople(self.session, hooks)
+                self.pipeline = _HookedPipeline(self.session, hooks)
             return self
 
         def __exit__(

@@ -612,7 +612,7 @@ def test_a_residence_permit_within_36_months_makes_a_newly_arrived_adult_eligibl
     with kivo.uow(read_only=True) as uow:
         person_id = uow.cases.get(case_id).person_id
         assert uow.people.get(person_id).permit_date == date(2020, 2, 3)
-        assert uow.people.load_many([person_id])[person_id].permit_date == date(2020, 2, 3)
+        assert uow.pipeline.load([case_id])[case_id][1].permit_date == date(2020, 2, 3)
 
 
 def test_a_residence_permit_older_than_36_months_does_not_and_nothing_is_written(

@@ -86,6 +86,6 @@ def test_a_read_only_participant_show_imports_no_report_export_or_outbox_module(
     assert done.returncode == 0, done.stderr
     assert "Lo Berg" in done.stdout
     modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
-    assert {"persistence.repositories", "persistence.placements"} <= modules
+    assert {"persistence.repositories", "persistence.pipeline_store"} <= modules
     assert not modules & set(NOT_READ_BY_SHOW)
     assert not {m for m in modules if m.split(".")[0] in ("alembic", "apscheduler")}

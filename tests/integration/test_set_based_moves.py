@@ -137,7 +137,7 @@ def test_saving_cases_one_of_which_changed_since_it_was_read_is_a_conflict_that_
 ) -> None:
     first, second = enrol_case(kivo, staff, name="Första"), enrol_case(kivo, staff, name="Andra")
     with kivo.uow() as uow:
-        read = uow.cases.load_many([first, second])
+        read = {i: loaded[0] for i, loaded in uow.pipeline.load([first, second]).items()}
     moves.advance(kivo, second, Step.INFORMATION, on=PRACTICE_ON)  # someone else, meanwhile
     for case in read.values():
         case.state, case.last_move_on = "information", LEAVE_ON
@@ -152,14 +152,14 @@ def test_saving_cases_one_of_which_changed_since_it_was_read_is_a_conflict_that_
 
 def _save_all(kivo: Kivo, cases: list[Case]) -> None:
     with kivo.uow() as uow:
-        uow.cases.save_many(cases)
+        uow.pipeline.save_cases(cases)
         uow.commit()
 
 
 def test_saving_cases_as_read_moves_each_one_version_on(kivo: Kivo, staff: Staff) -> None:
     first, second = enrol_case(kivo, staff, name="Första"), enrol_case(kivo, staff, name="Andra")
     with kivo.uow() as uow:
-        read = uow.cases.load_many([first, second])
+        read = {i: loaded[0] for i, loaded in uow.pipeline.load([first, second]).items()}
     versions = {case_id: case.version for case_id, case in read.items()}
     for case in read.values():
         case.state, case.last_move_on = "information", LEAVE_ON
@@ -180,16 +180,21 @@ def test_reading_several_cases_at_once_gives_each_what_reading_it_alone_gives(
     ids = [practising, enrolled, 999_999]
 
     with kivo.uow(read_only=True) as uow:
-        cases = uow.cases.load_many(ids)
-        people = uow.people.load_many([case.person_id for case in cases.values()])
+        loaded = uow.pipeline.load(ids)
+        cases = {case_id: case for case_id, (case, _, _, _) in loaded.items()}
+        people = {person.id: person for _, person, _, _ in loaded.values()}
+        flags = {case_id: (items, open_) for case_id, (_, _, items, open_) in loaded.items()}
         histories = uow.events.for_cases(ids)
         placements = uow.placements.for_cases(ids)
-        items = uow.followups.open_for_cases(ids)
+        theirs = uow.pipeline.placements_of_people([case.person_id for case in cases.values()])
+        items = uow.pipeline.open_items(ids)
         alone = {case_id: uow.cases.get(case_id) for case_id in (practising, enrolled)}
         assert cases == alone
         assert people == {case.person_id: uow.people.get(case.person_id) for case in alone.values()}
+        assert flags == {practising: (True, True), enrolled: (False, False)}
         assert histories == {c: uow.events.for_case(c) for c in (practising, enrolled)}
         assert placements == {practising: uow.placements.for_case(practising)}
+        assert theirs == {alone[practising].person_id: uow.placements.for_case(practising)}
         assert items == {practising: uow.followups.open_for_case(practising)}
         assert uow.meetings.held_moments(ids) == {}
 
