@@ -17,7 +17,7 @@ from cli.options import (
     parse_date,
 )
 from cli.output import print_json, say
-from cli.several import case_ref, report_each, single
+from cli.several import case_ref, one_or_each
 from states.case_refs import CaseRef
 
 if TYPE_CHECKING:
@@ -66,28 +66,40 @@ def caseload_transfer(
     """Move cases, with their pending follow-ups, meetings and reminders, to another
     caseworker; records a `transferred` event on each case (`--expect-version`: with
     one `--case`)."""
-    from pathway.each import transfer_each
     from pathway.handover import transfer_caseload
 
-    day = parse_date(on, "on")
-    one = single(case, expect_version) if case else None
-    if case and one is None:
-        each = transfer_each(
-            kivo_of(ctx), case, from_id, to_id, note=note, on=day, by=by, dry_run=dry_run
+    day, kivo = parse_date(on, "on"), kivo_of(ctx)
+
+    def transfer(ref: CaseRef | None) -> HandoverResult:
+        return transfer_caseload(
+            kivo,
+            from_id,
+            to_id,
+            case_ids=[ref.case_id] if ref else None,
+            note=note,
+            on=day,
+            by=by,
+            dry_run=dry_run,
+            expected_version=ref.version if ref else expect_version,
         )
-        report_each(each, json_output, _lines)
+
+    if not case:
+        _done(transfer(None), from_id, to_id, dry_run, json_output)
         return
-    result = transfer_caseload(
-        kivo_of(ctx),
-        from_id,
-        to_id,
-        case_ids=[one[0]] if one else None,
-        note=note,
-        on=day,
-        by=by,
+    one_or_each(
+        case,
+        expect_version,
+        transfer,
+        one=lambda result: _done(result, from_id, to_id, dry_run, json_output),
+        describe=_lines,
+        json_output=json_output,
         dry_run=dry_run,
-        expected_version=one[1] if one else expect_version,
     )
+
+
+def _done(
+    result: HandoverResult, from_id: int, to_id: int, dry_run: bool, json_output: bool
+) -> None:
     if json_output:
         print_json(result.moved())
         return

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,10 +18,11 @@ from cli.options import (
     parse_date,
 )
 from cli.output import print_json, say
-from cli.several import CasesArg, report_each, single
+from cli.several import CasesArg, one_or_each
 
 if TYPE_CHECKING:
     from pathway.results import MoveResult
+    from states.case_refs import CaseRef
 
 StepArg = Annotated[str, typer.Argument(help="Step number (1–9) or slug.", metavar="STEP")]
 Reason = Annotated[str, typer.Option("--reason", help="Why; recorded in the history.")]
@@ -83,33 +85,34 @@ def advance(
 ) -> None:
     """Move a case forward to a later step (steps may be skipped); several cases: each
     on its own, a refusal never undoing the others."""
-    from pathway.each import advance_each
     from pathway.moves import advance as advance_case
     from states.steps import parse_step
 
-    to = parse_step(step)
-    options: dict[str, Any] = {
-        "on": parse_date(on, "on"),
-        "workplace_id": workplace,
-        "supervisor_id": supervisor,
-        "programme": programme,
-        "until": parse_date(until, "until"),
-        "by": by,
-        "override": override,
-        "training_share": training_share,
-        "extent": extent,
-        "employment_kind": employment_kind,
-    }
-    one = single(cases, expect_version)
-    if one is None:
-        each = advance_each(kivo_of(ctx), cases, to, dry_run=dry_run, **options)
-        report_each(each, json_output, _case_lines)
-        return
-    case, expected = one
-    result = advance_case(
-        kivo_of(ctx), case, to, dry_run=dry_run, expected_version=expected, **options
+    to, day, end = parse_step(step), parse_date(on, "on"), parse_date(until, "until")
+    kivo = kivo_of(ctx)
+    _moves(
+        cases,
+        expect_version,
+        lambda ref: advance_case(
+            kivo,
+            ref.case_id,
+            to,
+            on=day,
+            workplace_id=workplace,
+            supervisor_id=supervisor,
+            programme=programme,
+            until=end,
+            by=by,
+            override=override,
+            dry_run=dry_run,
+            expected_version=ref.version,
+            training_share=training_share,
+            extent=extent,
+            employment_kind=employment_kind,
+        ),
+        json_output,
+        dry_run=dry_run,
     )
-    _done(result, json_output)
 
 
 @reports_errors
@@ -124,21 +127,18 @@ def fall_back(
     json_output: JsonOption = False,
 ) -> None:
     """Move a case back to an earlier step, with the reason (counted in reports)."""
-    from pathway.each import fall_back_each
     from pathway.moves import fall_back as fall_back_case
     from states.steps import parse_step
 
-    to, day = parse_step(step), parse_date(on, "on")
-    one = single(cases, expect_version)
-    if one is None:
-        each = fall_back_each(kivo_of(ctx), cases, to, reason=reason, on=day, by=by)
-        report_each(each, json_output, _case_lines)
-        return
-    case, expected = one
-    result = fall_back_case(
-        kivo_of(ctx), case, to, reason=reason, on=day, by=by, expected_version=expected
+    to, day, kivo = parse_step(step), parse_date(on, "on"), kivo_of(ctx)
+    _moves(
+        cases,
+        expect_version,
+        lambda ref: fall_back_case(
+            kivo, ref.case_id, to, reason=reason, on=day, by=by, expected_version=ref.version
+        ),
+        json_output,
     )
-    _done(result, json_output)
 
 
 @reports_errors
@@ -152,19 +152,17 @@ def pause(
     json_output: JsonOption = False,
 ) -> None:
     """Pause a case; it remembers its step and returns there on resume."""
-    from pathway.each import pause_each
     from pathway.moves import pause as pause_case
 
-    day = parse_date(on, "on")
-    one = single(cases, expect_version)
-    if one is None:
-        report_each(
-            pause_each(kivo_of(ctx), cases, reason=reason, on=day, by=by), json_output, _case_lines
-        )
-        return
-    case, expected = one
-    result = pause_case(kivo_of(ctx), case, reason=reason, on=day, by=by, expected_version=expected)
-    _done(result, json_output)
+    day, kivo = parse_date(on, "on"), kivo_of(ctx)
+    _moves(
+        cases,
+        expect_version,
+        lambda ref: pause_case(
+            kivo, ref.case_id, reason=reason, on=day, by=by, expected_version=ref.version
+        ),
+        json_output,
+    )
 
 
 @reports_errors
@@ -177,17 +175,15 @@ def resume(
     json_output: JsonOption = False,
 ) -> None:
     """Resume a paused case in the step it was paused from."""
-    from pathway.each import resume_each
     from pathway.moves import resume as resume_case
 
-    day = parse_date(on, "on")
-    one = single(cases, expect_version)
-    if one is None:
-        report_each(resume_each(kivo_of(ctx), cases, on=day, by=by), json_output, _case_lines)
-        return
-    case, expected = one
-    result = resume_case(kivo_of(ctx), case, on=day, by=by, expected_version=expected)
-    _done(result, json_output)
+    day, kivo = parse_date(on, "on"), kivo_of(ctx)
+    _moves(
+        cases,
+        expect_version,
+        lambda ref: resume_case(kivo, ref.case_id, on=day, by=by, expected_version=ref.version),
+        json_output,
+    )
 
 
 @reports_errors
@@ -213,37 +209,44 @@ def exit_case(
     json_output: JsonOption = False,
 ) -> None:
     """Close a case with its outcome; an exited case never moves again."""
-    from pathway.each import exit_each
     from pathway.moves import exit_case as close_case
     from states.case import Outcome, parse_enum
 
-    leaving = parse_enum(Outcome, outcome, "outcome")
-    day = parse_date(on, "on")
-    one = single(cases, expect_version)
-    if one is None:
-        each = exit_each(
-            kivo_of(ctx),
-            cases,
+    leaving, day, kivo = parse_enum(Outcome, outcome, "outcome"), parse_date(on, "on"), kivo_of(ctx)
+    _moves(
+        cases,
+        expect_version,
+        lambda ref: close_case(
+            kivo,
+            ref.case_id,
             outcome=leaving,
             on=day,
             by=by,
             reason=reason,
             qualification=qualification,
-        )
-        report_each(each, json_output, _case_lines)
-        return
-    case, expected = one
-    result = close_case(
-        kivo_of(ctx),
-        case,
-        outcome=leaving,
-        on=day,
-        by=by,
-        reason=reason,
-        qualification=qualification,
-        expected_version=expected,
+            expected_version=ref.version,
+        ),
+        json_output,
     )
-    _done(result, json_output)
+
+
+def _moves(
+    cases: list[CaseRef],
+    expect_version: int | None,
+    move: Callable[[CaseRef], MoveResult],
+    json_output: bool,
+    *,
+    dry_run: bool = False,
+) -> None:
+    one_or_each(
+        cases,
+        expect_version,
+        move,
+        one=lambda result: _done(result, json_output),
+        describe=lambda _case_id, result: _lines(result),
+        json_output=json_output,
+        dry_run=dry_run,
+    )
 
 
 def _done(result: MoveResult, json_output: bool) -> None:
@@ -252,10 +255,6 @@ def _done(result: MoveResult, json_output: bool) -> None:
         return
     for line in _lines(result):
         say(line)
-
-
-def _case_lines(case_id: int, result: MoveResult) -> list[str]:
-    return _lines(result)
 
 
 def _lines(result: MoveResult) -> list[str]:

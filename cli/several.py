@@ -48,10 +48,32 @@ CasesArg = Annotated[
 ]
 
 
-def single(refs: Sequence[CaseRef], expect_version: int | None) -> tuple[int, int | None] | None:
-    """``(case id, expected version)`` when one case is named, ``None`` for several.
-    ``--expect-version`` is one case's version: with several cases each carries its own
-    as CASE@VERSION."""
+def one_or_each(
+    refs: Sequence[CaseRef],
+    expect_version: int | None,
+    change: Callable[[CaseRef], T],
+    *,
+    one: Callable[[T], None],
+    describe: Callable[[int, T], list[str]],
+    json_output: bool,
+    dry_run: bool = False,
+) -> None:
+    """One case: ``change`` it and print the result with ``one``, exactly as the command
+    always has (an error goes to ``reports_errors``). Several: ``change`` each on its own
+    (``pathway.each``) and print every case's result (``report_each``)."""
+    from pathway.each import each_case
+
+    ref = single(refs, expect_version)
+    if ref is None:
+        report_each(each_case(refs, change, dry_run=dry_run), json_output, describe)
+    else:
+        one(change(ref))
+
+
+def single(refs: Sequence[CaseRef], expect_version: int | None) -> CaseRef | None:
+    """The case with the version it is expected at, when one case is named; ``None``
+    for several. ``--expect-version`` is one case's version: with several cases each
+    carries its own as CASE@VERSION."""
     if len(refs) == 1:
         ref = refs[0]
         if ref.version is not None and expect_version is not None:
@@ -59,7 +81,7 @@ def single(refs: Sequence[CaseRef], expect_version: int | None) -> tuple[int, in
                 "give the version once: CASE@VERSION or --expect-version, not both",
                 field="expected_version",
             )
-        return ref.case_id, ref.version if ref.version is not None else expect_version
+        return ref if ref.version is not None else CaseRef(ref.case_id, expect_version)
     if expect_version is not None:
         raise InvalidInput(
             "--expect-version is the version of one case: with several cases write each "

@@ -12,16 +12,18 @@ lease, and counts as an attempt), then decides for each:
 - otherwise it is sent; success records it sent, an exception releases it for a retry
   after a back-off that grows with the attempts. A failed send is never recorded sent.
 
-How the sends are recorded depends on what the notifier can answer:
+Every claim goes through one path (``_handle``): decide for each reminder of a group,
+send the group's messages, then record the whole group (sent, dropped, failed) in one
+transaction. What makes a group depends on the notifier:
 
 - a notifier that can say what it delivered and takes batches (``BatchNotifier``: the
-  file) gets group commit: the batch's messages in one ``send_many`` (one ``fsync``),
-  then one transaction records them all sent (with the batch's drops and failures).
-  A pass killed between the two leaves the batch claimed; when the lease runs out the
-  next holder asks ``already_sent`` and records them without sending again;
-- any other notifier (console, SMTP) is told one message at a time, each recorded
-  sent in its own transaction right after its send, so a crash can repeat at most the
-  one message in flight.
+  file) gets group commit: the claimed batch is one group, its messages one
+  ``send_many`` (one ``fsync``). A pass killed between sending and recording leaves the
+  batch claimed; when the lease runs out the next holder asks ``already_sent`` and
+  records them without sending again;
+- any other notifier (console, SMTP) gets groups of one: each message is recorded sent
+  in its own transaction right after its send, so a crash can repeat at most the one
+  message in flight.
 
 Any number of passes may run at once, in any number of processes: claims are atomic,
 so no two hold the same reminder, and a dead pass's claims run out with their lease.
@@ -36,18 +38,15 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pathway.context import Kivo
 from pathway.notifiers import BatchNotifier, Notifier, Recipient, ReminderMessage
-from pathway.ports import UnitOfWork
 from states.records import Caseworker, Followup, Reminder
 
 MAX_BACKOFF = timedelta(hours=6)
 Claim = tuple[Reminder, Followup, Caseworker | None, Caseworker | None]
-Change = Callable[[UnitOfWork], bool]
 NOBODY = "nobody to tell: the case has no active caseworker and there is no active coordinator"
 
 
@@ -81,7 +80,11 @@ def dispatch(
     lease: timedelta = timedelta(minutes=5),
     worker: str | None = None,
 ) -> DispatchResult:
-    """Send every due reminder once; returns what was sent, escalated, failed, dropped."""
+    """Send every due reminder once; returns what was sent, escalated, failed, dropped.
+
+    One path for every notifier: a claimed batch is handled in groups, the whole batch
+    as one group for a notifier that takes batches, groups of one (one message, one
+    transaction) for any other."""
     if batch < 1:
         raise ValueError("batch must be at least 1")
     token = worker or worker_token()
@@ -91,14 +94,12 @@ def dispatch(
         claimed = _claim(kivo, token, batch, lease)
         if not claimed:
             return result
-        if isinstance(notifier, BatchNotifier):
-            _handle_batch(kivo, notifier, token, result, claimed, started, lease)
-            continue
-        for index, (reminder, followup, caseworker, coordinator) in enumerate(claimed):
-            if index and time.monotonic() - started > lease.total_seconds() / 2:
+        size = len(claimed) if isinstance(notifier, BatchNotifier) else 1
+        for index in range(0, len(claimed), size):
+            if index and _past_half(started, lease):
                 _release(kivo, token, [r.id for r, *_ in claimed[index:]])
                 break
-            _handle(kivo, notifier, token, result, reminder, followup, caseworker, coordinator)
+            _handle(kivo, notifier, token, result, claimed[index : index + size], started, lease)
 
 
 def _claim(kivo: Kivo, worker: str, batch: int, lease: timedelta) -> list[Claim]:
@@ -113,47 +114,25 @@ def _claim(kivo: Kivo, worker: str, batch: int, lease: timedelta) -> list[Claim]
     return claimed
 
 
+def _past_half(started: float, lease: timedelta) -> bool:
+    """Half the lease gone (on this process's monotonic clock): stop using the claims
+    before they could run out and be taken over while still in use."""
+    return time.monotonic() - started > lease.total_seconds() / 2
+
+
 def _handle(
     kivo: Kivo,
     notifier: Notifier,
-    worker: str,
-    result: DispatchResult,
-    reminder: Reminder,
-    followup: Followup,
-    caseworker: Caseworker | None,
-    coordinator: Caseworker | None,
-) -> None:
-    assert reminder.id is not None
-    reminder_id, escalation = reminder.id, reminder.kind == "escalation"
-    today = kivo.today()
-    if _stale(reminder, followup, today):
-        if _finish(kivo, lambda uow: uow.reminders.mark_dropped(reminder_id, worker)):
-            result.dropped += 1
-        return
-    if reminder.attempts > 1 and notifier.already_sent(reminder_id):
-        _record_sent(kivo, worker, result, reminder_id, escalation)
-        return
-    recipient = _recipient(caseworker, coordinator, escalation=escalation)
-    try:
-        if recipient is None:
-            raise LookupError(NOBODY)
-        notifier.send(_message(reminder, followup, recipient, escalation=escalation, today=today))
-    except Exception as error:
-        _record_failed(kivo, worker, result, reminder, error)
-        return
-    _record_sent(kivo, worker, result, reminder_id, escalation)
-
-
-def _handle_batch(
-    kivo: Kivo,
-    notifier: BatchNotifier,
     worker: str,
     result: DispatchResult,
     claimed: list[Claim],
     started: float,
     lease: timedelta,
 ) -> None:
-    """Group commit: decide for each, send the batch at once, record it in one go."""
+    """Decide for each claim, send what is due, then record the outcome of all of them
+    in one transaction: sent (with any a dead pass had delivered), dropped, failed. A
+    crash between sending and recording leaves the claims to run out; the next holder
+    asks ``already_sent`` and records them without sending again."""
     dropped: list[int] = []
     known: list[Reminder] = []  # delivered by a pass that died before recording them
     failed: list[tuple[Reminder, Exception]] = []
@@ -171,11 +150,11 @@ def _handle_batch(
         else:
             message = _message(reminder, followup, recipient, escalation=escalation, today=today)
             due.append((reminder, message))
-    if len(due) > 1 and time.monotonic() - started > lease.total_seconds() / 2:
+    if len(due) > 1 and _past_half(started, lease):
         _release(kivo, worker, [reminder.id for reminder, _ in due[1:]])  # one, for progress
         due = due[:1]
     try:
-        notifier.send_many([message for _, message in due])
+        _send(notifier, [message for _, message in due])
     except Exception as error:
         failed += [(reminder, error) for reminder, _ in due]
         due = []
@@ -195,26 +174,15 @@ def _handle_batch(
     result.failed += len(failed)
 
 
-def _record_sent(
-    kivo: Kivo, worker: str, result: DispatchResult, reminder_id: int, escalation: bool
-) -> None:
-    """Sent it is, even if our claim was taken over meanwhile: the new holder will find
-    it with ``already_sent`` where the notifier can tell, and record it then."""
-    at = kivo.now()
-    _finish(kivo, lambda uow: uow.reminders.mark_sent(reminder_id, worker, at))
-    result.sent += 1
-    result.escalated += escalation
-
-
-def _record_failed(
-    kivo: Kivo, worker: str, result: DispatchResult, reminder: Reminder, error: Exception
-) -> None:
-    assert reminder.id is not None
-    text = f"{type(error).__name__}: {error}"
-    retry_at = kivo.now() + backoff(reminder.attempts)
-    reminder_id = reminder.id
-    _finish(kivo, lambda uow: uow.reminders.mark_failed(reminder_id, worker, text, retry_at))
-    result.failed += 1
+def _send(notifier: Notifier, messages: list[ReminderMessage]) -> None:
+    """A notifier that takes batches gets them in one ``send_many`` (one ``fsync``);
+    any other is handed groups of one by ``dispatch``, so a crash can repeat at most
+    the one message in flight."""
+    if isinstance(notifier, BatchNotifier):
+        notifier.send_many(messages)
+        return
+    for message in messages:
+        notifier.send(message)
 
 
 def _release(kivo: Kivo, worker: str, reminder_ids: list[int | None]) -> None:
@@ -222,13 +190,6 @@ def _release(kivo: Kivo, worker: str, reminder_ids: list[int | None]) -> None:
     with kivo.uow() as uow:
         uow.reminders.release(ids, worker)
         uow.commit()
-
-
-def _finish(kivo: Kivo, change: Change) -> bool:
-    with kivo.uow() as uow:
-        changed = change(uow)
-        uow.commit()
-    return changed
 
 
 def _recipient(

@@ -4,7 +4,11 @@ Each case is judged and written on its own, in its own transaction, by the use c
 changes one case (``pathway.moves.advance`` and the other moves, or the caseload
 handover): a refusal, a conflict or a missing case is that case's result and never
 undoes another case. The result lists every case in the order given, so a command can
-print it and a bulk action can show it; nothing here prints.
+print it and a bulk action can show it; nothing here prints. The change is any one-case
+use case, called with each case and the version looked at, e.g.::
+
+    each_case(refs, lambda ref: moves.pause(
+        kivo, ref.case_id, reason="sick leave", expected_version=ref.version))
 
 Duplicate case ids are bad input (nothing written): the second move of the same case
 would be judged against the first one's result, which no caller means. A case may carry
@@ -17,19 +21,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pathway.handover import HandoverResult, transfer_caseload
-from pathway.moves import advance, exit_case, fall_back, pause, resume
-from pathway.results import MoveResult
 from states.case_refs import CaseRef, checked_refs
 from states.errors import DatabaseUnavailable, KivoError, NotInitialised
-
-if TYPE_CHECKING:
-    from pathway.context import Kivo
-    from states.case import Outcome
-    from states.steps import Step
 
 T = TypeVar("T")
 
@@ -97,113 +92,3 @@ def each_case(
             continue
         outcomes.append(CaseOutcome(ref.case_id, WOULD_MOVE if dry_run else MOVED, result))
     return EachResult(outcomes)
-
-
-def advance_each(
-    kivo: Kivo, refs: Sequence[CaseRef], to: Step, *, dry_run: bool = False, **options: Any
-) -> EachResult[MoveResult]:
-    """``pathway.moves.advance`` for each case (``options``: its keyword arguments but
-    ``expected_version``, which comes from each ``CaseRef``)."""
-    return each_case(
-        refs,
-        lambda ref: advance(
-            kivo, ref.case_id, to, dry_run=dry_run, expected_version=ref.version, **options
-        ),
-        dry_run=dry_run,
-    )
-
-
-def fall_back_each(
-    kivo: Kivo,
-    refs: Sequence[CaseRef],
-    to: Step,
-    *,
-    reason: str,
-    on: date | None = None,
-    by: int | None = None,
-) -> EachResult[MoveResult]:
-    return each_case(
-        refs,
-        lambda ref: fall_back(
-            kivo, ref.case_id, to, reason=reason, on=on, by=by, expected_version=ref.version
-        ),
-    )
-
-
-def pause_each(
-    kivo: Kivo,
-    refs: Sequence[CaseRef],
-    *,
-    reason: str,
-    on: date | None = None,
-    by: int | None = None,
-) -> EachResult[MoveResult]:
-    return each_case(
-        refs,
-        lambda ref: pause(
-            kivo, ref.case_id, reason=reason, on=on, by=by, expected_version=ref.version
-        ),
-    )
-
-
-def resume_each(
-    kivo: Kivo, refs: Sequence[CaseRef], *, on: date | None = None, by: int | None = None
-) -> EachResult[MoveResult]:
-    return each_case(
-        refs, lambda ref: resume(kivo, ref.case_id, on=on, by=by, expected_version=ref.version)
-    )
-
-
-def exit_each(
-    kivo: Kivo,
-    refs: Sequence[CaseRef],
-    *,
-    outcome: Outcome,
-    on: date | None = None,
-    by: int | None = None,
-    reason: str | None = None,
-    qualification: bool = False,
-) -> EachResult[MoveResult]:
-    return each_case(
-        refs,
-        lambda ref: exit_case(
-            kivo,
-            ref.case_id,
-            outcome=outcome,
-            on=on,
-            by=by,
-            reason=reason,
-            qualification=qualification,
-            expected_version=ref.version,
-        ),
-    )
-
-
-def transfer_each(
-    kivo: Kivo,
-    refs: Sequence[CaseRef],
-    from_id: int,
-    to_id: int,
-    *,
-    note: str | None = None,
-    on: date | None = None,
-    by: int | None = None,
-    dry_run: bool = False,
-) -> EachResult[HandoverResult]:
-    """The caseload handover of each case on its own (``transfer_caseload`` with that
-    one case): a case not in the caseload is refused without holding back the others."""
-    return each_case(
-        refs,
-        lambda ref: transfer_caseload(
-            kivo,
-            from_id,
-            to_id,
-            case_ids=[ref.case_id],
-            note=note,
-            on=on,
-            by=by,
-            dry_run=dry_run,
-            expected_version=ref.version,
-        ),
-        dry_run=dry_run,
-    )

@@ -134,10 +134,6 @@ class ReminderRepository(_Repository[Reminder, ReminderRow]):
             reminder_id, worker, status="sent", sent_at=_utc(at), claimed_until=None
         )
 
-    def mark_dropped(self, reminder_id: int, worker: str) -> bool:
-        """What it reminded of is no longer pending: never send it."""
-        return self._finish(reminder_id, worker, status="dropped", claimed_until=None)
-
     def mark_failed(self, reminder_id: int, worker: str, error: str, retry_at: datetime) -> bool:
         """Release the claim; the reminder stays pending and is retried from ``retry_at``."""
         return self._finish(

@@ -55,13 +55,21 @@ def run_dispatchers(
     go = folder / "go"
 
     def worker_args(file: Path, ready_file: Path) -> list[str]:
-        return [str(file), str(batch), str(ready_file), str(go)]
+        return [str(file), str(ready_file), str(go), str(batch)]
 
     files = [folder / f"{n}.jsonl" for n in range(workers)]
     ready = [folder / f"{n}.ready" for n in range(workers)]
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.dispatch_worker", url, NOW, *worker_args(f, r)],
+            [
+                sys.executable,
+                "-m",
+                "tests.outbox_worker",
+                "reminders",
+                url,
+                NOW,
+                *worker_args(f, r),
+            ],
             cwd=repo_root,
             env=environment(repo_root),
             stdout=subprocess.PIPE,

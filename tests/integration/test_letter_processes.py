@@ -28,7 +28,7 @@ WORKERS = 4
 def start(url: str, folder: Path, repo_root: Path, n: int, go: Path) -> subprocess.Popen[str]:
     args = [str(folder / f"{n}.jsonl"), str(folder / f"{n}.ready"), str(go)]
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.letter_worker", url, NOW, *args],
+        [sys.executable, "-m", "tests.outbox_worker", "letters", url, NOW, *args],
         cwd=repo_root,
         env=environment(repo_root),
         stdout=subprocess.PIPE,
