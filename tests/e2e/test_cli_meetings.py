@@ -356,7 +356,7 @@ BAD = [
     ("meeting schedule 1 --at 2026-01-02T10:00 --json", 2, "before case 1 was opened"),
     ("meeting list --from 2026-03-12 --to 2026-03-10 --json", 2, "is after --to 2026-03-10"),
     ("meeting list --from someday", 2, "'someday' is not a real date"),
-    ("meeting ics --out missing/cal.ics", 2, "cannot write missing/cal.ics"),
+    ("meeting ics --out missing/cal.ics", 2, "--out missing/cal.ics: there is no folder missing"),
     ("followup list --status late", 2, "unknown status 'late'"),
     ("followup list --overdue --status done --json", 2, "--overdue lists pending items only"),
     ("followup list --due-by 2026-02-30", 2, "is not a real date in the form YYYY-MM-DD"),
