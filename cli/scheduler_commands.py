@@ -153,9 +153,11 @@ def _log(text: str) -> None:
     """One log line; anything written like a personnummer (in a driver's error, say) is
     masked, as in every message kivo shows."""
     from states.personnummer import redact
+    from states.text import shown
 
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    print(f"{stamp} kivo scheduler: {redact(text)}", file=sys.stderr, flush=True)
+    line = redact(shown(text))
+    print(f"{stamp} kivo scheduler: {line}", file=sys.stderr, flush=True)
 
 
 def _count(number: int, one: str, many: str) -> str:

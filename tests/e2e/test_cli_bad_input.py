@@ -112,9 +112,9 @@ CASES = [
     ),
     case(
         "word for a date",
-        "consent 1 --on yesterday",
+        "consent 1 --on someday",
         code=2,
-        says="'yesterday' is not a real date",
+        says="'someday' is not a real date",
     ),
     case(
         "personnummer with a wrong check digit",
