@@ -161,7 +161,7 @@ def scenario(bench: Bench) -> Result:
     if twin(bench.url, theirs) != count or ours.hash.digest() != theirs.hash.digest():
         raise RuntimeError("kivo's list and the twin's differ")
     result.count = count
-    repeats = bench.repeats if count <= 200_000 else 2
+    repeats = bench.repeats if count <= 200_000 else min(bench.repeats, 2)
     with open(os.devnull, "w", encoding="utf-8") as sink:
         _fill(
             result,
@@ -173,7 +173,7 @@ def scenario(bench: Bench) -> Result:
     command += ["--limit", "0", "--json"]
     raw_command = [sys.executable, "-m", "benchmarks.listing", bench.url]
     runs: dict[str, list[tuple[float, float]]] = {"kivo": [], "raw": []}
-    for index in range(1 if bench.quick else 2):
+    for index in range(1 if bench.quick or repeats == 1 else 2):
         pair = [("kivo", command), ("raw", raw_command)]
         for side, argv in pair if index % 2 == 0 else reversed(pair):
             runs[side].append(child(argv))

@@ -10,6 +10,7 @@ import typer
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.find_edit import add_directory_commands
+from cli.listing import AfterOption, LimitOption, OffsetOption, page_of, say_more
 from cli.options import ByOption, JsonOption, OnOption, id_option, parse_date, parse_id
 from cli.output import print_json, say, table
 
@@ -48,16 +49,26 @@ def caseworker_add(
 
 @caseworker_app.command("list")
 @reports_errors
-def caseworker_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """List caseworkers and coordinators."""
+def caseworker_list(
+    ctx: typer.Context,
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List caseworkers and coordinators, by id, 50 at a time (--limit 0 for all)."""
     from pathway.directory import list_caseworkers
 
-    workers = list_caseworkers(kivo_of(ctx))
+    workers, more = page_of(
+        list_caseworkers(kivo_of(ctx)), limit, offset, after, lambda w: w.id, "caseworker"
+    )
     if json_output:
         print_json(workers)
-        return
-    rows = [(w.id, w.name, w.role, w.email, "yes" if w.active else "no") for w in workers]
-    table("Caseworkers", ["id", "name", "role", "email", "active"], rows)
+    else:
+        rows = [(w.id, w.name, w.role, w.email, "yes" if w.active else "no") for w in workers]
+        table("Caseworkers", ["id", "name", "role", "email", "active"], rows)
+    last = workers[-1].id if workers else None
+    say_more(_fmt(json_output), "caseworkers", len(workers), more, last, offset)
 
 
 @workplace_app.command("add")
@@ -77,13 +88,24 @@ def workplace_add(
 
 @workplace_app.command("list")
 @reports_errors
-def workplace_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """List workplaces with their active placements and supervisors' capacity."""
+def workplace_list(
+    ctx: typer.Context,
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List workplaces with their active placements and supervisors' capacity, by id, 50
+    at a time (--limit 0 for all)."""
     from pathway.directory import workplace_loads
 
-    workplaces = workplace_loads(kivo_of(ctx))
+    workplaces, more = page_of(
+        workplace_loads(kivo_of(ctx)), limit, offset, after, lambda w: w.id, "workplace"
+    )
+    last = workplaces[-1].id if workplaces else None
     if json_output:
         print_json(workplaces)
+        say_more("json", "workplaces", len(workplaces), more, last, offset)
         return
     table(
         "Workplaces",
@@ -101,6 +123,7 @@ def workplace_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
             for w in workplaces
         ],
     )
+    say_more("table", "workplaces", len(workplaces), more, last, offset)
 
 
 @workplace_app.command("deactivate")
@@ -157,14 +180,27 @@ def supervisor_list(
         bool,
         typer.Option("--untrained", help="Only those without supervisor training by today."),
     ] = False,
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """List supervisors with their training, load (open placements) and free capacity."""
+    """List supervisors with their training, load (open placements) and free capacity, by
+    id, 50 at a time (--limit 0 for all)."""
     from pathway.directory import supervisor_loads
 
-    supervisors = supervisor_loads(kivo_of(ctx), workplace_id=workplace, untrained=untrained)
+    supervisors, more = page_of(
+        supervisor_loads(kivo_of(ctx), workplace_id=workplace, untrained=untrained),
+        limit,
+        offset,
+        after,
+        lambda s: s.id,
+        "supervisor",
+    )
+    last = supervisors[-1].id if supervisors else None
     if json_output:
         print_json([{**asdict(s), "free": s.free} for s in supervisors])
+        say_more("json", "supervisors", len(supervisors), more, last, offset)
         return
     rows = [
         (
@@ -184,6 +220,11 @@ def supervisor_list(
         ["id", "name", "workplace", "trained on", "capacity", "load", "free", "active"],
         rows,
     )
+    say_more("table", "supervisors", len(supervisors), more, last, offset)
+
+
+def _fmt(json_output: bool) -> str:
+    return "json" if json_output else "table"
 
 
 @supervisor_app.command("deactivate")

@@ -8,6 +8,7 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
+from cli.listing import AfterOption, LimitOption, OffsetOption, page_of, say_more
 from cli.options import (
     ByOption,
     CaseArg,
@@ -56,12 +57,16 @@ def followup_list(
         str,
         typer.Option(help="pending (default), suspended, done, cancelled or all."),
     ] = "pending",
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """List follow-ups, planned meetings and decisions, earliest due first."""
+    """List follow-ups, planned meetings and decisions, earliest due first, 50 at a time
+    (--limit 0 for all)."""
     from pathway.followups import list_followups
 
-    items = list_followups(
+    found = list_followups(
         kivo_of(ctx),
         case_id=case,
         caseworker_id=caseworker,
@@ -69,10 +74,13 @@ def followup_list(
         overdue=overdue,
         status=status,
     )
+    items, more = page_of(found, limit, offset, after, lambda i: i.id, "follow-up")
     if json_output:
         print_json(items)
-        return
-    _print_items(items)
+    else:
+        _print_items(items)
+    last = items[-1].id if items else None
+    say_more("json" if json_output else "table", "items", len(items), more, last, offset)
 
 
 @followup_app.command("done")

@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, TypeVar
 
 import typer
 
@@ -24,6 +24,7 @@ from cli.output import console
 from states.calendar_bounds import MAX_COUNT
 
 MAX_ROWS = MAX_COUNT * 1000
+T = TypeVar("T")
 
 
 class Writer(Protocol):
@@ -141,22 +142,26 @@ def stream_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any
 
 
 def say_more(
-    fmt: str, what: str, shown: int, more: bool, last_id: int | None, offset: int = 0
+    fmt: str,
+    what: str,
+    shown: int,
+    more: bool,
+    last_id: int | None,
+    offset: int = 0,
+    *,
+    next_offset: int | None = None,
 ) -> None:
-    """After a page: how many rows it had and, when more follow, how to get them."""
+    """After a page: how many rows it had and, when more follow, how to get them (by
+    ``--after`` the last id, or ``--offset`` for a list without ids)."""
+    step = f"--after {last_id}" if next_offset is None else f"--offset {next_offset}"
+    hint = f"add {step} for the next page, or --limit 0 for all"
     if fmt == "table":
-        first = offset + 1
-        span = f" ({first}–{offset + shown} of the list)" if shown and offset else ""
-        console().print(f"{shown} {what}{span}" if not more else f"{shown} {what} shown{span}")
+        span = f" ({offset + 1}–{offset + shown} of the list)" if shown and offset else ""
+        console().print(f"{shown} {what}{' shown' if more else ''}{span}")
         if more:
-            console().print(
-                f"more follow: add --after {last_id} for the next page, or --limit 0 for all"
-            )
+            console().print(f"more follow: {hint}")
     elif more:
-        print(
-            f"more {what} follow: add --after {last_id} for the next page, or --limit 0 for all",
-            file=sys.stderr,
-        )
+        print(f"more {what} follow: {hint}", file=sys.stderr)
 
 
 def _json_default(value: Any) -> Any:
@@ -165,29 +170,29 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def sliced(
-    items: Iterable[Any], limit: int, offset: int, after: int | None, key: Callable[[Any], int]
-) -> tuple[list[Any], bool]:
-    """A page of an already-read list (``after``: the id of the last row seen): the rows
-    and whether more follow."""
+def page_of(
+    items: Iterable[T],
+    limit: int,
+    offset: int,
+    after: int | None,
+    key: Callable[[T], int | None],
+    what: str,
+) -> tuple[list[T], bool]:
+    """A page of a list its use case has read whole (the short directory lists): the
+    rows after the one whose id is ``after`` (in the list's own order), less ``offset``,
+    at most ``limit`` (0 = all), and whether more follow."""
+    from states.errors import InvalidInput
+
+    rows = list(items)
     if after is not None:
-        items = _after(items, after, key)
-    page: list[Any] = []
-    more = False
-    for index, item in enumerate(items):
-        if index < offset:
-            continue
-        if limit and len(page) == limit:
-            more = True
-            break
-        page.append(item)
-    return page, more
-
-
-def _after(items: Iterable[Any], after: int, key: Callable[[Any], int]) -> Iterable[Any]:
-    seen = False
-    for item in items:
-        if seen:
-            yield item
-        elif key(item) == after:
-            seen = True
+        found = next((index for index, item in enumerate(rows) if key(item) == after), None)
+        if found is None:
+            raise InvalidInput(
+                f"--after {after}: there is no {what} {after} in this list to continue after",
+                field="after",
+            )
+        rows = rows[found + 1 :]
+    rows = rows[offset:]
+    if limit and len(rows) > limit:
+        return rows[:limit], True
+    return rows, False

@@ -10,6 +10,7 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
+from cli.listing import AfterOption, LimitOption, OffsetOption, page_of, say_more
 from cli.options import (
     ByOption,
     CaseArg,
@@ -158,22 +159,29 @@ def meeting_list(
         str | None,
         typer.Option("--to", help="To this day, included (YYYY-MM-DD).", metavar="DATE"),
     ] = None,
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """List meetings in time order (times in Swedish local time)."""
+    """List meetings in time order (times in Swedish local time), 50 at a time (--limit 0
+    for all)."""
     from pathway.meetings import list_meetings
 
-    meetings = list_meetings(
+    found = list_meetings(
         kivo_of(ctx),
         case_id=case,
         caseworker_id=caseworker,
         first=parse_date(first, "from"),
         last=parse_date(last, "to"),
     )
+    meetings, more = page_of(found, limit, offset, after, lambda m: m.id, "meeting")
     if json_output:
         print_json(meetings)
-        return
-    _print_meetings(meetings)
+    else:
+        _print_meetings(meetings)
+    end = meetings[-1].id if meetings else None
+    say_more("json" if json_output else "table", "meetings", len(meetings), more, end, offset)
 
 
 @meeting_app.command("ics")

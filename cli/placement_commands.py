@@ -9,6 +9,7 @@ import typer
 
 from cli.context import kivo_of, settings_of
 from cli.errors import reports_errors
+from cli.listing import AfterOption, LimitOption, OffsetOption, page_of, say_more
 from cli.options import ByOption, CaseArg, ExpectVersion, JsonOption, id_option, parse_date
 from cli.output import print_json, say, table, warn
 
@@ -221,20 +222,27 @@ def list_placements(
         str | None,
         typer.Option(help="Only open ones planned to end before this day.", metavar="DATE"),
     ] = None,
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Placements, filtered by workplace, programme and dates."""
+    """Placements, filtered by workplace, programme and dates, 50 at a time (--limit 0 for
+    all)."""
     from pathway.placements import listing
 
-    found = listing(
+    everything = listing(
         kivo_of(ctx),
         workplace_id=workplace,
         programme=programme,
         active_on=parse_date(active_on, "active-on"),
         ending_before=parse_date(ending_before, "ending-before"),
     )
+    found, more = page_of(everything, limit, offset, after, lambda p: p.id, "placement")
+    last = found[-1].id if found else None
     if json_output:
         print_json(found)
+        say_more("json", "placements", len(found), more, last, offset)
         return
     table(
         "Placements",
@@ -264,6 +272,7 @@ def list_placements(
             for p in found
         ],
     )
+    say_more("table", "placements", len(found), more, last, offset)
 
 
 def _say_overrides_and_warnings(overridden: list[str], warnings: list[dict[str, object]]) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
+from cli.listing import LimitOption, OffsetOption, page_of, say_more
 from cli.options import JsonOption
 from cli.output import print_json, say
 from cli.report_format import CsvOption, output_format, show
@@ -50,15 +51,21 @@ def target_set(
 @target_app.command("list")
 @reports_errors
 def target_list(
-    ctx: typer.Context, json_output: JsonOption = False, csv_output: CsvOption = False
+    ctx: typer.Context,
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    json_output: JsonOption = False,
+    csv_output: CsvOption = False,
 ) -> None:
-    """Every target set, by year and programme."""
+    """Every target set, by year and programme, 50 at a time (--limit 0 for all)."""
     from pathway.targets import list_targets
 
     fmt = output_format(json_output, csv_output)
-    found = list_targets(kivo_of(ctx))
+    found, more = page_of(list_targets(kivo_of(ctx)), limit, offset, None, lambda t: 0, "")
     rows = [(t.programme, t.year, t.count) for t in found]
     show(fmt, [_target(t) for t in found], "Targets", ["programme", "year", "target"], rows)
+    if more:
+        say_more(fmt, "targets", len(found), more, None, offset, next_offset=offset + limit)
 
 
 def _target(target: Target) -> dict[str, Any]:

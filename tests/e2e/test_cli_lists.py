@@ -1,7 +1,7 @@
 """End-to-end: ``participant list`` pages (``--limit``, ``--offset``, ``--after``), sorts,
 and streams ``--json`` (one array, an object per line) and ``--csv``, on both databases.
 
-Seed: caseworker 1 Anna; six participants enrolled on different days, two of them
+Seed: caseworkers 1 Anna, 2 Karin, 3 Nils; six participants enrolled on different days, two of them
 sharing a name (cases 1..6); case 6 exited.
 """
 
@@ -19,6 +19,8 @@ pytestmark = pytest.mark.both_databases
 
 SEED = (
     "caseworker add 'Anna Lindqvist'",
+    "caseworker add 'Karin Ek' --role coordinator",
+    "caseworker add 'Nils Holm'",
     "participant add 'Östen Berg' --caseworker 1 --on 2026-01-14",
     "participant add 'Bo Ek' --caseworker 1 --on 2026-01-12",
     "participant add 'Ada Holm' --caseworker 1 --on 2026-01-20",
@@ -172,3 +174,47 @@ def test_help_documents_paging_sorting_and_streaming(kivo_cli: Kivo) -> None:
     assert ran.code == 0, ran.err
     for option in ("--limit", "--offset", "--after", "--sort", "--json", "--csv"):
         assert option in ran.out
+
+
+LISTS = [
+    "participant list",
+    "caseworker list",
+    "workplace list",
+    "supervisor list",
+    "placement list",
+    "meeting list",
+    "followup list",
+]
+
+
+@pytest.mark.parametrize("line", LISTS)
+def test_every_list_command_documents_its_paging(kivo_cli: Kivo, line: str) -> None:
+    ran = run(kivo_cli, f"{line} --help")
+
+    assert ran.code == 0, ran.err
+    for option in ("--limit", "--offset", "--after"):
+        assert option in ran.out, (line, option)
+
+
+def test_the_caseworker_list_pages_by_id_too(kivo_cli: Kivo) -> None:
+    first = run(kivo_cli, "caseworker list --limit 2 --json")
+    assert first.code == 0, first.err
+    assert [w["id"] for w in first.json()] == [1, 2]
+    assert "--after 2" in first.err
+
+    rest = run(kivo_cli, "caseworker list --limit 2 --after 2 --json")
+    assert [w["id"] for w in rest.json()] == [3]
+    assert rest.err == ""
+    assert [w["id"] for w in run(kivo_cli, "caseworker list --offset 1 --json").json()] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["caseworker list --after 9", "meeting list --after 1", "followup list --limit -2"],
+)
+def test_a_directory_or_agenda_list_refuses_bad_paging(kivo_cli: Kivo, line: str) -> None:
+    ran = run(kivo_cli, line)
+
+    assert ran.code == 2, (ran.out, ran.err)
+    assert ("--after" if "--after" in line else "--limit") in ran.err
+    assert "Traceback" not in ran.err
