@@ -49,15 +49,15 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Show a case's full history, oldest first; with --owners, who owned it when.",
     ),
     (
+        "changes",
+        "participant_commands",
+        "Show the logged edits of a participant, caseworker, supervisor or workplace.",
+    ),
+    (
         "advance",
         "move_commands",
         "Move a case forward to a later step (steps may be skipped); several cases: each on "
         "its own, a refusal never undoing the others.",
-    ),
-    (
-        "changes",
-        "participant_commands",
-        "Show the logged edits of a participant, caseworker, supervisor or workplace.",
     ),
     (
         "fall-back",

@@ -31,5 +31,5 @@ def test_the_extras_are_installed_from_the_source_folder_as_the_readme_says() ->
 def test_the_distribution_name_is_ours_and_the_readme_says_it() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["name"] == "kivo-path"
-    assert project["scripts"] == {"kivo": "cli.app:main"}
+    assert project["scripts"] == {"kivo": "cli.app:script"}
     assert "distribution name is `kivo-path`" in (ROOT / "README.md").read_text(encoding="utf-8")
