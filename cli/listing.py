@@ -20,8 +20,9 @@ from typing import Annotated, Any, Protocol, TypeVar
 import typer
 
 from cli.options import parse_id
-from cli.output import console
+from cli.output import cells_of, console, grid_of, print_grid
 from states.calendar_bounds import MAX_COUNT
+from states.text import json_shown
 
 MAX_ROWS = MAX_COUNT * 1000
 T = TypeVar("T")
@@ -83,7 +84,11 @@ def stream_json(documents: Iterable[dict[str, Any]], out: Writer | None = None) 
     standard output by default)."""
     out = out or sys.stdout
     write = out.write
-    dumps = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+    encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+
+    def dumps(document: dict[str, Any]) -> str:
+        return json_shown(encode(document))
+
     write("[")
     separator = "\n"
     for document in documents:
@@ -116,28 +121,22 @@ def stream_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
 
 
 def stream_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Rows as tables of ``TABLE_PAGE`` rows each (the first one titled); the count."""
-    from rich.table import Table
-
+    """Rows as tables of ``TABLE_PAGE`` rows each (the first one titled), printed as
+    ``cli.output.table`` prints one; the count."""
     count = 0
-    grid: Table | None = None
+    grid = None
     for row in rows:
         if grid is None:
-            grid = Table(title=title if count == 0 else None, title_justify="left")
-            for column in columns:
-                grid.add_column(column)
-        grid.add_row(*("—" if cell is None else str(cell) for cell in row))
+            grid = grid_of(title if count == 0 else None, columns)
+        grid.add_row(*cells_of(row))
         count += 1
         if count % TABLE_PAGE == 0:
-            console().print(grid)
+            print_grid(grid)
             grid = None
     if grid is not None:
-        console().print(grid)
+        print_grid(grid)
     elif count == 0:
-        empty = Table(title=title, title_justify="left")
-        for column in columns:
-            empty.add_column(column)
-        console().print(empty)
+        print_grid(grid_of(title, columns))
     return count
 
 

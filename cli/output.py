@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
 
 def print_json(data: Any) -> None:
@@ -48,13 +49,28 @@ def console() -> Console:
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    grid = grid_of(title, columns)
+    for row in rows:
+        grid.add_row(*cells_of(row))
+    print_grid(grid)
+
+
+def grid_of(title: str | None, columns: Sequence[str]) -> Table:
+    """An empty table whose columns fold what is too long for them."""
     from rich.table import Table
 
-    grid = Table(title=shown(title), title_justify="left")
+    grid = Table(title=shown(title) if title else None, title_justify="left")
     for column in columns:
         grid.add_column(shown(column), overflow="fold")
-    for row in rows:
-        grid.add_row(*("—" if cell is None else shown(cell) for cell in row))
+    return grid
+
+
+def cells_of(row: Sequence[Any]) -> list[str]:
+    return ["—" if cell is None else shown(cell) for cell in row]
+
+
+def print_grid(grid: Table) -> None:
+    """On a terminal as wide as it is; elsewhere as wide as the widest row."""
     out = console()
     if out.is_terminal:
         out.print(grid)

@@ -9,14 +9,13 @@ non-joiners stay allowed: Persian and Indic names need them.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from states.errors import InvalidInput
 from states.personnummer import holds_personnummer
+from states.text import is_control
 
 MAX_NAME = 200
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def name_problem(text: str, *, today: date) -> str | None:
@@ -25,7 +24,7 @@ def name_problem(text: str, *, today: date) -> str | None:
         return "is empty"
     if len(text) > MAX_NAME:
         return f"is longer than {MAX_NAME} characters"
-    if any(_is_control(char) for char in text):
+    if any(is_control(char) for char in text):
         return "contains a control character (a tab, a line break, an escape …)"
     if holds_personnummer(text, today=today):
         return (
@@ -33,10 +32,6 @@ def name_problem(text: str, *, today: date) -> str | None:
             "where it is asked for (--personnummer, the personnummer column)"
         )
     return None
-
-
-def _is_control(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS
 
 
 def checked_name(text: str, what: str, *, today: date, field: str = "name") -> str:

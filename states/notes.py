@@ -7,21 +7,20 @@ never leave kivo by an export or a log.
 Free text is printed in tables, JSON and calendars, so it holds no control character:
 C0/C1 controls (a line break, a tab, an escape that retitles a terminal window or
 clears the screen), line and paragraph separators, and the bidirectional overrides and
-isolates that make text display as something else (the same set ``states.names``
-refuses in names; the two are to be unified in one shared check).
+isolates that make text display as something else (``states.text.is_control``, the
+set names and places refuse too).
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from states.errors import InvalidInput
+from states.text import is_control
 
 MAX_NOTE = 4000
 MAX_TITLE = 200
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(slots=True)
@@ -33,11 +32,6 @@ class CaseNote:
     text: str
     author_id: int | None = None
     id: int | None = None
-
-
-def is_control(char: str) -> bool:
-    """A character that must not reach a terminal, a table cell or a calendar line."""
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS
 
 
 def text_problem(text: str, *, limit: int) -> str | None:

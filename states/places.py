@@ -9,7 +9,6 @@ the checks on free text (task lines, contact notes), and the lead-time arithmeti
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -19,6 +18,7 @@ from states.errors import InvalidInput, quoted
 from states.personnummer import holds_personnummer
 from states.reports import percentile
 from states.steps import Step, parse_step
+from states.text import is_control
 from states.violations import Violation, structural
 
 WORKPLACE_STEPS = frozenset({2, 3, 6, 7, 8, 9})
@@ -252,7 +252,7 @@ def checked_text(
         problem = "is empty"
     elif len(cleaned) > limit:
         problem = f"is longer than {limit} characters"
-    elif any(_is_control(char, lines) for char in cleaned):
+    elif any(is_control(char, lines=lines) for char in cleaned):
         examples = "a tab, an escape" if lines else "a tab, a line break, an escape"
         problem = f"contains a control character ({examples} …)"
     elif holds_personnummer(cleaned, today=today):
@@ -260,15 +260,6 @@ def checked_text(
     if problem is not None:
         raise InvalidInput(f"{what} {problem}", field=field_name)
     return cleaned
-
-
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _is_control(char: str, lines: bool) -> bool:
-    if lines and char == "\n":
-        return False
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS
 
 
 # --- records --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ for a spreadsheet cell (which cannot hold most C0 controls at all).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from states.errors import InvalidInput
 
@@ -38,6 +39,15 @@ _NAMES = {
     "\x08": "a backspace",
     "\x7f": "a delete",
 }
+
+
+def is_control(char: str, *, lines: bool = False, tabs: bool = False) -> bool:
+    """Whether ``char`` is one a terminal may act on (the set above; the one predicate
+    names, notes, places and reasons share): ``lines`` lets a line break through,
+    ``tabs`` a tab."""
+    if (lines and char == "\n") or (tabs and char == "\t"):
+        return False
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS
 
 
 def unsafe_char(text: str, *, multiline: bool = False) -> str | None:
