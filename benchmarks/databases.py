@@ -45,6 +45,7 @@ def _prepare_sqlite(url: str, size: int, seed: int) -> Prepared:
     path = Path(make_url(url).database or "")
     template = path.with_name(f"{path.stem}.template-{size}-{seed}.db")
     counts, seconds = None, 0.0
+    path.parent.mkdir(parents=True, exist_ok=True)  # kivo itself never creates folders
     if not template.exists() or _size_at(f"sqlite:///{template}") != size:
         template.unlink(missing_ok=True)
         partial = template.with_suffix(".partial")
@@ -53,7 +54,6 @@ def _prepare_sqlite(url: str, size: int, seed: int) -> Prepared:
         partial.rename(template)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, path)
     os.chmod(path, 0o600)
     return Prepared(f"sqlite:///{path}", f"sqlite:///{template}", counts, seconds)

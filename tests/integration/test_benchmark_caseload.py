@@ -8,6 +8,7 @@ pools the scenarios use up."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -188,3 +189,16 @@ def test_the_same_seed_generates_the_same_caseload(
             assert _rows(again) == _rows(engine)
         finally:
             again.dispose()
+
+
+def test_the_benchmark_prepares_its_sqlite_files_in_a_folder_it_creates(
+    tmp_path: Path,
+) -> None:
+    from benchmarks.databases import prepare
+
+    folder = tmp_path / "not" / "yet"
+
+    prepared = prepare(1000, str(folder / "bench.db"))
+
+    assert (folder / "bench.db").is_file()
+    assert prepared.url == f"sqlite:///{folder / 'bench.db'}"
