@@ -110,7 +110,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "reminder_commands",
         "Reminders to caseworkers and coordinators: send what is due.",
     ),
-    ("placement", "placement_commands", "Placements: extend, change supervisor, end early, list."),
+    (
+        "placement",
+        "placement_commands",
+        "Placements: start, extend, change supervisor, end early, list.",
+    ),
     ("programme", "placement_commands", "The programmes catalogue."),
     (
         "caseload",

@@ -1,4 +1,5 @@
-"""Placements and the programmes catalogue: extend, change supervisor, end early, list."""
+"""Placements and the programmes catalogue: start, extend, change supervisor, end early,
+list."""
 
 from __future__ import annotations
 
@@ -10,11 +11,19 @@ import typer
 from cli.context import kivo_of, settings_of
 from cli.errors import reports_errors
 from cli.listing import AfterOption, LimitOption, OffsetOption, page_of, say_more
-from cli.options import ByOption, CaseArg, ExpectVersion, JsonOption, id_option, parse_date
+from cli.options import (
+    ByOption,
+    CaseArg,
+    ExpectVersion,
+    JsonOption,
+    OnOption,
+    id_option,
+    parse_date,
+)
 from cli.output import print_json, say, table, warn
 
 placement_app = typer.Typer(
-    help="Placements: extend, change supervisor, end early, list.", no_args_is_help=True
+    help="Placements: start, extend, change supervisor, end early, list.", no_args_is_help=True
 )
 programme_app = typer.Typer(help="The programmes catalogue.", no_args_is_help=True)
 
@@ -75,6 +84,91 @@ def check_programmes(
         print_json({"valid": True, "source": str(file), "programmes": len(catalogue.codes)})
         return
     say(f"{file}: valid ({len(catalogue.codes)} programmes)")
+
+
+@placement_app.command("start")
+@reports_errors
+def start(
+    ctx: typer.Context,
+    case: CaseArg,
+    supervisor: Annotated[
+        int | None,
+        id_option("--supervisor", "The supervisor; the placement is at their workplace."),
+    ] = None,
+    workplace: Annotated[
+        int | None,
+        id_option("--workplace", "The workplace, for employment without a named supervisor."),
+    ] = None,
+    programme: Annotated[str | None, typer.Option(help="Programme code, e.g. PRAKTIK.")] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            help="Planned end (YYYY-MM-DD); a programme's default length without it.",
+            metavar="DATE",
+        ),
+    ] = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    override: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REASON",
+            help="A coordinator's written reason to override blocking rules (needs --by "
+            "with a coordinator's id); recorded in the history.",
+        ),
+    ] = None,
+    employment_kind: Annotated[
+        str | None,
+        typer.Option(
+            metavar="KIND",
+            help="Fixed-term employment (step 7): SÄVA (the default), vikariat or säsong.",
+        ),
+    ] = None,
+    training_share: Annotated[
+        int | None,
+        typer.Option(
+            metavar="PERCENT",
+            help="Planned share of the time in training or supervision (0–100), as for an advance.",
+        ),
+    ] = None,
+    extent: Annotated[
+        int | None,
+        typer.Option(metavar="PERCENT", help="The employment's percent of full time (1–100)."),
+    ] = None,
+    expect_version: ExpectVersion = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Record the placement of a case already in a workplace step that has none (imported
+    there, fallen back into it, or after a placement ended early): judged by the rules
+    of an advance into the step, with its follow-ups, meetings and reminders."""
+    from pathway.moves import start_placement
+
+    result = start_placement(
+        kivo_of(ctx),
+        case,
+        supervisor_id=supervisor,
+        workplace_id=workplace,
+        programme=programme,
+        until=parse_date(until, "until"),
+        on=parse_date(on, "on"),
+        by=by,
+        override=override,
+        expected_version=expect_version,
+        training_share=training_share,
+        extent=extent,
+        employment_kind=employment_kind,
+    )
+    if json_output:
+        print_json(result)
+        return
+    say(
+        f"case {result.case_id}: placement {result.placement_id} started in step "
+        f"{result.to_state} on {result.on}"
+    )
+    for warning in result.warnings:
+        say(f"  warning [{warning['code']}]: {warning['message']}")
+    if result.overridden:
+        say(f"  overridden: {', '.join(result.overridden)}")
 
 
 @placement_app.command("extend")

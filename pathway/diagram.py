@@ -23,7 +23,11 @@ def diagram(fmt: str = "mermaid") -> str:
     GraphMachine(
         model=model,
         states=list(ALL_STATES),
-        transitions=[_unguarded(entry) for entry in transition_table()],
+        transitions=[
+            _unguarded(entry)
+            for entry in transition_table()
+            if entry["trigger"] != "start_placement"  # the case stays: no edge of the path
+        ],
         initial=ENROLLED,
         auto_transitions=False,
         graph_engine="mermaid" if fmt == "mermaid" else "graphviz",

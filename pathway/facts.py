@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from pathway.clock import LOCAL
-from states.case import LEAVING_MOVES, CaseFacts, Move, MoveKind, SupervisorFacts
+from states.case import LEAVING_MOVES, OPENING_MOVES, CaseFacts, Move, MoveKind, SupervisorFacts
 from states.fixed_term import SAVA
 from states.personnummer import Personnummer
 from states.programmes import (
@@ -293,7 +293,7 @@ def _needs_placements(rules: RuleSet, move: Move | None) -> bool:
     workplace, a programme's total across placements."""
     if move is None:
         return True
-    if move.kind is not MoveKind.ADVANCE or move.to is None:
+    if move.kind not in OPENING_MOVES or move.to is None:
         return False
     if move.until is not None and spans_placements(rules.catalogue, move.programme):
         return True

@@ -54,7 +54,101 @@ def advance(
     employment (7), SÄVA (the default), vikariat or säsong, recorded on the placement:
     LAS counts each kind by its own rule."""
     require_written_override(override)
+    if not to.at_workplace and (workplace_id is not None or supervisor_id is not None):
+        given = " and ".join(
+            name
+            for name, value in (("--workplace", workplace_id), ("--supervisor", supervisor_id))
+            if value is not None
+        )
+        raise InvalidInput(
+            f"step {to} happens at no workplace: leave out {given} (a placement opens "
+            "only in a workplace step: 2, 3, 6, 7, 8, 9)",
+            field="workplace" if workplace_id is not None else "supervisor",
+        )
     kind = kind_of_employment(to, employment_kind)
+    _check_shares(training_share, extent)
+    with kivo.uow() as uow:
+        move = _placement_move(
+            kivo,
+            uow,
+            MoveKind.ADVANCE,
+            case_id,
+            to,
+            on=on,
+            workplace_id=workplace_id,
+            supervisor_id=supervisor_id,
+            programme=programme,
+            until=until,
+            employment_kind=kind,
+            training_share=training_share,
+            extent=extent,
+        )
+        request = Request(case_id, move, override, expected_version)
+        return _one(kivo, uow, request, by, dry_run=dry_run)
+
+
+def start_placement(
+    kivo: Kivo,
+    case_id: int,
+    *,
+    supervisor_id: int | None = None,
+    workplace_id: int | None = None,
+    programme: str | None = None,
+    until: date | None = None,
+    on: date | None = None,
+    by: int | None = None,
+    override: str | None = None,
+    expected_version: int | None = None,
+    training_share: int | None = None,
+    extent: int | None = None,
+    employment_kind: str | None = None,
+) -> MoveResult:
+    """Open the placement of a case already in a workplace step that has none (imported
+    into the step, fallen back into it, or after its placement ended early): at the
+    supervisor's workplace, or at ``workplace_id`` (employment without a supervisor).
+
+    The one move pipeline with a ``START_PLACEMENT`` move into the case's own step:
+    judged by the rules an advance into that step is judged by (consent, the supervisor's
+    training, capacity and activity, the workplace, the programme's limits, LAS), the
+    case staying in its step; its follow-ups, meetings and reminders planned from the
+    placement's start as entering the step plans them (those a fall back planned without
+    a placement are planned again with it), and a ``placement_started`` event, all in
+    one transaction. Refused when the case is in no workplace step, is paused or exited,
+    or already has an open placement."""
+    require_written_override(override)
+    if (supervisor_id is None) == (workplace_id is None):
+        raise InvalidInput(
+            "name where the placement is: --supervisor ID (at the supervisor's workplace) "
+            "or --workplace ID (employment without a supervisor), one of them"
+            + (", not both" if supervisor_id is not None else ""),
+            field="supervisor",
+        )
+    _check_shares(training_share, extent)
+    with kivo.uow() as uow:
+        found = uow.pipeline.load([case_id])
+        if case_id not in found:
+            raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
+        step = found[case_id][0].step
+        kind = kind_of_employment(step, employment_kind) if step is not None else None
+        move = _placement_move(
+            kivo,
+            uow,
+            MoveKind.START_PLACEMENT,
+            case_id,
+            step,
+            on=on,
+            workplace_id=workplace_id,
+            supervisor_id=supervisor_id,
+            programme=programme,
+            until=until,
+            employment_kind=kind,
+            training_share=training_share,
+            extent=extent,
+        )
+        return _one(kivo, uow, Request(case_id, move, override, expected_version), by)
+
+
+def _check_shares(training_share: int | None, extent: int | None) -> None:
     if training_share is not None and not 0 <= training_share <= 100:
         raise InvalidInput(
             f"the training share is a percentage from 0 to 100, not {training_share}",
@@ -65,37 +159,52 @@ def advance(
             f"the extent is a percentage of full time from 1 to 100, not {extent}",
             field="extent",
         )
-    with kivo.uow() as uow:
-        # Locked: two moves placing participants with one supervisor queue here, so the
-        # capacity rule counts the placement the other one opened.
-        supervisor = _supervisor(uow, supervisor_id) if supervisor_id is not None else None
-        if supervisor is not None and workplace_id is None:
-            workplace_id = supervisor.workplace_id
-        workplace = _workplace(uow, workplace_id) if workplace_id is not None else None
-        if supervisor is not None and supervisor.workplace_id != workplace_id:
-            raise InvalidInput(
-                f"supervisor {supervisor_id} works at workplace {supervisor.workplace_id}, "
-                f"not at workplace {workplace_id}",
-                field="supervisor",
-            )
-        move = Move(
-            MoveKind.ADVANCE,
-            on=on or kivo.today(),
-            to=to,
-            workplace_id=workplace_id,
-            supervisor=(
-                supervisor_facts(uow, supervisor, case_id) if supervisor is not None else None
-            ),
-            programme=programme_code(kivo.catalogue, programme),
-            until=until,
-            workplace_active=workplace.active if workplace is not None else True,
-            employment_kind=kind,
-            training_share=training_share,
-            extent=extent,
+
+
+def _placement_move(
+    kivo: Kivo,
+    uow: UnitOfWork,
+    kind: MoveKind,
+    case_id: int,
+    to: Step | None,
+    *,
+    on: date | None,
+    workplace_id: int | None,
+    supervisor_id: int | None,
+    programme: str | None,
+    until: date | None,
+    employment_kind: str | None,
+    training_share: int | None,
+    extent: int | None,
+) -> Move:
+    """A move that opens a placement (an advance, a placement start), its supervisor and
+    workplace read in this transaction."""
+    # Locked: two moves placing participants with one supervisor queue here, so the
+    # capacity rule counts the placement the other one opened.
+    supervisor = _supervisor(uow, supervisor_id) if supervisor_id is not None else None
+    if supervisor is not None and workplace_id is None:
+        workplace_id = supervisor.workplace_id
+    workplace = _workplace(uow, workplace_id) if workplace_id is not None else None
+    if supervisor is not None and supervisor.workplace_id != workplace_id:
+        raise InvalidInput(
+            f"supervisor {supervisor_id} works at workplace {supervisor.workplace_id}, "
+            f"not at workplace {workplace_id}",
+            field="supervisor",
         )
-        move = with_default_end(kivo.catalogue, move)
-        request = Request(case_id, move, override, expected_version)
-        return _one(kivo, uow, request, by, dry_run=dry_run)
+    move = Move(
+        kind,
+        on=on or kivo.today(),
+        to=to,
+        workplace_id=workplace_id,
+        supervisor=(supervisor_facts(uow, supervisor, case_id) if supervisor is not None else None),
+        programme=programme_code(kivo.catalogue, programme),
+        until=until,
+        workplace_active=workplace.active if workplace is not None else True,
+        employment_kind=employment_kind,
+        training_share=training_share,
+        extent=extent,
+    )
+    return with_default_end(kivo.catalogue, move)
 
 
 def _supervisor(uow: UnitOfWork, supervisor_id: int) -> Supervisor:

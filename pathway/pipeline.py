@@ -17,7 +17,7 @@ the second time on the state its first move left (its run is read again).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pathway.context import Kivo
 from pathway.errors import Refused
@@ -26,7 +26,7 @@ from pathway.planning import CasePlan, apply, plan_move
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
 from pathway.views import next_moves_of
-from states.case import Move, Role
+from states.case import Move, MoveKind, Role
 from states.errors import Conflict, InvalidInput, KivoError, NotFound
 from states.judge import Verdict, judge
 from states.machine import TRIGGERS
@@ -97,6 +97,8 @@ def _run_part(
             continue
         case, person, _, has_placements = loaded[request.case_id]
         facts = known[request.case_id]
+        if request.move.kind is MoveKind.START_PLACEMENT:
+            facts = replace(facts, facts=replace(facts.facts, placement_open=has_placements))
         try:
             verdict, used = decide(kivo, uow, request, case, person, facts, actor, explain)
         except KivoError as error:

@@ -23,13 +23,14 @@ from pathway.scheduling import (
     Entry,
     cancellations,
     new_items,
+    placed,
     planned_for,
     reminders_for,
     resumptions,
     superseded,
     suspensions,
 )
-from states.case import EXITED, LEAVING_MOVES, PAUSED, Move, MoveKind
+from states.case import EXITED, LEAVING_MOVES, OPENING_MOVES, PAUSED, Move, MoveKind
 from states.judge import Verdict
 from states.records import Case, CaseEvent, Caseworker, Followup, Placement
 from states.schedule import Planned
@@ -102,6 +103,13 @@ def _plan_items(
     elif move.kind is MoveKind.RESUME:
         plan.requeued = resumptions(open_items, move.on)
         changed += plan.requeued
+    elif move.kind is MoveKind.START_PLACEMENT and move.to is not None:
+        changed += placed(
+            open_items,
+            planned,
+            move.to,
+            f"planned again with the placement from {move.on.isoformat()}",
+        )
     plan.changed = changed
     again = {id(item) for item in plan.requeued}
     plan.dropped = [i.id for i in changed if i.id is not None and id(i) not in again]
@@ -122,10 +130,10 @@ def moved(case: Case, move: Move, verdict: Verdict) -> str:
 
 
 def placement_of(case_id: int, move: Move) -> Placement | None:
-    """The placement an advance opens: a workplace step, or any step with a workplace."""
-    if move.kind is not MoveKind.ADVANCE or move.to is None:
-        return None
-    if not move.to.at_workplace and move.workplace_id is None:
+    """The placement an advance into a workplace step opens, or a placement start in the
+    step the case is in; a step at no workplace has none (``moves.advance`` refuses a
+    workplace or supervisor named for one)."""
+    if move.kind not in OPENING_MOVES or move.to is None or not move.to.at_workplace:
         return None
     return Placement(
         case_id=case_id,

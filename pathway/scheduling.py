@@ -30,6 +30,9 @@ from states.steps import Step
 OPEN = ("pending", "suspended")
 EMPLOYMENT_STEPS = frozenset({7, 8, 9})
 Entry = tuple[Step, date]  # a step and the day the case entered it
+# Moves that plan the items of the step they lead to: a placement start plans them as
+# entering the step would have, from the placement's start and to its planned end.
+ENTERING_PLANS = (MoveKind.ADVANCE, MoveKind.FALL_BACK, MoveKind.START_PLACEMENT)
 
 
 def planned_for(kivo: Kivo, move: Move, employed: Entry | None = None) -> list[Planned]:
@@ -40,7 +43,7 @@ def planned_for(kivo: Kivo, move: Move, employed: Entry | None = None) -> list[P
     employment."""
     items = kivo.rules.schedule
     planned: list[Planned] = []
-    if move.kind in (MoveKind.ADVANCE, MoveKind.FALL_BACK) and move.to is not None:
+    if move.kind in ENTERING_PLANS and move.to is not None:
         planned += plan_items(on_entering(items, move.to.number), move.on, move.until)
     if move.kind is MoveKind.FALL_BACK:
         planned += plan_items(on_fall_back(items), move.on, None)
@@ -78,6 +81,23 @@ def cancellations(items: Iterable[Followup], reason: str) -> list[Followup]:
             continue
         item.status, item.cancel_reason = "cancelled", reason
         cancelled.append(item)
+    return cancelled
+
+
+def placed(
+    items: Iterable[Followup], planned: Iterable[Planned], step: Step, reason: str
+) -> list[Followup]:
+    """Of a case's open items, those entering ``step`` planned without a placement (a
+    fall back into it) that a placement start plans again from the placement: cancelled,
+    marked so, so that each is planned once, with the placement's dates."""
+    again = {plan.name for plan in planned}
+    cancelled = []
+    for item in items:
+        if item.keep or item.placement_id is not None or item.step != step.number:
+            continue
+        if item.name in again and item.status in OPEN:
+            item.status, item.cancel_reason = "cancelled", reason
+            cancelled.append(item)
     return cancelled
 
 

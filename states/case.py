@@ -105,7 +105,14 @@ class MoveKind(StrEnum):
     PAUSE = "paused"
     RESUME = "resumed"
     EXIT = "exited"
+    # Not a move along the path: the placement of a case already in a workplace step
+    # (imported there, fallen back into it, or after its placement ended early) starts,
+    # the case staying where it is. Judged and planned as an advance into that step is.
+    START_PLACEMENT = "placement_started"
 
+
+OPENING_MOVES = (MoveKind.ADVANCE, MoveKind.START_PLACEMENT)
+"""Moves that open a placement in the step they lead to: the entry rules judge them."""
 
 LEAVING_MOVES = (MoveKind.ADVANCE, MoveKind.FALL_BACK, MoveKind.EXIT)
 """Moves that leave the current step: its placement ends and its items are cancelled.
@@ -174,6 +181,8 @@ class CaseFacts:
     # under every workplace of its employer: (workplace id, start, end, employment kind),
     # both days included.
     fixed_term_stays: tuple[tuple[int | None, date, date, str], ...] = ()
+    # Whether the case has an open placement (judged when a placement starts).
+    placement_open: bool = False
     # The programmes catalogue in effect (the organisation's, or the shipped one).
     catalogue: Catalogue = field(default_factory=default_catalogue, repr=False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from states.case import EXITED, PAUSED, CaseFacts, Move, MoveKind
+from states.case import EXITED, OPENING_MOVES, PAUSED, CaseFacts, Move, MoveKind
 from states.machine import MOVABLE, path_machine
 from states.programmes import Catalogue, extent_violation, too_short, training_share_violation
 from states.ruleset import RuleSet
@@ -33,6 +33,14 @@ def judge(facts: CaseFacts, move: Move, rules: RuleSet, today: date) -> Verdict:
     to = move.to.slug if move.to is not None else None
     target = path_machine().target(facts.state, move.kind, to, facts.paused_from)
     found = [] if target else [explain_refusal(facts, move)]
+    if target and move.kind is MoveKind.START_PLACEMENT and facts.placement_open:
+        found.append(
+            structural(
+                "placement-open",
+                f"the case already has an open placement in step {facts.step}: extend it, "
+                "give it another supervisor or end it (`kivo placement extend|supervisor|end`)",
+            )
+        )
     found += check_dates(facts, move, today)
     if target:
         found += rules.evaluate(facts, move)
@@ -44,7 +52,7 @@ def programme_checks(catalogue: Catalogue, move: Move) -> list[Violation]:
     """What the programme of an advance asks of the move itself (YA: a share of the time
     in training, an extent of full time, a shortest length), by the catalogue; weighed by
     the rule set as any rule (a code it does not know keeps its own severity)."""
-    if move.kind is not MoveKind.ADVANCE or move.programme is None:
+    if move.kind not in OPENING_MOVES or move.programme is None:
         return []
     known = catalogue.find(move.programme)
     if known is None:
@@ -68,6 +76,14 @@ def explain_refusal(facts: CaseFacts, move: Move) -> Violation:
         return structural("case-paused", "the case is paused: only resume or exit it")
     if kind is MoveKind.RESUME:
         return structural("not-paused", "only a paused case can be resumed")
+    if kind is MoveKind.START_PLACEMENT:
+        where = f"step {current}" if current is not None else "no step yet"
+        return structural(
+            "no-workplace-step",
+            f"the case is in {where}, which happens at no workplace: a placement starts "
+            "only in a workplace step (2, 3, 6, 7, 8, 9); to open one, advance the case "
+            "into such a step with its workplace and supervisor",
+        )
     if move.to is not None and move.to == current:
         return structural("same-step", f"the case is already in step {move.to}")
     if kind is MoveKind.ADVANCE:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from states.case import ENROLLED, EXITED, PAUSED, STEP_STATES, MoveKind
+from states.steps import Step
 
 TRIGGERS: dict[MoveKind, str] = {
     MoveKind.ADVANCE: "advance",
@@ -18,8 +19,11 @@ TRIGGERS: dict[MoveKind, str] = {
     MoveKind.PAUSE: "pause",
     MoveKind.RESUME: "resume",
     MoveKind.EXIT: "exit",
+    MoveKind.START_PLACEMENT: "start_placement",
 }
 MOVABLE = (ENROLLED, *STEP_STATES)
+WORKPLACE_STATES = tuple(step.slug for step in Step if step.at_workplace)
+"""The steps a placement may start in while the case stays there (``start_placement``)."""
 
 
 def transition_table() -> list[dict[str, Any]]:
@@ -32,6 +36,8 @@ def transition_table() -> list[dict[str, Any]]:
             table.append(_move("fall_back", source, dest, "is_requested"))
         table.append(_move("pause", source, PAUSED, None))
         table.append(_move("resume", PAUSED, source, "is_paused_from"))
+        if source in WORKPLACE_STATES:
+            table.append(_move("start_placement", source, source, "is_requested"))
     for source in (*MOVABLE, PAUSED):
         table.append(_move("exit", source, EXITED, None))
     return table

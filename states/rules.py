@@ -51,6 +51,10 @@ class RuleSpec:
     # False for a rule that guards someone else's decision (the participant's consent):
     # no coordinator's override lifts it.
     overridable: bool = True
+    # False for an entry rule that judges the way into the step, not the placement (APL
+    # only from vocational training): a placement started in the step the case is in
+    # already (``START_PLACEMENT``) is not judged by it.
+    placement: bool = True
 
 
 def consent_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
@@ -305,7 +309,7 @@ REGISTRY: dict[str, RuleSpec] = {
     "supervisor-full": RuleSpec(supervisor_full, {}),
     "supervisor-inactive": RuleSpec(supervisor_inactive, {}),
     "workplace-inactive": RuleSpec(workplace_inactive, {}),
-    "apl-outside-training": RuleSpec(apl_outside_training, {"from_steps": list}),
+    "apl-outside-training": RuleSpec(apl_outside_training, {"from_steps": list}, placement=False),
     "end-date-missing": RuleSpec(end_date_missing, {}),
     "end-before-start": RuleSpec(end_before_start, {}),
     "ya-not-eligible": RuleSpec(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from states.calendar_bounds import MAX_RULE_MONTHS
-from states.case import LEAVING_MOVES, CaseFacts, Group, Move, MoveKind, Outcome
+from states.case import LEAVING_MOVES, OPENING_MOVES, CaseFacts, Group, Move, MoveKind, Outcome
 from states.errors import RulesFileError, read_settings_file
 from states.programmes import Catalogue, default_catalogue
 from states.rules import LEAVING, REGISTRY
@@ -94,7 +94,9 @@ class RuleSet:
 def applies_to(rule: RuleConfig, facts: CaseFacts, move: Move) -> bool:
     if REGISTRY[rule.code].applies == LEAVING:
         return move.kind in LEAVING_MOVES and facts.step in rule.steps
-    return move.kind is MoveKind.ADVANCE and move.to in rule.steps
+    if move.kind is MoveKind.START_PLACEMENT and not REGISTRY[rule.code].placement:
+        return False  # judges the way into the step, which the case took already
+    return move.kind in OPENING_MOVES and move.to in rule.steps
 
 
 def default_rules_text() -> str:

@@ -324,3 +324,69 @@ def test_next_steps_after_a_refused_move_back_ask_for_every_detail_as_usual() ->
     facts = CaseFacts(state="study-prep", consent_on=TODAY)
     back = move(MoveKind.FALL_BACK, Step.INFORMATION, reason="r")
     assert next_steps(facts, RULES, TODAY, back) == next_steps(facts, RULES, TODAY)
+
+
+# A placement started in the step the case is in
+
+
+TRAINED = SupervisorFacts(id=1, workplace_id=1, trained_on=date(2025, 1, 1))
+
+
+def start_in(step: Step, **facts: Any) -> Verdict:
+    """A placement start at workplace 1 with a trained supervisor, consent given."""
+    placement = move(MoveKind.START_PLACEMENT, step, workplace_id=1, supervisor=TRAINED)
+    known = CaseFacts(state=step.slug, consent_on=date(2026, 1, 1), **facts)
+    return judge(known, placement, RULES, TODAY)
+
+
+def test_a_placement_starts_in_a_workplace_step_and_the_case_stays_there() -> None:
+    assert start_in(Step.SHORT_PRACTICE) == Verdict(Step.SHORT_PRACTICE.slug)
+
+
+def test_a_placement_start_beside_an_open_placement_is_refused_as_placement_open() -> None:
+    verdict = start_in(Step.STUDY_PRACTICE, placement_open=True)
+    assert [(v.code, v.overridable) for v in verdict.violations] == [("placement-open", False)]
+
+
+@pytest.mark.parametrize("state", [ENROLLED, "information", "study-prep", "vocational-training"])
+def test_a_placement_start_outside_a_workplace_step_is_refused_as_no_workplace_step(
+    state: str,
+) -> None:
+    facts = CaseFacts(state=state, consent_on=date(2026, 1, 1))
+    to = facts.step
+    found = only_refusal(judge(facts, move(MoveKind.START_PLACEMENT, to), RULES, TODAY))
+    assert found.code == "no-workplace-step"
+    assert "happens at no workplace" in found.message
+
+
+def test_a_placement_start_is_judged_by_the_entry_rules_of_its_step() -> None:
+    untrained = SupervisorFacts(id=2, workplace_id=1, trained_on=None)
+    placement = move(MoveKind.START_PLACEMENT, Step.SHORT_PRACTICE, supervisor=untrained)
+    verdict = judge(CaseFacts(state="short-practice"), placement, RULES, TODAY)
+    assert {v.code for v in verdict.blocking} == {
+        "consent-missing",
+        "workplace-missing",
+        "supervisor-untrained",
+    }
+
+
+def test_a_placement_start_in_workplace_learning_is_not_judged_on_the_way_into_it() -> None:
+    assert start_in(Step.WORKPLACE_LEARNING).violations == ()
+    into = move(MoveKind.ADVANCE, Step.WORKPLACE_LEARNING, workplace_id=1, supervisor=TRAINED)
+    came = judge(CaseFacts(state="study-prep", consent_on=date(2026, 1, 1)), into, RULES, TODAY)
+    assert [v.code for v in came.violations] == ["apl-outside-training"]
+
+
+def test_a_placement_start_is_held_to_its_programmes_own_checks() -> None:
+    placement = move(
+        MoveKind.START_PLACEMENT,
+        Step.VOCATIONAL_INTRO,
+        workplace_id=1,
+        programme="YA",
+        until=TODAY + 200 * DAY,
+        training_share=5,
+        extent=100,
+    )
+    facts = CaseFacts(state="vocational-intro", consent_on=date(2026, 1, 1), birth_year=2004)
+    verdict = judge(facts, placement, RULES, TODAY)
+    assert "training-share-too-low" in {v.code for v in verdict.violations}

@@ -17,6 +17,7 @@ from states.case import ALL_STATES, ENROLLED, EXITED, PAUSED, STEP_STATES, MoveK
 from states.machine import PathMachine, path_machine, transition_table
 from states.steps import Step
 
+WORKPLACE_STEPS = {step.slug for step in Step if step.number in (2, 3, 6, 7, 8, 9)}
 RANK = {ENROLLED: 0, **{step.slug: step.number for step in Step}}
 """Position on the path: enrolled before step 1, then the step number."""
 
@@ -38,6 +39,8 @@ def oracle(state: str, kind: MoveKind, to: str | None, paused_from: str | None) 
         return PAUSED
     if kind is MoveKind.EXIT:
         return EXITED
+    if kind is MoveKind.START_PLACEMENT:  # the case stays in its workplace step
+        return state if to == state and state in WORKPLACE_STEPS else None
     return None  # resume of a case that is not paused
 
 
@@ -81,6 +84,14 @@ def test_the_table_pauses_resumes_and_exits_exactly_as_the_design_says() -> None
         "pause",
         "resume",
         "exit",
+        "start_placement",
+    }
+
+
+def test_a_placement_starts_only_in_a_workplace_step_which_the_case_stays_in() -> None:
+    moves = {(t["trigger"], t["source"], t["dest"]) for t in transition_table()}
+    assert {(s, d) for trigger, s, d in moves if trigger == "start_placement"} == {
+        (step.slug, step.slug) for step in Step if step.at_workplace
     }
 
 
