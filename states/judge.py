@@ -32,15 +32,9 @@ class Verdict:
 def judge(facts: CaseFacts, move: Move, rules: RuleSet, today: date) -> Verdict:
     to = move.to.slug if move.to is not None else None
     target = path_machine().target(facts.state, move.kind, to, facts.paused_from)
-    found = [] if target else [explain_refusal(facts, move)]
     if target and move.kind is MoveKind.START_PLACEMENT and facts.placement_open:
-        found.append(
-            structural(
-                "placement-open",
-                f"the case already has an open placement in step {facts.step}: extend it, "
-                "give it another supervisor or end it (`kivo placement extend|supervisor|end`)",
-            )
-        )
+        target = None  # one placement at a time: refused as the path refuses
+    found = [] if target else [explain_refusal(facts, move)]
     found += check_dates(facts, move, today)
     if target:
         found += rules.evaluate(facts, move)
@@ -76,6 +70,12 @@ def explain_refusal(facts: CaseFacts, move: Move) -> Violation:
         return structural("case-paused", "the case is paused: only resume or exit it")
     if kind is MoveKind.RESUME:
         return structural("not-paused", "only a paused case can be resumed")
+    if kind is MoveKind.START_PLACEMENT and facts.placement_open and _at_workplace(current):
+        return structural(
+            "placement-open",
+            f"the case already has an open placement in step {current}: extend it, give "
+            "it another supervisor or end it (`kivo placement extend|supervisor|end`)",
+        )
     if kind is MoveKind.START_PLACEMENT:
         where = f"step {current}" if current is not None else "no step yet"
         return structural(
@@ -99,6 +99,10 @@ def explain_refusal(facts: CaseFacts, move: Move) -> Violation:
         f"fall-back returns to an earlier step only (the case is in step {current}): "
         "use advance to move forward",
     )
+
+
+def _at_workplace(step: Step | None) -> bool:
+    return step is not None and step.at_workplace
 
 
 def check_dates(facts: CaseFacts, move: Move, today: date) -> list[Violation]:

@@ -92,7 +92,8 @@ def test_an_imported_case_gets_its_placement_with_what_an_advance_plans(
     kivo: Kivo, staff: Staff
 ) -> None:
     case_id = imported(kivo, "short-practice")
-    assert items_of(kivo, case_id) == [] and placements_of(kivo, case_id) == []
+    assert items_of(kivo, case_id) == []
+    assert placements_of(kivo, case_id) == []
     twin = enrol_case(kivo, staff)
     moves.advance(
         kivo,
@@ -158,7 +159,8 @@ def test_a_case_fallen_back_into_a_workplace_step_has_its_items_planned_once_wit
     moves.advance(kivo, case_id, Step.STUDY_PREP, on=date(2026, 1, 19))
     moves.fall_back(kivo, case_id, Step.SHORT_PRACTICE, reason="course paused", on=START)
     before = {(i.name, i.id) for i in items_of(kivo, case_id) if i.status == "pending"}
-    assert ("fallback-risk" in {name for name, _ in before}) and placements_of(kivo, case_id) == []
+    assert "fallback-risk" in {name for name, _ in before}
+    assert placements_of(kivo, case_id) == []
 
     moves.start_placement(
         kivo, case_id, supervisor_id=staff.supervisor, until=UNTIL, on=date(2026, 2, 9)
@@ -168,11 +170,13 @@ def test_a_case_fallen_back_into_a_workplace_step_has_its_items_planned_once_wit
     items = items_of(kivo, case_id)
     pending = [i for i in items if i.status == "pending"]
     once = [i.name for i in pending if i.step == 2 and i.name != "placement-contact"]
-    assert once and len(once) == len(set(once))  # (the contact repeats every 14 days)
+    assert once
+    assert len(once) == len(set(once))
     assert {i.name for i in pending if i.placement_id is None} == {"fallback-risk"}
     assert all(i.placement_id == placement.id for i in pending if i.name != "fallback-risk")
     replaced = [i for i in items if i.status == "cancelled" and i.step == 2]
-    assert replaced and {i.cancel_reason for i in replaced} == {
+    assert replaced
+    assert {i.cancel_reason for i in replaced} == {
         "planned again with the placement from 2026-02-09"
     }
     start = next(i for i in pending if i.name == "tripartite-start")
@@ -198,7 +202,8 @@ def test_after_a_placement_ended_early_another_one_starts_in_the_same_step(
     )
 
     first, second = placements_of(kivo, case_id)
-    assert first.ended_on == date(2026, 2, 13) and second.ended_on is None
+    assert first.ended_on == date(2026, 2, 13)
+    assert second.ended_on is None
     assert (second.workplace_id, second.start) == (staff.other_workplace, date(2026, 2, 16))
     assert [e.kind for e in events_of(kivo, case_id)][-2:] == [
         "placement_ended",
@@ -212,7 +217,8 @@ def test_a_case_imported_into_workplace_learning_is_not_judged_on_the_way_it_cam
 ) -> None:
     case_id = imported(kivo, "workplace-learning")
     result = moves.start_placement(kivo, case_id, supervisor_id=staff.supervisor, on=START)
-    assert result.placement_id is not None and result.warnings == []
+    assert result.placement_id is not None
+    assert result.warnings == []
 
 
 def test_employment_without_a_supervisor_starts_at_a_workplace_and_takes_an_advance_s_rules(

@@ -425,7 +425,8 @@ def _overriding(case: Callable[[Cases], int], to: Step, on: date = TODAY) -> Att
             case(cases),
             to,
             on=on,
-            workplace_id=cases.staff.workplace,
+            # a step at no workplace takes none (naming one is bad input)
+            workplace_id=cases.staff.workplace if to.at_workplace else None,
             by=cases.staff.coordinator,
             override=OVERRIDE,
         )

@@ -107,7 +107,7 @@ Change = Callable[[Kivo, Staff, int], object]
 
 CHANGES: dict[str, Change] = {
     "advance into a placement": lambda k, s, c: moves.advance(
-        k, c, Step.WORKPLACE_LEARNING, on=TODAY, supervisor_id=s.supervisor
+        k, c, Step.FIXED_TERM, on=TODAY, workplace_id=s.workplace, until=date(2026, 8, 31)
     ),
     "fall back": lambda k, s, c: moves.fall_back(
         k, c, Step.INFORMATION, reason="dropped out", on=TODAY
@@ -119,10 +119,10 @@ CHANGES: dict[str, Change] = {
 
 
 def put_in_a_placement(kivo: Kivo, staff: Staff) -> int:
-    """A case in step 5 with an open placement (at a workplace, so it can be ended)."""
+    """A case in step 3 with an open placement (at a workplace, so it can be ended)."""
     case_id = enrol_case(kivo, staff)
     moves.advance(
-        kivo, case_id, Step.VOCATIONAL_TRAINING, on=date(2026, 2, 2), workplace_id=staff.workplace
+        kivo, case_id, Step.STUDY_PRACTICE, on=date(2026, 2, 2), supervisor_id=staff.supervisor
     )
     assert len(placements_of(kivo, case_id)) == 1
     return case_id

@@ -82,6 +82,7 @@ settings.register_profile(
 # --- the model's own reading of the documented path and the shipped default rules ---
 
 ADVANCE, FALL_BACK, PAUSE, RESUME, EXIT = "advanced", "fell_back", "paused", "resumed", "exited"
+PLACEMENT_STARTED = "placement_started"
 POSITION = {ENROLLED: 0, **{step.slug: step.number for step in Step}}  # enrolled, steps 1–9
 AT_A_WORKPLACE = frozenset({2, 3, 6, 7, 8, 9})  # consent-missing, workplace-missing
 
@@ -242,6 +243,19 @@ def structural_refusal(case: CaseModel, kind: str, to: int | None = None) -> str
     if current == 0:
         return "no-step-yet"
     return None if to is not None and to < current else "not-backward"
+
+
+def start_refusal(case: CaseModel) -> str | None:
+    """A placement starts in the workplace step the case is in, when it has none open."""
+    if case.state == EXITED:
+        return "case-exited"
+    if case.state == PAUSED:
+        return "case-paused"
+    if POSITION[case.state] not in AT_A_WORKPLACE:
+        return "no-workplace-step"
+    if any(p.ended_on is None for p in case.placements):
+        return "placement-open"
+    return None
 
 
 def date_refusals(case: CaseModel, on: date, today: date) -> set[str]:
@@ -819,8 +833,12 @@ class CaseLifecycle(RuleBasedStateMachine):
         by: Actor,
         override: str | None,
         kind: str | None = None,
+        *,
+        starting: bool = False,
     ) -> AdvanceModel:
-        """What the model says an advance must do, before it is asked for."""
+        """What the model says an advance must do, before it is asked for; ``starting``:
+        a placement start in the case's own step ``to``, judged as entering it is (but
+        not on the way in: APL from vocational training), leaving nothing."""
         case = self.cases[case_id]
         on, effective = self.when(when, case.last_move_on)
         recorded_kind = KINDS.get(kind or "SÄVA") if to.number == FIXED_TERM else None
@@ -828,9 +846,16 @@ class CaseLifecycle(RuleBasedStateMachine):
             recorded_kind = "sava"  # refused as bad input: neither judged nor recorded
         supervisor = self.directory.supervisor(where.supervisor)
         named = self.directory.workplace(where.workplace)
-        if supervisor is not None and where.own_workplace:
-            named = supervisor.workplace_id
-        invalid = supervisor is not None and named not in (None, supervisor.workplace_id)
+        if starting:  # at the supervisor's workplace, or at a workplace: one, not both
+            invalid = (supervisor is None) == (named is None)
+        else:
+            if supervisor is not None and where.own_workplace:
+                named = supervisor.workplace_id
+            invalid = supervisor is not None and named not in (None, supervisor.workplace_id)
+            # A step at no workplace takes no workplace and no supervisor's place.
+            invalid = invalid or (
+                to.number not in AT_A_WORKPLACE and (named is not None or supervisor is not None)
+            )
         invalid = invalid or (override is not None and not override.strip())  # unwritten
         invalid = invalid or (kind is not None and (to.number != FIXED_TERM or kind not in KINDS))
         workplace_id = named  # without a workplace, the supervisor's own is implied
@@ -840,7 +865,9 @@ class CaseLifecycle(RuleBasedStateMachine):
         known = PROGRAMMES[programme] if programme else None
         if until is None and known is not None and to.number in AT_A_WORKPLACE:
             until = calendar_months_end(effective, known.default_months)  # the default
-        structural = structural_refusal(case, ADVANCE, to.number)
+        structural = (
+            start_refusal(case) if starting else structural_refusal(case, ADVANCE, to.number)
+        )
         fixed = date_refusals(case, effective, self.today) | ({structural} if structural else set())
         load = 0 if supervisor is None else self.load_of(supervisor.id, case_id)
         rules = (
@@ -858,10 +885,12 @@ class CaseLifecycle(RuleBasedStateMachine):
                 earlier_days(self.cases.values(), case, known, effective),
             )
         )
+        if starting:
+            rules.discard("apl-outside-training")  # the way in, which the case took already
         warnings = (
             set()
             if structural
-            else leaving_warnings(case, ADVANCE)
+            else (set() if starting else leaving_warnings(case, ADVANCE))
             | fixed_term_warnings(
                 self.cases.values(),
                 case,
@@ -904,15 +933,19 @@ class CaseLifecycle(RuleBasedStateMachine):
         )
 
     def record_advance(
-        self, plan: AdvanceModel, override: str | None, placement_id: int | None = None
+        self,
+        plan: AdvanceModel,
+        override: str | None,
+        placement_id: int | None = None,
+        kind: str = ADVANCE,
     ) -> None:
-        """The model after the advance ``plan`` moved its case; ``placement_id``: the
-        result's (``None`` from a batch, which does not say)."""
+        """The model after the advance (or placement start, ``kind``) ``plan`` moved its
+        case; ``placement_id``: the result's (``None`` from a batch, which does not say)."""
         case, to, effective, known = plan.case, plan.to, plan.effective, plan.known
         overridden = plan.rules if override else frozenset()
         used = override if overridden else None  # the history names an override it used
         recorded = EventModel(
-            ADVANCE,
+            kind,
             effective,
             case.state,
             to.slug,
@@ -921,8 +954,8 @@ class CaseLifecycle(RuleBasedStateMachine):
             overridden,
             plan.warnings,
         )
-        after = case.moved(ADVANCE, effective, to.slug, recorded)
-        if to.number in AT_A_WORKPLACE or plan.workplace_id is not None:
+        after = case.moved(kind, effective, to.slug, recorded)
+        if to.number in AT_A_WORKPLACE:
             opened = PlacementModel(
                 to.number,
                 effective,
@@ -980,7 +1013,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             assert result.placement_id is None, "a dry run opened a placement"
             self.check_move(result, case_id, case, to.slug)
             return
-        opens = to.number in AT_A_WORKPLACE or plan.workplace_id is not None
+        opens = to.number in AT_A_WORKPLACE
         assert (result.placement_id is not None) == opens, "the advance's placement"
         self.record_advance(plan, override, result.placement_id)
         self.check_move(result, case_id, case, to.slug)
@@ -1105,6 +1138,8 @@ class CaseLifecycle(RuleBasedStateMachine):
         case_id = data.draw(st.sampled_from(self.cases_in(range(9))), label="case_id")
         here = POSITION[self.cases[case_id].state]
         to = data.draw(st.sampled_from(list(Step)[max(here - 1, 0) :]), label="to")
+        if not to.at_workplace:  # a step at no workplace takes none
+            where = PlacementChoice(None, None, False)
         by = Actor.COORDINATOR
         kind = None
         if to.number == FIXED_TERM:
@@ -1147,6 +1182,117 @@ class CaseLifecycle(RuleBasedStateMachine):
         self._advance(
             case_id, Step.FIXED_TERM, where, second, None, today, boss, None, False, kinds[1]
         )
+
+    def _start_placement(
+        self,
+        case_id: int,
+        where: PlacementChoice,
+        until_days: int | None,
+        programme: str | None,
+        when: When,
+        by: Actor,
+        override: str | None,
+    ) -> None:
+        """``kivo placement start``: the same judging and planning as an advance into the
+        case's own step, the case staying in it."""
+        case = self.cases[case_id]
+        to = Step(case.step) if case.step else Step.INFORMATION  # (refused: no step)
+        plan = self.expect_advance(
+            case_id, to, where, until_days, programme, when, by, override, starting=True
+        )
+        result = self.attempt(
+            "placement start",
+            lambda: moves.start_placement(
+                self.kivo,
+                case_id,
+                supervisor_id=None if plan.supervisor is None else plan.supervisor.id,
+                workplace_id=plan.named,
+                programme=programme,
+                until=plan.until,
+                on=plan.on,
+                by=plan.actor_id,
+                override=override,
+            ),
+            Expectation(plan.invalid, plan.refusals),
+        )
+        if result is None:
+            return
+        overridden = plan.rules if override else set()
+        assert set(result.overridden) == overridden, f"overridden: {result.overridden}"
+        assert {w["code"] for w in result.warnings} == plan.warnings, f"warned: {result.warnings}"
+        assert result.placement_id is not None, "a placement start opened no placement"
+        self.record_advance(plan, override, result.placement_id, kind=PLACEMENT_STARTED)
+        self.check_move(result, case_id, case, to.slug)
+
+    @rule(
+        case_id=case_ids,
+        where=s.placements(),
+        until_days=st.none() | st.integers(-30, 400),
+        programme=s.programmes(),
+        when=s.whens(),
+        by=s.actors(),
+        override=s.overrides(),
+    )
+    def start_a_placement(
+        self,
+        case_id: int,
+        where: PlacementChoice,
+        until_days: int | None,
+        programme: str | None,
+        when: When,
+        by: Actor,
+        override: str | None,
+    ) -> None:
+        self._start_placement(case_id, where, until_days, programme, when, by, override)
+
+    def cases_without_a_placement(self) -> list[int]:
+        """Cases in a workplace step with no open placement (they fell back into it)."""
+        return sorted(
+            i
+            for i, c in self.cases.items()
+            if POSITION.get(c.state, 0) in AT_A_WORKPLACE
+            and all(p.ended_on is not None for p in c.placements)
+        )
+
+    @precondition(lambda self: bool(self.cases_without_a_placement()))
+    @rule(
+        data=st.data(),
+        where=s.prepared_placements(),
+        until_days=st.integers(1, 400),
+        when=s.valid_move_dates(),
+    )
+    def start_the_missing_placement(
+        self, data: st.DataObject, where: PlacementChoice, until_days: int, when: When
+    ) -> None:
+        case_id = data.draw(st.sampled_from(self.cases_without_a_placement()), label="case_id")
+        where = PlacementChoice(None, where.supervisor, False)
+        self._start_placement(case_id, where, until_days, None, when, Actor.COORDINATOR, None)
+
+    @precondition(lambda self: bool(self.cases_in(range(3, 10))))
+    @rule(
+        data=st.data(),
+        where=s.prepared_placements(),
+        until_days=st.integers(1, 400),
+        programme=s.programmes(),
+    )
+    def fall_back_into_a_workplace_step_and_start_its_placement(
+        self,
+        data: st.DataObject,
+        where: PlacementChoice,
+        until_days: int,
+        programme: str | None,
+    ) -> None:
+        """The case the issue names: fallen back into a workplace step, no placement."""
+        case_id = data.draw(st.sampled_from(self.cases_in(range(3, 10))), label="case_id")
+        here = POSITION[self.cases[case_id].state]
+        below = [step for step in list(Step)[: here - 1] if step.at_workplace]
+        to = data.draw(st.sampled_from(below), label="to")
+        today, boss = When(WhenKind.DEFAULT, 1), Actor.COORDINATOR
+        self.fall_back(case_id, to, "the placement broke down", today, boss)
+        if self.cases[case_id].state != to.slug:
+            return
+        where = PlacementChoice(None, where.supervisor, False)
+        self._start_placement(case_id, where, until_days, programme, today, boss, None)
 
     @precondition(lambda self: bool(self.cases_in(range(2, 10))))
     @rule(data=st.data(), reason=s.real_reasons(), when=s.valid_move_dates(), by=s.actors())
