@@ -455,6 +455,41 @@ CASES = [
         code=4,
         says="no case with id 99",
     ),
+    # placement start: the placement of a case in a workplace step that has none
+    case(
+        "placement start naming a supervisor and a workplace",
+        "placement start 1 --supervisor 1 --workplace 1",
+        code=2,
+        says="--supervisor ID (at the supervisor's workplace) or --workplace ID",
+        as_json=True,
+    ),
+    case(
+        "placement start naming neither supervisor nor workplace",
+        "placement start 1",
+        code=2,
+        says="name where the placement is",
+    ),
+    case(
+        "placement start in a step at no workplace",
+        "placement start 1 --supervisor 1",
+        code=3,
+        says="[no-workplace-step]",
+        as_json=True,
+    ),
+    case(
+        "placement start with an unknown supervisor",
+        "placement start 1 --supervisor 99",
+        code=4,
+        says="no supervisor with id 99",
+        as_json=True,
+    ),
+    case(
+        "advance into a step at no workplace naming a supervisor",
+        "advance 1 vocational-training --supervisor 1",
+        code=2,
+        says="step 5 vocational-training happens at no workplace: leave out --supervisor",
+        as_json=True,
+    ),
 ]
 
 
