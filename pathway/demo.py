@@ -188,13 +188,14 @@ def _one(
     else:
         assert isinstance(move, int)
         supervisor = rng.choice(supervisors)
+        at_workplace = Step(move).at_workplace  # a step at no workplace takes no placement
         moves.advance(
             kivo,
             case_id,
             Step(move),
             on=day,
-            supervisor_id=supervisor.id,
-            workplace_id=supervisor.workplace_id,
+            supervisor_id=supervisor.id if at_workplace else None,
+            workplace_id=supervisor.workplace_id if at_workplace else None,
             programme=DEMO_PROGRAMMES.get(move),
             until=day + timedelta(days=rng.randint(60, 180)),
         )

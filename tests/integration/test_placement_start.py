@@ -15,7 +15,7 @@ from pathway.errors import Refused
 from pathway.importing import import_participants
 from persistence.tables import FollowupRow, ReminderRow
 from states.case import Outcome
-from states.errors import InvalidInput, NotFound
+from states.errors import Conflict, InvalidInput, NotFound
 from states.import_rows import REQUIRED_COLUMNS
 from states.steps import Step
 from tests.integration.support import (
@@ -326,3 +326,18 @@ def test_leaving_a_workplace_step_for_one_at_no_workplace_ends_the_placement_and
     assert result.placement_id is None
     (placement,) = placements_of(kivo, case_id)
     assert (placement.ended_on, placement.end_reason) == (date(2026, 2, 20), "advanced")
+
+
+def test_a_placement_start_on_a_case_changed_since_it_was_read_is_a_conflict(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = imported(kivo, "short-practice")
+    seen = stored_case(kivo, case_id).version
+    moves.start_placement(kivo, case_id, supervisor_id=staff.supervisor, expected_version=seen)
+    placements.end(kivo, case_id, on=date(2026, 3, 2), reason="ended the same day")
+    before = table_contents(kivo.database)
+
+    with pytest.raises(Conflict):
+        moves.start_placement(kivo, case_id, supervisor_id=staff.supervisor, expected_version=seen)
+
+    assert table_contents(kivo.database) == before
