@@ -117,10 +117,14 @@ def start_placement(
     or already has an open placement."""
     require_written_override(override)
     if (supervisor_id is None) == (workplace_id is None):
+        where = (
+            "--supervisor ID (at the supervisor's workplace) or --workplace ID (employment "
+            "without a named supervisor)"
+        )
         raise InvalidInput(
-            "name where the placement is: --supervisor ID (at the supervisor's workplace) "
-            "or --workplace ID (employment without a supervisor), one of them"
-            + (", not both" if supervisor_id is not None else ""),
+            f"give {where}, not both"
+            if supervisor_id is not None
+            else f"name where the placement is: {where}",
             field="supervisor",
         )
     _check_shares(training_share, extent)

@@ -138,7 +138,10 @@ def decide(
         raise Refused(
             f"case {request.case_id}: {TRIGGERS[move.kind].replace('_', ' ')} refused",
             verdict.blocking + verdict.warnings,
-            next_moves(kivo, uow, case, person, move) if explain else [],
+            # a placement start moves nowhere: the case's next moves are no answer to it
+            next_moves(kivo, uow, case, person, move)
+            if explain and move.kind is not MoveKind.START_PLACEMENT
+            else [],
         )
     assert verdict.target is not None
     return verdict, request.override if overridden else None

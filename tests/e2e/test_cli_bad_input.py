@@ -460,7 +460,7 @@ CASES = [
         "placement start naming a supervisor and a workplace",
         "placement start 1 --supervisor 1 --workplace 1",
         code=2,
-        says="--supervisor ID (at the supervisor's workplace) or --workplace ID",
+        says="(employment without a named supervisor), not both",
         as_json=True,
     ),
     case(
