@@ -30,6 +30,7 @@ from tests.integration.support import (
     stored_case,
     table_contents,
 )
+from tests.integration.test_concurrency import errors_in, run_together
 
 START = date(2026, 2, 2)
 UNTIL = date(2026, 4, 30)
@@ -341,3 +342,25 @@ def test_a_placement_start_on_a_case_changed_since_it_was_read_is_a_conflict(
         moves.start_placement(kivo, case_id, supervisor_id=staff.supervisor, expected_version=seen)
 
     assert table_contents(kivo.database) == before
+
+
+def test_two_placements_started_at_once_with_a_supervisor_s_last_place_give_one(
+    kivo: Kivo, staff: Staff
+) -> None:
+    one = directory.add_supervisor(
+        kivo, "Sista Platsen", workplace_id=staff.workplace, trained_on=TRAINED_ON, capacity=1
+    )
+    assert one.id is not None
+    first, second = imported(kivo, "short-practice"), imported(kivo, "short-practice")
+
+    results = run_together(
+        *[lambda c=c: moves.start_placement(kivo, c, supervisor_id=one.id) for c in (first, second)]
+    )
+
+    (error,) = errors_in(results)
+    assert isinstance(error, Refused), error
+    assert [v.code for v in error.violations] == ["supervisor-full"]
+    placed = placements_of(kivo, first) + placements_of(kivo, second)
+    assert [p.supervisor_id for p in placed] == [one.id]
+    for case_id in (first, second):
+        assert_history_replays_to_stored_state(kivo, case_id)
