@@ -1,4 +1,5 @@
-"""Moving a case along the path: advance, fall back, pause, resume, exit.
+"""Moving a case along the path: advance, fall back, pause, resume, exit; and the
+placement start of a case already in a workplace step, which stays there.
 
 Each is the move pipeline (``pathway.pipeline``) with one case. Each call is one
 transaction: the case's new state, its history event and its placement are written
@@ -47,7 +48,9 @@ def advance(
     extent: int | None = None,
     employment_kind: str | None = None,
 ) -> MoveResult:
-    """Move a case forward to ``to`` (steps may be skipped), opening its placement.
+    """Move a case forward to ``to`` (steps may be skipped), opening its placement in a
+    workplace step; a step at no workplace opens none, so naming a workplace or a
+    supervisor for one is bad input (it would take a supervisor's place for nothing).
     ``training_share``: the planned percent of the time in training or supervision;
     ``extent``: the employment's percent of full time; both recorded in the event and
     checked for a programme that requires them (YA). ``employment_kind``: for fixed-term
