@@ -1,0 +1,201 @@
+"""Case actions as forms: each a POST carrying the CSRF token, calling exactly the use
+case the CLI calls with the signed-in caseworker as the actor, then redirecting to the
+case page (redirect-after-post). A refused save answers the case page again with every
+violated rule and what was typed; nothing was written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from pathway import moves
+from pathway.errors import Refused
+from pathway.followups import list_followups, mark_done
+from pathway.meetings import list_meetings, parse_moment, record_meeting, schedule_meeting
+from pathway.results import MoveResult
+from pathway.workspace import SignedIn
+from states.calendar_bounds import check_day
+from states.case import Outcome, parse_enum
+from states.errors import InvalidInput, NotFound, quoted
+from states.steps import parse_step
+from states.text import checked_text
+from web.auth import current_caseworker
+from web.caseload import require_visible
+from web.deps import kivo_of
+from web.pages import case_response
+from web.render import flash
+from web.texts import texts
+
+router = APIRouter()
+
+Me = Annotated[SignedIn, Depends(current_caseworker)]
+MOVE_KINDS = ("advance", "fall_back", "pause", "resume", "exit")
+FREE_TEXT = ("reason", "override", "notes")
+
+
+async def typed_of(request: Request) -> dict[str, str]:
+    """The form's fields as typed (the CSRF token left out), to fill the form again."""
+    form = await request.form()
+    return {k: str(v).strip() for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
+
+
+def _text(typed: dict[str, str], name: str, label: str) -> str | None:
+    value = typed.get(name) or None
+    return checked_text(value, label, multiline=True) if value is not None else None
+
+
+def _day(typed: dict[str, str], name: str, label: str) -> date | None:
+    value = typed.get(name)
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{label}: {quoted(value)} är inte ett datum i formen ÅÅÅÅ-MM-DD", field=name
+        ) from None
+    return check_day(day, label)
+
+
+def _number(typed: dict[str, str], name: str, label: str) -> int | None:
+    value = typed.get(name)
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidInput(f"{label}: {quoted(value)} är inte ett id", field=name)
+    return int(value)
+
+
+@router.post("/cases/{case_id}/moves")
+async def move(request: Request, me: Me, case_id: int) -> Response:
+    """Advance, fall back, pause, resume or exit; ``intent=preview`` judges and writes
+    nothing (the CLI's ``--dry-run``), ``intent=save`` saves."""
+    kivo = kivo_of(request)
+    require_visible(kivo, me, case_id)
+    typed = await typed_of(request)
+    kind = typed.get("kind", "")
+    if kind not in MOVE_KINDS:
+        raise InvalidInput("unknown kind of move", field="kind")
+    preview = typed.get("intent") == "preview"
+    if typed.get("override") and not me.coordinator:
+        raise HTTPException(status_code=403, detail="override")
+    try:
+        result = _move(kivo, me, case_id, kind, typed, preview)
+    except (Refused, InvalidInput) as error:
+        return case_response(
+            request, me, case_id, _status(error), refused=error, typed=typed, form=kind
+        )
+    if preview:
+        return case_response(request, me, case_id, preview=result, typed=typed, form=kind)
+    flash(request, texts.saved)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+def _status(error: Exception) -> int:
+    return 422 if isinstance(error, Refused) else 400
+
+
+def _move(
+    kivo: Any, me: SignedIn, case_id: int, kind: str, typed: dict[str, str], preview: bool
+) -> MoveResult:
+    on = _day(typed, "on", texts.on)
+    version = _number(typed, "version", texts.version)
+    reason = _text(typed, "reason", texts.reason)
+    common: dict[str, Any] = {"on": on, "by": me.id, "expected_version": version}
+    if kind == "advance":
+        return moves.advance(
+            kivo,
+            case_id,
+            parse_step(typed.get("step", "")),
+            workplace_id=_number(typed, "workplace", texts.workplace),
+            supervisor_id=_number(typed, "supervisor", texts.supervisor),
+            programme=typed.get("programme") or None,
+            until=_day(typed, "until", texts.until),
+            override=_text(typed, "override", texts.override),
+            dry_run=preview,
+            **common,
+        )
+    actions: dict[str, Callable[[], MoveResult]] = {
+        "fall_back": lambda: moves.fall_back(
+            kivo,
+            case_id,
+            parse_step(typed.get("step", "")),
+            reason=reason or "",
+            dry_run=preview,
+            **common,
+        ),
+        "pause": lambda: moves.pause(kivo, case_id, reason=reason or "", dry_run=preview, **common),
+        "resume": lambda: moves.resume(kivo, case_id, reason=reason, dry_run=preview, **common),
+        "exit": lambda: moves.exit_case(
+            kivo,
+            case_id,
+            outcome=parse_enum(Outcome, typed.get("outcome", ""), "outcome"),
+            reason=reason,
+            qualification=typed.get("qualification") == "on",
+            dry_run=preview,
+            **common,
+        ),
+    }
+    return actions[kind]()
+
+
+@router.post("/cases/{case_id}/followups/{followup_id}/done")
+async def followup_done(request: Request, me: Me, case_id: int, followup_id: int) -> Response:
+    kivo = kivo_of(request)
+    require_visible(kivo, me, case_id)
+    typed = await typed_of(request)
+    if followup_id not in {f.id for f in list_followups(kivo, case_id=case_id, status="all")}:
+        raise NotFound(f"no follow-up {followup_id} on case {case_id}")
+    try:
+        mark_done(
+            kivo,
+            followup_id,
+            on=_day(typed, "on", texts.on),
+            notes=_text(typed, "notes", texts.notes),
+            finding=typed.get("finding") or None,
+        )
+    except (Refused, InvalidInput) as error:
+        return case_response(
+            request, me, case_id, _status(error), refused=error, typed=typed, form="followup"
+        )
+    flash(request, texts.saved)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/meetings")
+async def book_meeting(request: Request, me: Me, case_id: int) -> Response:
+    kivo = kivo_of(request)
+    require_visible(kivo, me, case_id)
+    typed = await typed_of(request)
+    try:
+        at = parse_moment(typed.get("at", ""), "at")
+        schedule_meeting(kivo, case_id, at)
+    except (Refused, InvalidInput) as error:
+        return case_response(
+            request, me, case_id, _status(error), refused=error, typed=typed, form="meeting"
+        )
+    flash(request, texts.saved)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/meetings/{meeting_id}/record")
+async def record(request: Request, me: Me, case_id: int, meeting_id: int) -> Response:
+    kivo = kivo_of(request)
+    require_visible(kivo, me, case_id)
+    typed = await typed_of(request)
+    if meeting_id not in {m.id for m in list_meetings(kivo, case_id=case_id)}:
+        raise NotFound(f"no meeting {meeting_id} on case {case_id}")
+    try:
+        record_meeting(
+            kivo, meeting_id, typed.get("outcome", ""), notes=_text(typed, "notes", texts.notes)
+        )
+    except (Refused, InvalidInput) as error:
+        return case_response(
+            request, me, case_id, _status(error), refused=error, typed=typed, form="record"
+        )
+    flash(request, texts.saved)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)

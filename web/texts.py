@@ -1,0 +1,182 @@
+"""Every text the pages show, in one place: Swedish now; a message catalogue (sv, en)
+replaces this table later without touching the templates (they ask ``t.key``)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from states.steps import Step
+
+LANGUAGE = "sv"
+
+SV = {
+    "app": "kivo",
+    "skip": "Hoppa till innehållet",
+    "nav_label": "Huvudmeny",
+    "nav_today": "Idag",
+    "nav_cases": "Ärenden",
+    "nav_accessibility": "Tillgänglighet",
+    "signed_in_as": "Inloggad som",
+    "coordinator": "samordnare",
+    "caseworker": "handläggare",
+    "logout": "Logga ut",
+    # sign-in
+    "login_title": "Logga in",
+    "login_dev_intro": "Utvecklingsläge: välj vem du loggar in som.",
+    "login_choose": "Handläggare",
+    "login_submit": "Logga in",
+    "login_provider": "Inloggning sker via organisationens inloggningstjänst.",
+    "login_none": "Det finns inga aktiva handläggare. Lägg till en med kommandot "
+    "kivo caseworker add.",
+    "logged_out": "Du är utloggad.",
+    # today
+    "today_title": "Idag",
+    "today_due": "Uppföljningar som ska göras idag",
+    "today_overdue": "Försenade uppföljningar",
+    "today_meetings": "Trepartssamtal idag",
+    "today_ending": "Placeringar som slutar inom 14 dagar",
+    "today_idle": "Ärenden utan händelser på 60 dagar",
+    "today_summary": "Översikt",
+    "nothing": "Inget.",
+    # case list
+    "cases_title": "Ärenden",
+    "filter": "Filtrera",
+    "filter_apply": "Visa",
+    "search": "Sök deltagare",
+    "search_label": "Namn eller personnummer",
+    "search_submit": "Sök",
+    "search_results": "Sökresultat",
+    "search_more": "Fler träffar finns: skriv mer av namnet.",
+    "any": "Alla",
+    "step": "Steg",
+    "status": "Status",
+    "caseworker_col": "Handläggare",
+    "case": "Ärende",
+    "participant": "Deltagare",
+    "days_in_step": "Dagar i steget",
+    "next_due": "Nästa uppgift",
+    "next_page": "Nästa sida",
+    "first_page": "Första sidan",
+    "no_cases": "Inga ärenden matchar.",
+    "status_active": "pågående",
+    "status_paused": "pausat",
+    "status_exited": "avslutat",
+    "status_enrolled": "inskrivet",
+    # case page
+    "case_title": "Ärende",
+    "path": "Vägen",
+    "current_step": "nuvarande steg",
+    "person": "Person",
+    "personnummer": "Personnummer",
+    "opened_on": "Öppnat",
+    "closed_on": "Avslutat",
+    "consent_on": "Samtycke",
+    "no_consent": "inget samtycke registrerat",
+    "state": "Läge",
+    "version": "Version",
+    "history": "Historik",
+    "placements": "Placeringar",
+    "workplace": "Arbetsplats",
+    "supervisor": "Handledare",
+    "programme": "Insats",
+    "start": "Start",
+    "planned_end": "Planerat slut",
+    "ended_on": "Slutade",
+    "followups": "Uppföljningar",
+    "due": "Förfaller",
+    "title": "Vad",
+    "meetings": "Trepartssamtal",
+    "at": "Tid",
+    "ics": "Hämta kalenderfil (ICS)",
+    "next_moves": "Nästa steg",
+    "next_moves_intro": "Steg ärendet kan flyttas till nu. Ett spärrat steg visar de regler som "
+    "spärrar det.",
+    "move_to": "Flytta till steg",
+    "blocked_by": "Spärras av:",
+    "warns": "Varning:",
+    "no_moves": "Ärendet kan inte flyttas framåt nu.",
+    "actions": "Åtgärder",
+    "advance": "Flytta framåt",
+    "fall_back": "Flytta tillbaka",
+    "pause": "Pausa",
+    "resume": "Återuppta",
+    "exit": "Avsluta ärendet",
+    "to_step": "Till steg",
+    "on": "Datum",
+    "until": "Planerat slut",
+    "reason": "Skäl",
+    "outcome": "Utfall",
+    "qualification": "Deltagaren fick en kvalifikation",
+    "override": "Skäl att åsidosätta spärrande regler (samordnare)",
+    "preview": "Förhandsgranska",
+    "save": "Spara",
+    "optional": "valfritt",
+    "preview_title": "Förhandsgranskning",
+    "preview_ok": "Reglerna tillåter flytten. Inget är sparat ännu.",
+    "refused_title": "Flytten nekades",
+    "refused_intro": "Inget sparades. Reglerna som stoppade flytten:",
+    "saved": "Sparat.",
+    "mark_done": "Markera som gjord",
+    "finding": "Resultat",
+    "notes": "Anteckning",
+    "book_meeting": "Boka trepartssamtal",
+    "meeting_at": "Datum och tid",
+    "record_meeting": "Registrera utfall",
+    "blocking": "spärrande",
+    "warning": "varning",
+    # errors
+    "error_title": "Något gick fel",
+    "error_400": "Uppgifterna kunde inte användas.",
+    "error_403": "Du har inte behörighet till det här, eller så var formuläret för gammalt. "
+    "Ladda om sidan och försök igen.",
+    "error_404": "Sidan eller ärendet finns inte.",
+    "error_405": "Det går inte att göra så här på den här adressen.",
+    "error_409": "Någon annan ändrade ärendet samtidigt. Ladda om sidan och försök igen.",
+    "error_413": "Det som skickades är för stort.",
+    "error_500": "Ett oväntat fel inträffade. Inget av det du gjorde har sparats halvvägs; "
+    "försök igen eller kontakta supporten.",
+    "back_home": "Till startsidan",
+    # accessibility statement
+    "a11y_title": "Tillgänglighetsredogörelse",
+}
+
+OUTCOMES_SV = {
+    "employed": "anställning",
+    "self-employed": "eget företag",
+    "studies": "studier",
+    "job-seeking": "arbetssökande",
+    "moved": "flyttat",
+    "declined": "avböjt",
+    "other": "annat",
+}
+
+FINDINGS_SV = {
+    "employed": "anställd",
+    "self-employed": "eget företag",
+    "in-education": "i utbildning",
+    "job-searching": "arbetssökande",
+    "inactive": "inaktiv",
+    "unknown": "okänt",
+}
+
+MEETING_OUTCOMES_SV = {"held": "genomfört", "no-show": "uteblev", "cancelled": "inställt"}
+
+STATE_SV = {
+    "enrolled": "inskrivet",
+    "paused": "pausat",
+    "exited": "avslutat",
+}
+
+texts = SimpleNamespace(**SV)
+
+
+def step_name(number: int | None) -> str:
+    return Step(number).label_sv if number else ""
+
+
+def state_name(state: str) -> str:
+    """A case's state in words: a step's name, or enrolled, paused, exited."""
+    for step in Step:
+        if state in (step.slug, str(step.number)):
+            return f"{step.number} {step.label_sv}"
+    return STATE_SV.get(state, state)
