@@ -1,0 +1,186 @@
+"""Case actions through the pages' forms, on SQLite and PostgreSQL: the same use cases as
+the CLI, the signed-in caseworker as the actor, one caseload each, CSRF on every post."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from pathway import directory, enrolment
+from pathway.context import Kivo
+from pathway.views import read_case
+from tests.integration.support import Staff, fresh_personnummer
+from tests.web.conftest import Browser
+
+BrowserFor = Callable[[int], Browser]
+
+
+@pytest.fixture(scope="module")
+def colleague(web_kivo: Kivo, web_staff: Staff) -> int:
+    """Another caseworker, with a caseload of their own."""
+    worker = directory.add_caseworker(web_kivo, "Olof Kollega")
+    assert worker.id is not None
+    return worker.id
+
+
+def enrolled(
+    kivo: Kivo, caseworker_id: int, *, consent: bool = True, on: date | None = None
+) -> int:
+    return enrolment.enrol(
+        kivo,
+        "Sara Deltagare",
+        personnummer=fresh_personnummer(),
+        gender="woman",
+        caseworker_id=caseworker_id,
+        consent=consent,
+        on=on,
+    ).case_id
+
+
+def test_a_move_through_the_form_changes_the_case_with_the_caseworker_as_actor(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    case_id = enrolled(web_kivo, web_staff.caseworker)
+    me = browser_for(web_staff.caseworker)
+    done = me.post(f"/cases/{case_id}/moves", {"kind": "advance", "step": "1", "intent": "save"})
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/cases/{case_id}"
+    view = read_case(web_kivo, case_id).view
+    assert view.state == "information"
+    assert view.history[-1].by_id == web_staff.caseworker
+    assert "Sparat." in me.get(f"/cases/{case_id}")
+
+
+def test_a_refused_save_writes_nothing_shows_every_rule_and_keeps_what_was_typed(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    case_id = enrolled(web_kivo, web_staff.caseworker, consent=False)
+    before = read_case(web_kivo, case_id).view
+    me = browser_for(web_staff.caseworker)
+    typed = {"kind": "advance", "step": "2", "until": "2026-05-29", "intent": "save"}
+    refused = me.post(f"/cases/{case_id}/moves", typed)
+    assert refused.status_code == 422
+    after = read_case(web_kivo, case_id).view
+    assert (after.version, len(after.history)) == (before.version, len(before.history))
+    page = refused.text
+    assert "Flytten nekades" in page
+    assert 'role="alert"' in page
+    for code in ("consent", "workplace"):
+        assert code in page  # every violated rule is named (consent, the placement's needs)
+    assert 'value="2026-05-29"' in page  # what was typed is kept
+
+
+def test_a_preview_reports_what_the_rules_say_and_writes_nothing(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    case_id = enrolled(web_kivo, web_staff.caseworker)
+    me = browser_for(web_staff.caseworker)
+    shown = me.post(
+        f"/cases/{case_id}/moves", {"kind": "advance", "step": "1", "intent": "preview"}
+    )
+    assert shown.status_code == 200
+    assert "Förhandsgranskning" in shown.text
+    assert read_case(web_kivo, case_id).view.state == "enrolled"
+
+
+def test_pause_and_resume_go_through_the_forms(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    case_id = enrolled(web_kivo, web_staff.caseworker)
+    me = browser_for(web_staff.caseworker)
+    paused = me.post(
+        f"/cases/{case_id}/moves", {"kind": "pause", "reason": "Sjukskriven", "intent": "save"}
+    )
+    assert paused.status_code == 303
+    assert read_case(web_kivo, case_id).view.state == "paused"
+    blank = me.post(f"/cases/{case_id}/moves", {"kind": "fall_back", "step": "1", "reason": ""})
+    assert blank.status_code in (400, 422)
+    resumed = me.post(f"/cases/{case_id}/moves", {"kind": "resume", "intent": "save"})
+    assert resumed.status_code == 303
+    assert read_case(web_kivo, case_id).view.state == "enrolled"
+
+
+def test_another_caseworkers_case_answers_404_to_reads_and_writes(
+    web_kivo: Kivo, web_staff: Staff, colleague: int, browser_for: BrowserFor
+) -> None:
+    theirs = enrolled(web_kivo, colleague)
+    me = browser_for(web_staff.caseworker)
+    assert me.client.get(f"/cases/{theirs}").status_code == 404
+    assert me.client.get(f"/cases/{theirs}/meetings.ics").status_code == 404
+    moved = me.post(f"/cases/{theirs}/moves", {"kind": "advance", "step": "1", "intent": "save"})
+    assert moved.status_code == 404
+    assert me.client.get("/cases/999999").status_code == 404  # the same answer as no case
+    assert read_case(web_kivo, theirs).view.state == "enrolled"
+    assert f'href="/cases/{theirs}"' not in me.get("/cases")
+
+
+def test_a_coordinator_sees_every_case_and_alone_gets_the_override_field(
+    web_kivo: Kivo, web_staff: Staff, colleague: int, browser_for: BrowserFor
+) -> None:
+    theirs = enrolled(web_kivo, colleague)
+    boss = browser_for(web_staff.coordinator)
+    assert 'name="override"' in boss.get(f"/cases/{theirs}")
+    mine = enrolled(web_kivo, web_staff.caseworker)
+    me = browser_for(web_staff.caseworker)
+    assert 'name="override"' not in me.get(f"/cases/{mine}")
+    overriding = me.post(
+        f"/cases/{mine}/moves",
+        {"kind": "advance", "step": "2", "override": "Jag bestämmer", "intent": "save"},
+    )
+    assert overriding.status_code == 403
+    assert read_case(web_kivo, mine).view.state == "enrolled"
+
+
+def test_a_post_without_the_csrf_token_is_refused_with_403_and_writes_nothing(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    case_id = enrolled(web_kivo, web_staff.caseworker)
+    me = browser_for(web_staff.caseworker)
+    form = {"kind": "advance", "step": "1", "intent": "save"}
+    assert me.client.post(f"/cases/{case_id}/moves", data=form).status_code == 403
+    forged = {**form, "csrf_token": "forged"}
+    assert me.client.post(f"/cases/{case_id}/moves", data=forged).status_code == 403
+    assert read_case(web_kivo, case_id).view.state == "enrolled"
+    by_header = me.client.post(
+        f"/cases/{case_id}/moves", data=form, headers={"X-CSRF-Token": me.token}
+    )
+    assert by_header.status_code == 303  # htmx sends the token as a header
+
+
+def test_a_meeting_is_booked_and_a_follow_up_marked_done_through_the_forms(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    case_id = enrolled(web_kivo, web_staff.caseworker, on=date(2026, 1, 15))
+    me = browser_for(web_staff.caseworker)
+    booked = me.post(f"/cases/{case_id}/meetings", {"at": "2026-03-04T10:00"})
+    assert booked.status_code == 303
+    calendar = me.client.get(f"/cases/{case_id}/meetings.ics")
+    assert calendar.status_code == 200
+    assert "BEGIN:VEVENT" in calendar.text
+    assert "Sara" not in calendar.text  # a calendar leaves kivo: no names in it
+    advanced = me.post(
+        f"/cases/{case_id}/moves",
+        {
+            "kind": "advance",
+            "step": "2",
+            "workplace": str(web_staff.workplace),
+            "supervisor": str(web_staff.supervisor),
+            "on": "2026-02-01",
+            "intent": "save",
+        },
+    )
+    assert advanced.status_code == 303, advanced.text
+    from pathway.followups import list_followups
+
+    due = list_followups(web_kivo, case_id=case_id, due_by=web_kivo.today())
+    assert due, "entering a placement step plans follow-ups"
+    item = due[0].id
+    done = me.post(f"/cases/{case_id}/followups/{item}/done", {"finding": "", "notes": "Bra"})
+    assert done.status_code == 303, done.text
+    statuses = {f.id: f.status for f in list_followups(web_kivo, case_id=case_id, status="all")}
+    assert statuses[item] == "done"
+    again = me.post(f"/cases/{case_id}/followups/{item}/done", {})
+    assert again.status_code == 422
+    assert "already done" in again.text
