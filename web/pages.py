@@ -61,6 +61,7 @@ def cases(
     step: Annotated[int | None, Query(ge=1, le=9)] = None,
     status: Annotated[str | None, Query()] = None,
     caseworker: Annotated[int | None, Query(ge=1)] = None,
+    programme: Annotated[str | None, Query(max_length=40)] = None,
     after: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     kivo = kivo_of(request)
@@ -68,12 +69,23 @@ def cases(
         status = None
     owner = caseworker if me.coordinator else me.id
     listed = list_cases(
-        kivo, step=step, status=status, caseworker_id=owner, limit=PAGE_SIZE, after=after
+        kivo,
+        step=step,
+        status=status,
+        caseworker_id=owner,
+        programme=programme or None,
+        limit=PAGE_SIZE,
+        after=after,
     )
     rows = list(listed)
     details = workspace.row_details(kivo, [row.id for row in rows])
     workers = workspace.active_caseworkers(kivo) if me.coordinator else []
-    filters: dict[str, Any] = {"step": step, "status": status, "caseworker": caseworker}
+    filters: dict[str, Any] = {
+        "step": step,
+        "status": status,
+        "caseworker": caseworker,
+        "programme": programme or None,
+    }
     return page(
         request,
         "cases.html",
@@ -88,6 +100,7 @@ def cases(
         steps=list(Step),
         statuses=STATUSES,
         workers=workers,
+        programmes=kivo.catalogue.programmes,
         paged=after is not None,
         found=None,
     )
@@ -102,7 +115,7 @@ async def search(request: Request, me: Me) -> Response:
     kivo = kivo_of(request)
     result = find_participants(kivo, text, by=me.id)
     found = [f for f in result.cases if me.coordinator or f.caseworker_id == me.id]
-    return page(
+    answer = page(
         request,
         "cases.html",
         user=me,
@@ -110,17 +123,20 @@ async def search(request: Request, me: Me) -> Response:
         details={},
         more=False,
         last_id=None,
-        filters={"step": None, "status": None, "caseworker": None},
+        filters={"step": None, "status": None, "caseworker": None, "programme": None},
         next_query="",
         first_query="",
         steps=list(Step),
         statuses=STATUSES,
         workers=workspace.active_caseworkers(kivo) if me.coordinator else [],
+        programmes=kivo.catalogue.programmes,
         paged=False,
         found=found,
         found_more=result.more,
         query=text,
     )
+    answer.headers["HX-Replace-Url"] = "/cases"
+    return answer
 
 
 def _query(filters: dict[str, Any], **more: Any) -> str:
@@ -145,7 +161,7 @@ def case_response(
     agenda = workspace.case_agenda(kivo, case_id)
     view = reading.view
     workplaces, supervisors = list_workplaces(kivo), list_supervisors(kivo)
-    return page(
+    answer = page(
         request,
         "case.html",
         status,
@@ -161,6 +177,9 @@ def case_response(
         supervisor_names={s.id: s.name for s in supervisors},
         **{"preview": None, "refused": None, "typed": {}, "form": None, **extra},
     )
+    if extra:  # the answer to a post: htmx shows the case's own address, not the form's
+        answer.headers["HX-Replace-Url"] = f"/cases/{case_id}"
+    return answer
 
 
 @router.get("/cases/{case_id}/meetings.ics")

@@ -37,6 +37,8 @@ def environment() -> Environment:
         outcomes=catalogue.OUTCOMES_SV,
         findings=catalogue.FINDINGS_SV,
         meeting_outcomes=catalogue.MEETING_OUTCOMES_SV,
+        events=catalogue.EVENT_SV,
+        followup_statuses=catalogue.FOLLOWUP_STATUS_SV,
         csrf_field=CSRF_FIELD,
     )
     env.filters["day"] = _day

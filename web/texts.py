@@ -161,6 +161,30 @@ FINDINGS_SV = {
 
 MEETING_OUTCOMES_SV = {"held": "genomfört", "no-show": "uteblev", "cancelled": "inställt"}
 
+EVENT_SV = {
+    "enrolled": "Inskrivning",
+    "consent": "Samtycke registrerat",
+    "consent_withdrawn": "Samtycke återkallat",
+    "advanced": "Flyttad framåt",
+    "fell_back": "Flyttad tillbaka",
+    "paused": "Pausat",
+    "resumed": "Återupptaget",
+    "exited": "Avslutat",
+    "transferred": "Överlämnat",
+    "extended": "Placering förlängd",
+    "placement_ended": "Placering avslutad",
+    "supervisor_changed": "Ny handledare",
+    "meeting_moved": "Trepartssamtal flyttat",
+    "followup_added": "Uppföljning tillagd",
+}
+
+FOLLOWUP_STATUS_SV = {
+    "pending": "att göra",
+    "done": "gjord",
+    "cancelled": "struken",
+    "suspended": "vilande",
+}
+
 STATE_SV = {
     "enrolled": "inskrivet",
     "paused": "pausat",

@@ -219,3 +219,11 @@ def test_one_access_log_line_per_request_without_what_was_typed(
     text = " ".join(r.getMessage() for r in access_lines.records)
     assert "19850505" not in text
     assert "Amira" not in text
+
+
+def test_the_case_list_filters_and_refuses_a_filter_that_cannot_be(me: Browser) -> None:
+    assert "Inga ärenden matchar." in me.get("/cases?programme=PRAKTIK&status=active")
+    for url in ("/cases?programme=NOPE", "/cases?step=12", "/cases?after=x"):
+        refused = me.client.get(url)
+        assert refused.status_code == 400, url
+        assert "Uppgifterna kunde inte användas." in refused.text
