@@ -12,14 +12,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pathway import moves
+from pathway import enrolment, moves
 from pathway.errors import Refused
 from pathway.followups import list_followups, mark_done
 from pathway.meetings import list_meetings, parse_moment, record_meeting, schedule_meeting
 from pathway.results import MoveResult
 from pathway.workspace import SignedIn
 from states.calendar_bounds import check_day
-from states.case import Outcome, parse_enum
+from states.case import Gender, Outcome, parse_enum
 from states.errors import InvalidInput, NotFound, quoted
 from states.steps import parse_step
 from states.text import checked_text
@@ -27,7 +27,7 @@ from web.auth import current_caseworker
 from web.caseload import require_visible
 from web.deps import kivo_of
 from web.pages import case_response
-from web.render import flash
+from web.render import flash, page
 from web.texts import texts
 
 router = APIRouter()
@@ -199,3 +199,65 @@ async def record(request: Request, me: Me, case_id: int, meeting_id: int) -> Res
         )
     flash(request, texts.saved)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/consent")
+async def consent(request: Request, me: Me, case_id: int) -> Response:
+    """Record the participant's consent (given to the caseworker, recorded by them)."""
+    kivo = kivo_of(request)
+    require_visible(kivo, me, case_id)
+    typed = await typed_of(request)
+    try:
+        enrolment.record_consent(
+            kivo,
+            case_id,
+            on=_day(typed, "on", texts.on),
+            by=me.id,
+            expected_version=_number(typed, "version", texts.version),
+        )
+    except (Refused, InvalidInput) as error:
+        return case_response(
+            request, me, case_id, _status(error), refused=error, typed=typed, form="consent"
+        )
+    flash(request, texts.saved)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+GENDERS = tuple(g.value for g in Gender)
+
+
+@router.get("/cases/new")
+def enrol_form(request: Request, me: Me) -> Response:
+    return page(request, "enrol.html", user=me, typed={}, refused=None, genders=GENDERS)
+
+
+@router.post("/cases/new")
+async def enrol(request: Request, me: Me) -> Response:
+    """Enrol a participant in the signed-in caseworker's caseload."""
+    kivo = kivo_of(request)
+    typed = await typed_of(request)
+    try:
+        enrolled = enrolment.enrol(
+            kivo,
+            typed.get("name", ""),
+            personnummer=typed.get("personnummer") or None,
+            gender=typed.get("gender") or "unknown",
+            caseworker_id=me.id,
+            consent=typed.get("consent") == "on",
+            on=_day(typed, "on", texts.on),
+            by=me.id,
+        )
+    except (Refused, InvalidInput) as error:
+        answer = page(
+            request,
+            "enrol.html",
+            _status(error),
+            user=me,
+            typed=typed,
+            refused=error,
+            genders=GENDERS,
+        )
+        answer.headers["HX-Replace-Url"] = "/cases/new"
+        return answer
+    flash(request, texts.saved)
+    return RedirectResponse(f"/cases/{enrolled.case_id}", status_code=303)

@@ -66,8 +66,8 @@ def create_app(
     from web import actions, pages, sign_in
 
     app.include_router(sign_in.router)
+    app.include_router(actions.router)  # first: /cases/new before /cases/{case_id}
     app.include_router(pages.router)
-    app.include_router(actions.router)
     return app
 
 

@@ -38,6 +38,7 @@ def environment() -> Environment:
         findings=catalogue.FINDINGS_SV,
         meeting_outcomes=catalogue.MEETING_OUTCOMES_SV,
         events=catalogue.EVENT_SV,
+        gender_names=catalogue.GENDER_SV,
         followup_statuses=catalogue.FOLLOWUP_STATUS_SV,
         csrf_field=CSRF_FIELD,
     )

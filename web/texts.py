@@ -124,6 +124,16 @@ SV = {
     "record_meeting": "Registrera utfall",
     "blocking": "spärrande",
     "warning": "varning",
+    # enrolment and consent
+    "enrol_title": "Skriv in en deltagare",
+    "enrol_link": "Skriv in en deltagare",
+    "name": "Namn",
+    "gender": "Kön (självuppgivet)",
+    "consent_given": "Deltagaren samtycker till att information delas med arbetsgivare och "
+    "myndigheter",
+    "enrol_submit": "Skriv in",
+    "record_consent": "Registrera samtycke",
+    "enrol_refused": "Inskrivningen gick inte att spara:",
     # errors
     "error_title": "Något gick fel",
     "error_400": "Uppgifterna kunde inte användas.",
@@ -183,6 +193,13 @@ FOLLOWUP_STATUS_SV = {
     "done": "gjord",
     "cancelled": "struken",
     "suspended": "vilande",
+}
+
+GENDER_SV = {
+    "woman": "kvinna",
+    "man": "man",
+    "non-binary": "icke-binär",
+    "unknown": "vill inte uppge / okänt",
 }
 
 STATE_SV = {

@@ -184,3 +184,35 @@ def test_a_meeting_is_booked_and_a_follow_up_marked_done_through_the_forms(
     again = me.post(f"/cases/{case_id}/followups/{item}/done", {})
     assert again.status_code == 422
     assert "already done" in again.text
+
+
+def test_a_participant_walks_from_enrolment_to_permanent_employment_through_the_pages(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    me = browser_for(web_staff.caseworker)
+    assert 'name="personnummer"' in me.get("/cases/new")
+    typed = {"name": "Wera Vandrare", "personnummer": "19900101-0000", "gender": "woman"}
+    bad = me.post("/cases/new", typed)
+    assert bad.status_code == 400
+    assert 'value="Wera Vandrare"' in bad.text  # what was typed is kept
+    pnr = fresh_personnummer("19920202")
+    enrolled_page = me.post("/cases/new", {**typed, "personnummer": pnr, "on": "2026-01-05"})
+    assert enrolled_page.status_code == 303
+    case_page = enrolled_page.headers["location"]
+    case_id = int(case_page.rsplit("/", 1)[1])
+    assert read_case(web_kivo, case_id).view.caseworker_id == web_staff.caseworker
+    assert me.post(f"{case_page}/consent", {"on": "2026-01-05"}).status_code == 303
+    place = {"workplace": str(web_staff.workplace), "supervisor": str(web_staff.supervisor)}
+    for step, on, more in (
+        ("1", "2026-01-10", {}),
+        ("2", "2026-01-20", place),
+        ("9", "2026-02-20", {**place, "programme": "LONESTOD"}),
+    ):
+        form = {"kind": "advance", "step": step, "on": on, "intent": "save", **more}
+        moved = me.post(f"{case_page}/moves", form)
+        assert moved.status_code == 303, moved.text
+    view = read_case(web_kivo, case_id).view
+    assert view.state == "permanent"
+    assert [line.by_id for line in view.history if line.kind == "advanced"] == [
+        web_staff.caseworker
+    ] * 3
