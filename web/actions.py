@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pathway import enrolment, moves
+from pathway import enrolment, moves, placements, supervisor_change
 from pathway.errors import Refused
 from pathway.followups import list_followups, mark_done
 from pathway.meetings import list_meetings, parse_moment, record_meeting, schedule_meeting
@@ -261,3 +261,72 @@ async def enrol(request: Request, me: Me) -> Response:
         return answer
     flash(request, texts.saved)
     return RedirectResponse(f"/cases/{enrolled.case_id}", status_code=303)
+
+
+PLACEMENT_KINDS = ("extend", "end", "supervisor")
+
+
+@router.post("/cases/{case_id}/placement")
+async def placement(request: Request, me: Me, case_id: int) -> Response:
+    """Extend the open placement, end it early, or change its supervisor."""
+    kivo = kivo_of(request)
+    require_visible(kivo, me, case_id)
+    typed = await typed_of(request)
+    kind = typed.get("kind", "")
+    if kind not in PLACEMENT_KINDS:
+        raise InvalidInput("unknown placement action", field="kind")
+    if typed.get("override") and not me.coordinator:
+        raise HTTPException(status_code=403, detail="override")
+    try:
+        _placement(kivo, me, case_id, kind, typed)
+    except (Refused, InvalidInput) as error:
+        form = f"placement-{kind}"
+        return case_response(
+            request, me, case_id, _status(error), refused=error, typed=typed, form=form
+        )
+    flash(request, texts.saved)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+def _placement(kivo: Any, me: SignedIn, case_id: int, kind: str, typed: dict[str, str]) -> None:
+    on = _day(typed, "on", texts.on)
+    version = _number(typed, "version", texts.version)
+    reason = _text(typed, "reason", texts.reason)
+    override = _text(typed, "override", texts.override)
+    if kind == "extend":
+        until = _day(typed, "until", texts.until)
+        if until is None:
+            raise InvalidInput(f"{texts.until}: ange ett datum", field="until")
+        placements.extend(
+            kivo,
+            case_id,
+            until=until,
+            reason=reason,
+            by=me.id,
+            on=on,
+            override=override,
+            expected_version=version,
+        )
+    elif kind == "end":
+        placements.end(
+            kivo,
+            case_id,
+            on=on or kivo.today(),
+            reason=reason or "",
+            by=me.id,
+            expected_version=version,
+        )
+    else:
+        supervisor = _number(typed, "supervisor", texts.supervisor)
+        if supervisor is None:
+            raise InvalidInput(f"{texts.supervisor}: välj en handledare", field="supervisor")
+        supervisor_change.change_supervisor(
+            kivo,
+            case_id,
+            supervisor,
+            on=on,
+            reason=reason,
+            by=me.id,
+            override=override,
+            expected_version=version,
+        )

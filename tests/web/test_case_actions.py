@@ -65,7 +65,7 @@ def test_a_refused_save_writes_nothing_shows_every_rule_and_keeps_what_was_typed
     after = read_case(web_kivo, case_id).view
     assert (after.version, len(after.history)) == (before.version, len(before.history))
     page = refused.text
-    assert "Flytten nekades" in page
+    assert "Det gick inte att spara" in page
     assert 'role="alert"' in page
     for code in ("consent", "workplace"):
         assert code in page  # every violated rule is named (consent, the placement's needs)
@@ -216,3 +216,30 @@ def test_a_participant_walks_from_enrolment_to_permanent_employment_through_the_
     assert [line.by_id for line in view.history if line.kind == "advanced"] == [
         web_staff.caseworker
     ] * 3
+
+
+def test_the_open_placement_is_extended_refused_a_new_supervisor_and_ended_through_the_forms(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    from pathway.placements import listing
+
+    case_id = enrolled(web_kivo, web_staff.caseworker, on=date(2026, 1, 15))
+    me = browser_for(web_staff.caseworker)
+    place = {"workplace": str(web_staff.workplace), "supervisor": str(web_staff.supervisor)}
+    form = {"kind": "advance", "step": "2", "on": "2026-02-01", "until": "2026-05-01", **place}
+    assert me.post(f"/cases/{case_id}/moves", {**form, "intent": "save"}).status_code == 303
+    assert "Förläng placeringen" in me.get(f"/cases/{case_id}")
+
+    extended = me.post(f"/cases/{case_id}/placement", {"kind": "extend", "until": "2026-06-01"})
+    assert extended.status_code == 303, extended.text
+    untrained = {"kind": "supervisor", "supervisor": str(web_staff.untrained_supervisor)}
+    refused = me.post(f"/cases/{case_id}/placement", untrained)
+    assert refused.status_code == 422
+    assert "supervisor-untrained" in refused.text
+    ended = me.post(f"/cases/{case_id}/placement", {"kind": "end", "reason": "Avbröt"})
+    assert ended.status_code == 303, ended.text
+
+    (placement,) = [p for p in listing(web_kivo) if p.case_id == case_id]
+    assert placement.planned_end == date(2026, 6, 1)
+    assert placement.supervisor_id == web_staff.supervisor
+    assert placement.ended_on == web_kivo.today()
