@@ -227,3 +227,23 @@ def test_the_case_list_filters_and_refuses_a_filter_that_cannot_be(me: Browser) 
         refused = me.client.get(url)
         assert refused.status_code == 400, url
         assert "Uppgifterna kunde inte användas." in refused.text
+
+
+def test_readyz_answers_503_naming_kivo_init_once_the_schema_is_behind(sqlite_url: str) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    from pathway.bootstrap import bootstrap
+
+    kivo = bootstrap(sqlite_url)
+    try:
+        client = TestClient(create_app(kivo, dev_login=True))
+        assert client.get("/readyz").status_code == 200
+        with closing(sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))) as db, db:
+            db.execute("UPDATE alembic_version SET version_num = '0001'")
+        behind = client.get("/readyz")
+        assert behind.status_code == 503
+        assert "kivo init" in behind.json()["problem"]
+        assert client.get("/healthz").status_code == 200  # the process itself is up
+    finally:
+        kivo.close()
