@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -101,7 +100,3 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
         return render_error(request, 500)
-
-
-def html(content: str, status: int = 200, **headers: Any) -> HTMLResponse:
-    return HTMLResponse(content, status_code=status, headers=headers or None)

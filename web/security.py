@@ -130,9 +130,9 @@ class Guard:
 
 
 def _path_shape(path: str) -> str:
-    """A path with no route (a 404): its parts with digits replaced, so nothing typed
-    into the address is logged."""
-    return "/".join(":n" if any(c.isdigit() for c in part) else part for part in path.split("/"))
+    """A path no route matched: a static file's own, else nothing of what was typed into
+    the address (it could be anything)."""
+    return path if path.startswith("/static/") and path.isascii() else "(no route)"
 
 
 def _content_length(scope: Scope) -> int | None:

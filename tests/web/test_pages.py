@@ -247,3 +247,13 @@ def test_readyz_answers_503_naming_kivo_init_once_the_schema_is_behind(sqlite_ur
         assert client.get("/healthz").status_code == 200  # the process itself is up
     finally:
         kivo.close()
+
+
+def test_an_address_no_route_matches_is_logged_without_what_was_typed(
+    me: Browser, access_lines: pytest.LogCaptureFixture
+) -> None:
+    access_lines.clear()
+    me.client.get("/Amira-Testsson/19850505")
+    (line,) = [json.loads(r.getMessage()) for r in access_lines.records]
+    assert line["route"] == "(no route)"
+    assert line["status"] == 404
