@@ -243,3 +243,27 @@ def test_the_open_placement_is_extended_refused_a_new_supervisor_and_ended_throu
     assert placement.planned_end == date(2026, 6, 1)
     assert placement.supervisor_id == web_staff.supervisor
     assert placement.ended_on == web_kivo.today()
+
+
+def test_a_meeting_is_recorded_as_held_and_another_cases_items_answer_404(
+    web_kivo: Kivo, web_staff: Staff, colleague: int, browser_for: BrowserFor
+) -> None:
+    from pathway.meetings import list_meetings
+
+    case_id = enrolled(web_kivo, web_staff.caseworker, on=date(2026, 2, 1))
+    theirs = enrolled(web_kivo, colleague, on=date(2026, 2, 1))
+    me = browser_for(web_staff.caseworker)
+    assert me.post(f"/cases/{case_id}/meetings", {"at": "2026-03-02T08:00"}).status_code == 303
+    (meeting,) = list_meetings(web_kivo, case_id=case_id)
+    other = browser_for(colleague)
+    assert other.post(f"/cases/{theirs}/meetings", {"at": "2026-03-02T08:00"}).status_code == 303
+    (their_meeting,) = list_meetings(web_kivo, case_id=theirs)
+
+    wrong_case = me.post(
+        f"/cases/{case_id}/meetings/{their_meeting.id}/record", {"outcome": "held"}
+    )
+    assert wrong_case.status_code == 404
+    held = me.post(f"/cases/{case_id}/meetings/{meeting.id}/record", {"outcome": "held"})
+    assert held.status_code == 303
+    assert [m.status for m in list_meetings(web_kivo, case_id=case_id)] == ["held"]
+    assert [m.status for m in list_meetings(web_kivo, case_id=theirs)] == ["scheduled"]
