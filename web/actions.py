@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pathway import enrolment, moves, placements, supervisor_change
+from pathway import adhoc_followups, enrolment, moves, notes, placements, supervisor_change
 from pathway.errors import Refused
 from pathway.followups import list_followups, mark_done
 from pathway.meetings import list_meetings, parse_moment, record_meeting, schedule_meeting
@@ -203,12 +203,17 @@ async def record(request: Request, me: Me, case_id: int, meeting_id: int) -> Res
 
 @router.post("/cases/{case_id}/consent")
 async def consent(request: Request, me: Me, case_id: int) -> Response:
-    """Record the participant's consent (given to the caseworker, recorded by them)."""
+    """Record the participant's consent, or (``action=withdraw``) its withdrawal."""
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
     typed = await typed_of(request)
+    record = (
+        enrolment.withdraw_consent
+        if typed.get("action") == "withdraw"
+        else enrolment.record_consent
+    )
     try:
-        enrolment.record_consent(
+        record(
             kivo,
             case_id,
             on=_day(typed, "on", texts.on),
@@ -330,3 +335,45 @@ def _placement(kivo: Any, me: SignedIn, case_id: int, kind: str, typed: dict[str
             override=override,
             expected_version=version,
         )
+
+
+@router.post("/cases/{case_id}/notes")
+async def add_note(request: Request, me: Me, case_id: int) -> Response:
+    """Keep a note on the case (personal data: shown masked, never logged)."""
+    kivo = kivo_of(request)
+    require_visible(kivo, me, case_id)
+    typed = await typed_of(request)
+    try:
+        notes.add_note(kivo, case_id, typed.get("text", ""), by=me.id)
+    except (Refused, InvalidInput) as error:
+        return case_response(
+            request, me, case_id, _status(error), refused=error, typed=typed, form="note"
+        )
+    flash(request, texts.saved)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/followups")
+async def add_followup(request: Request, me: Me, case_id: int) -> Response:
+    """Plan an ad-hoc follow-up on the case."""
+    kivo = kivo_of(request)
+    require_visible(kivo, me, case_id)
+    typed = await typed_of(request)
+    try:
+        due = _day(typed, "due", texts.due)
+        if due is None:
+            raise InvalidInput(f"{texts.due}: ange ett datum", field="due")
+        adhoc_followups.add_followup(
+            kivo,
+            case_id,
+            due,
+            typed.get("title", ""),
+            by=me.id,
+            expected_version=_number(typed, "version", texts.version),
+        )
+    except (Refused, InvalidInput) as error:
+        return case_response(
+            request, me, case_id, _status(error), refused=error, typed=typed, form="followup-add"
+        )
+    flash(request, texts.saved)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)

@@ -12,6 +12,7 @@ from pathway import workspace
 from pathway.directory import list_supervisors, list_workplaces
 from pathway.finding import find_participants
 from pathway.listing import list_cases
+from pathway.notes import list_notes
 from pathway.views import read_case
 from pathway.workspace import SignedIn
 from states.steps import Step
@@ -161,6 +162,7 @@ def case_response(
     agenda = workspace.case_agenda(kivo, case_id)
     view = reading.view
     workplaces, supervisors = list_workplaces(kivo), list_supervisors(kivo)
+    case_notes = list_notes(kivo, case_id)
     answer = page(
         request,
         "case.html",
@@ -169,6 +171,7 @@ def case_response(
         case=view,
         owners=reading.owners(),
         agenda=agenda,
+        notes=case_notes,
         steps=list(Step),
         workplace_options=[(w.id, w.name) for w in workplaces if w.active],
         supervisor_options=[(s.id, s.name) for s in supervisors if s.active],

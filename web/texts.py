@@ -140,6 +140,12 @@ SV = {
     "myndigheter",
     "enrol_submit": "Skriv in",
     "record_consent": "Registrera samtycke",
+    "withdraw_consent": "Registrera att samtycket återkallats",
+    "notes_title": "Anteckningar",
+    "note_text": "Ny anteckning",
+    "add_note": "Spara anteckningen",
+    "add_followup": "Planera en uppföljning",
+    "followup_title": "Vad ska följas upp",
     "enrol_refused": "Inskrivningen gick inte att spara:",
     # errors
     "error_title": "Något gick fel",

@@ -267,3 +267,31 @@ def test_a_meeting_is_recorded_as_held_and_another_cases_items_answer_404(
     assert held.status_code == 303
     assert [m.status for m in list_meetings(web_kivo, case_id=case_id)] == ["held"]
     assert [m.status for m in list_meetings(web_kivo, case_id=theirs)] == ["scheduled"]
+
+
+def test_notes_ad_hoc_follow_ups_and_a_consent_withdrawal_go_through_the_forms(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    from pathway.followups import list_followups
+
+    case_id = enrolled(web_kivo, web_staff.caseworker, on=date(2026, 2, 1))
+    me = browser_for(web_staff.caseworker)
+    pnr = fresh_personnummer("19700707")
+    noted = me.post(f"/cases/{case_id}/notes", {"text": f"Ringde om intyget ({pnr})"})
+    assert noted.status_code == 303
+    page = me.get(f"/cases/{case_id}")
+    assert "Ringde om intyget" in page
+    assert pnr not in page  # a personnummer in a note is shown masked
+    assert me.post(f"/cases/{case_id}/notes", {"text": "  "}).status_code == 400
+
+    planned = me.post(
+        f"/cases/{case_id}/followups", {"title": "Kolla läkarintyget", "due": "2026-03-20"}
+    )
+    assert planned.status_code == 303, planned.text
+    titles = [f.title for f in list_followups(web_kivo, case_id=case_id)]
+    assert "Kolla läkarintyget" in titles
+
+    withdrawn = me.post(f"/cases/{case_id}/consent", {"action": "withdraw"})
+    assert withdrawn.status_code == 303, withdrawn.text
+    assert read_case(web_kivo, case_id).view.consent_on is None
+    assert "Registrera samtycke" in me.get(f"/cases/{case_id}")
