@@ -65,7 +65,7 @@ def _number(typed: dict[str, str], name: str, label: str) -> int | None:
     value = typed.get(name)
     if not value:
         return None
-    if not value.isdigit() or len(value) > 9:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise InvalidInput(f"{label}: {quoted(value)} är inte ett id", field=name)
     return int(value)
 

@@ -17,7 +17,7 @@ from pathway.views import read_case
 from pathway.workspace import SignedIn
 from states.steps import Step
 from web.auth import current_caseworker
-from web.caseload import require_visible
+from web.caseload import MAX_ID, require_visible
 from web.deps import kivo_of
 from web.render import page
 
@@ -61,9 +61,9 @@ def cases(
     me: Me,
     step: Annotated[int | None, Query(ge=1, le=9)] = None,
     status: Annotated[str | None, Query()] = None,
-    caseworker: Annotated[int | None, Query(ge=1)] = None,
+    caseworker: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     programme: Annotated[str | None, Query(max_length=40)] = None,
-    after: Annotated[int | None, Query(ge=1)] = None,
+    after: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     kivo = kivo_of(request)
     if status not in STATUSES:

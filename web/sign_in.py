@@ -30,7 +30,8 @@ async def login(request: Request) -> Response:
         return page(request, "login.html", 403, dev_login=False, workers=[])
     form = await request.form()
     chosen = str(form.get("caseworker_id", ""))
-    found = signed_in(kivo_of(request), int(chosen)) if chosen.isdigit() else None
+    plain = chosen.isascii() and chosen.isdigit() and len(chosen) <= 9
+    found = signed_in(kivo_of(request), int(chosen)) if plain else None
     if found is None:
         workers = active_caseworkers(kivo_of(request))
         return page(request, "login.html", 400, dev_login=True, workers=workers)

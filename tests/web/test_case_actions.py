@@ -295,3 +295,21 @@ def test_notes_ad_hoc_follow_ups_and_a_consent_withdrawal_go_through_the_forms(
     assert withdrawn.status_code == 303, withdrawn.text
     assert read_case(web_kivo, case_id).view.consent_on is None
     assert "Registrera samtycke" in me.get(f"/cases/{case_id}")
+
+
+def test_a_stale_version_answers_409_and_ids_beyond_any_column_answer_404(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    case_id = enrolled(web_kivo, web_staff.caseworker)
+    me = browser_for(web_staff.caseworker)
+    version = str(read_case(web_kivo, case_id).view.version)
+    paused = {"kind": "pause", "reason": "Sjuk", "version": version, "intent": "save"}
+    assert me.post(f"/cases/{case_id}/moves", paused).status_code == 303
+    stale = me.post(f"/cases/{case_id}/moves", {**paused, "kind": "resume"})
+    assert stale.status_code == 409
+    assert "Någon annan ändrade ärendet" in stale.text
+    assert read_case(web_kivo, case_id).view.state == "paused"
+    huge = "9" * 20
+    assert me.client.get(f"/cases/{huge}").status_code == 404
+    assert me.post(f"/cases/{huge}/moves", paused).status_code == 404
+    assert me.client.get(f"/cases?after={huge}").status_code == 400
