@@ -34,7 +34,6 @@ router = APIRouter()
 
 Me = Annotated[SignedIn, Depends(current_caseworker)]
 MOVE_KINDS = ("advance", "fall_back", "pause", "resume", "exit")
-FREE_TEXT = ("reason", "override", "notes")
 
 
 async def typed_of(request: Request) -> dict[str, str]:
