@@ -26,6 +26,7 @@ from states.text import checked_text
 from web.auth import current_caseworker
 from web.caseload import require_visible
 from web.deps import kivo_of
+from web.forms import Typed
 from web.pages import case_response
 from web.render import flash, page
 from web.texts import texts
@@ -34,12 +35,6 @@ router = APIRouter()
 
 Me = Annotated[SignedIn, Depends(current_caseworker)]
 MOVE_KINDS = ("advance", "fall_back", "pause", "resume", "exit")
-
-
-async def typed_of(request: Request) -> dict[str, str]:
-    """The form's fields as typed (the CSRF token left out), to fill the form again."""
-    form = await request.form()
-    return {k: str(v).strip() for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
 
 
 def _text(typed: dict[str, str], name: str, label: str) -> str | None:
@@ -70,12 +65,11 @@ def _number(typed: dict[str, str], name: str, label: str) -> int | None:
 
 
 @router.post("/cases/{case_id}/moves")
-async def move(request: Request, me: Me, case_id: int) -> Response:
+def move(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
     """Advance, fall back, pause, resume or exit; ``intent=preview`` judges and writes
     nothing (the CLI's ``--dry-run``), ``intent=save`` saves."""
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
-    typed = await typed_of(request)
     kind = typed.get("kind", "")
     if kind not in MOVE_KINDS:
         raise InvalidInput("unknown kind of move", field="kind")
@@ -143,10 +137,11 @@ def _move(
 
 
 @router.post("/cases/{case_id}/followups/{followup_id}/done")
-async def followup_done(request: Request, me: Me, case_id: int, followup_id: int) -> Response:
+def followup_done(
+    request: Request, me: Me, case_id: int, followup_id: int, typed: Typed
+) -> Response:
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
-    typed = await typed_of(request)
     if followup_id not in {f.id for f in list_followups(kivo, case_id=case_id, status="all")}:
         raise NotFound(f"no follow-up {followup_id} on case {case_id}")
     try:
@@ -166,10 +161,9 @@ async def followup_done(request: Request, me: Me, case_id: int, followup_id: int
 
 
 @router.post("/cases/{case_id}/meetings")
-async def book_meeting(request: Request, me: Me, case_id: int) -> Response:
+def book_meeting(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
-    typed = await typed_of(request)
     try:
         at = parse_moment(typed.get("at", ""), "at")
         schedule_meeting(kivo, case_id, at)
@@ -182,10 +176,9 @@ async def book_meeting(request: Request, me: Me, case_id: int) -> Response:
 
 
 @router.post("/cases/{case_id}/meetings/{meeting_id}/record")
-async def record(request: Request, me: Me, case_id: int, meeting_id: int) -> Response:
+def record(request: Request, me: Me, case_id: int, meeting_id: int, typed: Typed) -> Response:
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
-    typed = await typed_of(request)
     if meeting_id not in {m.id for m in list_meetings(kivo, case_id=case_id)}:
         raise NotFound(f"no meeting {meeting_id} on case {case_id}")
     try:
@@ -201,11 +194,10 @@ async def record(request: Request, me: Me, case_id: int, meeting_id: int) -> Res
 
 
 @router.post("/cases/{case_id}/consent")
-async def consent(request: Request, me: Me, case_id: int) -> Response:
+def consent(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
     """Record the participant's consent, or (``action=withdraw``) its withdrawal."""
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
-    typed = await typed_of(request)
     record = (
         enrolment.withdraw_consent
         if typed.get("action") == "withdraw"
@@ -236,10 +228,9 @@ def enrol_form(request: Request, me: Me) -> Response:
 
 
 @router.post("/cases/new")
-async def enrol(request: Request, me: Me) -> Response:
+def enrol(request: Request, me: Me, typed: Typed) -> Response:
     """Enrol a participant in the signed-in caseworker's caseload."""
     kivo = kivo_of(request)
-    typed = await typed_of(request)
     try:
         enrolled = enrolment.enrol(
             kivo,
@@ -271,11 +262,10 @@ PLACEMENT_KINDS = ("extend", "end", "supervisor")
 
 
 @router.post("/cases/{case_id}/placement")
-async def placement(request: Request, me: Me, case_id: int) -> Response:
+def placement(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
     """Extend the open placement, end it early, or change its supervisor."""
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
-    typed = await typed_of(request)
     kind = typed.get("kind", "")
     if kind not in PLACEMENT_KINDS:
         raise InvalidInput("unknown placement action", field="kind")
@@ -337,11 +327,10 @@ def _placement(kivo: Any, me: SignedIn, case_id: int, kind: str, typed: dict[str
 
 
 @router.post("/cases/{case_id}/notes")
-async def add_note(request: Request, me: Me, case_id: int) -> Response:
+def add_note(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
     """Keep a note on the case (personal data: shown masked, never logged)."""
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
-    typed = await typed_of(request)
     try:
         notes.add_note(kivo, case_id, typed.get("text", ""), by=me.id)
     except (Refused, InvalidInput) as error:
@@ -353,11 +342,10 @@ async def add_note(request: Request, me: Me, case_id: int) -> Response:
 
 
 @router.post("/cases/{case_id}/followups")
-async def add_followup(request: Request, me: Me, case_id: int) -> Response:
+def add_followup(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
     """Plan an ad-hoc follow-up on the case."""
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
-    typed = await typed_of(request)
     try:
         due = _day(typed, "due", texts.due)
         if due is None:

@@ -72,20 +72,20 @@ def create_app(
 
 def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
-    async def to_login(request: Request, error: Exception) -> Response:
+    def to_login(request: Request, error: Exception) -> Response:
         return RedirectResponse("/login", status_code=303)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: Exception) -> Response:
+    def http_error(request: Request, error: Exception) -> Response:
         status = error.status_code if isinstance(error, StarletteHTTPException) else 500
         return render_error(request, status)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(request: Request, error: Exception) -> Response:
+    def bad_request(request: Request, error: Exception) -> Response:
         return render_error(request, 400)
 
     @app.exception_handler(KivoError)
-    async def domain_error(request: Request, error: Exception) -> Response:
+    def domain_error(request: Request, error: Exception) -> Response:
         if isinstance(error, NotFound):
             return render_error(request, 404)
         if isinstance(error, Conflict):
@@ -94,9 +94,9 @@ def _handle_errors(app: FastAPI) -> None:
         return render_error(request, 400, detail)
 
     @app.exception_handler(TooLarge)
-    async def too_large(request: Request, error: Exception) -> Response:
+    def too_large(request: Request, error: Exception) -> Response:
         return render_error(request, 413)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> Response:
+    def unexpected(request: Request, error: Exception) -> Response:
         return render_error(request, 500)

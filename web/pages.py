@@ -19,6 +19,7 @@ from states.steps import Step
 from web.auth import current_caseworker
 from web.caseload import MAX_ID, require_visible
 from web.deps import kivo_of
+from web.forms import Typed
 from web.render import page
 
 router = APIRouter()
@@ -108,11 +109,10 @@ def cases(
 
 
 @router.post("/cases/search")
-async def search(request: Request, me: Me) -> Response:
+def search(request: Request, me: Me, typed: Typed) -> Response:
     """Search by name or personnummer: a POST, so what was typed never is in an address
     (nor in a server's or proxy's log)."""
-    form = await request.form()
-    text = str(form.get("q", ""))
+    text = typed.get("q", "")
     kivo = kivo_of(request)
     result = find_participants(kivo, text, by=me.id)
     found = [f for f in result.cases if me.coordinator or f.caseworker_id == me.id]

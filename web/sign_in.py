@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pathway.workspace import active_caseworkers, signed_in
 from web.auth import sign_in, sign_out
 from web.deps import kivo_of, settings_of
+from web.forms import Typed
 from web.render import flash, page
 from web.texts import texts
 
@@ -24,12 +25,11 @@ def login_page(request: Request) -> Response:
 
 
 @router.post("/login")
-async def login(request: Request) -> Response:
+def login(request: Request, typed: Typed) -> Response:
     """Dev-login only: sign in as the chosen active caseworker."""
     if not settings_of(request).dev_login:
         return page(request, "login.html", 403, dev_login=False, workers=[])
-    form = await request.form()
-    chosen = str(form.get("caseworker_id", ""))
+    chosen = typed.get("caseworker_id", "")
     plain = chosen.isascii() and chosen.isdigit() and len(chosen) <= 9
     found = signed_in(kivo_of(request), int(chosen)) if plain else None
     if found is None:
