@@ -45,6 +45,7 @@ def environment() -> Environment:
     env.filters["day"] = _day
     env.filters["moment"] = _moment
     env.filters["safe_text"] = _safe_text
+    env.filters["rule_text"] = _rule_text
     return env
 
 
@@ -60,6 +61,11 @@ def _safe_text(value: str | None) -> str:
     """Text from the database or the person as shown on a page: control characters made
     visible, anything written like a personnummer masked (autoescaping does the HTML)."""
     return redact(shown(value)) if value else ""
+
+
+def _rule_text(value: str | None) -> str:
+    """A rule's or an error's sentence on a page: safe, and naming fields, not options."""
+    return catalogue.page_hint(_safe_text(value))
 
 
 def page(

@@ -3,6 +3,7 @@ replaces this table later without touching the templates (they ask ``t.key``).""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 from states.steps import Step
@@ -221,6 +222,20 @@ STATE_SV = {
     "exited": "avslutat",
 }
 
+FIELDS_SV = {
+    "--workplace": "fältet Arbetsplats",
+    "--supervisor": "fältet Handledare",
+    "--programme": "fältet Insats",
+    "--until": "fältet Planerat slut",
+    "--reason": "fältet Skäl",
+    "--override": "fältet Skäl att åsidosätta",
+    "--on": "fältet Datum",
+    "--at": "fältet Datum och tid",
+    "--name": "fältet Namn",
+    "--personnummer": "fältet Personnummer",
+}
+"""A rule's hint names the CLI's option; on a page it names the form's field."""
+
 texts = SimpleNamespace(**SV)
 
 
@@ -234,3 +249,10 @@ def state_name(state: str) -> str:
         if state in (step.slug, str(step.number)):
             return f"{step.number} {step.label_sv}"
     return STATE_SV.get(state, state)
+
+
+def page_hint(message: str) -> str:
+    """A message as a page shows it: the options it names become the fields."""
+    for option, field in FIELDS_SV.items():
+        message = re.sub(rf"{re.escape(option)}(?![\w-])", field, message)
+    return message
