@@ -6,7 +6,6 @@ violated rule and what was typed; nothing was written."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -18,15 +17,13 @@ from pathway.followups import list_followups, mark_done
 from pathway.meetings import list_meetings, parse_moment, record_meeting, schedule_meeting
 from pathway.results import MoveResult
 from pathway.workspace import SignedIn
-from states.calendar_bounds import check_day
 from states.case import Gender, Outcome, parse_enum
-from states.errors import InvalidInput, NotFound, quoted
+from states.errors import InvalidInput, NotFound
 from states.steps import parse_step
-from states.text import checked_text
 from web.auth import current_caseworker
 from web.caseload import require_visible
 from web.deps import kivo_of
-from web.forms import Typed
+from web.forms import Typed, day_field, id_field, text_field
 from web.pages import case_response
 from web.render import flash, page
 from web.texts import texts
@@ -35,33 +32,6 @@ router = APIRouter()
 
 Me = Annotated[SignedIn, Depends(current_caseworker)]
 MOVE_KINDS = ("advance", "fall_back", "pause", "resume", "exit")
-
-
-def _text(typed: dict[str, str], name: str, label: str) -> str | None:
-    value = typed.get(name) or None
-    return checked_text(value, label, multiline=True) if value is not None else None
-
-
-def _day(typed: dict[str, str], name: str, label: str) -> date | None:
-    value = typed.get(name)
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"{label}: {quoted(value)} är inte ett datum i formen ÅÅÅÅ-MM-DD", field=name
-        ) from None
-    return check_day(day, label)
-
-
-def _number(typed: dict[str, str], name: str, label: str) -> int | None:
-    value = typed.get(name)
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()) or len(value) > 9:
-        raise InvalidInput(f"{label}: {quoted(value)} är inte ett id", field=name)
-    return int(value)
 
 
 @router.post("/cases/{case_id}/moves")
@@ -95,20 +65,20 @@ def _status(error: Exception) -> int:
 def _move(
     kivo: Any, me: SignedIn, case_id: int, kind: str, typed: dict[str, str], preview: bool
 ) -> MoveResult:
-    on = _day(typed, "on", texts.on)
-    version = _number(typed, "version", texts.version)
-    reason = _text(typed, "reason", texts.reason)
+    on = day_field(typed, "on", texts.on)
+    version = id_field(typed, "version", texts.version)
+    reason = text_field(typed, "reason", texts.reason)
     common: dict[str, Any] = {"on": on, "by": me.id, "expected_version": version}
     if kind == "advance":
         return moves.advance(
             kivo,
             case_id,
             parse_step(typed.get("step", "")),
-            workplace_id=_number(typed, "workplace", texts.workplace),
-            supervisor_id=_number(typed, "supervisor", texts.supervisor),
+            workplace_id=id_field(typed, "workplace", texts.workplace),
+            supervisor_id=id_field(typed, "supervisor", texts.supervisor),
             programme=typed.get("programme") or None,
-            until=_day(typed, "until", texts.until),
-            override=_text(typed, "override", texts.override),
+            until=day_field(typed, "until", texts.until),
+            override=text_field(typed, "override", texts.override),
             dry_run=preview,
             **common,
         )
@@ -148,8 +118,8 @@ def followup_done(
         mark_done(
             kivo,
             followup_id,
-            on=_day(typed, "on", texts.on),
-            notes=_text(typed, "notes", texts.notes),
+            on=day_field(typed, "on", texts.on),
+            notes=text_field(typed, "notes", texts.notes),
             finding=typed.get("finding") or None,
         )
     except (Refused, InvalidInput) as error:
@@ -183,7 +153,10 @@ def record(request: Request, me: Me, case_id: int, meeting_id: int, typed: Typed
         raise NotFound(f"no meeting {meeting_id} on case {case_id}")
     try:
         record_meeting(
-            kivo, meeting_id, typed.get("outcome", ""), notes=_text(typed, "notes", texts.notes)
+            kivo,
+            meeting_id,
+            typed.get("outcome", ""),
+            notes=text_field(typed, "notes", texts.notes),
         )
     except (Refused, InvalidInput) as error:
         return case_response(
@@ -207,9 +180,9 @@ def consent(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
         record(
             kivo,
             case_id,
-            on=_day(typed, "on", texts.on),
+            on=day_field(typed, "on", texts.on),
             by=me.id,
-            expected_version=_number(typed, "version", texts.version),
+            expected_version=id_field(typed, "version", texts.version),
         )
     except (Refused, InvalidInput) as error:
         return case_response(
@@ -239,7 +212,7 @@ def enrol(request: Request, me: Me, typed: Typed) -> Response:
             gender=typed.get("gender") or "unknown",
             caseworker_id=me.id,
             consent=typed.get("consent") == "on",
-            on=_day(typed, "on", texts.on),
+            on=day_field(typed, "on", texts.on),
             by=me.id,
         )
     except (Refused, InvalidInput) as error:
@@ -283,12 +256,12 @@ def placement(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
 
 
 def _placement(kivo: Any, me: SignedIn, case_id: int, kind: str, typed: dict[str, str]) -> None:
-    on = _day(typed, "on", texts.on)
-    version = _number(typed, "version", texts.version)
-    reason = _text(typed, "reason", texts.reason)
-    override = _text(typed, "override", texts.override)
+    on = day_field(typed, "on", texts.on)
+    version = id_field(typed, "version", texts.version)
+    reason = text_field(typed, "reason", texts.reason)
+    override = text_field(typed, "override", texts.override)
     if kind == "extend":
-        until = _day(typed, "until", texts.until)
+        until = day_field(typed, "until", texts.until)
         if until is None:
             raise InvalidInput(f"{texts.until}: ange ett datum", field="until")
         placements.extend(
@@ -311,7 +284,7 @@ def _placement(kivo: Any, me: SignedIn, case_id: int, kind: str, typed: dict[str
             expected_version=version,
         )
     else:
-        supervisor = _number(typed, "supervisor", texts.supervisor)
+        supervisor = id_field(typed, "supervisor", texts.supervisor)
         if supervisor is None:
             raise InvalidInput(f"{texts.supervisor}: välj en handledare", field="supervisor")
         supervisor_change.change_supervisor(
@@ -347,7 +320,7 @@ def add_followup(request: Request, me: Me, case_id: int, typed: Typed) -> Respon
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
     try:
-        due = _day(typed, "due", texts.due)
+        due = day_field(typed, "due", texts.due)
         if due is None:
             raise InvalidInput(f"{texts.due}: ange ett datum", field="due")
         adhoc_followups.add_followup(
@@ -356,7 +329,7 @@ def add_followup(request: Request, me: Me, case_id: int, typed: Typed) -> Respon
             due,
             typed.get("title", ""),
             by=me.id,
-            expected_version=_number(typed, "version", texts.version),
+            expected_version=id_field(typed, "version", texts.version),
         )
     except (Refused, InvalidInput) as error:
         return case_response(

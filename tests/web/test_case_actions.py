@@ -313,3 +313,56 @@ def test_a_stale_version_answers_409_and_ids_beyond_any_column_answer_404(
     assert me.client.get(f"/cases/{huge}").status_code == 404
     assert me.post(f"/cases/{huge}/moves", paused).status_code == 404
     assert me.client.get(f"/cases?after={huge}").status_code == 400
+
+
+def test_a_bulk_follow_up_reports_each_case_and_one_refusal_undoes_no_other(
+    web_kivo: Kivo, web_staff: Staff, colleague: int, browser_for: BrowserFor
+) -> None:
+    from pathway.followups import list_followups
+
+    mine = [enrolled(web_kivo, web_staff.caseworker) for _ in range(2)]
+    closed = enrolled(web_kivo, web_staff.caseworker)
+    from pathway.moves import exit_case
+    from states.case import Outcome
+
+    exit_case(web_kivo, closed, outcome=Outcome.MOVED)
+    theirs = enrolled(web_kivo, colleague)
+    me = browser_for(web_staff.caseworker)
+    assert 'name="case"' in me.get("/cases")
+    picked = [str(i) for i in (*mine, closed, theirs)]
+    done = me.client.post(
+        "/cases/bulk",
+        data={
+            "case": picked,
+            "action": "followup",
+            "title": "Ring om schemat",
+            "due": "2026-03-16",
+            "csrf_token": me.token,
+        },
+    )
+    assert done.status_code == 200
+    assert done.text.count("Klart") == 2
+    assert done.text.count("Nekad") == 2
+    assert f"no case with id {theirs}" in done.text  # a colleague's case is no case
+    for case_id in mine:
+        titles = [f.title for f in list_followups(web_kivo, case_id=case_id)]
+        assert "Ring om schemat" in titles
+    for case_id in (closed, theirs):
+        titles = [f.title for f in list_followups(web_kivo, case_id=case_id)]
+        assert "Ring om schemat" not in titles
+
+
+def test_only_a_coordinator_hands_cases_over_in_bulk(
+    web_kivo: Kivo, web_staff: Staff, colleague: int, browser_for: BrowserFor
+) -> None:
+    cases = [enrolled(web_kivo, web_staff.caseworker) for _ in range(2)]
+    form = {"case": [str(i) for i in cases], "action": "reassign", "to": str(colleague)}
+    me = browser_for(web_staff.caseworker)
+    refused = me.client.post("/cases/bulk", data={**form, "csrf_token": me.token})
+    assert refused.status_code == 403
+    assert {read_case(web_kivo, i).view.caseworker_id for i in cases} == {web_staff.caseworker}
+    boss = browser_for(web_staff.coordinator)
+    done = boss.client.post("/cases/bulk", data={**form, "csrf_token": boss.token})
+    assert done.status_code == 200
+    assert done.text.count("Klart") == 2
+    assert {read_case(web_kivo, i).view.caseworker_id for i in cases} == {colleague}
