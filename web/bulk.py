@@ -65,7 +65,9 @@ def bulk(request: Request, me: Me, chosen: Chosen) -> Response:
         raise InvalidInput(f"{texts.bulk_too_many} ({MAX_CASES})", field="case")
     act = _followup(kivo, me, typed) if action == "followup" else _reassign(kivo, me, typed)
     outcomes = [_one(kivo, me, case_id, act) for case_id in case_ids]
-    return page(request, "bulk.html", user=me, outcomes=outcomes, action=action)
+    answer = page(request, "bulk.html", user=me, outcomes=outcomes, action=action)
+    answer.headers["HX-Replace-Url"] = "/cases"  # a reload lists the cases again
+    return answer
 
 
 def _case_id(text: str) -> int:
