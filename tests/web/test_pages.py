@@ -257,3 +257,30 @@ def test_an_address_no_route_matches_is_logged_without_what_was_typed(
     (line,) = [json.loads(r.getMessage()) for r in access_lines.records]
     assert line["route"] == "(no route)"
     assert line["status"] == 404
+
+
+@pytest.mark.parametrize(
+    "name", ["funnel", "outcomes", "time-in-step", "lead-time", "targets", "overdue"]
+)
+def test_every_report_page_renders_semantic_swedish_html(
+    me: Browser, case_id: int, name: str
+) -> None:
+    page = me.get(f"/reports/{name}")
+    parsed = structure_of(page)
+    assert parsed.lang == "sv"
+    assert "table" in parsed.tags or "dl" in parsed.tags
+    assert [field for field in parsed.fields if field not in parsed.labelled] == []
+
+
+def test_the_funnel_counts_the_caseworkers_own_cases_and_links_to_them(
+    me: Browser, app: FastAPI, staff: Staff, case_id: int
+) -> None:
+    page = me.get("/reports/funnel")
+    assert '<svg role="img"' in page
+    assert "<title" in page  # the chart's text alternative
+    assert "<tr><td>inskrivet</td><td>1</td></tr>" in page  # the one case enrolled
+    boss = signed_in(app, staff.coordinator).get("/reports/funnel")
+    assert "hela organisationen" in boss
+    assert "din ärendelista" in page
+    assert me.client.get("/reports/nope").status_code == 404
+    assert me.client.get("/reports/funnel?year=1066").status_code == 400
