@@ -62,13 +62,14 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _handle_errors(app)
 
-    from web import actions, bulk, pages, reports, sign_in
+    from web import actions, bulk, handover, pages, reports, sign_in
 
     app.include_router(sign_in.router)
     app.include_router(bulk.router)
     app.include_router(actions.router)  # first: /cases/new before /cases/{case_id}
     app.include_router(pages.router)
     app.include_router(reports.router)
+    app.include_router(handover.router)
     return app
 
 

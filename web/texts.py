@@ -207,6 +207,17 @@ SV = {
     "r_decisions": "Beslut",
     "r_unrecorded": "Oregistrerade samtal",
     "r_oldest": "Äldsta",
+    # handover
+    "nav_handover": "Överlämning",
+    "h_title": "Överlämning av ärenden",
+    "h_intro": "Lämna en handläggares alla pågående ärenden, med uppföljningar, samtal och "
+    "påminnelser, till en annan. Förhandsgranska först; inget sparas förrän du bekräftar.",
+    "h_from": "Från handläggare",
+    "h_to": "Till handläggare",
+    "h_choose_both": "Välj både vem som lämnar och vem som tar över",
+    "h_preview": "Det här skulle lämnas över",
+    "h_done": "Överlämnat",
+    "h_confirm": "Bekräfta överlämningen",
     # errors
     "error_title": "Något gick fel",
     "error_400": "Uppgifterna kunde inte användas.",

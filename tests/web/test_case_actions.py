@@ -366,3 +366,29 @@ def test_only_a_coordinator_hands_cases_over_in_bulk(
     assert done.status_code == 200
     assert done.text.count("Klart") == 2
     assert {read_case(web_kivo, i).view.caseworker_id for i in cases} == {colleague}
+
+
+def test_a_coordinator_previews_then_confirms_a_handover_and_a_caseworker_may_not(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    leaving = directory.add_caseworker(web_kivo, "Lisa Slutar").id
+    taking = directory.add_caseworker(web_kivo, "Tore Tar").id
+    assert leaving is not None
+    assert taking is not None
+    cases = [enrolled(web_kivo, leaving) for _ in range(2)]
+    form = {"from": str(leaving), "to": str(taking)}
+    me = browser_for(web_staff.caseworker)
+    assert me.client.get("/handover").status_code == 403
+    assert me.post("/handover", form).status_code == 403
+    boss = browser_for(web_staff.coordinator)
+    assert 'href="/handover"' in boss.get("/")
+    preview = boss.post("/handover", {**form, "intent": "preview"})
+    assert preview.status_code == 200
+    assert "Bekräfta överlämningen" in preview.text
+    assert {read_case(web_kivo, i).view.caseworker_id for i in cases} == {leaving}
+    done = boss.post("/handover", {**form, "intent": "save"})
+    assert done.status_code == 200
+    assert "Överlämnat" in done.text
+    assert {read_case(web_kivo, i).view.caseworker_id for i in cases} == {taking}
+    same = boss.post("/handover", {"from": str(taking), "to": str(taking)})
+    assert same.status_code in (400, 422)
