@@ -19,6 +19,7 @@ from pathway.context import Kivo
 from states.errors import Conflict, InvalidInput, KivoError, NotFound
 from web.auth import SignInRequired
 from web.deps import WebSettings
+from web.importing import MAX_UPLOAD_BYTES
 from web.render import render_error
 from web.security import Guard, TooLarge, require_csrf
 
@@ -58,11 +59,11 @@ def create_app(
         same_site="lax",
         https_only=secure_cookies,
     )
-    app.add_middleware(Guard)
+    app.add_middleware(Guard, larger={"/import": MAX_UPLOAD_BYTES})
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _handle_errors(app)
 
-    from web import actions, bulk, handover, pages, reports, sign_in
+    from web import actions, bulk, handover, importing, pages, reports, sign_in
 
     app.include_router(sign_in.router)
     app.include_router(bulk.router)
@@ -70,6 +71,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(handover.router)
+    app.include_router(importing.router)
     return app
 
 

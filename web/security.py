@@ -73,9 +73,16 @@ class Guard:
     one access-log line per request (method, route, status, time; never the query
     string, which may carry what someone typed)."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int = MAX_BODY_BYTES,
+        larger: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        self.larger = larger or {}  # path -> its own limit (an upload's)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,8 +90,9 @@ class Guard:
             return
         started = time.perf_counter()
         status = {"code": 500}
+        limit = self.larger.get(scope.get("path", ""), self.max_body)
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_body:
+        if declared is not None and declared > limit:
             await _too_large(send)
             self._log(scope, 413, started)
             return
@@ -95,7 +103,7 @@ class Guard:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body:
+                if seen > limit:
                     raise TooLarge
             return message
 

@@ -218,6 +218,23 @@ SV = {
     "h_preview": "Det här skulle lämnas över",
     "h_done": "Överlämnat",
     "h_confirm": "Bekräfta överlämningen",
+    # import
+    "nav_import": "Import",
+    "i_title": "Importera deltagare",
+    "i_intro": "Ladda upp en CSV-fil (UTF-8, semikolon, komma eller tabb) med en rubrikrad. "
+    "Förhandsgranskningen visar varje felaktig rad innan något sparas; när du bekräftar "
+    "sparas alla giltiga rader på en gång, eller ingen.",
+    "i_file": "CSV-fil",
+    "i_no_file": "Välj en CSV-fil att importera",
+    "i_preview": "Förhandsgranskning: inget är sparat ännu",
+    "i_done": "Importen är sparad",
+    "i_rows": "Rader",
+    "i_valid": "Giltiga rader",
+    "i_imported": "Inskrivna",
+    "i_bad": "Felaktiga rader",
+    "i_problems": "Felaktiga rader (sparas inte)",
+    "i_line": "Rad",
+    "i_confirm": "Spara de giltiga raderna",
     # errors
     "error_title": "Något gick fel",
     "error_400": "Uppgifterna kunde inte användas.",

@@ -392,3 +392,51 @@ def test_a_coordinator_previews_then_confirms_a_handover_and_a_caseworker_may_no
     assert {read_case(web_kivo, i).view.caseworker_id for i in cases} == {taking}
     same = boss.post("/handover", {"from": str(taking), "to": str(taking)})
     assert same.status_code in (400, 422)
+
+
+def test_an_import_previews_its_bad_rows_then_writes_only_the_valid_ones(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    from pathway.finding import find_participants
+
+    good = fresh_personnummer("19880808")
+    header = "name;personnummer;gender;birth_year;groups;caseworker;enrolled_on;step;consent_on"
+    lines = [
+        header,
+        f"Ines Import;{good};woman;;;{web_staff.caseworker};2026-02-01;;",
+        "Bad Rad;19900101-0000;;;;;2026-02-01;;",
+    ]
+    csv_bytes = ("\n".join(lines) + "\n").encode()
+    me = browser_for(web_staff.caseworker)
+    assert me.client.get("/import").status_code == 403
+    boss = browser_for(web_staff.coordinator)
+    upload = {"file": ("deltagare.csv", csv_bytes, "text/csv")}
+    fields = {"intent": "preview", "csrf_token": boss.token}
+    preview = boss.client.post("/import", data=fields, files=upload)
+    assert preview.status_code == 200
+    assert "inget är sparat ännu" in preview.text
+    assert "<tr><td>3</td>" in preview.text  # the bad row, by its line
+    shown = preview.text.split('name="csv"')[0]  # the page; the file itself rides along
+    assert "19900101-0000" not in shown  # the bad row's personnummer is shown masked
+    assert not find_participants(web_kivo, "Ines Import").cases
+    csv_text = preview.text.split('name="csv" value="')[1].split('"')[0]
+    import html
+
+    saved = boss.post("/import", {"csv": html.unescape(csv_text), "intent": "save"})
+    assert saved.status_code == 200
+    assert "Importen är sparad" in saved.text
+    assert [f.name for f in find_participants(web_kivo, "Ines Import").cases] == ["Ines Import"]
+
+
+def test_an_upload_over_the_imports_limit_answers_413(
+    web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    boss = browser_for(web_staff.coordinator)
+    huge = {"file": ("big.csv", b"x" * 5_100_000, "text/csv")}
+    answer = boss.client.post("/import", data={"csrf_token": boss.token}, files=huge)
+    assert answer.status_code == 413
+    headless = {"file": ("x.csv", b"name;personnummer\n", "text/csv")}
+    refused = boss.client.post("/import", data={"csrf_token": boss.token}, files=headless)
+    assert refused.status_code == 400
+    assert "missing column" in refused.text  # on the import page, the file as a whole
+    assert 'id="i-file"' in refused.text
