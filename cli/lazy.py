@@ -94,6 +94,12 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Keep a dated note on a case (personal data: never exported or logged).",
     ),
     ("notes", "note_commands", "Show a case's notes, oldest first."),
+    (
+        "serve",
+        "serve_commands",
+        "Serve the web workspace for caseworkers (sessions signed with KIVO_SECRET_KEY); "
+        "refuses an outdated database schema, naming the command that upgrades it.",
+    ),
     ("rules", "setup_commands", "Show or check the rule set."),
     ("caseworker", "directory_commands", "Caseworkers and coordinators."),
     ("workplace", "directory_commands", "Workplaces where practice and employment happen."),
@@ -164,6 +170,7 @@ MODULES: tuple[str, ...] = (
     "note_commands",
     "employer_commands",
     "place_commands",
+    "serve_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

@@ -19,8 +19,10 @@ class ListQueries(Protocol):
         after: tuple[Any, ...] | None,
         offset: int,
         size: int,
+        programme: str | None = None,
     ) -> list[ListedCase]:
-        """At most ``size`` cases matching the filters, in ``sort`` order (``id``,
+        """At most ``size`` cases matching the filters (``programme``: an open placement
+        under it), in ``sort`` order (``id``,
         ``name`` or ``opened``, each ending on the case id), strictly after the sort key
         ``after`` (``(id,)`` for ``id``, ``(value, id)`` otherwise), skipping ``offset``
         rows first: one statement, no per-row lookups."""

@@ -89,8 +89,10 @@ def list_cases(
     offset: int = 0,
     after: int | None = None,
     chunk: int = CHUNK,
+    programme: str | None = None,
 ) -> CaseList:
-    """Cases filtered by step, status (active, paused, exited) or caseworker, in ``sort``
+    """Cases filtered by step, status (active, paused, exited), caseworker or programme
+    (an open placement under it: a code of the catalogue), in ``sort``
     order (``id``, ``name`` or ``opened``, then id). Checked now (an unknown caseworker
     or ``after`` case, a bad sort or count is refused before any row is read); the rows
     are read as the result is iterated."""
@@ -115,7 +117,9 @@ def list_cases(
                 raise InvalidInput(
                     f"--after {after}: there is no case {after} to continue after", field="after"
                 )
-    filters = {"step": step, "status": status, "caseworker_id": caseworker_id}
+    filters: dict[str, Any] = {"step": step, "status": status, "caseworker_id": caseworker_id}
+    if programme is not None:
+        filters["programme"] = kivo.catalogue.get(programme).code
     return CaseList(kivo, filters, sort=sort, limit=limit, offset=offset, after=key, chunk=chunk)
 
 

@@ -279,10 +279,11 @@ def fall_back(
     on: date | None = None,
     by: int | None = None,
     expected_version: int | None = None,
+    dry_run: bool = False,
 ) -> MoveResult:
     """Move a case back to an earlier step; the reason is required and recorded."""
     move = Move(MoveKind.FALL_BACK, on=on or kivo.today(), to=to, reason=_required(reason))
-    return _moved(kivo, Request(case_id, move, None, expected_version), by)
+    return _moved(kivo, Request(case_id, move, None, expected_version), by, dry_run)
 
 
 def pause(
@@ -293,9 +294,10 @@ def pause(
     on: date | None = None,
     by: int | None = None,
     expected_version: int | None = None,
+    dry_run: bool = False,
 ) -> MoveResult:
     move = Move(MoveKind.PAUSE, on=on or kivo.today(), reason=_required(reason))
-    return _moved(kivo, Request(case_id, move, None, expected_version), by)
+    return _moved(kivo, Request(case_id, move, None, expected_version), by, dry_run)
 
 
 def resume(
@@ -306,9 +308,10 @@ def resume(
     by: int | None = None,
     reason: str | None = None,
     expected_version: int | None = None,
+    dry_run: bool = False,
 ) -> MoveResult:
     move = Move(MoveKind.RESUME, on=on or kivo.today(), reason=reason)
-    return _moved(kivo, Request(case_id, move, None, expected_version), by)
+    return _moved(kivo, Request(case_id, move, None, expected_version), by, dry_run)
 
 
 def exit_case(
@@ -321,6 +324,7 @@ def exit_case(
     reason: str | None = None,
     qualification: bool = False,
     expected_version: int | None = None,
+    dry_run: bool = False,
 ) -> MoveResult:
     """Close a case with its outcome; an exited case never moves again. ``qualification``:
     the participant gained a qualification on leaving (an ESF+ result)."""
@@ -331,7 +335,7 @@ def exit_case(
         reason=reason,
         qualification=qualification,
     )
-    return _moved(kivo, Request(case_id, move, None, expected_version), by)
+    return _moved(kivo, Request(case_id, move, None, expected_version), by, dry_run)
 
 
 def _required(reason: str) -> str:
@@ -340,9 +344,10 @@ def _required(reason: str) -> str:
     return reason.strip()
 
 
-def _moved(kivo: Kivo, request: Request, by: int | None) -> MoveResult:
+def _moved(kivo: Kivo, request: Request, by: int | None, dry_run: bool = False) -> MoveResult:
+    """``dry_run``: judge and report, write nothing (the web's preview before saving)."""
     with kivo.uow() as uow:
-        return _one(kivo, uow, request, by)
+        return _one(kivo, uow, request, by, dry_run=dry_run)
 
 
 def _one(

@@ -134,6 +134,7 @@ class FollowupRepository(Repository[Followup], Protocol):
         statuses: Sequence[str] | None = None,
         due_by: date | None = None,
         due_before: date | None = None,
+        case_ids: Sequence[int] | None = None,
     ) -> list[FollowupEntry]: ...
 
 

@@ -95,10 +95,12 @@ class FollowupRepository(_Lockable[Followup, FollowupRow]):
         statuses: Sequence[str] | None = None,
         due_by: date | None = None,
         due_before: date | None = None,
+        case_ids: Sequence[int] | None = None,
     ) -> list[FollowupEntry]:
         """Items with their participant and caseworker, earliest due first.
 
-        ``due_by`` includes its day, ``due_before`` does not; ``statuses`` ``None`` is all.
+        ``due_by`` includes its day, ``due_before`` does not; ``statuses`` ``None`` is all;
+        ``case_ids``: the items of these cases (a page of a list) in one statement.
         """
         query = select(FollowupRow, PersonRow.name, CaseRow.caseworker_id).join(
             CaseRow, col(CaseRow.id) == FollowupRow.case_id
@@ -108,6 +110,8 @@ class FollowupRepository(_Lockable[Followup, FollowupRow]):
             query = query.where(FollowupRow.id == followup_id)
         if case_id is not None:
             query = query.where(FollowupRow.case_id == case_id)
+        if case_ids is not None:
+            query = query.where(col(FollowupRow.case_id).in_(list(case_ids)))
         if caseworker_id is not None:
             query = query.where(CaseRow.caseworker_id == caseworker_id)
         if statuses is not None:

@@ -13,9 +13,9 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, bindparam, literal_column, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, literal_column, or_, select
 
-from persistence.tables import CaseRow, CaseworkerRow, PersonRow
+from persistence.tables import CaseRow, CaseworkerRow, PersonRow, PlacementRow
 from states.case import EXITED, PAUSED
 from states.listing import ListedCase
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 _case = CaseRow.__table__  # type: ignore[attr-defined]
 _person = PersonRow.__table__  # type: ignore[attr-defined]
 _worker = CaseworkerRow.__table__  # type: ignore[attr-defined]
+_placement = PlacementRow.__table__  # type: ignore[attr-defined]
 
 
 class ListQueries:
@@ -42,13 +43,22 @@ class ListQueries:
         after: tuple[Any, ...] | None,
         offset: int,
         size: int,
+        programme: str | None = None,
     ) -> list[ListedCase]:
         """At most ``size`` cases in ``sort`` order, after the sort key ``after`` (the
-        key ``case_key`` gives) and ``offset`` more rows."""
+        key ``case_key`` gives) and ``offset`` more rows; ``programme``: only cases with an
+        open placement under it."""
         statement = _case_statement(
-            step is not None, status, caseworker_id is not None, sort, after is not None
+            step is not None,
+            status,
+            caseworker_id is not None,
+            sort,
+            after is not None,
+            programme is not None,
         )
         params: dict[str, Any] = {"size": size, "skip": offset}
+        if programme is not None:
+            params["programme"] = programme
         if step is not None:
             params["step"] = step
         if caseworker_id is not None:
@@ -121,7 +131,12 @@ def _compiled(dialect: Dialect, statement: Select[Any]) -> tuple[str, tuple[str,
 
 @cache
 def _case_statement(
-    by_step: bool, status: str | None, by_worker: bool, sort: str, after: bool
+    by_step: bool,
+    status: str | None,
+    by_worker: bool,
+    sort: str,
+    after: bool,
+    by_programme: bool = False,
 ) -> Select[Any]:
     """One statement per shape, built once; values are bound parameters."""
     sort_key = {"id": None, "name": _person.c.name, "opened": _case.c.opened_on}[sort]
@@ -154,6 +169,14 @@ def _case_statement(
         statement = statement.where(_case.c.state.not_in([exited, paused]))
     if by_worker:
         statement = statement.where(_case.c.caseworker_id == bindparam("caseworker_id"))
+    if by_programme:
+        statement = statement.where(
+            exists().where(
+                _placement.c.case_id == _case.c.id,
+                _placement.c.programme == bindparam("programme"),
+                _placement.c.ended_on.is_(None),
+            )
+        )
     if after:
         after_id: Any = bindparam("after_id")
         if sort_key is None:

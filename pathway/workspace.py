@@ -1,0 +1,180 @@
+"""Reads for the web workspace: who is signed in, whose case it is, the caseworker's day,
+the details a case list row shows, and one case's agenda (placements, follow-ups,
+meetings, its calendar). Read-only: each call is one read transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from pathway.meetings import SCHEDULED, calendar_of, day_start, list_meetings
+from states.agenda import FollowupEntry, MeetingEntry
+from states.digest import PlacementLine
+from states.records import Caseworker, Placement
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from pathway.context import Kivo
+    from states.records import CaseEvent, CaseSummary
+
+ENDING_WITHIN_DAYS = 14
+IDLE_DAYS = 60
+COORDINATOR = "coordinator"
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The caseworker a session acts as."""
+
+    id: int
+    name: str
+    role: str
+
+    @property
+    def coordinator(self) -> bool:
+        return self.role == COORDINATOR
+
+
+def signed_in(kivo: Kivo, caseworker_id: int) -> SignedIn | None:
+    """The active caseworker with this id; ``None`` when unknown or deactivated (the
+    session is then signed out)."""
+    with kivo.uow(read_only=True) as uow:
+        worker = uow.caseworkers.find(caseworker_id)
+    if worker is None or not worker.active or worker.id is None:
+        return None
+    return SignedIn(worker.id, worker.name, worker.role)
+
+
+def active_caseworkers(kivo: Kivo) -> list[Caseworker]:
+    """Everyone who may sign in, by name."""
+    with kivo.uow(read_only=True) as uow:
+        workers = uow.caseworkers.all()
+    return sorted((w for w in workers if w.active), key=lambda w: (w.name, w.id or 0))
+
+
+def owner_of(kivo: Kivo, case_id: int) -> int | None:
+    """The caseworker responsible for the case (``NotFound`` for no such case)."""
+    with kivo.uow(read_only=True) as uow:
+        return uow.cases.get(case_id).caseworker_id
+
+
+@dataclass(frozen=True)
+class IdleCase:
+    case_id: int
+    name: str
+    step: int | None
+    last_on: date
+
+
+@dataclass(frozen=True)
+class Today:
+    """A caseworker's day: what is due today, what is overdue, the meetings of the day,
+    placements ending within ``ENDING_WITHIN_DAYS`` and cases with nothing recorded for
+    ``IDLE_DAYS``."""
+
+    day: date
+    due_today: list[FollowupEntry]
+    overdue: list[FollowupEntry]
+    meetings: list[MeetingEntry]
+    ending: list[PlacementLine]
+    idle: list[IdleCase]
+
+
+def today_for(kivo: Kivo, caseworker_id: int) -> Today:
+    day = kivo.today()
+    with kivo.uow(read_only=True) as uow:
+        due = uow.followups.lines(caseworker_id=caseworker_id, statuses=("pending",), due_by=day)
+        meetings = uow.meetings.lines(
+            caseworker_id=caseworker_id,
+            statuses=(SCHEDULED,),
+            start=day_start(day),
+            end=day_start(day + timedelta(days=1)),
+        )
+        ending = uow.digest.placements_ending(
+            day, day + timedelta(days=ENDING_WITHIN_DAYS), caseworker_id=caseworker_id
+        )
+        open_cases = [
+            c
+            for c in uow.queries.caseload(caseworker_id=caseworker_id)
+            if c.status in ("active", "paused")
+        ]
+        events = uow.events.for_cases([c.id for c in open_cases])
+    idle = _idle(open_cases, events, day)
+    return Today(
+        day=day,
+        due_today=[f for f in due if f.due == day],
+        overdue=[f for f in due if f.due < day],
+        meetings=list(meetings),
+        ending=[p for p in ending if p.ended_on is None],
+        idle=idle,
+    )
+
+
+def _idle(
+    cases: Sequence[CaseSummary], events: dict[int, list[CaseEvent]], day: date
+) -> list[IdleCase]:
+    limit = day - timedelta(days=IDLE_DAYS)
+    found = []
+    for case in cases:
+        last = max((e.on for e in events.get(case.id, [])), default=case.opened_on)
+        if last <= limit:
+            found.append(IdleCase(case.id, case.name, case.step, last))
+    return sorted(found, key=lambda c: (c.last_on, c.case_id))
+
+
+@dataclass(frozen=True)
+class RowDetail:
+    """What a case list row adds to the listed case: days in the current step (or
+    state) and the next pending item."""
+
+    days_in_step: int
+    next_due: FollowupEntry | None
+
+
+def row_details(kivo: Kivo, case_ids: Sequence[int]) -> dict[int, RowDetail]:
+    """Details of a page of cases (a page: a few dozen ids), in two statements."""
+    day = kivo.today()
+    with kivo.uow(read_only=True) as uow:
+        events = uow.events.for_cases(list(case_ids))
+        pending = (
+            uow.followups.lines(case_ids=list(case_ids), statuses=("pending",)) if case_ids else []
+        )
+    first: dict[int, FollowupEntry] = {}
+    for item in pending:  # earliest due first
+        first.setdefault(item.case_id, item)
+    details = {}
+    for case_id in case_ids:
+        moved = [e.on for e in events.get(case_id, []) if e.to_state is not None]
+        since = max(moved, default=day)
+        details[case_id] = RowDetail((day - since).days, first.get(case_id))
+    return details
+
+
+@dataclass(frozen=True)
+class CaseAgenda:
+    """A case's placements, follow-ups (every status) and meetings."""
+
+    placements: list[Placement]
+    followups: list[FollowupEntry]
+    meetings: list[MeetingEntry]
+
+
+def case_agenda(kivo: Kivo, case_id: int) -> CaseAgenda:
+    with kivo.uow(read_only=True) as uow:
+        uow.cases.get(case_id)
+        placements = uow.placements.for_case(case_id)
+        followups = uow.followups.lines(case_id=case_id)
+    meetings = list_meetings(kivo, case_id=case_id)
+    return CaseAgenda(
+        sorted(placements, key=lambda p: (p.start, p.id or 0)),
+        sorted(followups, key=lambda f: (f.due, f.id)),
+        meetings,
+    )
+
+
+def case_calendar(kivo: Kivo, case_id: int) -> bytes:
+    """The case's booked meetings as an RFC 5545 calendar (no personal data in it)."""
+    entries = [m for m in list_meetings(kivo, case_id=case_id) if m.status == SCHEDULED]
+    return calendar_of(entries, stamp=kivo.now(), today=kivo.today())

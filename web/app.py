@@ -1,0 +1,107 @@
+"""The web workspace: an application factory over the same use cases as the CLI.
+
+``create_app(kivo, dev_login=...)`` builds the FastAPI app for one process; ``kivo
+serve`` runs it under uvicorn (``web.server``)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from pathway.context import Kivo
+from states.errors import Conflict, InvalidInput, KivoError, NotFound
+from web.auth import SignInRequired
+from web.deps import WebSettings
+from web.importing import MAX_UPLOAD_BYTES
+from web.render import render_error
+from web.security import Guard, TooLarge, require_csrf
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "kivo_session"
+SESSION_MAX_AGE = 10 * 60 * 60  # a working day
+
+
+def create_app(
+    kivo: Kivo,
+    *,
+    dev_login: bool,
+    secret_key: str | None = None,
+    secure_cookies: bool = True,
+) -> FastAPI:
+    """The app for one process. ``secret_key`` signs the session cookie (``KIVO_SECRET_KEY``;
+    a random one only for a single ``--dev-login`` process); ``secure_cookies``: the
+    cookie goes over HTTPS only (off only when serving on a loopback address)."""
+    if secret_key is None:
+        if not dev_login:
+            raise InvalidInput("set KIVO_SECRET_KEY: it signs the session cookies")
+        secret_key = secrets.token_urlsafe(32)
+    app = FastAPI(
+        title="kivo",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,  # the JSON API publishes its own document under /api/v1
+        dependencies=[Depends(require_csrf)],
+    )
+    app.state.kivo = kivo
+    app.state.web_settings = WebSettings(dev_login=dev_login)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=secure_cookies,
+    )
+    app.add_middleware(Guard, larger={"/import": MAX_UPLOAD_BYTES})
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _handle_errors(app)
+
+    from web import actions, bulk, handover, importing, pages, reports, sign_in
+
+    app.include_router(sign_in.router)
+    app.include_router(bulk.router)
+    app.include_router(actions.router)  # first: /cases/new before /cases/{case_id}
+    app.include_router(pages.router)
+    app.include_router(reports.router)
+    app.include_router(handover.router)
+    app.include_router(importing.router)
+    return app
+
+
+def _handle_errors(app: FastAPI) -> None:
+    @app.exception_handler(SignInRequired)
+    def to_login(request: Request, error: Exception) -> Response:
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, error: Exception) -> Response:
+        status = error.status_code if isinstance(error, StarletteHTTPException) else 500
+        return render_error(request, status)
+
+    @app.exception_handler(RequestValidationError)
+    def bad_request(request: Request, error: Exception) -> Response:
+        return render_error(request, 400)
+
+    @app.exception_handler(KivoError)
+    def domain_error(request: Request, error: Exception) -> Response:
+        if isinstance(error, NotFound):
+            return render_error(request, 404)
+        if isinstance(error, Conflict):
+            return render_error(request, 409)
+        detail = error.message if isinstance(error, InvalidInput) else None
+        return render_error(request, 400, detail)
+
+    @app.exception_handler(TooLarge)
+    def too_large(request: Request, error: Exception) -> Response:
+        return render_error(request, 413)
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, error: Exception) -> Response:
+        return render_error(request, 500)

@@ -1,0 +1,113 @@
+"""Bulk actions from the case list: book a follow-up on several cases, or (coordinators)
+hand several cases to another caseworker. Each case is its own transaction through the
+same use case as one case: the result is per case, done or refused with the reason, and
+one refusal never undoes the others."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+
+from pathway.adhoc_followups import add_followup
+from pathway.context import Kivo
+from pathway.handover import transfer_caseload
+from pathway.workspace import SignedIn, owner_of
+from states.errors import InvalidInput, KivoError
+from web.auth import current_caseworker
+from web.caseload import require_visible
+from web.deps import kivo_of
+from web.forms import day_field, id_field
+from web.render import page
+from web.texts import texts
+
+router = APIRouter()
+
+Me = Annotated[SignedIn, Depends(current_caseworker)]
+MAX_CASES = 200
+ACTIONS = ("followup", "reassign")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case_id: int
+    done: bool
+    message: str
+
+
+async def chosen_of(request: Request) -> tuple[list[str], dict[str, str]]:
+    """The cases ticked (``case``, repeated) and the other fields as typed."""
+    form = await request.form()
+    cases = [str(v) for v in form.getlist("case")]
+    typed = {k: str(v).strip() for k, v in form.items() if k not in ("case", "csrf_token")}
+    return cases, typed
+
+
+Chosen = Annotated[tuple[list[str], dict[str, str]], Depends(chosen_of)]
+
+
+@router.post("/cases/bulk")
+def bulk(request: Request, me: Me, chosen: Chosen) -> Response:
+    kivo = kivo_of(request)
+    raw, typed = chosen
+    action = typed.get("action", "")
+    if action not in ACTIONS:
+        raise InvalidInput("unknown bulk action", field="action")
+    if action == "reassign" and not me.coordinator:
+        raise HTTPException(status_code=403, detail="reassign")
+    case_ids = sorted({_case_id(text) for text in raw})
+    if not case_ids:
+        raise InvalidInput(texts.bulk_none, field="case")
+    if len(case_ids) > MAX_CASES:
+        raise InvalidInput(f"{texts.bulk_too_many} ({MAX_CASES})", field="case")
+    act = _followup(kivo, me, typed) if action == "followup" else _reassign(kivo, me, typed)
+    outcomes = [_one(kivo, me, case_id, act) for case_id in case_ids]
+    answer = page(request, "bulk.html", user=me, outcomes=outcomes, action=action)
+    answer.headers["HX-Replace-Url"] = "/cases"  # a reload lists the cases again
+    return answer
+
+
+def _case_id(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise InvalidInput("not a case id", field="case")
+    return int(text)
+
+
+def _one(kivo: Kivo, me: SignedIn, case_id: int, act: Callable[[int], str]) -> Outcome:
+    try:
+        require_visible(kivo, me, case_id)
+        return Outcome(case_id, True, act(case_id))
+    except KivoError as error:
+        reasons = [v.message for v in getattr(error, "violations", ())] or [error.message]
+        return Outcome(case_id, False, "; ".join(reasons))
+
+
+def _followup(kivo: Kivo, me: SignedIn, typed: dict[str, str]) -> Callable[[int], str]:
+    due = day_field(typed, "due", texts.due)
+    title = typed.get("title", "")
+    if due is None:
+        raise InvalidInput(f"{texts.due}: ange ett datum", field="due")
+
+    def act(case_id: int) -> str:
+        item = add_followup(kivo, case_id, due, title, by=me.id)
+        return f"{item.title} ({item.due.isoformat()})"
+
+    return act
+
+
+def _reassign(kivo: Kivo, me: SignedIn, typed: dict[str, str]) -> Callable[[int], str]:
+    to = id_field(typed, "to", texts.caseworker_col)
+    if to is None:
+        raise InvalidInput(f"{texts.caseworker_col}: välj vem som tar över", field="to")
+
+    def act(case_id: int) -> str:
+        owner = owner_of(kivo, case_id)
+        if owner is None:
+            raise InvalidInput(f"case {case_id} has no caseworker to hand over from")
+        transfer_caseload(kivo, owner, to, case_ids=[case_id], by=me.id)
+        return str(texts.bulk_reassigned)
+
+    return act

@@ -1,0 +1,26 @@
+"""What the app holds for its requests: the engine's services and its settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from pathway.context import Kivo
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    dev_login: bool
+
+
+def kivo_of(request: Request) -> Kivo:
+    kivo = request.app.state.kivo
+    assert isinstance(kivo, Kivo)
+    return kivo
+
+
+def settings_of(request: Request) -> WebSettings:
+    settings = request.app.state.web_settings
+    assert isinstance(settings, WebSettings)
+    return settings

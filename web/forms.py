@@ -1,0 +1,52 @@
+"""A posted form's fields, read once for a handler."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from states.calendar_bounds import check_day
+from states.errors import InvalidInput, quoted
+from states.text import checked_text
+from web.security import CSRF_FIELD
+
+
+async def typed_of(request: Request) -> dict[str, str]:
+    """The form's fields as typed (the CSRF token left out), to fill the form again.
+
+    Read here, in the event loop; the handlers are plain functions that FastAPI runs in
+    its thread pool, so a use case's database work never blocks other requests."""
+    form = await request.form()
+    return {k: str(v).strip() for k, v in form.items() if k != CSRF_FIELD and isinstance(v, str)}
+
+
+Typed = Annotated[dict[str, str], Depends(typed_of)]
+
+
+def text_field(typed: dict[str, str], name: str, label: str) -> str | None:
+    value = typed.get(name) or None
+    return checked_text(value, label, multiline=True) if value is not None else None
+
+
+def day_field(typed: dict[str, str], name: str, label: str) -> date | None:
+    value = typed.get(name)
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{label}: {quoted(value)} är inte ett datum i formen ÅÅÅÅ-MM-DD", field=name
+        ) from None
+    return check_day(day, label)
+
+
+def id_field(typed: dict[str, str], name: str, label: str) -> int | None:
+    value = typed.get(name)
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        raise InvalidInput(f"{label}: {quoted(value)} är inte ett id", field=name)
+    return int(value)

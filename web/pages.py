@@ -1,0 +1,201 @@
+"""The pages a caseworker reads: Idag, the case list, the case page, the accessibility
+statement, and the two health checks for a load balancer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from pathway import workspace
+from pathway.directory import list_supervisors, list_workplaces
+from pathway.finding import find_participants
+from pathway.listing import list_cases
+from pathway.notes import list_notes
+from pathway.views import read_case
+from pathway.workspace import SignedIn
+from states.steps import Step
+from web.auth import current_caseworker
+from web.caseload import MAX_ID, require_visible
+from web.deps import kivo_of
+from web.forms import Typed
+from web.render import page
+
+router = APIRouter()
+
+Me = Annotated[SignedIn, Depends(current_caseworker)]
+PAGE_SIZE = 50
+STATUSES = ("active", "paused", "exited")
+
+
+@router.get("/healthz", include_in_schema=False)
+def healthz() -> JSONResponse:
+    """The process is up."""
+    return JSONResponse({"status": "ok"})
+
+
+@router.get("/readyz", include_in_schema=False)
+def readyz(request: Request) -> JSONResponse:
+    """The database answers and is at the schema this code expects."""
+    from pathway.bootstrap import probe_database
+
+    probe = probe_database(kivo_of(request).database)
+    ready = probe.reachable and probe.revision == probe.head
+    body = {"status": "ready" if ready else "not ready", "schema": probe.revision}
+    if not probe.reachable:
+        body["problem"] = "database unreachable"
+    elif not ready:
+        body["problem"] = f"schema {probe.revision}, expected {probe.head}: run `kivo init`"
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+@router.get("/")
+def today(request: Request, me: Me) -> Response:
+    day = workspace.today_for(kivo_of(request), me.id)
+    return page(request, "today.html", user=me, today=day)
+
+
+@router.get("/cases")
+def cases(
+    request: Request,
+    me: Me,
+    step: Annotated[int | None, Query(ge=1, le=9)] = None,
+    status: Annotated[str | None, Query()] = None,
+    caseworker: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    programme: Annotated[str | None, Query(max_length=40)] = None,
+    after: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    kivo = kivo_of(request)
+    if status not in STATUSES:
+        status = None
+    owner = caseworker if me.coordinator else me.id
+    listed = list_cases(
+        kivo,
+        step=step,
+        status=status,
+        caseworker_id=owner,
+        programme=programme or None,
+        limit=PAGE_SIZE,
+        after=after,
+    )
+    rows = list(listed)
+    details = workspace.row_details(kivo, [row.id for row in rows])
+    workers = workspace.active_caseworkers(kivo) if me.coordinator else []
+    filters: dict[str, Any] = {
+        "step": step,
+        "status": status,
+        "caseworker": caseworker,
+        "programme": programme or None,
+    }
+    return page(
+        request,
+        "cases.html",
+        user=me,
+        rows=rows,
+        details=details,
+        more=listed.more,
+        last_id=listed.last_id,
+        filters=filters,
+        next_query=_query(filters, after=listed.last_id),
+        first_query=_query(filters),
+        steps=list(Step),
+        statuses=STATUSES,
+        workers=workers,
+        programmes=kivo.catalogue.programmes,
+        paged=after is not None,
+        found=None,
+    )
+
+
+@router.post("/cases/search")
+def search(request: Request, me: Me, typed: Typed) -> Response:
+    """Search by name or personnummer: a POST, so what was typed never is in an address
+    (nor in a server's or proxy's log)."""
+    text = typed.get("q", "")
+    kivo = kivo_of(request)
+    result = find_participants(kivo, text, by=me.id)
+    found = [f for f in result.cases if me.coordinator or f.caseworker_id == me.id]
+    answer = page(
+        request,
+        "cases.html",
+        user=me,
+        rows=[],
+        details={},
+        more=False,
+        last_id=None,
+        filters={"step": None, "status": None, "caseworker": None, "programme": None},
+        next_query="",
+        first_query="",
+        steps=list(Step),
+        statuses=STATUSES,
+        workers=workspace.active_caseworkers(kivo) if me.coordinator else [],
+        programmes=kivo.catalogue.programmes,
+        paged=False,
+        found=found,
+        found_more=result.more,
+        query=text,
+    )
+    answer.headers["HX-Replace-Url"] = "/cases"
+    return answer
+
+
+def _query(filters: dict[str, Any], **more: Any) -> str:
+    from urllib.parse import urlencode
+
+    values = {k: v for k, v in {**filters, **more}.items() if v is not None}
+    return urlencode(values)
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, me: Me, case_id: int) -> Response:
+    return case_response(request, me, case_id)
+
+
+def case_response(
+    request: Request, me: SignedIn, case_id: int, status: int = 200, **extra: Any
+) -> Response:
+    """The case page; ``extra``: a preview, a refusal and the values typed, after a post."""
+    kivo = kivo_of(request)
+    require_visible(kivo, me, case_id)
+    reading = read_case(kivo, case_id)
+    agenda = workspace.case_agenda(kivo, case_id)
+    view = reading.view
+    workplaces, supervisors = list_workplaces(kivo), list_supervisors(kivo)
+    case_notes = list_notes(kivo, case_id)
+    answer = page(
+        request,
+        "case.html",
+        status,
+        user=me,
+        case=view,
+        owners=reading.owners(),
+        agenda=agenda,
+        notes=case_notes,
+        steps=list(Step),
+        workplace_options=[(w.id, w.name) for w in workplaces if w.active],
+        supervisor_options=[(s.id, s.name) for s in supervisors if s.active],
+        programme_options=[(p.code, f"{p.code} {p.name_sv}") for p in kivo.catalogue],
+        workplace_names={w.id: w.name for w in workplaces},
+        supervisor_names={s.id: s.name for s in supervisors},
+        **{"preview": None, "refused": None, "typed": {}, "form": None, **extra},
+    )
+    if extra:  # the answer to a post: htmx shows the case's own address, not the form's
+        answer.headers["HX-Replace-Url"] = f"/cases/{case_id}"
+    return answer
+
+
+@router.get("/cases/{case_id}/meetings.ics")
+def case_calendar(request: Request, me: Me, case_id: int) -> Response:
+    kivo = kivo_of(request)
+    require_visible(kivo, me, case_id)
+    return Response(
+        workspace.case_calendar(kivo, case_id),
+        media_type="text/calendar; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="arende-{case_id}.ics"'},
+    )
+
+
+@router.get("/accessibility")
+def accessibility(request: Request) -> Response:
+    return page(request, "accessibility.html")
