@@ -9,7 +9,8 @@
 //   OIDC_CLIENT_ID      the registered client (default "kivo")
 //   OIDC_CLIENT_SECRET  its secret (default "kivo-test-secret")
 //   OIDC_ACCOUNTS       JSON {login: email}: who may sign in on the login form
-//   OIDC_API_EMAIL      the e-mail claim of tokens from the client-credentials grant
+//   OIDC_API_CLIENTS    JSON {client_id: email}: clients of the client-credentials grant
+//                       (the same secret), and the e-mail claim of their tokens
 //
 // The client uses the authorization code flow with PKCE (S256, required) and the
 // client-credentials grant; access tokens for a resource (RFC 8707 resource
@@ -28,7 +29,7 @@ const redirectUris = (env.OIDC_REDIRECT_URIS || 'http://127.0.0.1/auth/callback'
   .split(/\s+/)
   .filter(Boolean);
 const accounts = JSON.parse(env.OIDC_ACCOUNTS || '{}');
-const apiEmail = env.OIDC_API_EMAIL || '';
+const apiClients = JSON.parse(env.OIDC_API_CLIENTS || '{}');
 // Resources the client may ask tokens for: kivo's API, and another API (a token for it
 // must be refused by kivo: wrong audience).
 const resources = new Set(['urn:kivo:api', 'urn:other:api']);
@@ -49,6 +50,15 @@ const configuration = {
       grant_types: ['authorization_code', 'client_credentials'],
       response_types: ['code'],
     },
+    ...Object.keys(apiClients)
+      .filter((id) => id !== clientId)
+      .map((id) => ({
+        client_id: id,
+        client_secret: clientSecret,
+        redirect_uris: [],
+        grant_types: ['client_credentials'],
+        response_types: [],
+      })),
   ],
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
@@ -80,7 +90,7 @@ const configuration = {
   },
   async extraTokenClaims(ctx, token) {
     if (token.kind !== 'AccessToken' && token.kind !== 'ClientCredentials') return undefined;
-    const email = token.accountId ? emailOf(token.accountId) : apiEmail;
+    const email = token.accountId ? emailOf(token.accountId) : apiClients[token.clientId];
     return email ? { email } : undefined;
   },
   features: {
