@@ -24,12 +24,12 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, HTTPException
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, InvalidKeyIdError, JoseError
@@ -48,6 +48,10 @@ READ = "kivo.read"
 WRITE = "kivo.write"
 ALGORITHMS = ("RS256", "PS256", "ES256")  # asymmetric only: never a shared secret
 ENV_AUDIENCE = "KIVO_OIDC_AUDIENCE"
+# The scheme in the OpenAPI document; module-level so the dependency's annotation resolves.
+BEARER = HTTPBearer(
+    auto_error=False, description="An access token from the organisation's OpenID provider."
+)
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,9 @@ def _has_kid(keys: KeySet, kid: str) -> bool:
 
 
 def _refused(status: int, error: str, message: str, code: str) -> HTTPException:
-    challenge = f'Bearer error="{error}", error_description="{message}"'
+    # a header is ASCII: no quotes or characters beyond it in the description
+    described = message.replace('"', "'").encode("ascii", "replace").decode("ascii")
+    challenge = f'Bearer error="{error}", error_description="{described}"'
     return HTTPException(
         status_code=status,
         detail={"code": code, "message": message},
@@ -156,8 +162,8 @@ def scopes_of(claims: Mapping[str, Any]) -> set[str]:
 
 
 class BearerAuth:
-    """Checks bearer tokens for one provider and API audience; ``requires(scope)`` is the
-    FastAPI dependency an endpoint declares to get the caseworker the token stands for."""
+    """Checks bearer tokens for one provider and API audience. ``install`` it on an app;
+    its endpoints then declare ``ReadingCaseworker`` or ``WritingCaseworker``."""
 
     def __init__(
         self,
@@ -171,9 +177,6 @@ class BearerAuth:
         self.settings = settings
         self.keys = keys or ProviderKeys(settings.discovery_url)
         self.now = now
-        self.scheme = HTTPBearer(
-            auto_error=False, description="An access token from the organisation's OpenID provider."
-        )
 
     async def claims(self, token: str) -> dict[str, Any]:
         """The token's claims once signature, issuer, audience and lifetime hold;
@@ -218,37 +221,66 @@ class BearerAuth:
             raise _invalid(f"the bearer token's {claim} is not the one kivo accepts") from None
         return decoded.claims
 
-    def requires(self, scope: str) -> Callable[..., Awaitable[Caseworker]]:
-        """A dependency: the caseworker the request's bearer token stands for, when the
-        token is valid and carries ``scope``."""
-        scheme = self.scheme
+    async def caseworker(
+        self, credentials: HTTPAuthorizationCredentials | None, scope: str
+    ) -> Caseworker:
+        """The caseworker the bearer token stands for, when the token is valid and
+        carries ``scope``; ``HTTPException`` (401, 403, 503) otherwise."""
+        if credentials is None:
+            raise _invalid("a bearer token is needed (Authorization: Bearer <token>)")
+        claims = await self.claims(credentials.credentials)
+        if scope not in scopes_of(claims):
+            raise _refused(
+                403,
+                "insufficient_scope",
+                f"the bearer token lacks the scope {scope}",
+                "insufficient-scope",
+            )
+        email = claims.get(self.settings.email_claim)
+        try:
+            return await run_in_threadpool(
+                caseworker_signing_in, self.kivo, email if isinstance(email, str) else ""
+            )
+        except SignInRefused as refused:
+            reason = str(refused.params.get("reason", "unknown"))
+            log.warning("bearer token refused: %s", reason)
+            raise _refused(
+                403,
+                "insufficient_scope",
+                f"the bearer token does not stand for an active caseworker ({reason})",
+                "not-a-caseworker",
+            ) from None
 
-        async def bearer_caseworker(
-            credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(scheme)],
-        ) -> Caseworker:
-            if credentials is None:
-                raise _invalid("a bearer token is needed (Authorization: Bearer …)")
-            claims = await self.claims(credentials.credentials)
-            if scope not in scopes_of(claims):
-                raise _refused(
-                    403,
-                    "insufficient_scope",
-                    f"the bearer token lacks the scope {scope}",
-                    "insufficient-scope",
-                )
-            email = claims.get(self.settings.email_claim)
-            try:
-                return await run_in_threadpool(
-                    caseworker_signing_in, self.kivo, email if isinstance(email, str) else ""
-                )
-            except SignInRefused as refused:
-                reason = str(refused.params.get("reason", "unknown"))
-                log.warning("bearer token refused: %s", reason)
-                raise _refused(
-                    403,
-                    "insufficient_scope",
-                    f"the bearer token does not stand for an active caseworker ({reason})",
-                    "not-a-caseworker",
-                ) from None
 
-        return bearer_caseworker
+def install(app: FastAPI, auth: BearerAuth) -> None:
+    """Make ``app``'s endpoints that declare ``ReadingCaseworker`` or
+    ``WritingCaseworker`` accept bearer tokens checked by ``auth``."""
+    app.state.kivo_bearer = auth
+
+
+def _auth(request: Request) -> BearerAuth:
+    auth = getattr(request.app.state, "kivo_bearer", None)
+    if not isinstance(auth, BearerAuth):
+        raise _invalid("this server accepts no bearer tokens: it has no identity provider")
+    return auth
+
+
+async def reading_caseworker(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+) -> Caseworker:
+    """The caseworker of a bearer token with the scope ``kivo.read``."""
+    return await _auth(request).caseworker(credentials, READ)
+
+
+async def writing_caseworker(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+) -> Caseworker:
+    """The caseworker of a bearer token with the scope ``kivo.write``."""
+    return await _auth(request).caseworker(credentials, WRITE)
+
+
+# What an endpoint declares: ``def show(worker: ReadingCaseworker) -> …``.
+ReadingCaseworker = Annotated[Caseworker, Depends(reading_caseworker)]
+WritingCaseworker = Annotated[Caseworker, Depends(writing_caseworker)]
