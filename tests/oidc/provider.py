@@ -12,13 +12,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+
+from pathway import directory
+from pathway.bootstrap import bootstrap
+from pathway.context import Kivo
+from pathway.handover import deactivate_caseworker
+from tests.conftest import DEFAULT_NOW
+from tests.databases import SqliteDatabases
 
 HERE = Path(__file__).resolve().parent
 CLIENT_ID = "kivo"
@@ -26,6 +35,7 @@ CLIENT_SECRET = "kivo-test-secret"  # a test provider's, on 127.0.0.1 only
 API = "urn:kivo:api"  # kivo's API: the audience of its access tokens
 OTHER_API = "urn:other:api"  # another API of the same provider
 STRANGER = "stranger"  # a client whose tokens name an e-mail no caseworker has
+RETIRED = "retired"  # a client whose tokens name a deactivated caseworker's e-mail
 
 # login on the provider's form -> e-mail claim
 ACCOUNTS = {
@@ -33,7 +43,11 @@ ACCOUNTS = {
     "bertil": "bertil.berg@kommun.example",
     "okand": "okand.person@kommun.example",
 }
-API_CLIENTS = {CLIENT_ID: ACCOUNTS["anna"], STRANGER: ACCOUNTS["okand"]}
+API_CLIENTS = {
+    CLIENT_ID: ACCOUNTS["anna"],
+    STRANGER: ACCOUNTS["okand"],
+    RETIRED: ACCOUNTS["bertil"],
+}
 
 
 def needs(reason: str) -> None:
@@ -132,3 +146,53 @@ def start_provider(redirect_uris: list[str]) -> TestProvider:
         process.wait()
         raise RuntimeError("the test OpenID provider did not start:\n" + "\n".join(output))
     return TestProvider(issuer=ready[0], process=process, output=output)
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 that nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        assert isinstance(port, int)
+        return port
+
+
+@pytest.fixture(scope="session")
+def web_port() -> int:
+    """The port the session's test web servers listen on: the provider's client may send
+    the browser back to ``http://127.0.0.1:<web_port>/auth/callback``."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def openid_provider(web_port: int) -> Iterator[TestProvider]:
+    """The test OpenID provider, running for the whole session."""
+    provider = start_provider([f"http://127.0.0.1:{web_port}/auth/callback"])
+    yield provider
+    provider.stop()
+
+
+@dataclass(frozen=True)
+class SignedKivo:
+    """kivo with the caseworkers of the provider's accounts: Anna (active, her address
+    stored in other letter case), Bertil (deactivated); ``okand`` has no caseworker."""
+
+    kivo: Kivo
+    anna: int
+    bertil: int
+
+
+@pytest.fixture(scope="module")
+def signed_kivo(sqlite_databases: SqliteDatabases) -> Iterator[SignedKivo]:
+    with sqlite_databases.fresh() as url:
+        kivo = bootstrap(url, now=DEFAULT_NOW)
+        try:
+            coordinator = directory.add_caseworker(kivo, "Cecilia Samordnare", role="coordinator")
+            anna = directory.add_caseworker(kivo, "Anna Andersson", email=ACCOUNTS["anna"].upper())
+            bertil = directory.add_caseworker(kivo, "Bertil Berg", email=ACCOUNTS["bertil"])
+            assert anna.id is not None
+            assert bertil.id is not None
+            deactivate_caseworker(kivo, bertil.id, by=coordinator.id)
+            yield SignedKivo(kivo, anna.id, bertil.id)
+        finally:
+            kivo.close()

@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from pathway.context import Kivo
-from tests.oidc.provider import API, OTHER_API, STRANGER, TestProvider
+from tests.oidc.provider import API, OTHER_API, RETIRED, STRANGER, SignedKivo, TestProvider
 from web.bearer import (
     READ,
     WRITE,
@@ -61,8 +60,10 @@ def keys(settings: BearerSettings) -> ProviderKeys:
 
 
 @pytest.fixture
-def client(signed_kivo: Kivo, settings: BearerSettings, keys: ProviderKeys) -> Iterator[TestClient]:
-    with TestClient(api_app(BearerAuth(signed_kivo, settings, keys=keys))) as test_client:
+def client(
+    signed_kivo: SignedKivo, settings: BearerSettings, keys: ProviderKeys
+) -> Iterator[TestClient]:
+    with TestClient(api_app(BearerAuth(signed_kivo.kivo, settings, keys=keys))) as test_client:
         yield test_client
 
 
@@ -119,20 +120,26 @@ def test_a_token_for_another_api_is_refused(
 
 
 def test_an_expired_token_is_refused(
-    signed_kivo: Kivo, settings: BearerSettings, keys: ProviderKeys, openid_provider: TestProvider
+    signed_kivo: SignedKivo,
+    settings: BearerSettings,
+    keys: ProviderKeys,
+    openid_provider: TestProvider,
 ) -> None:
     token = openid_provider.token(READ)  # valid for 10 minutes
-    later = BearerAuth(signed_kivo, settings, keys=keys, now=lambda: time.time() + 3600)
+    later = BearerAuth(signed_kivo.kivo, settings, keys=keys, now=lambda: time.time() + 3600)
     with TestClient(api_app(later)) as client:
         response = client.get("/api/v1/me", headers=bearer(token))
     assert "expired" in refused(response, 401, "invalid_token")
 
 
 def test_a_token_from_another_issuer_is_refused(
-    signed_kivo: Kivo, settings: BearerSettings, keys: ProviderKeys, openid_provider: TestProvider
+    signed_kivo: SignedKivo,
+    settings: BearerSettings,
+    keys: ProviderKeys,
+    openid_provider: TestProvider,
 ) -> None:
     elsewhere = BearerSettings(issuer="https://idp.kommun.example", audience=API)
-    with TestClient(api_app(BearerAuth(signed_kivo, elsewhere, keys=keys))) as client:
+    with TestClient(api_app(BearerAuth(signed_kivo.kivo, elsewhere, keys=keys))) as client:
         response = client.get("/api/v1/me", headers=bearer(openid_provider.token(READ)))
     assert "iss" in refused(response, 401, "invalid_token")
 
@@ -171,9 +178,10 @@ def test_a_token_signed_with_a_key_the_provider_does_not_publish_is_refused(
     assert keys.fetches == 2  # once at first, once more after the minute: not per request
 
 
-def test_a_token_for_someone_kivo_does_not_know_is_refused(
-    client: TestClient, openid_provider: TestProvider
+@pytest.mark.parametrize(("client_id", "reason"), [(STRANGER, "unknown"), (RETIRED, "inactive")])
+def test_a_token_for_someone_kivo_does_not_know_or_has_deactivated_is_refused(
+    client: TestClient, openid_provider: TestProvider, client_id: str, reason: str
 ) -> None:
-    token = openid_provider.token(READ, client_id=STRANGER)
-    response = client.get("/api/v1/me", headers=bearer(token))
-    assert "not stand for an active caseworker" in refused(response, 403, "insufficient_scope")
+    token = openid_provider.token(READ, client_id=client_id)
+    message = refused(client.get("/api/v1/me", headers=bearer(token)), 403, "insufficient_scope")
+    assert message == f"the bearer token does not stand for an active caseworker ({reason})"
