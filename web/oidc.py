@@ -34,6 +34,7 @@ from starlette.concurrency import run_in_threadpool
 from pathway.context import Kivo
 from pathway.errors import SignInRefused
 from pathway.signin import caseworker_signing_in
+from states.errors import InvalidInput
 
 log = logging.getLogger("kivo.web.oidc")
 
@@ -45,8 +46,11 @@ ENV_EMAIL_CLAIM = "KIVO_OIDC_EMAIL_CLAIM"
 NEXT_KEY = "oidc_next"  # where to go after signing in (a path of this site)
 
 
-class SettingsMissing(ValueError):
-    """OpenID Connect is half configured: an issuer without a client, or the reverse."""
+class SettingsMissing(InvalidInput):
+    """OpenID Connect is half configured: an issuer without its client id or secret
+    (``kivo serve`` then refuses to start, saying which variable to set)."""
+
+    code = "oidc-settings-missing"
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,8 @@ class OidcSettings:
         if missing:
             raise SettingsMissing(
                 f"{ENV_ISSUER} is set but {' and '.join(missing)} is not: "
-                "set the client registered for kivo at the identity provider"
+                "set the client registered for kivo at the identity provider",
+                missing=missing,
             )
         return cls(
             issuer=issuer,

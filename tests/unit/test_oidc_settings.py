@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from cli.errors import exit_code
 from web.bearer import BearerSettings, scopes_of
 from web.oidc import OidcSettings, SettingsMissing, _local_path
 
@@ -18,8 +19,10 @@ def test_without_an_issuer_sign_in_through_a_provider_is_off() -> None:
 
 
 def test_an_issuer_without_its_client_names_the_variables_to_set() -> None:
-    with pytest.raises(SettingsMissing, match="KIVO_OIDC_CLIENT_ID and KIVO_OIDC_CLIENT_SECRET"):
+    both = "KIVO_OIDC_CLIENT_ID and KIVO_OIDC_CLIENT_SECRET"
+    with pytest.raises(SettingsMissing, match=both) as missing:
         OidcSettings.from_env({"KIVO_OIDC_ISSUER": ISSUER})
+    assert exit_code(missing.value) == 2  # bad input: the command stops with the sentence
     with pytest.raises(SettingsMissing, match="KIVO_OIDC_CLIENT_SECRET is not"):
         OidcSettings.from_env({"KIVO_OIDC_ISSUER": ISSUER, "KIVO_OIDC_CLIENT_ID": "kivo"})
 
