@@ -195,7 +195,10 @@ def oidc_router(kivo: Kivo, settings: OidcSettings) -> APIRouter:
             if claims is None:  # no ID token: not OpenID Connect
                 raise OAuthError(description="no ID token")
             if settings.email_claim not in claims:  # sent from the userinfo endpoint only
-                claims = {**claims, **(await client.userinfo(token=token))}
+                more = await client.userinfo(token=token)
+                if more.get("sub") != claims.get("sub"):  # OIDC Core 5.3.2: same person
+                    raise OAuthError(description="userinfo names another subject")
+                claims = {**claims, **more}
         except OAuthError as exc:
             # the provider's error, a missing or foreign state, a refused code exchange
             log.warning("sign-in failed: %s", exc.error or "oauth-error")
