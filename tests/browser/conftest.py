@@ -10,6 +10,7 @@ developer's machine and fail under CI (``CI=true``), where ``.ci/run`` installs 
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from tests.oidc.provider import (  # noqa: F401 (fixtures)
     openid_provider,
     signed_kivo,
     web_port,
+    web_socket,
 )
 
 CHROMIUM = Path(os.environ.get("KIVO_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -70,19 +72,21 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(app: FastAPI, port: int) -> Iterator[LiveServer]:
-    """Serve ``app`` with uvicorn on 127.0.0.1:``port`` in a thread until the block ends."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+def live_server(app: FastAPI, listening: socket.socket) -> Iterator[LiveServer]:
+    """Serve ``app`` with uvicorn on the ``listening`` socket (``web_socket``) in a thread
+    until the block ends; the socket stays open for the next server."""
+    host, port = listening.getsockname()[:2]
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening.dup()]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"the test web server did not start on port {port}")
+            raise RuntimeError(f"the test web server did not start on {host}:{port}")
         time.sleep(0.02)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}")
+        yield LiveServer(f"http://{host}:{port}")
     finally:
         server.should_exit = True
         thread.join(10)

@@ -3,6 +3,7 @@ authorization code flow with PKCE end to end, the refusals, and axe on the pages
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,12 +19,12 @@ from web.oidc import REFUSED, OidcSettings
 
 @pytest.fixture(scope="module")
 def server(
-    signed_kivo: SignedKivo, openid_provider: TestProvider, web_port: int
+    signed_kivo: SignedKivo, openid_provider: TestProvider, web_socket: socket.socket
 ) -> Iterator[LiveServer]:
     settings = OidcSettings(
         issuer=openid_provider.issuer, client_id=CLIENT_ID, client_secret=CLIENT_SECRET
     )
-    with live_server(signin_app(signed_kivo.kivo, settings), web_port) as running:
+    with live_server(signin_app(signed_kivo.kivo, settings), web_socket) as running:
         yield running
 
 

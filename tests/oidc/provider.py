@@ -158,10 +158,24 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def web_port() -> int:
-    """The port the session's test web servers listen on: the provider's client may send
-    the browser back to ``http://127.0.0.1:<web_port>/auth/callback``."""
-    return free_port()
+def web_socket() -> Iterator[socket.socket]:
+    """A listening socket on 127.0.0.1 held for the whole session, which the session's
+    test web servers serve on in turn (``tests.browser.conftest.live_server``). Held, not
+    just probed: a port only probed could meanwhile become the local end of some outgoing
+    connection, and the provider's registered redirect URI names this port."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen(64)
+        yield held
+
+
+@pytest.fixture(scope="session")
+def web_port(web_socket: socket.socket) -> int:
+    """The provider's client may send the browser back to
+    ``http://127.0.0.1:<web_port>/auth/callback``."""
+    port = web_socket.getsockname()[1]
+    assert isinstance(port, int)
+    return port
 
 
 @pytest.fixture(scope="session")
