@@ -55,7 +55,9 @@ def signin_app(kivo: Kivo, settings: OidcSettings) -> FastAPI:
     def login() -> HTMLResponse:
         return _page(
             "Logga in",
-            '<p><a href="/login/oidc">Logga in med organisationens konto</a></p>',
+            # back to where the caseworker was going: a path of this site (``next``)
+            '<p><a href="/login/oidc?next=/%3Fvy%3Dvecka">'
+            "Logga in med organisationens konto</a></p>",
         )
 
     return app

@@ -52,7 +52,7 @@ def test_a_caseworker_signs_in_through_the_providers_login_form(
 ) -> None:
     authorizations = sign_in(page, server, "anna")
 
-    assert page.url == f"{server.url}/"
+    assert page.url == f"{server.url}/?vy=vecka"  # where the sign-in link said to return
     assert page.locator("#signed-in").inner_text() == "Inloggad som Anna Andersson"
     asked = parse_qs(urlsplit(authorizations[0]).query)
     assert asked["response_type"] == ["code"]
