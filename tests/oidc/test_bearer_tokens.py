@@ -185,3 +185,18 @@ def test_a_token_for_someone_kivo_does_not_know_or_has_deactivated_is_refused(
     token = openid_provider.token(READ, client_id=client_id)
     message = refused(client.get("/api/v1/me", headers=bearer(token)), 403, "insufficient_scope")
     assert message == f"the bearer token does not stand for an active caseworker ({reason})"
+
+
+def test_the_providers_keys_are_fetched_again_after_an_hour(
+    client: TestClient, openid_provider: TestProvider, keys: ProviderKeys
+) -> None:
+    token = openid_provider.token(READ)
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    assert isinstance(keys.clock, Clock)
+    keys.clock.at += 59 * 60
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    assert keys.fetches == 1
+    keys.clock.at += 2 * 60
+
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    assert keys.fetches == 2
