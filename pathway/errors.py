@@ -30,3 +30,11 @@ class Refused(KivoError):
             "violations": [v.to_dict() for v in self.violations],
             "next": self.next_moves,
         }
+
+
+class SignInRefused(KivoError):
+    """No active caseworker answers to the identity the provider vouched for: none has
+    that e-mail address (``reason`` unknown), the one who has is deactivated (inactive),
+    or several have it (ambiguous)."""
+
+    code = "sign-in-refused"
