@@ -66,6 +66,7 @@ def create_app(
     from web import actions, bulk, handover, importing, pages, reports, sign_in
 
     app.include_router(sign_in.router)
+    _sign_in_through_provider(app, kivo, dev_login)
     app.include_router(bulk.router)
     app.include_router(actions.router)  # first: /cases/new before /cases/{case_id}
     app.include_router(pages.router)
@@ -73,6 +74,21 @@ def create_app(
     app.include_router(handover.router)
     app.include_router(importing.router)
     return app
+
+
+def _sign_in_through_provider(app: FastAPI, kivo: Kivo, dev_login: bool) -> None:
+    """OpenID Connect sign-in and bearer tokens, when ``KIVO_OIDC_ISSUER`` is set (a
+    half-configured provider is bad input, naming what to set)."""
+    from web.bearer import BearerAuth, BearerSettings, install
+    from web.oidc import OidcSettings, oidc_router
+
+    oidc = OidcSettings.from_env()
+    if oidc is not None:
+        app.include_router(oidc_router(kivo, oidc))
+    bearer = BearerSettings.from_env()
+    if bearer is not None:
+        install(app, BearerAuth(kivo, bearer))
+    app.state.web_settings = WebSettings(dev_login=dev_login, oidc=oidc is not None)
 
 
 def _handle_errors(app: FastAPI) -> None:

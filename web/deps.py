@@ -12,6 +12,7 @@ from pathway.context import Kivo
 @dataclass(frozen=True)
 class WebSettings:
     dev_login: bool
+    oidc: bool = False  # sign-in through the organisation's provider (/login/oidc)
 
 
 def kivo_of(request: Request) -> Kivo:

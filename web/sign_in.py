@@ -21,7 +21,8 @@ router = APIRouter()
 def login_page(request: Request) -> Response:
     dev = settings_of(request).dev_login
     workers = active_caseworkers(kivo_of(request)) if dev else []
-    return page(request, "login.html", dev_login=dev, workers=workers)
+    oidc = settings_of(request).oidc
+    return page(request, "login.html", dev_login=dev, workers=workers, oidc=oidc)
 
 
 @router.post("/login")

@@ -28,6 +28,7 @@ SV = {
     "login_choose": "Handläggare",
     "login_submit": "Logga in",
     "login_provider": "Inloggning sker via organisationens inloggningstjänst.",
+    "login_oidc": "Logga in med organisationens konto",
     "login_none": "Det finns inga aktiva handläggare. Lägg till en med kommandot "
     "kivo caseworker add.",
     "logged_out": "Du är utloggad.",
