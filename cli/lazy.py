@@ -94,6 +94,13 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Keep a dated note on a case (personal data: never exported or logged).",
     ),
     ("notes", "note_commands", "Show a case's notes, oldest first."),
+    (
+        "correct",
+        "correct_commands",
+        "Undo a recorded move or exit by a coordinator: state, placement, follow-ups, "
+        "meetings and reminders as before it, in one transaction; both events stay in the "
+        "history and reports count the corrected move out.",
+    ),
     ("rules", "setup_commands", "Show or check the rule set."),
     ("caseworker", "directory_commands", "Caseworkers and coordinators."),
     ("workplace", "directory_commands", "Workplaces where practice and employment happen."),
@@ -158,6 +165,7 @@ MODULES: tuple[str, ...] = (
     "export_commands",
     "doctor_commands",
     "note_commands",
+    "correct_commands",
     "employer_commands",
     "place_commands",
 )
