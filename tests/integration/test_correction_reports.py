@@ -17,18 +17,18 @@ from states.case import Outcome
 from states.steps import Step
 from tests.integration.support import Staff, enrol_case
 
-PERIOD = {"start": date(2026, 1, 1), "end": date(2026, 3, 31)}
+START, END = date(2026, 1, 1), date(2026, 3, 31)
 
 
 def every_report(kivo: Kivo) -> dict[str, Any]:
     return {
-        "funnel": reports.funnel(kivo, **PERIOD),
-        "funnel today": reports.funnel(kivo, on=date(2026, 3, 2), **PERIOD),
-        "funnel in February": reports.funnel(kivo, on=date(2026, 2, 25), **PERIOD),
-        "outcomes": reports.outcomes(kivo, **PERIOD),
-        "fallbacks": reports.fallbacks(kivo, **PERIOD),
-        "time in step": reports.time_in_step(kivo, **PERIOD),
-        "lead time": reports.lead_time(kivo, **PERIOD),
+        "funnel": reports.funnel(kivo, start=START, end=END),
+        "funnel today": reports.funnel(kivo, on=date(2026, 3, 2), start=START, end=END),
+        "funnel in February": reports.funnel(kivo, on=date(2026, 2, 25), start=START, end=END),
+        "outcomes": reports.outcomes(kivo, start=START, end=END),
+        "fallbacks": reports.fallbacks(kivo, start=START, end=END),
+        "time in step": reports.time_in_step(kivo, start=START, end=END),
+        "lead time": reports.lead_time(kivo, start=START, end=END),
     }
 
 

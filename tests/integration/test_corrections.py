@@ -73,8 +73,7 @@ def items(kivo: Kivo, case_id: int) -> dict[int, tuple[Any, ...]]:
 def pending_reminders(kivo: Kivo, case_id: int) -> set[tuple[Any, ...]]:
     found = rows(
         kivo,
-        "SELECT followup_id, kind, due FROM reminder WHERE case_id = :case "
-        "AND status = 'pending'",
+        "SELECT followup_id, kind, due FROM reminder WHERE case_id = :case AND status = 'pending'",
         case=case_id,
     )
     return {(f, k, str(d)) for f, k, d in found}
@@ -119,12 +118,11 @@ def test_correcting_an_advance_into_a_workplace_step_puts_the_case_back_as_it_wa
         by=staff.caseworker,
     )
     planned = set(items(kivo, case_id)) - set(items_before)
-    assert planned and placements_of(kivo, case_id)
+    assert planned
+    assert placements_of(kivo, case_id)
     assert pending_reminders(kivo, case_id) != reminders_before
 
-    done = correct(
-        kivo, case_id, 4, reason="advanced the wrong participant", by=staff.coordinator
-    )
+    done = correct(kivo, case_id, 4, reason="advanced the wrong participant", by=staff.coordinator)
 
     assert (done.event, done.kind, done.seq, done.from_state, done.to_state) == (
         4,
@@ -170,9 +168,7 @@ def test_correcting_an_exit_opens_the_case_again_with_its_placement_items_and_me
     meeting_before = rows(kivo, "SELECT status, notes FROM meeting WHERE id = :m", m=meeting.id)
     moves.exit_case(kivo, case_id, outcome=Outcome.EMPLOYED, by=staff.caseworker)
     assert case_fields(kivo, case_id)[0] == "exited"
-    assert rows(kivo, "SELECT status FROM meeting WHERE id = :m", m=meeting.id) == [
-        ("cancelled",)
-    ]
+    assert rows(kivo, "SELECT status FROM meeting WHERE id = :m", m=meeting.id) == [("cancelled",)]
 
     done = correct(kivo, case_id, 5, reason="the exit was for another case", by=staff.coordinator)
 
@@ -189,7 +185,8 @@ def test_correcting_an_exit_opens_the_case_again_with_its_placement_items_and_me
     after = items(kivo, case_id)
     assert {i: after[i] for i in items_before} == items_before
     exit_items = set(after) - set(items_before)  # the follow-ups after employment
-    assert exit_items and {after[i][0] for i in exit_items} == {"cancelled"}
+    assert exit_items
+    assert {after[i][0] for i in exit_items} == {"cancelled"}
     assert pending_reminders(kivo, case_id) == reminders_before
     assert_history_replays_to_stored_state(kivo, case_id)
     # the case moves on as if the exit had never been recorded
@@ -209,7 +206,9 @@ def test_correcting_a_pause_and_then_the_resume_after_it_keeps_items_and_history
     paused = items(kivo, case_id)
     paused_reminders = pending_reminders(kivo, case_id)
     moves.resume(kivo, case_id, by=staff.caseworker)
-    assert items(kivo, case_id) != paused and reminders and paused_reminders != reminders
+    assert items(kivo, case_id) != paused
+    assert reminders
+    assert paused_reminders != reminders
 
     correct(kivo, case_id, 6, reason="resumed too early", by=staff.coordinator)
     assert case_fields(kivo, case_id)[:3] == ("paused", 2, "short-practice")
@@ -266,8 +265,7 @@ def test_a_correction_is_refused_when_a_planned_followup_is_done_or_its_meeting_
     placed(kivo, staff, case_id)
     (contact,) = rows(
         kivo,
-        "SELECT id FROM followup WHERE case_id = :case AND kind = 'follow-up' "
-        "ORDER BY due LIMIT 1",
+        "SELECT id FROM followup WHERE case_id = :case AND kind = 'follow-up' ORDER BY due LIMIT 1",
         case=case_id,
     )[0]
     first_meeting = schedule_meeting(kivo, case_id, datetime(2026, 2, 2, 9, tzinfo=LOCAL))
