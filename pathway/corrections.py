@@ -18,7 +18,7 @@ meeting booked for one that was held: each is named in the refusal, nothing writ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -31,7 +31,7 @@ from states.case import EXITED, Role
 from states.corrections import CORRECTABLE, CORRECTION, corrected_by, dependents
 from states.errors import Conflict, InvalidInput, NotFound
 from states.notes import MAX_NOTE, checked_text
-from states.records import CaseEvent, Caseworker, Followup, Meeting
+from states.records import Case, CaseEvent, Caseworker, Followup, Meeting
 from states.violations import Violation, structural
 
 OPEN = ("pending", "suspended")
@@ -92,27 +92,35 @@ def correct(
                 "left it: its history and its state disagree (run `kivo doctor`)",
                 case_id=case_id,
             )
-        done = Corrected(case_id, event, target.kind, 0, case.state, target.from_state or "", 0)
+        from_state = case.state
         _restore_case(case, target, undo)
         uow.pipeline.save_cases([case])
         note = f"correction of event {event}"
-        done.followups_cancelled.extend(_cancel_added(uow, items, note))
-        done.meetings_cancelled.extend(_cancel_meetings(uow, meetings, set(added), note))
-        done.followups_restored.extend(_restore_items(kivo, uow, undo))
-        done.meetings_restored.extend(_restore_meetings(uow, meetings, undo, target))
         placement = target.data.get("placement_id")
-        if isinstance(placement, int) and uow.corrections.remove_placement(placement):
-            done = _with(done, placement_removed=placement)
+        removed = isinstance(placement, int) and uow.corrections.remove_placement(placement)
         ended = _ids(undo, "ended")
-        if uow.corrections.reopen_placements(ended):
-            done.placements_reopened.extend(ended)
+        done = Corrected(
+            case_id=case_id,
+            event=event,
+            kind=target.kind,
+            seq=0,
+            from_state=from_state,
+            to_state=case.state,
+            version=case.version,
+            placement_removed=placement if removed and isinstance(placement, int) else None,
+            placements_reopened=ended if uow.corrections.reopen_placements(ended) else [],
+            followups_cancelled=_cancel_added(uow, items, note),
+            followups_restored=_restore_items(kivo, uow, undo),
+            meetings_cancelled=_cancel_meetings(uow, meetings, set(added), note),
+            meetings_restored=_restore_meetings(uow, meetings, undo, target),
+        )
         appended = uow.events.append(
             CaseEvent(
                 case_id=case_id,
                 kind=CORRECTION,
                 on=kivo.today(),
                 recorded_at=kivo.now(),
-                from_state=done.from_state,
+                from_state=from_state,
                 to_state=case.state,
                 actor_id=actor.id,
                 reason=reason,
@@ -120,7 +128,7 @@ def correct(
             )
         )
         uow.commit()
-    return _with(done, seq=appended.seq, version=case.version)
+    return replace(done, seq=appended.seq)
 
 
 def _coordinator(uow: UnitOfWork, by: int) -> Caseworker:
@@ -231,8 +239,9 @@ def _refuse_dependents(
         )
 
 
-def _restore_case(case: Any, target: CaseEvent, undo: dict[str, Any]) -> None:
+def _restore_case(case: Case, target: CaseEvent, undo: dict[str, Any]) -> None:
     """The case as it was before the move (in memory, for the versioned save)."""
+    assert target.from_state is not None  # every move records where it came from
     case.state = target.from_state
     paused_from = undo.get("paused_from")
     case.paused_from = paused_from if isinstance(paused_from, str) else None
@@ -337,9 +346,3 @@ def _kind(kind: str) -> str:
         CORRECTION: "a correction",
     }
     return names.get(kind, f"a {kind.replace('_', ' ')} event")
-
-
-def _with(done: Corrected, **changes: Any) -> Corrected:
-    from dataclasses import replace
-
-    return replace(done, **changes)
