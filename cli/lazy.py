@@ -95,6 +95,13 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("notes", "note_commands", "Show a case's notes, oldest first."),
     (
+        "correct",
+        "correct_commands",
+        "Undo a recorded move or exit by a coordinator: state, placement, follow-ups, "
+        "meetings and reminders as before it, in one transaction; both events stay in the "
+        "history and reports count the corrected move out.",
+    ),
+    (
         "serve",
         "serve_commands",
         "Serve the web workspace for caseworkers (sessions signed with KIVO_SECRET_KEY); "
@@ -168,6 +175,7 @@ MODULES: tuple[str, ...] = (
     "export_commands",
     "doctor_commands",
     "note_commands",
+    "correct_commands",
     "employer_commands",
     "place_commands",
     "serve_commands",

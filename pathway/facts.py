@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pathway.clock import LOCAL
 from states.case import LEAVING_MOVES, OPENING_MOVES, CaseFacts, Move, MoveKind, SupervisorFacts
+from states.corrections import effective
 from states.fixed_term import SAVA
 from states.personnummer import Personnummer
 from states.programmes import (
@@ -162,7 +163,11 @@ def entered_on(case: Case, events: Iterable[CaseEvent]) -> date | None:
     if step is None:
         return None
     return max(
-        (event.on for event in events if event.kind in ENTERING and event.to_state == step.slug),
+        (
+            event.on
+            for event in effective(list(events))
+            if event.kind in ENTERING and event.to_state == step.slug
+        ),
         default=None,
     )
 

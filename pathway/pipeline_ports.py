@@ -67,6 +67,14 @@ class PipelineStore(Protocol):
         """Every placement of each participant, in all their cases, earliest first."""
         ...
 
+    def open_placement_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The open placements of cases (those a leaving move ends), by case."""
+        ...
+
+    def booked_meeting_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The meetings still booked of cases (those an exit cancels), by case."""
+        ...
+
     def add_placements(self, placements: Sequence[Placement]) -> None:
         """Insert placements; each learns its id."""
         ...

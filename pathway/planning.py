@@ -53,6 +53,7 @@ class CasePlan:
     requeued: list[Followup] = field(default_factory=list)  # resumed: reminders again
     cancel_meetings: str | None = None  # an exit: the booked meetings' reason
     open_placements: bool = True  # whether the case had open placements when read
+    undo: dict[str, object] = field(default_factory=dict)  # what a correction restores
 
 
 def plan_move(
@@ -70,6 +71,11 @@ def plan_move(
     pending and suspended follow-ups as read in this transaction."""
     assert case.id is not None
     step_before = case.step
+    undo: dict[str, object] = {
+        "paused_from": case.paused_from,
+        "last_move_on": _iso(case.last_move_on),
+    }
+    was = {item.id: _item_state(item) for item in open_items}
     from_state = moved(case, move, verdict)
     employed: Entry | None = None
     if move.kind is MoveKind.EXIT and step_before is not None and entered is not None:
@@ -85,9 +91,20 @@ def plan_move(
     )
     planned = planned_for(kivo, move, employed)
     _plan_items(plan, case.id, planned, open_items)
+    undo["items"] = [[item.id, *was[item.id]] for item in plan.changed]
+    plan.undo = undo
     if move.kind is MoveKind.EXIT:
         plan.cancel_meetings = f"case exited on {move.on.isoformat()}"
     return plan
+
+
+def _item_state(item: Followup) -> list[object]:
+    """What a move may change of an open item, as a correction puts it back."""
+    return [item.status, item.due.isoformat(), _iso(item.suspended_on), item.cancel_reason]
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _plan_items(
@@ -190,13 +207,20 @@ def event_data(move: Move, placement_id: int | None, override: str | None) -> di
 
 
 def apply(kivo: Kivo, uow: UnitOfWork, plans: Sequence[CasePlan]) -> None:
-    """Write the plans set-based, in the caller's transaction."""
+    """Write the plans set-based, in the caller's transaction. Each event records what
+    its move wrote (``undo``), for a correction to undo exactly that."""
     uow.pipeline.save_cases([plan.case for plan in plans])
+    closing = [
+        _id(plan.case) for plan in plans if plan.open_placements and plan.move.kind in LEAVING_MOVES
+    ]
+    ended = uow.pipeline.open_placement_ids(closing) if closing else {}
+    exiting = [_id(plan.case) for plan in plans if plan.cancel_meetings]
+    booked = uow.pipeline.booked_meeting_ids(exiting) if exiting else {}
     uow.pipeline.close_placements(
         [
             (_id(plan.case), plan.move.on, plan.move.kind.value)
             for plan in plans
-            if plan.open_placements and plan.move.kind in LEAVING_MOVES
+            if _id(plan.case) in ended
         ]
     )
     uow.pipeline.add_placements([plan.placement for plan in plans if plan.placement is not None])
@@ -216,6 +240,13 @@ def apply(kivo: Kivo, uow: UnitOfWork, plans: Sequence[CasePlan]) -> None:
     uow.pipeline.add_reminders(reminders_for(kivo, added))
     if requeued:  # queued before: one dropped comes back, a sent one stays sent
         uow.reminders.add_many(reminders_for(kivo, requeued))
+    for plan in plans:
+        case_id = _id(plan.case)
+        undo = dict(plan.undo)
+        undo["ended"] = ended.get(case_id, [])
+        undo["added"] = [item.id for item in plan.added]
+        undo["meetings"] = booked.get(case_id, [])
+        plan.event.data["undo"] = undo
     uow.pipeline.append_events([plan.event for plan in plans])
 
 

@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 from pathway.bulk_ports import BulkWriter, ExportQueries
+from pathway.correction_ports import CorrectionStore
 from pathway.edit_ports import PersonFinder, RecordChanges
 from pathway.health_ports import HealthQueries
 from pathway.list_ports import ListQueries
@@ -264,6 +265,8 @@ class UnitOfWork(Protocol):
     def finder(self) -> PersonFinder: ...
     @property
     def notes(self) -> NoteRepository: ...
+    @property
+    def corrections(self) -> CorrectionStore: ...
     @property
     def places(self) -> PlaceRepository: ...
     @property

@@ -24,6 +24,7 @@ from persistence.report_sql import (
     ReportSql,
     breakdown,
     events_of,
+    in_force,
     mine,
 )
 from states.reports import (
@@ -57,7 +58,7 @@ class DurationQueries(ReportSql):
         left_on = func.lead(EVENT.c.on).over(partition_by=EVENT.c.case_id, order_by=EVENT.c.seq)
         moves = events_of(
             select(EVENT.c.kind, EVENT.c.to_state, EVENT.c.on, left_on.label("left_on")).where(
-                EVENT.c.kind.in_(LEAVING_EVENTS), EVENT.c.on <= last
+                EVENT.c.kind.in_(LEAVING_EVENTS), EVENT.c.on <= last, in_force()
             ),
             caseworker_id,
         ).subquery()
@@ -200,6 +201,7 @@ class DurationQueries(ReportSql):
                 EVENT.c.to_state.in_(IMPORTED_PLACED_STATES),
                 EVENT.c.on <= last,
                 _imported(EVENT.c.data),
+                in_force(),
             )
         )
         waits = mine(

@@ -21,6 +21,7 @@ from persistence.report_sql import (
     ReportSql,
     built,
     events_of,
+    in_force,
     mine,
     params_for,
     worker_param,
@@ -167,7 +168,11 @@ def _qualified() -> Any:
     --qualification``): the key is written only when true."""
     return (
         select(EVENT.c.case_id)
-        .where(EVENT.c.kind == "exited", EVENT.c.data["qualification"].as_boolean().is_(True))
+        .where(
+            EVENT.c.kind == "exited",
+            EVENT.c.data["qualification"].as_boolean().is_(True),
+            in_force(),
+        )
         .subquery("qualified")
     )
 

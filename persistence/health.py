@@ -34,6 +34,7 @@ class HistoryLine:
     kind: str
     to_state: str | None
     outcome: str | None = None
+    corrects: int | None = None  # a correction: the number of the move it undoes
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ class HealthQueries:
                 col(CaseEventRow.kind),
                 col(CaseEventRow.to_state),
                 col(CaseEventRow.data)["outcome"].as_string(),
+                col(CaseEventRow.data)["corrects"].as_integer(),
             )
             .select_from(CaseRow)
             .outerjoin(CaseEventRow, col(CaseEventRow.case_id) == col(CaseRow.id))
@@ -134,12 +136,12 @@ class HealthQueries:
             .order_by(col(CaseRow.id), col(CaseEventRow.seq))
         )
         histories: list[CaseHistory] = []
-        for case_id, state, paused_from, outcome, seq, kind, to_state, recorded in rows:
+        for case_id, state, paused_from, outcome, seq, kind, to_state, recorded, undoes in rows:
             assert case_id is not None
             if not histories or histories[-1].case_id != case_id:
                 histories.append(CaseHistory(case_id, state, paused_from, outcome))
             if seq is not None:
-                histories[-1].events.append(HistoryLine(seq, kind, to_state, recorded))
+                histories[-1].events.append(HistoryLine(seq, kind, to_state, recorded, undoes))
         return histories
 
     def anomalies(self, *, sample: int) -> list[Anomaly]:

@@ -281,6 +281,24 @@ class PipelineStore:
                 found.setdefault(row[11], []).append(placement)
         return found
 
+    def open_placement_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
+        return self._ids_of(
+            "SELECT case_id, id FROM placement WHERE ended_on IS NULL AND case_id IN ", case_ids
+        )
+
+    def booked_meeting_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
+        return self._ids_of(
+            "SELECT case_id, id FROM meeting WHERE status = 'scheduled' AND case_id IN ", case_ids
+        )
+
+    def _ids_of(self, head: str, case_ids: Sequence[int]) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for part in in_slices(case_ids):
+            self._cursor.execute(self._sql.listed(head, len(part), " ORDER BY id"), part)
+            for case_id, ident in self._cursor.fetchall():
+                found.setdefault(int(case_id), []).append(int(ident))
+        return found
+
     def add_placements(self, placements: Sequence[Placement]) -> None:
         day, cursor, sql = self._day, self._cursor, self._sql.placement_insert
         for p in placements:

@@ -30,6 +30,7 @@ from persistence.report_sql import (
     breakdown,
     built,
     events_of,
+    in_force,
     mine,
     params_for,
     worker_param,
@@ -72,7 +73,7 @@ class ReportQueries(DurationQueries, FunderQueries):
         day = DAY
         after = EVENT.alias("after")
         changed = select(after.c.case_id).where(
-            after.c.kind.in_(STATE_EVENTS), self._rare(after.c.on > day)
+            after.c.kind.in_(STATE_EVENTS), self._rare(after.c.on > day), in_force(after)
         )
         now = mine(
             select(CASE.c.state, func.count().label("n")).group_by(CASE.c.state), caseworker_id
@@ -110,7 +111,7 @@ class ReportQueries(DurationQueries, FunderQueries):
         latest = func.row_number().over(partition_by=EVENT.c.case_id, order_by=EVENT.c.seq.desc())
         return events_of(
             select(EVENT.c.case_id, EVENT.c.to_state, latest.label("latest")).where(
-                EVENT.c.kind.in_(STATE_EVENTS), EVENT.c.on <= day, cases
+                EVENT.c.kind.in_(STATE_EVENTS), EVENT.c.on <= day, cases, in_force()
             ),
             caseworker_id,
         ).subquery()
@@ -127,7 +128,7 @@ class ReportQueries(DurationQueries, FunderQueries):
             ("flows", kinds, caseworker_id is None),
             lambda: events_of(
                 select(EVENT.c.from_state, EVENT.c.to_state, EVENT.c.kind, func.count())
-                .where(EVENT.c.kind.in_(kinds), EVENT.c.on >= FIRST, EVENT.c.on <= LAST)
+                .where(EVENT.c.kind.in_(kinds), EVENT.c.on >= FIRST, EVENT.c.on <= LAST, in_force())
                 .group_by(EVENT.c.from_state, EVENT.c.to_state, EVENT.c.kind),
                 worker_param(caseworker_id),
             ),
@@ -213,6 +214,7 @@ class ReportQueries(DurationQueries, FunderQueries):
                 later.c.kind == "fell_back",
                 later.c.seq >= EVENT.c.seq,
                 self._days(later.c.on, EVENT.c.on) <= window_days,
+                in_force(later),
             )
         )
         leaving = events_of(
@@ -226,6 +228,7 @@ class ReportQueries(DurationQueries, FunderQueries):
                 EVENT.c.on >= first,
                 EVENT.c.on <= last,
                 EVENT.c.from_state.in_(STEP_NUMBER),
+                in_force(),
             ),
             caseworker_id,
         ).subquery()

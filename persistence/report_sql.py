@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Date, Integer, bindparam, cast, func, literal_column
+from sqlalchemy import Date, Integer, bindparam, cast, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -85,6 +85,18 @@ class ReportSql:
         if self.dialect == "sqlite":
             return cast(func.julianday(later) - func.julianday(earlier), Integer)
         return cast(later - earlier, Integer)
+
+
+def in_force(events: Any = EVENT) -> ColumnElement[bool]:
+    """Events no correction undid (a correction names the event it undoes by id in
+    ``data.corrects_id``): the reports count a corrected move out. One small uncorrelated
+    subquery (the corrections are few), read once per statement."""
+    fixes = EVENT.alias("fixes")
+    undone = fixes.c.data["corrects_id"].as_integer()
+    kept: ColumnElement[bool] = events.c.id.not_in(
+        select(undone).where(fixes.c.kind == "correction", undone.is_not(None))
+    )
+    return kept
 
 
 def events_of(query: Any, caseworker_id: int | None, case_id: Any = EVENT.c.case_id) -> Any:

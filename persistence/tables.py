@@ -144,6 +144,12 @@ class CaseEventRow(SQLModel, table=True):
         found = self.data.get("outcome")
         return str(found) if found is not None else None
 
+    @property
+    def corrects(self) -> int | None:
+        """What a correction undoes (as ``states.records.CaseEvent.corrects``)."""
+        found = self.data.get("corrects")
+        return found if isinstance(found, int) and not isinstance(found, bool) else None
+
 
 class PlacementRow(SQLModel, table=True):
     __tablename__ = "placement"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from persistence.bulk import BulkWriter
     from persistence.changes import RecordChanges
+    from persistence.corrections import CorrectionStore
     from persistence.digest_queries import DigestQueries
     from persistence.export_queries import ExportQueries
     from persistence.finding import PersonFinder
@@ -75,6 +76,7 @@ MEMBERS = (
     "places",
     "employer_contacts",
     "listing",
+    "corrections",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -252,6 +254,12 @@ class SqlUnitOfWork:
         from persistence.finding import PersonFinder
 
         return PersonFinder(self.session)
+
+    @cached_property
+    def corrections(self) -> CorrectionStore:
+        from persistence.corrections import CorrectionStore
+
+        return CorrectionStore(self.session)
 
     @cached_property
     def notes(self) -> NoteRepository:

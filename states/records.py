@@ -114,6 +114,12 @@ class CaseEvent:
         return str(found) if found is not None else None
 
     @property
+    def corrects(self) -> int | None:
+        """The number of the event a correction undoes (``None`` for other events)."""
+        found = self.data.get("corrects")
+        return found if isinstance(found, int) and not isinstance(found, bool) else None
+
+    @property
     def from_step(self) -> int | None:
         step = step_of_state(self.from_state or "")
         return step.number if step else None

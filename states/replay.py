@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from states.case import ENROLLED, EXITED, PAUSED, MoveKind, Outcome
+from states.corrections import CORRECTION
 from states.errors import KivoError
 from states.machine import path_machine
 from states.steps import step_by_slug
@@ -37,15 +38,24 @@ class Replayed:
 
 
 def replay(events: Iterable[HistoryEvent]) -> Replayed:
-    """Fire every recorded move again, in order; a move the table refuses is an error."""
+    """Fire every recorded move again, in order; a move the table refuses is an error.
+
+    Events are numbered from 1 in the order given (as stored: ``seq``). A correction
+    (``corrects``: the number of a move) puts the case back where it was before that
+    move, which must be the last move still in force and not corrected before; the
+    state it records must be that one."""
     machine = path_machine()
     state: str | None = None
     paused_from: str | None = None
     consented = False
     outcome: str | None = None
+    before: dict[int, tuple[str, str | None, str | None]] = {}  # moves in force, in order
     for number, event in enumerate(events, start=1):
         if event.kind in (CONSENT, CONSENT_WITHDRAWN):
             consented = _consent_after(consented, event.kind, number)
+            continue
+        if event.kind == CORRECTION:
+            state, paused_from, outcome = _undone(before, event, number)
             continue
         if event.kind == "enrolled":
             if state is not None:
@@ -65,6 +75,7 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
                 "the path allows",
                 event=number,
             )
+        before[number] = (state, paused_from, outcome)
         paused_from = state if target == PAUSED else None
         state = target
         if target == EXITED:
@@ -72,6 +83,28 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
     if state is None:
         raise ReplayError("the history has no enrolment")
     return Replayed(state, paused_from, outcome)
+
+
+def _undone(
+    before: dict[int, tuple[str, str | None, str | None]], event: HistoryEvent, number: int
+) -> tuple[str, str | None, str | None]:
+    """The case as it was before the move a correction undoes (that move no longer in
+    force); a correction of anything else is an error."""
+    target = getattr(event, "corrects", None)
+    last = max(before, default=None)
+    if not isinstance(target, int) or target != last:
+        raise ReplayError(
+            f"event {number}: a correction of event {target}, which is not the last move in force",
+            event=number,
+        )
+    restored = before.pop(target)
+    if event.to_state != restored[0]:
+        raise ReplayError(
+            f"event {number}: a correction back to {event.to_state}, but the case was "
+            f"{restored[0]} before event {target}",
+            event=number,
+        )
+    return restored
 
 
 def _consent_after(consented: bool, kind: str, number: int) -> bool:

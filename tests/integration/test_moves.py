@@ -146,6 +146,15 @@ def test_advancing_into_a_workplace_step_opens_its_placement_with_the_event(
     )
     assert (event.on, event.actor_id, event.reason) == (date(2026, 1, 19), staff.caseworker, None)
     assert (event.warnings, event.overrides) == ([], [])
+    undo = event.data.pop("undo")  # what the move wrote, for a correction to undo
+    assert {key: undo[key] for key in ("paused_from", "last_move_on", "items", "ended")} == {
+        "paused_from": None,
+        "last_move_on": "2026-01-12",
+        "items": [],
+        "ended": [],
+    }
+    assert undo["added"]
+    assert undo["meetings"] == []
     assert event.data == {
         "workplace_id": staff.workplace,
         "supervisor_id": staff.supervisor,
@@ -191,6 +200,7 @@ def test_skipping_forward_to_a_step_away_from_a_workplace_opens_no_placement(
     assert placements_of(kivo, case_id) == []
     assert stored_case(kivo, case_id).step == Step.VOCATIONAL_TRAINING
     event = events_of(kivo, case_id)[-1]
+    undo = event.data.pop("undo")
     assert (event.kind, event.from_state, event.to_state, event.actor_id, event.data) == (
         "advanced",
         "enrolled",
@@ -198,6 +208,7 @@ def test_skipping_forward_to_a_step_away_from_a_workplace_opens_no_placement(
         None,
         {},
     )
+    assert (undo["ended"], undo["last_move_on"]) == ([], "2026-01-12")
 
 
 def test_advancing_from_one_workplace_step_to_another_ends_the_first_placement_and_opens_the_next(
@@ -352,10 +363,16 @@ def test_exiting_closes_the_case_with_its_outcome_and_ends_the_placement(
         "exited",
         TODAY,
     )
+    undo = event.data.pop("undo")
     assert (event.reason, event.actor_id, event.data) == (
         "starts komvux",
         staff.caseworker,
         {"outcome": "studies"},
+    )
+    assert (undo["paused_from"], undo["last_move_on"], undo["ended"]) == (
+        "short-practice",
+        "2026-01-26",
+        [placement.id],
     )
     assert (result.to_state, result.version) == ("exited", case.version)
     assert_history_replays_to_stored_state(kivo, case_id)

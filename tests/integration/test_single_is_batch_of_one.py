@@ -54,6 +54,28 @@ def stored(kivo: Kivo, case_id: int) -> dict[str, Any]:
         ).all()
     placement_no = {p.id: n for n, p in enumerate(placements)}
     item_no = {f.id: n for n, f in enumerate(items)}
+    meeting_no = {m.id: n for n, m in enumerate(booked)}
+    numbered = {"items": item_no, "added": item_no, "ended": placement_no, "meetings": meeting_no}
+
+    def in_case(key: str, value: Any) -> Any:
+        """An event's data with the ids it names (its placement, and what its move wrote,
+        for a correction) numbered in the case, as the rows are."""
+        if key == "placement_id":
+            return placement_no[value]
+        if key != "undo":
+            return value
+        return {
+            part: [
+                [numbered[part][found[0]], *found[1:]]
+                if isinstance(found, list)
+                else numbered[part][found]
+                for found in written
+            ]
+            if part in numbered
+            else written
+            for part, written in value.items()
+        }
+
     case = stored_case(kivo, case_id)
     return {
         "case": (
@@ -111,10 +133,7 @@ def stored(kivo: Kivo, case_id: int) -> dict[str, Any]:
                 e.reason,
                 e.warnings,
                 e.overrides,
-                {
-                    key: placement_no[value] if key == "placement_id" else value
-                    for key, value in e.data.items()
-                },
+                {key: in_case(key, value) for key, value in e.data.items()},
             )
             for e in events_of(kivo, case_id)
         ],

@@ -1,7 +1,8 @@
 """The case lifecycle as a specification, run against the real service layer and database.
 
 A hypothesis state machine enrols participants, records consent and moves their cases
-(advance, fall back, pause, resume, exit, dry-run advance) through ``pathway`` on a
+(advance, fall back, pause, resume, exit, dry-run advance) and corrects recorded moves
+(``kivo correct``) through ``pathway`` on a
 freshly migrated database (SQLite always, PostgreSQL too when ``KIVO_TEST_POSTGRES_URL``
 is set), while simulated days pass. Beside it the test keeps its
 own model of every case, built from DESIGN.md ("States of a case") and the shipped rule
@@ -41,6 +42,7 @@ from pathway import batch, directory, enrolment, moves
 from pathway.bootstrap import bootstrap
 from pathway.clock import clock_from
 from pathway.context import Kivo
+from pathway.corrections import correct
 from pathway.errors import Refused
 from pathway.results import MoveResult
 from states import fixed_term
@@ -197,6 +199,9 @@ class CaseModel:
     closed_on: date | None = None
     placements: tuple[PlacementModel, ...] = ()
     withdrawn_on: date | None = None  # the latest withdrawal of consent
+    # The moves in force, oldest first: each one's number and the case before it (what a
+    # correction of it puts back).
+    in_force: tuple[tuple[int, CaseModel], ...] = ()
 
     @property
     def step(self) -> int | None:
@@ -220,7 +225,29 @@ class CaseModel:
             version=self.version + 1,
             events=(*self.events, event),
             placements=placements,
+            in_force=(*self.in_force, (len(self.events) + 1, self)),
         )
+
+    def corrected(self, seq: int, event: EventModel) -> CaseModel:
+        """The case after a correction of its last move in force (``seq``): as before that
+        move (its placement gone, the ones it ended open again), consent as it is now."""
+        last, before = self.in_force[-1]
+        assert last == seq
+        return replace(
+            self,
+            state=before.state,
+            paused_from=before.paused_from,
+            last_move_on=before.last_move_on,
+            outcome=before.outcome,
+            closed_on=before.closed_on,
+            placements=before.placements,
+            version=self.version + 1,
+            events=(*self.events, event),
+            in_force=self.in_force[:-1],
+        )
+
+
+CORRECTABLE = frozenset({ADVANCE, FALL_BACK, PAUSE, RESUME, EXIT})
 
 
 def structural_refusal(case: CaseModel, kind: str, to: int | None = None) -> str | None:
@@ -1438,6 +1465,59 @@ class CaseLifecycle(RuleBasedStateMachine):
                 self.kivo, case_id, outcome=outcome, on=on, by=actor, reason=note
             ),
             closing=outcome,
+        )
+
+    @rule(case_id=case_ids, data=st.data(), reason=s.real_reasons(), by=s.actors())
+    def correct_a_recorded_event(
+        self, case_id: int, data: st.DataObject, reason: str, by: Actor
+    ) -> None:
+        """Any event of a case: the model says which are not moves, already corrected,
+        or followed by a move in force, and who may not correct."""
+        case = self.cases[case_id]
+        seq = data.draw(st.integers(1, len(case.events)), label="event")
+        self._correct(case_id, seq, reason, by)
+
+    @precondition(lambda self: any(case.in_force for case in self.cases.values()))
+    @rule(data=st.data(), reason=s.real_reasons(), by=st.just(Actor.COORDINATOR) | s.actors())
+    def correct_a_recorded_move(self, data: st.DataObject, reason: str, by: Actor) -> None:
+        """A move in force, mostly the last (a coordinator's correction of it succeeds)."""
+        moved = sorted(case_id for case_id, case in self.cases.items() if case.in_force)
+        case_id = data.draw(st.sampled_from(moved), label="case")
+        numbers = [number for number, _ in self.cases[case_id].in_force]
+        seq = data.draw(st.just(numbers[-1]) | st.sampled_from(numbers), label="event")
+        self._correct(case_id, seq, reason, by)
+
+    def _correct(self, case_id: int, seq: int, reason: str, by: Actor) -> None:
+        case = self.cases[case_id]
+        kind = case.events[seq - 1].kind
+        in_force = {number for number, _ in case.in_force}
+        refusals: set[str] = set()
+        invalid = by is Actor.NOBODY
+        if by is Actor.CASEWORKER:
+            refusals.add("correction-not-permitted")
+        elif not invalid and kind not in CORRECTABLE:
+            invalid = True
+        elif not invalid and seq not in in_force:
+            refusals.add("already-corrected")
+        elif not invalid and any(number > seq for number in in_force):
+            refusals.add("later-event")
+        actor_id = self.directory.actor(by)
+        result = self.attempt(
+            "correct",
+            lambda: correct(self.kivo, case_id, seq, reason=reason, by=actor_id),
+            Expectation(invalid, frozenset(refusals)),
+        )
+        if result is None:
+            return
+        before = case.in_force[-1][1]
+        recorded = EventModel(
+            "correction", self.today, case.state, before.state, actor_id, reason.strip()
+        )
+        self.cases[case_id] = case.corrected(seq, recorded)
+        assert (result.event, result.from_state, result.to_state) == (
+            seq,
+            case.state,
+            before.state,
         )
 
     @rule(to=s.steps())
