@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, col, select
 
-from pathway import directory, moves, placements
+from pathway import corrections, directory, moves, placements
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.importing import import_participants
@@ -143,6 +143,8 @@ def test_an_imported_case_gets_its_placement_with_what_an_advance_plans(
         START,
     )
     assert last.actor_id == staff.caseworker
+    undo = last.data.pop("undo")  # what the start wrote, for a correction to undo
+    assert sorted(undo["added"]) == sorted(item.id or 0 for item in items_of(kivo, case_id))
     assert last.data == {
         "workplace_id": staff.workplace,
         "supervisor_id": staff.supervisor,
@@ -150,6 +152,31 @@ def test_an_imported_case_gets_its_placement_with_what_an_advance_plans(
         "until": UNTIL.isoformat(),
         "placement_id": placement.id,
     }
+    assert_history_replays_to_stored_state(kivo, case_id)
+
+
+def test_a_mistaken_placement_start_is_corrected_away_leaving_the_case_as_imported(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = imported(kivo, "short-practice")
+    moves.start_placement(
+        kivo,
+        case_id,
+        supervisor_id=staff.supervisor,
+        programme="praktik",
+        until=UNTIL,
+        on=START,
+        by=staff.caseworker,
+    )
+    seq = len(events_of(kivo, case_id))
+
+    done = corrections.correct(kivo, case_id, seq, reason="wrong participant", by=staff.coordinator)
+
+    assert done.placement_removed is not None
+    assert placements_of(kivo, case_id) == []
+    assert all(item.status == "cancelled" for item in items_of(kivo, case_id))
+    assert stored_case(kivo, case_id).state == "short-practice"
+    assert [e.kind for e in events_of(kivo, case_id)][-2:] == ["placement_started", "correction"]
     assert_history_replays_to_stored_state(kivo, case_id)
 
 
