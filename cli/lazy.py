@@ -139,6 +139,16 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "place_commands",
         "Places (platser) workplaces offer: add, agree, open, cancel, show, list.",
     ),
+    (
+        "profile",
+        "profile_commands",
+        "Participant profiles for matching: interests, languages, licences, constraints.",
+    ),
+    (
+        "match",
+        "match_commands",
+        "Matching that explains itself: participants for a place, places for a participant.",
+    ),
 )
 
 MODULES: tuple[str, ...] = (
@@ -160,6 +170,8 @@ MODULES: tuple[str, ...] = (
     "note_commands",
     "employer_commands",
     "place_commands",
+    "profile_commands",
+    "match_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 
