@@ -197,13 +197,15 @@ def test_a_supervisor_at_capacity_or_untrained_excludes_every_case(
     full = open_place(kivo, staff, supervisor_id=busy.id)
     ranked = matching.match_place(kivo, full, why_not=waiting)
     assert ranked.candidates == []
-    assert ranked.why_not is not None and ranked.why_not.constraint == "supervisor-full"
+    assert ranked.why_not is not None
+    assert ranked.why_not.constraint == "supervisor-full"
     untrained = open_place(kivo, staff, supervisor_id=staff.untrained_supervisor)
     with kivo.uow(read_only=True) as uow:
         hard = matching.candidates_for_place(kivo, uow, uow.places.get(untrained))
     assert hard == []
     why = matching.match_place(kivo, untrained, why_not=waiting).why_not
-    assert why is not None and why.constraint == "supervisor-untrained"
+    assert why is not None
+    assert why.constraint == "supervisor-untrained"
 
 
 def test_match_case_ranks_open_places_it_could_take(kivo: Kivo, staff: Staff) -> None:
@@ -229,7 +231,7 @@ def test_match_case_ranks_open_places_it_could_take(kivo: Kivo, staff: Staff) ->
     assert needs_licence not in [p.place_id for p in found.places]
     assert not_open not in [p.place_id for p in found.places]
     assert found.places[0].score == INTEREST_POINTS + MUNICIPALITY_POINTS + HOURS_POINTS
-    assert [r["code"] for r in found.places[0].reasons][0] == "rules"
+    assert next(r["code"] for r in found.places[0].reasons) == "rules"
 
 
 def test_matching_refuses_a_closed_place_and_a_bad_limit(kivo: Kivo, staff: Staff) -> None:

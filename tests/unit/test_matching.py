@@ -117,9 +117,7 @@ def test_without_a_profile_only_physical_demands_are_met() -> None:
 
 def test_a_certificate_is_met_only_by_that_certificate() -> None:
     have = capabilities(Profile(1, certificates=["hygiene"]))
-    assert unmet(["certificate:hygiene", "certificate:forklift"], have) == [
-        "certificate:forklift"
-    ]
+    assert unmet(["certificate:hygiene", "certificate:forklift"], have) == ["certificate:forklift"]
 
 
 def test_requirement_reasons_name_each_requirement_met_or_not() -> None:
