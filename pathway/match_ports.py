@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
-from states.matching import CaseCandidate, PlaceCandidate
+from states.matching import CaseCandidate, PlaceCandidate, PlaceSettings
 from states.profiles import Profile
 
 
@@ -18,6 +18,10 @@ class ProfileRepository(Protocol):
 
 
 class MatchQueries(Protocol):
+    def settings(self, place_ids: Sequence[int]) -> dict[int, PlaceSettings]:
+        """Each place's workplace activity, supervisor and the supervisor's load."""
+        ...
+
     def cases_for_place(
         self,
         *,

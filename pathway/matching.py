@@ -30,6 +30,7 @@ from states.matching import (
     SETTLED_LATER,
     CaseCandidate,
     PlaceCandidate,
+    PlaceSettings,
     Reason,
     rank_key,
     requirement_reasons,
@@ -281,11 +282,12 @@ def match_case(kivo: Kivo, case_id: int, *, limit: int = 10) -> CaseRanking:
             offset += len(rows)
             judged += len(rows)
             passing: list[PlaceMatch] = []
+            settings = uow.matching.settings([row.place_id for row in rows])
             for row in rows:
                 if len(found) + len(passing) >= limit:
                     break  # the rows come best first: the rest cannot rank higher
                 place = _place_of(row)
-                context = _PlaceContext.read(kivo, uow, place)
+                context = _PlaceContext.read(kivo, uow, place, settings[row.place_id])
                 verdict = context.judge_loaded(uow, {case_id: (case, person, has_placements)})[
                     case_id
                 ]
@@ -363,17 +365,11 @@ class _PlaceContext:
     workplace_active: bool
 
     @classmethod
-    def read(cls, kivo: Kivo, uow: UnitOfWork, place: Place) -> _PlaceContext:
-        supervisor = (
-            uow.supervisors.find(place.supervisor_id) if place.supervisor_id is not None else None
-        )
-        load = (
-            uow.pipeline.supervisor_load(supervisor.id, 0)
-            if supervisor is not None and supervisor.id is not None
-            else 0
-        )
-        workplace = uow.workplaces.get(place.workplace_id)
-        return cls(kivo, place, supervisor, load, workplace.active)
+    def read(
+        cls, kivo: Kivo, uow: UnitOfWork, place: Place, known: PlaceSettings | None = None
+    ) -> _PlaceContext:
+        settings = known or uow.matching.settings([_id(place.id)])[_id(place.id)]
+        return cls(kivo, place, settings.supervisor, settings.load, settings.workplace_active)
 
     def judge_cases(
         self, uow: UnitOfWork, case_ids: Sequence[int], *, every_step: bool = False

@@ -25,9 +25,11 @@ from states.matching import (
     MUNICIPALITY_POINTS,
     CaseCandidate,
     PlaceCandidate,
+    PlaceSettings,
     waiting_since,
 )
 from states.profiles import Profile, area_mask, capabilities, fold
+from states.records import Supervisor
 
 
 class ProfileRepository:
@@ -99,6 +101,36 @@ class MatchQueries:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def settings(self, place_ids: Sequence[int]) -> dict[int, PlaceSettings]:
+        """What an advance into each place needs, in one statement: whether its
+        workplace is active, its supervisor and their open placements."""
+        if not place_ids:
+            return {}
+        params: dict[str, Any] = {}
+        sql = (
+            "SELECT pl.id, w.active, s.id, s.name, s.workplace_id, s.trained_on, s.capacity, "
+            "s.active, (SELECT COUNT(*) FROM placement x WHERE x.supervisor_id = s.id "
+            "AND x.ended_on IS NULL) FROM place pl JOIN workplace w ON w.id = pl.workplace_id "
+            "LEFT JOIN supervisor s ON s.id = pl.supervisor_id "
+            f"WHERE pl.id IN ({_marks('p', list(place_ids), params)})"
+        )
+        connection = self.session.connection()
+        read_day, _ = driver_reads(connection)
+        found: dict[int, PlaceSettings] = {}
+        for row in connection.execute(text(sql), params).all():
+            supervisor = None
+            if row[2] is not None:
+                supervisor = Supervisor(
+                    name=row[3],
+                    workplace_id=row[4],
+                    trained_on=None if row[5] is None else read_day(row[5]),
+                    capacity=row[6],
+                    active=bool(row[7]),
+                    id=row[2],
+                )
+            found[row[0]] = PlaceSettings(bool(row[1]), supervisor, int(row[8] or 0))
+        return found
 
     def _day(self) -> Any:
         if self.session.connection().dialect.name == "sqlite":

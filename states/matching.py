@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from states.profiles import same_municipality
+from states.records import Supervisor
 
 INTEREST_POINTS = 40
 MUNICIPALITY_POINTS = 25
@@ -61,6 +62,16 @@ class CaseCandidate:
     max_hours: int | None
     has_profile: bool
     score: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceSettings:
+    """What an advance into a place needs besides the case: whether its workplace is
+    active, its supervisor, and the supervisor's open placements (of any case)."""
+
+    workplace_active: bool
+    supervisor: Supervisor | None
+    load: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
 from pathway import directory, editing, matching, moves, places, profiles
 from pathway.context import Kivo
 from pathway.errors import Refused
+from persistence import migrate
+from persistence.engine import make_engine
 from states.errors import InvalidInput, NotFound
 from states.matching import HOURS_POINTS, INTEREST_POINTS, MUNICIPALITY_POINTS
 from states.steps import Step
@@ -243,3 +246,34 @@ def test_matching_refuses_a_closed_place_and_a_bad_limit(kivo: Kivo, staff: Staf
         matching.match_case(kivo, 1, limit=0)
     with pytest.raises(NotFound):
         matching.match_place(kivo, 999)
+
+
+def test_places_recorded_before_the_matching_migration_get_their_requirements_and_last_step(
+    empty_database_url: str,
+) -> None:
+    engine = make_engine(empty_database_url)
+    try:
+        migrate.upgrade(engine, "0013")
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO workplace (name, active) VALUES ('Kök', true)"))
+            connection.execute(
+                text(
+                    "INSERT INTO place (workplace_id, title, positions, taken, steps, programmes, "
+                    "tasks, requirements, municipality, status, status_on, created_on, version) "
+                    "VALUES (1, 'Diskare', 1, 0, '[2, 7]', '[]', '[]', "
+                    "'[\"swedish:A2\", \"physical:medium\"]', ' Malmö  Stad', 'open', "
+                    "'2026-02-02', '2026-02-02', 1)"
+                )
+            )
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            place = connection.execute(
+                text("SELECT top_step, area_mask, municipality_key FROM place")
+            ).one()
+            needs = connection.execute(
+                text("SELECT requirement FROM place_requirement ORDER BY requirement")
+            ).scalars()
+            assert tuple(place) == (7, 0, "malmö stad")
+            assert list(needs) == ["physical:medium", "swedish:A2"]
+    finally:
+        engine.dispose()
