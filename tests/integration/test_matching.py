@@ -15,6 +15,7 @@ from pathway.context import Kivo
 from pathway.errors import Refused
 from persistence import migrate
 from persistence.engine import make_engine
+from states.case import Outcome
 from states.errors import InvalidInput, NotFound
 from states.matching import HOURS_POINTS, INTEREST_POINTS, MUNICIPALITY_POINTS
 from states.steps import Step
@@ -277,3 +278,86 @@ def test_places_recorded_before_the_matching_migration_get_their_requirements_an
             assert list(needs) == ["physical:medium", "swedish:A2"]
     finally:
         engine.dispose()
+
+
+def test_the_candidates_are_exactly_the_cases_kivo_advance_would_place_there(
+    kivo: Kivo, staff: Staff
+) -> None:
+    """The same judge: a dry-run advance into the place's step, with its workplace,
+    supervisor and programme, passes for every candidate and for no other case whose
+    profile meets the requirements."""
+    busy = directory.add_supervisor(
+        kivo, "Två Platser", workplace_id=staff.workplace, trained_on=date(2025, 9, 1), capacity=2
+    )
+    assert busy.id is not None
+    place = open_place(kivo, staff, steps=[2, 7], supervisor_id=busy.id)
+    swedish = {"languages": ["swedish:B1"]}
+    cases = {
+        "enrolled": profiled(kivo, staff, "Anna Inskriven", date(2026, 1, 5), **swedish),
+        "no consent": profiled(kivo, staff, "Bo Utan", date(2026, 1, 5), consent=False, **swedish),
+        "information": profiled(kivo, staff, "Cia Info", date(2026, 1, 5), **swedish),
+        "study-practice": profiled(kivo, staff, "Dan Studie", date(2026, 1, 5), **swedish),
+        "placed": profiled(kivo, staff, "Eva Placerad", date(2026, 1, 5), **swedish),
+        "paused": profiled(kivo, staff, "Finn Pausad", date(2026, 1, 5), **swedish),
+        "exited": profiled(kivo, staff, "Gun Avslutad", date(2026, 1, 5), **swedish),
+        "no swedish": profiled(kivo, staff, "Hans Engelska", date(2026, 1, 5), languages=[]),
+    }
+    moves.advance(kivo, cases["information"], Step.INFORMATION, on=date(2026, 1, 12))
+    moves.advance(
+        kivo,
+        cases["study-practice"],
+        Step.STUDY_PRACTICE,
+        supervisor_id=staff.supervisor,
+        programme="praktik",
+        on=date(2026, 1, 12),
+    )
+    moves.advance(
+        kivo,
+        cases["placed"],
+        Step.SHORT_PRACTICE,
+        supervisor_id=busy.id,
+        programme="praktik",
+        on=date(2026, 1, 12),
+    )
+    moves.pause(kivo, cases["paused"], reason="illness", on=date(2026, 1, 12))
+    moves.exit_case(kivo, cases["exited"], outcome=Outcome.MOVED, on=date(2026, 1, 12))
+
+    def advance_passes(case: int) -> bool:
+        for step in (Step.SHORT_PRACTICE, Step.FIXED_TERM):
+            try:
+                moves.advance(
+                    kivo,
+                    case,
+                    step,
+                    supervisor_id=busy.id,
+                    programme="praktik",
+                    until=date(2026, 5, 29),
+                    dry_run=True,
+                )
+            except Refused:
+                continue
+            return True
+        return False
+
+    ranked = matching.match_place(kivo, place, limit=50)
+    found = {m.case_id for m in ranked.candidates}
+    meets = {case for name, case in cases.items() if name != "no swedish"}
+    assert found == {case for case in meets if advance_passes(case)}
+    # step 2 is behind the placed case, and PRAKTIK does not run in step 7
+    assert found == {cases["enrolled"], cases["information"]}
+    for name in ("no consent", "paused", "exited", "no swedish"):
+        why = matching.match_place(kivo, place, why_not=cases[name]).why_not
+        assert why is not None
+        assert why.excluded, name
+    moves.advance(
+        kivo,
+        cases["enrolled"],
+        Step.SHORT_PRACTICE,
+        supervisor_id=busy.id,
+        programme="praktik",
+        on=date(2026, 2, 2),
+    )  # the supervisor has two participants now: full
+    after = matching.match_place(kivo, place, limit=50, why_not=cases["information"])
+    assert after.candidates == []
+    assert after.why_not is not None
+    assert after.why_not.constraint == "supervisor-full"
