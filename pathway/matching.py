@@ -212,7 +212,8 @@ def _case_match(place: Place, row: CaseCandidate, verdict: _Judged, today: date)
 
 
 def _why_not(kivo: Kivo, uow: UnitOfWork, place: Place, case_id: int) -> WhyNot:
-    """One case against the place: the requirements, then the rules, then the score."""
+    """One case against the place, every step of it judged: the constraint named is the
+    first rule that refuses the advance, else the first requirement the profile misses."""
     today = kivo.today()
     case = uow.cases.get(case_id)
     profile = uow.profiles.get(case.person_id)
