@@ -201,12 +201,21 @@ def raw_match_place(raw: RawDatabase, place_id: int, today: date = TODAY) -> lis
         score.append(str(HOURS_POINTS))
     where = f"c.state IN ({', '.join('?' * len(states))}) AND c.consent_on <= ?"
     params += [*states, raw.value(today)]
-    if requirements:
-        where += (
-            " AND c.person_id IN (SELECT person_id FROM profile_capability WHERE capability IN "
-            f"({', '.join('?' * len(requirements))}) GROUP BY person_id HAVING COUNT(*) = ?)"
-        )
-        params += [*requirements, len(requirements)]
+    rare = ("certificate:", "driving-licence:")
+    for index, requirement in enumerate(
+        sorted(requirements, key=lambda r: (not r.startswith(rare), r))
+    ):
+        if index == 0 and requirement.startswith(rare):
+            where += (
+                " AND c.person_id IN (SELECT person_id FROM profile_capability "
+                "WHERE capability = ?)"
+            )
+        else:
+            where += (
+                " AND EXISTS (SELECT 1 FROM profile_capability pc WHERE pc.person_id = c.person_id "
+                "AND pc.capability = ?)"
+            )
+        params.append(requirement)
     return raw.rows(
         f"SELECT c.id, p.name, c.state, {since} AS since, pr.interests, pr.municipality, "
         f"pr.max_hours, pr.person_id, {' + '.join(score)} AS score FROM kivo_case c "

@@ -86,6 +86,31 @@ def _marks(prefix: str, values: Sequence[Any], params: dict[str, Any]) -> str:
     return ", ".join(names)
 
 
+RARE = ("certificate:", "driving-licence:")
+"""Requirements few profiles meet: the statement starts from those who meet one."""
+
+
+def requirement_terms(requirements: Sequence[str], params: dict[str, Any]) -> list[str]:
+    """Every requirement met by the case's person, as conditions: the rarest kind (a
+    certificate, a licence) as the set of people holding it, which SQLite then reads
+    first; the common ones (languages, physical demands) checked per case by key."""
+    terms = []
+    ordered = sorted(set(requirements), key=lambda r: (not r.startswith(RARE), r))
+    for index, requirement in enumerate(ordered):
+        params[f"r{index}"] = requirement
+        if index == 0 and requirement.startswith(RARE):
+            terms.append(
+                "c.person_id IN (SELECT person_id FROM profile_capability "
+                f"WHERE capability = :r{index})"
+            )
+        else:
+            terms.append(
+                "EXISTS (SELECT 1 FROM profile_capability pc WHERE pc.person_id = c.person_id "
+                f"AND pc.capability = :r{index})"
+            )
+    return terms
+
+
 def _waiting(column: str, today: date, day: Any, params: dict[str, Any]) -> str:
     """The waiting points of ``column`` (a date) as a CASE over the thresholds."""
     limits = waiting_since(today)
@@ -179,13 +204,7 @@ class MatchQueries:
         if consent_by is not None:
             params["consent"] = day(consent_by)
             where.append("c.consent_on <= :consent")
-        if requirements:
-            params["n"] = len(set(requirements))
-            where.append(
-                "c.person_id IN (SELECT person_id FROM profile_capability WHERE capability IN "
-                f"({_marks('r', sorted(set(requirements)), params)}) "
-                "GROUP BY person_id HAVING COUNT(*) = :n)"
-            )
+        where += requirement_terms(requirements, params)
         sql = (
             f"SELECT c.id, p.name, c.state, {since} AS since, pr.interests, pr.municipality, "
             f"pr.max_hours, pr.person_id, {' + '.join(score)} AS score "

@@ -233,10 +233,10 @@ def capabilities(profile: Profile | None) -> frozenset[str]:
     """The requirement tags a profile meets, in the requirement vocabulary's spelling
     (``swedish:B1``, ``driving-licence:B``, ``certificate:hygiene``, ``physical:light``):
     a language at a level meets every lower level, a licence the classes it includes,
-    the adaptations the demands up to the heaviest they allow. No profile: only what
-    needs nothing of the person, every physical demand (nothing says otherwise)."""
+    the adaptations the demands up to the heaviest they allow. No profile: none (a
+    place's requirement is met only by what a profile says, as the database reads it)."""
     if profile is None:
-        return frozenset(f"physical:{demand}" for demand in PHYSICAL)
+        return frozenset()
     tags: set[str] = set()
     for language in profile.languages:
         name, _, level = language.partition(":")

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from pathway import directory, enrolment, matching, places, profiles
@@ -66,6 +66,9 @@ def profile_fields(draw: st.DrawFn) -> dict[str, object]:
             st.lists(st.sampled_from(sorted(ADAPTATIONS)), unique=True, max_size=2)
         ),
     }
+
+
+PROFILES = st.one_of(st.just({}), profile_fields())  # {}: no profile set at all
 
 
 @st.composite
@@ -165,8 +168,17 @@ SETTINGS = settings(
 )
 
 
+NO_PROFILE_PHYSICAL = {
+    "requires": ["physical:light"],
+    "areas": [],
+    "municipality": None,
+    "hours": None,
+}
+
+
 @SETTINGS
-@given(profile=profile_fields(), place=place_fields(), days=st.integers(0, 500))
+@given(profile=PROFILES, place=place_fields(), days=st.integers(0, 500))
+@example(profile={}, place=NO_PROFILE_PHYSICAL, days=0)  # no profile meets no requirement
 def test_the_database_pre_filter_and_score_agree_with_the_pure_rules(
     sqlite_kivo: Kivo, profile: dict[str, object], place: dict[str, object], days: int
 ) -> None:
@@ -176,7 +188,7 @@ def test_the_database_pre_filter_and_score_agree_with_the_pure_rules(
 
 @pytest.mark.postgres
 @settings(SETTINGS, max_examples=max(EXAMPLES // 4, 5))
-@given(profile=profile_fields(), place=place_fields(), days=st.integers(0, 500))
+@given(profile=PROFILES, place=place_fields(), days=st.integers(0, 500))
 def test_the_database_pre_filter_and_score_agree_with_the_pure_rules_on_postgresql(
     postgres_kivo: Kivo, profile: dict[str, object], place: dict[str, object], days: int
 ) -> None:
