@@ -68,7 +68,9 @@ def profile_fields(draw: st.DrawFn) -> dict[str, object]:
     }
 
 
-PROFILES = st.one_of(st.just({}), profile_fields())  # {}: no profile set at all
+PROFILES: st.SearchStrategy[dict[str, object]] = st.one_of(
+    st.just({}), profile_fields()
+)  # {}: no profile set at all
 
 
 @st.composite
