@@ -187,7 +187,9 @@ def parse_max_hours(value: int) -> int:
 def parse_municipality(text: str) -> str:
     cleaned = " ".join(text.split())
     if not cleaned:
-        raise InvalidInput("the municipality is empty", field="municipality")
+        raise InvalidInput(
+            "the municipality is empty: `--clear municipality` removes it", field="municipality"
+        )
     if len(cleaned) > MAX_MUNICIPALITY or any(is_control(char) for char in text):
         raise InvalidInput(
             f"the municipality {quoted(text)} is not a place name (at most "
