@@ -38,10 +38,10 @@ from states.matching import (
     soft_reasons,
 )
 from states.places import Place, PlaceStatus
-from states.profiles import capabilities
+from states.profiles import Profile, capabilities
 from states.records import Case, Person, Supervisor
 from states.steps import Step
-from states.violations import Severity, structural
+from states.violations import Severity, Violation, structural
 
 MAX_LIMIT = 1000
 CONSENT = "consent-missing"
@@ -323,7 +323,7 @@ def _place_match(
     place: Place,
     row: PlaceCandidate,
     verdict: _Judged,
-    profile: Any,
+    profile: Profile | None,
     have: frozenset[str],
     today: date,
 ) -> PlaceMatch:
@@ -452,7 +452,7 @@ def _before(case: Case, number: int) -> bool:
 
 
 def _outcome(
-    target: str | None, violations: Sequence[Any], number: int, programme: str | None
+    target: str | None, violations: Sequence[Violation], number: int, programme: str | None
 ) -> _Judged:
     under = f" under {programme}" if programme else ""
     blocking = [v for v in violations if v.severity is Severity.BLOCKING]
