@@ -91,24 +91,3 @@ def test_a_caseworker_profiles_participants_and_matches_them_with_reasons(
     assert [(p["place_id"], p["score"]) for p in places["places"]] == [(1, 80)]
     changes = ok(kivo_cli, "changes participant 1 --json").json()
     assert "interests" in [c["field"] for c in changes["changes"]]
-
-
-def test_bad_input_gets_a_sentence_and_an_exit_code_and_writes_nothing(
-    kivo_cli: Kivo, e2e_kind: str
-) -> None:
-    if e2e_kind != "sqlite":
-        pytest.skip("checked before any database is read: once is enough")
-    for line, code, words in (
-        ("profile set 1 --interest astronaut --by 1", 2, "unknown occupational area"),
-        ("profile set 1 --language swedish --by 1", 2, "is not LANGUAGE:LEVEL"),
-        ("profile set 1 --interest care --clear interests --by 1", 2, "both given and cleared"),
-        ("profile set 1 --interest care", 2, "give --by"),
-        ("profile set 99 --interest care --by 1", 4, "no case with id 99"),
-        ("match place 1 --limit 0", 2, "--limit must be from 1 to 1000"),
-        ("match place 99", 4, "no place with id 99"),
-    ):
-        ran = run(kivo_cli, line)
-        assert ran.code == code, (line, ran.code, ran.err)
-        assert words in ran.err, (line, ran.err)
-        assert "Traceback" not in ran.err
-    assert ok(kivo_cli, "profile show 1 --json").json()["recorded"] is False
