@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from benchmarks import dispatch_twin, import_twin, listing, rawsql, twins
+from benchmarks import dispatch_twin, import_twin, listing, matching, rawsql, twins
 from benchmarks.caseload import NOW, TODAY, chunked, personnummer
 from benchmarks.rawsql import RawDatabase
 from pathway import batch, dispatch, importing, moves
@@ -617,6 +617,7 @@ SCENARIOS: dict[str, Callable[[Bench], Result | list[Result]]] = {
     "startup": startup,
     "peers": peers,
     "list": listing.scenario,
+    "match": matching.scenario,
 }
 
 

@@ -156,6 +156,16 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "place_commands",
         "Places (platser) workplaces offer: add, agree, open, cancel, show, list.",
     ),
+    (
+        "profile",
+        "profile_commands",
+        "Participant profiles for matching: interests, languages, licences, constraints.",
+    ),
+    (
+        "match",
+        "match_commands",
+        "Matching that explains itself: participants for a place, places for a participant.",
+    ),
 )
 
 MODULES: tuple[str, ...] = (
@@ -179,6 +189,8 @@ MODULES: tuple[str, ...] = (
     "employer_commands",
     "place_commands",
     "serve_commands",
+    "profile_commands",
+    "match_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

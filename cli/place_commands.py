@@ -75,6 +75,14 @@ def place_add(
         list[str] | None,
         typer.Option("--task", help="An adapted task, one short line (repeat for more)."),
     ] = None,
+    area: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--area",
+            help="An occupational area, matched with interests (repeat): retail, warehouse, "
+            "cleaning, kitchen, care, … (`kivo profile set --help` lists them).",
+        ),
+    ] = None,
     on: OnOption = None,
     by: ByOption = None,
     json_output: JsonOption = False,
@@ -93,6 +101,7 @@ def place_add(
         requires_note=requires_note,
         hours=hours,
         municipality=municipality,
+        areas=area or [],
         supervisor_id=supervisor,
         earliest_start=parse_date(start, "from"),
         tasks=task or [],
@@ -165,6 +174,7 @@ def place_show(ctx: typer.Context, place: PlaceArg, json_output: JsonOption = Fa
     say(f"steps: {', '.join(map(str, view.steps))}")
     say(f"programmes: {', '.join(view.programmes) or '—'}")
     say(f"hours per week: {view.hours or '—'}; municipality: {view.municipality or '—'}")
+    say(f"occupational areas: {', '.join(view.areas) or '—'}")
     if view.supervisor_id is not None:
         say(f"supervisor: {view.supervisor} ({view.supervisor_id})")
     if view.earliest_start is not None:

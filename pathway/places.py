@@ -37,6 +37,7 @@ from states.places import (
     parse_status,
     transition_problem,
 )
+from states.profiles import parse_interests
 from states.reports import percentile
 from states.violations import structural
 
@@ -78,6 +79,7 @@ class PlaceView:
     earliest_start: date | None
     version: int
     history: list[PlaceEventLine] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -125,11 +127,13 @@ def add_place(
     supervisor_id: int | None = None,
     earliest_start: date | None = None,
     tasks: Sequence[str] = (),
+    areas: Sequence[str] = (),
     on: date | None = None,
     by: int | None = None,
 ) -> PlaceChange:
     """Record a place a workplace offers, at the ``contact`` stage; every value checked
-    before anything is written."""
+    before anything is written. ``areas``: its occupational areas (``states.profiles``),
+    which a participant's interests are matched with."""
     today = kivo.today()
     day = _day(on, today)
     place_steps = parse_place_steps(",".join(str(s) for s in steps)) if steps else []
@@ -163,6 +167,7 @@ def add_place(
         else checked_name(municipality, "the municipality", today=today, field="municipality"),
         supervisor_id=supervisor_id,
         earliest_start=earliest_start,
+        areas=parse_interests(areas),
     )
     with kivo.uow() as uow:
         workplace = uow.workplaces.get(workplace_id)
@@ -354,6 +359,7 @@ def show_place(kivo: Kivo, place_id: int) -> PlaceView:
         supervisor=supervisor.name if supervisor else None,
         earliest_start=place.earliest_start,
         version=place.version,
+        areas=place.areas,
         history=[
             PlaceEventLine(
                 e.seq, e.kind, e.from_status, e.to_status, e.on, e.actor_id, e.reason, e.data

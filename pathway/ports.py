@@ -12,6 +12,7 @@ from pathway.correction_ports import CorrectionStore
 from pathway.edit_ports import PersonFinder, RecordChanges
 from pathway.health_ports import HealthQueries
 from pathway.list_ports import ListQueries
+from pathway.match_ports import MatchQueries, ProfileRepository
 from pathway.outbox_ports import LetterRepository, ReminderRepository
 from pathway.pipeline_ports import PipelineStore
 from pathway.place_ports import EmployerContactRepository, PlaceRepository
@@ -273,6 +274,10 @@ class UnitOfWork(Protocol):
     def employer_contacts(self) -> EmployerContactRepository: ...
     @property
     def listing(self) -> ListQueries: ...
+    @property
+    def profiles(self) -> ProfileRepository: ...
+    @property
+    def matching(self) -> MatchQueries: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -10,9 +10,11 @@ from sqlmodel import col, select
 
 from persistence.mapping import copy_onto, to_record, to_row
 from persistence.place_tables import EmployerContactRow, PlaceEventRow, PlaceRow
+from persistence.profile_tables import PlaceRequirementRow
 from persistence.repositories import _Repository
 from states.errors import NotFound
 from states.places import EmployerContact, Place, PlaceEvent
+from states.profiles import area_mask, fold
 
 
 class PlaceRepository(_Repository[Place, PlaceRow]):
@@ -21,11 +23,23 @@ class PlaceRepository(_Repository[Place, PlaceRow]):
     record, row, noun = Place, PlaceRow, "place"
 
     def add(self, record: Place) -> Place:
-        row = to_row(record, PlaceRow)
+        """Insert a place with what matching reads set-based: its requirements one row
+        each, its areas as bits, its last step."""
+        row = to_row(
+            record,
+            PlaceRow,
+            area_mask=area_mask(record.areas),
+            top_step=max(record.steps, default=9),
+            municipality_key=fold(record.municipality) if record.municipality else None,
+        )
         row.version = 1
         self.session.add(row)
         self.session.flush()
         record.id, record.version = row.id, row.version
+        for requirement in sorted(set(record.requirements)):
+            self.session.add(PlaceRequirementRow(place_id=_id(row.id), requirement=requirement))
+        if record.requirements:
+            self.session.flush()
         return record
 
     def locked(self, place_id: int) -> Place:
@@ -133,3 +147,8 @@ class EmployerContactRepository(_Repository[EmployerContact, EmployerContactRow]
         for workplace_id, day in self.session.exec(query).all():
             found.setdefault(workplace_id, []).append(day)
         return found
+
+
+def _id(value: int | None) -> int:
+    assert value is not None
+    return value

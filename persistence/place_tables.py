@@ -28,6 +28,14 @@ class PlaceRow(SQLModel, table=True):
     tasks: list[str] = Field(default_factory=list, sa_type=JSON)
     requirements: list[str] = Field(default_factory=list, sa_type=JSON)
     requirements_note: str | None = None
+    # Occupational areas (``states.profiles.AREAS``), and for the set-based match: the
+    # areas as bits and the place's last step (a case before it can advance into it).
+    areas: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    area_mask: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    top_step: int = Field(default=9, sa_column=Column(Integer, nullable=False, server_default="9"))
+    municipality_key: str | None = Field(default=None, max_length=200)  # folded
     hours: int | None = None
     municipality: str | None = Field(default=None, max_length=200)
     supervisor_id: int | None = Field(default=None, foreign_key="supervisor.id")

@@ -13,6 +13,11 @@ from persistence.place_tables import (  # noqa: F401  (one metadata: every table
     PlaceEventRow,
     PlaceRow,
 )
+from persistence.profile_tables import (  # noqa: F401
+    PlaceRequirementRow,
+    ProfileCapabilityRow,
+    ProfileRow,
+)
 
 _case_version = Column("version", Integer, nullable=False)
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from persistence.health import HealthQueries
     from persistence.letters import LetterRepository
     from persistence.list_queries import ListQueries
+    from persistence.matching import MatchQueries, ProfileRepository
     from persistence.notes import NoteRepository
     from persistence.outbox import ReminderRepository
     from persistence.pipeline_store import PipelineStore
@@ -77,6 +78,8 @@ MEMBERS = (
     "employer_contacts",
     "listing",
     "corrections",
+    "profiles",
+    "matching",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -266,6 +269,18 @@ class SqlUnitOfWork:
         from persistence.notes import NoteRepository
 
         return NoteRepository(self.session)
+
+    @cached_property
+    def profiles(self) -> ProfileRepository:
+        from persistence.matching import ProfileRepository
+
+        return ProfileRepository(self.session)
+
+    @cached_property
+    def matching(self) -> MatchQueries:
+        from persistence.matching import MatchQueries
+
+        return MatchQueries(self.session)
 
     @cached_property
     def places(self) -> PlaceRepository:

@@ -282,6 +282,7 @@ class Place:
     municipality: str | None = None
     supervisor_id: int | None = None
     earliest_start: date | None = None
+    areas: list[str] = field(default_factory=list)  # occupational areas (states.profiles)
     taken: int = 0
     version: int = 0
     id: int | None = None

@@ -50,7 +50,8 @@ def test_the_quick_run_reports_every_scenario_with_kivo_and_raw_figures(
     keys = {str(entry["key"]) for entry in entries}
     assert {"import", "single", "batch", "dispatch", "startup", "peers"} <= keys
     assert {"report-funnel", "report-outcomes", "report-targets"} <= keys
-    assert len(SCENARIOS) == 8
+    assert {"match-place", "match-case"} <= keys
+    assert len(SCENARIOS) == 9
     for entry in entries:
         assert entry["status"] == "measured", entry
         for figure in ("kivo_s", "raw_s", "ratio"):
