@@ -247,7 +247,7 @@ class CaseModel:
         )
 
 
-CORRECTABLE = frozenset({ADVANCE, FALL_BACK, PAUSE, RESUME, EXIT})
+CORRECTABLE = frozenset({ADVANCE, FALL_BACK, PAUSE, RESUME, EXIT, PLACEMENT_STARTED})
 
 
 def structural_refusal(case: CaseModel, kind: str, to: int | None = None) -> str | None:
