@@ -94,6 +94,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Keep a dated note on a case (personal data: never exported or logged).",
     ),
     ("notes", "note_commands", "Show a case's notes, oldest first."),
+    (
+        "propose",
+        "proposal_commands",
+        "Propose a participant (their case) for an open place; prints the proposal id.",
+    ),
     ("rules", "setup_commands", "Show or check the rule set."),
     ("caseworker", "directory_commands", "Caseworkers and coordinators."),
     ("workplace", "directory_commands", "Workplaces where practice and employment happen."),
@@ -139,6 +144,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "place_commands",
         "Places (platser) workplaces offer: add, agree, open, cancel, show, list.",
     ),
+    (
+        "proposal",
+        "proposal_commands",
+        "Proposals of participants for places: decline, accept, list.",
+    ),
 )
 
 MODULES: tuple[str, ...] = (
@@ -160,6 +170,7 @@ MODULES: tuple[str, ...] = (
     "note_commands",
     "employer_commands",
     "place_commands",
+    "proposal_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

@@ -66,36 +66,72 @@ def advance(
             field="extent",
         )
     with kivo.uow() as uow:
-        # Locked: two moves placing participants with one supervisor queue here, so the
-        # capacity rule counts the placement the other one opened.
-        supervisor = _supervisor(uow, supervisor_id) if supervisor_id is not None else None
-        if supervisor is not None and workplace_id is None:
-            workplace_id = supervisor.workplace_id
-        workplace = _workplace(uow, workplace_id) if workplace_id is not None else None
-        if supervisor is not None and supervisor.workplace_id != workplace_id:
-            raise InvalidInput(
-                f"supervisor {supervisor_id} works at workplace {supervisor.workplace_id}, "
-                f"not at workplace {workplace_id}",
-                field="supervisor",
-            )
-        move = Move(
-            MoveKind.ADVANCE,
-            on=on or kivo.today(),
-            to=to,
+        request = advance_request(
+            kivo,
+            uow,
+            case_id,
+            to,
+            on=on,
             workplace_id=workplace_id,
-            supervisor=(
-                supervisor_facts(uow, supervisor, case_id) if supervisor is not None else None
-            ),
-            programme=programme_code(kivo.catalogue, programme),
+            supervisor_id=supervisor_id,
+            programme=programme,
             until=until,
-            workplace_active=workplace.active if workplace is not None else True,
-            employment_kind=kind,
+            override=override,
+            expected_version=expected_version,
             training_share=training_share,
             extent=extent,
+            employment_kind=kind,
         )
-        move = with_default_end(kivo.catalogue, move)
-        request = Request(case_id, move, override, expected_version)
         return _one(kivo, uow, request, by, dry_run=dry_run)
+
+
+def advance_request(
+    kivo: Kivo,
+    uow: UnitOfWork,
+    case_id: int,
+    to: Step,
+    *,
+    on: date | None = None,
+    workplace_id: int | None = None,
+    supervisor_id: int | None = None,
+    programme: str | None = None,
+    until: date | None = None,
+    override: str | None = None,
+    expected_version: int | None = None,
+    training_share: int | None = None,
+    extent: int | None = None,
+    employment_kind: str | None = None,
+) -> Request:
+    """An advance as the pipeline's request, read in the caller's transaction (its
+    supervisor locked): ``advance`` runs it alone, an accepted proposal with the position
+    it takes (``pathway.proposals``). ``employment_kind`` as ``kind_of_employment`` gave it."""
+    # Locked: two moves placing participants with one supervisor queue here, so the
+    # capacity rule counts the placement the other one opened.
+    supervisor = _supervisor(uow, supervisor_id) if supervisor_id is not None else None
+    if supervisor is not None and workplace_id is None:
+        workplace_id = supervisor.workplace_id
+    workplace = _workplace(uow, workplace_id) if workplace_id is not None else None
+    if supervisor is not None and supervisor.workplace_id != workplace_id:
+        raise InvalidInput(
+            f"supervisor {supervisor_id} works at workplace {supervisor.workplace_id}, "
+            f"not at workplace {workplace_id}",
+            field="supervisor",
+        )
+    move = Move(
+        MoveKind.ADVANCE,
+        on=on or kivo.today(),
+        to=to,
+        workplace_id=workplace_id,
+        supervisor=(supervisor_facts(uow, supervisor, case_id) if supervisor is not None else None),
+        programme=programme_code(kivo.catalogue, programme),
+        until=until,
+        workplace_active=workplace.active if workplace is not None else True,
+        employment_kind=employment_kind,
+        training_share=training_share,
+        extent=extent,
+    )
+    move = with_default_end(kivo.catalogue, move)
+    return Request(case_id, move, override, expected_version)
 
 
 def _supervisor(uow: UnitOfWork, supervisor_id: int) -> Supervisor:

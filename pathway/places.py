@@ -240,6 +240,10 @@ def change_status(
         _not_before(place, day)
         kind = EVENT_OF[target]
         _move(kivo, uow, place, target, kind, day, by, reason)
+        if target is PlaceStatus.CANCELLED:  # its open proposals close with it
+            uow.proposals.close_open_for_place(
+                place_id, day, f"the place was cancelled: {reason}" if reason else "", by
+            )
         uow.commit()
     return _change(place, kind, current.value, day)
 

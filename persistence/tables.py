@@ -13,6 +13,11 @@ from persistence.place_tables import (  # noqa: F401  (one metadata: every table
     PlaceEventRow,
     PlaceRow,
 )
+from persistence.proposal_tables import (  # noqa: F401  (one metadata: every table is here)
+    ProposalRow,
+    SupervisorCourseRow,
+    SupervisorTrainingRow,
+)
 
 _case_version = Column("version", Integer, nullable=False)
 
