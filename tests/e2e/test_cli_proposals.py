@@ -1,0 +1,107 @@
+"""End-to-end: propose, decline, accept and list as the installed ``kivo`` command, on
+SQLite and PostgreSQL.
+
+The seed: caseworker 1; workplace 1 (Visby bageri) with supervisor 1 (trained); cases
+1 (Amina Haddad) and 2 (Bo Ek), both with consent, enrolled; place 1 at workplace 1,
+one position, step 2 under PRAKTIK with supervisor 1, open since 2026-02-09. Today is
+2026-03-02.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+from tests.e2e.conftest import Kivo, Ran, database_dump, run_kivo, seeded_copies
+
+pytestmark = pytest.mark.both_databases
+
+SEED = (
+    "caseworker add 'Anna Lindqvist'",
+    "workplace add 'Visby bageri' --employer 'Bageriet AB'",
+    "supervisor add 'Sven Berg' --workplace 1 --trained-on 2025-09-15",
+    "participant add 'Amina Haddad' --personnummer 19980412-3389 --caseworker 1 --consent "
+    "--on 2026-01-12",
+    "participant add 'Bo Ek' --caseworker 1 --consent --on 2026-01-12",
+    "place add 1 --title 'Bakery helper' --positions 1 --steps 2 --programme praktik "
+    "--supervisor 1 --on 2026-01-19",
+    "place agree 1 --on 2026-02-02",
+    "place open 1 --on 2026-02-09",
+)
+
+seed, e2e_database = seeded_copies(SEED)
+
+
+def run(kivo: Kivo, line: str) -> Ran:
+    return kivo(*shlex.split(line))
+
+
+def ok(kivo: Kivo, line: str) -> Ran:
+    ran = run(kivo, line)
+    assert ran.code == 0, (line, ran.err)
+    assert "Traceback" not in ran.err
+    return ran
+
+
+COMMANDS = {
+    "propose": "Propose a participant (their case) for an open place",
+    "proposal decline": "The participant or the employer declines",
+    "proposal accept": "all in one transaction",
+    "proposal list": "List proposals",
+}
+
+
+def test_each_command_explains_itself_with_help() -> None:
+    for path, words in COMMANDS.items():
+        ran = run_kivo("sqlite:///unused.db", None, *path.split(), "--help")
+        assert ran.code == 0, ran.err
+        assert words in " ".join(ran.out.split()), path
+
+
+def test_a_proposal_is_accepted_into_the_place_and_the_next_is_refused_as_full(
+    kivo_cli: Kivo,
+) -> None:
+    assert ok(kivo_cli, "propose 1 1 --by 1").out.strip() == "1"
+    second = ok(kivo_cli, "propose 1 2 --json").json()
+    assert (second["id"], second["status"], second["place"]) == (2, "open", "Bakery helper")
+    done = ok(kivo_cli, "proposal accept 1 --by 1 --json").json()
+    assert (done["step"], done["programme"], done["place_status"]) == (2, "PRAKTIK", "filled")
+    assert done["move"]["to_state"] == "short-practice"
+    refused = run(kivo_cli, "proposal accept 2 --json")
+    assert refused.code == 3, refused
+    assert [v["code"] for v in refused.json()["error"]["violations"]] == ["place-full"]
+    declined = ok(kivo_cli, "proposal decline 2 --by participant --reason 'prefers mornings'")
+    assert declined.out.strip() == "proposal 2: declined by the participant on 2026-03-02"
+    listed = ok(kivo_cli, "proposal list --place 1 --json").json()
+    assert [(p["id"], p["status"], p["placement_id"]) for p in listed] == [
+        (1, "accepted", 1),
+        (2, "declined", None),
+    ]
+    table = ok(kivo_cli, "proposal list --status accepted").out
+    assert "Bakery helper (1)" in table
+    assert "19980412" not in table
+    history = ok(kivo_cli, "history 1 --json").json()
+    assert history[-1]["kind"] == "advanced"
+
+
+BAD = [
+    ("propose 9 1", 4, "no place with id 9"),
+    ("propose 1 1 --on 2026-03-09", 2, "after today"),
+    ("proposal decline 1 --by boss --reason x", 2, "neither participant nor employer"),
+    ("proposal accept 7", 4, "no proposal with id 7"),
+    ("proposal list --status maybe", 2, "unknown proposal status"),
+]
+
+
+@pytest.mark.parametrize(("line", "code", "words"), BAD)
+def test_bad_input_is_named_exits_non_zero_and_writes_nothing(
+    kivo_cli: Kivo, e2e_database: str, line: str, code: int, words: str
+) -> None:
+    before = database_dump(e2e_database)
+    ran = run(kivo_cli, line + " --json")
+    assert ran.code == code, ran
+    assert words in ran.err
+    assert "Traceback" not in ran.out + ran.err
+    assert "error" in ran.json()
+    assert database_dump(e2e_database) == before
