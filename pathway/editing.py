@@ -220,8 +220,10 @@ def train_supervisor(
 ) -> Edited:
     """Record the day a supervisor completed supervisor training (not after today),
     at a course (``course_id``) or not. Each training is kept in the supervisor's
-    history (``pathway.courses``); the supervisor's training date becomes ``on``
-    (logged). The same date again without a course changes nothing."""
+    history (``pathway.courses``). The supervisor is trained since their first
+    training: an earlier day than the one known becomes their training date (logged); a
+    later one (a refresher) is kept in the history only. The known day again without a
+    course changes nothing."""
     if on > kivo.today():
         raise InvalidInput(
             f"training date {on.isoformat()} is after today: record training once held",
@@ -234,11 +236,11 @@ def train_supervisor(
             SUPERVISOR,
             supervisor_id,
             {"trained_on": supervisor.trained_on},
-            {"trained_on": on},
+            {"trained_on": min(on, supervisor.trained_on or on)},
             at=kivo.now(),
             actor_id=actor.id,
         )
-        if not lines and course_id is None:
+        if not lines and course_id is None and on == supervisor.trained_on:
             return Edited(SUPERVISOR, supervisor_id)
         record_training(kivo, uow, supervisor_id, on=on, course_id=course_id, by=actor.id)
         if not lines:
