@@ -264,3 +264,56 @@ def test_listing_filters_by_place_case_and_status(kivo: Kivo, staff: Staff) -> N
     assert [p.id for p in proposals.list_proposals(kivo, case_id=case, limit=1)] == [first]
     with pytest.raises(InvalidInput, match="unknown proposal status"):
         proposals.list_proposals(kivo, status="maybe")
+
+
+def test_the_report_gives_the_lead_time_to_a_person_in_place_and_the_fill_rates(
+    kivo: Kivo, staff: Staff
+) -> None:
+    """First contact 01-09; the place is recorded 01-19 and opens 02-09; its first
+    person is in place on 02-23 (45 days after the first contact); a second place at
+    the other workplace, under no programme, stays empty."""
+    from pathway import employers
+
+    employers.record_contact(kivo, staff.workplace, on=date(2026, 1, 9), kind="call", note="ok")
+    place = opened(kivo, staff, positions=2)
+    empty = opened(kivo, staff, positions=1, programmes=[], supervisor_id=None)
+    case = enrol_case(kivo, staff)
+    proposal = proposals.propose(kivo, place, case, on=date(2026, 2, 16)).id
+    proposals.accept(kivo, proposal, on=date(2026, 2, 23))
+    report = places.places_report(kivo)
+    lead = {t.stage: (t.places, t.median_days, t.p90_days) for t in report.lead_times}
+    assert lead["in place"] == (1, 45, 45)
+    fill = {(f.by, f.key): (f.places, f.positions, f.taken, f.rate_percent) for f in report.fill}
+    assert fill == {
+        ("workplace", str(staff.workplace)): (2, 3, 1, 33),
+        ("programme", "PRAKTIK"): (1, 2, 1, 50),
+        ("programme", "none"): (1, 1, 0, 0),
+    }
+    assert report.hard_to_match is None  # until the matching engine is wired in
+    assert empty != place
+
+
+def test_the_weekly_letter_lists_the_open_and_the_coming_places(kivo: Kivo, staff: Staff) -> None:
+    from pathway.letters import send_weekly_letters
+    from tests.integration.test_places import add
+    from tests.integration.test_weekly_letters import RecordingLetters
+
+    place = opened(kivo, staff, positions=2)
+    coming = add(kivo, staff, title="Baker's help", earliest_start=date(2026, 4, 1))
+    places.agree_place(kivo, coming, on=date(2026, 2, 2))
+    full = opened(kivo, staff, positions=1, title="Full one")
+    proposals.accept(kivo, proposed(kivo, staff, full)[1])
+    notifier = RecordingLetters()
+    send_weekly_letters(kivo, notifier)
+    letters = {letter.recipient.id: letter for letter in notifier.letters}
+    mine, overview = letters[staff.caseworker], letters[staff.coordinator]
+    assert mine.body.endswith(
+        "Places open (1):\n"
+        f"- place {place} Kitchen assistant at Bageriet i Visby ({staff.workplace}), steps "
+        "2,7: 2 free\n"
+        "Places coming (1):\n"
+        f"- place {coming} Baker's help at Bageriet i Visby ({staff.workplace}), steps 2,7: "
+        "from 2026-04-01"
+    )
+    assert "Full one" not in mine.body
+    assert overview.body.endswith("- places open: 1 (2 free), coming: 1")
