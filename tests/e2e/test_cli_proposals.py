@@ -1,5 +1,6 @@
-"""End-to-end: propose, decline, accept and list as the installed ``kivo`` command, on
-SQLite and PostgreSQL.
+"""End-to-end: propose, decline, accept and list, and supervisor courses, as the
+installed ``kivo`` command, on SQLite and PostgreSQL (each command's ``--help`` is
+checked with every other command's in ``test_cli_help``).
 
 The seed: caseworker 1; workplace 1 (Visby bageri) with supervisor 1 (trained); cases
 1 (Amina Haddad) and 2 (Bo Ek), both with consent, enrolled; place 1 at workplace 1,
@@ -13,7 +14,7 @@ import shlex
 
 import pytest
 
-from tests.e2e.conftest import Kivo, Ran, database_dump, run_kivo, seeded_copies
+from tests.e2e.conftest import Kivo, Ran, database_dump, seeded_copies
 
 pytestmark = pytest.mark.both_databases
 
@@ -44,21 +45,6 @@ def ok(kivo: Kivo, line: str) -> Ran:
     return ran
 
 
-COMMANDS = {
-    "propose": "Propose a participant (their case) for an open place",
-    "proposal decline": "The participant or the employer declines",
-    "proposal accept": "all in one transaction",
-    "proposal list": "List proposals",
-}
-
-
-def test_each_command_explains_itself_with_help() -> None:
-    for path, words in COMMANDS.items():
-        ran = run_kivo("sqlite:///unused.db", None, *path.split(), "--help")
-        assert ran.code == 0, ran.err
-        assert words in " ".join(ran.out.split()), path
-
-
 def test_a_proposal_is_accepted_into_the_place_and_the_next_is_refused_as_full(
     kivo_cli: Kivo,
 ) -> None:
@@ -85,12 +71,28 @@ def test_a_proposal_is_accepted_into_the_place_and_the_next_is_refused_as_full(
     assert history[-1]["kind"] == "advanced"
 
 
+def test_a_supervisor_completes_a_course_shown_with_the_employer(kivo_cli: Kivo) -> None:
+    course = ok(kivo_cli, "supervisor course add --title 'Handledarutbildning' --on 2026-02-24")
+    assert course.out.strip() == "1"
+    ok(kivo_cli, "supervisor train 1 --on 2026-02-24 --course 1 --by 1")
+    listed = ok(kivo_cli, "supervisor course list --json").json()
+    assert listed == [{"id": 1, "title": "Handledarutbildning", "on": "2026-02-24", "attended": 1}]
+    shown = ok(kivo_cli, "employer show 1 --json").json()
+    assert [(t["on"], t["course"]) for t in shown["training"]] == [
+        ("2025-09-15", None),
+        ("2026-02-24", "Handledarutbildning"),
+    ]
+    assert "Handledarutbildning (1)" in ok(kivo_cli, "employer show 1").out
+
+
 BAD = [
     ("propose 9 1", 4, "no place with id 9"),
     ("propose 1 1 --on 2026-03-09", 2, "after today"),
     ("proposal decline 1 --by boss --reason x", 2, "neither participant nor employer"),
     ("proposal accept 7", 4, "no proposal with id 7"),
     ("proposal list --status maybe", 2, "unknown proposal status"),
+    ("supervisor course add --title T --on 2026-02-30", 2, "not a real date"),
+    ("supervisor train 1 --on 2026-02-24 --course 9 --by 1", 4, "no supervisor course with id 9"),
 ]
 
 
