@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.context import kivo_of
-from cli.course_commands import course_app
 from cli.errors import reports_errors
 from cli.options import JsonOption, parse_date, parse_id
 from cli.output import print_json, say, table
+from cli.supervisor_courses import course_app
 
 if TYPE_CHECKING:
     from pathway.editing import ChangeLine, Edited
