@@ -147,7 +147,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "proposal",
         "proposal_commands",
-        "Proposals of participants for places: decline, accept, list.",
+        "Proposals of participants for places: decline, accept, end, list.",
     ),
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from pathway.proposals import ProposalLine
 
 proposal_app = typer.Typer(
-    help="Proposals of participants for places: decline, accept, list.",
+    help="Proposals of participants for places: decline, accept, end, list.",
     no_args_is_help=True,
 )
 ProposalArg = Annotated[int, typer.Argument(help="The proposal id.", metavar="ID", parser=parse_id)]
@@ -111,6 +111,27 @@ def proposal_accept(
         say(f"  the earlier acceptance (proposal {done.ended_proposal_id}) ended")
     for warning in done.move.warnings:
         say(f"  warning [{warning['code']}]: {warning['message']}")
+
+
+@proposal_app.command("end")
+@reports_errors
+def proposal_end(
+    ctx: typer.Context,
+    proposal: ProposalArg,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (required).")] = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The participant has left the place: the accepted proposal ends and its position
+    is given back (a filled place opens again). The case does not move."""
+    from pathway.proposals import end_acceptance
+
+    done = end_acceptance(kivo_of(ctx), proposal, reason=reason, on=parse_date(on, "on"), by=by)
+    if json_output:
+        print_json(done)
+        return
+    say(f"proposal {done.id}: ended on {_day(done)}; its position at place {done.place_id} free")
 
 
 @proposal_app.command("list")

@@ -203,6 +203,7 @@ def accept(
                 reason=f"moved on to place {place.id} (proposal {proposal_id})",
             )
             earlier.status, earlier.decided_on = ProposalStatus.ENDED.value, day
+            earlier.reason = f"moved on to place {place.id} (proposal {proposal_id})"
             uow.proposals.save(earlier)
         runs = {code: kivo.catalogue.get(code).steps for code in place.programmes}
         programme = programme_for(place.programmes, runs, step.number)
@@ -238,6 +239,54 @@ def accept(
         move=moved,
         ended_proposal_id=earlier.id if earlier is not None else None,
     )
+
+
+def end_acceptance(
+    kivo: Kivo,
+    proposal_id: int,
+    *,
+    reason: str | None,
+    on: date | None = None,
+    by: int | None = None,
+) -> ProposalLine:
+    """The participant has left the place (an exit, a fall back, a placement ended
+    early): the accepted proposal ends and its position is given back, in one
+    transaction; a filled place opens again. The case itself does not move."""
+    today = kivo.today()
+    if reason is None or not reason.strip():
+        raise InvalidInput("ending an acceptance needs --reason", field="reason")
+    text = checked_text(reason, "the reason", today=today, limit=MAX_REASON, field_name="reason")
+    day = _day(on, today)
+    with kivo.uow() as uow:
+        proposal = uow.proposals.locked(proposal_id)
+        _actor(uow, by)
+        if proposal.status != ProposalStatus.ACCEPTED.value:
+            problem = structural(
+                "proposal-not-accepted",
+                f"the proposal is {proposal.status}: only an accepted proposal can end",
+                status=proposal.status,
+            )
+            raise Refused(f"proposal {proposal_id}: {problem.message}", [problem])
+        assert proposal.decided_on is not None
+        if day < proposal.decided_on:
+            raise InvalidInput(
+                f"--on {day.isoformat()} is before the acceptance "
+                f"({proposal.decided_on.isoformat()})",
+                field="on",
+            )
+        release_position(
+            kivo, uow, proposal.place_id, on=day, by=by, case_id=proposal.case_id, reason=text
+        )
+        proposal.status, proposal.decided_on, proposal.reason = (
+            ProposalStatus.ENDED.value,
+            day,
+            text,
+        )
+        proposal.decided_by_id = by
+        uow.proposals.save(proposal)
+        line = _lines(uow, [proposal])[0]
+        uow.commit()
+    return line
 
 
 def list_proposals(

@@ -7,11 +7,11 @@ Lifecycle (every change dated)::
 
     open ──decline──▶ declined            (by the participant or the employer, with a reason)
      │ └──place cancelled──▶ closed      (the place will not be offered)
-     └──accept──▶ accepted ──a later accept of the same case──▶ ended
+     └──accept──▶ accepted ──a later accept of the same case, or end──▶ ended
 
 A case is in at most one accepted proposal at a time: accepting another ends the
 earlier one (its position given back), since the advance into the new place ends the
-earlier placement.
+earlier placement; ``end`` does the same when the participant left the place otherwise.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class ProposalStatus(StrEnum):
     OPEN = "open"  # waiting for the participant's and the employer's answer
     DECLINED = "declined"  # by the participant or the employer, with a reason
     ACCEPTED = "accepted"  # the case moved into the place: its placement is there
-    ENDED = "ended"  # accepted once; the case has since accepted another place
+    ENDED = "ended"  # accepted once; the participant has since left the place
     CLOSED = "closed"  # the place was cancelled while the proposal was open
 
 

@@ -69,6 +69,9 @@ def test_a_proposal_is_accepted_into_the_place_and_the_next_is_refused_as_full(
     assert "19980412" not in table
     history = ok(kivo_cli, "history 1 --json").json()
     assert history[-1]["kind"] == "advanced"
+    ended = ok(kivo_cli, "proposal end 1 --reason 'moved away' --json").json()
+    assert (ended["status"], ended["reason"]) == ("ended", "moved away")
+    assert ok(kivo_cli, "place show 1 --json").json()["status"] == "open"
 
 
 def test_a_supervisor_completes_a_course_shown_with_the_employer(kivo_cli: Kivo) -> None:
@@ -90,6 +93,7 @@ BAD = [
     ("propose 1 1 --on 2026-03-09", 2, "after today"),
     ("proposal decline 1 --by boss --reason x", 2, "neither participant nor employer"),
     ("proposal accept 7", 4, "no proposal with id 7"),
+    ("proposal end 7", 2, "needs --reason"),
     ("proposal list --status maybe", 2, "unknown proposal status"),
     ("supervisor course add --title T --on 2026-02-30", 2, "not a real date"),
     ("supervisor train 1 --on 2026-02-24 --course 9 --by 1", 4, "no supervisor course with id 9"),

@@ -232,6 +232,29 @@ def test_a_second_acceptance_ends_the_first_and_gives_its_position_back(
     assert [p.ended_on for p in placements_of(kivo, case)] == [kivo.today(), None]
 
 
+def test_ending_an_acceptance_gives_the_position_back_and_only_an_accepted_one_ends(
+    kivo: Kivo, staff: Staff
+) -> None:
+    place = opened(kivo, staff, positions=1)
+    case = enrol_case(kivo, staff)
+    proposal = proposals.propose(kivo, place, case, on=date(2026, 2, 16)).id
+    proposals.accept(kivo, proposal, on=date(2026, 2, 23))
+    moves.exit_case(kivo, case, outcome=Outcome.OTHER)
+    before = table_contents(kivo.database)
+    with pytest.raises(InvalidInput, match="needs --reason"):
+        proposals.end_acceptance(kivo, proposal, reason=" ")
+    with pytest.raises(InvalidInput, match="before the acceptance"):
+        proposals.end_acceptance(kivo, proposal, reason="left", on=date(2026, 2, 20))
+    assert table_contents(kivo.database) == before
+    line = proposals.end_acceptance(kivo, proposal, reason="moved away", by=staff.caseworker)
+    assert (line.status, line.reason, line.decided_on) == ("ended", "moved away", kivo.today())
+    view = places.show_place(kivo, place)
+    assert (view.status, view.taken, view.history[-1].kind) == ("open", 0, "reopened")
+    with pytest.raises(Refused) as refused:
+        proposals.end_acceptance(kivo, proposal, reason="again")
+    assert [v.code for v in refused.value.violations] == ["proposal-not-accepted"]
+
+
 def test_accepters_at_the_same_time_never_take_more_than_the_positions(
     kivo: Kivo, staff: Staff
 ) -> None:

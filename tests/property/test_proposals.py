@@ -1,13 +1,13 @@
 """Places and proposals as a specification: a hypothesis state machine opens and cancels
-places, enrols participants, proposes them, declines and accepts proposals, and pauses,
-resumes and exits cases while days pass, all through ``pathway`` on SQLite and
+places, enrols participants, proposes them, declines, accepts and ends proposals, and
+pauses, resumes and exits cases while days pass, all through ``pathway`` on SQLite and
 PostgreSQL. Each call is judged against a model (refused exactly when the model says
 so; an acceptance the model allows may still be refused by the move's rules, and then
 changes nothing). After every step:
 
 - filled positions ≤ positions, and each place's positions taken are its accepted
-  proposals (a later acceptance of the same case ended the earlier one and gave its
-  position back);
+  proposals (a later acceptance of the same case, or ``end``, ended the earlier one and
+  gave its position back);
 - each acceptance (accepted or since ended) has exactly one placement, at the place's
   workplace in the step it moved into, and exactly one advance event naming it;
 - a cancelled place has no open proposal;
@@ -311,6 +311,24 @@ class Proposals(RuleBasedStateMachine):
         assert step is not None
         assert done.step == step.number
         case.state = step.slug
+
+    @rule(pick=st.integers(0, 50))
+    def an_acceptance_ends(self, pick: int) -> None:
+        if not self.proposals:
+            return
+        proposal_id = sorted(self.proposals)[pick % len(self.proposals)]
+        model = self.proposals[proposal_id]
+        done = _attempt(lambda: proposals.end_acceptance(self.kivo, proposal_id, reason="left"))
+        if isinstance(done, Refused):
+            assert model.status is not ProposalStatus.ACCEPTED, done.message
+            return
+        assert model.status is ProposalStatus.ACCEPTED
+        model.status = ProposalStatus.ENDED
+        self.cases[model.case_id].accepted = []
+        place = self.places[model.place_id]
+        place.taken -= 1
+        if place.status is PlaceStatus.FILLED:
+            place.status = PlaceStatus.OPEN
 
     @rule(pick=st.integers(0, 50), kind=st.sampled_from(["pause", "resume", "exit"]))
     def a_case_moves(self, pick: int, kind: str) -> None:
