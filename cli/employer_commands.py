@@ -126,3 +126,12 @@ def employer_show(
             for s in view.supervisors
         ],
     )
+    if view.training:
+        table(
+            "Supervisor training",
+            ["supervisor", "on", "course"],
+            [
+                (t.supervisor_id, t.on, f"{t.course} ({t.course_id})" if t.course_id else None)
+                for t in view.training
+            ],
+        )

@@ -14,6 +14,7 @@ from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import JsonOption, parse_date, parse_id
 from cli.output import print_json, say, table
+from cli.supervisor_courses import course_app
 
 if TYPE_CHECKING:
     from pathway.editing import ChangeLine, Edited
@@ -51,6 +52,7 @@ def add_directory_commands(
     supervisor_app.command("edit")(supervisor_edit)
     supervisor_app.command("train")(supervisor_train)
     supervisor_app.command("reactivate")(supervisor_reactivate)
+    supervisor_app.add_typer(course_app, name="course")
 
 
 @reports_errors
@@ -207,15 +209,26 @@ def supervisor_train(
             "--on", help="The day supervisor training was completed (YYYY-MM-DD).", metavar="DATE"
         ),
     ],
+    course: Annotated[
+        int | None,
+        typer.Option(
+            "--course",
+            help="The supervisor course they completed (kivo supervisor course list).",
+            parser=parse_id,
+            metavar="ID",
+        ),
+    ] = None,
     by: EditBy = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Record that a supervisor completed supervisor training (logged)."""
+    """Record that a supervisor completed supervisor training, at a course or not
+    (logged; every training kept, shown in kivo employer show)."""
     from pathway.editing import train_supervisor
 
     day = parse_date(on, "on")
     assert day is not None
-    _edited(train_supervisor(kivo_of(ctx), ident, on=day, by=by), json_output)
+    done = train_supervisor(kivo_of(ctx), ident, on=day, by=by, course_id=course)
+    _edited(done, json_output)
 
 
 @reports_errors

@@ -107,6 +107,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Serve the web workspace for caseworkers (sessions signed with KIVO_SECRET_KEY); "
         "refuses an outdated database schema, naming the command that upgrades it.",
     ),
+    (
+        "propose",
+        "proposal_commands",
+        "Propose a participant (their case) for an open place; prints the proposal id.",
+    ),
     ("rules", "setup_commands", "Show or check the rule set."),
     ("caseworker", "directory_commands", "Caseworkers and coordinators."),
     ("workplace", "directory_commands", "Workplaces where practice and employment happen."),
@@ -166,6 +171,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "match_commands",
         "Matching that explains itself: participants for a place, places for a participant.",
     ),
+    (
+        "proposal",
+        "proposal_commands",
+        "Proposals of participants for places: decline, accept, end, list.",
+    ),
 )
 
 MODULES: tuple[str, ...] = (
@@ -191,6 +201,7 @@ MODULES: tuple[str, ...] = (
     "serve_commands",
     "profile_commands",
     "match_commands",
+    "proposal_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

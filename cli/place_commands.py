@@ -13,7 +13,7 @@ from cli.output import print_json, say, table
 
 if TYPE_CHECKING:
     from pathway.context import Kivo
-    from pathway.places import PlaceChange
+    from pathway.places import FillLine, PlaceChange
 
 place_app = typer.Typer(
     help="Places (platser) workplaces offer: add, agree, open, cancel, show, list.",
@@ -259,8 +259,13 @@ def show_places_report(kivo: Kivo, fmt: str) -> None:
         ("lead-time", f"first contact → {t.stage}", t.places, None, None, t.median_days, t.p90_days)
         for t in found.lead_times
     ]
+    rows += [
+        (f"fill-{f.by}", _fill_name(f), f.places, f.positions, f.taken, None, None)
+        for f in found.fill
+    ]
     if fmt != "table":
         # The last column: the oldest place's days in the status; p90 for a lead time.
+        # A fill row: the live places' positions and those taken (the rate is their ratio).
         columns = ["section", "what", "places", "positions", "taken", "median_days", "tail_days"]
         show(fmt, found, "", columns, rows)
         return
@@ -274,3 +279,24 @@ def show_places_report(kivo: Kivo, fmt: str) -> None:
         ["to", "places", "median", "p90"],
         [(t.stage, t.places, t.median_days, t.p90_days) for t in found.lead_times],
     )
+    table(
+        "Fill rate of the places open or filled",
+        ["by", "what", "places", "positions", "taken", "rate"],
+        [
+            (
+                f.by,
+                _fill_name(f),
+                f.places,
+                f.positions,
+                f.taken,
+                f"{f.rate_percent} %",
+            )
+            for f in found.fill
+        ],
+    )
+    if found.hard_to_match:
+        say("hard to match: " + ", ".join(f"place {i}" for i in found.hard_to_match))
+
+
+def _fill_name(line: FillLine) -> str:
+    return line.name if line.by == "programme" else f"{line.name} ({line.key})"

@@ -565,8 +565,9 @@ def _esf_summary(ctx: typer.Context, fmt: str, period: Period, caseworker: int |
 def places(
     ctx: typer.Context, json_output: JsonOption = False, csv_output: CsvOption = False
 ) -> None:
-    """Places by status and age, and the lead time from the first employer contact to
-    the place open and to filled (median, p90)."""
+    """Places by status and age, the lead time from the first employer contact to the
+    place open, to filled and to a person in place (median, p90), and the fill rate per
+    workplace and programme."""
     from cli.place_commands import show_places_report
 
     show_places_report(kivo_of(ctx), output_format(json_output, csv_output))

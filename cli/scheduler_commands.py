@@ -192,6 +192,7 @@ def digest(
         return
     print_digest(letter)
     _print_employer_steps(kivo, letter, caseworker)
+    _print_places(kivo)
 
 
 def _print_employer_steps(kivo: Kivo, letter: Digest, caseworker: int | None) -> None:
@@ -205,6 +206,32 @@ def _print_employer_steps(kivo: Kivo, letter: Digest, caseworker: int | None) ->
             ["workplace", "due", "agreed by"],
             [(f"{s.workplace} ({s.workplace_id})", s.on, s.by_id) for s in steps],
         )
+
+
+def _print_places(kivo: Kivo) -> None:
+    """The places open with a position free and those agreed, about to open, if any."""
+    from pathway.places import places_for_letter
+
+    places = places_for_letter(kivo)
+    open_free = [p for p in places.open if p.free > 0]
+    if open_free or places.upcoming:
+        table(
+            "Places open and coming",
+            ["place", "workplace", "status", "steps", "free", "from"],
+            [
+                (
+                    f"{p.title} ({p.id})",
+                    f"{p.workplace} ({p.workplace_id})",
+                    p.status,
+                    ",".join(map(str, p.steps)),
+                    p.free,
+                    p.earliest_start,
+                )
+                for p in [*open_free, *places.upcoming]
+            ],
+        )
+    if places.hard_to_match:
+        say("hard to match: " + ", ".join(f"place {i}" for i in places.hard_to_match))
 
 
 def summary_line(letter: Digest) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pathway.context import Kivo
+from pathway.courses import record_training
 from states.case import Role, parse_enum
 from states.errors import InvalidInput, quoted
 from states.names import checked_name
@@ -75,6 +76,9 @@ def add_supervisor(
     with kivo.uow() as uow:
         uow.workplaces.get(workplace_id)
         uow.supervisors.add(supervisor)
+        if trained_on is not None:  # the first training in the supervisor's history
+            assert supervisor.id is not None
+            record_training(kivo, uow, supervisor.id, on=trained_on, course_id=None, by=None)
         uow.commit()
     return supervisor
 

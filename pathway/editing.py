@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pathway.context import Kivo
+from pathway.courses import record_training
 from pathway.directory import EMAIL
 from pathway.errors import Refused
 from pathway.moves import actor_of
@@ -209,8 +210,20 @@ def edit_supervisor(
         return _logged(uow, SUPERVISOR, supervisor_id, lines, actor)
 
 
-def train_supervisor(kivo: Kivo, supervisor_id: int, *, on: date, by: int | None = None) -> Edited:
-    """Record the day a supervisor completed supervisor training (not after today)."""
+def train_supervisor(
+    kivo: Kivo,
+    supervisor_id: int,
+    *,
+    on: date,
+    by: int | None = None,
+    course_id: int | None = None,
+) -> Edited:
+    """Record the day a supervisor completed supervisor training (not after today),
+    at a course (``course_id``) or not. Each training is kept in the supervisor's
+    history (``pathway.courses``). The supervisor is trained since their first
+    training: an earlier day than the one known becomes their training date (logged); a
+    later one (a refresher) is kept in the history only. The known day again without a
+    course changes nothing."""
     if on > kivo.today():
         raise InvalidInput(
             f"training date {on.isoformat()} is after today: record training once held",
@@ -223,11 +236,15 @@ def train_supervisor(kivo: Kivo, supervisor_id: int, *, on: date, by: int | None
             SUPERVISOR,
             supervisor_id,
             {"trained_on": supervisor.trained_on},
-            {"trained_on": on},
+            {"trained_on": min(on, supervisor.trained_on or on)},
             at=kivo.now(),
             actor_id=actor.id,
         )
+        if not lines and course_id is None and on == supervisor.trained_on:
+            return Edited(SUPERVISOR, supervisor_id)
+        record_training(kivo, uow, supervisor_id, on=on, course_id=course_id, by=actor.id)
         if not lines:
+            uow.commit()
             return Edited(SUPERVISOR, supervisor_id)
         supervisor.trained_on = on
         uow.supervisors.save(supervisor)

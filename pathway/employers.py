@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pathway.context import Kivo
+from pathway.courses import TrainingLine, trainings_of
 from pathway.directory import ToResolve, placements_to_resolve
 from pathway.places import PlaceLine, list_places
 from states.errors import InvalidInput
@@ -54,6 +55,7 @@ class EmployerView:
     places: list[PlaceLine] = field(default_factory=list)
     placements: list[ToResolve] = field(default_factory=list)  # open, participants masked
     supervisors: list[SupervisorLoad] = field(default_factory=list)
+    training: list[TrainingLine] = field(default_factory=list)  # each supervisor's, in order
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def record_contact(
 def employer_view(kivo: Kivo, workplace_id: int) -> EmployerView:
     """A workplace as the employer relationship: contacts (newest first), the next step
     due, its places, its open placements (participants masked) and its supervisors with
-    their training and load."""
+    their training (every training completed, at which course) and load."""
     today = kivo.today()
     with kivo.uow(read_only=True) as uow:
         workplace = uow.workplaces.get(workplace_id)
@@ -141,6 +143,7 @@ def employer_view(kivo: Kivo, workplace_id: int) -> EmployerView:
         names = {w.id: w.name for w in uow.caseworkers.all()}
         placements = uow.placements.open_with(workplace_id=workplace_id)
         supervisors = uow.supervisors.loads(workplace_id=workplace_id)
+        training = trainings_of(uow, [s.id for s in supervisors])
     latest = contacts[0] if contacts else None
     step = None
     if latest is not None and latest.next_on is not None:
@@ -161,6 +164,7 @@ def employer_view(kivo: Kivo, workplace_id: int) -> EmployerView:
         places=list_places(kivo, workplace_id=workplace_id, limit=None),
         placements=placements_to_resolve(placements),
         supervisors=supervisors,
+        training=training,
     )
 
 

@@ -15,7 +15,7 @@ time comes only from the clock passed in: the week is the one holding ``kivo.tod
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -30,8 +30,10 @@ from states.records import Caseworker, WeeklyLetter
 
 if TYPE_CHECKING:
     from pathway.employers import DueStep
+    from pathway.places import LetterPlace, PlacesInLetter
 
 LETTER_BATCH = 100
+PLACES_LISTED = 20  # places per section of a caseworker's letter; the rest counted
 
 
 @dataclass
@@ -116,17 +118,21 @@ def _deliver(
 def _message(kivo: Kivo, letter_id: int, person: Caseworker) -> LetterMessage:
     """A caseworker's own part of the digest; a coordinator's overview of everyone."""
     from pathway.employers import next_steps_due
+    from pathway.places import places_for_letter
 
     coordinator = person.role == "coordinator"
     digest = weekly_digest(kivo, caseworker_id=None if coordinator else person.id)
     steps = next_steps_due(kivo, by=digest.end, caseworker_id=None if coordinator else person.id)
+    places = places_for_letter(kivo)
     recipient = Recipient(name=person.name, email=person.email, id=person.id)
     return LetterMessage(
         letter_id=letter_id,
         week=digest.week,
         recipient=recipient,
         summary=f"Weekly letter {digest.week}: {counts_text(digest.totals)}",
-        body=letter_text(digest, coordinator=coordinator) + employer_text(steps, coordinator),
+        body=letter_text(digest, coordinator=coordinator)
+        + employer_text(steps, coordinator)
+        + places_text(places, coordinator),
     )
 
 
@@ -161,6 +167,42 @@ def employer_text(steps: Sequence[DueStep], coordinator: bool) -> str:
     lines = [f"Employer next steps ({len(steps)}):"]
     lines += [f"- workplace {s.workplace_id} {s.workplace}: due {s.on.isoformat()}" for s in steps]
     return "\n" + "\n".join(lines)
+
+
+def places_text(places: PlacesInLetter, coordinator: bool) -> str:
+    """The places open with a position free and those agreed, about to open
+    (``pathway.places``), and the hard-to-match ones when the matching engine says: the
+    caseworker's letter lists them (the first ``PLACES_LISTED`` of each), the
+    coordinator's counts them; nothing when there are none."""
+    open_free = [p for p in places.open if p.free > 0]
+    hard = places.hard_to_match
+    if not open_free and not places.upcoming:
+        return ""
+    if coordinator:
+        free = sum(p.free for p in open_free)
+        line = f"\n- places open: {len(open_free)} ({free} free), coming: {len(places.upcoming)}"
+        return line + (f", hard to match: {len(hard)}" if hard else "")
+    lines = [f"Places open ({len(open_free)}):"]
+    lines += _place_lines(open_free, lambda p: f"{p.free} free")
+    lines.append(f"Places coming ({len(places.upcoming)}):")
+    lines += _place_lines(
+        places.upcoming,
+        lambda p: f"from {p.earliest_start.isoformat()}" if p.earliest_start else "agreed",
+    )
+    if hard:
+        lines.append(f"Hard to match ({len(hard)}): " + ", ".join(f"place {i}" for i in hard))
+    return "\n" + "\n".join(lines)
+
+
+def _place_lines(places: list[LetterPlace], detail: Callable[[LetterPlace], str]) -> list[str]:
+    lines = [
+        f"- place {p.id} {p.title} at {p.workplace} ({p.workplace_id}), steps "
+        f"{','.join(map(str, p.steps))}: {detail(p)}"
+        for p in places[:PLACES_LISTED]
+    ]
+    if len(places) > PLACES_LISTED:
+        lines.append(f"- … and {len(places) - PLACES_LISTED} more (kivo place list)")
+    return lines
 
 
 def _who(part: CaseworkerLetter) -> str:

@@ -71,10 +71,9 @@ def advance(
     kind = kind_of_employment(to, employment_kind)
     _check_shares(training_share, extent)
     with kivo.uow() as uow:
-        move = _placement_move(
+        request = advance_request(
             kivo,
             uow,
-            MoveKind.ADVANCE,
             case_id,
             to,
             on=on,
@@ -82,11 +81,12 @@ def advance(
             supervisor_id=supervisor_id,
             programme=programme,
             until=until,
-            employment_kind=kind,
+            override=override,
+            expected_version=expected_version,
             training_share=training_share,
             extent=extent,
+            employment_kind=kind,
         )
-        request = Request(case_id, move, override, expected_version)
         return _one(kivo, uow, request, by, dry_run=dry_run)
 
 
@@ -212,6 +212,44 @@ def _placement_move(
         extent=extent,
     )
     return with_default_end(kivo.catalogue, move)
+
+
+def advance_request(
+    kivo: Kivo,
+    uow: UnitOfWork,
+    case_id: int,
+    to: Step,
+    *,
+    on: date | None = None,
+    workplace_id: int | None = None,
+    supervisor_id: int | None = None,
+    programme: str | None = None,
+    until: date | None = None,
+    override: str | None = None,
+    expected_version: int | None = None,
+    training_share: int | None = None,
+    extent: int | None = None,
+    employment_kind: str | None = None,
+) -> Request:
+    """An advance as the pipeline's request, read in the caller's transaction (its
+    supervisor locked): ``advance`` runs it alone, an accepted proposal with the position
+    it takes (``pathway.proposals``). ``employment_kind`` as ``kind_of_employment`` gave it."""
+    move = _placement_move(
+        kivo,
+        uow,
+        MoveKind.ADVANCE,
+        case_id,
+        to,
+        on=on,
+        workplace_id=workplace_id,
+        supervisor_id=supervisor_id,
+        programme=programme,
+        until=until,
+        employment_kind=employment_kind,
+        training_share=training_share,
+        extent=extent,
+    )
+    return Request(case_id, move, override, expected_version)
 
 
 def _supervisor(uow: UnitOfWork, supervisor_id: int) -> Supervisor:

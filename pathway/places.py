@@ -245,6 +245,10 @@ def change_status(
         _not_before(place, day)
         kind = EVENT_OF[target]
         _move(kivo, uow, place, target, kind, day, by, reason)
+        if target is PlaceStatus.CANCELLED:  # its open proposals close with it
+            uow.proposals.close_open_for_place(
+                place_id, day, f"the place was cancelled: {reason}" if reason else "", by
+            )
         uow.commit()
     return _change(place, kind, current.value, day)
 
@@ -423,21 +427,59 @@ class StatusLine:
 
 
 @dataclass(frozen=True)
+class FillLine:
+    """How full the places live now (open or filled) are, per workplace or programme."""
+
+    by: str  # "workplace" or "programme"
+    key: str  # the workplace id or the programme code ("none": a place under none)
+    name: str
+    places: int
+    positions: int
+    taken: int
+    rate_percent: int  # taken of positions, rounded down
+
+
+@dataclass(frozen=True)
 class PlacesReport:
     on: date
     by_status: list[StatusLine]
-    lead_times: list[LeadTime]  # first employer contact → open, → filled
+    lead_times: list[LeadTime]  # first employer contact → open, → filled, → in place
+    fill: list[FillLine] = field(default_factory=list)
+    # Open places no active case passes the hard constraints for; ``None`` until the
+    # matching engine is wired in (``hard_to_match``).
+    hard_to_match: list[int] | None = None
+
+
+LIVE = (PlaceStatus.OPEN.value, PlaceStatus.FILLED.value)
+NO_PROGRAMME = "none"
+
+
+def hard_to_match(kivo: Kivo, place_ids: Sequence[int]) -> list[int]:
+    """Of these open places, those for which no active case passes the hard constraints
+    (the move into the place's step allowed by the rules, the requirements met): the
+    matching engine's own filter (``kivo match place``), asked for one candidate each."""
+    from pathway.matching import candidates_for_place  # matching builds on places
+
+    with kivo.uow(read_only=True) as uow:
+        return [
+            place_id
+            for place_id in place_ids
+            if not candidates_for_place(kivo, uow, uow.places.get(place_id), limit=1)
+        ]
 
 
 def places_report(kivo: Kivo) -> PlacesReport:
     """Places by status and how long they have been there; the lead time from the
-    first employer contact to the place open and to filled (median, p90), over the
-    places that got there."""
+    first employer contact to the place open, to filled and to its first person in place
+    (a position taken: an accepted proposal), median and p90 over the places that got
+    there; the fill rate of the live places (open or filled) per workplace and per
+    programme; the hard-to-match open places when the matching engine says."""
     today = kivo.today()
     with kivo.uow(read_only=True) as uow:
         places = uow.places.listing()
         events = uow.places.events_of([_id(p.id) for p in places])
         contacts = uow.employer_contacts.days_by_workplace()
+        names = {w.id: w.name for w in uow.workplaces.all()} if places else {}
     by_status: list[StatusLine] = []
     for status in PlaceStatus:
         those = [p for p in places if p.status == status.value]
@@ -453,16 +495,90 @@ def places_report(kivo: Kivo) -> PlacesReport:
             )
         )
     first = first_contacts([(_id(p.id), p.workplace_id, p.created_on) for p in places], contacts)
-    spans: dict[str, list[tuple[date, date]]] = {"open": [], "filled": []}
+    spans: dict[str, list[tuple[date, date]]] = {"open": [], "filled": [], "in place": []}
     for place_id, history in events.items():
-        for stage, kind in (("open", "opened"), ("filled", "filled")):
+        for stage, kind in (("open", "opened"), ("filled", "filled"), ("in place", "taken")):
             reached = next((e.on for e in history if e.kind == kind), None)
             if reached is not None:
                 spans[stage].append((first[place_id], reached))
+    live = [p for p in places if p.status in LIVE]
+    open_ids = [_id(p.id) for p in live if p.status == PlaceStatus.OPEN.value]
     return PlacesReport(
         on=today,
         by_status=by_status,
         lead_times=[lead_time(stage, found) for stage, found in spans.items()],
+        fill=fill_lines(live, names),
+        hard_to_match=hard_to_match(kivo, open_ids) if open_ids else [],
+    )
+
+
+def fill_lines(live: Sequence[Place], names: dict[int | None, str]) -> list[FillLine]:
+    """The fill rate per workplace, then per programme (a place under several counts
+    under each; one under none under ``none``), each by key."""
+    groups: dict[tuple[str, str], list[Place]] = {}
+    for place in live:
+        groups.setdefault(("workplace", str(place.workplace_id)), []).append(place)
+        for code in place.programmes or [NO_PROGRAMME]:
+            groups.setdefault(("programme", code), []).append(place)
+    lines = []
+    for (by, key), those in groups.items():
+        positions = sum(p.positions for p in those)
+        taken = sum(p.taken for p in those)
+        name = names.get(int(key), "") if by == "workplace" else key
+        lines.append(
+            FillLine(by, key, name, len(those), positions, taken, taken * 100 // positions)
+        )
+    return sorted(lines, key=lambda f: (f.by != "workplace", f.key.zfill(12)))
+
+
+@dataclass(frozen=True)
+class LetterPlace:
+    id: int
+    title: str
+    workplace_id: int
+    workplace: str
+    status: str
+    steps: list[int]
+    free: int
+    earliest_start: date | None
+
+
+@dataclass(frozen=True)
+class PlacesInLetter:
+    """The weekly letter's places: open ones with a position free (ongoing) and agreed
+    ones about to open (coming), oldest first; the hard-to-match ones when known."""
+
+    open: list[LetterPlace]
+    upcoming: list[LetterPlace]
+    hard_to_match: list[int] | None
+
+
+def places_for_letter(kivo: Kivo) -> PlacesInLetter:
+    with kivo.uow(read_only=True) as uow:
+        found = [
+            p
+            for p in uow.places.listing()
+            if p.status in (PlaceStatus.OPEN.value, PlaceStatus.AGREED.value)
+        ]
+        names = {w.id: w.name for w in uow.workplaces.all()} if found else {}
+    lines = [
+        LetterPlace(
+            _id(p.id),
+            p.title,
+            p.workplace_id,
+            names.get(p.workplace_id, ""),
+            p.status,
+            p.steps,
+            p.free,
+            p.earliest_start,
+        )
+        for p in found
+    ]
+    open_ids = [line.id for line in lines if line.status == PlaceStatus.OPEN.value]
+    return PlacesInLetter(
+        open=[line for line in lines if line.status == PlaceStatus.OPEN.value],
+        upcoming=[line for line in lines if line.status == PlaceStatus.AGREED.value],
+        hard_to_match=hard_to_match(kivo, open_ids) if open_ids else [],
     )
 
 

@@ -16,6 +16,11 @@ from pathway.match_ports import MatchQueries, ProfileRepository
 from pathway.outbox_ports import LetterRepository, ReminderRepository
 from pathway.pipeline_ports import PipelineStore
 from pathway.place_ports import EmployerContactRepository, PlaceRepository
+from pathway.proposal_ports import (
+    ProposalRepository,
+    SupervisorCourseRepository,
+    SupervisorTrainingRepository,
+)
 from pathway.report_ports import ReportQueries, TargetRepository
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
@@ -278,6 +283,12 @@ class UnitOfWork(Protocol):
     def profiles(self) -> ProfileRepository: ...
     @property
     def matching(self) -> MatchQueries: ...
+    @property
+    def proposals(self) -> ProposalRepository: ...
+    @property
+    def courses(self) -> SupervisorCourseRepository: ...
+    @property
+    def trainings(self) -> SupervisorTrainingRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -18,6 +18,11 @@ from persistence.profile_tables import (  # noqa: F401
     ProfileCapabilityRow,
     ProfileRow,
 )
+from persistence.proposal_tables import (  # noqa: F401  (one metadata: every table is here)
+    ProposalRow,
+    SupervisorCourseRow,
+    SupervisorTrainingRow,
+)
 
 _case_version = Column("version", Integer, nullable=False)
 

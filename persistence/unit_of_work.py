@@ -37,6 +37,11 @@ if TYPE_CHECKING:
     from persistence.pipeline_store import PipelineStore
     from persistence.place_repository import EmployerContactRepository, PlaceRepository
     from persistence.placements import PlacementRepository
+    from persistence.proposal_repository import (
+        ProposalRepository,
+        SupervisorCourseRepository,
+        SupervisorTrainingRepository,
+    )
     from persistence.queries import CaseQueries
     from persistence.report_queries import ReportQueries
     from persistence.repositories import (
@@ -80,6 +85,9 @@ MEMBERS = (
     "corrections",
     "profiles",
     "matching",
+    "proposals",
+    "courses",
+    "trainings",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -300,6 +308,24 @@ class SqlUnitOfWork:
 
         return ListQueries(self.session)
 
+    @cached_property
+    def proposals(self) -> ProposalRepository:
+        from persistence.proposal_repository import ProposalRepository
+
+        return ProposalRepository(self.session)
+
+    @cached_property
+    def courses(self) -> SupervisorCourseRepository:
+        from persistence.proposal_repository import SupervisorCourseRepository
+
+        return SupervisorCourseRepository(self.session)
+
+    @cached_property
+    def trainings(self) -> SupervisorTrainingRepository:
+        from persistence.proposal_repository import SupervisorTrainingRepository
+
+        return SupervisorTrainingRepository(self.session)
+
 
 def _is_conflict(exc: BaseException) -> bool:
     """Optimistic-lock failures, lock time-outs, a doubled event or a person enrolled twice."""
@@ -311,5 +337,12 @@ def _is_conflict(exc: BaseException) -> bool:
     text = str(exc).lower()
     if isinstance(exc, OperationalError):
         return any(message in text for message in LOCK_MESSAGES)
-    doubled = ("uq_case_event_seq", "case_event.case_id, case_event.seq", "personnummer")
+    doubled = (
+        "uq_case_event_seq",
+        "case_event.case_id, case_event.seq",
+        "personnummer",
+        "uq_proposal_",  # a second open proposal, or a second accepted one, at once
+        "proposal.place_id, proposal.case_id",
+        "proposal.case_id",
+    )
     return isinstance(exc, IntegrityError) and any(key in text for key in doubled)

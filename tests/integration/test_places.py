@@ -337,7 +337,7 @@ def test_the_report_counts_places_by_status_and_the_lead_time_from_the_first_con
     assert ages["agreed"] == (29, 29)
     assert second != filled
     lead = {t.stage: (t.places, t.median_days, t.p90_days) for t in report.lead_times}
-    assert lead == {"open": (2, 21, 31), "filled": (1, 41, 41)}
+    assert lead == {"open": (2, 21, 31), "filled": (1, 41, 41), "in place": (1, 41, 41)}
 
 
 def test_the_weekly_letter_lists_the_employer_next_steps_due_by_the_weeks_end(
