@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import Connection
 
 from persistence.mapping import driver_reads, json_value
 from persistence.repositories import in_slices
@@ -144,9 +144,10 @@ _SQL = {"sqlite": _Sql("?"), "postgresql": _Sql("%s")}
 
 
 class PipelineStore:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        connection = session.connection()
+    """On the unit of work's connection, in its begun transaction (never an ORM session)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
         self._sqlite = connection.dialect.name == "sqlite"
         self._sql = _SQL["sqlite" if self._sqlite else "postgresql"]
         self._cursor = connection.connection.cursor()

@@ -3,6 +3,13 @@
 Its repositories and queries are built, and their modules imported, when a use case
 first asks for them: a read-only ``kivo participant show`` imports the four modules it
 reads with, not the twenty members' (reports, exports, bulk writing, …).
+
+The transaction is a Core ``Connection``'s, opened on first use; the ORM ``Session`` is
+built on that connection only when a repository asks for ``session``. The move pipeline
+(``pipeline``) works on the connection alone, so a move never builds a session: building,
+beginning, committing and closing one cost more than the light move's own statements.
+Whoever commits, it is one transaction: the session joins the connection's (its commit
+flushes, the connection's commits), and anything not committed is rolled back on exit.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from typing import TYPE_CHECKING, Self
 from states.errors import Conflict
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlmodel import Session
 
     from persistence.bulk import BulkWriter
@@ -80,23 +87,21 @@ MEMBERS = (
 
 
 class SqlUnitOfWork:
-    """Opens a session on enter; ``commit`` is explicit, anything else rolls back."""
-
-    session: Session
+    """Opens a connection on first use; ``commit`` is explicit, anything else rolls back."""
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.engine = engine
         self.read_only = read_only
+        self._bind = engine
+        if read_only and engine.dialect.name == "sqlite":
+            self._bind = engine.execution_options(sqlite_begin="DEFERRED")
+        self._connection: Connection | None = None
+        self._session: Session | None = None
 
     def __enter__(self) -> Self:
-        from sqlmodel import Session
-
-        bind = self.engine
-        if self.read_only and bind.dialect.name == "sqlite":
-            bind = bind.execution_options(sqlite_begin="DEFERRED")
-        for member in MEMBERS:  # entered again: no repository of the last session
+        for member in MEMBERS:  # entered again: no repository of the last transaction
             self.__dict__.pop(member, None)
-        self.session = Session(bind, expire_on_commit=False)
+        self._connection = self._session = None
         return self
 
     def __exit__(
@@ -105,21 +110,57 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        session, connection = self._session, self._connection
+        self._session = self._connection = None
         try:
-            self.session.rollback()
+            if session is not None:
+                session.close()
         finally:
-            self.session.close()
+            if connection is not None:
+                connection.close()  # what was not committed is rolled back
         if exc is not None and _is_conflict(exc):
             raise Conflict(
                 "someone else changed the same case or person at the same time; "
                 "reload and try again"
             ) from exc
 
+    @property
+    def connection(self) -> Connection:
+        """This unit of work's connection, in a begun transaction (begun again after a
+        commit or a rollback, as a session would)."""
+        connection = self._connection
+        if connection is None:
+            connection = self._connection = self._bind.connect()
+        if not connection.in_transaction():
+            connection.begin()
+        return connection
+
+    @property
+    def session(self) -> Session:
+        """The ORM session, built on first use on this unit of work's connection; it
+        flushes on ``commit`` and never commits or closes the transaction itself."""
+        session = self._session
+        if session is None:
+            from sqlmodel import Session
+
+            session = self._session = Session(
+                self.connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return session
+
     def commit(self) -> None:
-        self.session.commit()
+        if self._session is not None:
+            self._session.commit()  # flushes; the connection's transaction commits below
+        if self._connection is not None:
+            self._connection.commit()
+        self.__dict__.pop("pipeline", None)  # its cursor begins again with the next use
 
     def rollback(self) -> None:
-        self.session.rollback()
+        if self._session is not None:
+            self._session.rollback()
+        if self._connection is not None:
+            self._connection.rollback()
+        self.__dict__.pop("pipeline", None)
 
     @cached_property
     def people(self) -> PersonRepository:
@@ -239,7 +280,7 @@ class SqlUnitOfWork:
     def pipeline(self) -> PipelineStore:
         from persistence.pipeline_store import PipelineStore
 
-        return PipelineStore(self.session)
+        return PipelineStore(self.connection)
 
     @cached_property
     def changes(self) -> RecordChanges:

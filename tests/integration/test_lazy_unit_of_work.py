@@ -1,19 +1,31 @@
 """The SQL unit of work builds its repositories on first use: a read-only ``participant
 show`` imports only the persistence modules it reads with, and every member is still
-there, on the unit of work's own session."""
+there, on the unit of work's own session; the session itself is built only when a
+repository needs it (a move, through the pipeline on the connection, never does), and
+whatever writes, it is one transaction."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
+import sqlmodel
+
+from pathway import moves
 from pathway.bootstrap import bootstrap
+from pathway.context import Kivo
 from pathway.enrolment import enrol
 from pathway.ports import UnitOfWork
 from persistence.engine import make_engine
 from persistence.unit_of_work import MEMBERS, SqlUnitOfWork
+from states.records import CaseEvent
+from states.steps import Step
+from tests.integration.support import TODAY, Staff, enrol_case, events_of, stored_case
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_READ_BY_SHOW = (
@@ -43,18 +55,57 @@ def test_every_member_is_built_once_on_the_session_of_its_own_unit_of_work(
 ) -> None:
     engine = make_engine(database_url, create=False)
     uow = SqlUnitOfWork(engine, read_only=True)
+    on_session = [name for name in MEMBERS if name != "pipeline"]
     try:
         with uow:
             first = {name: getattr(uow, name) for name in MEMBERS}
             assert all(getattr(uow, name) is first[name] for name in MEMBERS)
-            assert all(vars(member)["session"] is uow.session for member in first.values())
+            assert all(vars(first[name])["session"] is uow.session for name in on_session)
+            assert first["pipeline"].connection is uow.connection
+            assert uow.session.connection() is uow.connection
             session = uow.session
         with uow:
             assert uow.session is not session
             assert all(getattr(uow, name) is not first[name] for name in MEMBERS)
-            assert all(vars(getattr(uow, name))["session"] is uow.session for name in MEMBERS)
+            assert all(vars(getattr(uow, name))["session"] is uow.session for name in on_session)
     finally:
         engine.dispose()
+
+
+def test_a_move_builds_no_orm_session(
+    kivo: Kivo, staff: Staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = enrol_case(kivo, staff)
+    built: list[object] = []
+    real = sqlmodel.Session.__init__
+
+    def counted(self: sqlmodel.Session, *args: Any, **kwargs: Any) -> None:
+        built.append(self)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(sqlmodel.Session, "__init__", counted)
+    moves.advance(kivo, case_id, Step.INFORMATION, on=TODAY, by=staff.caseworker)
+    moves.pause(kivo, case_id, reason="ill", on=TODAY)
+    assert built == []
+    assert stored_case(kivo, case_id).state == "paused"
+
+
+def test_the_session_and_the_pipeline_write_in_one_transaction_that_rolls_back_unless_committed(
+    kivo: Kivo, staff: Staff
+) -> None:
+    case_id = enrol_case(kivo, staff)
+    before = len(events_of(kivo, case_id))
+    note = CaseEvent(case_id=case_id, kind="note", on=TODAY, recorded_at=kivo.now())
+    with kivo.uow() as uow:
+        uow.pipeline.append_events([note])  # on the connection
+        uow.events.append(dataclasses.replace(note))  # through the session
+    assert len(events_of(kivo, case_id)) == before
+    with kivo.uow() as uow:
+        uow.events.append(dataclasses.replace(note))
+        uow.pipeline.append_events([dataclasses.replace(note)])
+        uow.commit()
+        uow.pipeline.append_events([dataclasses.replace(note)])  # after the commit: a new one
+    assert len(events_of(kivo, case_id)) == before + 2
 
 
 def test_a_read_only_participant_show_imports_no_report_export_or_outbox_module(
