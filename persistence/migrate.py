@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from importlib import resources
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from states.errors import NotInitialised
 
@@ -45,11 +46,22 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema's revision, ``None`` without Alembic's table: one ``SELECT``, the check
+    every command makes before it works (no catalogue look-up first)."""
     with engine.connect() as connection:
-        if not inspect(connection).has_table(VERSION_TABLE):
-            return None
-        row = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).first()
+        try:
+            row = connection.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").first()
+        except DBAPIError as error:
+            if _no_such_table(error):
+                return None
+            raise
     return None if row is None else str(row[0])
+
+
+def _no_such_table(error: DBAPIError) -> bool:
+    """SQLite's "no such table", PostgreSQL's undefined_table (SQLSTATE 42P01)."""
+    found = error.orig
+    return getattr(found, "sqlstate", None) == "42P01" or "no such table" in str(found).lower()
 
 
 def require_current(engine: Engine, expected: str) -> None:
