@@ -87,7 +87,12 @@ def driver_reads(
 ) -> tuple[Callable[[Any], date], Callable[[Any], datetime]]:
     """Dates and moments from what the driver returns, as the ORM gives them: SQLite's
     ISO text parsed (each distinct text once), moments without a zone in UTC."""
-    if connection.dialect.name != "sqlite":
+    return reads_of(sqlite=connection.dialect.name == "sqlite")
+
+
+def reads_of(*, sqlite: bool) -> tuple[Callable[[Any], date], Callable[[Any], datetime]]:
+    """``driver_reads`` for SQLite's driver or PostgreSQL's."""
+    if not sqlite:
         return _same, _utc
     days: dict[str, date] = {}
     moments: dict[str, datetime] = {}

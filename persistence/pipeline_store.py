@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from persistence.mapping import driver_reads, in_slices, json_value
+from persistence.mapping import in_slices, json_value, reads_of
 from states.errors import Conflict
 from states.records import (
     Case,
@@ -149,14 +149,28 @@ _SQL = {"sqlite": _Sql("?"), "postgresql": _Sql("%s")}
 
 
 class PipelineStore:
-    """On the unit of work's connection, in its begun transaction (never an ORM session)."""
+    """On the unit of work's connection, in its begun transaction (never an ORM session);
+    or on a bare driver connection (``on_driver``), for read-only one-case reads."""
+
+    connection: Connection | None
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self._sqlite = connection.dialect.name == "sqlite"
-        self._sql = _SQL["sqlite" if self._sqlite else "postgresql"]
-        self._cursor = connection.connection.cursor()
-        self._day_read, self._moment_read = driver_reads(connection)
+        self._on(connection.connection.cursor(), sqlite=connection.dialect.name == "sqlite")
+
+    @classmethod
+    def on_driver(cls, dbapi_connection: Any, *, sqlite: bool) -> PipelineStore:
+        """On a bare driver connection, in the transaction it is in (no SQLAlchemy)."""
+        store = cls.__new__(cls)
+        store.connection = None
+        store._on(dbapi_connection.cursor(), sqlite=sqlite)
+        return store
+
+    def _on(self, cursor: Any, *, sqlite: bool) -> None:
+        self._sqlite = sqlite
+        self._sql = _SQL["sqlite" if sqlite else "postgresql"]
+        self._cursor = cursor
+        self._day_read, self._moment_read = reads_of(sqlite=sqlite)
 
     def load(self, case_ids: Sequence[int]) -> dict[int, tuple[Case, Person, bool, bool]]:
         found: dict[int, tuple[Case, Person, bool, bool]] = {}

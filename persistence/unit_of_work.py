@@ -10,13 +10,21 @@ built on that connection only when a repository asks for ``session``. The move p
 beginning, committing and closing one cost more than the light move's own statements.
 Whoever commits, it is one transaction: the session joins the connection's (its commit
 flushes, the connection's commits), and anything not committed is rolled back on exit.
+
+A read-only unit of work on a SQLite file (``sqlite_url``) whose first member used is the
+pipeline, in a process whose (lazy) engine is not built yet, reads on the bare driver
+(``persistence.driver``): a one-shot ``participant show`` imports no SQLAlchemy. Should a
+repository be asked for afterwards, its connection is made on that same driver
+connection, in the same read transaction. Once the engine exists (a server, a second
+use case), its pool serves every unit of work.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from states.errors import Conflict
 
@@ -87,21 +95,33 @@ MEMBERS = (
 
 
 class SqlUnitOfWork:
-    """Opens a connection on first use; ``commit`` is explicit, anything else rolls back."""
+    """Opens a connection on first use; ``commit`` is explicit, anything else rolls back.
 
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
-        self.engine = engine
+    ``engine``: the engine, or a function that gives it (built on first use)."""
+
+    def __init__(
+        self,
+        engine: Engine | Callable[[], Engine],
+        *,
+        read_only: bool = False,
+        sqlite_url: str | None = None,
+    ) -> None:
+        self._engine = engine
         self.read_only = read_only
-        self._bind = engine
-        if read_only and engine.dialect.name == "sqlite":
-            self._bind = engine.execution_options(sqlite_begin="DEFERRED")
+        self._driver_url = sqlite_url if read_only else None
         self._connection: Connection | None = None
         self._session: Session | None = None
+        self._driver: Any = None  # a bare sqlite3 connection (read-only, pipeline first)
+
+    @property
+    def engine(self) -> Engine:
+        engine = self._engine
+        return engine() if callable(engine) else engine
 
     def __enter__(self) -> Self:
         for member in MEMBERS:  # entered again: no repository of the last transaction
             self.__dict__.pop(member, None)
-        self._connection = self._session = None
+        self._connection = self._session = self._driver = None
         return self
 
     def __exit__(
@@ -110,14 +130,18 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session, connection = self._session, self._connection
-        self._session = self._connection = None
+        session, connection, driver = self._session, self._connection, self._driver
+        self._session = self._connection = self._driver = None
         try:
             if session is not None:
                 session.close()
         finally:
-            if connection is not None:
-                connection.close()  # what was not committed is rolled back
+            try:
+                if connection is not None:
+                    connection.close()  # what was not committed is rolled back
+            finally:
+                if driver is not None:
+                    driver.close()  # a read: nothing to keep
         if exc is not None and _is_conflict(exc):
             raise Conflict(
                 "someone else changed the same case or person at the same time; "
@@ -130,10 +154,40 @@ class SqlUnitOfWork:
         commit or a rollback, as a session would)."""
         connection = self._connection
         if connection is None:
-            connection = self._connection = self._bind.connect()
+            if self._driver is not None:
+                assert self._driver_url is not None
+                connection = _on_driver(self._driver, self._driver_url)
+            else:
+                engine = self.engine
+                bind = engine
+                if self.read_only and engine.dialect.name == "sqlite":
+                    bind = engine.execution_options(sqlite_begin="DEFERRED")
+                connection = bind.connect()
+            self._connection = connection
         if not connection.in_transaction():
             connection.begin()
         return connection
+
+    @property
+    def _engine_built(self) -> bool:
+        """Whether the engine exists (a given one, or a lazy one built): then its pool
+        serves the reads too; the bare driver is for a process's first, cold read."""
+        built = getattr(self._engine, "built", True)
+        return built() if callable(built) else bool(built)
+
+    def _driver_connection(self) -> Any:
+        """The bare driver connection of a read-only unit of work, in a read transaction."""
+        driver = self._driver
+        if driver is None:
+            from persistence.driver import connect, sqlite_file
+
+            assert self._driver_url is not None
+            path = sqlite_file(self._driver_url)
+            assert path is not None, self._driver_url
+            driver = self._driver = connect(self._driver_url, path)
+        if not driver.in_transaction:
+            driver.execute("BEGIN DEFERRED")
+        return driver
 
     @property
     def session(self) -> Session:
@@ -153,6 +207,8 @@ class SqlUnitOfWork:
             self._session.commit()  # flushes; the connection's transaction commits below
         if self._connection is not None:
             self._connection.commit()
+        if self._driver is not None and self._driver.in_transaction:
+            self._driver.commit()
         self.__dict__.pop("pipeline", None)  # its cursor begins again with the next use
 
     def rollback(self) -> None:
@@ -160,6 +216,8 @@ class SqlUnitOfWork:
             self._session.rollback()
         if self._connection is not None:
             self._connection.rollback()
+        if self._driver is not None and self._driver.in_transaction:
+            self._driver.rollback()
         self.__dict__.pop("pipeline", None)
 
     @cached_property
@@ -280,6 +338,8 @@ class SqlUnitOfWork:
     def pipeline(self) -> PipelineStore:
         from persistence.pipeline_store import PipelineStore
 
+        if self._driver_url is not None and self._connection is None and not self._engine_built:
+            return PipelineStore.on_driver(self._driver_connection(), sqlite=True)
         return PipelineStore(self.connection)
 
     @cached_property
@@ -317,6 +377,24 @@ class SqlUnitOfWork:
         from persistence.list_queries import ListQueries
 
         return ListQueries(self.session)
+
+
+def _on_driver(driver: Any, url: str) -> Connection:
+    """A SQLAlchemy connection on a bare driver connection already in its read
+    transaction (a read-only unit of work that began on the driver, then needs a
+    repository). The engine learns the database on a connection of its own first:
+    SQLAlchemy rolls back the connection it first learns on."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from persistence.driver import connect, sqlite_file
+
+    path = sqlite_file(url)
+    assert path is not None, url
+    given = iter([connect(url, path), driver])
+    engine = create_engine("sqlite://", creator=lambda: next(given), poolclass=NullPool)
+    engine.connect().close()  # the first, learning connection, closed
+    return engine.connect()  # on ``driver``; its BEGIN is the dialect's no-op
 
 
 def _is_conflict(exc: BaseException) -> bool:

@@ -108,7 +108,7 @@ def test_the_session_and_the_pipeline_write_in_one_transaction_that_rolls_back_u
     assert len(events_of(kivo, case_id)) == before + 2
 
 
-def test_a_read_only_participant_show_imports_neither_the_orm_nor_a_report_or_outbox_module(
+def test_a_read_only_participant_show_imports_neither_sqlalchemy_nor_a_report_or_outbox_module(
     sqlite_url: str,
 ) -> None:
     kivo = bootstrap(sqlite_url, now="2026-03-02T09:00")
@@ -139,5 +139,28 @@ def test_a_read_only_participant_show_imports_neither_the_orm_nor_a_report_or_ou
     modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
     assert "persistence.pipeline_store" in modules
     assert not modules & set(NOT_READ_BY_SHOW)
-    assert not {m for m in modules if m.split(".")[0] in ("alembic", "apscheduler", "sqlmodel")}
-    assert not modules & {"sqlalchemy.orm", "persistence.tables", "persistence.repositories"}
+    unwanted = ("alembic", "apscheduler", "sqlmodel", "sqlalchemy")
+    assert not {m for m in modules if m.split(".")[0] in unwanted}
+    assert not modules & {"persistence.tables", "persistence.repositories"}
+
+
+def test_a_read_on_the_sqlite_driver_and_a_repository_after_it_share_one_read_transaction(
+    sqlite_url: str,
+) -> None:
+    writer = bootstrap(sqlite_url, now="2026-03-02T09:00")
+    case_id = enrol(writer, "Lo Berg", consent=True).case_id
+    reader = bootstrap(sqlite_url, now="2026-03-02T09:00")  # a new process: no engine yet
+    try:
+        with reader.uow(read_only=True) as uow:
+            (case, _, _, _) = uow.pipeline.load([case_id])[case_id]
+            assert vars(uow.pipeline)["connection"] is None  # on the bare driver
+            moves.advance(writer, case_id, Step.INFORMATION, on=TODAY)  # committed meanwhile
+            assert uow.cases.get(case_id).state == case.state == "enrolled"  # the same snapshot
+            assert [e.kind for e in uow.events.for_case(case_id)] == ["enrolled", "consent"]
+        with reader.uow(read_only=True) as uow:
+            assert uow.pipeline.load([case_id])[case_id][0].state == "information"
+        with writer.uow(read_only=True) as uow:  # its engine exists: the pool serves reads
+            assert vars(uow.pipeline)["connection"] is not None
+    finally:
+        writer.close()
+        reader.close()
