@@ -100,10 +100,13 @@ _BEGIN = {mode: f"BEGIN {mode}" for mode in ("IMMEDIATE", "DEFERRED", "EXCLUSIVE
 def _sqlite_on_begin(connection: Any) -> None:
     """Writers take the write lock up front (BEGIN IMMEDIATE), so a transaction never
     fails half-way on a lock upgrade; readers ask for ``sqlite_begin="DEFERRED"``."""
+    driver = connection.connection.driver_connection
+    if driver.in_transaction:  # begun on the driver (the unit of work's pipeline): adopted
+        return
     mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
     # Straight to the driver: SQLAlchemy's statement machinery cost more than the BEGIN
     # itself, paid by every transaction (a light move is a handful of statements).
-    connection.connection.driver_connection.execute(_BEGIN[mode])
+    driver.execute(_BEGIN[mode])
 
 
 def is_sqlite(engine: Engine) -> bool:

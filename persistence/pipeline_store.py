@@ -156,13 +156,15 @@ class PipelineStore:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.dbapi: Any = connection.connection
         self._on(connection.connection.cursor(), sqlite=connection.dialect.name == "sqlite")
 
     @classmethod
     def on_driver(cls, dbapi_connection: Any, *, sqlite: bool) -> PipelineStore:
-        """On a bare driver connection, in the transaction it is in (no SQLAlchemy)."""
+        """On a driver connection (the pool's, or a bare one), in the transaction it is
+        in, without a SQLAlchemy ``Connection``."""
         store = cls.__new__(cls)
-        store.connection = None
+        store.connection, store.dbapi = None, dbapi_connection
         store._on(dbapi_connection.cursor(), sqlite=sqlite)
         return store
 

@@ -112,6 +112,7 @@ class SqlUnitOfWork:
         self._connection: Connection | None = None
         self._session: Session | None = None
         self._driver: Any = None  # a bare sqlite3 connection (read-only, pipeline first)
+        self._pooled: Any = None  # the pool's DBAPI connection the pipeline began on
 
     @property
     def engine(self) -> Engine:
@@ -121,7 +122,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         for member in MEMBERS:  # entered again: no repository of the last transaction
             self.__dict__.pop(member, None)
-        self._connection = self._session = self._driver = None
+        self._connection = self._session = self._driver = self._pooled = None
         return self
 
     def __exit__(
@@ -131,7 +132,8 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, connection, driver = self._session, self._connection, self._driver
-        self._session = self._connection = self._driver = None
+        pooled = self._pooled
+        self._session = self._connection = self._driver = self._pooled = None
         try:
             if session is not None:
                 session.close()
@@ -139,6 +141,8 @@ class SqlUnitOfWork:
             try:
                 if connection is not None:
                     connection.close()  # what was not committed is rolled back
+                if pooled is not None:
+                    pooled.close()  # back to the pool, rolled back
             finally:
                 if driver is not None:
                     driver.close()  # a read: nothing to keep
@@ -157,16 +161,37 @@ class SqlUnitOfWork:
             if self._driver is not None:
                 assert self._driver_url is not None
                 connection = _on_driver(self._driver, self._driver_url)
+            elif self._pooled is not None:  # the pipeline began on it: adopted, transaction and all
+                from sqlalchemy import Connection
+
+                connection = Connection(self._bind(), connection=self._pooled)
+                self._pooled = None
             else:
-                engine = self.engine
-                bind = engine
-                if self.read_only and engine.dialect.name == "sqlite":
-                    bind = engine.execution_options(sqlite_begin="DEFERRED")
-                connection = bind.connect()
+                connection = self._bind().connect()
             self._connection = connection
         if not connection.in_transaction():
             connection.begin()
         return connection
+
+    def _bind(self) -> Engine:
+        engine = self.engine
+        if self.read_only and engine.dialect.name == "sqlite":
+            return engine.execution_options(sqlite_begin="DEFERRED")
+        return engine
+
+    def _pool_connection(self) -> Any:
+        """A DBAPI connection from the engine's pool, in a begun transaction: what the
+        pipeline runs on when it is the first member used (a move), without a SQLAlchemy
+        ``Connection`` (its events and bookkeeping cost more than the light move's own
+        statements). A member asked for afterwards adopts it (``connection``)."""
+        pooled = self._pooled
+        if pooled is None:
+            pooled = self._pooled = self.engine.raw_connection()
+        if self.engine.dialect.name == "sqlite":
+            driver = pooled.driver_connection
+            if not driver.in_transaction:
+                driver.execute("BEGIN DEFERRED" if self.read_only else "BEGIN IMMEDIATE")
+        return pooled  # psycopg begins a transaction itself with the first statement
 
     @property
     def _engine_built(self) -> bool:
@@ -207,6 +232,8 @@ class SqlUnitOfWork:
             self._session.commit()  # flushes; the connection's transaction commits below
         if self._connection is not None:
             self._connection.commit()
+        if self._pooled is not None:
+            self._pooled.commit()
         if self._driver is not None and self._driver.in_transaction:
             self._driver.commit()
         self.__dict__.pop("pipeline", None)  # its cursor begins again with the next use
@@ -216,6 +243,8 @@ class SqlUnitOfWork:
             self._session.rollback()
         if self._connection is not None:
             self._connection.rollback()
+        if self._pooled is not None:
+            self._pooled.rollback()
         if self._driver is not None and self._driver.in_transaction:
             self._driver.rollback()
         self.__dict__.pop("pipeline", None)
@@ -338,9 +367,12 @@ class SqlUnitOfWork:
     def pipeline(self) -> PipelineStore:
         from persistence.pipeline_store import PipelineStore
 
-        if self._driver_url is not None and self._connection is None and not self._engine_built:
+        if self._connection is not None:
+            return PipelineStore(self.connection)
+        if self._driver is not None or (self._driver_url is not None and not self._engine_built):
             return PipelineStore.on_driver(self._driver_connection(), sqlite=True)
-        return PipelineStore(self.connection)
+        pooled = self._pool_connection()
+        return PipelineStore.on_driver(pooled, sqlite=self.engine.dialect.name == "sqlite")
 
     @cached_property
     def changes(self) -> RecordChanges:
@@ -405,7 +437,9 @@ def _is_conflict(exc: BaseException) -> bool:
     if isinstance(exc, StaleDataError):
         return True
     text = str(exc).lower()
-    if isinstance(exc, OperationalError):
+    kinds = {kind.__name__ for kind in type(exc).__mro__}  # SQLAlchemy's or the driver's own
+    if isinstance(exc, OperationalError) or "OperationalError" in kinds:
         return any(message in text for message in LOCK_MESSAGES)
     doubled = ("uq_case_event_seq", "case_event.case_id, case_event.seq", "personnummer")
-    return isinstance(exc, IntegrityError) and any(key in text for key in doubled)
+    integrity = isinstance(exc, IntegrityError) or "IntegrityError" in kinds
+    return integrity and any(key in text for key in doubled)

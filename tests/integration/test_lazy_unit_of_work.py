@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -153,14 +154,14 @@ def test_a_read_on_the_sqlite_driver_and_a_repository_after_it_share_one_read_tr
     try:
         with reader.uow(read_only=True) as uow:
             (case, _, _, _) = uow.pipeline.load([case_id])[case_id]
-            assert vars(uow.pipeline)["connection"] is None  # on the bare driver
+            assert type(vars(uow.pipeline)["dbapi"]) is sqlite3.Connection  # the bare driver
             moves.advance(writer, case_id, Step.INFORMATION, on=TODAY)  # committed meanwhile
             assert uow.cases.get(case_id).state == case.state == "enrolled"  # the same snapshot
             assert [e.kind for e in uow.events.for_case(case_id)] == ["enrolled", "consent"]
         with reader.uow(read_only=True) as uow:
             assert uow.pipeline.load([case_id])[case_id][0].state == "information"
         with writer.uow(read_only=True) as uow:  # its engine exists: the pool serves reads
-            assert vars(uow.pipeline)["connection"] is not None
+            assert type(vars(uow.pipeline)["dbapi"]) is not sqlite3.Connection
     finally:
         writer.close()
         reader.close()
