@@ -4,12 +4,15 @@ Its repositories and queries are built, and their modules imported, when a use c
 first asks for them: a read-only ``kivo participant show`` imports the four modules it
 reads with, not the twenty members' (reports, exports, bulk writing, …).
 
-The transaction is a Core ``Connection``'s, opened on first use; the ORM ``Session`` is
-built on that connection only when a repository asks for ``session``. The move pipeline
-(``pipeline``) works on the connection alone, so a move never builds a session: building,
-beginning, committing and closing one cost more than the light move's own statements.
-Whoever commits, it is one transaction: the session joins the connection's (its commit
-flushes, the connection's commits), and anything not committed is rolled back on exit.
+The transaction is opened on first use. The move pipeline (``pipeline``), when it comes
+first (every move), runs on a DBAPI connection checked out of the engine's pool, with no
+SQLAlchemy ``Connection`` nor ORM ``Session``: building, beginning, committing and closing
+those cost more than the light move's own statements. Any other member gets a Core
+``Connection`` (adopting the pool's connection, transaction and all, if the pipeline
+began on it), and the ORM ``Session`` is built on that connection only when a repository
+asks for ``session``. Whoever commits, it is one transaction: the session joins the
+connection's (its commit flushes, the connection's commits), and anything not committed
+is rolled back on exit.
 
 A read-only unit of work on a SQLite file (``sqlite_url``) whose first member used is the
 pipeline, in a process whose (lazy) engine is not built yet, reads on the bare driver
