@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pathway.clock import clock_from
 from pathway.context import Kivo
-from persistence import migrate
-from persistence.engine import make_engine, opening, unavailable
+from persistence import driver, migrate
 from persistence.unit_of_work import SqlUnitOfWork
 from states.programmes import Catalogue, default_catalogue, load_programmes_file
 from states.ruleset import RuleSet, load_default_rules, load_rules_file
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from pathway.ports import UnitOfWork
 
 
@@ -63,18 +65,59 @@ def bootstrap(
     ruleset = replace(load_rules(rules), catalogue=load_catalogue(programmes))
     clock = clock_from(now)
     url = database_url(database)
-    with opening(url):
-        engine = make_engine(url, create=False)
-        try:
-            migrate.require_current(engine, migrate.SCHEMA_HEAD)
-        except Exception:
-            engine.dispose()
-            raise
+    engine = LazyEngine(url)
+    path = driver.sqlite_file(url)
+    if path is not None:  # SQLite's schema check on the bare driver: no SQLAlchemy yet
+        migrate.require_revision(driver.schema_revision(url, path), migrate.SCHEMA_HEAD)
+    else:
+        engine.check()
+    reads_on_driver = url if path is not None else None
 
     def unit_of_work(*, read_only: bool = False) -> UnitOfWork:
-        return SqlUnitOfWork(engine, read_only=read_only)
+        return SqlUnitOfWork(engine, read_only=read_only, sqlite_url=reads_on_driver)
 
     return Kivo(uow=unit_of_work, clock=clock, rules=ruleset, database=url, close=engine.dispose)
+
+
+class LazyEngine:
+    """The process's engine, built on first use: a command that reads on the bare driver
+    (``participant show``) never imports SQLAlchemy."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._built: Engine | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Engine:
+        built = self._built
+        if built is None:
+            from persistence.engine import make_engine, opening
+
+            with self._lock:
+                built = self._built
+                if built is None:
+                    with opening(self.url):
+                        built = self._built = make_engine(self.url, create=False)
+        return built
+
+    def built(self) -> bool:
+        return self._built is not None
+
+    def check(self) -> None:
+        """Build the engine and refuse a database not at this code's schema."""
+        from persistence.engine import opening
+
+        try:
+            with opening(self.url):
+                migrate.require_current(self(), migrate.SCHEMA_HEAD)
+        except Exception:
+            self.dispose()
+            raise
+
+    def dispose(self) -> None:
+        built, self._built = self._built, None
+        if built is not None:
+            built.dispose()
 
 
 @dataclass(frozen=True)
@@ -89,6 +132,8 @@ def init_database(database: str | None = None) -> InitResult:
 
     Only the default database's folder is created: a folder named in ``--database``
     that does not exist is most likely a typo."""
+    from persistence.engine import make_engine, opening
+
     url = database_url(database)
     if not database:
         _default_folder().mkdir(parents=True, exist_ok=True)
@@ -126,6 +171,7 @@ def probe_database(database: str | None = None) -> DatabaseProbe:
     missing, unreachable or empty, so the doctor can say what is wrong."""
     from sqlalchemy.engine import make_url
 
+    from persistence.engine import make_engine, opening, unavailable
     from states.errors import DatabaseUnavailable, KivoError
 
     url, head = database_url(database), migrate.SCHEMA_HEAD

@@ -214,8 +214,8 @@ def read_facts(
     history = [i for i, (case, _) in loaded.items() if _needs_history(rules, case, needs[i])]
     meetings = [i for i in history if _needs_meetings(rules, loaded[i][0], needs[i])]
     theirs = [i for i in loaded if _needs_placements(rules, needs[i])]
-    histories = uow.events.for_cases(history) if history else {}
-    held = uow.meetings.held_moments(meetings) if meetings else {}
+    histories = uow.pipeline.histories(history) if history else {}
+    held = uow.pipeline.held_moments(meetings) if meetings else {}
     people = sorted({ident for i in theirs if (ident := loaded[i][1].id) is not None})
     placements = uow.pipeline.placements_of_people(people) if people else {}
     workplaces = _workplaces(uow, placements, [moves[i] for i in theirs])

@@ -4,7 +4,7 @@ writes it makes set-based, straight to the driver (``persistence.pipeline_store`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from states.records import (
@@ -30,6 +30,19 @@ class PipelineStore(Protocol):
         ...
 
     def caseworker(self, caseworker_id: int) -> Caseworker | None: ...
+
+    def caseworker_names(self, caseworker_ids: Sequence[int]) -> dict[int, str]:
+        """The names of those of ``caseworker_ids`` that exist, by id."""
+        ...
+
+    def histories(self, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
+        """The histories of cases, each in order; a case without events is left out."""
+        ...
+
+    def held_moments(self, case_ids: Sequence[int]) -> dict[int, list[datetime]]:
+        """When each case's meetings recorded as held took place; a case with none is
+        left out."""
+        ...
 
     def save_cases(self, cases: Sequence[Case]) -> None:
         """Moved cases, read by ``load``: one versioned ``UPDATE … WHERE id = ? AND

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pathway.facts import read_facts
 from pathway.results import CaseView, HistoryLine, NextMove
 from states.case import status_of_state
+from states.errors import NotFound
 from states.judge import next_steps
 from states.ownership import TRANSFERRED, Ownership, owners
 from states.personnummer import Personnummer
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from pathway.context import Kivo
     from pathway.ports import UnitOfWork
     from states.case import CaseFacts, Move
-    from states.records import CaseEvent, CaseSummary
+    from states.records import Case, CaseEvent, CaseSummary, Person
 
 
 def next_moves_of(kivo: Kivo, facts: CaseFacts, given: Move | None = None) -> list[NextMove]:
@@ -61,17 +62,24 @@ def show_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseV
 
 
 def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseReading:
-    """One read of a case: its view, and the names of everyone who owned it."""
+    """One read of a case: its view, and the names of everyone who owned it.
+
+    A read model on the move pipeline's own driver-level reads (``uow.pipeline``): the
+    case and participant as a move loads them, its facts as a move judges them, and no
+    ORM session (nor SQLModel's import) for the case page."""
     with kivo.uow(read_only=True) as uow:
-        case = uow.cases.get(case_id)
-        person = uow.people.get(case.person_id)
-        worker = uow.caseworkers.find(case.caseworker_id) if case.caseworker_id else None
-        events = uow.events.for_case(case_id)
-        history = history_lines(uow, events)
+        case, person = case_and_person(uow, case_id)
+        events = uow.pipeline.histories([case_id]).get(case_id, [])
         facts = read_facts(uow, kivo.rules, {case_id: (case, person)}, {case_id: None}, every=True)
         periods = owners(events, case.caseworker_id)
-        known = {worker.id: worker.name} if worker is not None and worker.id is not None else {}
-        names = known | caseworker_names(uow, _owner_ids(periods, events) - set(known))
+        named = _owner_ids(periods, events)
+        if case.caseworker_id is not None:
+            named.add(case.caseworker_id)
+        actors = {e.actor_id for e in events if e.actor_id is not None}
+        found = caseworker_names(uow, named | actors)  # one query for every name
+    history = _lines(events, found)
+    worker = found.get(case.caseworker_id) if case.caseworker_id is not None else None
+    names = {ident: name for ident, name in found.items() if ident in named}
     assert case.id is not None
     assert person.id is not None
     pnr = Personnummer(person.personnummer) if person.personnummer else None
@@ -88,7 +96,7 @@ def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseR
         status=status_of_state(case.state),
         paused_from=case.paused_from,
         outcome=case.outcome,
-        caseworker=worker.name if worker else None,
+        caseworker=worker,
         caseworker_id=case.caseworker_id,
         opened_on=case.opened_on,
         closed_on=case.closed_on,
@@ -101,18 +109,27 @@ def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseR
     return CaseReading(view, names)
 
 
+def case_and_person(uow: UnitOfWork, case_id: int) -> tuple[Case, Person]:
+    """The case and its participant as the move pipeline loads them; no case is
+    ``NotFound``."""
+    found = uow.pipeline.load([case_id]).get(case_id)
+    if found is None:
+        raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
+    return found[0], found[1]
+
+
 def case_history(kivo: Kivo, case_id: int) -> list[HistoryLine]:
     with kivo.uow(read_only=True) as uow:
-        uow.cases.get(case_id)
-        return history_lines(uow, uow.events.for_case(case_id))
+        case_and_person(uow, case_id)
+        return history_lines(uow, uow.pipeline.histories([case_id]).get(case_id, []))
 
 
 def read_history(kivo: Kivo, case_id: int) -> HistoryReading:
     """A case's history with who owned it when (``[{caseworker_id, caseworker, from,
     to}]``, ``to`` exclusive and ``None`` while it lasts)."""
     with kivo.uow(read_only=True) as uow:
-        case = uow.cases.get(case_id)
-        events = uow.events.for_case(case_id)
+        case, _ = case_and_person(uow, case_id)
+        events = uow.pipeline.histories([case_id]).get(case_id, [])
         lines = history_lines(uow, events)
         periods = owners(events, case.caseworker_id)
         names = caseworker_names(uow, _owner_ids(periods, events))
@@ -124,8 +141,8 @@ def owner_on_day(kivo: Kivo, case_id: int, day: date) -> dict[str, Any]:
     """Who was responsible for the case on ``day``: ``{case_id, on, caseworker_id,
     caseworker, from, to}`` (all ``None`` but the first two before the case opened)."""
     with kivo.uow(read_only=True) as uow:
-        case = uow.cases.get(case_id)
-        periods = owners(uow.events.for_case(case_id), case.caseworker_id)
+        case, _ = case_and_person(uow, case_id)
+        periods = owners(uow.pipeline.histories([case_id]).get(case_id, []), case.caseworker_id)
         period = next((p for p in periods if p.covers(day)), None)
         who = None if period is None else period.caseworker_id
         names = caseworker_names(uow, set() if who is None else {who})
@@ -150,12 +167,7 @@ def named_owners(periods: list[dict[str, Any]], names: dict[int, str]) -> list[d
 
 
 def caseworker_names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for worker_id in ids:
-        worker = uow.caseworkers.find(worker_id)
-        if worker is not None:
-            found[worker_id] = worker.name
-    return found
+    return uow.pipeline.caseworker_names(sorted(ids)) if ids else {}
 
 
 def _owner_ids(periods: list[Ownership], events: list[CaseEvent]) -> set[int]:
@@ -168,9 +180,11 @@ def _owner_ids(periods: list[Ownership], events: list[CaseEvent]) -> set[int]:
 
 
 def history_lines(uow: UnitOfWork, events: list[CaseEvent]) -> list[HistoryLine]:
-    names: dict[int, str] = {}
-    for actor_id in {e.actor_id for e in events if e.actor_id is not None}:
-        names[actor_id] = uow.caseworkers.get(actor_id).name
+    actors = {e.actor_id for e in events if e.actor_id is not None}
+    return _lines(events, caseworker_names(uow, actors))
+
+
+def _lines(events: list[CaseEvent], names: dict[int, str]) -> list[HistoryLine]:
     return [
         HistoryLine(
             seq=e.seq,

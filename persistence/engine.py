@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,9 +12,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from states.errors import DatabaseUnavailable, KivoError, NotInitialised
+from persistence.driver import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
+from persistence.driver import check_file, configure, reason_of
+from states.errors import DatabaseUnavailable, KivoError
 
-BUSY_TIMEOUT_MS = 10_000
 SUPPORTED = ("sqlite", "postgresql")
 
 
@@ -30,17 +30,7 @@ def make_engine(url: str, *, create: bool = True, **kwargs: Any) -> Engine:
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database)
-        if path.is_dir():
-            raise _unavailable(parsed, "it is a folder, not a database file")
-        if not create and not path.exists():
-            raise NotInitialised(
-                f"there is no database at {path}: run `kivo init` (or check --database)",
-                found=None,
-            )
-        if not path.parent.is_dir():
-            raise _unavailable(
-                parsed, f"the folder {path.parent} does not exist (kivo does not create folders)"
-            )
+        check_file(parsed.render_as_string(hide_password=True), path, create=create)
         _create_private_file(path)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
@@ -90,31 +80,8 @@ def _unavailable(parsed: URL, reason: str) -> DatabaseUnavailable:
     )
 
 
-REASONS = (  # what the drivers say, and what it means to the person who typed --database
-    (r"file is not a database", "the file is not a SQLite database"),
-    (r"unable to open database file", "the file cannot be opened (check the path and rights)"),
-    (r'database "[^"]*" does not exist', "the server has no such database"),
-    (r'role "[^"]*" does not exist', "the server has no such user"),
-    (r"password authentication failed", "the server refused the user name or password"),
-    (r"no password supplied", "the server asks for a password"),
-    (r"failed to resolve host|could not translate host name", "the host name is not known"),
-    (r"connection refused", "no PostgreSQL server answers there"),
-    (r"timeout expired|timed out", "the server did not answer in time"),
-)
-
-
 def _reason(error: BaseException) -> str:
-    text = str(getattr(error, "orig", None) or error)
-    for clue, reason in REASONS:
-        if re.search(clue, text, re.IGNORECASE):
-            return reason
-    if isinstance(error, ImportError):
-        return (
-            f"its driver {error.name or ''} is not installed: "
-            "in kivo's source folder, pip install '.[postgres]'"
-        )
-    lines = text.strip().splitlines()
-    return f"{type(error).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+    return reason_of(error)
 
 
 def _create_private_file(path: Path) -> None:
@@ -124,13 +91,7 @@ def _create_private_file(path: Path) -> None:
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+    configure(dbapi_connection)  # we issue BEGIN ourselves, below
 
 
 _BEGIN = {mode: f"BEGIN {mode}" for mode in ("IMMEDIATE", "DEFERRED", "EXCLUSIVE")}
@@ -139,10 +100,13 @@ _BEGIN = {mode: f"BEGIN {mode}" for mode in ("IMMEDIATE", "DEFERRED", "EXCLUSIVE
 def _sqlite_on_begin(connection: Any) -> None:
     """Writers take the write lock up front (BEGIN IMMEDIATE), so a transaction never
     fails half-way on a lock upgrade; readers ask for ``sqlite_begin="DEFERRED"``."""
+    driver = connection.connection.driver_connection
+    if driver.in_transaction:  # begun on the driver (the unit of work's pipeline): adopted
+        return
     mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
     # Straight to the driver: SQLAlchemy's statement machinery cost more than the BEGIN
     # itself, paid by every transaction (a light move is a handful of statements).
-    connection.connection.driver_connection.execute(_BEGIN[mode])
+    driver.execute(_BEGIN[mode])
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import SQLModel, col, select
 
 from persistence.mapping import to_record
-from persistence.repositories import _Repository, in_slices
+from persistence.repositories import _Repository
 from persistence.tables import (
     CaseRow,
     FollowupRow,
@@ -153,17 +153,10 @@ class MeetingRepository(_Lockable[Meeting, MeetingRow]):
 
     def held_moments(self, case_ids: Sequence[int]) -> dict[int, list[datetime]]:
         """When each of several cases' meetings recorded as held took place (UTC), read
-        set-based (a case with none is left out)."""
-        table = MeetingRow.__table__  # type: ignore[attr-defined]
-        found: dict[int, list[datetime]] = {}
-        for part in in_slices(case_ids):
-            query = select_columns(table.c.case_id, table.c.at).where(
-                table.c.case_id.in_(part), table.c.status == "held"
-            )
-            for case_id, at in self.session.connection().execute(query):
-                moment = at if at.tzinfo else at.replace(tzinfo=UTC)
-                found.setdefault(case_id, []).append(moment)
-        return found
+        set-based (a case with none is left out): the move pipeline's own read."""
+        from persistence.pipeline_store import PipelineStore
+
+        return PipelineStore(self.session.connection()).held_moments(case_ids)
 
     def lines(
         self,

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection
-from sqlmodel import SQLModel
+if TYPE_CHECKING:  # the driver-level readers (the case page, the pipeline) import no ORM
+    from sqlalchemy import Connection
+    from sqlmodel import SQLModel
 
 R = TypeVar("R")
-T = TypeVar("T", bound=SQLModel)
+T = TypeVar("T", bound="SQLModel")
+IN_SLICE = 1000  # ids per IN (…) list: well inside every driver's limit on parameters
+
+
+def in_slices(ids: Sequence[int]) -> Iterator[list[int]]:
+    """Distinct ids in slices for ``IN (…)`` lists."""
+    distinct = list(dict.fromkeys(ids))
+    for start in range(0, len(distinct), IN_SLICE):
+        yield distinct[start : start + IN_SLICE]
 
 
 def field_names(kind: type[Any]) -> tuple[str, ...]:
@@ -78,7 +87,12 @@ def driver_reads(
 ) -> tuple[Callable[[Any], date], Callable[[Any], datetime]]:
     """Dates and moments from what the driver returns, as the ORM gives them: SQLite's
     ISO text parsed (each distinct text once), moments without a zone in UTC."""
-    if connection.dialect.name != "sqlite":
+    return reads_of(sqlite=connection.dialect.name == "sqlite")
+
+
+def reads_of(*, sqlite: bool) -> tuple[Callable[[Any], date], Callable[[Any], datetime]]:
+    """``driver_reads`` for SQLite's driver or PostgreSQL's."""
+    if not sqlite:
         return _same, _utc
     days: dict[str, date] = {}
     moments: dict[str, datetime] = {}

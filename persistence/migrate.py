@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
-
+from persistence.driver import VERSION_QUERY
 from states.errors import NotInitialised
+
+if TYPE_CHECKING:  # SQLite's schema check runs on the bare driver (persistence.driver)
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import DBAPIError
 
 VERSION_TABLE = "alembic_version"
 
@@ -45,16 +49,33 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema's revision, ``None`` without Alembic's table: one ``SELECT``, the check
+    every command makes before it works (no catalogue look-up first)."""
+    from sqlalchemy.exc import DBAPIError
+
     with engine.connect() as connection:
-        if not inspect(connection).has_table(VERSION_TABLE):
-            return None
-        row = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).first()
+        try:
+            row = connection.exec_driver_sql(VERSION_QUERY).first()
+        except DBAPIError as error:
+            if _no_such_table(error):
+                return None
+            raise
     return None if row is None else str(row[0])
+
+
+def _no_such_table(error: DBAPIError) -> bool:
+    """SQLite's "no such table", PostgreSQL's undefined_table (SQLSTATE 42P01)."""
+    found = error.orig
+    return getattr(found, "sqlstate", None) == "42P01" or "no such table" in str(found).lower()
 
 
 def require_current(engine: Engine, expected: str) -> None:
     """Refuse to work on a database that is not at the schema this code expects."""
-    found = current_revision(engine)
+    require_revision(current_revision(engine), expected)
+
+
+def require_revision(found: str | None, expected: str) -> None:
+    """``found`` must be ``expected``: else the database needs ``kivo init``."""
     if found != expected:
         state = "has no kivo schema" if found is None else f"is at schema {found}"
         raise NotInitialised(

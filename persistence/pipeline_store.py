@@ -15,12 +15,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
-
-from persistence.mapping import driver_reads, json_value
-from persistence.repositories import in_slices
+from persistence.mapping import in_slices, json_value, reads_of
 from states.errors import Conflict
 from states.records import (
     Case,
@@ -33,6 +30,9 @@ from states.records import (
     Supervisor,
     Workplace,
 )
+
+if TYPE_CHECKING:  # the case page reads here too, and imports neither SQLAlchemy nor the ORM
+    from sqlalchemy import Connection
 
 OPEN = "('pending', 'suspended')"
 _LOAD = (
@@ -104,6 +104,11 @@ _LOAD_OF = (
     "AND case_id != {m}"
 )
 _WORKPLACE = "SELECT name, employer, active, id FROM workplace WHERE id = {m}"
+_HISTORIES = (  # in the order of CaseEvent's fields
+    'SELECT case_id, kind, "on", recorded_at, from_state, to_state, actor_id, reason, '
+    "warnings, overrides, data, seq, id FROM case_event WHERE case_id IN "
+)
+_HELD = "SELECT case_id, at FROM meeting WHERE status = 'held' AND case_id IN "
 
 
 class _Sql:
@@ -144,13 +149,30 @@ _SQL = {"sqlite": _Sql("?"), "postgresql": _Sql("%s")}
 
 
 class PipelineStore:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        connection = session.connection()
-        self._sqlite = connection.dialect.name == "sqlite"
-        self._sql = _SQL["sqlite" if self._sqlite else "postgresql"]
-        self._cursor = connection.connection.cursor()
-        self._day_read, _ = driver_reads(connection)
+    """On the unit of work's connection, in its begun transaction (never an ORM session);
+    or on a bare driver connection (``on_driver``), for read-only one-case reads."""
+
+    connection: Connection | None
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.dbapi: Any = connection.connection
+        self._on(connection.connection.cursor(), sqlite=connection.dialect.name == "sqlite")
+
+    @classmethod
+    def on_driver(cls, dbapi_connection: Any, *, sqlite: bool) -> PipelineStore:
+        """On a driver connection (the pool's, or a bare one), in the transaction it is
+        in, without a SQLAlchemy ``Connection``."""
+        store = cls.__new__(cls)
+        store.connection, store.dbapi = None, dbapi_connection
+        store._on(dbapi_connection.cursor(), sqlite=sqlite)
+        return store
+
+    def _on(self, cursor: Any, *, sqlite: bool) -> None:
+        self._sqlite = sqlite
+        self._sql = _SQL["sqlite" if sqlite else "postgresql"]
+        self._cursor = cursor
+        self._day_read, self._moment_read = reads_of(sqlite=sqlite)
 
     def load(self, case_ids: Sequence[int]) -> dict[int, tuple[Case, Person, bool, bool]]:
         found: dict[int, tuple[Case, Person, bool, bool]] = {}
@@ -190,6 +212,59 @@ class PipelineStore:
         if row is None:
             return None
         return Caseworker(row[0], row[1], row[2], bool(row[3]), row[4])
+
+    def caseworker_names(self, caseworker_ids: Sequence[int]) -> dict[int, str]:
+        """The names of those of ``caseworker_ids`` that exist, by id."""
+        found: dict[int, str] = {}
+        for part in in_slices(caseworker_ids):
+            head = "SELECT id, name FROM caseworker WHERE id IN "
+            self._cursor.execute(self._sql.listed(head, len(part)), part)
+            found.update((int(ident), name) for ident, name in self._cursor.fetchall())
+        return found
+
+    def histories(self, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
+        """The histories of cases, each in order (a case without events is left out): the
+        same values as the ORM gives (dates, moments in UTC, the JSON columns decoded)."""
+        day, moment = self._day_read, self._moment_read
+        found: dict[int, list[CaseEvent]] = {}
+        for part in in_slices(case_ids):
+            self._cursor.execute(
+                self._sql.listed(_HISTORIES, len(part), " ORDER BY case_id, seq"), part
+            )
+            for row in self._cursor.fetchall():
+                case_id, warnings, overrides, data = row[0], row[8], row[9], row[10]
+                event = CaseEvent(
+                    case_id,
+                    row[1],
+                    day(row[2]),
+                    moment(row[3]),
+                    row[4],
+                    row[5],
+                    row[6],
+                    row[7],
+                    [] if warnings == "[]" else json_value(warnings),
+                    [] if overrides == "[]" else json_value(overrides),
+                    {} if data == "{}" else json_value(data),
+                    row[11],
+                    row[12],
+                )
+                events = found.get(case_id)
+                if events is None:
+                    found[case_id] = [event]
+                else:
+                    events.append(event)
+        return found
+
+    def held_moments(self, case_ids: Sequence[int]) -> dict[int, list[datetime]]:
+        """When each case's meetings recorded as held took place (UTC); a case with none
+        is left out."""
+        moment = self._moment_read
+        found: dict[int, list[datetime]] = {}
+        for part in in_slices(case_ids):
+            self._cursor.execute(self._sql.listed(_HELD, len(part), " ORDER BY case_id, at"), part)
+            for case_id, at in self._cursor.fetchall():
+                found.setdefault(case_id, []).append(moment(at))
+        return found
 
     def supervisor(self, supervisor_id: int) -> Supervisor | None:
         sql = self._sql.supervisor if self._sqlite else f"{self._sql.supervisor} FOR UPDATE"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -13,13 +13,12 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from persistence.mapping import (
     copy_onto,
-    driver_reads,
     field_names,
-    json_value,
     record_values,
     to_record,
     to_row,
 )
+from persistence.mapping import in_slices as in_slices  # where other modules look for it
 from persistence.tables import (
     CaseEventRow,
     CaseRow,
@@ -44,14 +43,6 @@ from states.records import (
 
 R = TypeVar("R")
 T = TypeVar("T", bound=SQLModel)
-IN_SLICE = 1000  # ids per IN (…) list: well inside every driver's limit on parameters
-
-
-def in_slices(ids: Sequence[int]) -> Iterator[list[int]]:
-    """Distinct ids in slices for ``IN (…)`` lists."""
-    distinct = list(dict.fromkeys(ids))
-    for start in range(0, len(distinct), IN_SLICE):
-        yield distinct[start : start + IN_SLICE]
 
 
 def insert_many(session: Session, table: Table, values: Sequence[Mapping[str, Any]]) -> list[int]:
@@ -351,44 +342,10 @@ class EventRepository(_Repository[CaseEvent, CaseEventRow]):
 
     def for_cases(self, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
         """The histories of several cases, read set-based, each in order (a case without
-        events is left out).
+        events is left out): the move pipeline's own read, on the session's connection."""
+        from persistence.pipeline_store import PipelineStore
 
-        Read through the driver and made into records here: the same values as the ORM
-        gives (dates, moments in UTC, the JSON columns decoded), without SQLAlchemy's
-        per-row processing, the batch's biggest cost."""
-        connection = self.session.connection()
-        day, moment = driver_reads(connection)
-        found: dict[int, list[CaseEvent]] = {}
-        for part in in_slices(case_ids):
-            statement = _in_list(
-                connection,
-                f"SELECT {_EVENT_READ} FROM case_event WHERE case_id IN ",
-                len(part),
-                " ORDER BY case_id, seq",
-            )
-            for row in connection.exec_driver_sql(statement, tuple(part)).fetchall():
-                case_id, warnings, overrides, data = row[0], row[8], row[9], row[10]
-                event = CaseEvent(
-                    case_id,
-                    row[1],
-                    day(row[2]),
-                    moment(row[3]),
-                    row[4],
-                    row[5],
-                    row[6],
-                    row[7],
-                    [] if warnings == "[]" else json_value(warnings),
-                    [] if overrides == "[]" else json_value(overrides),
-                    {} if data == "{}" else json_value(data),
-                    row[11],
-                    row[12],
-                )
-                events = found.get(case_id)
-                if events is None:
-                    found[case_id] = [event]
-                else:
-                    events.append(event)
-        return found
+        return PipelineStore(self.session.connection()).histories(case_ids)
 
 
 class PlacementRepository(_Repository[Placement, PlacementRow]):

@@ -3,18 +3,36 @@
 Its repositories and queries are built, and their modules imported, when a use case
 first asks for them: a read-only ``kivo participant show`` imports the four modules it
 reads with, not the twenty members' (reports, exports, bulk writing, …).
+
+The transaction is opened on first use. The move pipeline (``pipeline``), when it comes
+first (every move), runs on a DBAPI connection checked out of the engine's pool, with no
+SQLAlchemy ``Connection`` nor ORM ``Session``: building, beginning, committing and closing
+those cost more than the light move's own statements. Any other member gets a Core
+``Connection`` (adopting the pool's connection, transaction and all, if the pipeline
+began on it), and the ORM ``Session`` is built on that connection only when a repository
+asks for ``session``. Whoever commits, it is one transaction: the session joins the
+connection's (its commit flushes, the connection's commits), and anything not committed
+is rolled back on exit.
+
+A read-only unit of work on a SQLite file (``sqlite_url``) whose first member used is the
+pipeline, in a process whose (lazy) engine is not built yet, reads on the bare driver
+(``persistence.driver``): a one-shot ``participant show`` imports no SQLAlchemy. Should a
+repository be asked for afterwards, its connection is made on that same driver
+connection, in the same read transaction. Once the engine exists (a server, a second
+use case), its pool serves every unit of work.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from states.errors import Conflict
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlmodel import Session
 
     from persistence.bulk import BulkWriter
@@ -93,23 +111,34 @@ MEMBERS = (
 
 
 class SqlUnitOfWork:
-    """Opens a session on enter; ``commit`` is explicit, anything else rolls back."""
+    """Opens a connection on first use; ``commit`` is explicit, anything else rolls back.
 
-    session: Session
+    ``engine``: the engine, or a function that gives it (built on first use)."""
 
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
-        self.engine = engine
+    def __init__(
+        self,
+        engine: Engine | Callable[[], Engine],
+        *,
+        read_only: bool = False,
+        sqlite_url: str | None = None,
+    ) -> None:
+        self._engine = engine
         self.read_only = read_only
+        self._driver_url = sqlite_url if read_only else None
+        self._connection: Connection | None = None
+        self._session: Session | None = None
+        self._driver: Any = None  # a bare sqlite3 connection (read-only, pipeline first)
+        self._pooled: Any = None  # the pool's DBAPI connection the pipeline began on
+
+    @property
+    def engine(self) -> Engine:
+        engine = self._engine
+        return engine() if callable(engine) else engine
 
     def __enter__(self) -> Self:
-        from sqlmodel import Session
-
-        bind = self.engine
-        if self.read_only and bind.dialect.name == "sqlite":
-            bind = bind.execution_options(sqlite_begin="DEFERRED")
-        for member in MEMBERS:  # entered again: no repository of the last session
+        for member in MEMBERS:  # entered again: no repository of the last transaction
             self.__dict__.pop(member, None)
-        self.session = Session(bind, expire_on_commit=False)
+        self._connection = self._session = self._driver = self._pooled = None
         return self
 
     def __exit__(
@@ -118,21 +147,123 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        session, connection, driver = self._session, self._connection, self._driver
+        pooled = self._pooled
+        self._session = self._connection = self._driver = self._pooled = None
         try:
-            self.session.rollback()
+            if session is not None:
+                session.close()
         finally:
-            self.session.close()
+            try:
+                if connection is not None:
+                    connection.close()  # what was not committed is rolled back
+                if pooled is not None:
+                    pooled.close()  # back to the pool, rolled back
+            finally:
+                if driver is not None:
+                    driver.close()  # a read: nothing to keep
         if exc is not None and _is_conflict(exc):
             raise Conflict(
                 "someone else changed the same case or person at the same time; "
                 "reload and try again"
             ) from exc
 
+    @property
+    def connection(self) -> Connection:
+        """This unit of work's connection, in a begun transaction (begun again after a
+        commit or a rollback, as a session would)."""
+        connection = self._connection
+        if connection is None:
+            if self._driver is not None:
+                assert self._driver_url is not None
+                connection = _on_driver(self._driver, self._driver_url)
+            elif self._pooled is not None:  # the pipeline began on it: adopted, transaction and all
+                from sqlalchemy import Connection
+
+                connection = Connection(self._bind(), connection=self._pooled)
+                self._pooled = None
+            else:
+                connection = self._bind().connect()
+            self._connection = connection
+        if not connection.in_transaction():
+            connection.begin()
+        return connection
+
+    def _bind(self) -> Engine:
+        engine = self.engine
+        if self.read_only and engine.dialect.name == "sqlite":
+            return engine.execution_options(sqlite_begin="DEFERRED")
+        return engine
+
+    def _pool_connection(self) -> Any:
+        """A DBAPI connection from the engine's pool, in a begun transaction: what the
+        pipeline runs on when it is the first member used (a move), without a SQLAlchemy
+        ``Connection`` (its events and bookkeeping cost more than the light move's own
+        statements). A member asked for afterwards adopts it (``connection``)."""
+        pooled = self._pooled
+        if pooled is None:
+            pooled = self._pooled = self.engine.raw_connection()
+        if self.engine.dialect.name == "sqlite":
+            driver = pooled.driver_connection
+            if not driver.in_transaction:
+                driver.execute("BEGIN DEFERRED" if self.read_only else "BEGIN IMMEDIATE")
+        return pooled  # psycopg begins a transaction itself with the first statement
+
+    @property
+    def _engine_built(self) -> bool:
+        """Whether the engine exists (a given one, or a lazy one built): then its pool
+        serves the reads too; the bare driver is for a process's first, cold read."""
+        built = getattr(self._engine, "built", True)
+        return built() if callable(built) else bool(built)
+
+    def _driver_connection(self) -> Any:
+        """The bare driver connection of a read-only unit of work, in a read transaction."""
+        driver = self._driver
+        if driver is None:
+            from persistence.driver import connect, sqlite_file
+
+            assert self._driver_url is not None
+            path = sqlite_file(self._driver_url)
+            assert path is not None, self._driver_url
+            driver = self._driver = connect(self._driver_url, path)
+        if not driver.in_transaction:
+            driver.execute("BEGIN DEFERRED")
+        return driver
+
+    @property
+    def session(self) -> Session:
+        """The ORM session, built on first use on this unit of work's connection; it
+        flushes on ``commit`` and never commits or closes the transaction itself."""
+        session = self._session
+        if session is None:
+            from sqlmodel import Session
+
+            session = self._session = Session(
+                self.connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return session
+
     def commit(self) -> None:
-        self.session.commit()
+        if self._session is not None:
+            self._session.commit()  # flushes; the connection's transaction commits below
+        if self._connection is not None:
+            self._connection.commit()
+        if self._pooled is not None:
+            self._pooled.commit()
+        if self._driver is not None and self._driver.in_transaction:
+            self._driver.commit()
+        self.__dict__.pop("pipeline", None)  # its cursor begins again with the next use
 
     def rollback(self) -> None:
-        self.session.rollback()
+        if self._session is not None:
+            self._session.rollback()
+        if self._connection is not None:
+            self._connection.rollback()
+        if self._pooled is not None:
+            self._pooled.rollback()
+        if self._driver is not None and self._driver.in_transaction:
+            self._driver.rollback()
+        self.__dict__.pop("pipeline", None)
 
     @cached_property
     def people(self) -> PersonRepository:
@@ -252,7 +383,12 @@ class SqlUnitOfWork:
     def pipeline(self) -> PipelineStore:
         from persistence.pipeline_store import PipelineStore
 
-        return PipelineStore(self.session)
+        if self._connection is not None:
+            return PipelineStore(self.connection)
+        if self._driver is not None or (self._driver_url is not None and not self._engine_built):
+            return PipelineStore.on_driver(self._driver_connection(), sqlite=True)
+        pooled = self._pool_connection()
+        return PipelineStore.on_driver(pooled, sqlite=self.engine.dialect.name == "sqlite")
 
     @cached_property
     def changes(self) -> RecordChanges:
@@ -327,6 +463,24 @@ class SqlUnitOfWork:
         return SupervisorTrainingRepository(self.session)
 
 
+def _on_driver(driver: Any, url: str) -> Connection:
+    """A SQLAlchemy connection on a bare driver connection already in its read
+    transaction (a read-only unit of work that began on the driver, then needs a
+    repository). The engine learns the database on a connection of its own first:
+    SQLAlchemy rolls back the connection it first learns on."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from persistence.driver import connect, sqlite_file
+
+    path = sqlite_file(url)
+    assert path is not None, url
+    given = iter([connect(url, path), driver])
+    engine = create_engine("sqlite://", creator=lambda: next(given), poolclass=NullPool)
+    engine.connect().close()  # the first, learning connection, closed
+    return engine.connect()  # on ``driver``; its BEGIN is the dialect's no-op
+
+
 def _is_conflict(exc: BaseException) -> bool:
     """Optimistic-lock failures, lock time-outs, a doubled event or a person enrolled twice."""
     from sqlalchemy.exc import IntegrityError, OperationalError
@@ -335,7 +489,8 @@ def _is_conflict(exc: BaseException) -> bool:
     if isinstance(exc, StaleDataError):
         return True
     text = str(exc).lower()
-    if isinstance(exc, OperationalError):
+    kinds = {kind.__name__ for kind in type(exc).__mro__}  # SQLAlchemy's or the driver's own
+    if isinstance(exc, OperationalError) or "OperationalError" in kinds:
         return any(message in text for message in LOCK_MESSAGES)
     doubled = (
         "uq_case_event_seq",
@@ -345,4 +500,5 @@ def _is_conflict(exc: BaseException) -> bool:
         "proposal.place_id, proposal.case_id",
         "proposal.case_id",
     )
-    return isinstance(exc, IntegrityError) and any(key in text for key in doubled)
+    integrity = isinstance(exc, IntegrityError) or "IntegrityError" in kinds
+    return integrity and any(key in text for key in doubled)

@@ -57,6 +57,11 @@ class RuleSet:
     # The organisation's programmes catalogue, which the programme rules judge against.
     catalogue: Catalogue = field(default_factory=default_catalogue)
     warnings: tuple[str, ...] = ()  # what migrating an older file's format changed
+    # The enabled rules that apply, by (leaving move, step left, advance, step entered):
+    # worked out once per kind of move, not for every rule of every move judged.
+    _applicable: dict[tuple[bool, Step | None, bool, Step | None], tuple[RuleConfig, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def evaluate(self, facts: CaseFacts, move: Move) -> list[Violation]:
         """Violations of the configurable rules by a move: an entry rule judges an advance
@@ -64,13 +69,20 @@ class RuleSet:
         found = []
         if facts.catalogue is not self.catalogue:
             facts = replace(facts, catalogue=self.catalogue)
-        for rule in self.rules:
-            if not rule.enabled or not applies_to(rule, facts, move):
-                continue
+        for rule in self._rules_for(facts, move):
             spec = REGISTRY[rule.code]
             message = spec.fn(facts, move, rule.settings)
             if message is not None:
                 found.append(Violation(rule.code, message, rule.severity, spec.overridable))
+        return found
+
+    def _rules_for(self, facts: CaseFacts, move: Move) -> tuple[RuleConfig, ...]:
+        leaving, advance = move.kind in LEAVING_MOVES, move.kind is MoveKind.ADVANCE
+        key = (leaving, facts.step if leaving else None, advance, move.to if advance else None)
+        found = self._applicable.get(key)
+        if found is None:
+            found = tuple(r for r in self.rules if r.enabled and applies_to(r, facts, move))
+            self._applicable[key] = found
         return found
 
     def rule(self, code: str) -> RuleConfig | None:

@@ -29,6 +29,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import pytest
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from pathway import enrolment, moves
@@ -138,8 +139,8 @@ class _HookedPeople(PersonRepository):
 class _HookedPipeline(PipelineStore):
     """The move pipeline's reads and saves of cases, hooked as the repository's are."""
 
-    def __init__(self, session: Session, hooks: Hooks) -> None:
-        super().__init__(session)
+    def __init__(self, connection: Connection, hooks: Hooks) -> None:
+        super().__init__(connection)
         self.hooks = hooks
 
     def load(self, case_ids: Sequence[int]) -> dict[int, tuple[Case, Person, bool, bool]]:
@@ -163,7 +164,7 @@ def hooked(kivo: Kivo, hooks: Hooks) -> Iterator[Kivo]:
             if not self.read_only:
                 self.cases = _HookedCases(self.session, hooks)
                 self.people = _HookedPeople(self.session, hooks)
-                self.pipeline = _HookedPipeline(self.session, hooks)
+                self.pipeline = _HookedPipeline(self.connection, hooks)
             return self
 
         def __exit__(

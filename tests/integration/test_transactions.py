@@ -69,7 +69,7 @@ class _FailingUnitOfWork(SqlUnitOfWork):
         super().__enter__()
         if self.fail_at == "history":
             self.events = _UnwritableHistory(self.session)
-            self.pipeline = _UnwritableMoveHistory(self.session)
+            self.pipeline = _UnwritableMoveHistory(self.connection)
         return self
 
     def commit(self) -> None:
