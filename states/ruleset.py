@@ -57,9 +57,10 @@ class RuleSet:
     # The organisation's programmes catalogue, which the programme rules judge against.
     catalogue: Catalogue = field(default_factory=default_catalogue)
     warnings: tuple[str, ...] = ()  # what migrating an older file's format changed
-    # The enabled rules that apply, by (leaving move, step left, advance, step entered):
-    # worked out once per kind of move, not for every rule of every move judged.
-    _applicable: dict[tuple[bool, Step | None, bool, Step | None], tuple[RuleConfig, ...]] = field(
+    # The enabled rules that apply, by (kind of move, step left by a leaving move, step
+    # entered by an opening one): worked out once per kind of move, not for every rule of
+    # every move judged (``applies_to`` reads nothing else).
+    _applicable: dict[tuple[MoveKind, Step | None, Step | None], tuple[RuleConfig, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
 
@@ -77,8 +78,8 @@ class RuleSet:
         return found
 
     def _rules_for(self, facts: CaseFacts, move: Move) -> tuple[RuleConfig, ...]:
-        leaving, advance = move.kind in LEAVING_MOVES, move.kind is MoveKind.ADVANCE
-        key = (leaving, facts.step if leaving else None, advance, move.to if advance else None)
+        leaving, opening = move.kind in LEAVING_MOVES, move.kind in OPENING_MOVES
+        key = (move.kind, facts.step if leaving else None, move.to if opening else None)
         found = self._applicable.get(key)
         if found is None:
             found = tuple(r for r in self.rules if r.enabled and applies_to(r, facts, move))

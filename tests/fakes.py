@@ -245,6 +245,20 @@ class FakePipeline:
                 found.setdefault(person_id, []).append(replace(placement))
         return found
 
+    def open_placement_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for ident, placement in sorted(self.records.placements.items()):
+            if placement.case_id in case_ids and placement.ended_on is None:
+                found.setdefault(placement.case_id, []).append(ident)
+        return found
+
+    def booked_meeting_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for number, meeting in enumerate(self.records.meetings, start=1):  # ids by position
+            if meeting.case_id in case_ids and meeting.status == "scheduled":
+                found.setdefault(meeting.case_id, []).append(number)
+        return found
+
     def add_placements(self, placements: Sequence[Placement]) -> None:
         for placement in placements:
             placement.id = self.records.next_id()
