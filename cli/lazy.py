@@ -139,6 +139,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "place_commands",
         "Places (platser) workplaces offer: add, agree, open, cancel, show, list.",
     ),
+    (
+        "audit",
+        "audit_commands",
+        "The access log: who read or changed which case, when (coordinators).",
+    ),
 )
 
 MODULES: tuple[str, ...] = (
@@ -160,6 +165,7 @@ MODULES: tuple[str, ...] = (
     "note_commands",
     "employer_commands",
     "place_commands",
+    "audit_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

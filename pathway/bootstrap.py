@@ -57,10 +57,18 @@ def bootstrap(
     rules: str | None = None,
     now: str | None = None,
     programmes: str | None = None,
+    configured_rules: str | None = None,
+    address: str | None = None,
 ) -> Kivo:
     """Build the engine, clock, rule set (with its catalogue) and unit-of-work factory for
-    one process."""
+    one process. ``configured_rules``: the organisation's rules file (``None``: the
+    default rule set), against which ``rules`` is compared by fingerprint: a move judged
+    under another rule set is written only for a coordinator. ``address``: where the
+    actions come from, for the access log."""
+    from states.ruleset import fingerprint
+
     ruleset = replace(load_rules(rules), catalogue=load_catalogue(programmes))
+    configured = ruleset if configured_rules == rules else load_rules(configured_rules)
     clock = clock_from(now)
     url = database_url(database)
     with opening(url):
@@ -74,7 +82,15 @@ def bootstrap(
     def unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         return SqlUnitOfWork(engine, read_only=read_only)
 
-    return Kivo(uow=unit_of_work, clock=clock, rules=ruleset, database=url, close=engine.dispose)
+    return Kivo(
+        uow=unit_of_work,
+        clock=clock,
+        rules=ruleset,
+        database=url,
+        close=engine.dispose,
+        configured_rules=fingerprint(configured),
+        address=address,
+    )
 
 
 @dataclass(frozen=True)

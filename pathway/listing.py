@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from pathway import actors
 from states.calendar_bounds import MAX_COUNT
 from states.case import status_of_state
 from states.errors import InvalidInput, quoted
@@ -89,6 +90,7 @@ def list_cases(
     offset: int = 0,
     after: int | None = None,
     chunk: int = CHUNK,
+    by: int | None = None,
 ) -> CaseList:
     """Cases filtered by step, status (active, paused, exited) or caseworker, in ``sort``
     order (``id``, ``name`` or ``opened``, then id). Checked now (an unknown caseworker
@@ -107,6 +109,8 @@ def list_cases(
         raise InvalidInput("chunk must be at least 1", field="chunk")
     key = None
     with kivo.uow(read_only=True) as uow:
+        # ``by`` a caseworker: their own caseload (a coordinator's: every one).
+        caseworker_id = actors.caseload_of(actors.actor_of(uow, by), caseworker_id)
         if caseworker_id is not None:
             uow.caseworkers.get(caseworker_id)
         if after is not None:

@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pathway import actors
 from pathway.clock import LOCAL
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.meetings import SCHEDULED, _belongs_to, _entry, local_day
-from pathway.moves import actor_of, case_at_version
+from pathway.moves import case_at_version
 from pathway.ports import UnitOfWork
 from pathway.scheduling import reminders_for
 from states.agenda import MeetingEntry
@@ -72,8 +73,8 @@ def move_meeting(
         )
     with kivo.uow() as uow:
         meeting = uow.meetings.locked(meeting_id)
+        actor = actors.acting_on(kivo, uow, by, meeting.case_id, "move-meeting")
         case = case_at_version(uow, meeting.case_id, expected_version)
-        actor = actor_of(uow, by)
         _check_movable(meeting, case)
         if meeting.at == at:
             raise InvalidInput(

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
+from pathway.access_ports import AccessLog
 from pathway.bulk_ports import BulkWriter, ExportQueries
 from pathway.edit_ports import PersonFinder, RecordChanges
 from pathway.health_ports import HealthQueries
@@ -269,6 +270,8 @@ class UnitOfWork(Protocol):
     def employer_contacts(self) -> EmployerContactRepository: ...
     @property
     def listing(self) -> ListQueries: ...
+    @property
+    def access(self) -> AccessLog: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pathway import actors
 from pathway.facts import read_facts
 from pathway.results import CaseView, HistoryLine, NextMove
+from states.access import READ, READ_HISTORY, SHOW_PERSONAL
 from states.case import status_of_state
 from states.judge import next_steps
 from states.ownership import TRANSFERRED, Ownership, owners
@@ -56,22 +58,38 @@ class HistoryReading:
     names: dict[int, str] = field(default_factory=dict)
 
 
-def show_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseView:
-    return read_case(kivo, case_id, show_personal=show_personal).view
+def show_case(
+    kivo: Kivo, case_id: int, *, show_personal: bool = False, by: int | None = None
+) -> CaseView:
+    return read_case(kivo, case_id, show_personal=show_personal, by=by).view
 
 
-def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseReading:
-    """One read of a case: its view, and the names of everyone who owned it."""
-    with kivo.uow(read_only=True) as uow:
+def seen(kivo: Kivo, uow: UnitOfWork, by: int | None, case_id: int, action: str) -> None:
+    """A read by ``by`` (``None``: no one named, nothing checked or logged): the case
+    must be theirs to see (another's is answered as unknown), and the read is logged in
+    this transaction, which the read use case commits."""
+    if by is not None:
+        actors.cases_for(kivo, uow, actors.actor_of(uow, by), [case_id], action)
+
+
+def read_case(
+    kivo: Kivo, case_id: int, *, show_personal: bool = False, by: int | None = None
+) -> CaseReading:
+    """One read of a case: its view, and the names of everyone who owned it. ``by``:
+    who reads (checked and logged; the personnummer shown in full is logged as such)."""
+    with kivo.uow(read_only=by is None) as uow:
+        seen(kivo, uow, by, case_id, SHOW_PERSONAL if show_personal else READ)
         case = uow.cases.get(case_id)
         person = uow.people.get(case.person_id)
         worker = uow.caseworkers.find(case.caseworker_id) if case.caseworker_id else None
         events = uow.events.for_case(case_id)
-        history = history_lines(uow, events)
+        history = history_lines(uow, events, configured_rules(kivo))
         facts = read_facts(uow, kivo.rules, {case_id: (case, person)}, {case_id: None}, every=True)
         periods = owners(events, case.caseworker_id)
         known = {worker.id: worker.name} if worker is not None and worker.id is not None else {}
         names = known | caseworker_names(uow, _owner_ids(periods, events) - set(known))
+        if by is not None:
+            uow.commit()
     assert case.id is not None
     assert person.id is not None
     pnr = Personnummer(person.personnummer) if person.personnummer else None
@@ -101,34 +119,39 @@ def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseR
     return CaseReading(view, names)
 
 
-def case_history(kivo: Kivo, case_id: int) -> list[HistoryLine]:
-    with kivo.uow(read_only=True) as uow:
-        uow.cases.get(case_id)
-        return history_lines(uow, uow.events.for_case(case_id))
+def case_history(kivo: Kivo, case_id: int, *, by: int | None = None) -> list[HistoryLine]:
+    return read_history(kivo, case_id, by=by).lines
 
 
-def read_history(kivo: Kivo, case_id: int) -> HistoryReading:
+def read_history(kivo: Kivo, case_id: int, *, by: int | None = None) -> HistoryReading:
     """A case's history with who owned it when (``[{caseworker_id, caseworker, from,
-    to}]``, ``to`` exclusive and ``None`` while it lasts)."""
-    with kivo.uow(read_only=True) as uow:
+    to}]``, ``to`` exclusive and ``None`` while it lasts). ``by``: who reads (checked
+    and logged)."""
+    with kivo.uow(read_only=by is None) as uow:
+        seen(kivo, uow, by, case_id, READ_HISTORY)
         case = uow.cases.get(case_id)
         events = uow.events.for_case(case_id)
-        lines = history_lines(uow, events)
+        lines = history_lines(uow, events, configured_rules(kivo))
         periods = owners(events, case.caseworker_id)
         names = caseworker_names(uow, _owner_ids(periods, events))
+        if by is not None:
+            uow.commit()
     plain_periods = [period.to_dict() for period in periods]
     return HistoryReading(lines, named_owners(plain_periods, names), names)
 
 
-def owner_on_day(kivo: Kivo, case_id: int, day: date) -> dict[str, Any]:
+def owner_on_day(kivo: Kivo, case_id: int, day: date, *, by: int | None = None) -> dict[str, Any]:
     """Who was responsible for the case on ``day``: ``{case_id, on, caseworker_id,
     caseworker, from, to}`` (all ``None`` but the first two before the case opened)."""
-    with kivo.uow(read_only=True) as uow:
+    with kivo.uow(read_only=by is None) as uow:
+        seen(kivo, uow, by, case_id, READ_HISTORY)
         case = uow.cases.get(case_id)
         periods = owners(uow.events.for_case(case_id), case.caseworker_id)
         period = next((p for p in periods if p.covers(day)), None)
         who = None if period is None else period.caseworker_id
         names = caseworker_names(uow, set() if who is None else {who})
+        if by is not None:
+            uow.commit()
     found = (
         named_owners([period.to_dict()], names)[0]
         if period is not None
@@ -167,7 +190,11 @@ def _owner_ids(periods: list[Ownership], events: list[CaseEvent]) -> set[int]:
     return {i for i in ids if isinstance(i, int)}
 
 
-def history_lines(uow: UnitOfWork, events: list[CaseEvent]) -> list[HistoryLine]:
+def history_lines(
+    uow: UnitOfWork, events: list[CaseEvent], configured: str | None = None
+) -> list[HistoryLine]:
+    """The events as lines; ``configured``: the organisation's rule-set fingerprint, to
+    say of each event judged by rules whether they were the organisation's."""
     names: dict[int, str] = {}
     for actor_id in {e.actor_id for e in events if e.actor_id is not None}:
         names[actor_id] = uow.caseworkers.get(actor_id).name
@@ -187,9 +214,21 @@ def history_lines(uow: UnitOfWork, events: list[CaseEvent]) -> list[HistoryLine]
             warnings=e.warnings,
             overrides=e.overrides,
             data=e.data,
+            rules=_rules_of(e),
+            configured_rules=None if _rules_of(e) is None else _rules_of(e) == configured,
         )
         for e in events
     ]
+
+
+def _rules_of(event: CaseEvent) -> str | None:
+    found = event.data.get("rules")
+    return found if isinstance(found, str) else None
+
+
+def configured_rules(kivo: Kivo) -> str:
+    """The organisation's rule-set fingerprint (the one in force unless another is)."""
+    return kivo.configured_rules or kivo.fingerprint
 
 
 def list_cases(
@@ -198,8 +237,11 @@ def list_cases(
     step: int | None = None,
     status: str | None = None,
     caseworker_id: int | None = None,
+    by: int | None = None,
 ) -> list[CaseSummary]:
+    """Cases by step, status and caseworker; ``by`` a caseworker: their own caseload."""
     with kivo.uow(read_only=True) as uow:
+        caseworker_id = actors.caseload_of(actors.actor_of(uow, by), caseworker_id)
         if caseworker_id is not None:
             uow.caseworkers.get(caseworker_id)
         return uow.queries.caseload(step=step, status=status, caseworker_id=caseworker_id)

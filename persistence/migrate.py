@@ -64,5 +64,5 @@ def require_current(engine: Engine, expected: str) -> None:
         )
 
 
-SCHEMA_HEAD = "0013"
+SCHEMA_HEAD = "0014_roles"
 """The revision this code expects; a test checks it against Alembic's head."""

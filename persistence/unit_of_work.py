@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
 
+    from persistence.access_log import AccessLogRepository
     from persistence.bulk import BulkWriter
     from persistence.changes import RecordChanges
     from persistence.digest_queries import DigestQueries
@@ -75,6 +76,7 @@ MEMBERS = (
     "places",
     "employer_contacts",
     "listing",
+    "access",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -276,6 +278,12 @@ class SqlUnitOfWork:
         from persistence.list_queries import ListQueries
 
         return ListQueries(self.session)
+
+    @cached_property
+    def access(self) -> AccessLogRepository:
+        from persistence.access_log import AccessLogRepository
+
+        return AccessLogRepository(self.session)
 
 
 def _is_conflict(exc: BaseException) -> bool:
