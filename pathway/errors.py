@@ -32,15 +32,15 @@ class Refused(KivoError):
         }
 
 
-class NotPermitted(KivoError):
+class NotPermitted(Refused):
     """The acting caseworker's role may not do this: only a coordinator may (exit 3 as a
     refusal; the web answers 403). Its one violation, ``coordinator-only``, says so."""
 
     code = "not-permitted"
 
     def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message, **params)
-        self.violations = (structural("coordinator-only", message),)
+        super().__init__(message, [structural("coordinator-only", message)])
+        self.params = params
 
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "violations": [v.to_dict() for v in self.violations]}
+        return {**super().to_dict(), **self.params}

@@ -152,6 +152,7 @@ def test_advancing_into_a_workplace_step_opens_its_placement_with_the_event(
         "programme": "PIS",
         "until": "2026-04-30",
         "placement_id": placement.id,
+        "rules": kivo.fingerprint,  # the rule set that judged the move
     }
     assert (result.from_state, result.to_state, result.step, result.version) == (
         "enrolled",
@@ -196,7 +197,7 @@ def test_skipping_forward_to_a_step_away_from_a_workplace_opens_no_placement(
         "enrolled",
         "vocational-training",
         None,
-        {},
+        {"rules": kivo.fingerprint},
     )
 
 
@@ -355,7 +356,7 @@ def test_exiting_closes_the_case_with_its_outcome_and_ends_the_placement(
     assert (event.reason, event.actor_id, event.data) == (
         "starts komvux",
         staff.caseworker,
-        {"outcome": "studies"},
+        {"outcome": "studies", "rules": kivo.fingerprint},
     )
     assert (result.to_state, result.version) == ("exited", case.version)
     assert_history_replays_to_stored_state(kivo, case_id)
