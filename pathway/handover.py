@@ -147,6 +147,7 @@ def _handover(
             recorded_at=kivo.now(),
             actor_id=actor.id if actor else None,
             note=note,
+            address=kivo.address,  # each case's access-log row, set-based
         )
     return HandoverResult(
         from_id, to_id, counts.cases, counts.followups, counts.meetings, counts.reminders,

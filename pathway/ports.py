@@ -212,6 +212,7 @@ class HandoverQueries(Protocol):
         recorded_at: datetime,
         actor_id: int | None,
         note: str | None,
+        address: str | None = None,
     ) -> int: ...
 
 

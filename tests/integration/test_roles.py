@@ -179,7 +179,7 @@ def test_a_caseworkers_list_is_their_own_caseload(kivo: Kivo, staff: Staff, othe
 def test_only_a_coordinator_sets_targets_hands_over_deactivates_or_reactivates(
     kivo: Kivo, staff: Staff, other: int
 ) -> None:
-    enrolment.enrol(kivo, "Annans Deltagare", caseworker_id=other)
+    theirs = enrolment.enrol(kivo, "Annans Deltagare", caseworker_id=other).case_id
     leaving = directory.add_caseworker(kivo, "Lisa Slutar").id
     assert leaving is not None
     before = table_contents(kivo.database)
@@ -193,6 +193,10 @@ def test_only_a_coordinator_sets_targets_hands_over_deactivates_or_reactivates(
             assert "only a coordinator may" in error.message
     assert table_contents(kivo.database) == before
 
+    handover.transfer_caseload(
+        kivo, other, staff.caseworker, case_ids=[theirs], by=staff.coordinator
+    )
+    assert actions(kivo, staff, theirs)[-1] == (staff.coordinator, "transferred")
     handover.deactivate_caseworker(kivo, leaving, by=staff.coordinator)
     with pytest.raises(NotPermitted):
         editing.reactivate_caseworker(kivo, leaving, by=staff.caseworker)
