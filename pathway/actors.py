@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pathway.errors import NotPermitted
 from states.access import AccessEntry, is_coordinator, may_see
-from states.errors import InactiveActor, NotFound, UnknownActor
+from states.errors import InactiveActor, KivoError, NotFound, UnknownActor
 
 if TYPE_CHECKING:
     from pathway.context import Kivo
@@ -85,13 +85,20 @@ def caseload_of(actor: Caseworker | None, caseworker_id: int | None) -> int | No
 
 
 def acting_on(
-    kivo: Kivo, uow: UnitOfWork, by: int | None, case_id: int, action: str
+    kivo: Kivo,
+    uow: UnitOfWork,
+    by: int | None,
+    case_id: int,
+    action: str,
+    *,
+    missing: KivoError | None = None,
 ) -> Caseworker | None:
     """The actor of a use case that changes one case: resolved, the case checked as
     theirs (before anything of it is read, so its version or state does not leak
-    either), and the action logged in the use case's transaction."""
+    either; ``missing``: see ``cases_for``), and the action logged in the use case's
+    transaction."""
     actor = actor_of(uow, by)
-    cases_for(kivo, uow, actor, [case_id], action)
+    cases_for(kivo, uow, actor, [case_id], action, missing=missing)
     return actor
 
 
@@ -106,14 +113,18 @@ def cases_for(
     actor: Caseworker | None,
     case_ids: Sequence[int],
     action: str,
+    *,
+    missing: KivoError | None = None,
 ) -> None:
     """Every case of ``case_ids`` exists and is ``actor``'s to read or change (else the
-    first that is not raises ``hidden``); one access-log row each for ``action``, in
-    the caller's transaction (a refusal that follows rolls them back with the rest)."""
+    first that is not raises ``hidden``, or ``missing``: what the use case answers for
+    an unknown record of its own, a meeting or a follow-up); one access-log row each
+    for ``action``, in the caller's transaction (a refusal that follows rolls them back
+    with the rest)."""
     owners = uow.access.owners(case_ids)
     for case_id in case_ids:
         if case_id not in owners or not may_see(actor, owners[case_id]):
-            raise hidden(case_id)
+            raise missing or hidden(case_id)
     log(kivo, uow, actor, [(case_id, action) for case_id in case_ids])
 
 

@@ -29,7 +29,7 @@ from pathway.scheduling import reminders_for
 from states.agenda import MeetingEntry
 from states.calendar_bounds import check_moment
 from states.case import EXITED
-from states.errors import InvalidInput
+from states.errors import InvalidInput, NotFound
 from states.notes import MAX_TITLE, checked_text
 from states.records import Case, CaseEvent, Meeting
 from states.violations import structural
@@ -73,7 +73,8 @@ def move_meeting(
         )
     with kivo.uow() as uow:
         meeting = uow.meetings.locked(meeting_id)
-        actor = actors.acting_on(kivo, uow, by, meeting.case_id, "move-meeting")
+        unknown = NotFound(f"no meeting with id {meeting_id}", what="meeting", id=meeting_id)
+        actor = actors.acting_on(kivo, uow, by, meeting.case_id, "move-meeting", missing=unknown)
         case = case_at_version(uow, meeting.case_id, expected_version)
         _check_movable(meeting, case)
         if meeting.at == at:

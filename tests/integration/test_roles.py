@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from pathway import audit, batch, directory, editing, enrolment, handover, listing, moves, views
+from pathway.adhoc_followups import add_followup
+from pathway.clock import LOCAL
 from pathway.context import Kivo
 from pathway.errors import NotPermitted, Refused
+from pathway.followups import mark_done
+from pathway.meeting_move import move_meeting
+from pathway.meetings import record_meeting, schedule_meeting
 from pathway.notes import add_note
 from pathway.results import MoveResult
 from pathway.targets import set_target
@@ -101,6 +106,41 @@ def test_another_caseworkers_case_is_answered_exactly_as_an_unknown_case(
                 "id": case,
             }
     assert table_contents(kivo.database) == before, "a hidden case: nothing read is logged"
+
+
+def test_a_meeting_or_follow_up_of_another_caseworkers_case_is_answered_as_unknown(
+    kivo: Kivo, staff: Staff, other: int
+) -> None:
+    case_id = enrol_case(kivo, staff)
+    at = datetime(2026, 3, 10, 10, 0, tzinfo=LOCAL)
+    with pytest.raises(NotFound, match=f"no case with id {case_id}"):
+        schedule_meeting(kivo, case_id, at, by=other)
+    meeting = schedule_meeting(kivo, case_id, at, by=staff.caseworker)
+    item = add_followup(kivo, case_id, date(2026, 3, 20), "Ring", by=staff.caseworker)
+    before = table_contents(kivo.database)
+
+    for meeting_id in (meeting.id, 999_999):
+        with pytest.raises(NotFound) as refused:
+            record_meeting(kivo, meeting_id, "held", by=other)
+        assert (
+            refused.value.to_dict()
+            == NotFound(f"no meeting with id {meeting_id}", what="meeting", id=meeting_id).to_dict()
+        )
+        with pytest.raises(NotFound, match=f"no meeting with id {meeting_id}$"):
+            move_meeting(kivo, meeting_id, at + timedelta(days=1), by=other)
+    for followup_id in (item.id, 999_999):
+        with pytest.raises(NotFound, match=f"no follow-up with id {followup_id}$"):
+            mark_done(kivo, followup_id, by=other)
+    assert table_contents(kivo.database) == before
+
+    record_meeting(kivo, meeting.id, "cancelled", by=staff.coordinator)
+    mark_done(kivo, item.id, by=staff.caseworker)
+    assert actions(kivo, staff, case_id)[-4:] == [
+        (staff.caseworker, "book-meeting"),
+        (staff.caseworker, "add-followup"),
+        (staff.coordinator, "record-meeting"),
+        (staff.caseworker, "followup-done"),
+    ]
 
 
 def test_the_owner_and_a_coordinator_read_and_move_the_case_and_each_is_logged(
