@@ -27,7 +27,7 @@ from pathway.notifiers import FileNotifier
 from states.schedule import on_entering, plan_items
 from states.steps import Step
 
-BY = 2  # a caseworker of the generated caseload
+BY = 1  # the coordinator of the generated caseload: it moves cases of every caseload
 CHUNK = 1000
 
 

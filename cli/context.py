@@ -28,12 +28,21 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 def kivo_of(ctx: typer.Context) -> Kivo:
     """Bootstrap the services for this command (lazily: only commands that need them)."""
+    import os
+
     from cli.output import warn
     from pathway.bootstrap import bootstrap
 
     settings = settings_of(ctx)
     kivo = bootstrap(
-        settings.database, rules=settings.rules, now=settings.now, programmes=settings.programmes
+        settings.database,
+        rules=settings.rules,
+        now=settings.now,
+        programmes=settings.programmes,
+        # The organisation's rules are KIVO_RULES (or the default): --rules naming another
+        # rule set writes only for a coordinator.
+        configured_rules=os.environ.get("KIVO_RULES") or None,
+        address="cli",
     )
     ctx.call_on_close(kivo.close)
     ctx.meta["kivo.database"] = kivo.database  # a file written must never replace it

@@ -34,7 +34,7 @@ def exit_code(error: KivoError) -> int:
         return CONFLICT
     if isinstance(error, DatabaseUnavailable):
         return NO_DATABASE
-    if error.code == "refused":
+    if error.code in ("refused", "not-permitted"):  # by the rules, or by the actor's role
         return REFUSED
     return FAILED
 

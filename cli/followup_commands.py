@@ -97,12 +97,15 @@ def followup_done(
             metavar="F",
         ),
     ] = None,
+    by: ByOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Mark a follow-up done (default today); its reminders are no longer sent."""
     from pathway.followups import mark_done
 
-    item = mark_done(kivo_of(ctx), followup, on=parse_date(on, "on"), notes=notes, finding=finding)
+    item = mark_done(
+        kivo_of(ctx), followup, on=parse_date(on, "on"), notes=notes, finding=finding, by=by
+    )
     if json_output:
         print_json(item)
         return

@@ -176,6 +176,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "proposal_commands",
         "Proposals of participants for places: decline, accept, end, list.",
     ),
+    (
+        "audit",
+        "audit_commands",
+        "The access log: who read or changed which case, when (coordinators).",
+    ),
 )
 
 MODULES: tuple[str, ...] = (
@@ -202,6 +207,7 @@ MODULES: tuple[str, ...] = (
     "profile_commands",
     "match_commands",
     "proposal_commands",
+    "audit_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

@@ -54,12 +54,15 @@ def meeting_schedule(
         int | None,
         id_option("--supervisor", "Supervisor id (default: the open placement's)."),
     ] = None,
+    by: ByOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Book a tripartite meeting for a case; prints the meeting id."""
     from pathway.meetings import parse_moment, schedule_meeting
 
-    meeting = schedule_meeting(kivo_of(ctx), case, parse_moment(at), supervisor_id=supervisor)
+    meeting = schedule_meeting(
+        kivo_of(ctx), case, parse_moment(at), supervisor_id=supervisor, by=by
+    )
     print_json(meeting) if json_output else print(meeting.id)
 
 
@@ -76,6 +79,7 @@ def meeting_record(
         bool, typer.Option("--cancelled", help="The meeting was called off.")
     ] = False,
     notes: Annotated[str | None, typer.Option(help="What was agreed, briefly.")] = None,
+    by: ByOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Record what happened at a meeting: exactly one of --held, --no-show, --cancelled.
@@ -92,7 +96,7 @@ def meeting_record(
     ]
     if len(chosen) != 1:
         raise InvalidInput("give exactly one of --held, --no-show or --cancelled")
-    result = record_meeting(kivo_of(ctx), meeting, chosen[0], notes=notes)
+    result = record_meeting(kivo_of(ctx), meeting, chosen[0], notes=notes, by=by)
     if json_output:
         print_json(result)
         return

@@ -142,11 +142,13 @@ def participant_list(
     limit: LimitOption = 50,
     offset: OffsetOption = 0,
     after: AfterOption = None,
+    by: ByOption = None,
     json_output: JsonListOption = False,
     csv_output: CsvOption = False,
 ) -> None:
     """List cases, filtered by step, status or caseworker, 50 at a time (--limit 0 for
-    all): rows are printed as they are read, so a long list never fills the memory."""
+    all): rows are printed as they are read, so a long list never fills the memory. With
+    --by (or KIVO_ACTOR) a caseworker lists their own caseload."""
     from cli.listing import choose_format, say_more, stream_csv, stream_json, stream_table
     from pathway.listing import case_document, list_cases
     from states.steps import parse_step
@@ -162,6 +164,7 @@ def participant_list(
         limit=limit,
         offset=offset,
         after=after,
+        by=by,
     )
     if fmt == "json":
         stream_json(case_document(c) for c in cases)
@@ -212,24 +215,26 @@ def participant_show(
     case: CaseArg,
     show_personal: ShowPersonal = False,
     owner_on: OwnerOn = None,
+    by: ByOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Show a case: the person, where the case stands, who owned it, its history and next
-    moves; with --owner-on, only who was responsible for it on that day."""
+    moves; with --owner-on, only who was responsible for it on that day. With --by (or
+    KIVO_ACTOR) a caseworker sees their own cases only, and the read is logged."""
     from pathway.views import owner_on_day, read_case, show_case
 
     day = parse_date(owner_on, "owner-on")
     if day is not None:
-        found = owner_on_day(kivo_of(ctx), case, day)
+        found = owner_on_day(kivo_of(ctx), case, day, by=by)
         if json_output:
             print_json(found)
             return
         _print_owner_on(found)
         return
     if json_output:
-        print_json(show_case(kivo_of(ctx), case, show_personal=show_personal))
+        print_json(show_case(kivo_of(ctx), case, show_personal=show_personal, by=by))
         return
-    _print_case(read_case(kivo_of(ctx), case, show_personal=show_personal))
+    _print_case(read_case(kivo_of(ctx), case, show_personal=show_personal, by=by))
 
 
 Withdraw = Annotated[
@@ -299,12 +304,19 @@ def _withdraw(
 
 @reports_errors
 def history(
-    ctx: typer.Context, case: CaseArg, owners: Owners = False, json_output: JsonOption = False
+    ctx: typer.Context,
+    case: CaseArg,
+    owners: Owners = False,
+    by: ByOption = None,
+    json_output: JsonOption = False,
 ) -> None:
-    """Show a case's full history, oldest first; with --owners, who owned it when."""
+    """Show a case's full history, oldest first; with --owners, who owned it when.
+
+    An event judged under a rule set other than the organisation's says so. With --by
+    (or KIVO_ACTOR) a caseworker sees their own cases only, and the read is logged."""
     from pathway.views import read_history
 
-    reading = read_history(kivo_of(ctx), case)
+    reading = read_history(kivo_of(ctx), case, by=by)
     if owners:
         if json_output:
             print_json(reading.owners)
@@ -361,6 +373,7 @@ def _print_history(title: str, lines: list[HistoryLine], names: dict[int, str]) 
                         _planned_change(h),
                         h.reason,
                         *(f"override {c}" for c in h.overrides),
+                        _other_rules(h),
                     ],
                 )
             ),
@@ -368,6 +381,14 @@ def _print_history(title: str, lines: list[HistoryLine], names: dict[int, str]) 
         for h in lines
     ]
     table(title, ["#", "on", "what", "from", "to", "by", "reason"], rows)
+
+
+def _other_rules(line: HistoryLine) -> str | None:
+    """``under rules 1a2b… (not the organisation's)`` for an event judged by another
+    rule set (``--rules`` naming a changed copy)."""
+    if line.configured_rules is not False:
+        return None
+    return f"under rules {line.rules} (not the organisation's)"
 
 
 def _handed_over(line: HistoryLine, names: dict[int, str]) -> str | None:

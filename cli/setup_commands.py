@@ -74,7 +74,7 @@ def rules_show(
     """Show the rule set in effect (the default, or KIVO_RULES / --rules)."""
     from pathway.bootstrap import load_rules
     from states.errors import RulesFileError, read_settings_file
-    from states.ruleset import default_rules_text
+    from states.ruleset import default_rules_text, fingerprint
 
     path = settings_of(ctx).rules
     if toml:
@@ -84,13 +84,20 @@ def rules_show(
     rules = load_rules(path)
     warn(rules.warnings)
     if json_output:
-        print_json({"source": rules.source, "rules": [r.to_dict() for r in rules.rules]})
+        print_json(
+            {
+                "source": rules.source,
+                "fingerprint": fingerprint(rules),
+                "rules": [r.to_dict() for r in rules.rules],
+            }
+        )
         return
     rows = [
         (r.code, r.severity.value if r.enabled else "off", _steps(r.steps), r.description)
         for r in rules.rules
     ]
-    table(f"Rules ({rules.source})", ["code", "severity", "steps", "rule"], rows)
+    title = f"Rules ({rules.source}, fingerprint {fingerprint(rules)})"
+    table(title, ["code", "severity", "steps", "rule"], rows)
     say(
         "Fixed by the path itself: forward-only advance, backward-only fall-back, nothing "
         "moves an exited case, a paused case only resumes or exits, no move to the current "

@@ -10,7 +10,7 @@ import typer
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.listing import LimitOption, OffsetOption, page_of, say_more
-from cli.options import JsonOption
+from cli.options import ByOption, JsonOption
 from cli.output import print_json, say
 from cli.report_format import CsvOption, output_format, show
 
@@ -36,12 +36,13 @@ def target_set(
     count: Annotated[
         int, typer.Argument(help="How many placements should start that year.", metavar="COUNT")
     ],
+    by: ByOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Set (or replace) a programme's target for a year."""
+    """Set (or replace) a programme's target for a year (a coordinator: --by)."""
     from pathway.targets import set_target
 
-    target = set_target(kivo_of(ctx), programme, year, count)
+    target = set_target(kivo_of(ctx), programme, year, count, by=by)
     if json_output:
         print_json(_target(target))
         return

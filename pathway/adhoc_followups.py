@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from pathway import actors
 from pathway.context import Kivo
 from pathway.errors import Refused
-from pathway.moves import actor_of, case_at_version
+from pathway.moves import case_at_version
 from pathway.scheduling import create
 from states.agenda import FollowupEntry
 from states.case import EXITED
@@ -49,8 +50,8 @@ def add_followup(
             field="due",
         )
     with kivo.uow() as uow:
+        actor = actors.acting_on(kivo, uow, by, case_id, "add-followup")
         case = case_at_version(uow, case_id, expected_version)
-        actor = actor_of(uow, by)
         if case.state == EXITED:
             raise Refused(
                 f"case {case_id}: adding a follow-up refused",

@@ -53,16 +53,29 @@ def load_catalogue(path: str | None) -> Catalogue:
     return load_programmes_file(Path(path)) if path else default_catalogue()
 
 
+AS_GIVEN = "(the rules given)"
+"""``bootstrap``'s default: the rules it is given are the organisation's."""
+
+
 def bootstrap(
     database: str | None = None,
     *,
     rules: str | None = None,
     now: str | None = None,
     programmes: str | None = None,
+    configured_rules: str | None = AS_GIVEN,
+    address: str | None = None,
 ) -> Kivo:
     """Build the engine, clock, rule set (with its catalogue) and unit-of-work factory for
-    one process."""
+    one process. ``configured_rules``: the organisation's rules file (``None``: the
+    default rule set; by default ``rules`` is), against which ``rules`` is compared by
+    fingerprint: a move judged under another rule set is written only for a
+    coordinator. ``address``: where the actions come from, for the access log."""
+    from states.ruleset import fingerprint
+
     ruleset = replace(load_rules(rules), catalogue=load_catalogue(programmes))
+    same = configured_rules in (AS_GIVEN, rules)
+    configured = ruleset if same else load_rules(configured_rules)
     clock = clock_from(now)
     url = database_url(database)
     engine = LazyEngine(url)
@@ -76,7 +89,15 @@ def bootstrap(
     def unit_of_work(*, read_only: bool = False) -> UnitOfWork:
         return SqlUnitOfWork(engine, read_only=read_only, sqlite_url=reads_on_driver)
 
-    return Kivo(uow=unit_of_work, clock=clock, rules=ruleset, database=url, close=engine.dispose)
+    return Kivo(
+        uow=unit_of_work,
+        clock=clock,
+        rules=ruleset,
+        database=url,
+        close=engine.dispose,
+        configured_rules=None if same else fingerprint(configured),
+        address=address,
+    )
 
 
 class LazyEngine:

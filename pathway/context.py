@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pathway.clock import Clock, today
@@ -22,11 +23,30 @@ class Kivo:
     rules: RuleSet
     database: str
     close: Callable[[], None]
+    # The fingerprint of the organisation's configured rule set (``None``: the rule set
+    # in force is the configured one). A move judged under another writes only for a
+    # coordinator (``pathway.actors.require_configured_rules``).
+    configured_rules: str | None = None
+    # Where the actions come from, for the access log: the web's client address, ``cli``.
+    address: str | None = None
 
     @property
     def catalogue(self) -> Catalogue:
         """The programmes catalogue in effect: the rule set carries it."""
         return self.rules.catalogue
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The rule set's fingerprint (``states.ruleset.fingerprint``), which every event
+        it judged records."""
+        from states.ruleset import fingerprint
+
+        return fingerprint(self.rules)
+
+    @property
+    def loosened(self) -> bool:
+        """Whether the rule set in force is not the organisation's configured one."""
+        return self.configured_rules is not None and self.configured_rules != self.fingerprint
 
     def today(self) -> date:
         return today(self.clock)

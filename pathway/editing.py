@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from pathway import actors
 from pathway.context import Kivo
 from pathway.courses import record_training
 from pathway.directory import EMAIL
@@ -97,6 +98,8 @@ def edit_participant(
         actor = _actor(uow, by)
         if pnr is not None:
             _coordinator_only(actor, "change a personnummer")
+        if not person:  # a case that is not the actor's is answered as unknown
+            actors.cases_for(kivo, uow, actor, [ident], "edit-participant")
         person_id = ident if person else uow.cases.get(ident).person_id
         uow.changes.lock(PERSON, person_id)
         found = uow.people.get(person_id)
@@ -170,6 +173,7 @@ def reactivate_caseworker(kivo: Kivo, caseworker_id: int, *, by: int | None = No
     """Make a deactivated caseworker active again (they get no cases back by this)."""
     with kivo.uow() as uow:
         actor = _actor(uow, by)
+        _coordinator_only(actor, "reactivate a colleague")
         uow.changes.lock(CASEWORKER, caseworker_id)
         worker = uow.caseworkers.get(caseworker_id)
         _inactive(CASEWORKER, caseworker_id, worker.active)
@@ -350,16 +354,7 @@ def _actor(uow: UnitOfWork, by: int | None) -> Caseworker:
 
 
 def _coordinator_only(actor: Caseworker, what: str) -> None:
-    if actor.role != Role.COORDINATOR.value:
-        raise Refused(
-            f"only a coordinator may {what}",
-            [
-                structural(
-                    "coordinator-only",
-                    f"only a coordinator may {what}: give --by with a coordinator's id",
-                )
-            ],
-        )
+    actors.require_coordinator(actor, what)
 
 
 def _new_personnummer(kivo: Kivo, text: str | None, reason: str | None) -> Personnummer | None:

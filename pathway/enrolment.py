@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pathway import actors
 from pathway.context import Kivo
 from pathway.directory import ToResolve, placements_to_resolve
 from pathway.errors import Refused
@@ -75,6 +76,7 @@ def enrol(
                     data=_owner_data(kind, caseworker_id),
                 )
             )
+        actors.log(kivo, uow, actor, [(case.id, "enrol")])
         uow.commit()
     return EnrolResult(case.id, saved.id, on, case.consent_on, known is None)
 
@@ -128,7 +130,7 @@ def record_consent(
     on = on or kivo.today()
     _check_date(kivo, on, "consent")
     with kivo.uow() as uow:
-        actor = actor_of(uow, by)
+        actor = actors.acting_on(kivo, uow, by, case_id, "consent")
         case = case_at_version(uow, case_id, expected_version)
         problems = _consent_problems(case, on, withdrawing=False)
         problems += _before_withdrawal(uow, case_id, on)
@@ -166,7 +168,7 @@ def withdraw_consent(
     on = on or kivo.today()
     _check_date(kivo, on, "withdrawal")
     with kivo.uow() as uow:
-        actor = actor_of(uow, by)
+        actor = actors.acting_on(kivo, uow, by, case_id, "withdraw-consent")
         case = case_at_version(uow, case_id, expected_version)
         problems = _consent_problems(case, on, withdrawing=True)
         if problems:

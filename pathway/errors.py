@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from states.errors import KivoError
-from states.violations import Violation
+from states.violations import Violation, structural
 
 
 class Refused(KivoError):
@@ -38,3 +38,17 @@ class SignInRefused(KivoError):
     or several have it (ambiguous)."""
 
     code = "sign-in-refused"
+
+
+class NotPermitted(Refused):
+    """The acting caseworker's role may not do this: only a coordinator may (exit 3 as a
+    refusal; the web answers 403). Its one violation, ``coordinator-only``, says so."""
+
+    code = "not-permitted"
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message, [structural("coordinator-only", message)])
+        self.params = params
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), **self.params}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from pathway import actors
 from pathway.context import Kivo
 from pathway.errors import Refused
 from states.agenda import FOLLOWUP_STATUSES, FollowupEntry, finding_of
-from states.errors import InvalidInput, quoted
+from states.errors import InvalidInput, NotFound, quoted
 from states.records import Case, Followup
 from states.violations import Violation, structural
 
@@ -50,6 +51,7 @@ def mark_done(
     on: date | None = None,
     notes: str | None = None,
     finding: str | None = None,
+    by: int | None = None,
 ) -> FollowupEntry:
     """Mark a pending item done on ``on`` (default today); its pending reminders drop.
 
@@ -60,6 +62,8 @@ def mark_done(
     day = on or kivo.today()
     with kivo.uow() as uow:
         item = uow.followups.locked(followup_id)
+        unknown = NotFound(f"no follow-up with id {followup_id}", what="follow-up", id=followup_id)
+        actors.acting_on(kivo, uow, by, item.case_id, "followup-done", missing=unknown)
         case = uow.cases.get(item.case_id)
         problems = _done_problems(item, case, day, kivo.today())
         if problems:

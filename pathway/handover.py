@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from pathway import actors
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.moves import actor_of, case_at_version
@@ -68,7 +69,7 @@ def transfer_caseload(
             field="expected_version",
         )
     with kivo.uow() as uow:
-        actor = actor_of(uow, by)
+        actor = actors.require_coordinator(actor_of(uow, by), "transfer caseloads")
         _check_parties(uow, from_id, to_id)
         if chosen is not None:
             if expected_version is not None:
@@ -93,7 +94,7 @@ def deactivate_caseworker(
     Refused for someone who still owns cases when no one is named to take them."""
     day, note = _day(kivo, on), _note(note)
     with kivo.uow() as uow:
-        actor = actor_of(uow, by)
+        actor = actors.require_coordinator(actor_of(uow, by), "deactivate a colleague")
         worker = uow.caseworkers.get(caseworker_id)
         if not worker.active:
             raise Refused(
@@ -146,6 +147,7 @@ def _handover(
             recorded_at=kivo.now(),
             actor_id=actor.id if actor else None,
             note=note,
+            address=kivo.address,  # each case's access-log row, set-based
         )
     return HandoverResult(
         from_id, to_id, counts.cases, counts.followups, counts.meetings, counts.reminders,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from pathway import actors
 from states.calendar_bounds import MAX_COUNT
 from states.case import status_of_state
 from states.errors import InvalidInput, quoted
@@ -90,6 +91,7 @@ def list_cases(
     after: int | None = None,
     chunk: int = CHUNK,
     programme: str | None = None,
+    by: int | None = None,
 ) -> CaseList:
     """Cases filtered by step, status (active, paused, exited), caseworker or programme
     (an open placement under it: a code of the catalogue), in ``sort``
@@ -109,6 +111,8 @@ def list_cases(
         raise InvalidInput("chunk must be at least 1", field="chunk")
     key = None
     with kivo.uow(read_only=True) as uow:
+        # ``by`` a caseworker: their own caseload (a coordinator's: every one).
+        caseworker_id = actors.caseload_of(actors.actor_of(uow, by), caseworker_id)
         if caseworker_id is not None:
             uow.caseworkers.get(caseworker_id)
         if after is not None:

@@ -18,17 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pathway import actors
 from pathway.clock import LOCAL
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.meetings import SCHEDULED, _belongs_to, _entry, local_day
-from pathway.moves import actor_of, case_at_version
+from pathway.moves import case_at_version
 from pathway.ports import UnitOfWork
 from pathway.scheduling import reminders_for
 from states.agenda import MeetingEntry
 from states.calendar_bounds import check_moment
 from states.case import EXITED
-from states.errors import InvalidInput
+from states.errors import InvalidInput, NotFound
 from states.notes import MAX_TITLE, checked_text
 from states.records import Case, CaseEvent, Meeting
 from states.violations import structural
@@ -72,8 +73,9 @@ def move_meeting(
         )
     with kivo.uow() as uow:
         meeting = uow.meetings.locked(meeting_id)
+        unknown = NotFound(f"no meeting with id {meeting_id}", what="meeting", id=meeting_id)
+        actor = actors.acting_on(kivo, uow, by, meeting.case_id, "move-meeting", missing=unknown)
         case = case_at_version(uow, meeting.case_id, expected_version)
-        actor = actor_of(uow, by)
         _check_movable(meeting, case)
         if meeting.at == at:
             raise InvalidInput(

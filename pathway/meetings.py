@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from pathway import actors
 from pathway.clock import LOCAL
 from pathway.context import Kivo
 from pathway.errors import Refused
@@ -22,7 +23,7 @@ from pathway.ports import UnitOfWork
 from states.agenda import MeetingEntry
 from states.calendar_bounds import LATEST, check_moment
 from states.case import EXITED
-from states.errors import InvalidInput, quoted
+from states.errors import InvalidInput, NotFound, quoted
 from states.records import Case, Followup, Meeting, Placement
 from states.violations import Violation, structural
 
@@ -78,13 +79,20 @@ def day_start(day: date) -> datetime:
 
 
 def schedule_meeting(
-    kivo: Kivo, case_id: int, at: datetime, *, supervisor_id: int | None = None
+    kivo: Kivo,
+    case_id: int,
+    at: datetime,
+    *,
+    supervisor_id: int | None = None,
+    by: int | None = None,
 ) -> MeetingEntry:
-    """Book a tripartite meeting; without a supervisor, the open placement's is invited."""
+    """Book a tripartite meeting; without a supervisor, the open placement's is invited.
+    ``by``: who books it (their own case, or a coordinator)."""
     if at.tzinfo is None:
         at = at.replace(tzinfo=LOCAL)
     check_moment(at, "the meeting's time")  # stored, it must never break a calendar
     with kivo.uow() as uow:
+        actors.acting_on(kivo, uow, by, case_id, "book-meeting")
         case = uow.cases.get(case_id)
         if case.state == EXITED:
             raise Refused(
@@ -133,9 +141,10 @@ def _belongs_to(uow: UnitOfWork, case: Case, day: date) -> Placement | None:
 
 
 def record_meeting(
-    kivo: Kivo, meeting_id: int, outcome: str, *, notes: str | None = None
+    kivo: Kivo, meeting_id: int, outcome: str, *, notes: str | None = None, by: int | None = None
 ) -> RecordedMeeting:
-    """Record a booked meeting as held, a no-show or cancelled (once)."""
+    """Record a booked meeting as held, a no-show or cancelled (once). ``by``: who
+    records it (a meeting of another caseworker's case is answered as unknown)."""
     if outcome not in OUTCOMES:
         raise InvalidInput(
             f"unknown meeting outcome {quoted(outcome)}: choose one of {', '.join(OUTCOMES)}",
@@ -143,6 +152,8 @@ def record_meeting(
         )
     with kivo.uow() as uow:
         meeting = uow.meetings.locked(meeting_id)
+        unknown = NotFound(f"no meeting with id {meeting_id}", what="meeting", id=meeting_id)
+        actors.acting_on(kivo, uow, by, meeting.case_id, "record-meeting", missing=unknown)
         day = local_day(meeting.at)
         problems = _recording_problems(meeting, outcome, day, kivo.today())
         if problems:

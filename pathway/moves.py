@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from pathway import pipeline
+from pathway import actors, pipeline
 from pathway.context import Kivo
 from pathway.facts import supervisor_facts
 from pathway.pipeline import Decided, Request
@@ -420,7 +420,7 @@ def case_at_version(
 
 def actor_of(uow: UnitOfWork, by: int | None) -> Caseworker | None:
     """The active caseworker ``by`` names (``None`` for none)."""
-    return None if by is None else pipeline.actor_of(uow, by)
+    return actors.actor_of(uow, by)
 
 
 def require_written_override(override: str | None) -> None:

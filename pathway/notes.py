@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pathway import actors
 from pathway.clock import LOCAL
 from pathway.context import Kivo
-from pathway.moves import actor_of
 from states.notes import MAX_NOTE, CaseNote, checked_text
 from states.personnummer import redact
 
@@ -38,8 +38,7 @@ def add_note(
     """Keep ``text`` as a note on case ``case_id``, dated now; the note as shown."""
     text = checked_text(text, "the note", limit=MAX_NOTE, field="text")
     with kivo.uow() as uow:
-        uow.cases.get(case_id)
-        actor = actor_of(uow, by)
+        actor = actors.acting_on(kivo, uow, by, case_id, "note")
         note = uow.notes.add(
             CaseNote(
                 case_id=case_id,

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from pathway import actors
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.facts import Known, read_facts
@@ -26,8 +27,9 @@ from pathway.planning import CasePlan, apply, plan_move
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
 from pathway.views import next_moves_of
-from states.case import Move, MoveKind, Role
-from states.errors import Conflict, InvalidInput, KivoError, NotFound
+from states.access import is_coordinator, may_see
+from states.case import Move, MoveKind
+from states.errors import Conflict, KivoError
 from states.judge import Verdict, judge
 from states.machine import TRIGGERS
 from states.records import Case, Caseworker, Person
@@ -66,11 +68,11 @@ def run(
     ``by``: the caseworker who moves them (read once). ``explain``: a refusal lists the
     case's possible next moves (a batch, which only counts refusals, skips that)."""
     decided: list[Decided] = []
-    actor: Caseworker | None = None
+    actor = None if by is None else actor_of(uow, by)
+    if not dry_run:
+        actors.require_configured_rules(kivo, actor)
     for part in distinct_runs(requests):
         loaded = uow.pipeline.load([request.case_id for request in part])
-        if by is not None and actor is None:
-            actor = actor_of(uow, by)
         decided += _run_part(kivo, uow, part, loaded, actor, dry_run, explain)
     return decided
 
@@ -84,6 +86,11 @@ def _run_part(
     dry_run: bool,
     explain: bool,
 ) -> list[Decided]:
+    # A case not the actor's is answered as one that does not exist (its owner is on
+    # the rows just loaded: no query).
+    loaded = {
+        case_id: row for case_id, row in loaded.items() if may_see(actor, row[0].caseworker_id)
+    }
     cases = {r.case_id: loaded[r.case_id][:2] for r in part if r.case_id in loaded}
     known = read_facts(uow, kivo.rules, cases, {r.case_id: r.move for r in part})
     with_items = [case_id for case_id in cases if loaded[case_id][2]]
@@ -91,9 +98,7 @@ def _run_part(
     outcomes: list[CasePlan | KivoError] = []
     for request in part:
         if request.case_id not in loaded:
-            outcomes.append(
-                NotFound(f"no case with id {request.case_id}", what="case", id=request.case_id)
-            )
+            outcomes.append(actors.hidden(request.case_id))
             continue
         case, person, _, has_placements = loaded[request.case_id]
         facts = known[request.case_id]
@@ -111,6 +116,8 @@ def _run_part(
     plans = [outcome for outcome in outcomes if isinstance(outcome, CasePlan)]
     if plans and not dry_run:
         apply(kivo, uow, plans)
+        # The access log names each move by its kind: one statement for the part.
+        actors.log(kivo, uow, actor, [(_case_id(plan), plan.move.kind.value) for plan in plans])
     return [
         Decided(request, result=result_of(request, outcome, dry_run))
         if isinstance(outcome, CasePlan)
@@ -186,12 +193,8 @@ def at_version(case: Case, expected_version: int | None) -> None:
 
 
 def actor_of(uow: UnitOfWork, by: int) -> Caseworker:
-    actor = uow.pipeline.caseworker(by)
-    if actor is None:
-        raise NotFound(f"no caseworker with id {by}", what="caseworker", id=by)
-    if not actor.active:
-        raise InvalidInput(f"caseworker {by} is no longer active", field="by")
-    return actor
+    """The acting caseworker (``pathway.actors``), read by the pipeline's own store."""
+    return actors.checked_actor(uow.pipeline.caseworker(by), by)
 
 
 def settle(verdict: Verdict, actor: Caseworker | None, override: str | None) -> list[str]:
@@ -199,7 +202,7 @@ def settle(verdict: Verdict, actor: Caseworker | None, override: str | None) -> 
     if not override or not verdict.blocking:
         return []
     problems = list(verdict.blocking)
-    if actor is None or actor.role != Role.COORDINATOR.value:
+    if not is_coordinator(actor):
         problems.append(
             structural(
                 "override-not-permitted",
@@ -225,3 +228,8 @@ def distinct_runs(requests: Sequence[Request]) -> Iterator[list[Request]]:
         seen.add(request.case_id)
     if part:
         yield part
+
+
+def _case_id(plan: CasePlan) -> int:
+    assert plan.case.id is not None
+    return plan.case.id

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from pathway import actors
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.facts import (
@@ -20,7 +21,7 @@ from pathway.facts import (
     participant_placements,
     stays_among,
 )
-from pathway.moves import actor_of, case_at_version, require_written_override, settle
+from pathway.moves import case_at_version, require_written_override, settle
 from pathway.ports import UnitOfWork
 from pathway.scheduling import cancel_after, reschedule_placement
 from states.case import Move, MoveKind
@@ -86,8 +87,9 @@ def extend(
             field="on",
         )
     with kivo.uow() as uow:
+        actor = actors.acting_on(kivo, uow, by, case_id, "extend-placement")
+        actors.require_configured_rules(kivo, actor)
         case = case_at_version(uow, case_id, expected_version)
-        actor = actor_of(uow, by)
         placement = open_placement(uow, case)
         assert placement.id is not None
         assert case.id is not None
@@ -257,8 +259,8 @@ def end(
             field="on",
         )
     with kivo.uow() as uow:
+        actor = actors.acting_on(kivo, uow, by, case_id, "end-placement")
         case = case_at_version(uow, case_id, expected_version)
-        actor = actor_of(uow, by)
         placement = open_placement(uow, case)
         assert placement.id is not None
         assert case.id is not None
@@ -344,7 +346,7 @@ def record_placement_event(
             reason=reason,
             warnings=warnings or [],
             overrides=overrides or [],
-            data={k: v for k, v in data.items() if v is not None},
+            data={k: v for k, v in {**data, "rules": kivo.fingerprint}.items() if v is not None},
         )
     )
 

@@ -185,11 +185,15 @@ def event_of(
         reason=move.reason or override,
         warnings=[v.to_dict() for v in verdict.warnings],
         overrides=[v.code for v in verdict.blocking] if override else [],
-        data=event_data(move, None, override),
+        data=event_data(move, None, override, kivo.fingerprint),
     )
 
 
-def event_data(move: Move, placement_id: int | None, override: str | None) -> dict[str, object]:
+def event_data(
+    move: Move, placement_id: int | None, override: str | None, rules: str | None = None
+) -> dict[str, object]:
+    """The event's data; ``rules``: the fingerprint of the rule set that judged the move
+    (``states.ruleset.fingerprint``), so a move made under a loosened copy shows."""
     data: dict[str, object] = {
         "workplace_id": move.workplace_id,
         "supervisor_id": move.supervisor.id if move.supervisor else None,
@@ -202,6 +206,7 @@ def event_data(move: Move, placement_id: int | None, override: str | None) -> di
         "override_reason": override,
         "training_share": move.training_share,
         "extent": move.extent,
+        "rules": rules,
     }
     return {key: value for key, value in data.items() if value is not None}
 
@@ -226,7 +231,9 @@ def apply(kivo: Kivo, uow: UnitOfWork, plans: Sequence[CasePlan]) -> None:
     uow.pipeline.add_placements([plan.placement for plan in plans if plan.placement is not None])
     for plan in plans:
         if plan.placement is not None:
-            plan.event.data = event_data(plan.move, plan.placement.id, plan.override)
+            plan.event.data = event_data(
+                plan.move, plan.placement.id, plan.override, kivo.fingerprint
+            )
             for item in plan.added:
                 item.placement_id = plan.placement.id
     uow.pipeline.save_items([item for plan in plans for item in plan.changed])

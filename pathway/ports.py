@@ -7,6 +7,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
+from pathway.access_ports import AccessLog
 from pathway.bulk_ports import BulkWriter, ExportQueries
 from pathway.correction_ports import CorrectionStore
 from pathway.edit_ports import PersonFinder, RecordChanges
@@ -219,6 +220,7 @@ class HandoverQueries(Protocol):
         recorded_at: datetime,
         actor_id: int | None,
         note: str | None,
+        address: str | None = None,
     ) -> int: ...
 
 
@@ -289,6 +291,8 @@ class UnitOfWork(Protocol):
     def courses(self) -> SupervisorCourseRepository: ...
     @property
     def trainings(self) -> SupervisorTrainingRepository: ...
+    @property
+    def access(self) -> AccessLog: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -36,6 +36,10 @@ class HistoryLine:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     overrides: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    # The fingerprint of the rule set that judged the event (``None``: none did), and
+    # whether it is the organisation's configured rule set.
+    rules: str | None = None
+    configured_rules: bool | None = None
 
 
 @dataclass(frozen=True)

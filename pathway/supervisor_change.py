@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from pathway import actors
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.facts import facts_of, supervisor_facts
 from pathway.meetings import day_start
-from pathway.moves import actor_of, case_at_version, require_written_override, settle
+from pathway.moves import case_at_version, require_written_override, settle
 from pathway.placements import open_placement, record_placement_event
 from pathway.ports import UnitOfWork
 from states.case import Move, MoveKind
@@ -70,8 +71,9 @@ def change_supervisor(
             field="on",
         )
     with kivo.uow() as uow:
+        actor = actors.acting_on(kivo, uow, by, case_id, "change-supervisor")
+        actors.require_configured_rules(kivo, actor)
         case = case_at_version(uow, case_id, expected_version)
-        actor = actor_of(uow, by)
         placement = open_placement(uow, case)
         supervisor = uow.supervisors.locked(supervisor_id)  # capacity: as a move queues
         _check_change(placement, supervisor, changed_on)

@@ -6,6 +6,7 @@ results beside them.
 
 from __future__ import annotations
 
+from pathway import actors
 from pathway.context import Kivo
 from states.calendar_bounds import MAX_COUNT
 from states.errors import InvalidInput, quoted
@@ -13,7 +14,9 @@ from states.programmes import Programme
 from states.reports import Target, check_year
 
 
-def set_target(kivo: Kivo, programme: str, year: int, count: int) -> Target:
+def set_target(
+    kivo: Kivo, programme: str, year: int, count: int, *, by: int | None = None
+) -> Target:
     """Set (or replace) ``programme``'s target for ``year``; the programme must be in the
     catalogue and open on some day of the year (a target for a year it takes no decisions
     in could never be met), and the count a whole number of placements, from 0 to a million."""
@@ -31,6 +34,7 @@ def set_target(kivo: Kivo, programme: str, year: int, count: int) -> Target:
             f"a target is from 0 to {MAX_COUNT:,} placements, not {shown}", field="count"
         )
     with kivo.uow() as uow:
+        actors.require_coordinator(actors.actor_of(uow, by), "set targets")
         target = uow.targets.set(found.code, year, count, kivo.now())
         uow.commit()
     return target

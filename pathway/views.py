@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pathway import actors
 from pathway.facts import read_facts
 from pathway.results import CaseView, HistoryLine, NextMove
+from states.access import READ, READ_HISTORY, SHOW_PERSONAL
 from states.case import status_of_state
 from states.errors import NotFound
 from states.judge import next_steps
@@ -57,17 +59,31 @@ class HistoryReading:
     names: dict[int, str] = field(default_factory=dict)
 
 
-def show_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseView:
-    return read_case(kivo, case_id, show_personal=show_personal).view
+def show_case(
+    kivo: Kivo, case_id: int, *, show_personal: bool = False, by: int | None = None
+) -> CaseView:
+    return read_case(kivo, case_id, show_personal=show_personal, by=by).view
 
 
-def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseReading:
-    """One read of a case: its view, and the names of everyone who owned it.
+def seen(kivo: Kivo, uow: UnitOfWork, by: int | None, case_id: int, action: str) -> None:
+    """A read by ``by`` (``None``: no one named, nothing checked or logged): the case
+    must be theirs to see (another's is answered as unknown), and the read is logged in
+    this transaction, which the read use case commits."""
+    if by is not None:
+        actors.cases_for(kivo, uow, actors.actor_of(uow, by), [case_id], action)
+
+
+def read_case(
+    kivo: Kivo, case_id: int, *, show_personal: bool = False, by: int | None = None
+) -> CaseReading:
+    """One read of a case: its view, and the names of everyone who owned it. ``by``:
+    who reads (checked and logged; the personnummer shown in full is logged as such).
 
     A read model on the move pipeline's own driver-level reads (``uow.pipeline``): the
     case and participant as a move loads them, its facts as a move judges them, and no
-    ORM session (nor SQLModel's import) for the case page."""
-    with kivo.uow(read_only=True) as uow:
+    ORM session (nor SQLModel's import) for the case page when no reader is named."""
+    with kivo.uow(read_only=by is None) as uow:
+        seen(kivo, uow, by, case_id, SHOW_PERSONAL if show_personal else READ)
         case, person = case_and_person(uow, case_id)
         events = uow.pipeline.histories([case_id]).get(case_id, [])
         facts = read_facts(uow, kivo.rules, {case_id: (case, person)}, {case_id: None}, every=True)
@@ -75,9 +91,11 @@ def read_case(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> CaseR
         named = _owner_ids(periods, events)
         if case.caseworker_id is not None:
             named.add(case.caseworker_id)
-        actors = {e.actor_id for e in events if e.actor_id is not None}
-        found = caseworker_names(uow, named | actors)  # one query for every name
-    history = _lines(events, found)
+        actor_ids = {e.actor_id for e in events if e.actor_id is not None}
+        found = caseworker_names(uow, named | actor_ids)  # one query for every name
+        if by is not None:
+            uow.commit()
+    history = _lines(events, found, configured_rules(kivo))
     worker = found.get(case.caseworker_id) if case.caseworker_id is not None else None
     names = {ident: name for ident, name in found.items() if ident in named}
     assert case.id is not None
@@ -118,34 +136,39 @@ def case_and_person(uow: UnitOfWork, case_id: int) -> tuple[Case, Person]:
     return found[0], found[1]
 
 
-def case_history(kivo: Kivo, case_id: int) -> list[HistoryLine]:
-    with kivo.uow(read_only=True) as uow:
-        case_and_person(uow, case_id)
-        return history_lines(uow, uow.pipeline.histories([case_id]).get(case_id, []))
+def case_history(kivo: Kivo, case_id: int, *, by: int | None = None) -> list[HistoryLine]:
+    return read_history(kivo, case_id, by=by).lines
 
 
-def read_history(kivo: Kivo, case_id: int) -> HistoryReading:
+def read_history(kivo: Kivo, case_id: int, *, by: int | None = None) -> HistoryReading:
     """A case's history with who owned it when (``[{caseworker_id, caseworker, from,
-    to}]``, ``to`` exclusive and ``None`` while it lasts)."""
-    with kivo.uow(read_only=True) as uow:
+    to}]``, ``to`` exclusive and ``None`` while it lasts). ``by``: who reads (checked
+    and logged)."""
+    with kivo.uow(read_only=by is None) as uow:
+        seen(kivo, uow, by, case_id, READ_HISTORY)
         case, _ = case_and_person(uow, case_id)
         events = uow.pipeline.histories([case_id]).get(case_id, [])
-        lines = history_lines(uow, events)
+        lines = history_lines(uow, events, configured_rules(kivo))
         periods = owners(events, case.caseworker_id)
         names = caseworker_names(uow, _owner_ids(periods, events))
+        if by is not None:
+            uow.commit()
     plain_periods = [period.to_dict() for period in periods]
     return HistoryReading(lines, named_owners(plain_periods, names), names)
 
 
-def owner_on_day(kivo: Kivo, case_id: int, day: date) -> dict[str, Any]:
+def owner_on_day(kivo: Kivo, case_id: int, day: date, *, by: int | None = None) -> dict[str, Any]:
     """Who was responsible for the case on ``day``: ``{case_id, on, caseworker_id,
     caseworker, from, to}`` (all ``None`` but the first two before the case opened)."""
-    with kivo.uow(read_only=True) as uow:
+    with kivo.uow(read_only=by is None) as uow:
+        seen(kivo, uow, by, case_id, READ_HISTORY)
         case, _ = case_and_person(uow, case_id)
         periods = owners(uow.pipeline.histories([case_id]).get(case_id, []), case.caseworker_id)
         period = next((p for p in periods if p.covers(day)), None)
         who = None if period is None else period.caseworker_id
         names = caseworker_names(uow, set() if who is None else {who})
+        if by is not None:
+            uow.commit()
     found = (
         named_owners([period.to_dict()], names)[0]
         if period is not None
@@ -179,12 +202,18 @@ def _owner_ids(periods: list[Ownership], events: list[CaseEvent]) -> set[int]:
     return {i for i in ids if isinstance(i, int)}
 
 
-def history_lines(uow: UnitOfWork, events: list[CaseEvent]) -> list[HistoryLine]:
-    actors = {e.actor_id for e in events if e.actor_id is not None}
-    return _lines(events, caseworker_names(uow, actors))
+def history_lines(
+    uow: UnitOfWork, events: list[CaseEvent], configured: str | None = None
+) -> list[HistoryLine]:
+    """The events as lines; ``configured``: the organisation's rule-set fingerprint, to
+    say of each event judged by rules whether they were the organisation's."""
+    actor_ids = {e.actor_id for e in events if e.actor_id is not None}
+    return _lines(events, caseworker_names(uow, actor_ids), configured)
 
 
-def _lines(events: list[CaseEvent], names: dict[int, str]) -> list[HistoryLine]:
+def _lines(
+    events: list[CaseEvent], names: dict[int, str], configured: str | None = None
+) -> list[HistoryLine]:
     return [
         HistoryLine(
             seq=e.seq,
@@ -201,9 +230,21 @@ def _lines(events: list[CaseEvent], names: dict[int, str]) -> list[HistoryLine]:
             warnings=e.warnings,
             overrides=e.overrides,
             data=e.data,
+            rules=_rules_of(e),
+            configured_rules=None if _rules_of(e) is None else _rules_of(e) == configured,
         )
         for e in events
     ]
+
+
+def _rules_of(event: CaseEvent) -> str | None:
+    found = event.data.get("rules")
+    return found if isinstance(found, str) else None
+
+
+def configured_rules(kivo: Kivo) -> str:
+    """The organisation's rule-set fingerprint (the one in force unless another is)."""
+    return kivo.configured_rules or kivo.fingerprint
 
 
 def list_cases(
@@ -212,8 +253,11 @@ def list_cases(
     step: int | None = None,
     status: str | None = None,
     caseworker_id: int | None = None,
+    by: int | None = None,
 ) -> list[CaseSummary]:
+    """Cases by step, status and caseworker; ``by`` a caseworker: their own caseload."""
     with kivo.uow(read_only=True) as uow:
+        caseworker_id = actors.caseload_of(actors.actor_of(uow, by), caseworker_id)
         if caseworker_id is not None:
             uow.caseworkers.get(caseworker_id)
         return uow.queries.caseload(step=step, status=status, caseworker_id=caseworker_id)

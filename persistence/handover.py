@@ -32,7 +32,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from persistence.tables import CaseEventRow, CaseRow, FollowupRow, MeetingRow, ReminderRow
+from persistence.tables import (
+    AccessLogRow,
+    CaseEventRow,
+    CaseRow,
+    FollowupRow,
+    MeetingRow,
+    ReminderRow,
+)
 from states.case import EXITED
 from states.ownership import CaseloadCounts, CaseOwnership
 
@@ -99,9 +106,10 @@ class HandoverQueries:
         recorded_at: datetime,
         actor_id: int | None,
         note: str | None,
+        address: str | None = None,
     ) -> int:
-        """Record a ``transferred`` event on every chosen case and move them, in two
-        statements; returns the number of cases moved."""
+        """Record a ``transferred`` event and an access-log row on every chosen case and
+        move them, in three statements; returns the number of cases moved."""
         chosen = _chosen(from_id, case_ids)
         event = aliased(CaseEventRow)
         next_seq = (
@@ -127,6 +135,15 @@ class HandoverQueries:
             "warnings", "overrides", "data",
         ]  # fmt: skip
         self._run(insert(CaseEventRow).from_select(columns, rows))
+        logged = select(
+            literal(recorded_at.astimezone(UTC)),
+            literal(actor_id, Integer),
+            col(CaseRow.id),
+            literal(TRANSFERRED, String),
+            literal(address, String),
+        ).where(chosen)
+        access = ["at", "caseworker_id", "case_id", "action", "address"]
+        self._run(insert(AccessLogRow).from_select(access, logged))
         moved = self._run(
             update(CaseRow)
             .where(chosen)

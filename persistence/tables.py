@@ -291,3 +291,21 @@ class HeartbeatRow(SQLModel, table=True):
     started_at: datetime = Field(sa_type=DateTime(timezone=True))
     seen_at: datetime = Field(sa_type=DateTime(timezone=True))
     stopped_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class AccessLogRow(SQLModel, table=True):
+    """The access log (loggkontroll): who read or changed which case, when, from where.
+    Append-only: database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (
+        Index("ix_access_log_case", "case_id", "id"),
+        Index("ix_access_log_caseworker", "caseworker_id", "id"),
+        Index("ix_access_log_at", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=DateTime(timezone=True))
+    caseworker_id: int | None = Field(default=None, foreign_key="caseworker.id")
+    case_id: int = Field(foreign_key="kivo_case.id")
+    action: str = Field(max_length=32)
+    address: str | None = Field(default=None, max_length=64)

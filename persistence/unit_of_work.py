@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlmodel import Session
 
+    from persistence.access_log import AccessLogRepository
     from persistence.bulk import BulkWriter
     from persistence.changes import RecordChanges
     from persistence.corrections import CorrectionStore
@@ -106,6 +107,7 @@ MEMBERS = (
     "proposals",
     "courses",
     "trainings",
+    "access",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -461,6 +463,12 @@ class SqlUnitOfWork:
         from persistence.proposal_repository import SupervisorTrainingRepository
 
         return SupervisorTrainingRepository(self.session)
+
+    @cached_property
+    def access(self) -> AccessLogRepository:
+        from persistence.access_log import AccessLogRepository
+
+        return AccessLogRepository(self.session)
 
 
 def _on_driver(driver: Any, url: str) -> Connection:

@@ -84,3 +84,15 @@ class DatabaseUnavailable(KivoError):
     database, the file is not a database or is a folder, the scheme is not supported."""
 
     code = "database-unavailable"
+
+
+class UnknownActor(NotFound):
+    """``--by``/``KIVO_ACTOR`` names no caseworker."""
+
+    code = "unknown-actor"
+
+
+class InactiveActor(InvalidInput):
+    """``--by``/``KIVO_ACTOR`` names a caseworker who is no longer active."""
+
+    code = "inactive-actor"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -102,6 +104,28 @@ class RuleSet:
                 overridable = violation.overridable and REGISTRY[rule.code].overridable
                 weighed.append(replace(violation, severity=rule.severity, overridable=overridable))
         return weighed
+
+
+FINGERPRINT_LENGTH = 16
+
+
+def fingerprint(rules: RuleSet) -> str:
+    """A stable hash of what judges a move: every rule's settings, the schedule and the
+    reminders (not the file's name, comments or key order), so an identical copy has
+    the organisation's fingerprint and a loosened one another. 16 hex digits."""
+    document = {
+        "rules": [rule.to_dict() for rule in rules.rules],
+        "schedule": [asdict(item) for item in rules.schedule],
+        "reminders": asdict(rules.reminders),
+    }
+    text = json.dumps(document, sort_keys=True, default=_canonical, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    return str(value)
 
 
 def applies_to(rule: RuleConfig, facts: CaseFacts, move: Move) -> bool:

@@ -227,7 +227,7 @@ def test_caseworker_edit_and_reactivate(kivo_cli: Kivo) -> None:
     )
     assert [(c["field"], c["new"]) for c in done["changes"]] == [("name", "Anna Lindgren")]
     assert document(kivo_cli("caseworker", "add", "Per Persson", "--json"))["id"] == 3
-    assert kivo_cli("caseworker", "deactivate", "3").code == 0
+    assert kivo_cli("caseworker", "deactivate", "3", "--by", "2").code == 0
     back = kivo_cli("caseworker", "reactivate", "3", "--by", "2")
     assert back.code == 0, back.err
     assert "active" in back.out

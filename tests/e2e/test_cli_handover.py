@@ -40,7 +40,9 @@ def seeded(kivo_cli: Kivo) -> Kivo:
 
 
 def run(kivo: Kivo, line: str) -> Ran:
-    return kivo(*shlex.split(line))
+    """``kivo LINE`` as the coordinator Karin (KIVO_ACTOR=2): only a coordinator hands
+    caseloads over and deactivates colleagues."""
+    return kivo(*shlex.split(line), env={"KIVO_ACTOR": "2"})
 
 
 def test_a_dry_run_prints_what_would_move_and_the_transfer_moves_exactly_that(

@@ -359,7 +359,7 @@ def test_consent_withdrawn_lists_the_open_placement_and_no_override_lifts_consen
         "placement end 1 --on 2026-02-20 --reason closed",
         "placement supervisor 1 --supervisor 2",
         "consent 1 --withdraw",
-        "caseload transfer --from 1 --to 2 --case 1",
+        "caseload transfer --from 1 --to 2 --case 1 --by 3",
     ],
 )
 def test_a_command_changing_a_case_moves_its_version_and_refuses_a_stale_one(
@@ -368,6 +368,7 @@ def test_a_command_changing_a_case_moves_its_version_and_refuses_a_stale_one(
     for setup in (
         "supervisor add 'Lena Åberg' --workplace 1 --trained-on 2026-01-05",
         "caseworker add 'Per Holm'",
+        "caseworker add 'Karin Ek' --role coordinator",  # 3: who hands over
     ):
         assert seeded(*shlex.split(setup)).code == 0, setup
     seen = version_of(seeded)

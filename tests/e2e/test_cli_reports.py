@@ -34,7 +34,8 @@ SEED = (
     "--on 2026-01-12",
     "advance 2 information --on 2026-01-20",
     "exit 2 --outcome job-seeking --on 2026-02-27",
-    "target set PRAKTIK 2026 10",
+    "caseworker add 'Karin Ek' --role coordinator",  # 2: only a coordinator sets targets
+    "target set PRAKTIK 2026 10 --by 2",
 )
 
 
@@ -251,8 +252,14 @@ def test_esf_summary_counts_the_common_indicators_by_gender_self_employment_as_w
 
 
 def test_target_set_and_list(seeded: Kivo) -> None:
-    assert seeded("target", "set", "pis", "2027", "3").out.strip() == "target PIS 2027: 3"
-    assert document(seeded("target", "set", "pis", "2027", "3", "--json")) == {
+    refused = seeded("target", "set", "pis", "2027", "3", "--by", "1")
+    assert refused.code == 3
+    assert "only a coordinator may set targets" in refused.err
+    as_coordinator = ("--by", "2")
+    assert seeded("target", "set", "pis", "2027", "3", *as_coordinator).out.strip() == (
+        "target PIS 2027: 3"
+    )
+    assert document(seeded("target", "set", "pis", "2027", "3", "--json", *as_coordinator)) == {
         "programme": "PIS",
         "year": 2027,
         "target": 3,

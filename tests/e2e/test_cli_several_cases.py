@@ -1,8 +1,8 @@
 """End-to-end: one command, several cases, each judged and written on its own.
 
-Seed: caseworker 1 Anna and 2 Nils; cases 1, 2 and 3 of Anna and case 4 of Nils, all
-enrolled on 2026-01-12 with consent (version 1); case 3 paused on 2026-02-02 (version
-2). Today is 2026-03-02.
+Seed: caseworker 1 Anna and 2 Nils, coordinator 3 Karin (who hands over); cases 1, 2
+and 3 of Anna and case 4 of Nils, all enrolled on 2026-01-12 with consent (version 1);
+case 3 paused on 2026-02-02 (version 2). Today is 2026-03-02.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.both_databases
 SEED = (
     "caseworker add 'Anna Lindqvist'",
     "caseworker add 'Nils Holm'",
+    "caseworker add 'Karin Ek' --role coordinator",
     "participant add 'Amina Haddad' --caseworker 1 --consent --on 2026-01-12",
     "participant add 'Bo Ek' --caseworker 1 --consent --on 2026-01-12",
     "participant add 'Cia Berg' --caseworker 1 --consent --on 2026-01-12",
@@ -47,7 +48,7 @@ def by_case(document: dict[str, Any]) -> dict[int, dict[str, Any]]:
 
 
 def test_advancing_several_cases_moves_each_and_lists_each_result(kivo_cli: Kivo) -> None:
-    ran = run(kivo_cli, "advance 1 2 4 information --on 2026-02-01 --by 1")
+    ran = run(kivo_cli, "advance 1 2 4 information --on 2026-02-01 --by 3")  # Anna's, Nils's
 
     assert ran.code == 0, ran.err
     assert ran.out.splitlines() == [
@@ -59,7 +60,7 @@ def test_advancing_several_cases_moves_each_and_lists_each_result(kivo_cli: Kivo
     assert states(kivo_cli) == {1: "information", 2: "information", 3: "paused", 4: "information"}
     for case_id in (1, 2, 4):
         last = run(kivo_cli, f"history {case_id} --json").json()[-1]
-        assert (last["kind"], last["to_state"], last["by_id"]) == ("advanced", "information", 1)
+        assert (last["kind"], last["to_state"], last["by_id"]) == ("advanced", "information", 3)
 
 
 def test_a_refused_case_among_several_leaves_the_others_moved_and_exits_3(
@@ -120,13 +121,17 @@ def test_an_unknown_case_among_several_is_named_and_the_others_still_move(
     ("line", "code", "message"),
     [
         ("advance 1 2 1 information", 2, "named more than once: 1"),
-        ("caseload transfer --from 1 --to 2 --case 1 --case 1", 2, "named more than once: 1"),
+        (
+            "caseload transfer --from 1 --to 2 --case 1 --case 1 --by 3",
+            2,
+            "named more than once: 1",
+        ),
         ("advance information", 2, "Missing argument 'CASE'"),
         ("pause --reason x", 2, "Missing argument 'CASE'"),
         ("advance 1 2 information --expect-version 1", 2, "write each as CASE@VERSION"),
         ("pause 1 2 --reason x --expect-version 1", 2, "write each as CASE@VERSION"),
         (
-            "caseload transfer --from 1 --to 2 --case 1 --case 2 --expect-version 1",
+            "caseload transfer --from 1 --to 2 --case 1 --case 2 --expect-version 1 --by 3",
             2,
             "write each as CASE@VERSION",
         ),
@@ -220,7 +225,9 @@ def test_pause_resume_fall_back_and_exit_take_several_cases(kivo_cli: Kivo) -> N
 
 
 def test_a_transfer_of_several_cases_hands_over_each_on_its_own(kivo_cli: Kivo) -> None:
-    ran = run(kivo_cli, "caseload transfer --from 1 --to 2 --case 1 --case 4 --case 2 --json")
+    ran = run(
+        kivo_cli, "caseload transfer --from 1 --to 2 --case 1 --case 4 --case 2 --json --by 3"
+    )
 
     assert ran.code == 3, "case 4 is Nils's already"
     document = ran.json()
@@ -239,7 +246,7 @@ def test_a_transfer_of_several_cases_in_text_and_as_a_dry_run(
 ) -> None:
     before = database_dump(e2e_database)
 
-    preview = run(kivo_cli, "caseload transfer --from 1 --to 2 --case 1 --case 3 --dry-run")
+    preview = run(kivo_cli, "caseload transfer --from 1 --to 2 --case 1 --case 3 --dry-run --by 3")
 
     assert preview.code == 0, preview.err
     assert preview.out.splitlines() == [
@@ -250,7 +257,7 @@ def test_a_transfer_of_several_cases_in_text_and_as_a_dry_run(
         "2 cases: 2 would-move",
     ]
     assert database_dump(e2e_database) == before
-    stale = run(kivo_cli, "caseload transfer --from 1 --to 2 --case 1@1 --case 3@1")
+    stale = run(kivo_cli, "caseload transfer --from 1 --to 2 --case 1@1 --case 3@1 --by 3")
     assert stale.code == 5
     assert "case 3: conflict: case 3 is at version 2, not 1" in stale.out
     assert owners(kivo_cli) == {1: 2, 2: 1, 3: 1, 4: 2}

@@ -106,7 +106,9 @@ def test_a_note_on_an_unknown_case_or_by_an_inactive_caseworker_writes_nothing(
     kivo: Kivo, staff: Staff
 ) -> None:
     case_id = enrol_case(kivo, staff)
-    gone = handover.deactivate_caseworker(kivo, staff.coordinator).caseworker_id
+    gone = handover.deactivate_caseworker(
+        kivo, staff.coordinator, by=staff.coordinator
+    ).caseworker_id
     before = table_contents(kivo.database)
 
     with pytest.raises(NotFound, match="no case with id 999"):

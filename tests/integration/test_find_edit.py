@@ -206,7 +206,7 @@ def test_caseworker_edits_and_reactivation_are_logged(kivo: Kivo, staff: Staff) 
         editing.reactivate_caseworker(kivo, worker.id, by=staff.coordinator)
     from pathway.handover import deactivate_caseworker
 
-    deactivate_caseworker(kivo, worker.id)
+    deactivate_caseworker(kivo, worker.id, by=staff.coordinator)
     back = editing.reactivate_caseworker(kivo, worker.id, by=staff.coordinator)
     assert [(c.field, c.old, c.new) for c in back.changes] == [("active", "false", "true")]
     assert directory.list_caseworkers(kivo)[-1].active is True

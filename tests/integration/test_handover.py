@@ -110,7 +110,7 @@ def test_a_transferred_case_can_still_be_moved_and_its_owners_are_in_the_view(
     staff = add_staff(kivo)
     receiver = _new_caseworker(kivo)
     case_id = _placed_case(kivo, staff)
-    transfer_caseload(kivo, staff.caseworker, receiver, on=HANDED_OVER_ON)
+    transfer_caseload(kivo, staff.caseworker, receiver, on=HANDED_OVER_ON, by=staff.coordinator)
 
     moves.advance(kivo, case_id, Step.VOCATIONAL_TRAINING, on=HANDED_OVER_ON)
 
@@ -129,10 +129,12 @@ def test_a_dry_run_previews_the_same_numbers_and_writes_nothing(kivo: Kivo) -> N
     schedule_meeting(kivo, case_id, datetime(2026, 3, 10, 10, 0))
     before = table_contents(kivo.database)
 
-    preview = transfer_caseload(kivo, staff.caseworker, receiver, dry_run=True)
+    preview = transfer_caseload(
+        kivo, staff.caseworker, receiver, dry_run=True, by=staff.coordinator
+    )
 
     assert table_contents(kivo.database) == before
-    done = transfer_caseload(kivo, staff.caseworker, receiver)
+    done = transfer_caseload(kivo, staff.caseworker, receiver, by=staff.coordinator)
     assert preview.moved() == done.moved()
     assert preview.dry_run
     assert not done.dry_run
@@ -143,7 +145,9 @@ def test_only_the_named_cases_move_when_cases_are_given(kivo: Kivo) -> None:
     receiver = _new_caseworker(kivo)
     moved, stays = _placed_case(kivo, staff), _placed_case(kivo, staff, "Bo Deltagare")
 
-    result = transfer_caseload(kivo, staff.caseworker, receiver, case_ids=[moved])
+    result = transfer_caseload(
+        kivo, staff.caseworker, receiver, case_ids=[moved], by=staff.coordinator
+    )
 
     assert result.cases == 1
     assert stored_case(kivo, moved).caseworker_id == receiver
@@ -161,16 +165,28 @@ def test_a_transfer_of_one_case_takes_the_version_the_caller_looked_at(kivo: Kiv
 
     with pytest.raises(Conflict):
         transfer_caseload(
-            kivo, staff.caseworker, receiver, case_ids=[case_id], expected_version=looked_at
+            kivo,
+            staff.caseworker,
+            receiver,
+            case_ids=[case_id],
+            expected_version=looked_at,
+            by=staff.coordinator,
         )
     assert table_contents(kivo.database) == before
     with pytest.raises(InvalidInput):
-        transfer_caseload(kivo, staff.caseworker, receiver, expected_version=looked_at + 1)
+        transfer_caseload(
+            kivo, staff.caseworker, receiver, expected_version=looked_at + 1, by=staff.coordinator
+        )
     assert table_contents(kivo.database) == before
 
     current = stored_case(kivo, case_id).version
     transfer_caseload(
-        kivo, staff.caseworker, receiver, case_ids=[case_id], expected_version=current
+        kivo,
+        staff.caseworker,
+        receiver,
+        case_ids=[case_id],
+        expected_version=current,
+        by=staff.coordinator,
     )
     assert stored_case(kivo, case_id).version == current + 1
     assert stored_case(kivo, case_id).caseworker_id == receiver
@@ -185,11 +201,11 @@ def test_handing_over_to_oneself_or_to_an_inactive_caseworker_is_refused(
     receiver = staff.caseworker
     if to == "inactive":
         receiver = _new_caseworker(kivo)
-        deactivate_caseworker(kivo, receiver)
+        deactivate_caseworker(kivo, receiver, by=staff.coordinator)
     before = table_contents(kivo.database)
 
     with pytest.raises(Refused) as refused:
-        transfer_caseload(kivo, staff.caseworker, receiver)
+        transfer_caseload(kivo, staff.caseworker, receiver, by=staff.coordinator)
 
     codes = {v.code for v in refused.value.violations}
     assert codes == {"same-caseworker" if to == "self" else "caseworker-inactive"}
@@ -203,11 +219,11 @@ def test_unknown_caseworkers_and_cases_are_not_found_and_write_nothing(kivo: Kiv
     before = table_contents(kivo.database)
 
     with pytest.raises(NotFound):
-        transfer_caseload(kivo, 9999, receiver)
+        transfer_caseload(kivo, 9999, receiver, by=staff.coordinator)
     with pytest.raises(NotFound):
-        transfer_caseload(kivo, staff.caseworker, 9999)
+        transfer_caseload(kivo, staff.caseworker, 9999, by=staff.coordinator)
     with pytest.raises(NotFound):
-        transfer_caseload(kivo, staff.caseworker, receiver, case_ids=[9999])
+        transfer_caseload(kivo, staff.caseworker, receiver, case_ids=[9999], by=staff.coordinator)
     assert table_contents(kivo.database) == before
 
 
@@ -215,16 +231,22 @@ def test_a_case_of_someone_else_or_a_future_date_is_refused(kivo: Kivo) -> None:
     staff = add_staff(kivo)
     receiver = _new_caseworker(kivo)
     case_id = _placed_case(kivo, staff)
-    transfer_caseload(kivo, staff.caseworker, receiver, on=HANDED_OVER_ON)
+    transfer_caseload(kivo, staff.caseworker, receiver, on=HANDED_OVER_ON, by=staff.coordinator)
     before = table_contents(kivo.database)
 
     with pytest.raises(Refused) as refused:
-        transfer_caseload(kivo, staff.caseworker, receiver, case_ids=[case_id])
+        transfer_caseload(
+            kivo, staff.caseworker, receiver, case_ids=[case_id], by=staff.coordinator
+        )
     assert [v.code for v in refused.value.violations] == ["not-in-caseload"]
     with pytest.raises(InvalidInput):
-        transfer_caseload(kivo, receiver, staff.caseworker, on=date(2030, 1, 1))
+        transfer_caseload(
+            kivo, receiver, staff.caseworker, on=date(2030, 1, 1), by=staff.coordinator
+        )
     with pytest.raises(Refused) as refused:
-        transfer_caseload(kivo, receiver, staff.caseworker, on=date(2026, 2, 1))
+        transfer_caseload(
+            kivo, receiver, staff.caseworker, on=date(2026, 2, 1), by=staff.coordinator
+        )
     assert [v.code for v in refused.value.violations] == ["date-before-last-transfer"]
     assert table_contents(kivo.database) == before
 
@@ -235,12 +257,14 @@ def test_deactivating_someone_with_open_cases_needs_a_handover(kivo: Kivo) -> No
     before = table_contents(kivo.database)
 
     with pytest.raises(Refused) as refused:
-        deactivate_caseworker(kivo, staff.caseworker)
+        deactivate_caseworker(kivo, staff.caseworker, by=staff.coordinator)
 
     assert [v.code for v in refused.value.violations] == ["caseload-not-handed-over"]
     assert table_contents(kivo.database) == before
     receiver = _new_caseworker(kivo)
-    done = deactivate_caseworker(kivo, staff.caseworker, handover_to=receiver, note="slutar")
+    done = deactivate_caseworker(
+        kivo, staff.caseworker, handover_to=receiver, note="slutar", by=staff.coordinator
+    )
     assert done.handover is not None
     assert done.handover.cases == 1
     assert stored_case(kivo, case_id).caseworker_id == receiver
@@ -253,12 +277,14 @@ def test_deactivating_an_inactive_caseworker_or_handing_over_to_oneself_is_refus
     staff = add_staff(kivo)
     _placed_case(kivo, staff)
     with pytest.raises(Refused):
-        deactivate_caseworker(kivo, staff.caseworker, handover_to=staff.caseworker)
+        deactivate_caseworker(
+            kivo, staff.caseworker, handover_to=staff.caseworker, by=staff.coordinator
+        )
     assert _active(kivo, staff.caseworker)
     idle = _new_caseworker(kivo)
-    deactivate_caseworker(kivo, idle)
+    deactivate_caseworker(kivo, idle, by=staff.coordinator)
     with pytest.raises(Refused):
-        deactivate_caseworker(kivo, idle)
+        deactivate_caseworker(kivo, idle, by=staff.coordinator)
 
 
 def test_an_exited_case_with_followups_after_employment_moves_too(kivo: Kivo) -> None:
@@ -270,7 +296,7 @@ def test_an_exited_case_with_followups_after_employment_moves_too(kivo: Kivo) ->
     assert _pending(kivo, case_id)[0] > 0
     receiver = _new_caseworker(kivo)
 
-    deactivate_caseworker(kivo, staff.caseworker, handover_to=receiver)
+    deactivate_caseworker(kivo, staff.caseworker, handover_to=receiver, by=staff.coordinator)
 
     assert stored_case(kivo, case_id).caseworker_id == receiver
 
@@ -287,7 +313,9 @@ def test_five_thousand_cases_move_in_one_update_statement(kivo: Kivo) -> None:
     engine = kivo.uow().engine  # type: ignore[attr-defined]
     event.listen(engine, "before_cursor_execute", record)
     try:
-        result = transfer_caseload(kivo, staff.caseworker, receiver, note="omorganisation")
+        result = transfer_caseload(
+            kivo, staff.caseworker, receiver, note="omorganisation", by=staff.coordinator
+        )
     finally:
         event.remove(engine, "before_cursor_execute", record)
 

@@ -249,7 +249,7 @@ def test_an_unknown_meeting_an_inactive_mover_or_a_stale_version_changes_nothing
     meeting = booked(kivo, staff)
     gone = directory.add_caseworker(kivo, "Olle Slutat").id
     assert gone is not None
-    handover.deactivate_caseworker(kivo, gone)
+    handover.deactivate_caseworker(kivo, gone, by=staff.coordinator)
     version = stored_case(kivo, meeting.case_id).version
     before = table_contents(kivo.database)
 

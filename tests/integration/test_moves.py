@@ -161,6 +161,7 @@ def test_advancing_into_a_workplace_step_opens_its_placement_with_the_event(
         "programme": "PIS",
         "until": "2026-04-30",
         "placement_id": placement.id,
+        "rules": kivo.fingerprint,  # the rule set that judged the move
     }
     assert (result.from_state, result.to_state, result.step, result.version) == (
         "enrolled",
@@ -206,7 +207,7 @@ def test_skipping_forward_to_a_step_away_from_a_workplace_opens_no_placement(
         "enrolled",
         "vocational-training",
         None,
-        {},
+        {"rules": kivo.fingerprint},
     )
     assert (undo["ended"], undo["last_move_on"]) == ([], "2026-01-12")
 
@@ -367,7 +368,7 @@ def test_exiting_closes_the_case_with_its_outcome_and_ends_the_placement(
     assert (event.reason, event.actor_id, event.data) == (
         "starts komvux",
         staff.caseworker,
-        {"outcome": "studies"},
+        {"outcome": "studies", "rules": kivo.fingerprint},
     )
     assert (undo["paused_from"], undo["last_move_on"], undo["ended"]) == (
         "short-practice",

@@ -152,8 +152,8 @@ def build(kivo: Kivo, staff: Staff) -> dict[str, int]:
     moves.fall_back(kivo, g, Step.INFORMATION, on=date(2026, 4, 15), reason="course too hard")
     moves.advance(kivo, g, Step.STUDY_PREP, on=date(2026, 6, 1))
 
-    targets.set_target(kivo, "praktik", 2026, 5)
-    targets.set_target(kivo, "NYSTART", 2026, 2)
+    targets.set_target(kivo, "praktik", 2026, 5, by=staff.coordinator)
+    targets.set_target(kivo, "NYSTART", 2026, 2, by=staff.coordinator)
     return {"A": a, "B": b, "C": c, "D": d, "E": e, "F": f, "G": g}
 
 
@@ -401,8 +401,8 @@ def test_targets_set_started_and_extended_per_programme(caseload: Caseload) -> N
 
 
 def test_a_target_set_again_replaces_the_old_one(caseload: Caseload) -> None:
-    targets.set_target(caseload.kivo, "PIS", 2027, 3)
-    targets.set_target(caseload.kivo, "pis", 2027, 4)
+    targets.set_target(caseload.kivo, "PIS", 2027, 3, by=caseload.staff.coordinator)
+    targets.set_target(caseload.kivo, "pis", 2027, 4, by=caseload.staff.coordinator)
     assert [t for t in targets.list_targets(caseload.kivo) if t.year == 2027] == [
         Target("PIS", 2027, 4)
     ]
@@ -416,7 +416,7 @@ def test_a_bad_target_is_refused_and_writes_nothing(
 ) -> None:
     before = targets.list_targets(caseload.kivo)
     with pytest.raises(InvalidInput):
-        targets.set_target(caseload.kivo, programme, year, count)
+        targets.set_target(caseload.kivo, programme, year, count, by=caseload.staff.coordinator)
     assert targets.list_targets(caseload.kivo) == before
 
 
@@ -433,7 +433,7 @@ def test_a_target_for_a_programme_closed_the_whole_year_is_refused_and_writes_no
 ) -> None:
     before = targets.list_targets(caseload.kivo)
     with pytest.raises(InvalidInput) as refused:
-        targets.set_target(caseload.kivo, programme, year, 3)
+        targets.set_target(caseload.kivo, programme, year, 3, by=caseload.staff.coordinator)
     assert refused.value.message == (
         f"programme {programme} takes no decisions in {year} ({validity}): "
         "a target for it could never be met"
@@ -445,8 +445,12 @@ def test_a_target_for_a_year_the_programme_was_open_on_some_day_is_set(
     caseload: Caseload,
 ) -> None:
     """YA took decisions until 2023-12-31, MBJ until 2018-12-31: their last years count."""
-    assert targets.set_target(caseload.kivo, "YA", 2023, 2) == Target("YA", 2023, 2)
-    assert targets.set_target(caseload.kivo, "MBJ", 2018, 1) == Target("MBJ", 2018, 1)
+    assert targets.set_target(
+        caseload.kivo, "YA", 2023, 2, by=caseload.staff.coordinator
+    ) == Target("YA", 2023, 2)
+    assert targets.set_target(
+        caseload.kivo, "MBJ", 2018, 1, by=caseload.staff.coordinator
+    ) == Target("MBJ", 2018, 1)
 
 
 # -- overdue ------------------------------------------------------------------------

@@ -73,6 +73,7 @@ def test_a_new_supervisor_takes_over_the_placement_and_the_history_says_from_who
         "old_supervisor_id": staff.supervisor,
         "new_supervisor_id": maja,
         "meetings_moved": 0,
+        "rules": kivo.fingerprint,
     }
     assert last.from_state == last.to_state == "short-practice"
     assert_history_replays_to_stored_state(kivo, case_id)

@@ -92,6 +92,7 @@ class Handover(RuleBasedStateMachine):
         self.workers: list[int] = []
         self.active: set[int] = set()
         self.supervisor = 0
+        self.coordinator = 0  # who hands over and deactivates: only a coordinator may
 
     @property
     def kivo(self) -> Kivo:
@@ -114,6 +115,9 @@ class Handover(RuleBasedStateMachine):
             assert worker.id is not None
             self.workers.append(worker.id)
         self.active = set(self.workers)
+        coordinator = directory.add_caseworker(kivo, "Samordnare", role="coordinator").id
+        assert coordinator is not None
+        self.coordinator = coordinator
         workplace = directory.add_workplace(kivo, "Bageriet").id
         assert workplace is not None
         trained = self.today - timedelta(days=300)
@@ -211,7 +215,9 @@ class Handover(RuleBasedStateMachine):
             chosen = [c for c in chosen if c in owned] or None
         before = self.live_owned_counts()
         try:
-            result = transfer_caseload(self.kivo, frm, to, case_ids=chosen, dry_run=dry_run)
+            result = transfer_caseload(
+                self.kivo, frm, to, case_ids=chosen, dry_run=dry_run, by=self.coordinator
+            )
         except Refused:
             assert frm == to or to not in self.active
             assert self.live_owned_counts() == before
@@ -233,7 +239,7 @@ class Handover(RuleBasedStateMachine):
         successor = None if heir is None else self.workers[heir]
         owned = self.live_owned_counts().get(worker, 0)
         try:
-            deactivate_caseworker(self.kivo, worker, handover_to=successor)
+            deactivate_caseworker(self.kivo, worker, handover_to=successor, by=self.coordinator)
         except Refused:
             assert (
                 worker not in self.active

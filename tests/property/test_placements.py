@@ -593,7 +593,7 @@ class Placements(RuleBasedStateMachine):
         frm, to = self.workers[source], self.workers[receiver]
         chosen = [c for c in named or [] if c >= 0 and c in self.owned(frm)] or None
         try:
-            transfer_caseload(self.kivo, frm, to, case_ids=chosen)
+            transfer_caseload(self.kivo, frm, to, case_ids=chosen, by=self.coordinator)
         except Refused:
             assert frm == to or to not in self.active
             return
@@ -604,7 +604,7 @@ class Placements(RuleBasedStateMachine):
     def deactivate_caseworker(self, who: int, heir: int) -> None:
         worker, successor = self.workers[who], self.workers[heir]
         try:
-            deactivate_caseworker(self.kivo, worker, handover_to=successor)
+            deactivate_caseworker(self.kivo, worker, handover_to=successor, by=self.coordinator)
         except Refused:
             assert worker not in self.active or successor == worker or successor not in self.active
             return

@@ -1,0 +1,92 @@
+"""``kivo audit``: the access log's review (loggkontroll), for coordinators."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.context import kivo_of
+from cli.errors import reports_errors
+from cli.listing import AfterOption, LimitOption, OffsetOption, say_more
+from cli.options import JsonOption, id_option, parse_date, parse_id
+from cli.output import print_json, table
+
+audit_app = typer.Typer(
+    help="The access log: who read or changed which case, when (coordinators).",
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``audit`` group to the app."""
+    app.add_typer(audit_app, name="audit")
+
+
+ActorOption = Annotated[
+    int | None,
+    typer.Option(
+        "--actor",
+        help="Id of the coordinator reviewing the log (default: KIVO_ACTOR).",
+        envvar="KIVO_ACTOR",
+        parser=parse_id,
+        metavar="ID",
+    ),
+]
+
+
+@audit_app.command("reads")
+@reports_errors
+def audit_reads(
+    ctx: typer.Context,
+    case: Annotated[int | None, id_option("--case", "Only this case's rows.")] = None,
+    by: Annotated[int | None, id_option("--by", "Only what this caseworker read or did.")] = None,
+    from_day: Annotated[
+        str | None,
+        typer.Option("--from", help="From this day (YYYY-MM-DD, included).", metavar="DATE"),
+    ] = None,
+    to_day: Annotated[
+        str | None,
+        typer.Option("--to", help="Until this day (YYYY-MM-DD, included).", metavar="DATE"),
+    ] = None,
+    actor: ActorOption = None,
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    after: AfterOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List the access log, oldest first, 50 rows at a time (--limit 0 for all): each
+    read of a case and each action on one, with who, when and from where.
+
+    Only a coordinator reviews it: name them with --actor (or KIVO_ACTOR); --by filters
+    the rows by the caseworker who read or acted."""
+    from pathway.audit import access_reads
+
+    page = access_reads(
+        kivo_of(ctx),
+        actor=actor,
+        case_id=case,
+        caseworker_id=by,
+        start=parse_date(from_day, "from"),
+        end=parse_date(to_day, "to"),
+        limit=limit,
+        offset=offset,
+        after=after,
+    )
+    if json_output:
+        print_json([row.to_dict() for row in page.rows])
+    else:
+        rows = [
+            (
+                r.id,
+                r.at.isoformat(timespec="seconds"),
+                r.caseworker_id,
+                r.case_id,
+                r.action,
+                r.address,
+            )
+            for r in page.rows
+        ]
+        table("Access log", ["id", "at", "caseworker", "case", "action", "address"], rows)
+    fmt = "json" if json_output else "table"
+    say_more(fmt, "rows", len(page.rows), page.more, page.last_id, offset)
