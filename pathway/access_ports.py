@@ -16,10 +16,6 @@ class AccessLog(Protocol):
         statement."""
         ...
 
-    def record(self, entries: Sequence[AccessEntry]) -> None:
-        """Append the rows, in the caller's transaction: one statement."""
-        ...
-
     def page(
         self,
         *,

@@ -136,6 +136,6 @@ def log(
 ) -> None:
     """One access-log row per (case, action), in one statement."""
     at, who = kivo.now(), None if actor is None else actor.id
-    uow.access.record(
+    uow.pipeline.record_access(
         [AccessEntry(at, who, case_id, action, kivo.address) for case_id, action in done]
     )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
 
+from states.access import AccessEntry
 from states.records import (
     Case,
     CaseEvent,
@@ -86,6 +87,11 @@ class PipelineStore(Protocol):
 
     def booked_meeting_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
         """The meetings still booked of cases (those an exit cancels), by case."""
+        ...
+
+    def record_access(self, entries: Sequence[AccessEntry]) -> None:
+        """Append access-log rows in the caller's transaction (on the driver: a move
+        logs its case without building an ORM session)."""
         ...
 
     def add_placements(self, placements: Sequence[Placement]) -> None:

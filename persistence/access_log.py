@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlmodel import Session
 
 from persistence.tables import AccessLogRow, CaseRow
@@ -27,21 +27,6 @@ class AccessLogRepository:
             return {}
         query = select(CASE.c.id, CASE.c.caseworker_id).where(CASE.c.id.in_(sorted(set(case_ids))))
         return {case_id: owner for case_id, owner in self.session.connection().execute(query)}
-
-    def record(self, entries: Sequence[AccessEntry]) -> None:
-        if not entries:
-            return
-        rows = [
-            {
-                "at": e.at.astimezone(UTC),  # SQLite keeps no zone: we store UTC
-                "caseworker_id": e.caseworker_id,
-                "case_id": e.case_id,
-                "action": e.action,
-                "address": e.address,
-            }
-            for e in entries
-        ]
-        self.session.connection().execute(insert(ACCESS), rows)
 
     def page(
         self,

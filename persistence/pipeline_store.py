@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from persistence.mapping import in_slices, json_value, reads_of
+from states.access import AccessEntry
 from states.errors import Conflict
 from states.records import (
     Case,
@@ -109,6 +110,10 @@ _HISTORIES = (  # in the order of CaseEvent's fields
     "warnings, overrides, data, seq, id FROM case_event WHERE case_id IN "
 )
 _HELD = "SELECT case_id, at FROM meeting WHERE status = 'held' AND case_id IN "
+_ACCESS_INSERT = (
+    "INSERT INTO access_log (at, caseworker_id, case_id, action, address) "
+    "VALUES ({m}, {m}, {m}, {m}, {m})"
+)
 
 
 class _Sql:
@@ -129,6 +134,7 @@ class _Sql:
         self.supervisor = _SUPERVISOR.format(m=marker)
         self.load_of = _LOAD_OF.format(m=marker)
         self.workplace = _WORKPLACE.format(m=marker)
+        self.access_insert = _ACCESS_INSERT.format(m=marker)
         self._loads: dict[int, str] = {}
 
     def listed(self, head: str, count: int, tail: str = "") -> str:
@@ -498,6 +504,16 @@ class PipelineStore:
             self._cursor.execute(self._sql.event_insert, rows[0])
         else:
             self._cursor.executemany(self._sql.event_insert, rows)
+
+    def record_access(self, entries: Sequence[AccessEntry]) -> None:
+        if not entries:
+            return
+        moment = self._moment
+        rows = [(moment(e.at), e.caseworker_id, e.case_id, e.action, e.address) for e in entries]
+        if len(rows) == 1:
+            self._cursor.execute(self._sql.access_insert, rows[0])
+        else:
+            self._cursor.executemany(self._sql.access_insert, rows)
 
     @property
     def _day(self) -> Callable[[date | None], Any]:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Self, cast
 
 from pathway.clock import FixedClock, parse_now
 from pathway.context import Kivo
+from states.access import AccessEntry
 from states.errors import Conflict
 from states.records import (
     Case,
@@ -67,6 +68,7 @@ class Records:
     followups: dict[int, Followup] = field(default_factory=dict)
     reminders: list[Reminder] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
+    access: list[AccessEntry] = field(default_factory=list)
     last_id: int = 0
 
     def next_id(self) -> int:
@@ -244,6 +246,9 @@ class FakePipeline:
             if person_id in person_ids:
                 found.setdefault(person_id, []).append(replace(placement))
         return found
+
+    def record_access(self, entries: Sequence[AccessEntry]) -> None:
+        self.records.access.extend(entries)
 
     def open_placement_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}

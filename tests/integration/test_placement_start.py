@@ -144,6 +144,7 @@ def test_an_imported_case_gets_its_placement_with_what_an_advance_plans(
     )
     assert last.actor_id == staff.caseworker
     undo = last.data.pop("undo")  # what the start wrote, for a correction to undo
+    assert last.data.pop("rules") == kivo.fingerprint  # the rule set that judged it
     assert sorted(undo["added"]) == sorted(item.id or 0 for item in items_of(kivo, case_id))
     assert last.data == {
         "workplace_id": staff.workplace,
