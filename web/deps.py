@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fastapi import Request
 
@@ -16,9 +16,12 @@ class WebSettings:
 
 
 def kivo_of(request: Request) -> Kivo:
+    """The app's kivo, acting from this request's client address (the access log
+    records where each read and action came from)."""
     kivo = request.app.state.kivo
     assert isinstance(kivo, Kivo)
-    return kivo
+    host = request.client.host if request.client is not None else None
+    return replace(kivo, address=host) if host else kivo
 
 
 def settings_of(request: Request) -> WebSettings:

@@ -158,7 +158,7 @@ def case_response(
     """The case page; ``extra``: a preview, a refusal and the values typed, after a post."""
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
-    reading = read_case(kivo, case_id)
+    reading = read_case(kivo, case_id, by=me.id)  # checked and logged (loggkontroll)
     agenda = workspace.case_agenda(kivo, case_id)
     view = reading.view
     workplaces, supervisors = list_workplaces(kivo), list_supervisors(kivo)

@@ -108,6 +108,20 @@ def test_the_case_page_draws_the_path_masks_the_personnummer_and_shows_why_a_mov
     assert "disabled" in page
 
 
+def test_opening_a_case_page_is_logged_with_who_read_it_and_from_where(
+    sqlite_kivo: Kivo, staff: Staff, me: Browser, case_id: int
+) -> None:
+    from pathway.audit import access_reads
+
+    def reads() -> list[tuple[int | None, str, str | None]]:
+        rows = access_reads(sqlite_kivo, actor=staff.coordinator, case_id=case_id, limit=0).rows
+        return [(r.caseworker_id, r.action, r.address) for r in rows if r.action == "read"]
+
+    before = reads()
+    me.get(f"/cases/{case_id}")
+    assert reads() == [*before, (staff.caseworker, "read", "testclient")]
+
+
 def test_without_a_session_pages_lead_to_the_sign_in_page(app: FastAPI, case_id: int) -> None:
     anonymous = TestClient(app, follow_redirects=False)
     for url in ("/", "/cases", f"/cases/{case_id}"):
