@@ -1261,7 +1261,11 @@ class CaseLifecycle(RuleBasedStateMachine):
                 by=plan.actor_id,
                 override=override,
             ),
-            Expectation(plan.invalid, plan.refusals),
+            Expectation(
+                plan.invalid,
+                frozenset() if self.hidden(case, plan.actor_id) else plan.refusals,
+                self.hidden(case, plan.actor_id),
+            ),
         )
         if result is None:
             return
