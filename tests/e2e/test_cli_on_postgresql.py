@@ -20,6 +20,7 @@ import json
 import os
 import shlex
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 
@@ -38,14 +39,23 @@ def test_the_readme_walkthrough_runs_as_written_on_postgresql(
     steps = readme.walkthrough_steps(readme.README.read_text(encoding="utf-8"))
     env = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
     env["COLUMNS"] = "200"
-    with postgres_databases.empty() as url:  # `kivo init` creates the schema
+    with ExitStack() as stack:
+        url = stack.enter_context(postgres_databases.empty())  # `kivo init` creates it
+        # Each database the walkthrough exports (its own, and one a section keeps apart)
+        # is a PostgreSQL database of its own, the first being ``url``.
+        databases: dict[str, str] = {}
         for step in steps:
             where_sqlite = [line for line in step.expected if "sqlite:///" in line]
             step = readme.Step(step.line, [e for e in step.expected if e not in where_sqlite])
             readme.run_step(step, env, tmp_path)
             if step.line.startswith("export ") and "KIVO_DATABASE_URL" in env:
-                env["KIVO_DATABASE_URL"] = url  # the walkthrough's database, on PostgreSQL
-        assert env["KIVO_DATABASE_URL"] == url, "the walkthrough never chose its database"
+                named = env["KIVO_DATABASE_URL"]
+                if named not in databases:
+                    databases[named] = (
+                        stack.enter_context(postgres_databases.empty()) if databases else url
+                    )
+                env["KIVO_DATABASE_URL"] = databases[named]
+        assert url in databases.values(), "the walkthrough never chose its database"
         [(cases,)] = read_rows(url, "SELECT count(*) FROM kivo_case")
         assert cases > 0, "the walkthrough wrote to PostgreSQL"
 

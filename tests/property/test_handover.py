@@ -156,7 +156,8 @@ class Handover(RuleBasedStateMachine):
             return
         until = self.today + timedelta(days=90)
         with suppress(Refused):
-            moves.advance(self.kivo, case_id, to, supervisor_id=self.supervisor, until=until)
+            supervisor = self.supervisor if to.at_workplace else None  # none at school
+            moves.advance(self.kivo, case_id, to, supervisor_id=supervisor, until=until)
 
     @rule(case_id=case_ids, outcome=st.sampled_from([Outcome.EMPLOYED, Outcome.MOVED]))
     def exit(self, case_id: int, outcome: Outcome) -> None:

@@ -443,8 +443,8 @@ def _name(url: str) -> str:
 
 
 def _engine(kivo: Kivo) -> Engine:
-    with kivo.uow() as uow:
-        return uow.session.get_bind()  # type: ignore[attr-defined, no-any-return]
+    with kivo.uow() as uow:  # the engine, not the unit of work's own connection
+        return uow.engine  # type: ignore[attr-defined, no-any-return]
 
 
 def _data(value: Any) -> dict[str, Any]:
