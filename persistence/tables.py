@@ -309,3 +309,26 @@ class AccessLogRow(SQLModel, table=True):
     case_id: int = Field(foreign_key="kivo_case.id")
     action: str = Field(max_length=32)
     address: str | None = Field(default=None, max_length=64)
+
+
+class RemovalInProgressRow(SQLModel, table=True):
+    """The guard row of a sanctioned removal (erasure, retention): held only inside the
+    removal's own transaction, it lets the append-only triggers pass an UPDATE or DELETE."""
+
+    __tablename__ = "removal_in_progress"
+    id: int = Field(primary_key=True)
+
+
+class DataRemovalRow(SQLModel, table=True):
+    """One sanctioned removal of personal data, recorded without personal data: when, which
+    kind (erasure or retention), under which decision, by whom, how many of each record."""
+
+    __tablename__ = "data_removal"
+    __table_args__ = (Index("ix_data_removal_at", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=DateTime(timezone=True))
+    kind: str = Field(max_length=16)
+    decision: str = Field(max_length=200)
+    case_id: int | None = Field(default=None)
+    by_id: int | None = Field(default=None, foreign_key="caseworker.id")
+    counts: dict[str, int] = Field(sa_column=Column(JSON, nullable=False))
