@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from benchmarks import dispatch_twin, import_twin, listing, matching, rawsql, twins
+from benchmarks import dispatch_twin, import_twin, listing, matching, rawsql, twins, web
 from benchmarks.caseload import NOW, TODAY, chunked, personnummer
 from benchmarks.rawsql import RawDatabase
 from pathway import batch, dispatch, importing, moves
@@ -618,6 +618,7 @@ SCENARIOS: dict[str, Callable[[Bench], Result | list[Result]]] = {
     "peers": peers,
     "list": listing.scenario,
     "match": matching.scenario,
+    "web": web.scenario,
 }
 
 

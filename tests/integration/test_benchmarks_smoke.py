@@ -51,7 +51,8 @@ def test_the_quick_run_reports_every_scenario_with_kivo_and_raw_figures(
     assert {"import", "single", "batch", "dispatch", "startup", "peers"} <= keys
     assert {"report-funnel", "report-outcomes", "report-targets"} <= keys
     assert {"match-place", "match-case"} <= keys
-    assert len(SCENARIOS) == 9
+    assert {"web-case-1", "web-list-1", "web-today-1"} <= keys
+    assert len(SCENARIOS) == 10
     for entry in entries:
         assert entry["status"] == "measured", entry
         for figure in ("kivo_s", "raw_s", "ratio"):
