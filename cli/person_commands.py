@@ -21,8 +21,7 @@ person_app = typer.Typer(
 PersonArg = Annotated[
     str,
     typer.Argument(
-        help="The person: their person id, or their personnummer (YYYYMMDD-NNNC or "
-        "YYMMDD-NNNC).",
+        help="The person: their person id, or their personnummer (YYYYMMDD-NNNC or YYMMDD-NNNC).",
         metavar="PERSON",
     ),
 ]

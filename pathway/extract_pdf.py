@@ -24,6 +24,7 @@ FONT_PLACES = (
     Path("/Library/Fonts/DejaVuSans.ttf"),
 )
 LINE = 5.0
+PARTS = frozenset(key for key, _ in CASE_PARTS)
 
 
 class _Extract(FPDF):
@@ -60,9 +61,8 @@ class _Extract(FPDF):
 
     def facts(self, row: Mapping[str, Any]) -> None:
         for name, value in row.items():
-            if isinstance(value, list) and value and isinstance(value[0], Mapping):
-                continue  # a case's parts: each under its own heading
-            self.paragraph(f"{_label(name)}: {_shown(value)}")
+            if name not in PARTS:  # a case's parts: each under its own heading
+                self.paragraph(f"{_label(name)}: {_shown(value)}")
 
     def rows(self, title: str, rows: list[Mapping[str, Any]]) -> None:
         self.heading(f"{title} ({len(rows)})", size=11)

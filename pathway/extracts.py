@@ -43,9 +43,7 @@ def person_extract(kivo: Kivo, person: str | int, *, by: int | None) -> Extract:
     """The register extract of ``person`` (an id or a personnummer), made by the
     coordinator ``by``; a caseworker, or no one named, is refused (``not-permitted``)."""
     with kivo.uow() as uow:
-        actor = actors.require_coordinator(
-            actors.actor_of(uow, by), "make a register extract"
-        )
+        actor = actors.require_coordinator(actors.actor_of(uow, by), "make a register extract")
         person_id = person_id_of(uow, person, today=kivo.today())
         case_ids = [case.id for case in uow.cases.for_person(person_id) if case.id is not None]
         actors.log(kivo, uow, actor, [(case_id, EXTRACT) for case_id in case_ids])

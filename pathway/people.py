@@ -31,7 +31,5 @@ def person_id_of(uow: UnitOfWork, ref: str | int, *, today: date) -> int:
     number = parse_personnummer(text, today=today)  # bad: invalid-personnummer, masked
     found: Person | None = uow.people.by_personnummer(number.digits)
     if found is None or found.id is None:
-        raise NotFound(
-            f"no person with personnummer {number.masked()}", what="person", id=None
-        )
+        raise NotFound(f"no person with personnummer {number.masked()}", what="person", id=None)
     return found.id

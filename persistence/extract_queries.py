@@ -11,6 +11,9 @@ from typing import Any
 from sqlalchemy import Select, Table, and_, select
 from sqlmodel import Session
 
+from persistence.place_tables import PlaceRow
+from persistence.profile_tables import ProfileCapabilityRow, ProfileRow
+from persistence.proposal_tables import ProposalRow
 from persistence.tables import (
     AccessLogRow,
     CaseEventRow,
@@ -21,10 +24,6 @@ from persistence.tables import (
     MeetingRow,
     PersonRow,
     PlacementRow,
-    PlaceRow,
-    ProfileCapabilityRow,
-    ProfileRow,
-    ProposalRow,
     RecordChangeRow,
     ReminderRow,
     SupervisorRow,
@@ -56,8 +55,7 @@ class ExtractQueries:
         if not people:
             return None
         case_ids = [
-            row["id"]
-            for row in self._rows(select(CASE.c.id).where(CASE.c.person_id == person_id))
+            row["id"] for row in self._rows(select(CASE.c.id).where(CASE.c.person_id == person_id))
         ]
         return Held(
             person=people[0],
@@ -74,15 +72,14 @@ class ExtractQueries:
         profile = {k: v for k, v in found[0].items() if k not in ("person_id", "interest_mask")}
         profile.pop("municipality_key", None)
         capabilities = select(CAPABILITY.c.capability).where(CAPABILITY.c.person_id == person_id)
-        profile["capabilities"] = [r["capability"] for r in self._rows(capabilities.order_by(CAPABILITY.c.capability))]
+        profile["capabilities"] = [
+            r["capability"] for r in self._rows(capabilities.order_by(CAPABILITY.c.capability))
+        ]
         return profile
 
     def _rows(self, query: Select[Any]) -> list[dict[str, Any]]:
         result = self.session.connection().execute(query)
-        return [
-            {name: _utc(value) for name, value in row._mapping.items()}
-            for row in result
-        ]
+        return [{name: _utc(value) for name, value in row._mapping.items()} for row in result]
 
 
 def _utc(value: Any) -> Any:

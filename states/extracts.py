@@ -23,7 +23,7 @@ CASE_PARTS: tuple[tuple[str, str], ...] = (
     ("placements", "Placements"),
     ("followups", "Follow-ups"),
     ("meetings", "Meetings"),
-    ("reminders", "Reminders sent"),
+    ("reminders", "Reminders to the caseworker (sent and planned)"),
     ("notes", "Case notes"),
     ("proposals", "Proposals for places"),
     ("access_log", "Who read or changed the case"),
