@@ -17,21 +17,21 @@ from typing import Any
 
 Row = Mapping[str, Any]
 
-# What each case holds, in the order the document lists it: (key, heading).
-CASE_PARTS: tuple[tuple[str, str], ...] = (
-    ("history", "History"),
-    ("placements", "Placements"),
-    ("followups", "Follow-ups"),
-    ("meetings", "Meetings"),
-    ("reminders", "Reminders to the caseworker (sent and planned)"),
-    ("notes", "Case notes"),
-    ("proposals", "Proposals for places"),
-    ("access_log", "Who read or changed the case"),
+CASE_PARTS: tuple[str, ...] = (
+    "history",
+    "placements",
+    "followups",
+    "meetings",
+    "reminders",
+    "notes",
+    "proposals",
+    "access_log",
 )
+"""What each case holds, in the order the document lists it."""
 
 KINDS: tuple[str, ...] = (
     "cases",
-    *(key for key, _ in CASE_PARTS),
+    *CASE_PARTS,
     "record_changes",
     "profile",
 )
@@ -79,7 +79,7 @@ def counts(document: Mapping[str, Any]) -> dict[str, int]:
     found = {kind: 0 for kind in KINDS}
     found["cases"] = len(document["cases"])
     for case in document["cases"]:
-        for key, _ in CASE_PARTS:
+        for key in CASE_PARTS:
             found[key] += len(case[key])
     found["record_changes"] = len(document["record_changes"])
     found["profile"] = 0 if document["profile"] is None else 1
@@ -88,7 +88,7 @@ def counts(document: Mapping[str, Any]) -> dict[str, int]:
 
 def _case(row: Row, parts: Mapping[str, Sequence[Row]]) -> dict[str, Any]:
     case = plain(row)
-    for key, _ in CASE_PARTS:
+    for key in CASE_PARTS:
         case[key] = [
             {name: value for name, value in plain(part).items() if name != "case_id"}
             for part in parts.get(key, ())

@@ -84,12 +84,14 @@ def test_a_person_with_nothing_but_their_identity_gets_an_extract_of_zeros() -> 
     assert set(document["counts"].values()) == {0}
 
 
-def test_the_pdf_is_a_pdf_whose_text_holds_the_name_and_the_notes() -> None:
+def test_the_pdf_is_a_swedish_pdf_whose_text_holds_the_name_and_the_notes() -> None:
     data = render(extract_document(held(), made_at=MADE_AT, made_by=COORDINATOR), "pdf")
 
     assert data.startswith(b"%PDF-")
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-    assert "Åsa Öberg" in text
+    pages = PdfReader(io.BytesIO(data)).pages
+    text = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    assert "Registerutdrag: Åsa Öberg" in text
+    assert "Anteckningar (1)" in text
     assert "Ringde" in text
     assert "199804123389" in text
 
