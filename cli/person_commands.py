@@ -45,14 +45,16 @@ def person_extract(
             metavar="FILE",
         ),
     ],
-    format: Annotated[str, typer.Option("--format", help="json or pdf.")] = "json",
+    format: Annotated[
+        str, typer.Option("--format", help="json or pdf (in Swedish).", metavar="FORMAT")
+    ] = "json",
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
     by: ByOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Write a register extract (GDPR art. 15): everything kivo holds about the person,
     with the full personnummer, their cases and each case's history, placements,
-    follow-ups, meetings, reminders sent, notes, proposals, the edits of their record and
+    follow-ups, meetings, reminders, notes, proposals, the edits of their record and
     who read their cases when.
 
     Only a coordinator makes one (--by or KIVO_ACTOR); the extract is logged as a read

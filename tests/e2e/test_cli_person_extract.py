@@ -1,7 +1,7 @@
-"""End-to-end: ``kivo person extract`` as the installed command. A coordinator writes
-the register extract as JSON or PDF, mode 0600, the PDF a real one with the person's
-name in its text; a caseworker is refused; bad input is a sentence, an exit code and
-nothing written.
+"""End-to-end: ``kivo person extract`` as the installed command, on SQLite and
+PostgreSQL. A coordinator writes the register extract as JSON or PDF, mode 0600, the PDF
+a real one with the person's name in its text; a caseworker is refused; bad input is a
+sentence, an exit code and nothing written.
 
 - caseworker 1 Anna, caseworker 2 Karin (coordinator), workplace 1 with supervisor 1;
 - case 1 Amina (personnummer AMINA) in short practice from 2026-01-19, with a note;
@@ -16,9 +16,12 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from tests.e2e.conftest import Kivo, Ran, seeded_copies, table_rows
+
+pytestmark = pytest.mark.both_databases
 
 AMINA = "19980412-3389"
 SEED = (
