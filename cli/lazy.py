@@ -181,6 +181,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "audit_commands",
         "The access log: who read or changed which case, when (coordinators).",
     ),
+    (
+        "person",
+        "person_commands",
+        "A person's data (GDPR): register extracts, for coordinators.",
+    ),
 )
 
 MODULES: tuple[str, ...] = (
@@ -208,6 +213,7 @@ MODULES: tuple[str, ...] = (
     "match_commands",
     "proposal_commands",
     "audit_commands",
+    "person_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

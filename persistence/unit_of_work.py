@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from persistence.corrections import CorrectionStore
     from persistence.digest_queries import DigestQueries
     from persistence.export_queries import ExportQueries
+    from persistence.extract_queries import ExtractQueries
     from persistence.finding import PersonFinder
     from persistence.followups import (
         FollowupRepository,
@@ -108,6 +109,7 @@ MEMBERS = (
     "courses",
     "trainings",
     "access",
+    "extracts",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -469,6 +471,12 @@ class SqlUnitOfWork:
         from persistence.access_log import AccessLogRepository
 
         return AccessLogRepository(self.session)
+
+    @cached_property
+    def extracts(self) -> ExtractQueries:
+        from persistence.extract_queries import ExtractQueries
+
+        return ExtractQueries(self.session)
 
 
 def _on_driver(driver: Any, url: str) -> Connection:

@@ -250,6 +250,19 @@ SV = {
     "back_home": "Till startsidan",
     # accessibility statement
     "a11y_title": "Tillgänglighetsredogörelse",
+    # data protection
+    "nav_data_protection": "Dataskydd",
+    "dp_title": "Dataskydd",
+    "dp_extract_title": "Registerutdrag",
+    "dp_extract_intro": "Ett registerutdrag (artikel 15 i dataskyddsförordningen) innehåller "
+    "allt kivo har sparat om en person: fullständigt personnummer, kontaktuppgifter, ärenden "
+    "med historik, placeringar, uppföljningar, samtal, påminnelser, anteckningar, profil, "
+    "förslag, ändringar och vem som har läst ärendena. Utdraget loggas som en läsning av "
+    "varje ärende.",
+    "dp_person": "Person-id eller personnummer",
+    "dp_person_missing": "Ange personens id eller personnummer",
+    "dp_format": "Format",
+    "dp_download": "Hämta registerutdraget",
 }
 
 REPORT_TITLES = {
