@@ -23,6 +23,7 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.browser.served import served  # noqa: F401 (fixture: kivo serve, once a session)
 from tests.oidc.provider import (  # noqa: F401 (fixtures)
     needs,
     openid_provider,
