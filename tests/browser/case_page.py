@@ -38,7 +38,8 @@ def record_consent(page: Page, *, on: str) -> None:
     form = opened(page, "Registrera samtycke")
     form.get_by_label("Datum").fill(on)
     form.get_by_role("button", name="Registrera samtycke").click()
-    expect(page.get_by_text("Samtycke registrerat")).to_be_visible()
+    history = page.get_by_role("region", name="Historik")
+    expect(history.get_by_text("Samtycke registrerat", exact=True)).to_be_visible()
 
 
 def preview_advance(

@@ -1,7 +1,7 @@
 """``kivo serve`` as an operator starts it, once per test session: the installed command
-in a process of its own on a free port of 127.0.0.1, its own SQLite database filled by
-``kivo init`` and ``kivo demo``, the clock pinned by ``KIVO_NOW``, and sign-in through
-the test OpenID provider (no ``--dev-login``).
+in a process of its own on a free port of 127.0.0.1, its own SQLite database created and
+filled by ``kivo demo``, the clock pinned by ``KIVO_NOW``, and sign-in through the test
+OpenID provider (no ``--dev-login``).
 
 Each demo caseworker signs in through the provider's login form once; later tests open
 a browser context that carries the session cookie that sign-in left
@@ -20,12 +20,15 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from pathway import directory
+from pathway.bootstrap import bootstrap
 from tests.oidc.provider import CLIENT_ID, CLIENT_SECRET, TestProvider, free_port, start_provider
 
 DEMO_NOW = "2026-03-02T09:00:00"
@@ -119,21 +122,33 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         "KIVO_OIDC_CLIENT_SECRET": CLIENT_SECRET,
     }
     try:
-        kivo(env, "init")
-        kivo(env, "demo")
-        place = json.loads(kivo(env, "workplace", "add", WORKPLACE, "--json"))
-        kivo(env, "supervisor", "add", SUPERVISOR, "--workplace", str(place["id"]),
-             "--trained-on", "2025-01-15", "--capacity", "5")  # fmt: skip
+        kivo(env, "demo")  # creates the database at the newest schema, then the caseload
+        _add_a_placement_with_room(env["KIVO_DATABASE_URL"])
         with _serving(env, port, folder) as process:
             running = Served(f"http://127.0.0.1:{port}", env, process, provider)
             err: list[str] = []
-            assert process.stdout is not None and process.stderr is not None
+            assert process.stdout is not None
+            assert process.stderr is not None
             for stream, lines in ((process.stdout, running.out), (process.stderr, err)):
                 threading.Thread(target=_collect, args=(stream, lines), daemon=True).start()
             _wait_until_up(running, err)
             yield running
     finally:
         provider.stop()
+
+
+def _add_a_placement_with_room(database: str) -> None:
+    """``WORKPLACE`` with ``SUPERVISOR`` (trained, room for five): the walk's placements do
+    not depend on how full the demo's supervisors are."""
+    kivo = bootstrap(database, now=DEMO_NOW)
+    try:
+        place = directory.add_workplace(kivo, WORKPLACE, employer="Snickeriet AB")
+        assert place.id is not None
+        directory.add_supervisor(
+            kivo, SUPERVISOR, workplace_id=place.id, trained_on=date(2025, 1, 15), capacity=5
+        )
+    finally:
+        kivo.close()
 
 
 @contextmanager
