@@ -1,6 +1,12 @@
-"""The workspace as ``kivo serve`` serves it, driven in Chromium as a caseworker would:
-signing in through the test OpenID provider, and every page free of WCAG 2.1 A/AA
-violations."""
+"""The workspace as the installed ``kivo serve`` serves it (one server and one Chromium
+for the session, ``tests.browser.served``), used as a caseworker would: signing in
+through the test OpenID provider; a participant walked from enrolment to permanent
+employment through the pages; a blocked move's reasons; a bulk action with one refusal;
+an import with a bad row; the move form by keyboard alone; every page scanned by axe-core
+for WCAG 2.1 A/AA; and the server's access log without personal data.
+
+Tests find things by the labels and roles a person sees, at the workspace's stable
+addresses, and each makes the cases it changes, so they run in any order."""
 
 from __future__ import annotations
 
