@@ -1,7 +1,8 @@
 """Browser tests: Playwright for Python driving the operating system's Chromium
 (``/usr/bin/chromium``, Debian's ``chromium`` package; never a downloaded browser),
 one browser per test session, a fresh context per test, and web apps served by uvicorn
-on 127.0.0.1 in a thread of the test process.
+on 127.0.0.1 in a thread of the test process — or, for ``test_served_workspace``, the
+installed ``kivo serve`` in a process of its own (``served``, once per session).
 
 Without Chromium (or Node.js for the test OpenID provider) the tests are skipped on a
 developer's machine and fail under CI (``CI=true``), where ``.ci/run`` installs both.
@@ -23,6 +24,7 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.browser.served import served  # noqa: F401 (fixture: kivo serve, once a session)
 from tests.oidc.provider import (  # noqa: F401 (fixtures)
     needs,
     openid_provider,

@@ -104,9 +104,12 @@ class TestProvider:
                 self.process.wait()
 
 
-def start_provider(redirect_uris: list[str]) -> TestProvider:
+def start_provider(
+    redirect_uris: list[str], accounts: dict[str, str] | None = None
+) -> TestProvider:
     """Start the provider on a free port of 127.0.0.1 with a client that may send the
-    browser back to ``redirect_uris``; returns once it listens."""
+    browser back to ``redirect_uris`` and the login form's ``accounts`` (login -> e-mail;
+    ``ACCOUNTS`` by default); returns once it listens."""
     node = node_or_skip()
     env = {
         **os.environ,
@@ -114,7 +117,7 @@ def start_provider(redirect_uris: list[str]) -> TestProvider:
         "OIDC_CLIENT_ID": CLIENT_ID,
         "OIDC_CLIENT_SECRET": CLIENT_SECRET,
         "OIDC_REDIRECT_URIS": " ".join(redirect_uris),
-        "OIDC_ACCOUNTS": json.dumps(ACCOUNTS),
+        "OIDC_ACCOUNTS": json.dumps(ACCOUNTS if accounts is None else accounts),
         "OIDC_API_CLIENTS": json.dumps(API_CLIENTS),
     }
     process = subprocess.Popen(
