@@ -17,7 +17,7 @@ from pathway.results import plain
 from pathway.views import read_case
 from pathway.workspace import case_agenda
 from states.errors import InvalidInput, NotFound
-from web.api.caller import Caller, Reader, Writer
+from web.api.caller import Caller, Reader, Writer, may_override
 from web.api.cases import CaseId
 from web.api.models import (
     MAX_ID,
@@ -153,6 +153,7 @@ def placement(request: Request, me: Writer, case_id: CaseId, body: PlacementIn) 
     """``start`` the placement of a case in a workplace step without one; ``extend`` the
     open one ``until`` a day, ``end`` it early, or change its ``supervisor``."""
     kivo = _visible(request, me, case_id)
+    may_override(me, body.override)
     return plain(_placement(kivo, me, case_id, body))
 
 

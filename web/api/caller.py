@@ -108,3 +108,14 @@ def caseload(me: Caller, caseworker: int | None) -> int | None:
             actor=me.id,
         )
     return me.id
+
+
+def may_override(me: Caller, override: str | None) -> None:
+    """Only a coordinator overrides a rule: anyone else asking to is refused (403), as
+    the pages refuse, before anything is judged."""
+    if override and not me.coordinator:
+        raise NotPermitted(
+            "only a coordinator may override a blocking rule",
+            action="override",
+            actor=me.id,
+        )

@@ -15,7 +15,7 @@ from pathway.results import MoveResult, plain
 from pathway.views import read_case, show_case
 from states.case import EXITED, PAUSED, Outcome, parse_enum, step_of_state
 from states.steps import parse_step
-from web.api.caller import Caller, Reader, Writer, caseload
+from web.api.caller import Caller, Reader, Writer, caseload, may_override
 from web.api.models import CASE, CASE_ROW, MAX_ID, MOVE, NEXT_MOVE, EnrolIn, MoveIn, answers
 from web.caseload import require_visible
 from web.deps import kivo_of
@@ -153,6 +153,7 @@ def move(request: Request, me: Writer, case_id: CaseId, body: MoveIn) -> Any:
 def _move(request: Request, me: Caller, case_id: int, body: MoveIn) -> MoveResult:
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
+    may_override(me, body.override)
     target = str(body.to).strip().lower()
     common: dict[str, Any] = {
         "on": body.on,

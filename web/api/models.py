@@ -128,7 +128,7 @@ class FollowupDoneIn(Body):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"on": "2026-04-01", "finding": "on-track"}]},
+        json_schema_extra={"examples": [{"on": "2026-04-01", "finding": "employed"}]},
     )
 
 
