@@ -8,6 +8,8 @@ security headers of the workspace hold for it too; its errors are JSON
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 from pathway.context import Kivo
@@ -48,4 +50,28 @@ def create_api(kivo: Kivo, bearer: BearerAuth | None = None) -> FastAPI:
     api.include_router(cases.router)
     api.include_router(actions.router)
     api.include_router(lists.router)
+    _document_errors_as_given(api)
     return api
+
+
+def _document_errors_as_given(api: FastAPI) -> None:
+    """The document without FastAPI's own 422 "Validation Error" answers: a malformed
+    request answers 400 here (``web.api.errors``), and 422 is the rules' refusal."""
+    original = api.openapi
+
+    def document() -> dict[str, Any]:
+        if api.openapi_schema is not None:
+            return api.openapi_schema
+        found = original()
+        for path in found.get("paths", {}).values():
+            for operation in path.values():
+                answers = operation.get("responses", {})
+                if answers.get("422", {}).get("description") == "Validation Error":
+                    del answers["422"]
+        schemas = found.get("components", {}).get("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        api.openapi_schema = found
+        return found
+
+    api.openapi = document  # type: ignore[method-assign]

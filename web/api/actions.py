@@ -75,7 +75,9 @@ def consent(request: Request, me: Writer, case_id: CaseId, body: ConsentIn) -> A
 
 
 @router.post(
-    "/cases/{case_id}/followups", status_code=201, responses=answers(FOLLOWUP, statuses=CHANGES)
+    "/cases/{case_id}/followups",
+    status_code=201,
+    responses=answers(FOLLOWUP, statuses=CHANGES, ok=201),
 )
 def add_followup(request: Request, me: Writer, case_id: CaseId, body: FollowupIn) -> Any:
     """Plan an ad-hoc follow-up on the case."""
@@ -105,7 +107,9 @@ def followup_done(
 
 
 @router.post(
-    "/cases/{case_id}/meetings", status_code=201, responses=answers(MEETING, statuses=CHANGES)
+    "/cases/{case_id}/meetings",
+    status_code=201,
+    responses=answers(MEETING, statuses=CHANGES, ok=201),
 )
 def book_meeting(request: Request, me: Writer, case_id: CaseId, body: MeetingIn) -> Any:
     """Book a tripartite meeting (the open placement's supervisor invited by default)."""
@@ -207,7 +211,7 @@ def case_notes(request: Request, me: Reader, case_id: CaseId) -> Any:
 @router.post(
     "/cases/{case_id}/notes",
     status_code=201,
-    responses=answers({"id": 1, "on": "2026-03-02", "text": "Ringde."}, statuses=CHANGES),
+    responses=answers({"id": 1, "on": "2026-03-02", "text": "Ringde."}, statuses=CHANGES, ok=201),
 )
 def add_note(request: Request, me: Writer, case_id: CaseId, body: NoteIn) -> Any:
     """Keep a dated note on the case."""

@@ -120,6 +120,7 @@ def next_moves(request: Request, me: Reader, case_id: CaseId) -> dict[str, Any]:
                 "new_person": True,
             },
             statuses=(403, 404, 422),
+            ok=201,
         ),
     },
 )

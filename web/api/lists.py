@@ -65,7 +65,14 @@ SUPERVISOR = {
 def report(
     request: Request,
     me: Reader,
-    name: Annotated[str, Path(max_length=20, description=", ".join(REPORTS))],
+    name: Annotated[
+        str,
+        Path(
+            max_length=20,
+            description="One of: " + ", ".join(REPORTS),
+            json_schema_extra={"enum": list(REPORTS)},
+        ),
+    ],
     year: Annotated[int | None, Query(ge=EARLIEST.year, le=LATEST.year)] = None,
     caseworker: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Any:

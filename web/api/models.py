@@ -192,11 +192,11 @@ class NoteIn(Body):
     )
 
 
-def answers(example: Any, *, statuses: tuple[int, ...] = ()) -> dict[int | str, Any]:
-    """An endpoint's answers for the OpenAPI document: 200 with ``example``, and the error
-    statuses it gives, each with an example error."""
+def answers(example: Any, *, statuses: tuple[int, ...] = (), ok: int = 200) -> dict[int | str, Any]:
+    """An endpoint's answers for the OpenAPI document: ``ok`` with ``example``, and the
+    error statuses it gives, each with an example error."""
     found: dict[int | str, Any] = {
-        200: {"content": {"application/json": {"example": example}}},
+        ok: {"content": {"application/json": {"example": example}}},
     }
     for status in (400, 401, *statuses):
         found[status] = {
