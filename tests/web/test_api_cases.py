@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 
+from pathway.audit import access_reads
 from pathway.context import Kivo
 from pathway.directory import list_caseworkers
 from pathway.results import plain
@@ -49,6 +50,8 @@ def test_a_case_reads_as_participant_show_json_and_the_read_is_logged(
     assert answer.json() == plain(show_case(web_kivo, case_id))
     assert "*" in answer.json()["personnummer"]  # masked
     assert log_rows(web_kivo, web_staff, case_id) == [*before, (anna.id, "read")]
+    rows = access_reads(web_kivo, actor=web_staff.coordinator, case_id=case_id, limit=0).rows
+    assert rows[-1].address == "testclient"  # the client's address, as the pages log it
 
 
 def test_another_caseworkers_case_answers_404_to_every_endpoint_and_writes_nothing(
