@@ -115,7 +115,7 @@ def test_the_list_filters_by_status_and_step_and_searches_by_name(
 
     assert case_id in at_one
     assert case_id not in exited
-    assert case_id in {row["case_id"] for row in found}
+    assert case_id in {row["id"] for row in found}
     assert bad.status_code == 400
     assert "status" in bad.json()["message"]
 

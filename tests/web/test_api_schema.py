@@ -1,6 +1,7 @@
 """Schemathesis against the API's own OpenAPI document (``/api/v1/openapi.json``),
 through the ASGI app (no network): requests generated from the document, as a
-coordinator with both scopes, never answer a server error nor show a traceback.
+coordinator with both scopes, never answer a server error nor show a traceback, and
+every answer has a status and a shape the document declares.
 
 The number of examples per operation is kept small so the whole run stays well under
 two minutes on a small machine; the database is a fresh SQLite one with a few cases,
@@ -15,7 +16,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import APIOperation, BaseSchema
+from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from pathway import directory
 from pathway.bootstrap import bootstrap
@@ -26,6 +32,8 @@ from tests.integration.support import add_staff
 from tests.web.api_support import api_app, enrolled, mint
 
 EXAMPLES = 15
+# Every answer is one the document declares, in the declared shape.
+CONFORMANCE = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
 @pytest.fixture(scope="module")
@@ -72,5 +80,6 @@ def test_generated_requests_never_answer_a_server_error(fuzzed: tuple[Kivo, str]
             response = case.call(headers=headers)
             assert response.status_code < 500, (case.method, case.path, response.text)
             assert "Traceback" not in response.text
+            case.validate_response(response, checks=CONFORMANCE, headers=headers)
 
         never_a_server_error()

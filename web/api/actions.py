@@ -10,18 +10,30 @@ from fastapi import APIRouter, Path, Request
 
 from pathway import adhoc_followups, enrolment, moves, notes, placements, supervisor_change
 from pathway.context import Kivo
+from pathway.enrolment import ConsentWithdrawn
 from pathway.followups import list_followups, mark_done
-from pathway.meeting_move import move_meeting
-from pathway.meetings import list_meetings, parse_moment, record_meeting, schedule_meeting
-from pathway.results import plain
+from pathway.meeting_move import MovedMeeting, move_meeting
+from pathway.meetings import (
+    RecordedMeeting,
+    list_meetings,
+    parse_moment,
+    record_meeting,
+    schedule_meeting,
+)
+from pathway.notes import NoteLine
+from pathway.placements import Ended, Extended
+from pathway.results import MoveResult, plain
+from pathway.supervisor_change import SupervisorChanged
 from pathway.views import read_case
-from pathway.workspace import case_agenda
+from pathway.workspace import CaseAgenda, case_agenda
+from states.agenda import FollowupEntry, MeetingEntry
 from states.errors import InvalidInput, NotFound
 from web.api.caller import Caller, Reader, Writer, may_override
 from web.api.cases import CaseId
 from web.api.models import (
     MAX_ID,
     MOVE,
+    ConsentGiven,
     ConsentIn,
     FollowupDoneIn,
     FollowupIn,
@@ -40,6 +52,14 @@ router = APIRouter(tags=["case actions"])
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 CHANGES = (403, 404, 409, 422)
 FOLLOWUP = {"id": 8, "case_id": 3, "due": "2026-04-01", "title": "Ring arbetsgivaren"}
+NOTE = {
+    "id": 1,
+    "case_id": 3,
+    "recorded_at": "2026-03-02T10:15:00+01:00",
+    "author_id": 2,
+    "author": "Hanna",
+    "text": "Ringde.",
+}
 MEETING = {"id": 5, "case_id": 3, "at": "2026-03-10T10:00:00+01:00", "status": "scheduled"}
 
 
@@ -51,7 +71,11 @@ def _visible(request: Request, me: Caller, case_id: int) -> Kivo:
 
 @router.get(
     "/cases/{case_id}/agenda",
-    responses=answers({"placements": [], "followups": [FOLLOWUP], "meetings": [MEETING]}),
+    responses=answers(
+        {"placements": [], "followups": [FOLLOWUP], "meetings": [MEETING]},
+        statuses=(404,),
+        model=CaseAgenda,
+    ),
 )
 def agenda(request: Request, me: Reader, case_id: CaseId) -> Any:
     """The case's placements, follow-ups (every status) and meetings. The read is logged."""
@@ -62,7 +86,11 @@ def agenda(request: Request, me: Reader, case_id: CaseId) -> Any:
 
 @router.post(
     "/cases/{case_id}/consent",
-    responses=answers({"case_id": 3, "consent_on": "2026-03-02"}, statuses=CHANGES),
+    responses=answers(
+        {"case_id": 3, "consent_on": "2026-03-02"},
+        statuses=CHANGES,
+        model=ConsentGiven | ConsentWithdrawn,
+    ),
 )
 def consent(request: Request, me: Writer, case_id: CaseId, body: ConsentIn) -> Any:
     """Record the participant's consent to share information, or (``withdraw``) its
@@ -77,7 +105,7 @@ def consent(request: Request, me: Writer, case_id: CaseId, body: ConsentIn) -> A
 @router.post(
     "/cases/{case_id}/followups",
     status_code=201,
-    responses=answers(FOLLOWUP, statuses=CHANGES, ok=201),
+    responses=answers(FOLLOWUP, statuses=CHANGES, ok=201, model=FollowupEntry),
 )
 def add_followup(request: Request, me: Writer, case_id: CaseId, body: FollowupIn) -> Any:
     """Plan an ad-hoc follow-up on the case."""
@@ -91,7 +119,7 @@ def add_followup(request: Request, me: Writer, case_id: CaseId, body: FollowupIn
 
 @router.post(
     "/cases/{case_id}/followups/{followup_id}/done",
-    responses=answers({**FOLLOWUP, "status": "done"}, statuses=CHANGES),
+    responses=answers({**FOLLOWUP, "status": "done"}, statuses=CHANGES, model=FollowupEntry),
 )
 def followup_done(
     request: Request, me: Writer, case_id: CaseId, followup_id: ItemId, body: FollowupDoneIn
@@ -109,7 +137,7 @@ def followup_done(
 @router.post(
     "/cases/{case_id}/meetings",
     status_code=201,
-    responses=answers(MEETING, statuses=CHANGES, ok=201),
+    responses=answers(MEETING, statuses=CHANGES, ok=201, model=MeetingEntry),
 )
 def book_meeting(request: Request, me: Writer, case_id: CaseId, body: MeetingIn) -> Any:
     """Book a tripartite meeting (the open placement's supervisor invited by default)."""
@@ -125,7 +153,7 @@ def _meeting_of(kivo: Kivo, case_id: int, meeting_id: int) -> None:
 
 @router.post(
     "/cases/{case_id}/meetings/{meeting_id}/record",
-    responses=answers({**MEETING, "status": "held"}, statuses=CHANGES),
+    responses=answers({**MEETING, "status": "held"}, statuses=CHANGES, model=RecordedMeeting),
 )
 def record(
     request: Request, me: Writer, case_id: CaseId, meeting_id: ItemId, body: MeetingRecordIn
@@ -137,7 +165,8 @@ def record(
 
 
 @router.post(
-    "/cases/{case_id}/meetings/{meeting_id}/move", responses=answers(MEETING, statuses=CHANGES)
+    "/cases/{case_id}/meetings/{meeting_id}/move",
+    responses=answers(MEETING, statuses=CHANGES, model=MovedMeeting),
 )
 def reschedule(
     request: Request, me: Writer, case_id: CaseId, meeting_id: ItemId, body: MeetingMoveIn
@@ -152,7 +181,12 @@ def reschedule(
     return plain(moved)
 
 
-@router.post("/cases/{case_id}/placement", responses=answers(MOVE, statuses=CHANGES))
+@router.post(
+    "/cases/{case_id}/placement",
+    responses=answers(
+        MOVE, statuses=CHANGES, model=MoveResult | Extended | Ended | SupervisorChanged
+    ),
+)
 def placement(request: Request, me: Writer, case_id: CaseId, body: PlacementIn) -> Any:
     """``start`` the placement of a case in a workplace step without one; ``extend`` the
     open one ``until`` a day, ``end`` it early, or change its ``supervisor``."""
@@ -199,7 +233,7 @@ def _placement(kivo: Kivo, me: Caller, case_id: int, body: PlacementIn) -> Any:
 
 @router.get(
     "/cases/{case_id}/notes",
-    responses=answers([{"id": 1, "on": "2026-03-02", "by": "Hanna", "text": "Ringde."}]),
+    responses=answers([NOTE], statuses=(404,), model=list[NoteLine]),
 )
 def case_notes(request: Request, me: Reader, case_id: CaseId) -> Any:
     """The case's notes, oldest first. The read is logged."""
@@ -211,7 +245,7 @@ def case_notes(request: Request, me: Reader, case_id: CaseId) -> Any:
 @router.post(
     "/cases/{case_id}/notes",
     status_code=201,
-    responses=answers({"id": 1, "on": "2026-03-02", "text": "Ringde."}, statuses=CHANGES, ok=201),
+    responses=answers(NOTE, statuses=CHANGES, ok=201, model=NoteLine),
 )
 def add_note(request: Request, me: Writer, case_id: CaseId, body: NoteIn) -> Any:
     """Keep a dated note on the case."""

@@ -9,14 +9,25 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from pathway import enrolment, moves
-from pathway.finding import find_participants
+from pathway.finding import Found, find_participants
 from pathway.listing import case_document, list_cases
-from pathway.results import MoveResult, plain
+from pathway.results import CaseView, EnrolResult, MoveResult, plain
 from pathway.views import read_case, show_case
 from states.case import EXITED, PAUSED, Outcome, parse_enum, step_of_state
 from states.steps import parse_step
 from web.api.caller import Caller, Reader, Writer, caseload, may_override
-from web.api.models import CASE, CASE_ROW, MAX_ID, MOVE, NEXT_MOVE, EnrolIn, MoveIn, answers
+from web.api.models import (
+    CASE,
+    CASE_ROW,
+    MAX_ID,
+    MOVE,
+    NEXT_MOVE,
+    CasePage,
+    EnrolIn,
+    MoveIn,
+    NextMoves,
+    answers,
+)
 from web.caseload import require_visible
 from web.deps import kivo_of
 
@@ -28,7 +39,9 @@ STATUS = "active, paused or exited"
 
 @router.get(
     "/cases",
-    responses=answers({"cases": [CASE_ROW], "more": True, "next_after": 3}, statuses=(403,)),
+    responses=answers(
+        {"cases": [CASE_ROW], "more": True, "next_after": 3}, statuses=(404,), model=CasePage
+    ),
 )
 def cases(
     request: Request,
@@ -46,14 +59,14 @@ def cases(
     after: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Continue after this case (next_after).")
     ] = None,
-) -> dict[str, Any]:
+) -> Any:
     """The caller's cases (a coordinator's: every caseload), filtered, in id order; page on
     with ``after`` set to the answer's ``next_after``. With ``search``, the cases whose
     participant matches (personnummer masked)."""
     kivo = kivo_of(request)
     if search:
         found = find_participants(kivo, search, by=me.id, limit=limit)
-        rows = [plain(f) for f in found.cases if me.coordinator or f.caseworker_id == me.id]
+        rows = [_found(f) for f in found.cases if me.coordinator or f.caseworker_id == me.id]
         return {"cases": rows, "more": found.more, "next_after": None}
     listed = list_cases(
         kivo,
@@ -73,7 +86,22 @@ def cases(
     }
 
 
-@router.get("/cases/{case_id}", responses=answers(CASE, statuses=(404,)))
+def _found(found: Found) -> dict[str, Any]:
+    """A search's case as a list's row, with the masked personnummer."""
+    return {
+        "id": found.case_id,
+        "name": found.name,
+        "state": found.state,
+        "step": found.step,
+        "status": found.status,
+        "caseworker_id": found.caseworker_id,
+        "caseworker": found.caseworker,
+        "opened_on": found.opened_on.isoformat(),
+        "personnummer": found.personnummer,
+    }
+
+
+@router.get("/cases/{case_id}", responses=answers(CASE, statuses=(404,), model=CaseView))
 def case(
     request: Request,
     me: Reader,
@@ -92,9 +120,10 @@ def case(
     responses=answers(
         {"case_id": 3, "state": "information", "step": 1, "version": 2, "next": [NEXT_MOVE]},
         statuses=(404,),
+        model=NextMoves,
     ),
 )
-def next_moves(request: Request, me: Reader, case_id: CaseId) -> dict[str, Any]:
+def next_moves(request: Request, me: Reader, case_id: CaseId) -> Any:
     """The steps the case may advance to now; for each, the blocking rules' sentences
     (``needs``) and the warnings. The read is logged."""
     view = read_case(kivo_of(request), case_id, by=me.id).view
@@ -121,6 +150,7 @@ def next_moves(request: Request, me: Reader, case_id: CaseId) -> dict[str, Any]:
             },
             statuses=(403, 404, 422),
             ok=201,
+            model=EnrolResult,
         ),
     },
 )
@@ -142,7 +172,10 @@ def enrol(request: Request, me: Writer, body: EnrolIn) -> Any:
     return plain(done)
 
 
-@router.post("/cases/{case_id}/moves", responses=answers(MOVE, statuses=(403, 404, 409, 422)))
+@router.post(
+    "/cases/{case_id}/moves",
+    responses=answers(MOVE, statuses=(403, 404, 409, 422), model=MoveResult),
+)
 def move(request: Request, me: Writer, case_id: CaseId, body: MoveIn) -> Any:
     """Move the case: ``to`` a later step advances, an earlier one falls back (a reason
     is required), ``paused`` pauses, the step a paused case came from resumes it,

@@ -12,12 +12,13 @@ from fastapi import APIRouter, Path, Query, Request
 from pathway import reports
 from pathway.context import Kivo
 from pathway.directory import list_caseworkers, list_supervisors, list_workplaces
-from pathway.places import list_places, show_place
+from pathway.places import PlaceLine, PlaceView, list_places, show_place
 from pathway.results import plain
 from states.calendar_bounds import EARLIEST, LATEST
 from states.errors import NotFound
+from states.records import Supervisor, Workplace
 from web.api.caller import Reader, caseload
-from web.api.models import MAX_ID, answers
+from web.api.models import MAX_ID, CaseworkerOut, ProgrammeOut, answers
 from web.deps import kivo_of
 
 router = APIRouter()
@@ -88,10 +89,11 @@ def report(
     "/caseworkers",
     tags=["lists"],
     responses=answers(
-        [{"id": 2, "name": "Hanna Handläggare", "role": "caseworker", "active": True}]
+        [{"id": 2, "name": "Hanna", "role": "caseworker", "active": True}],
+        model=list[CaseworkerOut],
     ),
 )
-def caseworkers(request: Request, me: Reader) -> list[dict[str, Any]]:
+def caseworkers(request: Request, me: Reader) -> Any:
     """Caseworkers and coordinators (their e-mail addresses are not shown)."""
     return [
         {"id": w.id, "name": w.name, "role": w.role, "active": w.active}
@@ -102,9 +104,9 @@ def caseworkers(request: Request, me: Reader) -> list[dict[str, Any]]:
 @router.get(
     "/programmes",
     tags=["lists"],
-    responses=answers([PROGRAMME]),
+    responses=answers([PROGRAMME], model=list[ProgrammeOut]),
 )
-def programmes(request: Request, me: Reader) -> list[dict[str, Any]]:
+def programmes(request: Request, me: Reader) -> Any:
     """The programmes catalogue the rules judge placements by."""
     return [
         {
@@ -122,7 +124,10 @@ def programmes(request: Request, me: Reader) -> list[dict[str, Any]]:
 @router.get(
     "/workplaces",
     tags=["lists"],
-    responses=answers([{"id": 1, "name": "Bageriet", "employer": "Bageriet AB", "active": True}]),
+    responses=answers(
+        [{"id": 1, "name": "Bageriet", "employer": "Bageriet AB", "active": True}],
+        model=list[Workplace],
+    ),
 )
 def workplaces(request: Request, me: Reader) -> Any:
     """Workplaces where practice and employment happen."""
@@ -132,7 +137,7 @@ def workplaces(request: Request, me: Reader) -> Any:
 @router.get(
     "/supervisors",
     tags=["lists"],
-    responses=answers([SUPERVISOR]),
+    responses=answers([SUPERVISOR], model=list[Supervisor]),
 )
 def supervisors(request: Request, me: Reader) -> Any:
     """Supervisors at workplaces, with their training and capacity."""
@@ -157,7 +162,9 @@ PLACE = {
 }
 
 
-@router.get("/places", tags=["places"], responses=answers([PLACE]))
+@router.get(
+    "/places", tags=["places"], responses=answers([PLACE], statuses=(404,), model=list[PlaceLine])
+)
 def places(
     request: Request,
     me: Reader,
@@ -173,7 +180,11 @@ def places(
     return plain(found)
 
 
-@router.get("/places/{place_id}", tags=["places"], responses=answers(PLACE, statuses=(404,)))
+@router.get(
+    "/places/{place_id}",
+    tags=["places"],
+    responses=answers(PLACE, statuses=(404,), model=PlaceView),
+)
 def place(request: Request, me: Reader, place_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Any:
     """One place: its tasks, requirements, supervisor and history."""
     return plain(show_place(kivo_of(request), place_id))

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from pathway.results import NextMove
 from states.calendar_bounds import check_day
 from states.errors import InvalidInput
 from states.text import checked_text
@@ -192,15 +193,93 @@ class NoteIn(Body):
     )
 
 
-def answers(example: Any, *, statuses: tuple[int, ...] = (), ok: int = 200) -> dict[int | str, Any]:
-    """An endpoint's answers for the OpenAPI document: ``ok`` with ``example``, and the
-    error statuses it gives, each with an example error."""
-    found: dict[int | str, Any] = {
-        ok: {"content": {"application/json": {"example": example}}},
-    }
-    for status in (400, 401, *statuses):
+class ViolationOut(BaseModel):
+    code: str
+    message: str
+    severity: str = Field(description="blocking or warning")
+
+
+class ErrorOut(BaseModel):
+    """Every error answer: a stable ``code`` and a sentence; ``field`` names the bad
+    input, ``violations`` every rule that refused (422)."""
+
+    code: str
+    message: str
+    field: str | None = None
+    violations: list[ViolationOut] | None = None
+    next: list[dict[str, Any]] | None = None
+
+
+class CaseRow(BaseModel):
+    """A case in a list (``participant list --json``); a search's rows add the masked
+    personnummer and leave out the version and outcome."""
+
+    id: int
+    name: str
+    state: str
+    step: int | None
+    status: str
+    caseworker_id: int | None
+    caseworker: str | None
+    opened_on: date
+    outcome: str | None = None
+    version: int | None = None
+    personnummer: str | None = None
+
+
+class CasePage(BaseModel):
+    cases: list[CaseRow]
+    more: bool
+    next_after: int | None = Field(description="Pass as ``after`` for the next page.")
+
+
+class CaseworkerOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    active: bool
+
+
+class ProgrammeOut(BaseModel):
+    code: str
+    name_sv: str
+    name_en: str
+    steps: list[int]
+    default_days: int | None
+    max_total_days: int
+
+
+class ConsentGiven(BaseModel):
+    case_id: int
+    consent_on: date
+
+
+class NextMoves(BaseModel):
+    case_id: int
+    state: str
+    step: int | None
+    version: int
+    next: list[NextMove]
+
+
+def answers(
+    example: Any,
+    *,
+    statuses: tuple[int, ...] = (),
+    ok: int = 200,
+    model: Any = None,
+) -> dict[int | str, Any]:
+    """An endpoint's answers for the OpenAPI document: ``ok`` with ``example`` (and the
+    ``model`` it follows: documented, while the answer is the use case's own JSON, as
+    the CLI prints it), and the error statuses it gives, each with an example error."""
+    success: dict[str, Any] = {"content": {"application/json": {"example": example}}}
+    if model is not None:
+        success["model"] = model
+    found: dict[int | str, Any] = {ok: success}
+    for status in sorted({400, 401, 403, *statuses}):
         found[status] = {
             "description": ERRORS[status][0],
+            "model": ErrorOut,
             "content": {"application/json": {"example": ERRORS[status][1]}},
         }
     return found
@@ -209,7 +288,10 @@ def answers(example: Any, *, statuses: tuple[int, ...] = (), ok: int = 200) -> d
 ERRORS: dict[int, tuple[str, dict[str, Any]]] = {
     400: ("Bad input", {"code": "invalid-input", "message": "unknown step 'x'", "field": "step"}),
     401: ("No valid sign-in or token", {"code": "invalid-token", "message": "…"}),
-    403: ("Refused: role, scope or CSRF", {"code": "csrf", "message": "…"}),
+    403: (
+        "Refused: the token's scope, the caller's role, or a session's missing CSRF token",
+        {"code": "insufficient-scope", "message": "the bearer token lacks the scope kivo.write"},
+    ),
     404: ("Unknown, or not the caller's", {"code": "not-found", "message": "no case with id 9"}),
     409: (
         "Someone changed the case first",
