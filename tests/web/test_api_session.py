@@ -90,3 +90,24 @@ def test_the_openapi_document_lists_every_endpoint_with_examples(app: FastAPI) -
             model = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
             assert model.get("examples"), ref
     assert "HTTPBearer" in document["components"]["securitySchemes"]
+
+
+def test_an_oversized_body_answers_413_as_json_and_writes_nothing(
+    web_kivo: Kivo, web_staff: Staff, app: FastAPI
+) -> None:
+    api: Api = caller(app, web_kivo, "Big Api")
+    case_id = enrolled(web_kivo, api.id)
+    before = written(web_kivo, web_staff, case_id)
+    headers = {"Authorization": f"Bearer {api.token}", "Content-Type": "application/json"}
+    body = b'{"text": "' + b"x" * 1_100_000 + b'"}'
+
+    declared = api.client.post(f"/api/v1/cases/{case_id}/notes", content=body, headers=headers)
+    streamed = api.client.post(
+        f"/api/v1/cases/{case_id}/notes", content=iter([body[:600_000], body[600_000:]]),
+        headers=headers,
+    )  # fmt: skip
+
+    for answer in (declared, streamed):
+        assert answer.status_code == 413, answer.text
+        assert answer.json()["code"] == "too-large"
+    assert written(web_kivo, web_staff, case_id) == before

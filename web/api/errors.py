@@ -69,6 +69,8 @@ def install_handlers(api: FastAPI) -> None:
     @api.exception_handler(StarletteHTTPException)
     def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
+        if isinstance(error.__cause__, TooLarge):  # FastAPI's "error parsing the body"
+            return too_large(request, error.__cause__)
         detail = error.detail
         body = detail if isinstance(detail, dict) else {"code": "http", "message": str(detail)}
         return JSONResponse(body, status_code=error.status_code, headers=error.headers)
