@@ -190,7 +190,8 @@ def test_a_stale_version_answers_409_and_bad_input_400(
     assert stale.status_code == 409
     assert stale.json()["code"] == "conflict"
     assert unknown_step.status_code == 400
-    assert unknown_step.json()["field"] == "step"
+    assert unknown_step.json()["field"] == "to"
+    assert "paused or exited" in unknown_step.json()["message"]
     for bad in (not_a_date, too_early, stray_field, no_reason):
         assert bad.status_code == 400, bad.text
         assert "Traceback" not in bad.text
@@ -246,3 +247,28 @@ def test_a_call_without_a_token_or_session_answers_401(anna: Api) -> None:
     assert answer.status_code == 401
     assert answer.json()["code"] == "invalid-token"
     assert forged.status_code == 401
+
+
+def test_a_dry_run_judges_the_move_and_writes_nothing(
+    web_kivo: Kivo, web_staff: Staff, anna: Api
+) -> None:
+    case_id = enrolled(web_kivo, anna.id)
+    before = written(web_kivo, web_staff, case_id)
+
+    judged = anna.post(f"/cases/{case_id}/moves", {"to": 1, "dry_run": True})
+
+    assert judged.status_code == 200, judged.text
+    assert judged.json()["dry_run"] is True
+    assert judged.json()["to_state"] == "information"
+    assert written(web_kivo, web_staff, case_id)[:3] == before[:3]
+
+
+def test_the_personnummer_in_full_is_shown_on_asking_and_logged_as_such(
+    web_kivo: Kivo, web_staff: Staff, anna: Api
+) -> None:
+    case_id = enrolled(web_kivo, anna.id)
+
+    full = anna.get(f"/cases/{case_id}", show_personal="true").json()["personnummer"]
+
+    assert "*" not in full
+    assert log_rows(web_kivo, web_staff, case_id)[-1] == (anna.id, "show-personal")

@@ -14,7 +14,8 @@ from pathway.listing import case_document, list_cases
 from pathway.results import CaseView, EnrolResult, MoveResult, plain
 from pathway.views import read_case, show_case
 from states.case import EXITED, PAUSED, Outcome, parse_enum, step_of_state
-from states.steps import parse_step
+from states.errors import InvalidInput
+from states.steps import Step, parse_step
 from web.api.caller import Caller, Reader, Writer, caseload, may_override
 from web.api.models import (
     CASE,
@@ -184,6 +185,13 @@ def move(request: Request, me: Writer, case_id: CaseId, body: MoveIn) -> Any:
     return plain(_move(request, me, case_id, body))
 
 
+def _step(target: str) -> Step:
+    try:
+        return parse_step(target)
+    except InvalidInput as error:
+        raise InvalidInput(f"{error.message}; or the state paused or exited", field="to") from None
+
+
 def _move(request: Request, me: Caller, case_id: int, body: MoveIn) -> MoveResult:
     kivo = kivo_of(request)
     require_visible(kivo, me, case_id)
@@ -207,7 +215,7 @@ def _move(request: Request, me: Caller, case_id: int, body: MoveIn) -> MoveResul
             qualification=body.qualification,
             **common,
         )
-    step = parse_step(target)
+    step = _step(target)
     now = show_case(kivo, case_id)  # where it stands decides the kind of move
     if now.state == PAUSED and step_of_state(now.paused_from) == step:
         return moves.resume(kivo, case_id, reason=body.reason, **common)

@@ -17,6 +17,15 @@ from pathway.results import plain
 from states.calendar_bounds import EARLIEST, LATEST
 from states.errors import NotFound
 from states.records import Supervisor, Workplace
+from states.reports import (
+    Fallbacks,
+    Funnel,
+    LeadTime,
+    Outcomes,
+    Overdue,
+    TargetResult,
+    TimeInStep,
+)
 from web.api.caller import Reader, caseload
 from web.api.models import MAX_ID, CaseworkerOut, ProgrammeOut, answers
 from web.deps import kivo_of
@@ -62,7 +71,14 @@ SUPERVISOR = {
 }
 
 
-@router.get("/reports/{name}", tags=["reports"], responses=answers(FUNNEL, statuses=(403, 404)))
+REPORT_MODELS = Funnel | Outcomes | Fallbacks | TimeInStep | LeadTime | Overdue | list[TargetResult]
+
+
+@router.get(
+    "/reports/{name}",
+    tags=["reports"],
+    responses=answers(FUNNEL, statuses=(403, 404), model=REPORT_MODELS),
+)
 def report(
     request: Request,
     me: Reader,
