@@ -253,3 +253,52 @@ def test_open_places_are_listed_and_shown_to_a_reader(
     assert added.place_id in {p["id"] for p in listed}
     assert shown.json()["title"] == "Bagerilärling"
     assert anna.get("/places/999999").status_code == 404
+
+
+def test_every_action_on_another_caseworkers_case_answers_404_and_writes_nothing(
+    web_kivo: Kivo, web_staff: Staff, anna: Api, bo: Api
+) -> None:
+    case_id = placed(web_kivo, web_staff, anna)
+    followup = anna.post(f"/cases/{case_id}/followups", {"due": "2026-03-20", "title": "Ring"})
+    meeting = anna.post(f"/cases/{case_id}/meetings", {"at": "2026-03-10T10:00"})
+    before = written(web_kivo, web_staff, case_id)
+    actions = {
+        "consent": {},
+        "followups": {"due": "2026-03-21", "title": "Ring"},
+        f"followups/{followup.json()['id']}/done": {},
+        "meetings": {"at": "2026-03-12T10:00"},
+        f"meetings/{meeting.json()['id']}/record": {"outcome": "cancelled"},
+        f"meetings/{meeting.json()['id']}/move": {"at": "2026-03-13T10:00"},
+        "placement": {"action": "extend", "until": "2026-05-29"},
+        "notes": {"text": "hej"},
+        "moves": {"to": "information", "reason": "x"},
+    }
+    reads = ["", "/next", "/agenda", "/notes"]
+
+    answers = {path: bo.post(f"/cases/{case_id}/{path}", body) for path, body in actions.items()}
+    answers |= {path: bo.get(f"/cases/{case_id}{path}") for path in reads}
+
+    assert {path: a.status_code for path, a in answers.items()} == dict.fromkeys(answers, 404)
+    assert written(web_kivo, web_staff, case_id) == before
+
+
+def test_a_stale_version_on_an_action_answers_409_and_writes_nothing(
+    web_kivo: Kivo, web_staff: Staff, anna: Api
+) -> None:
+    case_id = placed(web_kivo, web_staff, anna)
+    before = written(web_kivo, web_staff, case_id)
+
+    stale = [
+        anna.post(f"/cases/{case_id}/consent", {"expected_version": 1}),
+        anna.post(
+            f"/cases/{case_id}/placement",
+            {"action": "extend", "until": "2026-05-29", "expected_version": 1},
+        ),
+        anna.post(
+            f"/cases/{case_id}/followups",
+            {"due": "2026-03-21", "title": "Ring", "expected_version": 1},
+        ),
+    ]
+
+    assert [answer.status_code for answer in stale] == [409, 409, 409]
+    assert written(web_kivo, web_staff, case_id) == before
