@@ -8,12 +8,13 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 
+from pathway import enrolment
 from pathway.audit import access_reads
 from pathway.context import Kivo
 from pathway.directory import list_caseworkers
 from pathway.results import plain
 from pathway.views import read_case, show_case
-from tests.integration.support import Staff
+from tests.integration.support import Staff, fresh_personnummer
 from tests.web.api_support import Api, api_app, caller, enrolled, log_rows, mint, written
 from web.bearer import READ
 
@@ -102,7 +103,7 @@ def test_the_list_pages_on_with_next_after_and_never_repeats_a_case(
     assert len(seen) >= 5
 
 
-def test_the_list_filters_by_status_and_step_and_searches_by_name(
+def test_the_list_filters_by_status_and_step_and_a_search_finds_by_name(
     web_kivo: Kivo, anna: Api
 ) -> None:
     case_id = enrolled(web_kivo, anna.id)
@@ -110,7 +111,7 @@ def test_the_list_filters_by_status_and_step_and_searches_by_name(
 
     at_one = {row["id"] for row in anna.get("/cases", step=1).json()["cases"]}
     exited = {row["id"] for row in anna.get("/cases", status="exited").json()["cases"]}
-    found = anna.get("/cases", search="Deltagare").json()["cases"]
+    found = anna.post("/cases/search", {"q": "Deltagare"}).json()["cases"]
     bad = anna.get("/cases", status="sleeping")
 
     assert case_id in at_one
@@ -272,3 +273,19 @@ def test_the_personnummer_in_full_is_shown_on_asking_and_logged_as_such(
 
     assert "*" not in full
     assert log_rows(web_kivo, web_staff, case_id)[-1] == (anna.id, "show-personal")
+
+
+def test_a_search_by_personnummer_is_a_post_and_finds_the_callers_case_only(
+    web_kivo: Kivo, anna: Api, bo: Api
+) -> None:
+    number = fresh_personnummer("19850505")
+    case_id = enrolment.enrol(
+        web_kivo, "Pia Person", personnummer=number, caseworker_id=anna.id
+    ).case_id
+
+    mine = anna.post("/cases/search", {"q": number})
+    theirs = bo.post("/cases/search", {"q": number})
+
+    assert [row["id"] for row in mine.json()["cases"]] == [case_id]
+    assert number not in mine.text  # masked
+    assert theirs.json()["cases"] == []

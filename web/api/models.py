@@ -80,6 +80,15 @@ class MoveIn(Body):
     )
 
 
+class SearchIn(Body):
+    q: Annotated[str, Field(min_length=1, max_length=100)]
+    limit: Annotated[int, Field(ge=1, le=500)] = 20
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"q": "Lind"}, {"q": "19900101-1234"}]}
+    )
+
+
 class EnrolIn(Body):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     personnummer: Annotated[str, Field(max_length=20)] | None = None
