@@ -17,7 +17,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from pathway.context import Kivo
 from states.errors import Conflict, InvalidInput, KivoError, NotFound
+from web.api import PREFIX as API_PREFIX
+from web.api import create_api
 from web.auth import SignInRequired
+from web.bearer import BearerAuth
 from web.deps import WebSettings
 from web.importing import MAX_UPLOAD_BYTES
 from web.render import render_error
@@ -34,10 +37,12 @@ def create_app(
     dev_login: bool,
     secret_key: str | None = None,
     secure_cookies: bool = True,
+    bearer: BearerAuth | None = None,
 ) -> FastAPI:
     """The app for one process. ``secret_key`` signs the session cookie (``KIVO_SECRET_KEY``;
     a random one only for a single ``--dev-login`` process); ``secure_cookies``: the
-    cookie goes over HTTPS only (off only when serving on a loopback address)."""
+    cookie goes over HTTPS only (off only when serving on a loopback address);
+    ``bearer``: how API tokens are checked (by default from ``KIVO_OIDC_*``)."""
     if secret_key is None:
         if not dev_login:
             raise InvalidInput("set KIVO_SECRET_KEY: it signs the session cookies")
@@ -66,7 +71,8 @@ def create_app(
     from web import actions, bulk, data_protection, handover, importing, pages, reports, sign_in
 
     app.include_router(sign_in.router)
-    _sign_in_through_provider(app, kivo, dev_login)
+    bearer = _sign_in_through_provider(app, kivo, dev_login, bearer)
+    app.mount(API_PREFIX, create_api(kivo, bearer))
     app.include_router(bulk.router)
     app.include_router(actions.router)  # first: /cases/new before /cases/{case_id}
     app.include_router(pages.router)
@@ -77,19 +83,24 @@ def create_app(
     return app
 
 
-def _sign_in_through_provider(app: FastAPI, kivo: Kivo, dev_login: bool) -> None:
+def _sign_in_through_provider(
+    app: FastAPI, kivo: Kivo, dev_login: bool, bearer: BearerAuth | None
+) -> BearerAuth | None:
     """OpenID Connect sign-in and bearer tokens, when ``KIVO_OIDC_ISSUER`` is set (a
     half-configured provider is bad input, naming what to set)."""
-    from web.bearer import BearerAuth, BearerSettings, install
+    from web.bearer import BearerSettings, install
     from web.oidc import OidcSettings, oidc_router
 
     oidc = OidcSettings.from_env()
     if oidc is not None:
         app.include_router(oidc_router(kivo, oidc))
-    bearer = BearerSettings.from_env()
+    if bearer is None:
+        settings = BearerSettings.from_env()
+        bearer = None if settings is None else BearerAuth(kivo, settings)
     if bearer is not None:
-        install(app, BearerAuth(kivo, bearer))
+        install(app, bearer)
     app.state.web_settings = WebSettings(dev_login=dev_login, oidc=oidc is not None)
+    return bearer
 
 
 def _handle_errors(app: FastAPI) -> None:

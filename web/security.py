@@ -93,7 +93,7 @@ class Guard:
         limit = self.larger.get(scope.get("path", ""), self.max_body)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _too_large(send)
+            await _too_large(send, json_answer=scope.get("path", "").startswith("/api/"))
             self._log(scope, 413, started)
             return
         seen = 0
@@ -153,18 +153,25 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _too_large(send: Send) -> None:
+async def _too_large(send: Send, *, json_answer: bool = False) -> None:
+    """413, as a page, or for the JSON API (``json_answer``) as its errors are."""
     from web.texts import texts
 
-    body = (
-        '<!doctype html><html lang="sv"><head><meta charset="utf-8">'
-        f"<title>{texts.error_title}</title></head><body><main><h1>{texts.error_title}</h1>"
-        f"<p>{texts.error_413}</p></main></body></html>"
-    ).encode()
+    if json_answer:
+        kind = b"application/json"
+        body = json.dumps({"code": "too-large", "message": "the request body is too large"})
+    else:
+        kind = b"text/html; charset=utf-8"
+        body = (
+            '<!doctype html><html lang="sv"><head><meta charset="utf-8">'
+            f"<title>{texts.error_title}</title></head><body><main><h1>{texts.error_title}</h1>"
+            f"<p>{texts.error_413}</p></main></body></html>"
+        )
+    encoded = body.encode()
     headers = [
-        (b"content-type", b"text/html; charset=utf-8"),
-        (b"content-length", str(len(body)).encode()),
+        (b"content-type", kind),
+        (b"content-length", str(len(encoded)).encode()),
         *((name.encode(), value.encode()) for name, value in HEADERS.items()),
     ]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": encoded})

@@ -45,6 +45,8 @@ def test_serve_answers_its_health_check_and_logs_one_line_per_request(
     try:
         body = _first_answer(f"http://127.0.0.1:{port}/healthz", server)
         assert json.loads(body) == {"status": "ok"}
+        document = json.loads(_first_answer(f"http://127.0.0.1:{port}/api/v1/openapi.json", server))
+        assert "/cases/{case_id}/moves" in document["paths"]  # the JSON API is served too
     finally:
         server.terminate()
         out, err = server.communicate(timeout=20)
