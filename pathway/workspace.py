@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from pathway.meetings import SCHEDULED, calendar_of, day_start, list_meetings
+from pathway import actors
+from pathway.meetings import SCHEDULED, calendar_of, day_start, local_entry
+from states.access import READ, READ_AGENDA
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import PlacementLine
 from states.records import Caseworker, Placement
@@ -54,10 +56,16 @@ def active_caseworkers(kivo: Kivo) -> list[Caseworker]:
     return sorted((w for w in workers if w.active), key=lambda w: (w.name, w.id or 0))
 
 
-def owner_of(kivo: Kivo, case_id: int) -> int | None:
-    """The caseworker responsible for the case (``NotFound`` for no such case)."""
-    with kivo.uow(read_only=True) as uow:
-        return uow.cases.get(case_id).caseworker_id
+def owner_of(kivo: Kivo, case_id: int, *, by: int | None = None) -> int | None:
+    """The caseworker responsible for the case (``NotFound`` for no such case); ``by``:
+    who asks (another caseworker's case is answered as no such case; logged)."""
+    with kivo.uow(read_only=by is None) as uow:
+        if by is not None:
+            actors.acting_on(kivo, uow, by, case_id, READ)
+        owner = uow.cases.get(case_id).caseworker_id
+        if by is not None:
+            uow.commit()
+    return owner
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,13 @@ class Today:
     idle: list[IdleCase]
 
 
-def today_for(kivo: Kivo, caseworker_id: int) -> Today:
+def today_for(kivo: Kivo, caseworker_id: int, *, by: int | None = None) -> Today:
+    """``caseworker_id``'s day; ``by``: who asks (a caseworker sees their own day only,
+    a coordinator anyone's)."""
     day = kivo.today()
     with kivo.uow(read_only=True) as uow:
+        found = actors.caseload_of(actors.actor_of(uow, by), caseworker_id)
+        caseworker_id = caseworker_id if found is None else found
         due = uow.followups.lines(caseworker_id=caseworker_id, statuses=("pending",), due_by=day)
         meetings = uow.meetings.lines(
             caseworker_id=caseworker_id,
@@ -161,12 +173,19 @@ class CaseAgenda:
     meetings: list[MeetingEntry]
 
 
-def case_agenda(kivo: Kivo, case_id: int) -> CaseAgenda:
-    with kivo.uow(read_only=True) as uow:
-        uow.cases.get(case_id)
+def case_agenda(kivo: Kivo, case_id: int, *, by: int | None = None) -> CaseAgenda:
+    """``by``: who reads it (their own case, or a coordinator; checked and logged as
+    ``read-agenda``, in the same transaction as the reads)."""
+    with kivo.uow(read_only=by is None) as uow:
+        if by is None:
+            uow.cases.get(case_id)
+        else:
+            actors.acting_on(kivo, uow, by, case_id, READ_AGENDA)
         placements = uow.placements.for_case(case_id)
         followups = uow.followups.lines(case_id=case_id)
-    meetings = list_meetings(kivo, case_id=case_id)
+        meetings = [local_entry(m) for m in uow.meetings.lines(case_id=case_id)]
+        if by is not None:
+            uow.commit()
     return CaseAgenda(
         sorted(placements, key=lambda p: (p.start, p.id or 0)),
         sorted(followups, key=lambda f: (f.due, f.id)),
@@ -174,7 +193,7 @@ def case_agenda(kivo: Kivo, case_id: int) -> CaseAgenda:
     )
 
 
-def case_calendar(kivo: Kivo, case_id: int) -> bytes:
+def case_calendar(kivo: Kivo, case_id: int, *, by: int | None = None) -> bytes:
     """The case's booked meetings as an RFC 5545 calendar (no personal data in it)."""
-    entries = [m for m in list_meetings(kivo, case_id=case_id) if m.status == SCHEDULED]
+    entries = [m for m in case_agenda(kivo, case_id, by=by).meetings if m.status == SCHEDULED]
     return calendar_of(entries, stamp=kivo.now(), today=kivo.today())

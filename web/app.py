@@ -63,12 +63,13 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _handle_errors(app)
 
-    from web import actions, bulk, handover, importing, pages, reports, sign_in
+    from web import actions, agenda_actions, bulk, handover, importing, pages, reports, sign_in
 
     app.include_router(sign_in.router)
     _sign_in_through_provider(app, kivo, dev_login)
     app.include_router(bulk.router)
     app.include_router(actions.router)  # first: /cases/new before /cases/{case_id}
+    app.include_router(agenda_actions.router)
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(handover.router)

@@ -41,7 +41,7 @@ def report(
     if name not in REPORTS:
         raise HTTPException(status_code=404)
     kivo = kivo_of(request)
-    mine = None if me.coordinator else me.id
+    mine = reports.caseload_for(kivo, by=me.id)
     found = _READERS[name](kivo, year, mine)
     return page(
         request,

@@ -250,6 +250,40 @@ SV = {
     "back_home": "Till startsidan",
     # accessibility statement
     "a11y_title": "Tillgänglighetsredogörelse",
+    # more case actions
+    "event": "Händelse",
+    "event_needed": "Händelse: välj en händelse",
+    "until_needed": "Planerat slut: ange ett datum",
+    "supervisor_needed": "Handledare: välj en handledare",
+    "due_needed": "Förfaller: ange ett datum",
+    "correct": "Rätta en händelse",
+    "correct_intro": "Rättelsen tar bort verkan av händelsen; båda händelserna står kvar "
+    "i historiken.",
+    "start_placement": "Starta placering",
+    "move_meeting": "Flytta mötet",
+    "new_time": "Ny tid",
+    "show_personnummer": "Visa hela personnumret",
+    "shown_in_full": "Visas i sin helhet; visningen loggas.",
+    # access log
+    "nav_audit": "Loggkontroll",
+    "audit_title": "Loggkontroll: läsningar och ändringar",
+    "audit_intro": "Varje läsning av ett ärende och varje åtgärd, med vem, när och varifrån.",
+    "audit_case": "Ärende",
+    "audit_caseworker": "Handläggare",
+    "audit_from": "Från och med",
+    "audit_to": "Till och med",
+    "audit_filter": "Visa",
+    "audit_at": "Tid",
+    "audit_action": "Åtgärd",
+    "audit_address": "Adress",
+    "audit_none": "Inga rader.",
+    "audit_more": "Fler rader",
+    # reports
+    "r_download": "Ladda ner",
+    "r_csv": "CSV",
+    "r_xlsx": "Excel (xlsx)",
+    "r_chart_alt": "Diagrammet visar samma siffror som tabellen.",
+    "r_cases_behind": "ärenden bakom siffran",
 }
 
 REPORT_TITLES = {
