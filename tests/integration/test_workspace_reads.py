@@ -6,6 +6,7 @@ one database."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -224,3 +225,19 @@ def test_an_item_named_on_another_case_is_answered_as_unknown(kivo: Kivo, staff:
     with pytest.raises(NotFound):
         move_meeting(kivo, meeting.id, datetime(2026, 3, 9, 8, tzinfo=LOCAL), case_id=other)
     assert record_meeting(kivo, meeting.id, "held", by=worker, case_id=one).meeting.status == "held"
+
+
+def test_an_import_named_by_a_caseworker_is_refused_before_the_file_is_read(
+    kivo: Kivo, staff: Staff, tmp_path: Path
+) -> None:
+    from pathway.importing import import_file
+
+    path = tmp_path / "people.csv"
+    path.write_text("name;personnummer\n", encoding="utf-8")
+    with pytest.raises(NotPermitted, match="only a coordinator may import participants"):
+        import_file(kivo, path, dry_run=True, by=staff.caseworker)
+    path.write_text("not, a header we know\n", encoding="utf-8")
+    with pytest.raises(NotPermitted):
+        import_file(kivo, path, dry_run=True, by=staff.caseworker)
+    with pytest.raises(InvalidInput):  # a coordinator's import goes on to read the file
+        import_file(kivo, path, dry_run=True, by=staff.coordinator)
