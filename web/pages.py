@@ -3,6 +3,7 @@ statement, and the two health checks for a load balancer."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,7 +17,8 @@ from pathway.notes import list_notes
 from pathway.views import read_case
 from pathway.workspace import SignedIn
 from states.corrections import CORRECTABLE
-from states.errors import NotFound
+from states.errors import InvalidInput, NotFound
+from states.listing import ExitFilter
 from states.steps import Step
 from web.auth import current_caseworker
 from web.deps import kivo_of
@@ -31,6 +33,10 @@ MAX_ID = 999_999_999
 """The largest id an address may name (nine digits, as the CLI's ids): a larger one is
 no case, and never reaches the database (where it could overflow the column)."""
 STATUSES = ("active", "paused", "exited")
+FILTERS = (
+    *("step", "status", "caseworker", "programme"),
+    *("gender", "outcome", "closed_from", "closed_to"),  # the cases behind an outcome
+)
 
 
 @router.get("/healthz", include_in_schema=False)
@@ -69,11 +75,18 @@ def cases(
     caseworker: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     programme: Annotated[str | None, Query(max_length=40)] = None,
     after: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    gender: Annotated[str | None, Query(max_length=20)] = None,
+    outcome: Annotated[str | None, Query(max_length=30)] = None,
+    closed_from: Annotated[date | None, Query()] = None,
+    closed_to: Annotated[date | None, Query()] = None,
 ) -> Response:
+    """The case list; ``gender``, ``outcome`` and ``closed_from``/``closed_to``: the
+    exited cases behind a figure of the outcomes report."""
     kivo = kivo_of(request)
     if status not in STATUSES:
         status = None
     owner = caseworker if me.coordinator else me.id
+    exits = {"gender": gender, "outcome": outcome, "first": closed_from, "last": closed_to}
     listed = list_cases(
         kivo,
         step=step,
@@ -83,6 +96,7 @@ def cases(
         limit=PAGE_SIZE,
         after=after,
         by=me.id,
+        exited=_exit_filter(exits),
     )
     rows = list(listed)
     details = workspace.row_details(kivo, [row.id for row in rows])
@@ -92,6 +106,10 @@ def cases(
         "status": status,
         "caseworker": caseworker,
         "programme": programme or None,
+        "gender": gender,
+        "outcome": outcome,
+        "closed_from": closed_from,
+        "closed_to": closed_to,
     }
     return page(
         request,
@@ -129,7 +147,7 @@ def search(request: Request, me: Me, typed: Typed) -> Response:
         details={},
         more=False,
         last_id=None,
-        filters={"step": None, "status": None, "caseworker": None, "programme": None},
+        filters=dict.fromkeys(FILTERS),
         next_query="",
         first_query="",
         steps=list(Step),
@@ -143,6 +161,14 @@ def search(request: Request, me: Me, typed: Typed) -> Response:
     )
     answer.headers["HX-Replace-Url"] = "/cases"
     return answer
+
+
+def _exit_filter(exits: dict[str, Any]) -> ExitFilter | None:
+    if all(value is None for value in exits.values()):
+        return None
+    if (exits["first"] is None) != (exits["last"] is None):
+        raise InvalidInput("give both closed_from and closed_to, or neither", field="closed_to")
+    return ExitFilter(**exits)
 
 
 def _query(filters: dict[str, Any], **more: Any) -> str:

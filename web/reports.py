@@ -138,7 +138,19 @@ def _figures(found: Any) -> list[tuple[str, int, str | None]]:
     if isinstance(found, Funnel):
         return [(_state_label(s), n, _state_href(s)) for s, n in found.states.items()]
     if isinstance(found, Outcomes):
-        return [(_outcome_label(r.breakdown, r.outcome), r.count, None) for r in found.rows]
+        return [
+            (
+                _outcome_label(r.breakdown, r.outcome),
+                r.count,
+                cases_url(
+                    gender=r.breakdown,
+                    outcome=r.outcome,
+                    closed_from=found.start,
+                    closed_to=found.end,
+                ),
+            )
+            for r in found.rows
+        ]
     if isinstance(found, TimeInStep):
         return [
             (f"{s.step} {step_name(s.step)}", s.open, cases_url(step=s.step, status="active"))

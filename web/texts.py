@@ -284,6 +284,9 @@ SV = {
     "r_xlsx": "Excel (xlsx)",
     "r_chart_alt": "Diagrammet visar samma siffror som tabellen.",
     "r_cases_behind": "ärenden bakom siffran",
+    "exit_filter": "Avslutade ärenden",
+    "closed_between": "avslutade",
+    "clear_filter": "Visa alla ärenden",
 }
 
 REPORT_TITLES = {

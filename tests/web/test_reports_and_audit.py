@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from pathway import directory, moves
 from pathway.context import Kivo
+from states.case import Outcome
 from states.steps import Step
 from tests.integration.support import Staff
 from tests.web.conftest import Browser
@@ -108,3 +109,30 @@ def test_the_access_log_page_is_a_coordinators_and_filters_by_case_caseworker_an
     assert "Inga rader." in lead.get(f"/audit?case={moved}&from=2026-03-03")
     assert lead.client.get("/audit?from=2026-13-01").status_code == 400
     assert lead.client.get("/audit?from=2026-03-05&to=2026-03-01").status_code == 400
+
+
+def test_an_outcome_figure_links_to_exactly_the_exited_cases_behind_it(
+    web_kivo: Kivo, browser_for: BrowserFor
+) -> None:
+    worker = directory.add_caseworker(web_kivo, "Ulf Utfall").id
+    assert worker is not None
+    moved, declined, still_open = (
+        enrolled(web_kivo, worker, on=date(2026, 1, 10)) for _ in range(3)
+    )
+    for case_id, outcome in ((moved, Outcome.MOVED), (declined, Outcome.DECLINED)):
+        moves.exit_case(web_kivo, case_id, outcome=outcome, on=date(2026, 2, 20), by=worker)
+    me = browser_for(worker)
+    page = me.get("/reports/outcomes?year=2026")
+    link = (
+        "/cases?gender=woman&amp;outcome=moved&amp;closed_from=2026-01-01&amp;closed_to=2026-12-31"
+    )
+    assert f'<a href="{link}">1<span class="visually-hidden">' in page
+    listed = me.get(link.replace("&amp;", "&"))
+    assert "Avslutade ärenden, kvinna" in listed
+    assert f'href="/cases/{moved}"' in listed
+    assert f'href="/cases/{declined}"' not in listed
+    assert f'href="/cases/{still_open}"' not in listed
+    before = me.get("/cases?outcome=moved&closed_from=2026-01-01&closed_to=2026-02-19")
+    assert f'href="/cases/{moved}"' not in before  # it closed after that period
+    for bad in ("gender=robot", "closed_from=2026-01-01", "outcome=employed&closed_to=x"):
+        assert me.client.get(f"/cases?{bad}").status_code == 400
