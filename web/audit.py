@@ -4,7 +4,6 @@ the page does not exist for them."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -13,10 +12,9 @@ from fastapi.responses import Response
 
 from pathway.audit import access_reads
 from pathway.workspace import SignedIn, active_caseworkers
-from states.calendar_bounds import check_day
-from states.errors import InvalidInput, quoted
 from web.auth import current_caseworker
 from web.deps import kivo_of
+from web.forms import parse_day
 from web.pages import MAX_ID
 from web.render import page
 from web.texts import texts
@@ -47,8 +45,8 @@ def audit(
         actor=me.id,
         case_id=case,
         caseworker_id=caseworker,
-        start=_day(start, "from", texts.audit_from),
-        end=_day(end, "to", texts.audit_to),
+        start=parse_day(start, "from", texts.audit_from),
+        end=parse_day(end, "to", texts.audit_to),
         limit=PAGE_SIZE,
         after=after,
     )
@@ -67,15 +65,3 @@ def audit(
         if found.more
         else None,
     )
-
-
-def _day(value: str | None, name: str, label: str) -> date | None:
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"{label}: {quoted(value)} är inte ett datum i formen ÅÅÅÅ-MM-DD", field=name
-        ) from None
-    return check_day(day, label)

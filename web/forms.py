@@ -31,7 +31,11 @@ def text_field(typed: dict[str, str], name: str, label: str) -> str | None:
 
 
 def day_field(typed: dict[str, str], name: str, label: str) -> date | None:
-    value = typed.get(name)
+    return parse_day(typed.get(name), name, label)
+
+
+def parse_day(value: str | None, name: str, label: str) -> date | None:
+    """A day as typed (ÅÅÅÅ-MM-DD) in the field ``name``; empty: none."""
     if not value:
         return None
     try:

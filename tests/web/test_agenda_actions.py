@@ -15,7 +15,7 @@ from pathway.placements import listing
 from pathway.views import read_case
 from tests.integration.support import Staff
 from tests.web.conftest import Browser
-from tests.web.test_case_actions import colleague, enrolled
+from tests.web.test_case_actions import colleague, enrolled, in_practice
 
 __all__ = ["colleague"]  # the fixture, shared with the case actions' tests
 
@@ -62,11 +62,8 @@ def test_a_meeting_is_moved_through_the_form_by_the_signed_in_caseworker(
 def test_a_placement_is_started_through_the_form_after_the_first_one_ended(
     web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
 ) -> None:
-    case_id = enrolled(web_kivo, web_staff.caseworker, on=date(2026, 1, 15))
     me = browser_for(web_staff.caseworker)
-    place = {"workplace": str(web_staff.workplace), "supervisor": str(web_staff.supervisor)}
-    form = {"kind": "advance", "step": "2", "on": "2026-02-01", "until": "2026-05-01", **place}
-    assert me.post(f"/cases/{case_id}/moves", {**form, "intent": "save"}).status_code == 303
+    case_id = in_practice(web_kivo, web_staff, me)
     ended = me.post(f"/cases/{case_id}/placement", {"kind": "end", "reason": "Bytte"})
     assert ended.status_code == 303, ended.text
     assert "Starta placering" in me.get(f"/cases/{case_id}")
