@@ -32,11 +32,13 @@ PLACEMENT_KINDS = ("start", "extend", "end", "supervisor")
 
 @router.post("/cases/{case_id}/meetings")
 def book_meeting(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
-    """Book a tripartite meeting (the open placement's supervisor is invited)."""
+    """Book a tripartite meeting with the supervisor chosen (none chosen: the open
+    placement's is invited)."""
 
     def work() -> object:
         at = parse_moment(typed.get("at", ""), "at")
-        return schedule_meeting(kivo_of(request), case_id, at, by=me.id)
+        supervisor = id_field(typed, "supervisor", texts.supervisor)
+        return schedule_meeting(kivo_of(request), case_id, at, supervisor_id=supervisor, by=me.id)
 
     return act(request, me, case_id, "meeting", typed, work)
 

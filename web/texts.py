@@ -285,6 +285,7 @@ SV = {
     "r_chart_alt": "Diagrammet visar samma siffror som tabellen.",
     "r_cases_behind": "ärenden bakom siffran",
     "exit_filter": "Avslutade ärenden",
+    "placement_supervisor": "Placeringens handledare",
     "closed_between": "avslutade",
     "clear_filter": "Visa alla ärenden",
 }

@@ -145,3 +145,23 @@ def test_every_write_and_read_of_the_case_page_is_logged_as_the_signed_in_casewo
     assert (me_id, "book-meeting") in logged
     assert (me_id, "record-meeting") in logged
     assert {who for who, _ in logged} == {me_id}
+
+
+def test_a_meeting_is_booked_with_a_chosen_supervisor_and_recorded_with_notes(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    case_id = enrolled(web_kivo, web_staff.caseworker, on=date(2026, 2, 1))
+    me = browser_for(web_staff.caseworker)
+    chosen = {"at": "2026-03-02T08:00", "supervisor": str(web_staff.other_supervisor)}
+    assert me.post(f"/cases/{case_id}/meetings", chosen).status_code == 303
+    (meeting,) = list_meetings(web_kivo, case_id=case_id)
+    assert meeting.supervisor == "Olle Annanstans"
+    recorded = me.post(
+        f"/cases/{case_id}/meetings/{meeting.id}/record",
+        {"outcome": "held", "notes": "Gick bra, fortsätter."},
+    )
+    assert recorded.status_code == 303, recorded.text
+    (held,) = list_meetings(web_kivo, case_id=case_id)
+    assert (held.status, held.notes) == ("held", "Gick bra, fortsätter.")
+    unknown = me.post(f"/cases/{case_id}/meetings", {**chosen, "supervisor": "999999"})
+    assert unknown.status_code == 404  # no such supervisor
