@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pathway import actors
 from pathway.meetings import SCHEDULED, calendar_of, day_start, local_entry
-from states.access import READ, READ_AGENDA
+from states.access import READ, READ_AGENDA, may_see
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import PlacementLine
 from states.records import Caseworker, Placement
@@ -145,10 +145,18 @@ class RowDetail:
     next_due: FollowupEntry | None
 
 
-def row_details(kivo: Kivo, case_ids: Sequence[int]) -> dict[int, RowDetail]:
-    """Details of a page of cases (a page: a few dozen ids), in two statements."""
+def row_details(
+    kivo: Kivo, case_ids: Sequence[int], *, by: int | None = None
+) -> dict[int, RowDetail]:
+    """Details of a page of cases (a page: a few dozen ids), in two statements. ``by``:
+    who lists them (a case not theirs is answered as unknown; a list is not logged)."""
     day = kivo.today()
     with kivo.uow(read_only=True) as uow:
+        if by is not None:
+            actor, owners = actors.actor_of(uow, by), uow.access.owners(list(case_ids))
+            for case_id in case_ids:
+                if case_id not in owners or not may_see(actor, owners[case_id]):
+                    raise actors.hidden(case_id)
         events = uow.events.for_cases(list(case_ids))
         pending = (
             uow.followups.lines(case_ids=list(case_ids), statuses=("pending",)) if case_ids else []

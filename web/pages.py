@@ -99,7 +99,7 @@ def cases(
         exited=_exit_filter(exits),
     )
     rows = list(listed)
-    details = workspace.row_details(kivo, [row.id for row in rows])
+    details = workspace.row_details(kivo, [row.id for row in rows], by=me.id)
     workers = workspace.active_caseworkers(kivo) if me.coordinator else []
     filters: dict[str, Any] = {
         "step": step,

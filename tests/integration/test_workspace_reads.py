@@ -241,3 +241,14 @@ def test_an_import_named_by_a_caseworker_is_refused_before_the_file_is_read(
         import_file(kivo, path, dry_run=True, by=staff.caseworker)
     with pytest.raises(InvalidInput):  # a coordinator's import goes on to read the file
         import_file(kivo, path, dry_run=True, by=staff.coordinator)
+
+
+def test_row_details_for_someone_answer_another_caseworkers_case_as_unknown(
+    kivo: Kivo, staff: Staff
+) -> None:
+    worker, colleague = new_caseworker(kivo), new_caseworker(kivo, "Kim Annan")
+    mine, theirs = enrol(kivo, worker, date(2026, 2, 1)), enrol(kivo, colleague, date(2026, 2, 1))
+    assert set(workspace.row_details(kivo, [mine], by=worker)) == {mine}
+    with pytest.raises(NotFound):
+        workspace.row_details(kivo, [mine, theirs], by=worker)
+    assert set(workspace.row_details(kivo, [mine, theirs], by=staff.coordinator)) == {mine, theirs}
