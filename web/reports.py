@@ -19,11 +19,11 @@ from pathway.exporting import table_file
 from pathway.report_tables import table_of
 from pathway.workspace import SignedIn
 from states.calendar_bounds import EARLIEST, LATEST
-from states.reports import Funnel, Outcomes, Overdue, TimeInStep
+from states.reports import Funnel, LeadTime, Outcomes, Overdue, TimeInStep
 from web.auth import current_caseworker
 from web.deps import kivo_of
 from web.render import page
-from web.texts import GENDER_SV, OUTCOMES_SV, REPORT_TITLES, STATE_SV, step_name
+from web.texts import GENDER_SV, OUTCOMES_SV, REPORT_TITLES, STATE_SV, step_name, texts
 
 router = APIRouter()
 
@@ -164,6 +164,13 @@ def _figures(found: Any) -> list[tuple[str, int, str | None]]:
                 cases_url(caseworker=r.caseworker_id),
             )
             for r in found.caseworkers
+        ]
+    if isinstance(found, LeadTime):  # no case list shows these exactly: no links
+        return [
+            (texts.r_first_placements, found.cases, None),
+            (texts.r_over_6, found.over_6_months, None),
+            (texts.r_over_12, found.over_12_months, None),
+            (texts.r_waiting, found.waiting, None),
         ]
     if isinstance(found, list):  # targets
         return [(r.programme, r.started, cases_url(programme=r.programme)) for r in found]

@@ -45,6 +45,8 @@ def test_every_report_draws_a_chart_with_its_numbers_in_words_or_a_table(
         if "<svg" in page:
             assert 'role="img"' in page
             assert "<desc" in page
+    for name in ("funnel", "time-in-step", "lead-time"):  # each has figures to draw
+        assert '<svg role="img"' in me.get(f"/reports/{name}")
     funnel = me.get("/reports/funnel")
     description = re.search(r"<desc[^>]*>(.*?)</desc>", funnel, re.S)
     assert description is not None
