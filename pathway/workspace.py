@@ -4,7 +4,7 @@ meetings, its calendar). Read-only: each call is one read transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -88,6 +88,8 @@ class Today:
     meetings: list[MeetingEntry]
     ending: list[PlacementLine]
     idle: list[IdleCase]
+    unrecorded: list[MeetingEntry] = field(default_factory=list)
+    """Booked meetings of days gone by, still not recorded (held, no-show, cancelled)."""
 
 
 def today_for(kivo: Kivo, caseworker_id: int, *, by: int | None = None) -> Today:
@@ -98,10 +100,9 @@ def today_for(kivo: Kivo, caseworker_id: int, *, by: int | None = None) -> Today
         found = actors.caseload_of(actors.actor_of(uow, by), caseworker_id)
         caseworker_id = caseworker_id if found is None else found
         due = uow.followups.lines(caseworker_id=caseworker_id, statuses=("pending",), due_by=day)
-        meetings = uow.meetings.lines(
+        booked = uow.meetings.lines(
             caseworker_id=caseworker_id,
             statuses=(SCHEDULED,),
-            start=day_start(day),
             end=day_start(day + timedelta(days=1)),
         )
         ending = uow.digest.placements_ending(
@@ -118,7 +119,8 @@ def today_for(kivo: Kivo, caseworker_id: int, *, by: int | None = None) -> Today
         day=day,
         due_today=[f for f in due if f.due == day],
         overdue=[f for f in due if f.due < day],
-        meetings=list(meetings),
+        meetings=[local_entry(m) for m in booked if m.at >= day_start(day)],
+        unrecorded=[local_entry(m) for m in booked if m.at < day_start(day)],
         ending=[p for p in ending if p.ended_on is None],
         idle=idle,
     )

@@ -38,6 +38,7 @@ SV = {
     "today_overdue": "Försenade uppföljningar",
     "today_meetings": "Trepartssamtal idag",
     "today_ending": "Placeringar som slutar inom 14 dagar",
+    "today_unrecorded": "Trepartssamtal som passerat men inte registrerats",
     "today_idle": "Ärenden utan händelser på 60 dagar",
     "today_summary": "Översikt",
     "last_event": "senaste händelse",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+from pathway import directory
 from pathway.audit import access_reads
 from pathway.clock import LOCAL
 from pathway.context import Kivo
@@ -165,3 +166,21 @@ def test_a_meeting_is_booked_with_a_chosen_supervisor_and_recorded_with_notes(
     assert (held.status, held.notes) == ("held", "Gick bra, fortsätter.")
     unknown = me.post(f"/cases/{case_id}/meetings", {**chosen, "supervisor": "999999"})
     assert unknown.status_code == 404  # no such supervisor
+
+
+def test_today_lists_meetings_gone_by_that_are_not_recorded_yet(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    worker = directory.add_caseworker(web_kivo, "Tove Idag").id
+    assert worker is not None
+    case_id = enrolled(web_kivo, worker, on=date(2026, 2, 1))
+    me = browser_for(worker)
+    for at in ("2026-02-20T09:00", "2026-03-02T15:00"):  # a past day, and today
+        assert me.post(f"/cases/{case_id}/meetings", {"at": at}).status_code == 303
+    page = me.get("/")
+    assert 'href="#oregistrerade">Trepartssamtal som passerat men inte registrerats: ' in page
+    unrecorded = page.split('id="oregistrerade"')[1].split("</section>")[0]
+    assert "2026-02-20 09:00" in unrecorded
+    assert "2026-03-02 15:00" not in unrecorded
+    today = page.split('id="moten"')[1].split("</section>")[0]
+    assert "2026-03-02 15:00" in today
