@@ -7,6 +7,7 @@ nothing was written. Meetings, placements and corrections: ``web.agenda_actions`
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -44,8 +45,8 @@ def move(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
         raise InvalidInput("unknown kind of move", field="kind")
     no_override_unless(me, typed)
     if typed.get("intent") != "preview":
-        work = lambda: _move(kivo_of(request), me, case_id, kind, typed, False)  # noqa: E731
-        return act(request, me, case_id, kind, typed, work)
+        saving = partial(_move, kivo_of(request), me, case_id, kind, typed, False)
+        return act(request, me, case_id, kind, typed, saving)
     try:
         result = _move(kivo_of(request), me, case_id, kind, typed, True)
     except (Refused, InvalidInput) as error:
@@ -190,8 +191,14 @@ def enrol(request: Request, me: Me, typed: Typed) -> Response:
 def add_note(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
     """Keep a note on the case (personal data: shown masked, never logged)."""
     text = typed.get("text", "")
-    work = lambda: notes.add_note(kivo_of(request), case_id, text, by=me.id)  # noqa: E731
-    return act(request, me, case_id, "note", typed, work)
+    return act(
+        request,
+        me,
+        case_id,
+        "note",
+        typed,
+        lambda: notes.add_note(kivo_of(request), case_id, text, by=me.id),
+    )
 
 
 @router.post("/cases/{case_id}/followups")
