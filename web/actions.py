@@ -110,7 +110,7 @@ def followup_done(
         request,
         me,
         case_id,
-        "followup",
+        f"followup-{followup_id}",
         typed,
         lambda: mark_done(
             kivo_of(request),

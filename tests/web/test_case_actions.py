@@ -191,9 +191,16 @@ def test_a_meeting_is_booked_and_a_follow_up_marked_done_through_the_forms(
     assert done.status_code == 303, done.text
     statuses = {f.id: f.status for f in list_followups(web_kivo, case_id=case_id, status="all")}
     assert statuses[item] == "done"
-    again = me.post(f"/cases/{case_id}/followups/{item}/done", {})
+    again = me.post(f"/cases/{case_id}/followups/{item}/done", {"notes": "Igen"})
     assert again.status_code == 422
     assert "already done" in again.text
+    later = next(f.id for f in list_followups(web_kivo, case_id=case_id) if f.id != item)
+    early = me.post(
+        f"/cases/{case_id}/followups/{later}/done", {"notes": "Tidigt", "on": "2026-01-01"}
+    )
+    assert early.status_code == 422
+    assert "date-before-case" in early.text  # done before the case was opened
+    assert 'value="Tidigt"' in early.text  # what was typed is kept
 
 
 def test_a_participant_walks_from_enrolment_to_permanent_employment_through_the_pages(
