@@ -52,12 +52,13 @@ def notes(
     ctx: typer.Context,
     case: CaseArg,
     show_personal: ShowPersonal = False,
+    by: ByOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Show a case's notes, oldest first."""
     from pathway.notes import list_notes
 
-    lines = list_notes(kivo_of(ctx), case, show_personal=show_personal)
+    lines = list_notes(kivo_of(ctx), case, show_personal=show_personal, by=by)
     if json_output:
         print_json(lines)
         return

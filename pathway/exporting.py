@@ -18,20 +18,29 @@ sensitive ESF+ characteristics (``disability=****``), and the groups that name o
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Protocol, TextIO
 
 from pathway.context import Kivo
-from pathway.files import Replacing, checked_target, database_files, replacing
+from pathway.files import checked_target, database_files, replacing
 from states.case import PAUSED, status_of_state, step_of_state
 from states.errors import InvalidInput, quoted
 from states.import_rows import REQUIRED_COLUMNS, masked, neutralise
 from states.reports import CHARACTERISTIC_GROUPS, masked_characteristics
 from states.text import cell_shown
+
+
+class Sink(Protocol):
+    """Where a writer puts its file: a ``Replacing`` beside the target, or memory."""
+
+    def open_text(self, encoding: str = "utf-8") -> TextIO: ...
+    def open_binary(self) -> BinaryIO: ...
+
 
 KINDS = ("cases", "events", "followups", "placements")
 FORMATS = ("csv", "jsonl", "xlsx")
@@ -217,7 +226,7 @@ def _text(value: Any) -> str:
 
 
 def _write_csv(
-    partial: Replacing,
+    partial: Sink,
     columns: Sequence[str],
     rows: Iterator[dict[str, Any]],
     delimiter: str,
@@ -246,7 +255,7 @@ def _utc(value: date) -> date:
     return value
 
 
-def _write_jsonl(partial: Replacing, columns: Sequence[str], rows: Iterator[dict[str, Any]]) -> int:
+def _write_jsonl(partial: Sink, columns: Sequence[str], rows: Iterator[dict[str, Any]]) -> int:
     count = 0
     with partial.open_text("utf-8") as stream:
         for row in rows:
@@ -256,7 +265,7 @@ def _write_jsonl(partial: Replacing, columns: Sequence[str], rows: Iterator[dict
     return count
 
 
-XlsxWriter = Callable[[Replacing, str, Sequence[str], Iterator[dict[str, Any]]], int]
+XlsxWriter = Callable[[Sink, str, Sequence[str], Iterator[dict[str, Any]]], int]
 
 
 def _xlsx_writer() -> XlsxWriter:
@@ -271,7 +280,7 @@ def _xlsx_writer() -> XlsxWriter:
         ) from None
 
     def write(
-        partial: Replacing, kind: str, columns: Sequence[str], rows: Iterator[dict[str, Any]]
+        partial: Sink, kind: str, columns: Sequence[str], rows: Iterator[dict[str, Any]]
     ) -> int:
         book = Workbook(write_only=True)  # rows go to disk as they come
         sheet = book.create_sheet(kind)
@@ -295,3 +304,49 @@ def _cell(value: Any) -> Any:
             return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
         return value
     return cell_shown(_text(value))
+
+
+TABLE_FORMATS = ("csv", "xlsx")
+
+
+def table_file(
+    name: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]], format: str
+) -> bytes:
+    """A small table (a report's) as a file's bytes, written by the export's writers:
+    CSV (UTF-8 with a BOM, so a spreadsheet reads å, ä, ö) or xlsx (the ``xlsx`` extra);
+    text cells defused as in an export."""
+    if format not in TABLE_FORMATS:
+        raise InvalidInput(
+            f"unknown format {quoted(format)}: choose {', '.join(TABLE_FORMATS)}", field="format"
+        )
+    sink = _Memory()
+    shaped = (dict(row) for row in rows)
+    if format == "csv":
+        _write_csv(sink, columns, shaped, ",", True)
+    else:
+        _xlsx_writer()(sink, name[:31], columns, shaped)
+    return sink.value
+
+
+class _Memory:
+    """A sink in memory; what was written is ``value`` once the stream is closed."""
+
+    def __init__(self) -> None:
+        self.value = b""
+
+    def open_text(self, encoding: str = "utf-8") -> TextIO:
+        return io.TextIOWrapper(self.open_binary(), encoding=encoding, newline="")
+
+    def open_binary(self) -> BinaryIO:
+        return _Kept(self)
+
+
+class _Kept(io.BytesIO):
+    def __init__(self, memory: _Memory) -> None:
+        super().__init__()
+        self.memory = memory
+
+    def close(self) -> None:
+        if not self.closed:
+            self.memory.value = self.getvalue()
+        super().close()

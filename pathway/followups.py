@@ -52,8 +52,11 @@ def mark_done(
     notes: str | None = None,
     finding: str | None = None,
     by: int | None = None,
+    case_id: int | None = None,
 ) -> FollowupEntry:
     """Mark a pending item done on ``on`` (default today); its pending reminders drop.
+    ``case_id``: the case the caller holds it to be on (an item of another case is
+    answered as unknown).
 
     ``finding`` is what the follow-up found (one of ``states.agenda.FINDINGS``), if
     recorded; an unknown one is invalid input and nothing is written.
@@ -63,6 +66,8 @@ def mark_done(
     with kivo.uow() as uow:
         item = uow.followups.locked(followup_id)
         unknown = NotFound(f"no follow-up with id {followup_id}", what="follow-up", id=followup_id)
+        if case_id is not None and item.case_id != case_id:
+            raise unknown
         actors.acting_on(kivo, uow, by, item.case_id, "followup-done", missing=unknown)
         case = uow.cases.get(item.case_id)
         problems = _done_problems(item, case, day, kivo.today())

@@ -30,6 +30,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
+from pathway import actors
 from pathway.context import Kivo
 from pathway.files import Replacing, beside, checked_target, database_files
 from pathway.ports import UnitOfWork
@@ -160,12 +161,18 @@ def import_file(
     reject_path: Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     force: bool = False,
+    by: int | None = None,
 ) -> ImportResult:
     """Import a CSV file (UTF-8 with or without BOM; ``;``, ``,`` or tab, guessed from the
     header unless given). Bad rows go to ``reject_path`` (original cells plus a reason)
     unless this is a dry run; with ``skip_invalid`` and no path, next to the file. An
     existing reject file is replaced only with ``force``; one that is not a regular file
-    or is the input itself never (``pathway.files.checked_target``)."""
+    or is the input itself never (``pathway.files.checked_target``). ``by``: who imports,
+    when named a coordinator (an import enrols into every caseload); refused before
+    the file is read."""
+    if by is not None:
+        with kivo.uow(read_only=True) as uow:
+            actors.require_coordinator(actors.actor_of(uow, by), "import participants")
     if not path.is_file():
         raise InvalidInput(f"there is no file {path}", field="file")
     if delimiter is not None and delimiter not in DELIMITERS:

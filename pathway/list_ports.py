@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from states.listing import ListedCase
+from states.listing import ExitFilter, ListedCase
 
 
 class ListQueries(Protocol):
@@ -20,12 +20,13 @@ class ListQueries(Protocol):
         offset: int,
         size: int,
         programme: str | None = None,
+        exited: ExitFilter | None = None,
     ) -> list[ListedCase]:
         """At most ``size`` cases matching the filters (``programme``: an open placement
-        under it), in ``sort`` order (``id``,
-        ``name`` or ``opened``, each ending on the case id), strictly after the sort key
-        ``after`` (``(id,)`` for ``id``, ``(value, id)`` otherwise), skipping ``offset``
-        rows first: one statement, no per-row lookups."""
+        under it; ``exited``: exited with that gender, outcome, closing period), in
+        ``sort`` order (``id``, ``name`` or ``opened``, each ending on the case id),
+        strictly after the sort key ``after`` (``(id,)`` for ``id``, ``(value, id)``
+        otherwise), skipping ``offset`` rows first: one statement, no per-row lookups."""
         ...
 
     def case_key(self, case_id: int, sort: str) -> tuple[Any, ...] | None:

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from pathway import actors
 from states.calendar_bounds import MAX_COUNT
-from states.case import status_of_state
+from states.case import Gender, Outcome, parse_enum, status_of_state
 from states.errors import InvalidInput, quoted
 
 if TYPE_CHECKING:
     from pathway.context import Kivo
-    from states.listing import ListedCase
+    from states.listing import ExitFilter, ListedCase
 
 CHUNK = 2000
 """Rows read per statement."""
@@ -92,6 +92,7 @@ def list_cases(
     chunk: int = CHUNK,
     programme: str | None = None,
     by: int | None = None,
+    exited: ExitFilter | None = None,
 ) -> CaseList:
     """Cases filtered by step, status (active, paused, exited), caseworker or programme
     (an open placement under it: a code of the catalogue), in ``sort``
@@ -124,7 +125,24 @@ def list_cases(
     filters: dict[str, Any] = {"step": step, "status": status, "caseworker_id": caseworker_id}
     if programme is not None:
         filters["programme"] = kivo.catalogue.get(programme).code
+    if exited is not None:
+        filters["exited"] = _checked_exit(exited)
     return CaseList(kivo, filters, sort=sort, limit=limit, offset=offset, after=key, chunk=chunk)
+
+
+def _checked_exit(exited: ExitFilter) -> ExitFilter:
+    """An exit filter naming a gender or outcome kivo does not know is bad input."""
+    if exited.gender is not None:
+        parse_enum(Gender, exited.gender, "gender")
+    if exited.outcome is not None:
+        parse_enum(Outcome, exited.outcome, "outcome")
+    if exited.first is not None and exited.last is not None and exited.last < exited.first:
+        raise InvalidInput(
+            f"the closing period ends ({exited.last.isoformat()}) before it begins "
+            f"({exited.first.isoformat()})",
+            field="closed_to",
+        )
+    return exited
 
 
 def check_paging(limit: int, offset: int) -> None:

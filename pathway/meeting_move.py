@@ -55,10 +55,12 @@ def move_meeting(
     by: int | None = None,
     reason: str | None = None,
     expected_version: int | None = None,
+    case_id: int | None = None,
 ) -> MovedMeeting:
     """Reschedule booked meeting ``meeting_id`` to ``at`` (Swedish time when naive);
     ``reason``: why, kept in the history; ``expected_version``: the case's version the
-    caller looked at (a conflict if it moved on)."""
+    caller looked at (a conflict if it moved on); ``case_id``: the case the caller holds
+    the meeting to be on (a meeting of another case is answered as unknown)."""
     if reason is not None:
         reason = checked_text(reason, "the reason", limit=MAX_TITLE, field="reason")
     if at.tzinfo is None:
@@ -74,6 +76,8 @@ def move_meeting(
     with kivo.uow() as uow:
         meeting = uow.meetings.locked(meeting_id)
         unknown = NotFound(f"no meeting with id {meeting_id}", what="meeting", id=meeting_id)
+        if case_id is not None and meeting.case_id != case_id:
+            raise unknown
         actor = actors.acting_on(kivo, uow, by, meeting.case_id, "move-meeting", missing=unknown)
         case = case_at_version(uow, meeting.case_id, expected_version)
         _check_movable(meeting, case)

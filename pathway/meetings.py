@@ -141,10 +141,17 @@ def _belongs_to(uow: UnitOfWork, case: Case, day: date) -> Placement | None:
 
 
 def record_meeting(
-    kivo: Kivo, meeting_id: int, outcome: str, *, notes: str | None = None, by: int | None = None
+    kivo: Kivo,
+    meeting_id: int,
+    outcome: str,
+    *,
+    notes: str | None = None,
+    by: int | None = None,
+    case_id: int | None = None,
 ) -> RecordedMeeting:
     """Record a booked meeting as held, a no-show or cancelled (once). ``by``: who
-    records it (a meeting of another caseworker's case is answered as unknown)."""
+    records it (a meeting of another caseworker's case is answered as unknown);
+    ``case_id``: the case the caller holds it to be on (another's: unknown too)."""
     if outcome not in OUTCOMES:
         raise InvalidInput(
             f"unknown meeting outcome {quoted(outcome)}: choose one of {', '.join(OUTCOMES)}",
@@ -153,6 +160,8 @@ def record_meeting(
     with kivo.uow() as uow:
         meeting = uow.meetings.locked(meeting_id)
         unknown = NotFound(f"no meeting with id {meeting_id}", what="meeting", id=meeting_id)
+        if case_id is not None and meeting.case_id != case_id:
+            raise unknown
         actors.acting_on(kivo, uow, by, meeting.case_id, "record-meeting", missing=unknown)
         day = local_day(meeting.at)
         problems = _recording_problems(meeting, outcome, day, kivo.today())
@@ -227,7 +236,7 @@ def list_meetings(
             start=day_start(first) if first else None,
             end=day_start(last + timedelta(days=1)) if last else None,
         )
-    return [_local(entry) for entry in entries]
+    return [local_entry(entry) for entry in entries]
 
 
 def meetings_calendar(kivo: Kivo, *, caseworker_id: int | None = None) -> bytes:
@@ -238,7 +247,7 @@ def meetings_calendar(kivo: Kivo, *, caseworker_id: int | None = None) -> bytes:
         entries = uow.meetings.lines(
             caseworker_id=caseworker_id, statuses=(SCHEDULED,), start=day_start(today)
         )
-    return calendar_of([_local(e) for e in entries], stamp=kivo.now(), today=today)
+    return calendar_of([local_entry(e) for e in entries], stamp=kivo.now(), today=today)
 
 
 def calendar_of(entries: Sequence[MeetingEntry], *, stamp: datetime, today: date) -> bytes:
@@ -303,8 +312,8 @@ def _check_filters(uow: UnitOfWork, case_id: int | None, caseworker_id: int | No
 
 def _entry(uow: UnitOfWork, meeting: Meeting) -> MeetingEntry:
     (entry,) = uow.meetings.lines(meeting_id=meeting.id)
-    return _local(entry)
+    return local_entry(entry)
 
 
-def _local(entry: MeetingEntry) -> MeetingEntry:
+def local_entry(entry: MeetingEntry) -> MeetingEntry:
     return replace(entry, at=entry.at.astimezone(LOCAL))

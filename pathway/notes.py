@@ -16,6 +16,7 @@ from datetime import datetime
 from pathway import actors
 from pathway.clock import LOCAL
 from pathway.context import Kivo
+from states.access import READ_NOTES
 from states.notes import MAX_NOTE, CaseNote, checked_text
 from states.personnummer import redact
 
@@ -51,16 +52,24 @@ def add_note(
     return _line(note, actor.name if actor else None, show_personal)
 
 
-def list_notes(kivo: Kivo, case_id: int, *, show_personal: bool = False) -> list[NoteLine]:
-    """A case's notes, oldest first."""
-    with kivo.uow(read_only=True) as uow:
-        uow.cases.get(case_id)
+def list_notes(
+    kivo: Kivo, case_id: int, *, show_personal: bool = False, by: int | None = None
+) -> list[NoteLine]:
+    """A case's notes, oldest first. ``by``: who reads them (their own case, or a
+    coordinator; checked and logged as ``read-notes``)."""
+    with kivo.uow(read_only=by is None) as uow:
+        if by is None:
+            uow.cases.get(case_id)
+        else:
+            actors.acting_on(kivo, uow, by, case_id, READ_NOTES)
         notes = uow.notes.for_case(case_id)
         authors = {
             author: uow.caseworkers.get(author).name
             for author in {note.author_id for note in notes}
             if author is not None
         }
+        if by is not None:
+            uow.commit()
     return [_line(n, authors.get(n.author_id or 0), show_personal) for n in notes]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time
 
+from pathway import actors
 from pathway.clock import LOCAL
 from pathway.context import Kivo
 from pathway.ports import UnitOfWork
@@ -235,3 +236,11 @@ def _check_caseworker(uow: UnitOfWork, caseworker_id: int | None) -> None:
     """An unknown caseworker is not found (exit 4), rather than an empty report."""
     if caseworker_id is not None:
         uow.caseworkers.get(caseworker_id)
+
+
+def caseload_for(kivo: Kivo, *, by: int | None, caseworker_id: int | None = None) -> int | None:
+    """The caseworker whose cases a report read by ``by`` covers: a caseworker, their
+    own (another's asked for is refused); a coordinator, ``caseworker_id`` (``None``:
+    every case). What an entry point passes on as every report's ``caseworker_id``."""
+    with kivo.uow(read_only=True) as uow:
+        return actors.caseload_of(actors.actor_of(uow, by), caseworker_id)

@@ -4,11 +4,13 @@ meetings, its calendar). Read-only: each call is one read transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from pathway.meetings import SCHEDULED, calendar_of, day_start, list_meetings
+from pathway import actors
+from pathway.meetings import SCHEDULED, calendar_of, day_start, local_entry
+from states.access import READ, READ_AGENDA, may_see
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import PlacementLine
 from states.records import Caseworker, Placement
@@ -54,10 +56,16 @@ def active_caseworkers(kivo: Kivo) -> list[Caseworker]:
     return sorted((w for w in workers if w.active), key=lambda w: (w.name, w.id or 0))
 
 
-def owner_of(kivo: Kivo, case_id: int) -> int | None:
-    """The caseworker responsible for the case (``NotFound`` for no such case)."""
-    with kivo.uow(read_only=True) as uow:
-        return uow.cases.get(case_id).caseworker_id
+def owner_of(kivo: Kivo, case_id: int, *, by: int | None = None) -> int | None:
+    """The caseworker responsible for the case (``NotFound`` for no such case); ``by``:
+    who asks (another caseworker's case is answered as no such case; logged)."""
+    with kivo.uow(read_only=by is None) as uow:
+        if by is not None:
+            actors.acting_on(kivo, uow, by, case_id, READ)
+        owner = uow.cases.get(case_id).caseworker_id
+        if by is not None:
+            uow.commit()
+    return owner
 
 
 @dataclass(frozen=True)
@@ -80,16 +88,21 @@ class Today:
     meetings: list[MeetingEntry]
     ending: list[PlacementLine]
     idle: list[IdleCase]
+    unrecorded: list[MeetingEntry] = field(default_factory=list)
+    """Booked meetings of days gone by, still not recorded (held, no-show, cancelled)."""
 
 
-def today_for(kivo: Kivo, caseworker_id: int) -> Today:
+def today_for(kivo: Kivo, caseworker_id: int, *, by: int | None = None) -> Today:
+    """``caseworker_id``'s day; ``by``: who asks (a caseworker sees their own day only,
+    a coordinator anyone's)."""
     day = kivo.today()
     with kivo.uow(read_only=True) as uow:
+        found = actors.caseload_of(actors.actor_of(uow, by), caseworker_id)
+        caseworker_id = caseworker_id if found is None else found
         due = uow.followups.lines(caseworker_id=caseworker_id, statuses=("pending",), due_by=day)
-        meetings = uow.meetings.lines(
+        booked = uow.meetings.lines(
             caseworker_id=caseworker_id,
             statuses=(SCHEDULED,),
-            start=day_start(day),
             end=day_start(day + timedelta(days=1)),
         )
         ending = uow.digest.placements_ending(
@@ -106,7 +119,8 @@ def today_for(kivo: Kivo, caseworker_id: int) -> Today:
         day=day,
         due_today=[f for f in due if f.due == day],
         overdue=[f for f in due if f.due < day],
-        meetings=list(meetings),
+        meetings=[local_entry(m) for m in booked if m.at >= day_start(day)],
+        unrecorded=[local_entry(m) for m in booked if m.at < day_start(day)],
         ending=[p for p in ending if p.ended_on is None],
         idle=idle,
     )
@@ -133,10 +147,18 @@ class RowDetail:
     next_due: FollowupEntry | None
 
 
-def row_details(kivo: Kivo, case_ids: Sequence[int]) -> dict[int, RowDetail]:
-    """Details of a page of cases (a page: a few dozen ids), in two statements."""
+def row_details(
+    kivo: Kivo, case_ids: Sequence[int], *, by: int | None = None
+) -> dict[int, RowDetail]:
+    """Details of a page of cases (a page: a few dozen ids), in two statements. ``by``:
+    who lists them (a case not theirs is answered as unknown; a list is not logged)."""
     day = kivo.today()
     with kivo.uow(read_only=True) as uow:
+        if by is not None:
+            actor, owners = actors.actor_of(uow, by), uow.access.owners(list(case_ids))
+            for case_id in case_ids:
+                if case_id not in owners or not may_see(actor, owners[case_id]):
+                    raise actors.hidden(case_id)
         events = uow.events.for_cases(list(case_ids))
         pending = (
             uow.followups.lines(case_ids=list(case_ids), statuses=("pending",)) if case_ids else []
@@ -161,12 +183,19 @@ class CaseAgenda:
     meetings: list[MeetingEntry]
 
 
-def case_agenda(kivo: Kivo, case_id: int) -> CaseAgenda:
-    with kivo.uow(read_only=True) as uow:
-        uow.cases.get(case_id)
+def case_agenda(kivo: Kivo, case_id: int, *, by: int | None = None) -> CaseAgenda:
+    """``by``: who reads it (their own case, or a coordinator; checked and logged as
+    ``read-agenda``, in the same transaction as the reads)."""
+    with kivo.uow(read_only=by is None) as uow:
+        if by is None:
+            uow.cases.get(case_id)
+        else:
+            actors.acting_on(kivo, uow, by, case_id, READ_AGENDA)
         placements = uow.placements.for_case(case_id)
         followups = uow.followups.lines(case_id=case_id)
-    meetings = list_meetings(kivo, case_id=case_id)
+        meetings = [local_entry(m) for m in uow.meetings.lines(case_id=case_id)]
+        if by is not None:
+            uow.commit()
     return CaseAgenda(
         sorted(placements, key=lambda p: (p.start, p.id or 0)),
         sorted(followups, key=lambda f: (f.due, f.id)),
@@ -174,7 +203,7 @@ def case_agenda(kivo: Kivo, case_id: int) -> CaseAgenda:
     )
 
 
-def case_calendar(kivo: Kivo, case_id: int) -> bytes:
+def case_calendar(kivo: Kivo, case_id: int, *, by: int | None = None) -> bytes:
     """The case's booked meetings as an RFC 5545 calendar (no personal data in it)."""
-    entries = [m for m in list_meetings(kivo, case_id=case_id) if m.status == SCHEDULED]
+    entries = [m for m in case_agenda(kivo, case_id, by=by).meetings if m.status == SCHEDULED]
     return calendar_of(entries, stamp=kivo.now(), today=kivo.today())

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Select, and_, bindparam, exists, literal_column, or_, select
 
 from persistence.tables import CaseRow, CaseworkerRow, PersonRow, PlacementRow
 from states.case import EXITED, PAUSED
-from states.listing import ListedCase
+from states.listing import ExitFilter, ListedCase
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
@@ -27,6 +27,7 @@ _case = CaseRow.__table__  # type: ignore[attr-defined]
 _person = PersonRow.__table__  # type: ignore[attr-defined]
 _worker = CaseworkerRow.__table__  # type: ignore[attr-defined]
 _placement = PlacementRow.__table__  # type: ignore[attr-defined]
+S = TypeVar("S", bound=Select[Any])
 
 
 class ListQueries:
@@ -44,10 +45,12 @@ class ListQueries:
         offset: int,
         size: int,
         programme: str | None = None,
+        exited: ExitFilter | None = None,
     ) -> list[ListedCase]:
         """At most ``size`` cases in ``sort`` order, after the sort key ``after`` (the
         key ``case_key`` gives) and ``offset`` more rows; ``programme``: only cases with an
-        open placement under it."""
+        open placement under it; ``exited``: only cases that exited so (the cases behind a
+        figure of the outcomes report)."""
         statement = _case_statement(
             step is not None,
             status,
@@ -55,10 +58,13 @@ class ListQueries:
             sort,
             after is not None,
             programme is not None,
+            _exit_shape(exited),
         )
         params: dict[str, Any] = {"size": size, "skip": offset}
         if programme is not None:
             params["programme"] = programme
+        if exited is not None:
+            params.update(_exit_params(exited, _dialect(self.session)))
         if step is not None:
             params["step"] = step
         if caseworker_id is not None:
@@ -137,6 +143,7 @@ def _case_statement(
     sort: str,
     after: bool,
     by_programme: bool = False,
+    exit_shape: tuple[bool, bool, bool] = (False, False, False),
 ) -> Select[Any]:
     """One statement per shape, built once; values are bound parameters."""
     sort_key = {"id": None, "name": _person.c.name, "opened": _case.c.opened_on}[sort]
@@ -177,6 +184,7 @@ def _case_statement(
                 _placement.c.ended_on.is_(None),
             )
         )
+    statement = _exit_where(statement, exit_shape)
     if after:
         after_id: Any = bindparam("after_id")
         if sort_key is None:
@@ -188,3 +196,42 @@ def _case_statement(
             )
     order = [_case.c.id] if sort_key is None else [sort_key, _case.c.id]
     return statement.order_by(*order).limit(bindparam("size")).offset(bindparam("skip"))
+
+
+def _exit_shape(exited: ExitFilter | None) -> tuple[bool, bool, bool]:
+    """Which of gender, outcome and closing period an exit filter names."""
+    if exited is None:
+        return (False, False, False)
+    return (exited.gender is not None, exited.outcome is not None, exited.first is not None)
+
+
+def _exit_params(exited: ExitFilter, dialect: str) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if exited.gender is not None:
+        params["gender"] = exited.gender
+    if exited.outcome is not None:
+        params["outcome"] = exited.outcome
+    if exited.first is not None and exited.last is not None:
+        first, last = exited.first, exited.last
+        sqlite = dialect == "sqlite"  # SQLite keeps a date as its ISO text
+        params["closed_first"] = first.isoformat() if sqlite else first
+        params["closed_last"] = last.isoformat() if sqlite else last
+    return params
+
+
+def _exit_where(statement: S, shape: tuple[bool, bool, bool]) -> S:
+    """``statement`` narrowed to the exited cases an exit filter of this shape names."""
+    by_gender, by_outcome, by_period = shape
+    if not any(shape):
+        return statement
+    statement = statement.where(_case.c.state == literal_column(f"'{EXITED}'"))
+    if by_gender:
+        statement = statement.where(_person.c.gender == bindparam("gender"))
+    if by_outcome:
+        statement = statement.where(_case.c.outcome == bindparam("outcome"))
+    if by_period:
+        statement = statement.where(
+            _case.c.closed_on >= bindparam("closed_first"),
+            _case.c.closed_on <= bindparam("closed_last"),
+        )
+    return statement

@@ -48,6 +48,8 @@ READ = "read"
 READ_HISTORY = "read-history"
 READ_NEXT = "read-next"
 SHOW_PERSONAL = "show-personal"
+READ_NOTES = "read-notes"
+READ_AGENDA = "read-agenda"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -25,3 +26,19 @@ class ListedCase(NamedTuple):
     @property
     def status(self) -> str:
         return status_of_state(self.state)
+
+
+@dataclass(frozen=True)
+class ExitFilter:
+    """The cases behind a figure of the outcomes report: exited, and of these with the
+    person's ``gender``, the case's ``outcome``, closed from ``first`` to ``last`` (both
+    included); ``None``: any."""
+
+    gender: str | None = None
+    outcome: str | None = None
+    first: date | None = None
+    last: date | None = None
+
+    def __post_init__(self) -> None:
+        if (self.first is None) != (self.last is None):
+            raise ValueError("a closing period has both ends")

@@ -68,18 +68,31 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _handle_errors(app)
 
-    from web import actions, bulk, data_protection, handover, importing, pages, reports, sign_in
+    from web import (
+        actions,
+        agenda_actions,
+        audit,
+        bulk,
+        data_protection,
+        handover,
+        importing,
+        pages,
+        reports,
+        sign_in,
+    )
 
     app.include_router(sign_in.router)
     bearer = _sign_in_through_provider(app, kivo, dev_login, bearer)
     app.mount(API_PREFIX, create_api(kivo, bearer))
     app.include_router(bulk.router)
     app.include_router(actions.router)  # first: /cases/new before /cases/{case_id}
+    app.include_router(agenda_actions.router)
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(handover.router)
     app.include_router(importing.router)
     app.include_router(data_protection.router)
+    app.include_router(audit.router)
     return app
 
 

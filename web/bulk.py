@@ -12,15 +12,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
+from pathway.actors import hidden
 from pathway.adhoc_followups import add_followup
 from pathway.context import Kivo
 from pathway.handover import transfer_caseload
 from pathway.workspace import SignedIn, owner_of
 from states.errors import InvalidInput, KivoError
 from web.auth import current_caseworker
-from web.caseload import require_visible
 from web.deps import kivo_of
 from web.forms import day_field, id_field
+from web.pages import MAX_ID
 from web.render import page
 from web.texts import texts
 
@@ -78,7 +79,8 @@ def _case_id(text: str) -> int:
 
 def _one(kivo: Kivo, me: SignedIn, case_id: int, act: Callable[[int], str]) -> Outcome:
     try:
-        require_visible(kivo, me, case_id)
+        if not 1 <= case_id <= MAX_ID:
+            raise hidden(case_id)
         return Outcome(case_id, True, act(case_id))
     except KivoError as error:
         reasons = [v.message for v in getattr(error, "violations", ())] or [error.message]
@@ -104,7 +106,7 @@ def _reassign(kivo: Kivo, me: SignedIn, typed: dict[str, str]) -> Callable[[int]
         raise InvalidInput(f"{texts.caseworker_col}: välj vem som tar över", field="to")
 
     def act(case_id: int) -> str:
-        owner = owner_of(kivo, case_id)
+        owner = owner_of(kivo, case_id, by=me.id)
         if owner is None:
             raise InvalidInput(f"case {case_id} has no caseworker to hand over from")
         transfer_caseload(kivo, owner, to, case_ids=[case_id], by=me.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
@@ -31,7 +31,11 @@ def text_field(typed: dict[str, str], name: str, label: str) -> str | None:
 
 
 def day_field(typed: dict[str, str], name: str, label: str) -> date | None:
-    value = typed.get(name)
+    return parse_day(typed.get(name), name, label)
+
+
+def parse_day(value: str | None, name: str, label: str) -> date | None:
+    """A day as typed (ÅÅÅÅ-MM-DD) in the field ``name``; empty: none."""
     if not value:
         return None
     try:
@@ -50,3 +54,13 @@ def id_field(typed: dict[str, str], name: str, label: str) -> int | None:
     if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise InvalidInput(f"{label}: {quoted(value)} är inte ett id", field=name)
     return int(value)
+
+
+T = TypeVar("T")
+
+
+def required(value: T | None, name: str, message: str) -> T:
+    """A field the form needs: left empty, it is bad input naming the field."""
+    if value is None:
+        raise InvalidInput(message, field=name)
+    return value

@@ -70,7 +70,9 @@ def import_upload(request: Request, me: Me, upload: Upload) -> Response:
         with tempfile.TemporaryDirectory(prefix="kivo-import-") as folder:
             path = Path(folder) / "import.csv"
             path.write_bytes(data)
-            result = import_file(kivo_of(request), path, dry_run=not save, skip_invalid=True)
+            result = import_file(
+                kivo_of(request), path, dry_run=not save, skip_invalid=True, by=me.id
+            )
     except InvalidInput as error:  # the file as a whole: its header, its encoding
         return page(request, "import.html", 400, user=me, result=None, csv=None, refused=error)
     csv_text = None if save else data.decode("utf-8-sig")

@@ -3,6 +3,7 @@ statement, and the two health checks for a load balancer."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,9 +16,11 @@ from pathway.listing import list_cases
 from pathway.notes import list_notes
 from pathway.views import read_case
 from pathway.workspace import SignedIn
+from states.corrections import CORRECTABLE
+from states.errors import InvalidInput, NotFound
+from states.listing import ExitFilter
 from states.steps import Step
 from web.auth import current_caseworker
-from web.caseload import MAX_ID, require_visible
 from web.deps import kivo_of
 from web.forms import Typed
 from web.render import page
@@ -26,7 +29,14 @@ router = APIRouter()
 
 Me = Annotated[SignedIn, Depends(current_caseworker)]
 PAGE_SIZE = 50
+MAX_ID = 999_999_999
+"""The largest id an address may name (nine digits, as the CLI's ids): a larger one is
+no case, and never reaches the database (where it could overflow the column)."""
 STATUSES = ("active", "paused", "exited")
+FILTERS = (
+    *("step", "status", "caseworker", "programme"),
+    *("gender", "outcome", "closed_from", "closed_to"),  # the cases behind an outcome
+)
 
 
 @router.get("/healthz", include_in_schema=False)
@@ -52,7 +62,7 @@ def readyz(request: Request) -> JSONResponse:
 
 @router.get("/")
 def today(request: Request, me: Me) -> Response:
-    day = workspace.today_for(kivo_of(request), me.id)
+    day = workspace.today_for(kivo_of(request), me.id, by=me.id)
     return page(request, "today.html", user=me, today=day)
 
 
@@ -65,11 +75,18 @@ def cases(
     caseworker: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     programme: Annotated[str | None, Query(max_length=40)] = None,
     after: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    gender: Annotated[str | None, Query(max_length=20)] = None,
+    outcome: Annotated[str | None, Query(max_length=30)] = None,
+    closed_from: Annotated[date | None, Query()] = None,
+    closed_to: Annotated[date | None, Query()] = None,
 ) -> Response:
+    """The case list; ``gender``, ``outcome`` and ``closed_from``/``closed_to``: the
+    exited cases behind a figure of the outcomes report."""
     kivo = kivo_of(request)
     if status not in STATUSES:
         status = None
     owner = caseworker if me.coordinator else me.id
+    exits = {"gender": gender, "outcome": outcome, "first": closed_from, "last": closed_to}
     listed = list_cases(
         kivo,
         step=step,
@@ -78,15 +95,21 @@ def cases(
         programme=programme or None,
         limit=PAGE_SIZE,
         after=after,
+        by=me.id,
+        exited=_exit_filter(exits),
     )
     rows = list(listed)
-    details = workspace.row_details(kivo, [row.id for row in rows])
+    details = workspace.row_details(kivo, [row.id for row in rows], by=me.id)
     workers = workspace.active_caseworkers(kivo) if me.coordinator else []
     filters: dict[str, Any] = {
         "step": step,
         "status": status,
         "caseworker": caseworker,
         "programme": programme or None,
+        "gender": gender,
+        "outcome": outcome,
+        "closed_from": closed_from,
+        "closed_to": closed_to,
     }
     return page(
         request,
@@ -124,7 +147,7 @@ def search(request: Request, me: Me, typed: Typed) -> Response:
         details={},
         more=False,
         last_id=None,
-        filters={"step": None, "status": None, "caseworker": None, "programme": None},
+        filters=dict.fromkeys(FILTERS),
         next_query="",
         first_query="",
         steps=list(Step),
@@ -140,6 +163,14 @@ def search(request: Request, me: Me, typed: Typed) -> Response:
     return answer
 
 
+def _exit_filter(exits: dict[str, Any]) -> ExitFilter | None:
+    if all(value is None for value in exits.values()):
+        return None
+    if (exits["first"] is None) != (exits["last"] is None):
+        raise InvalidInput("give both closed_from and closed_to, or neither", field="closed_to")
+    return ExitFilter(**exits)
+
+
 def _query(filters: dict[str, Any], **more: Any) -> str:
     from urllib.parse import urlencode
 
@@ -153,16 +184,24 @@ def case_page(request: Request, me: Me, case_id: int) -> Response:
 
 
 def case_response(
-    request: Request, me: SignedIn, case_id: int, status: int = 200, **extra: Any
+    request: Request,
+    me: SignedIn,
+    case_id: int,
+    status: int = 200,
+    *,
+    show_personal: bool = False,
+    **extra: Any,
 ) -> Response:
-    """The case page; ``extra``: a preview, a refusal and the values typed, after a post."""
+    """The case page; ``extra``: a preview, a refusal and the values typed, after a post.
+    Each read is the signed-in caseworker's: checked (another's case: 404) and logged."""
     kivo = kivo_of(request)
-    require_visible(kivo, me, case_id)
-    reading = read_case(kivo, case_id, by=me.id)  # checked and logged (loggkontroll)
-    agenda = workspace.case_agenda(kivo, case_id)
+    if not 1 <= case_id <= MAX_ID:
+        raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
+    reading = read_case(kivo, case_id, show_personal=show_personal, by=me.id)
+    agenda = workspace.case_agenda(kivo, case_id, by=me.id)
     view = reading.view
     workplaces, supervisors = list_workplaces(kivo), list_supervisors(kivo)
-    case_notes = list_notes(kivo, case_id)
+    case_notes = list_notes(kivo, case_id, show_personal=show_personal, by=me.id)
     answer = page(
         request,
         "case.html",
@@ -178,19 +217,23 @@ def case_response(
         programme_options=[(p.code, f"{p.code} {p.name_sv}") for p in kivo.catalogue],
         workplace_names={w.id: w.name for w in workplaces},
         supervisor_names={s.id: s.name for s in supervisors},
+        shown_in_full=show_personal,
+        correctable=CORRECTABLE,
         **{"preview": None, "refused": None, "typed": {}, "form": None, **extra},
     )
-    if extra:  # the answer to a post: htmx shows the case's own address, not the form's
+    if (
+        extra or show_personal
+    ):  # the answer to a post: htmx shows the case's own address, not the form's
         answer.headers["HX-Replace-Url"] = f"/cases/{case_id}"
     return answer
 
 
 @router.get("/cases/{case_id}/meetings.ics")
 def case_calendar(request: Request, me: Me, case_id: int) -> Response:
-    kivo = kivo_of(request)
-    require_visible(kivo, me, case_id)
+    if not 1 <= case_id <= MAX_ID:
+        raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
     return Response(
-        workspace.case_calendar(kivo, case_id),
+        workspace.case_calendar(kivo_of(request), case_id, by=me.id),
         media_type="text/calendar; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="arende-{case_id}.ics"'},
     )

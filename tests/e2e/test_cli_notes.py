@@ -154,6 +154,18 @@ def test_a_personnummer_in_a_note_is_masked_unless_show_personal(kivo_cli: Kivo)
     assert full[0]["text"] == f"Brodern {AMINA} ringde"
 
 
+def test_notes_read_by_a_caseworker_are_their_own_cases_and_logged(kivo_cli: Kivo) -> None:
+    ok(kivo_cli("note", "1", "Ringde Amina", "--by", "1"))
+    mine = ok(kivo_cli("notes", "1", "--by", "1")).out
+    hidden = kivo_cli("notes", "2", "--by", "1")  # Leila's case is no one's: not Anna's
+
+    assert "Ringde Amina" in mine
+    assert hidden.code == 4, hidden
+    assert "no case with id 2" in hidden.err
+    rows = document(kivo_cli("audit", "reads", "--case", "1", "--actor", "2", "--json"))
+    assert [(r["caseworker_id"], r["action"]) for r in rows][-1] == (1, "read-notes")
+
+
 def test_no_export_holds_the_text_of_a_note(kivo_cli: Kivo, tmp_path: Any) -> None:
     ok(kivo_cli("note", "1", "HEMLIG anteckning"))
     for kind in ("cases", "events", "followups", "placements"):

@@ -196,3 +196,39 @@ def test_bad_paging_is_refused_before_any_row_is_read(
 def test_an_unknown_caseworker_is_not_found(kivo: Kivo, cases: list[int]) -> None:
     with pytest.raises(NotFound):
         list_cases(kivo, caseworker_id=999)
+
+
+def test_an_exit_filter_lists_the_exited_cases_of_a_gender_outcome_and_closing_period(
+    kivo: Kivo, staff: Staff
+) -> None:
+    from pathway import directory, enrolment, moves
+    from states.case import Outcome
+    from states.listing import ExitFilter
+
+    worker = directory.add_caseworker(kivo, "Elsa Exit").id
+
+    def case(gender: str, outcome: Outcome | None, on: date) -> int:
+        case_id = enrolment.enrol(
+            kivo, "Exit Person", gender=gender, caseworker_id=worker, on=date(2026, 1, 5)
+        ).case_id
+        if outcome is not None:
+            moves.exit_case(kivo, case_id, outcome=outcome, on=on)
+        return case_id
+
+    wanted = case("woman", Outcome.MOVED, date(2026, 2, 1))
+    case("man", Outcome.MOVED, date(2026, 2, 1))
+    case("woman", Outcome.DECLINED, date(2026, 2, 1))
+    case("woman", Outcome.MOVED, date(2026, 2, 20))
+    case("woman", None, date(2026, 2, 1))
+
+    def ids(exited: ExitFilter) -> list[int]:
+        return [c.id for c in list_cases(kivo, caseworker_id=worker, exited=exited)]
+
+    period = {"first": date(2026, 1, 1), "last": date(2026, 2, 10)}
+    assert ids(ExitFilter(gender="woman", outcome="moved", **period)) == [wanted]
+    assert len(ids(ExitFilter(outcome="moved"))) == 3
+    assert len(ids(ExitFilter(gender="woman"))) == 3  # exited only
+    with pytest.raises(InvalidInput, match="unknown gender"):
+        ids(ExitFilter(gender="robot"))
+    with pytest.raises(InvalidInput, match="ends"):
+        ids(ExitFilter(first=date(2026, 2, 1), last=date(2026, 1, 1)))

@@ -6,11 +6,13 @@ one database."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from pathway import directory, enrolment, handover, moves, workspace
 from pathway.context import Kivo
+from pathway.errors import NotPermitted
 from pathway.listing import list_cases
 from pathway.views import read_case
 from states.case import Outcome
@@ -170,3 +172,83 @@ def test_every_move_has_a_dry_run_that_judges_and_writes_nothing(kivo: Kivo, kin
         before.version,
         len(before.history),
     )
+
+
+def test_the_workspace_reads_check_and_log_who_reads_them(kivo: Kivo, staff: Staff) -> None:
+    from pathway.audit import access_reads
+    from pathway.notes import list_notes
+    from pathway.reports import caseload_for
+
+    worker, colleague = new_caseworker(kivo), new_caseworker(kivo, "Kim Annan")
+    mine = enrol(kivo, worker, date(2026, 1, 20))
+    theirs = enrol(kivo, colleague, date(2026, 1, 20))
+
+    assert workspace.case_agenda(kivo, mine, by=worker).placements == []
+    assert list_notes(kivo, mine, by=worker) == []
+    assert workspace.owner_of(kivo, mine, by=worker) == worker
+    rows = access_reads(kivo, actor=staff.coordinator, case_id=mine, limit=0).rows
+    assert [(r.caseworker_id, r.action) for r in rows][-3:] == [
+        (worker, "read-agenda"),
+        (worker, "read-notes"),
+        (worker, "read"),
+    ]
+    for read in (
+        lambda: workspace.case_agenda(kivo, theirs, by=worker),
+        lambda: list_notes(kivo, theirs, by=worker),
+        lambda: workspace.owner_of(kivo, theirs, by=worker),
+        lambda: workspace.case_calendar(kivo, theirs, by=worker),
+    ):
+        with pytest.raises(NotFound):
+            read()
+    assert workspace.case_agenda(kivo, theirs, by=staff.coordinator).meetings == []
+    assert caseload_for(kivo, by=worker) == worker
+    assert caseload_for(kivo, by=staff.coordinator, caseworker_id=colleague) == colleague
+    with pytest.raises(NotPermitted):
+        caseload_for(kivo, by=worker, caseworker_id=colleague)
+    with pytest.raises(NotPermitted):
+        workspace.today_for(kivo, colleague, by=worker)
+    assert workspace.today_for(kivo, colleague, by=staff.coordinator).day == TODAY
+
+
+def test_an_item_named_on_another_case_is_answered_as_unknown(kivo: Kivo, staff: Staff) -> None:
+    from datetime import datetime
+
+    from pathway.clock import LOCAL
+    from pathway.meeting_move import move_meeting
+    from pathway.meetings import record_meeting, schedule_meeting
+
+    worker = new_caseworker(kivo)
+    one, other = enrol(kivo, worker, date(2026, 1, 20)), enrol(kivo, worker, date(2026, 1, 20))
+    meeting = schedule_meeting(kivo, one, datetime(2026, 3, 2, 8, tzinfo=LOCAL), by=worker)
+    with pytest.raises(NotFound):
+        record_meeting(kivo, meeting.id, "held", by=worker, case_id=other)
+    with pytest.raises(NotFound):
+        move_meeting(kivo, meeting.id, datetime(2026, 3, 9, 8, tzinfo=LOCAL), case_id=other)
+    assert record_meeting(kivo, meeting.id, "held", by=worker, case_id=one).meeting.status == "held"
+
+
+def test_an_import_named_by_a_caseworker_is_refused_before_the_file_is_read(
+    kivo: Kivo, staff: Staff, tmp_path: Path
+) -> None:
+    from pathway.importing import import_file
+
+    path = tmp_path / "people.csv"
+    path.write_text("name;personnummer\n", encoding="utf-8")
+    with pytest.raises(NotPermitted, match="only a coordinator may import participants"):
+        import_file(kivo, path, dry_run=True, by=staff.caseworker)
+    path.write_text("not, a header we know\n", encoding="utf-8")
+    with pytest.raises(NotPermitted):
+        import_file(kivo, path, dry_run=True, by=staff.caseworker)
+    with pytest.raises(InvalidInput):  # a coordinator's import goes on to read the file
+        import_file(kivo, path, dry_run=True, by=staff.coordinator)
+
+
+def test_row_details_for_someone_answer_another_caseworkers_case_as_unknown(
+    kivo: Kivo, staff: Staff
+) -> None:
+    worker, colleague = new_caseworker(kivo), new_caseworker(kivo, "Kim Annan")
+    mine, theirs = enrol(kivo, worker, date(2026, 2, 1)), enrol(kivo, colleague, date(2026, 2, 1))
+    assert set(workspace.row_details(kivo, [mine], by=worker)) == {mine}
+    with pytest.raises(NotFound):
+        workspace.row_details(kivo, [mine, theirs], by=worker)
+    assert set(workspace.row_details(kivo, [mine, theirs], by=staff.coordinator)) == {mine, theirs}

@@ -39,6 +39,16 @@ def enrolled(
     ).case_id
 
 
+def in_practice(kivo: Kivo, staff: Staff, me: Browser) -> int:
+    """A case of ``me`` (the staff's caseworker) moved through the form into short work
+    practice from 1 February to 1 May, at the staff's workplace and trained supervisor."""
+    case_id = enrolled(kivo, staff.caseworker, on=date(2026, 1, 15))
+    place = {"workplace": str(staff.workplace), "supervisor": str(staff.supervisor)}
+    form = {"kind": "advance", "step": "2", "on": "2026-02-01", "until": "2026-05-01", **place}
+    assert me.post(f"/cases/{case_id}/moves", {**form, "intent": "save"}).status_code == 303
+    return case_id
+
+
 def test_a_move_through_the_form_changes_the_case_with_the_caseworker_as_actor(
     web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
 ) -> None:
@@ -181,9 +191,16 @@ def test_a_meeting_is_booked_and_a_follow_up_marked_done_through_the_forms(
     assert done.status_code == 303, done.text
     statuses = {f.id: f.status for f in list_followups(web_kivo, case_id=case_id, status="all")}
     assert statuses[item] == "done"
-    again = me.post(f"/cases/{case_id}/followups/{item}/done", {})
+    again = me.post(f"/cases/{case_id}/followups/{item}/done", {"notes": "Igen"})
     assert again.status_code == 422
     assert "already done" in again.text
+    later = next(f.id for f in list_followups(web_kivo, case_id=case_id) if f.id != item)
+    early = me.post(
+        f"/cases/{case_id}/followups/{later}/done", {"notes": "Tidigt", "on": "2026-01-01"}
+    )
+    assert early.status_code == 422
+    assert "date-before-case" in early.text  # done before the case was opened
+    assert 'value="Tidigt"' in early.text  # what was typed is kept
 
 
 def test_a_participant_walks_from_enrolment_to_permanent_employment_through_the_pages(
@@ -223,11 +240,8 @@ def test_the_open_placement_is_extended_refused_a_new_supervisor_and_ended_throu
 ) -> None:
     from pathway.placements import listing
 
-    case_id = enrolled(web_kivo, web_staff.caseworker, on=date(2026, 1, 15))
     me = browser_for(web_staff.caseworker)
-    place = {"workplace": str(web_staff.workplace), "supervisor": str(web_staff.supervisor)}
-    form = {"kind": "advance", "step": "2", "on": "2026-02-01", "until": "2026-05-01", **place}
-    assert me.post(f"/cases/{case_id}/moves", {**form, "intent": "save"}).status_code == 303
+    case_id = in_practice(web_kivo, web_staff, me)
     assert "Förläng placeringen" in me.get(f"/cases/{case_id}")
 
     extended = me.post(f"/cases/{case_id}/placement", {"kind": "extend", "until": "2026-06-01"})

@@ -28,7 +28,7 @@ from pathway.views import read_case
 from pathway.workspace import CaseAgenda, case_agenda
 from states.agenda import FollowupEntry, MeetingEntry
 from states.errors import InvalidInput, NotFound
-from web.api.caller import Caller, Reader, Writer, may_override
+from web.api.caller import Caller, Reader, Writer, may_override, require_visible
 from web.api.cases import CaseId
 from web.api.models import (
     MAX_ID,
@@ -44,7 +44,6 @@ from web.api.models import (
     PlacementIn,
     answers,
 )
-from web.caseload import require_visible
 from web.deps import kivo_of
 
 router = APIRouter(tags=["case actions"])

@@ -15,8 +15,10 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 
+from pathway.context import Kivo
 from pathway.errors import NotPermitted
-from pathway.workspace import SignedIn
+from pathway.workspace import SignedIn, owner_of
+from states.errors import NotFound
 from web.auth import optional_caseworker
 from web.bearer import BEARER, READ, WRITE, BearerAuth
 from web.security import CSRF_HEADER, CSRF_SESSION_KEY
@@ -119,3 +121,11 @@ def may_override(me: Caller, override: str | None) -> None:
             action="override",
             actor=me.id,
         )
+
+
+def require_visible(kivo: Kivo, who: SignedIn, case_id: int) -> None:
+    """``NotFound`` (404) for a case that does not exist or is not the caller's own, before
+    an action whose use case takes no case to check (a follow-up or meeting by its id)."""
+    owner = owner_of(kivo, case_id)
+    if not who.coordinator and owner != who.id:
+        raise NotFound(f"no case with id {case_id}", what="case", id=case_id)

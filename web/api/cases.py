@@ -16,7 +16,7 @@ from pathway.views import read_case, show_case
 from states.case import EXITED, PAUSED, Outcome, parse_enum, step_of_state
 from states.errors import InvalidInput
 from states.steps import Step, parse_step
-from web.api.caller import Caller, Reader, Writer, caseload, may_override
+from web.api.caller import Caller, Reader, Writer, caseload, may_override, require_visible
 from web.api.models import (
     CASE,
     CASE_ROW,
@@ -30,7 +30,6 @@ from web.api.models import (
     SearchIn,
     answers,
 )
-from web.caseload import require_visible
 from web.deps import kivo_of
 
 router = APIRouter(tags=["cases"])
