@@ -191,20 +191,9 @@ def accept(
         if step is None:
             problem = step_problem(place.steps, case.state)
             raise Refused(f"case {case_id}: accept refused: {problem.message}", [problem])
+        # The case's earlier acceptance ends with the advance out of its place, its
+        # position given back by the move itself (``pathway.place_release``).
         earlier = uow.proposals.accepted_of_case(case_id)
-        if earlier is not None:
-            release_position(
-                kivo,
-                uow,
-                earlier.place_id,
-                on=day,
-                by=by,
-                case_id=case_id,
-                reason=f"moved on to place {place.id} (proposal {proposal_id})",
-            )
-            earlier.status, earlier.decided_on = ProposalStatus.ENDED.value, day
-            earlier.reason = f"moved on to place {place.id} (proposal {proposal_id})"
-            uow.proposals.save(earlier)
         runs = {code: kivo.catalogue.get(code).steps for code in place.programmes}
         programme = programme_for(place.programmes, runs, step.number)
         request = advance_request(
