@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from pathway import moves, placements, places, proposals
+from pathway import batch, moves, placements, places, proposals
 from pathway.context import Kivo
 from pathway.errors import Refused
 from states.case import Outcome
@@ -118,3 +118,20 @@ def test_accepting_another_place_ends_the_earlier_through_the_same_release(
     done = proposals.accept(kivo, moved_on, until=date(2026, 9, 1))
     assert (done.ended_proposal_id, done.step) == (proposal, 7)
     assert_released(kivo, place, proposal, "advanced", kivo.today())
+
+
+def test_a_batch_advance_out_of_the_places_step_releases_every_position_it_held(
+    kivo: Kivo, staff: Staff
+) -> None:
+    """The batch goes through the same pipeline: two participants advanced together into
+    a study step give both positions of their place back, in the chunk's transaction."""
+    place = opened(kivo, staff, positions=2, steps=[2])
+    held = [proposed(kivo, staff, place) for _ in range(2)]
+    for _, proposal in held:
+        proposals.accept(kivo, proposal, on=date(2026, 2, 23))
+    assert places.show_place(kivo, place).status == "filled"
+    done = batch.batch_advance(kivo, [case for case, _ in held], Step.STUDY_PREP)
+    assert done.moved == 2, done
+    view = places.show_place(kivo, place)
+    assert (view.status, view.taken) == ("open", 0)
+    assert [p.status for p in proposals.list_proposals(kivo, place_id=place)] == ["ended"] * 2
