@@ -34,6 +34,7 @@ class MatchQueries(Protocol):
         today: date,
         limit: int,
         offset: int = 0,
+        caseworker_id: int | None = None,
     ) -> list[CaseCandidate]:
         """The cases the pre-filter keeps for a place, best first."""
         ...

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pathway.actors import actor_of, hidden
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.facts import read_facts
 from pathway.moves import with_default_end
 from pathway.ports import UnitOfWork
+from states.access import is_coordinator, may_see
 from states.case import ENROLLED, EXITED, PAUSED, Move, MoveKind, SupervisorFacts
 from states.errors import InvalidInput
 from states.judge import judge
@@ -39,7 +41,7 @@ from states.matching import (
 )
 from states.places import Place, PlaceStatus
 from states.profiles import Profile, capabilities
-from states.records import Case, Person, Supervisor
+from states.records import Case, Caseworker, Person, Supervisor
 from states.steps import Step
 from states.violations import Severity, Violation, structural
 
@@ -119,12 +121,22 @@ class _Judged:
 
 
 def match_place(
-    kivo: Kivo, place_id: int, *, limit: int = 10, why_not: int | None = None
+    kivo: Kivo,
+    place_id: int,
+    *,
+    limit: int = 10,
+    why_not: int | None = None,
+    by: int | None = None,
 ) -> PlaceRanking:
     """The cases that could take the place, best first; ``why_not``: also what became
-    of that case (which constraint excluded it)."""
+    of that case (which constraint excluded it). ``by``: a caseworker ranks their own
+    caseload (another's case asked about answers as unknown); a coordinator, every case."""
     _check_limit(limit)
     with kivo.uow(read_only=True) as uow:
+        actor = actor_of(uow, by)
+        own = None if actor is None or is_coordinator(actor) else actor.id
+        if why_not is not None:
+            _require_visible(uow, actor, why_not)
         place = uow.places.get(place_id)
         if place.status not in MATCHABLE:
             raise Refused(
@@ -137,7 +149,7 @@ def match_place(
                     )
                 ],
             )
-        found, judged = _candidates(kivo, uow, place, limit)
+        found, judged = _candidates(kivo, uow, place, limit, own)
         explained = _why_not(kivo, uow, place, why_not) if why_not is not None else None
     return PlaceRanking(_id(place.id), place.title, place.status, found, judged, explained)
 
@@ -151,7 +163,7 @@ def candidates_for_place(
 
 
 def _candidates(
-    kivo: Kivo, uow: UnitOfWork, place: Place, limit: int
+    kivo: Kivo, uow: UnitOfWork, place: Place, limit: int, caseworker_id: int | None = None
 ) -> tuple[list[CaseMatch], int]:
     today = kivo.today()
     context = _PlaceContext.read(kivo, uow, place)
@@ -169,6 +181,7 @@ def _candidates(
             today=today,
             limit=batch,
             offset=offset,
+            caseworker_id=caseworker_id,
         )
         if not rows:
             break
@@ -246,11 +259,13 @@ def _why_not(kivo: Kivo, uow: UnitOfWork, place: Place, case_id: int) -> WhyNot:
 # --- match case -----------------------------------------------------------------------
 
 
-def match_case(kivo: Kivo, case_id: int, *, limit: int = 10) -> CaseRanking:
-    """The open places the case could take, best first (ties: open the longest)."""
+def match_case(kivo: Kivo, case_id: int, *, limit: int = 10, by: int | None = None) -> CaseRanking:
+    """The open places the case could take, best first (ties: open the longest);
+    ``by``: a caseworker asks of their own cases only (another's answers as unknown)."""
     _check_limit(limit)
     today = kivo.today()
     with kivo.uow(read_only=True) as uow:
+        _require_visible(uow, actor_of(uow, by), case_id)
         loaded = uow.pipeline.load([case_id])
         if case_id not in loaded:
             uow.cases.get(case_id)  # raises NotFound
@@ -298,6 +313,13 @@ def match_case(kivo: Kivo, case_id: int, *, limit: int = 10) -> CaseRanking:
             if len(rows) < batch:
                 break
     return CaseRanking(case_id, person.name, case.state, found[:limit], judged)
+
+
+def _require_visible(uow: UnitOfWork, actor: Caseworker | None, case_id: int) -> None:
+    """The case is the actor's to see; else it answers as one that does not exist."""
+    owners = uow.access.owners([case_id])
+    if case_id not in owners or not may_see(actor, owners[case_id]):
+        raise hidden(case_id)
 
 
 def _place_of(row: PlaceCandidate) -> Place:

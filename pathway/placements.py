@@ -22,6 +22,7 @@ from pathway.facts import (
     stays_among,
 )
 from pathway.moves import case_at_version, require_written_override, settle
+from pathway.place_release import Left, release_left
 from pathway.ports import UnitOfWork
 from pathway.scheduling import cancel_after, reschedule_placement
 from states.case import Move, MoveKind
@@ -274,6 +275,8 @@ def end(
         cancelled = cancel_after(uow, placement, on, f"placement ended on {on.isoformat()}: {text}")
         placement.ended_on, placement.end_reason = on, text
         uow.placements.save(placement)
+        who = actor.id if actor else None
+        release_left(kivo, uow, [Left(case.id, on, "placement_ended", who)])
         record_placement_event(
             kivo,
             uow,

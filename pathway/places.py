@@ -292,18 +292,25 @@ def release_position(
     by: int | None = None,
     case_id: int | None = None,
     reason: str | None = None,
+    left_on: date | None = None,
 ) -> Place:
     """Give a taken position back inside the caller's transaction; a filled place
-    opens again. Refused when no position is taken."""
+    opens again. Refused when no position is taken. ``left_on``: the day a participant
+    left, released automatically (``pathway.place_release``): recorded on the place's
+    last change when it is earlier, so the leaving is never refused for the place."""
     place = uow.places.locked(place_id)
     if place.taken <= 0:
         raise Refused(
             f"place {place_id} has no position taken to release",
             [structural("place-none-taken", "no position of the place is taken")],
         )
+    if left_on is not None:
+        on = max(left_on, place.status_on)
     _not_before(place, on)
     place.taken -= 1
-    data = {"case_id": case_id} if case_id is not None else {}
+    data: dict[str, Any] = {"case_id": case_id} if case_id is not None else {}
+    if left_on is not None:
+        data["left_on"] = left_on.isoformat()
     _event(kivo, uow, place, "released", None, on, by, reason, data=data)
     if place.status == PlaceStatus.FILLED.value:
         _move(kivo, uow, place, PlaceStatus.OPEN, "reopened", on, by, None)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pathway.context import Kivo
+from pathway.place_release import Left, release_left
 from pathway.ports import UnitOfWork
 from pathway.scheduling import (
     EMPLOYMENT_STEPS,
@@ -227,6 +228,15 @@ def apply(kivo: Kivo, uow: UnitOfWork, plans: Sequence[CasePlan]) -> None:
             for plan in plans
             if _id(plan.case) in ended
         ]
+    )
+    release_left(  # a participant leaving a place gives its position back
+        kivo,
+        uow,
+        [
+            Left(_id(plan.case), plan.move.on, plan.move.kind.value, plan.event.actor_id)
+            for plan in plans
+            if plan.move.kind in LEAVING_MOVES
+        ],
     )
     uow.pipeline.add_placements([plan.placement for plan in plans if plan.placement is not None])
     for plan in plans:

@@ -24,6 +24,10 @@ class ProposalRepository(Protocol):
         """The case's accepted proposal (at most one), locked."""
         ...
 
+    def accepted_of_cases(self, case_ids: Sequence[int]) -> list[Proposal]:
+        """The accepted proposals of the cases (one each at most), locked, in one query."""
+        ...
+
     def close_open_for_place(self, place_id: int, on: date, reason: str, by: int | None) -> int:
         """Close every open proposal of a place; how many were closed."""
         ...

@@ -17,14 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pathway import pipeline
+from pathway import actors, pipeline
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.moves import advance_request, kind_of_employment, outcome
 from pathway.places import release_position, take_position
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
-from states.errors import InvalidInput
+from states.errors import InvalidInput, NotFound
 from states.places import PlaceStatus, check_count, checked_text
 from states.proposals import (
     MAX_REASON,
@@ -90,8 +90,8 @@ def propose(
     day = _day(on, kivo.today())
     with kivo.uow() as uow:
         place = uow.places.get(place_id)
+        actors.acting_on(kivo, uow, by, case_id, "propose")  # another's case: unknown
         case = uow.cases.get(case_id)
-        _actor(uow, by)
         if place.status != PlaceStatus.OPEN.value:
             code = "place-full" if place.status == PlaceStatus.FILLED.value else "place-not-open"
             raise Refused(
@@ -143,8 +143,10 @@ def decline(
     declined_by: str,
     reason: str | None,
     on: date | None = None,
+    by: int | None = None,
 ) -> ProposalLine:
-    """The participant or the employer says no, with the reason: open → declined."""
+    """The participant or the employer says no, with the reason: open → declined;
+    ``by``: the caseworker recording it (of the case's caseload, or a coordinator)."""
     today = kivo.today()
     who = parse_declined_by(declined_by)
     if reason is None or not reason.strip():
@@ -153,10 +155,11 @@ def decline(
     day = _day(on, today)
     with kivo.uow() as uow:
         proposal = uow.proposals.locked(proposal_id)
+        actors.acting_on(kivo, uow, by, proposal.case_id, "decline", missing=_unknown(proposal_id))
         _decidable(proposal, "declined", day)
         proposal.status = ProposalStatus.DECLINED.value
         proposal.decided_on = day
-        proposal.declined_by = who.value
+        proposal.declined_by, proposal.decided_by_id = who.value, by
         proposal.reason = text
         uow.proposals.save(proposal)
         line = _lines(uow, [proposal])[0]
@@ -191,20 +194,9 @@ def accept(
         if step is None:
             problem = step_problem(place.steps, case.state)
             raise Refused(f"case {case_id}: accept refused: {problem.message}", [problem])
+        # The case's earlier acceptance ends with the advance out of its place, its
+        # position given back by the move itself (``pathway.place_release``).
         earlier = uow.proposals.accepted_of_case(case_id)
-        if earlier is not None:
-            release_position(
-                kivo,
-                uow,
-                earlier.place_id,
-                on=day,
-                by=by,
-                case_id=case_id,
-                reason=f"moved on to place {place.id} (proposal {proposal_id})",
-            )
-            earlier.status, earlier.decided_on = ProposalStatus.ENDED.value, day
-            earlier.reason = f"moved on to place {place.id} (proposal {proposal_id})"
-            uow.proposals.save(earlier)
         runs = {code: kivo.catalogue.get(code).steps for code in place.programmes}
         programme = programme_for(place.programmes, runs, step.number)
         request = advance_request(
@@ -356,6 +348,11 @@ def _day(on: date | None, today: date) -> date:
             field="on",
         )
     return on
+
+
+def _unknown(proposal_id: int) -> NotFound:
+    """A proposal of a case the actor may not see answers as one that does not exist."""
+    return NotFound(f"no proposal with id {proposal_id}", what="proposal", id=proposal_id)
 
 
 def _actor(uow: UnitOfWork, by: int | None) -> None:

@@ -174,6 +174,7 @@ class MatchQueries:
         today: date,
         limit: int,
         offset: int = 0,
+        caseworker_id: int | None = None,
     ) -> list[CaseCandidate]:
         """Cases in one of ``states`` whose profile meets every requirement (with
         ``consent_by``: consent recorded by that day), best first."""
@@ -201,6 +202,9 @@ class MatchQueries:
         else:
             score.append(str(HOURS_POINTS))
         where = [f"c.state IN ({_marks('s', states, params)})"]
+        if caseworker_id is not None:  # a caseworker's own caseload only
+            params["caseworker"] = caseworker_id
+            where.append("c.caseworker_id = :caseworker")
         if consent_by is not None:
             params["consent"] = day(consent_by)
             where.append("c.consent_on <= :consent")

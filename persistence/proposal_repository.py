@@ -62,6 +62,27 @@ class ProposalRepository(_Repository[Proposal, ProposalRow]):
         self._loaded[row.id] = row
         return to_record(row, Proposal)
 
+    def accepted_of_cases(self, case_ids: Sequence[int]) -> list[Proposal]:
+        """The accepted proposals of the cases (one each at most), their rows locked, in
+        one statement: what a move of many cases may release."""
+        if not case_ids:
+            return []
+        query = (
+            select(ProposalRow)
+            .where(
+                col(ProposalRow.case_id).in_(list(case_ids)),
+                ProposalRow.status == ProposalStatus.ACCEPTED.value,
+            )
+            .order_by(col(ProposalRow.id))
+            .with_for_update()
+        )
+        found = []
+        for row in self.session.exec(query).all():
+            assert row.id is not None
+            self._loaded[row.id] = row
+            found.append(to_record(row, Proposal))
+        return found
+
     def close_open_for_place(self, place_id: int, on: date, reason: str, by: int | None) -> int:
         """Close every open proposal of a place in one statement; how many."""
         statement = (

@@ -152,6 +152,13 @@ class _Reminders:
             self.records.reminders.append(replace(reminder))
 
 
+class _NoProposals:
+    """The in-memory store holds no places: no case is in an accepted proposal."""
+
+    def accepted_of_cases(self, case_ids: Sequence[int]) -> list[object]:
+        return []
+
+
 class FakePipeline:
     """``pathway.pipeline_ports.PipelineStore`` on a transaction's copy of the records."""
 
@@ -319,6 +326,7 @@ class FakeUnitOfWork:
         self.records = copy.deepcopy(self.store.records)
         self.pipeline = FakePipeline(self.records)
         self.reminders = _Reminders(self.records)
+        self.proposals = _NoProposals()
         return self
 
     def __exit__(

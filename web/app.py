@@ -74,9 +74,11 @@ def create_app(
         audit,
         bulk,
         data_protection,
+        employers,
         handover,
         importing,
         pages,
+        places,
         reports,
         sign_in,
     )
@@ -93,6 +95,8 @@ def create_app(
     app.include_router(importing.router)
     app.include_router(data_protection.router)
     app.include_router(audit.router)
+    app.include_router(places.router)
+    app.include_router(employers.router)
     return app
 
 

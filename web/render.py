@@ -15,6 +15,7 @@ from pathway.clock import LOCAL
 from states.personnummer import redact
 from states.text import shown
 from web import texts as catalogue
+from web.place_texts import CONTACT_KIND_SV, PLACE_STATUS_SV, PROPOSAL_STATUS_SV
 from web.security import CSRF_FIELD, csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -41,6 +42,9 @@ def environment() -> Environment:
         gender_names=catalogue.GENDER_SV,
         followup_statuses=catalogue.FOLLOWUP_STATUS_SV,
         csrf_field=CSRF_FIELD,
+        place_statuses=PLACE_STATUS_SV,
+        proposal_statuses=PROPOSAL_STATUS_SV,
+        contact_kinds=CONTACT_KIND_SV,
     )
     env.filters["day"] = _day
     env.filters["moment"] = _moment

@@ -7,6 +7,7 @@ import re
 from types import SimpleNamespace
 
 from states.steps import Step
+from web.place_texts import PLACES_SV
 
 LANGUAGE = "sv"
 
@@ -385,6 +386,7 @@ FIELDS_SV = {
 }
 """A rule's hint names the CLI's option; on a page it names the form's field."""
 
+SV.update(PLACES_SV)
 texts = SimpleNamespace(**SV)
 
 

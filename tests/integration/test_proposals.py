@@ -239,7 +239,6 @@ def test_ending_an_acceptance_gives_the_position_back_and_only_an_accepted_one_e
     case = enrol_case(kivo, staff)
     proposal = proposals.propose(kivo, place, case, on=date(2026, 2, 16)).id
     proposals.accept(kivo, proposal, on=date(2026, 2, 23))
-    moves.exit_case(kivo, case, outcome=Outcome.OTHER)
     before = table_contents(kivo.database)
     with pytest.raises(InvalidInput, match="needs --reason"):
         proposals.end_acceptance(kivo, proposal, reason=" ")

@@ -11,7 +11,9 @@ changes nothing). After every step:
 - each acceptance (accepted or since ended) has exactly one placement, at the place's
   workplace in the step it moved into, and exactly one advance event naming it;
 - a cancelled place has no open proposal;
-- a case is in at most one accepted proposal;
+- a case is in at most one accepted proposal, and a case in one is still in the place:
+  in its step (or paused there) with the placement open (an exit, a fall back or an
+  early placement end released the position in the same transaction);
 - every proposal's status and every place's status are the model's.
 
 Each example is cheap: a few steps on a database with one workplace, its supervisor and
@@ -42,7 +44,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import Engine, text
 
-from pathway import directory, enrolment, moves, places, proposals
+from pathway import directory, enrolment, moves, placements, places, proposals
 from pathway.bootstrap import bootstrap
 from pathway.clock import LOCAL, FixedClock
 from pathway.context import Kivo
@@ -52,6 +54,7 @@ from persistence.unit_of_work import SqlUnitOfWork
 from states.case import Outcome
 from states.places import PlaceStatus
 from states.proposals import ProposalStatus, step_into
+from states.steps import Step, parse_step
 from tests.databases import PostgresDatabases, SqliteDatabases
 from tests.integration.support import engine_of
 
@@ -296,12 +299,7 @@ class Proposals(RuleBasedStateMachine):
             assert not any(code.startswith(("place-", "proposal-")) for code in codes), codes
             return
         assert case.state not in ("exited", "paused"), case
-        for earlier in case.accepted:  # at most one: ended, its position given back
-            self.proposals[earlier].status = ProposalStatus.ENDED
-            given_back = self.places[self.proposals[earlier].place_id]
-            given_back.taken -= 1
-            if given_back.status is PlaceStatus.FILLED:
-                given_back.status = PlaceStatus.OPEN
+        self._left(case)  # the advance ends the earlier acceptance: its position given back
         case.accepted = [proposal_id]
         model.status = ProposalStatus.ACCEPTED
         place.taken += 1
@@ -330,27 +328,59 @@ class Proposals(RuleBasedStateMachine):
         if place.status is PlaceStatus.FILLED:
             place.status = PlaceStatus.OPEN
 
-    @rule(pick=st.integers(0, 50), kind=st.sampled_from(["pause", "resume", "exit"]))
+    @rule(
+        pick=st.integers(0, 50),
+        kind=st.sampled_from(["pause", "resume", "exit", "fall_back", "end_placement"]),
+    )
     def a_case_moves(self, pick: int, kind: str) -> None:
-        if not self.cases:
-            return
-        case_id = sorted(self.cases)[pick % len(self.cases)]
+        """A pause keeps the case's place; an exit, a fall back out of the place's step
+        or its placement ended early gives the position back in the same transaction."""
+        if self.cases:
+            self._moves(sorted(self.cases)[pick % len(self.cases)], kind)
+
+    @rule(pick=st.integers(0, 50), kind=st.sampled_from(["exit", "fall_back", "end_placement"]))
+    def a_placed_participant_leaves(self, pick: int, kind: str) -> None:
+        """As ``a_case_moves``, of a case in a place (so the release is reached often)."""
+        placed = sorted(i for i, case in self.cases.items() if case.accepted)
+        if placed:
+            self._moves(placed[pick % len(placed)], kind)
+
+    def _moves(self, case_id: int, kind: str) -> None:
         case = self.cases[case_id]
         kivo = self.kivo
-        if kind == "pause":
-            done = _attempt(lambda: moves.pause(kivo, case_id, reason="ill"))
-        elif kind == "resume":
-            done = _attempt(lambda: moves.resume(kivo, case_id))
-        else:
-            done = _attempt(lambda: moves.exit_case(kivo, case_id, outcome=Outcome.OTHER))
+        moving = {
+            "pause": lambda: moves.pause(kivo, case_id, reason="ill"),
+            "resume": lambda: moves.resume(kivo, case_id),
+            "exit": lambda: moves.exit_case(kivo, case_id, outcome=Outcome.OTHER),
+            "fall_back": lambda: moves.fall_back(kivo, case_id, Step.INFORMATION, reason="x"),
+            "end_placement": lambda: placements.end(kivo, case_id, on=self.today, reason="left"),
+        }
+        done = _attempt(moving[kind])
+        event(f"{kind}: {'refused' if isinstance(done, Refused) else 'done'}")
         if isinstance(done, Refused):
             return
         if kind == "pause":
             case.paused_from, case.state = case.state, "paused"
-        elif kind == "resume":
+            return
+        if kind == "resume":
             case.state, case.paused_from = case.paused_from or case.state, None
-        else:
+            return
+        if kind == "exit":
             case.state = "exited"
+        elif kind == "fall_back":
+            case.state = Step.INFORMATION.slug
+        self._left(case)  # the placement ended early: the case stays in its step
+
+    def _left(self, case: CaseModel) -> None:
+        """The model of the release: the case's acceptance ends, its position is free."""
+        for earlier in case.accepted:
+            self.proposals[earlier].status = ProposalStatus.ENDED
+            place = self.places[self.proposals[earlier].place_id]
+            place.taken -= 1
+            if place.status is PlaceStatus.FILLED:
+                place.status = PlaceStatus.OPEN
+            SEEN["released"] += 1
+        case.accepted = []
 
     # --- invariants -------------------------------------------------------------------
 
@@ -361,9 +391,21 @@ class Proposals(RuleBasedStateMachine):
             found = {p.id: p for p in uow.proposals.listing()}
             session = uow.session  # type: ignore[attr-defined]
             placements = {
-                row[0]: row[1:]
+                row[0]: row[1:4]
                 for row in session.execute(
-                    text("SELECT id, case_id, workplace_id, step FROM placement")
+                    text("SELECT id, case_id, workplace_id, step, ended_on FROM placement")
+                ).all()
+            }
+            still_open = {
+                row[0]
+                for row in session.execute(
+                    text("SELECT id FROM placement WHERE ended_on IS NULL")
+                ).all()
+            }
+            where = {
+                row[0]: row[1] if row[1] != "paused" else row[2]
+                for row in session.execute(
+                    text("SELECT id, state, paused_from FROM kivo_case")
                 ).all()
             }
             advances = Counter(
@@ -399,6 +441,11 @@ class Proposals(RuleBasedStateMachine):
                     proposal.step,
                 )
                 assert advances[proposal.placement_id] == 1
+            if proposal.status == ProposalStatus.ACCEPTED.value:
+                # still in the place: in its step (or paused there), the placement open
+                assert proposal.step is not None
+                assert where[proposal.case_id] == parse_step(str(proposal.step)).slug
+                assert proposal.placement_id in still_open
 
 
 def _kivo_on(url: str, shared: dict[str, Any]) -> Kivo:
@@ -468,6 +515,7 @@ def test_proposals_never_fill_more_than_the_positions(sqlite_databases: SqliteDa
         SEEN.clear()
         run_state_machine_as_test(OnSqlite, settings=SQLITE_SETTINGS)
     assert SEEN["accepted"] > 0, SEEN  # the machine reached acceptances, not only refusals
+    assert SEEN["released"] > 0, SEEN  # and participants leaving their places
 
 
 @pytest.mark.postgres
