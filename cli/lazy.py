@@ -181,6 +181,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "audit_commands",
         "The access log: who read or changed which case, when (coordinators).",
     ),
+    (
+        "retention",
+        "retention_commands",
+        "Retention (gallring) under the retention schedule: plan and apply.",
+    ),
 )
 
 MODULES: tuple[str, ...] = (
@@ -208,6 +213,7 @@ MODULES: tuple[str, ...] = (
     "match_commands",
     "proposal_commands",
     "audit_commands",
+    "retention_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

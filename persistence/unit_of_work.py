@@ -71,6 +71,7 @@ if TYPE_CHECKING:
         SupervisorRepository,
         WorkplaceRepository,
     )
+    from persistence.retention import RetentionStore
     from persistence.targets import TargetRepository
 
 LOCK_MESSAGES = ("database is locked", "could not serialize", "deadlock detected")
@@ -108,6 +109,7 @@ MEMBERS = (
     "courses",
     "trainings",
     "access",
+    "retention",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -469,6 +471,12 @@ class SqlUnitOfWork:
         from persistence.access_log import AccessLogRepository
 
         return AccessLogRepository(self.session)
+
+    @cached_property
+    def retention(self) -> RetentionStore:
+        from persistence.retention import RetentionStore
+
+        return RetentionStore(self.connection)
 
 
 def _on_driver(driver: Any, url: str) -> Connection:
