@@ -285,6 +285,7 @@ class _Lines:
                     return number
                 continue
             name = stripped.split("=", 1)[0].strip().strip('"')
-            if current == section and key and "=" in stripped and name == key:
+            written = f"{current}.{name}" if current else name  # a dotted key too
+            if key and "=" in stripped and written == (f"{section}.{key}" if section else key):
                 return number
         return header
