@@ -129,6 +129,9 @@ def apply_retention(
             done.append(removal)
             if progress is not None:
                 progress(removal)
+    if done:
+        with kivo.uow() as uow:
+            uow.retention.settle()
     return RetentionRun(on, decision, actor.id, tuple(done))
 
 

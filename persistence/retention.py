@@ -104,6 +104,8 @@ class RetentionStore:
         """Destroy the case's records of ``kinds``; how many of each were removed or
         rewritten. In the caller's transaction, which must commit or roll back."""
         counts = {}
+        if self.connection.dialect.name == "sqlite":  # freed pages are zeroed, not left
+            self.connection.exec_driver_sql("PRAGMA secure_delete = ON")
         with sanctioned_removal(_Statements(self.connection)):
             for kind in kinds:
                 counts[kind] = self._destroy(kind, case_id)
@@ -116,6 +118,15 @@ class RetentionStore:
             if number >= COUNTED.get(kind, 0):
                 counted += result.rowcount
         return counted
+
+    def settle(self) -> None:
+        """After a run on SQLite, move the WAL's pages into the database file and empty
+        the WAL, so what was destroyed is in neither file (secure_delete zeroed it)."""
+        if self.connection.dialect.name != "sqlite":
+            return
+        self.connection.commit()  # nothing of ours is open: the checkpoint runs outside
+        driver: Any = self.connection.connection.driver_connection
+        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def record(
         self, *, at: datetime, decision: str, case_id: int, by_id: int, counts: Mapping[str, int]

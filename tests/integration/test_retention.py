@@ -164,3 +164,30 @@ def test_the_schedule_is_configured_once_by_kivo_retention(
     assert load_schedule(None).source == str(path)
     monkeypatch.delenv("KIVO_RETENTION")
     assert load_schedule().source == "default"
+
+
+def test_what_apply_destroys_is_in_neither_the_sqlite_file_nor_its_wal(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    from pathway.bootstrap import bootstrap
+    from tests.conftest import DEFAULT_NOW
+    from tests.integration.support import add_staff
+
+    kivo, later = bootstrap(sqlite_url, now=DEFAULT_NOW), bootstrap(sqlite_url, now=LATER)
+    try:
+        staff = add_staff(kivo)
+        closed_case(kivo, staff, name="Zebulon Quixwright")
+        files = [Path(sqlite_url.removeprefix("sqlite:///"))]
+        files.append(files[0].with_name(files[0].name + "-wal"))
+        marks = (b"Ringde Zebulon", b"Zebulon Quixwright trivs", b"Zebulon Quixwright sjuk")
+        kivo.close()  # its connections checkpoint nothing more behind our back
+        written = b"".join(path.read_bytes() for path in files if path.exists())
+        assert any(mark in written for mark in marks)
+
+        apply_retention(later, SCHEDULE, on=date(2028, 12, 31), by=staff.coordinator)
+
+        left = b"".join(path.read_bytes() for path in files if path.exists())
+        assert [mark for mark in marks if mark in left] == []
+    finally:
+        kivo.close()
+        later.close()
