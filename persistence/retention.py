@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
+from sqlmodel import Session
 
 from persistence.removal import sanctioned_removal
 from states.retention import ClosedCase
@@ -69,8 +70,13 @@ class _Statements:
 
 
 class RetentionStore:
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def connection(self) -> Connection:
+        """The unit of work's connection, under its session (Core statements only)."""
+        return self.session.connection()
 
     def closed_cases(self, closed_by: date) -> list[ClosedCase]:
         """Every case closed on or before ``closed_by``, with the kinds it still holds."""

@@ -476,7 +476,7 @@ class SqlUnitOfWork:
     def retention(self) -> RetentionStore:
         from persistence.retention import RetentionStore
 
-        return RetentionStore(self.connection)
+        return RetentionStore(self.session)
 
 
 def _on_driver(driver: Any, url: str) -> Connection:
