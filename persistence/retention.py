@@ -23,6 +23,7 @@ PRESENT: dict[str, str] = {
     "notes": (
         "SELECT case_id FROM case_note UNION "
         "SELECT case_id FROM case_event WHERE reason IS NOT NULL UNION "
+        "SELECT case_id FROM case_event WHERE {note_held} UNION "
         f"SELECT case_id FROM followup WHERE {NOTE_COLUMNS} UNION "
         "SELECT case_id FROM placement WHERE end_reason IS NOT NULL UNION "
         "SELECT case_id FROM proposal WHERE reason IS NOT NULL"
@@ -39,6 +40,7 @@ DESTROY: dict[str, tuple[str, ...]] = {
     "notes": (
         "DELETE FROM case_note WHERE case_id = :case",
         "UPDATE case_event SET reason = NULL WHERE case_id = :case AND reason IS NOT NULL",
+        "UPDATE case_event SET data = {note_dropped} WHERE case_id = :case AND {note_held}",
         "UPDATE followup SET notes = NULL, cancel_reason = NULL "
         f"WHERE case_id = :case AND ({NOTE_COLUMNS})",
         "UPDATE placement SET end_reason = NULL WHERE case_id = :case AND end_reason IS NOT NULL",
@@ -56,7 +58,17 @@ DESTROY: dict[str, tuple[str, ...]] = {
 }
 """Per kind, the statements that destroy a case's records of it; the last statement's
 count (the rows removed or rewritten) is summed with the others'."""
-COUNTED = {"placements": 2}  # only the DELETE counts: the references cleared are not records
+COUNTED = {"placements": 2}
+NOTE_IN_DATA = {  # a handover's note, kept in its event's data
+    "sqlite": {
+        "note_held": "json_extract(data, '$.note') IS NOT NULL",
+        "note_dropped": "json_remove(data, '$.note')",
+    },
+    "postgresql": {
+        "note_held": "(data->>'note') IS NOT NULL",
+        "note_dropped": "(data::jsonb - 'note')::json",
+    },
+}  # only the DELETE counts: the references cleared are not records
 
 
 class _Statements:
@@ -91,7 +103,7 @@ class RetentionStore:
             return []
         present: dict[int, set[str]] = {case_id: set() for case_id, _ in closed}
         for kind, query in PRESENT.items():
-            for (case_id,) in self.connection.execute(text(query)):
+            for (case_id,) in self.connection.execute(text(self._dialect(query))):
                 if case_id in present:
                     present[case_id].add(kind)
         return [
@@ -120,10 +132,14 @@ class RetentionStore:
     def _destroy(self, kind: str, case_id: int) -> int:
         counted = 0
         for number, statement in enumerate(DESTROY[kind]):
-            result: Any = self.connection.execute(text(statement), {"case": case_id})
+            sql = text(self._dialect(statement))
+            result: Any = self.connection.execute(sql, {"case": case_id})
             if number >= COUNTED.get(kind, 0):
                 counted += result.rowcount
         return counted
+
+    def _dialect(self, sql: str) -> str:
+        return sql.format_map(NOTE_IN_DATA[self.connection.dialect.name])
 
     def settle(self) -> None:
         """After a run on SQLite, move the WAL's pages into the database file and empty

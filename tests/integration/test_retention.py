@@ -191,3 +191,35 @@ def test_what_apply_destroys_is_in_neither_the_sqlite_file_nor_its_wal(
     finally:
         kivo.close()
         later.close()
+
+
+def test_a_handovers_note_in_the_history_is_destroyed_with_the_notes(
+    kivo: Kivo, staff: Staff, later: Kivo
+) -> None:
+    from pathway import handover, moves
+    from states.case import Outcome
+    from tests.integration.support import events_of
+
+    case_id = enrol_case(kivo, staff)
+    handover.transfer_caseload(
+        kivo,
+        staff.caseworker,
+        staff.coordinator,
+        case_ids=[case_id],
+        note="Amira mår dåligt",
+        by=staff.coordinator,
+    )
+    moves.exit_case(kivo, case_id, outcome=Outcome.MOVED, on=CLOSED_ON, by=staff.coordinator)
+    noted = [e for e in events_of(kivo, case_id) if "note" in e.data]
+    assert [e.data["note"] for e in noted] == ["Amira mår dåligt"]
+    due = plan_retention(later, SCHEDULE, on=date(2028, 12, 31)).items
+    assert "notes" in {item.kind for item in due}
+
+    run = apply_retention(later, SCHEDULE, on=date(2028, 12, 31), by=staff.coordinator)
+
+    events = events_of(kivo, case_id)
+    assert not [e for e in events if "note" in e.data]
+    kept = [e for e in events if e.id == noted[0].id]
+    assert kept[0].data["to"] == staff.coordinator  # the rest of the handover stays
+    assert run.cases[0].counts["notes"] >= 1
+    assert plan_retention(later, SCHEDULE, on=date(2028, 12, 31)).items == ()
