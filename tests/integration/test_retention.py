@@ -223,3 +223,30 @@ def test_a_handovers_note_in_the_history_is_destroyed_with_the_notes(
     assert kept[0].data["to"] == staff.coordinator  # the rest of the handover stays
     assert run.cases[0].counts["notes"] >= 1
     assert plan_retention(later, SCHEDULE, on=date(2028, 12, 31)).items == ()
+
+
+def test_the_reports_give_the_same_numbers_after_the_default_schedule_is_applied(
+    kivo: Kivo, staff: Staff, later: Kivo
+) -> None:
+    from pathway import reports
+
+    for number in range(3):
+        closed_case(kivo, staff, name=f"Deltagare {number}")
+    enrol_case(kivo, staff, name="Bo Öppen")
+    start, end = date(2026, 1, 1), date(2026, 12, 31)
+
+    def numbers() -> list[object]:
+        return [
+            reports.funnel(later, start=start, end=end),
+            reports.outcomes(later, start=start, end=end),
+            reports.fallbacks(later, start=start, end=end),
+            reports.time_in_step(later, start=start, end=end),
+            reports.lead_time(later, start=start, end=end),
+            reports.esf(later, start=start, end=end),
+        ]
+
+    before = numbers()
+    run = apply_retention(later, SCHEDULE, on=date(2028, 12, 31), by=staff.coordinator)
+
+    assert len(run.cases) == 3
+    assert numbers() == before
