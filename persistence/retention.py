@@ -17,6 +17,7 @@ from sqlmodel import Session
 from persistence.removal import sanctioned_removal
 from states.retention import ClosedCase
 
+CLOSED = "FROM kivo_case WHERE state = 'exited' AND closed_on IS NOT NULL AND closed_on <= :day"
 NOTE_COLUMNS = "notes IS NOT NULL OR cancel_reason IS NOT NULL"
 PRESENT: dict[str, str] = {
     "history": "SELECT DISTINCT case_id FROM case_event",
@@ -92,23 +93,20 @@ class RetentionStore:
 
     def closed_cases(self, closed_by: date) -> list[ClosedCase]:
         """Every case closed on or before ``closed_by``, with the kinds it still holds."""
-        closed = self.connection.execute(
-            text(
-                "SELECT id, closed_on FROM kivo_case WHERE state = 'exited' "
-                "AND closed_on IS NOT NULL AND closed_on <= :day ORDER BY id"
-            ),
-            {"day": closed_by},
-        ).all()
-        if not closed:
+        day = {"day": closed_by}
+        query = text(f"SELECT id, closed_on {CLOSED} ORDER BY id")
+        closed_on: dict[int, Any] = {row[0]: row[1] for row in self.connection.execute(query, day)}
+        present: dict[int, set[str]] = {case_id: set() for case_id in closed_on}
+        if not present:
             return []
-        present: dict[int, set[str]] = {case_id: set() for case_id, _ in closed}
-        for kind, query in PRESENT.items():
-            for (case_id,) in self.connection.execute(text(self._dialect(query))):
-                if case_id in present:
-                    present[case_id].add(kind)
+        for kind, holding in PRESENT.items():  # only the closed cases' rows, one query a kind
+            held = f"SELECT case_id FROM ({self._dialect(holding)}) held "
+            held += f"WHERE case_id IN (SELECT id {CLOSED})"
+            for (case_id,) in self.connection.execute(text(held), day):
+                present[case_id].add(kind)
         return [
-            ClosedCase(case_id, _day(closed_on), frozenset(present[case_id]))
-            for case_id, closed_on in closed
+            ClosedCase(case_id, _day(closed_on[case_id]), frozenset(kinds))
+            for case_id, kinds in present.items()
         ]
 
     def lock_case(self, case_id: int) -> None:
