@@ -186,6 +186,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "person_commands",
         "A person's data (GDPR): register extracts, for coordinators.",
     ),
+    (
+        "retention",
+        "retention_commands",
+        "Retention (gallring) under the retention schedule: plan and apply.",
+    ),
 )
 
 MODULES: tuple[str, ...] = (
@@ -214,6 +219,7 @@ MODULES: tuple[str, ...] = (
     "proposal_commands",
     "audit_commands",
     "person_commands",
+    "retention_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

@@ -24,6 +24,7 @@ from pathway.proposal_ports import (
     SupervisorTrainingRepository,
 )
 from pathway.report_ports import ReportQueries, TargetRepository
+from pathway.retention_ports import RetentionStore
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
 from states.notes import CaseNote
@@ -296,6 +297,8 @@ class UnitOfWork(Protocol):
     def access(self) -> AccessLog: ...
     @property
     def extracts(self) -> ExtractQueries: ...
+    @property
+    def retention(self) -> RetentionStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

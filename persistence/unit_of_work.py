@@ -72,6 +72,7 @@ if TYPE_CHECKING:
         SupervisorRepository,
         WorkplaceRepository,
     )
+    from persistence.retention import RetentionStore
     from persistence.targets import TargetRepository
 
 LOCK_MESSAGES = ("database is locked", "could not serialize", "deadlock detected")
@@ -110,6 +111,7 @@ MEMBERS = (
     "trainings",
     "access",
     "extracts",
+    "retention",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -477,6 +479,12 @@ class SqlUnitOfWork:
         from persistence.extract_queries import ExtractQueries
 
         return ExtractQueries(self.session)
+
+    @cached_property
+    def retention(self) -> RetentionStore:
+        from persistence.retention import RetentionStore
+
+        return RetentionStore(self.session)
 
 
 def _on_driver(driver: Any, url: str) -> Connection:

@@ -82,6 +82,7 @@ def create_app(
         reports,
         sign_in,
     )
+    from web import retention
 
     app.include_router(sign_in.router)
     bearer = _sign_in_through_provider(app, kivo, dev_login, bearer)
@@ -97,6 +98,7 @@ def create_app(
     app.include_router(audit.router)
     app.include_router(places.router)
     app.include_router(employers.router)
+    app.include_router(retention.router)
     return app
 
 
