@@ -80,9 +80,9 @@ def create_app(
         pages,
         places,
         reports,
+        retention,
         sign_in,
     )
-    from web import retention
 
     app.include_router(sign_in.router)
     bearer = _sign_in_through_provider(app, kivo, dev_login, bearer)
