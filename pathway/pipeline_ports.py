@@ -89,6 +89,11 @@ class PipelineStore(Protocol):
         """The meetings still booked of cases (those an exit cancels), by case."""
         ...
 
+    def accepted_proposal_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The accepted proposals of cases (a place a leaving move gives back), by case:
+        the move's cheap look before the proposals' repository is opened."""
+        ...
+
     def record_access(self, entries: Sequence[AccessEntry]) -> None:
         """Append access-log rows in the caller's transaction (on the driver: a move
         logs its case without building an ORM session)."""

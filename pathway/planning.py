@@ -229,13 +229,15 @@ def apply(kivo: Kivo, uow: UnitOfWork, plans: Sequence[CasePlan]) -> None:
             if _id(plan.case) in ended
         ]
     )
+    leaving = [_id(plan.case) for plan in plans if plan.move.kind in LEAVING_MOVES]
+    placed = uow.pipeline.accepted_proposal_ids(leaving) if leaving else {}
     release_left(  # a participant leaving a place gives its position back
         kivo,
         uow,
         [
             Left(_id(plan.case), plan.move.on, plan.move.kind.value, plan.event.actor_id)
             for plan in plans
-            if plan.move.kind in LEAVING_MOVES
+            if plan.move.kind in LEAVING_MOVES and _id(plan.case) in placed
         ],
     )
     uow.pipeline.add_placements([plan.placement for plan in plans if plan.placement is not None])

@@ -372,6 +372,11 @@ class PipelineStore:
             "SELECT case_id, id FROM meeting WHERE status = 'scheduled' AND case_id IN ", case_ids
         )
 
+    def accepted_proposal_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
+        return self._ids_of(
+            "SELECT case_id, id FROM proposal WHERE status = 'accepted' AND case_id IN ", case_ids
+        )
+
     def _ids_of(self, head: str, case_ids: Sequence[int]) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}
         for part in in_slices(case_ids):

@@ -264,6 +264,9 @@ class FakePipeline:
                 found.setdefault(placement.case_id, []).append(ident)
         return found
 
+    def accepted_proposal_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
+        return {}  # the in-memory records hold no places or proposals
+
     def booked_meeting_ids(self, case_ids: Sequence[int]) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}
         for number, meeting in enumerate(self.records.meetings, start=1):  # ids by position
