@@ -22,6 +22,7 @@ from pathway.proposal_ports import (
     SupervisorCourseRepository,
     SupervisorTrainingRepository,
 )
+from pathway.protection_ports import ProtectionStore
 from pathway.report_ports import ReportQueries, TargetRepository
 from states.agenda import FollowupEntry, MeetingEntry
 from states.digest import DueLine, MeetingLine, PlacementLine
@@ -293,6 +294,8 @@ class UnitOfWork(Protocol):
     def trainings(self) -> SupervisorTrainingRepository: ...
     @property
     def access(self) -> AccessLog: ...
+    @property
+    def protection(self) -> ProtectionStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
         SupervisorCourseRepository,
         SupervisorTrainingRepository,
     )
+    from persistence.protection import ProtectionStore
     from persistence.queries import CaseQueries
     from persistence.report_queries import ReportQueries
     from persistence.repositories import (
@@ -108,6 +109,7 @@ MEMBERS = (
     "courses",
     "trainings",
     "access",
+    "protection",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -469,6 +471,12 @@ class SqlUnitOfWork:
         from persistence.access_log import AccessLogRepository
 
         return AccessLogRepository(self.session)
+
+    @cached_property
+    def protection(self) -> ProtectionStore:
+        from persistence.protection import ProtectionStore
+
+        return ProtectionStore(self.session)
 
 
 def _on_driver(driver: Any, url: str) -> Connection:
