@@ -15,7 +15,7 @@ from states.errors import NotFound
 from states.judge import next_steps
 from states.ownership import TRANSFERRED, Ownership, owners
 from states.personnummer import Personnummer
-from states.protection import sees_whereabouts
+from states.protection import may_reveal, sees_whereabouts
 
 if TYPE_CHECKING:
     from datetime import date
@@ -155,7 +155,7 @@ def _protection(
     if found is None:
         return None
     entitled = sees_whereabouts(actor, case.caseworker_id)
-    if reveal and not entitled:
+    if reveal and not may_reveal(actor, case.caseworker_id):
         raise NotPermitted(
             f"case {case.id}'s participant has a protected identity: only the case's own "
             "caseworker or a coordinator may reveal it (give --by with your id)",
