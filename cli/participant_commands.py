@@ -439,6 +439,6 @@ def _name_of(owner: dict[str, Any]) -> dict[int, str]:
 
 add_participant_commands(participant_app)
 
-from cli.protect_commands import add_protect_command  # noqa: E402
+from cli.protecting import add_protect_command  # noqa: E402
 
 add_protect_command(participant_app)

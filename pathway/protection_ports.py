@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 
@@ -16,6 +17,10 @@ class ProtectionStore(Protocol):
     def set_initials(self, person_id: int, initials: str | None) -> None: ...
     def renamed(self, person_id: int, initials: str) -> None:
         """A renamed person, if protected, is shown by the new name's initials."""
+        ...
+
+    def protections(self, case_ids: Sequence[int]) -> dict[int, list[tuple[datetime, bool]]]:
+        """Per case: when its person's protection was set (``True``) and lifted, in order."""
         ...
 
     def protected_cases(self, case_ids: Sequence[int]) -> dict[int, str]:

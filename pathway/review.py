@@ -45,7 +45,7 @@ def log_review(kivo: Kivo, month: str, *, actor: int | None) -> LogReview:
         histories = uow.pipeline.histories(case_ids)
         periods = {cid: owners(histories.get(cid, []), current.get(cid)) for cid in case_ids}
         workers = {w.id: (w.name, w.role) for w in uow.caseworkers.all() if w.id is not None}
-        protected = set(uow.protection.protected_cases(case_ids))
+        protected = uow.protection.protections(case_ids)
     lines = reviewed(entries, periods, workers, protected, LOCAL)
     reads = sum(1 for entry in entries if entry.action in READS)
     return LogReview(f"{year:04d}-{number:02d}", reads, lines)

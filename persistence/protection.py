@@ -5,16 +5,21 @@ for a person's name."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, and_, func, select, update
 from sqlmodel import Session
 
-from persistence.tables import CaseRow, PersonRow
+from persistence.tables import CaseRow, PersonRow, RecordChangeRow
+from states.changes import PERSON as PERSON_RECORD
+from states.changes import as_text
 from states.errors import NotFound
+from states.protection import PROTECTED
 
 PERSON: Table = PersonRow.__table__  # type: ignore[attr-defined]
 CASE: Table = CaseRow.__table__  # type: ignore[attr-defined]
+CHANGE: Table = RecordChangeRow.__table__  # type: ignore[attr-defined]
 
 SHOWN_NAME_SQL = "COALESCE({p}.protected_initials, {p}.name)"
 """A person's name as every output shows it, in SQL text (``{p}``: the person's alias)."""
@@ -58,6 +63,30 @@ class ProtectionStore:
             .where(PERSON.c.id == person_id, PERSON.c.protected_initials.is_not(None))
             .values(protected_initials=initials)
         )
+
+    def protections(self, case_ids: Sequence[int]) -> dict[int, list[tuple[datetime, bool]]]:
+        """Per case among ``case_ids``: when its person's protection was set (``True``)
+        and lifted (``False``), from the change log, oldest first; one statement."""
+        if not case_ids:
+            return {}
+        query = (
+            select(CASE.c.id, CHANGE.c.recorded_at, CHANGE.c.new_value)
+            .join(
+                CHANGE,
+                and_(
+                    CHANGE.c.record == PERSON_RECORD,
+                    CHANGE.c.record_id == CASE.c.person_id,
+                    CHANGE.c.field_name == PROTECTED,
+                ),
+            )
+            .where(CASE.c.id.in_(sorted(set(case_ids))))
+            .order_by(CASE.c.id, CHANGE.c.id)
+        )
+        found: dict[int, list[tuple[datetime, bool]]] = {}
+        for case_id, at, value in self.session.connection().execute(query):
+            moment = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+            found.setdefault(case_id, []).append((moment, value == as_text(True)))
+        return found
 
     def protected_cases(self, case_ids: Sequence[int]) -> dict[int, str]:
         """``{case_id: initials}`` of the cases among ``case_ids`` whose person is

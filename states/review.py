@@ -1,7 +1,8 @@
 """The coordinator's monthly log review (loggkontroll): which reads of the access log
 deserve a look. A read is listed when the reader was not the case's caseworker at the
 time (a coordinator's such read is listed as a coordinator's), and every read of a
-protected person's case is listed, whoever read it."""
+protected person's case is listed, whoever read it: protected when it was read, as the
+change log's ``protected`` edits tell (a protection lifted since does not hide it)."""
 
 from __future__ import annotations
 
@@ -68,15 +69,30 @@ def month_days(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), following
 
 
+Flagged = tuple[datetime, bool]
+"""A protection set (``True``) or lifted (``False``) at a moment."""
+
+
+def protected_at(changes: Sequence[Flagged], moment: datetime) -> bool:
+    """Whether the protection was on at ``moment``: the last change at or before it."""
+    state = False
+    for at, value in changes:
+        if at > moment:
+            break
+        state = value
+    return state
+
+
 def reviewed(
     entries: Iterable[AccessEntry],
     periods: Mapping[int, Sequence[Ownership]],
     workers: Mapping[int, tuple[str, str]],
-    protected: frozenset[int] | set[int],
+    protected: Mapping[int, Sequence[Flagged]],
     zone: tzinfo,
 ) -> list[ReviewLine]:
     """The reads among ``entries`` to review. ``periods``: each case's owners over time;
-    ``workers``: ``{id: (name, role)}``; ``protected``: the cases of protected persons;
+    ``workers``: ``{id: (name, role)}``; ``protected``: per case, its person's protection
+    set (``True``) and lifted (``False``) at moments, in order;
     ``zone``: where a read's day is told (the owner on that day counts)."""
     lines = []
     for entry in entries:
@@ -99,7 +115,7 @@ def _why(
     entry: AccessEntry,
     periods: Sequence[Ownership],
     workers: Mapping[int, tuple[str, str]],
-    protected: frozenset[int] | set[int],
+    protected: Mapping[int, Sequence[Flagged]],
     zone: tzinfo,
 ) -> tuple[str, ...]:
     reasons: list[str] = []
@@ -112,7 +128,7 @@ def _why(
         if owner != reader:
             role = workers.get(reader, ("", ""))[1]
             reasons.append(COORDINATOR if role == Role.COORDINATOR.value else OUTSIDE_CASELOAD)
-    if entry.case_id in protected:
+    if protected_at(protected.get(entry.case_id, ()), entry.at):
         reasons.append(PROTECTED_PERSON)
     elif reasons == [NO_ONE_NAMED]:
         return ()  # a script's read of an ordinary case: nobody's caseload to leave

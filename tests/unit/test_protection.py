@@ -89,6 +89,7 @@ def test_a_month_runs_from_its_first_day_to_the_first_of_the_next() -> None:
     assert month_days(2026, 12) == (date(2026, 12, 1), date(2027, 1, 1))
 
 
+MONTH_START = datetime(2026, 11, 1, tzinfo=UTC)
 WORKERS = {1: ("Anna", "caseworker"), 2: ("Bert", "caseworker"), 9: ("Cilla", "coordinator")}
 # Case 10: Anna's until 5 November, Bert's from then. Case 20: Bert's.
 PERIODS = {
@@ -103,7 +104,7 @@ def entry(day: int, who: int | None, case: int, action: str = READ) -> AccessEnt
 
 def test_a_read_is_judged_against_the_caseload_of_its_day() -> None:
     entries = [entry(3, 1, 10), entry(6, 1, 10), entry(6, 2, 10)]
-    lines = reviewed(entries, PERIODS, WORKERS, set(), STOCKHOLM)
+    lines = reviewed(entries, PERIODS, WORKERS, {}, STOCKHOLM)
     assert [(line.at.day, line.caseworker_id, line.why) for line in lines] == [
         (6, 1, (OUTSIDE_CASELOAD,))
     ]
@@ -111,20 +112,29 @@ def test_a_read_is_judged_against_the_caseload_of_its_day() -> None:
 
 
 def test_a_coordinators_read_outside_their_caseload_is_listed_as_theirs() -> None:
-    lines = reviewed([entry(6, 9, 20)], PERIODS, WORKERS, set(), STOCKHOLM)
+    lines = reviewed([entry(6, 9, 20)], PERIODS, WORKERS, {}, STOCKHOLM)
     assert [line.why for line in lines] == [(COORDINATOR,)]
 
 
 def test_every_read_of_a_protected_persons_case_is_listed_and_actions_are_not() -> None:
     entries = [entry(6, 2, 20), entry(6, None, 20, SHOW_PERSONAL), entry(6, 2, 20, "advance")]
-    lines = reviewed(entries, PERIODS, WORKERS, {20}, STOCKHOLM)
+    lines = reviewed(entries, PERIODS, WORKERS, {20: [(MONTH_START, True)]}, STOCKHOLM)
     assert [line.why for line in lines] == [(PROTECTED_PERSON,), (NO_ONE_NAMED, PROTECTED_PERSON)]
 
 
+def test_a_read_counts_as_protected_while_the_protection_was_on_at_the_time() -> None:
+    changes = {
+        20: [(datetime(2026, 11, 5, tzinfo=UTC), True), (datetime(2026, 11, 8, tzinfo=UTC), False)]
+    }
+    entries = [entry(day, 2, 20) for day in (4, 6, 9)]
+    lines = reviewed(entries, PERIODS, WORKERS, changes, STOCKHOLM)
+    assert [(line.at.day, line.why) for line in lines] == [(6, (PROTECTED_PERSON,))]
+
+
 def test_a_scripts_read_of_an_ordinary_case_is_not_listed() -> None:
-    assert reviewed([entry(6, None, 20)], PERIODS, WORKERS, set(), STOCKHOLM) == []
+    assert reviewed([entry(6, None, 20)], PERIODS, WORKERS, {}, STOCKHOLM) == []
 
 
 def test_a_read_late_in_the_evening_counts_on_its_swedish_day() -> None:
     late = AccessEntry(datetime(2026, 11, 4, 23, 30, tzinfo=UTC), 2, 10, READ)  # 5 Nov in Sweden
-    assert reviewed([late], PERIODS, WORKERS, set(), STOCKHOLM) == []
+    assert reviewed([late], PERIODS, WORKERS, {}, STOCKHOLM) == []

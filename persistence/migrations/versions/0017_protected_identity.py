@@ -22,10 +22,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('person', schema=None) as batch_op:
+    with op.batch_alter_table('person', recreate='never') as batch_op:
         batch_op.add_column(sa.Column('protected_initials', sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('person', schema=None) as batch_op:
+    # Not recreated on SQLite (kivo_case refers to person); needs SQLite 3.35 or later.
+    with op.batch_alter_table('person', recreate='never') as batch_op:
         batch_op.drop_column('protected_initials')
