@@ -192,10 +192,13 @@ def read_history(kivo: Kivo, case_id: int, *, by: int | None = None) -> HistoryR
     to}]``, ``to`` exclusive and ``None`` while it lasts). ``by``: who reads (checked
     and logged)."""
     with kivo.uow(read_only=by is None) as uow:
-        seen(kivo, uow, by, case_id, READ_HISTORY)
+        actor = seen(kivo, uow, by, case_id, READ_HISTORY)
         case, _ = case_and_person(uow, case_id)
+        protection = _protection(uow, case, actor, reveal=False)
         events = uow.pipeline.histories([case_id]).get(case_id, [])
         lines = history_lines(uow, events, configured_rules(kivo))
+        if protection is not None and not protection.whereabouts:
+            lines = [_without_whereabouts(line) for line in lines]
         periods = owners(events, case.caseworker_id)
         names = caseworker_names(uow, _owner_ids(periods, events))
         if by is not None:

@@ -28,7 +28,7 @@ from pathway.letters import letter_text
 from pathway.listing import list_cases
 from pathway.meetings import list_meetings, meetings_calendar, schedule_meeting
 from pathway.protection import protect_participant
-from pathway.views import read_case
+from pathway.views import read_case, read_history
 from states.errors import InvalidInput
 from states.steps import Step
 from tests.dispatch_support import RecordingNotifier
@@ -217,3 +217,13 @@ def test_the_esf_rows_keep_a_protected_personnummer_masked_even_when_asked(scene
     shown = {row.case_id: row.personnummer for row in rows}
     assert shown[scene.case] is not None
     assert PNR[8:] not in (shown[scene.case] or "")
+
+
+def test_the_history_read_by_no_one_named_leaves_out_the_protected_workplace(
+    scene: Scene,
+) -> None:
+    kivo, staff = scene.kivo, scene.staff
+    entitled = read_history(kivo, scene.case, by=staff.caseworker).lines
+    anonymous = read_history(kivo, scene.case).lines
+    assert any("supervisor_id" in line.data for line in entitled)
+    assert not any({"workplace_id", "supervisor_id"} & set(line.data) for line in anonymous)
