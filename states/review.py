@@ -74,12 +74,15 @@ Flagged = tuple[datetime, bool]
 
 
 def protected_at(changes: Sequence[Flagged], moment: datetime) -> bool:
-    """Whether the protection was on at ``moment``: the last change at or before it."""
+    """Whether the protection was on at ``moment``: the last change before it, or set at
+    that very moment. A lift at the very moment still counts as protected: with a pinned
+    clock a read and a lift share their moment, and the review errs on listing."""
     state = False
     for at, value in changes:
         if at > moment:
             break
-        state = value
+        if at < moment or value:
+            state = value
     return state
 
 

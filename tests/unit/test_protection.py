@@ -22,6 +22,7 @@ from states.review import (
     PROTECTED_PERSON,
     month_days,
     parse_month,
+    protected_at,
     reviewed,
 )
 
@@ -129,6 +130,14 @@ def test_a_read_counts_as_protected_while_the_protection_was_on_at_the_time() ->
     entries = [entry(day, 2, 20) for day in (4, 6, 9)]
     lines = reviewed(entries, PERIODS, WORKERS, changes, STOCKHOLM)
     assert [(line.at.day, line.why) for line in lines] == [(6, (PROTECTED_PERSON,))]
+
+
+def test_a_read_at_the_very_moment_of_a_set_or_a_lift_counts_as_protected() -> None:
+    moment = datetime(2026, 11, 6, 10, tzinfo=UTC)
+    assert protected_at([(moment, True), (moment, False)], moment)
+    assert protected_at([(MONTH_START, True), (moment, False)], moment)
+    assert not protected_at([(MONTH_START, True), (MONTH_START, False)], moment)
+    assert not protected_at([(moment, True)], MONTH_START)
 
 
 def test_a_scripts_read_of_an_ordinary_case_is_not_listed() -> None:
