@@ -197,7 +197,7 @@ def _shaped(kind: str, row: Mapping[str, Any], show_personal: bool) -> dict[str,
         shown = f"{digits[:8]}-{digits[8:]}" if show_personal else masked(digits)
     step = step_of_state(row["paused_from"] if row["state"] == PAUSED else row["state"])
     return {
-        "name": shown_name(row["name"], row["protected_initials"], reveal=show_personal),
+        "name": shown_name(row["name"], row.get("protected_initials"), reveal=show_personal),
         "personnummer": shown,
         "gender": row["gender"],
         "birth_year": row["birth_year"],
