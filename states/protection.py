@@ -15,9 +15,7 @@ MAX_INITIALS = 2  # the first and the last word: "Anna Maria Öberg" is "A. Ö."
 UNKNOWN = "?"
 MAX_LENGTH = 16  # the column's width: two letters, their points and a space
 
-# The change log's field, and the actions the access log names for it.
-PROTECTED = "protected"
-REVEAL = "reveal"
+PROTECTED = "protected"  # the change log's field (a reveal is logged as show-personal)
 
 
 def initials(name: str) -> str:

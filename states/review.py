@@ -15,9 +15,8 @@ from states.access import READ, READ_HISTORY, READ_NEXT, SHOW_PERSONAL, AccessEn
 from states.case import Role
 from states.errors import InvalidInput, quoted
 from states.ownership import Ownership
-from states.protection import REVEAL
 
-READS = frozenset({READ, READ_HISTORY, READ_NEXT, SHOW_PERSONAL, REVEAL})
+READS = frozenset({READ, READ_HISTORY, READ_NEXT, SHOW_PERSONAL})  # show-personal: a reveal
 
 # Why a read is listed.
 OUTSIDE_CASELOAD = "outside-caseload"
