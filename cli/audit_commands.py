@@ -90,3 +90,42 @@ def audit_reads(
         table("Access log", ["id", "at", "caseworker", "case", "action", "address"], rows)
     fmt = "json" if json_output else "table"
     say_more(fmt, "rows", len(page.rows), page.more, page.last_id, offset)
+
+
+@audit_app.command("review")
+@reports_errors
+def audit_review(
+    ctx: typer.Context,
+    month: Annotated[
+        str, typer.Option("--month", help="The month to review (YYYY-MM).", metavar="MONTH")
+    ],
+    actor: ActorOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The monthly log review (loggkontroll): every read in the month of a case outside
+    the reader's caseload at the time (a coordinator's listed as such), and every read of
+    a protected person's case, oldest first.
+
+    Only a coordinator reviews it: name them with --actor (or KIVO_ACTOR)."""
+    from pathway.review import log_review
+
+    found = log_review(kivo_of(ctx), month, actor=actor)
+    if json_output:
+        print_json([row.to_dict() for row in found.rows])
+        return
+    rows = [
+        (
+            r.at.isoformat(timespec="seconds"),
+            r.caseworker_id,
+            r.caseworker,
+            r.case_id,
+            r.action,
+            ", ".join(r.why),
+        )
+        for r in found.rows
+    ]
+    table(
+        f"Log review {found.month}: {len(rows)} of {found.reads} read(s) to look at",
+        ["at", "caseworker_id", "caseworker", "case", "action", "why"],
+        rows,
+    )

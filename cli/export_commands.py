@@ -9,7 +9,7 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
-from cli.options import JsonOption, parse_date
+from cli.options import JsonOption, parse_date, parse_id
 from cli.output import print_json, say
 
 export_app = typer.Typer(
@@ -43,6 +43,17 @@ PersonalOption = Annotated[
     bool, typer.Option("--show-personal", help="Write full personnummer (default: masked).")
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
+ExportBy = Annotated[
+    int | None,
+    typer.Option(
+        "--by",
+        help="Your caseworker id (default: KIVO_ACTOR). An export that includes the case "
+        "of a person with a protected identity is a coordinator's.",
+        envvar="KIVO_ACTOR",
+        parser=parse_id,
+        metavar="ID",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -62,6 +73,7 @@ def _run(
     show_personal: bool,
     force: bool,
     json_output: bool,
+    by: int | None,
 ) -> None:
     from pathway.exporting import export
 
@@ -76,6 +88,7 @@ def _run(
         bom=bom,
         show_personal=show_personal,
         force=force,
+        by=by,
     )
     if json_output:
         print_json(result)
@@ -95,6 +108,7 @@ def cases(
     bom: BomOption = False,
     show_personal: PersonalOption = False,
     force: ForceOption = False,
+    by: ExportBy = None,
     json_output: JsonOption = False,
 ) -> None:
     """Cases enrolled in the period, with the participant; imports again as it is."""
@@ -110,6 +124,7 @@ def cases(
         show_personal,
         force,
         json_output,
+        by,
     )
 
 
@@ -125,6 +140,7 @@ def events(
     bom: BomOption = False,
     show_personal: PersonalOption = False,
     force: ForceOption = False,
+    by: ExportBy = None,
     json_output: JsonOption = False,
 ) -> None:
     """Every history event effective in the period, by case and sequence."""
@@ -140,6 +156,7 @@ def events(
         show_personal,
         force,
         json_output,
+        by,
     )
 
 
@@ -155,6 +172,7 @@ def followups(
     bom: BomOption = False,
     show_personal: PersonalOption = False,
     force: ForceOption = False,
+    by: ExportBy = None,
     json_output: JsonOption = False,
 ) -> None:
     """Follow-ups, meetings and decisions due in the period."""
@@ -170,6 +188,7 @@ def followups(
         show_personal,
         force,
         json_output,
+        by,
     )
 
 
@@ -185,6 +204,7 @@ def placements(
     bom: BomOption = False,
     show_personal: PersonalOption = False,
     force: ForceOption = False,
+    by: ExportBy = None,
     json_output: JsonOption = False,
 ) -> None:
     """Placements starting in the period, with workplace and supervisor."""
@@ -200,4 +220,5 @@ def placements(
         show_personal,
         force,
         json_output,
+        by,
     )

@@ -438,3 +438,7 @@ def _name_of(owner: dict[str, Any]) -> dict[int, str]:
 
 
 add_participant_commands(participant_app)
+
+from cli.protecting import add_protect_command  # noqa: E402
+
+add_protect_command(participant_app)

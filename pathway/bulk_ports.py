@@ -46,6 +46,12 @@ class ExportQueries(Protocol):
         """History events effective in the period, by case and seq."""
         ...
 
+    def protected_cases(
+        self, kind: str, first: date | None, last: date | None, limit: int = 10
+    ) -> list[int]:
+        """Up to ``limit`` protected persons' cases among a ``kind`` export's rows."""
+        ...
+
     def followups(self, first: date | None, last: date | None) -> Iterator[Mapping[str, Any]]:
         """Follow-ups, meetings and decisions due in the period, by due date."""
         ...

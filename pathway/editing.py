@@ -33,6 +33,7 @@ from states.changes import (
 from states.errors import InvalidInput, quoted
 from states.names import checked_name
 from states.personnummer import Personnummer, holds_personnummer, parse_personnummer
+from states.protection import initials
 from states.records import Caseworker
 from states.violations import structural
 
@@ -124,6 +125,8 @@ def edit_participant(
             if pnr is not None:
                 found.personnummer, found.birth_year = pnr.digits, pnr.birth_date.year
             uow.people.save(found)
+            if "name" in touched:  # a protected person is shown by the new initials
+                uow.protection.renamed(person_id, initials(found.name))
         if touched & {"email", "phone"}:
             uow.changes.set_contact(
                 person_id,

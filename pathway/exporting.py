@@ -26,11 +26,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TextIO
 
+from pathway import actors
 from pathway.context import Kivo
+from pathway.errors import NotPermitted
 from pathway.files import checked_target, database_files, replacing
+from states.access import is_coordinator
 from states.case import PAUSED, status_of_state, step_of_state
 from states.errors import InvalidInput, quoted
 from states.import_rows import REQUIRED_COLUMNS, masked, neutralise
+from states.protection import shown_name
 from states.reports import CHARACTERISTIC_GROUPS, masked_characteristics
 from states.text import cell_shown
 
@@ -127,10 +131,14 @@ def export(
     bom: bool = False,
     show_personal: bool = False,
     force: bool = False,
+    by: int | None = None,
 ) -> ExportResult:
     """Write every ``kind`` row in the period (by enrolment date, event date, due date or
-    placement start) to ``path``; returns how many rows were written."""
+    placement start) to ``path``; returns how many rows were written. An export that
+    holds a protected person's case is a coordinator's (``by``), and shows them by
+    initials unless ``show_personal``."""
     _check(kind, format, delimiter, first, last)
+    _protected_allowed(kivo, kind, first, last, by)
     inputs = database_files(kivo.database)
     checked_target(path, option="file", force=force, inputs=inputs)
     writer = _xlsx_writer() if format == "xlsx" else None  # before any work: is it there?
@@ -148,6 +156,28 @@ def export(
             assert writer is not None
             count = writer(partial, kind, COLUMNS[kind], rows)
     return ExportResult(kind, str(path), format, count, show_personal)
+
+
+def _protected_allowed(
+    kivo: Kivo, kind: str, first: date | None, last: date | None, by: int | None
+) -> None:
+    """An export that includes a protected person's case needs a coordinator (``by``);
+    anyone else is refused, naming the cases, before any file is touched."""
+    with kivo.uow(read_only=True) as uow:
+        actor = actors.actor_of(uow, by)
+        if is_coordinator(actor):
+            return
+        protected = uow.exports.protected_cases(kind, first, last)
+    if protected:
+        listed = ", ".join(str(case_id) for case_id in protected)
+        raise NotPermitted(
+            f"the export includes the case of a person with a protected identity "
+            f"(case {listed}): only a coordinator may export it; give --by with a "
+            "coordinator's id, or narrow --from/--to",
+            action="export a protected identity",
+            actor=None if actor is None else actor.id,
+            cases=protected,
+        )
 
 
 def _check(kind: str, format: str, delimiter: str, first: date | None, last: date | None) -> None:
@@ -176,7 +206,7 @@ def _shaped(kind: str, row: Mapping[str, Any], show_personal: bool) -> dict[str,
         shown = f"{digits[:8]}-{digits[8:]}" if show_personal else masked(digits)
     step = step_of_state(row["paused_from"] if row["state"] == PAUSED else row["state"])
     return {
-        "name": row["name"],
+        "name": shown_name(row["name"], row.get("protected_initials"), reveal=show_personal),
         "personnummer": shown,
         "gender": row["gender"],
         "birth_year": row["birth_year"],

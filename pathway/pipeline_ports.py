@@ -36,6 +36,11 @@ class PipelineStore(Protocol):
         """The names of those of ``caseworker_ids`` that exist, by id."""
         ...
 
+    def protected_names(self, case_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """``{case_id: (initials, name)}`` of those of ``case_ids`` whose person's
+        identity is protected."""
+        ...
+
     def histories(self, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
         """The histories of cases, each in order; a case without events is left out."""
         ...

@@ -23,6 +23,7 @@ from pathway.proposal_ports import (
     SupervisorCourseRepository,
     SupervisorTrainingRepository,
 )
+from pathway.protection_ports import ProtectionStore
 from pathway.report_ports import ReportQueries, TargetRepository
 from pathway.retention_ports import RetentionStore
 from states.agenda import FollowupEntry, MeetingEntry
@@ -299,6 +300,8 @@ class UnitOfWork(Protocol):
     def extracts(self) -> ExtractQueries: ...
     @property
     def retention(self) -> RetentionStore: ...
+    @property
+    def protection(self) -> ProtectionStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -183,10 +183,13 @@ def esf(
 ) -> EsfReport:
     """One row per participant and case open at some time in the period, with the ESF+
     indicators; the personnummer and the sensitive characteristics are masked unless
-    ``show_personal``."""
+    ``show_personal`` (a protected person's stay masked: ``states.protection``)."""
     found = _esf(kivo, start=start, end=end, year=year, caseworker_id=caseworker_id)
     if show_personal:
-        return replace(found, rows=[_unmasked(row) for row in found.rows])
+        with kivo.uow(read_only=True) as uow:
+            protected = uow.protection.protected_cases([row.case_id for row in found.rows])
+        rows = [_masked(r) if r.case_id in protected else _unmasked(r) for r in found.rows]
+        return replace(found, rows=rows)
     return replace(found, rows=[_masked(row) for row in found.rows])
 
 

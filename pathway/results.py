@@ -74,6 +74,11 @@ class CaseView:
     next: list[NextMove]
     # Who was responsible when: [{caseworker_id, from, to}] (``states.ownership``).
     owners: list[dict[str, Any]] = field(default_factory=list)
+    # Protected identity: the name is the initials unless revealed; the history's
+    # workplace, supervisor and contact details are left out for a reader other than
+    # the case's caseworker or a coordinator (``whereabouts_hidden``).
+    protected: bool = False
+    whereabouts_hidden: bool = False
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pathway import actors
+from pathway.errors import NotPermitted
 from pathway.facts import read_facts
 from pathway.results import CaseView, HistoryLine, NextMove
 from states.access import READ, READ_HISTORY, SHOW_PERSONAL
@@ -14,6 +15,7 @@ from states.errors import NotFound
 from states.judge import next_steps
 from states.ownership import TRANSFERRED, Ownership, owners
 from states.personnummer import Personnummer
+from states.protection import may_reveal, sees_whereabouts
 
 if TYPE_CHECKING:
     from datetime import date
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from pathway.context import Kivo
     from pathway.ports import UnitOfWork
     from states.case import CaseFacts, Move
-    from states.records import Case, CaseEvent, CaseSummary, Person
+    from states.records import Case, CaseEvent, CaseSummary, Caseworker, Person
 
 
 def next_moves_of(kivo: Kivo, facts: CaseFacts, given: Move | None = None) -> list[NextMove]:
@@ -65,12 +67,17 @@ def show_case(
     return read_case(kivo, case_id, show_personal=show_personal, by=by).view
 
 
-def seen(kivo: Kivo, uow: UnitOfWork, by: int | None, case_id: int, action: str) -> None:
+def seen(
+    kivo: Kivo, uow: UnitOfWork, by: int | None, case_id: int, action: str
+) -> Caseworker | None:
     """A read by ``by`` (``None``: no one named, nothing checked or logged): the case
     must be theirs to see (another's is answered as unknown), and the read is logged in
-    this transaction, which the read use case commits."""
-    if by is not None:
-        actors.cases_for(kivo, uow, actors.actor_of(uow, by), [case_id], action)
+    this transaction, which the read use case commits. Returns the reader."""
+    if by is None:
+        return None
+    actor = actors.actor_of(uow, by)
+    actors.cases_for(kivo, uow, actor, [case_id], action)
+    return actor
 
 
 def read_case(
@@ -83,8 +90,9 @@ def read_case(
     case and participant as a move loads them, its facts as a move judges them, and no
     ORM session (nor SQLModel's import) for the case page when no reader is named."""
     with kivo.uow(read_only=by is None) as uow:
-        seen(kivo, uow, by, case_id, SHOW_PERSONAL if show_personal else READ)
+        actor = seen(kivo, uow, by, case_id, SHOW_PERSONAL if show_personal else READ)
         case, person = case_and_person(uow, case_id)
+        protection = _protection(uow, case, actor, show_personal)
         events = uow.pipeline.histories([case_id]).get(case_id, [])
         facts = read_facts(uow, kivo.rules, {case_id: (case, person)}, {case_id: None}, every=True)
         periods = owners(events, case.caseworker_id)
@@ -96,6 +104,8 @@ def read_case(
         if by is not None:
             uow.commit()
     history = _lines(events, found, configured_rules(kivo))
+    if protection is not None and not protection.whereabouts:
+        history = [_without_whereabouts(line) for line in history]
     worker = found.get(case.caseworker_id) if case.caseworker_id is not None else None
     names = {ident: name for ident, name in found.items() if ident in named}
     assert case.id is not None
@@ -104,7 +114,7 @@ def read_case(
     view = CaseView(
         id=case.id,
         person_id=person.id,
-        name=person.name,
+        name=protection.name if protection is not None and show_personal else person.name,
         personnummer=(pnr.formatted() if show_personal else pnr.masked()) if pnr else None,
         gender=person.gender,
         birth_year=person.birth_year,
@@ -123,8 +133,45 @@ def read_case(
         history=history,
         next=next_moves_of(kivo, facts[case_id].facts),
         owners=[period.to_dict() for period in periods],
+        protected=protection is not None,
+        whereabouts_hidden=protection is not None and not protection.whereabouts,
     )
     return CaseReading(view, names)
+
+
+@dataclass(frozen=True)
+class _Protection:
+    name: str  # what the initials the pipeline loads hide
+    whereabouts: bool  # the reader sees the address and workplace
+
+
+def _protection(
+    uow: UnitOfWork, case: Case, actor: Caseworker | None, reveal: bool
+) -> _Protection | None:
+    """How a protected person's case is shown to ``actor`` (``None``: not protected).
+    Only the case's own caseworker or a coordinator may reveal the identity."""
+    assert case.id is not None
+    found = uow.pipeline.protected_names([case.id]).get(case.id)
+    if found is None:
+        return None
+    entitled = sees_whereabouts(actor, case.caseworker_id)
+    if reveal and not may_reveal(actor, case.caseworker_id):
+        raise NotPermitted(
+            f"case {case.id}'s participant has a protected identity: only the case's own "
+            "caseworker or a coordinator may reveal it (give --by with your id)",
+            action="reveal a protected identity",
+            actor=None if actor is None else actor.id,
+        )
+    return _Protection(found[1], entitled)
+
+
+WHEREABOUTS = ("workplace", "supervisor", "employer", "address", "email", "phone")
+
+
+def _without_whereabouts(line: HistoryLine) -> HistoryLine:
+    """A history line with what would tell where a protected person is taken out."""
+    kept = {k: v for k, v in line.data.items() if not any(w in k for w in WHEREABOUTS)}
+    return replace(line, data=kept) if kept != line.data else line
 
 
 def case_and_person(uow: UnitOfWork, case_id: int) -> tuple[Case, Person]:
@@ -145,10 +192,13 @@ def read_history(kivo: Kivo, case_id: int, *, by: int | None = None) -> HistoryR
     to}]``, ``to`` exclusive and ``None`` while it lasts). ``by``: who reads (checked
     and logged)."""
     with kivo.uow(read_only=by is None) as uow:
-        seen(kivo, uow, by, case_id, READ_HISTORY)
+        actor = seen(kivo, uow, by, case_id, READ_HISTORY)
         case, _ = case_and_person(uow, case_id)
+        protection = _protection(uow, case, actor, reveal=False)
         events = uow.pipeline.histories([case_id]).get(case_id, [])
         lines = history_lines(uow, events, configured_rules(kivo))
+        if protection is not None and not protection.whereabouts:
+            lines = [_without_whereabouts(line) for line in lines]
         periods = owners(events, case.caseworker_id)
         names = caseworker_names(uow, _owner_ids(periods, events))
         if by is not None:

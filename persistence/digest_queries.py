@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
+from persistence.protection import shown_name_orm
 from persistence.tables import (
     CaseRow,
     FollowupRow,
@@ -49,7 +50,7 @@ class DigestQueries:
     ) -> list[MeetingLine]:
         """Booked meetings, not cancelled, at a moment from ``first`` up to (not) ``last``."""
         query = (
-            select(MeetingRow, PersonRow.name, CaseRow.caseworker_id, SupervisorRow.name)
+            select(MeetingRow, shown_name_orm(), CaseRow.caseworker_id, SupervisorRow.name)
             .join(CaseRow, col(CaseRow.id) == MeetingRow.case_id)
             .join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
             .outerjoin(SupervisorRow, col(SupervisorRow.id) == MeetingRow.supervisor_id)
@@ -98,7 +99,7 @@ class DigestQueries:
     @staticmethod
     def _followups() -> Any:
         return (
-            select(FollowupRow, PersonRow.name, CaseRow.caseworker_id)
+            select(FollowupRow, shown_name_orm(), CaseRow.caseworker_id)
             .join(CaseRow, col(CaseRow.id) == FollowupRow.case_id)
             .join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
         )
@@ -125,7 +126,7 @@ class DigestQueries:
     @staticmethod
     def _placements() -> Any:
         return (
-            select(PlacementRow, PersonRow.name, CaseRow.caseworker_id, WorkplaceRow.name)
+            select(PlacementRow, shown_name_orm(), CaseRow.caseworker_id, WorkplaceRow.name)
             .join(CaseRow, col(CaseRow.id) == PlacementRow.case_id)
             .join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
             .outerjoin(WorkplaceRow, col(WorkplaceRow.id) == PlacementRow.workplace_id)

@@ -52,6 +52,7 @@ class ExportQueries:
                 CASE.c.id.label("case_id"),
                 CASE.c.person_id,
                 PERSON.c.name,
+                PERSON.c.protected_initials,
                 PERSON.c.personnummer,
                 PERSON.c.gender,
                 PERSON.c.birth_year,
@@ -141,6 +142,29 @@ class ExportQueries:
             .order_by(PLACEMENT.c.start, PLACEMENT.c.id)
         )
         return self._stream(query)
+
+    def protected_cases(
+        self, kind: str, first: date | None, last: date | None, limit: int = 10
+    ) -> list[int]:
+        """Up to ``limit`` ids of the cases of protected persons among the rows a
+        ``kind`` export of the period holds: one statement."""
+        table, column = {
+            "cases": (CASE, CASE.c.opened_on),
+            "events": (EVENT, EVENT.c.on),
+            "followups": (FOLLOWUP, FOLLOWUP.c.due),
+            "placements": (PLACEMENT, PLACEMENT.c.start),
+        }[kind]
+        case_id = CASE.c.id if table is CASE else table.c.case_id
+        source = CASE if table is CASE else table.join(CASE, CASE.c.id == table.c.case_id)
+        query = (
+            select(case_id)
+            .distinct()
+            .select_from(source.join(PERSON, PERSON.c.id == CASE.c.person_id))
+            .where(PERSON.c.protected_initials.is_not(None), _within(column, first, last))
+            .order_by(case_id)
+            .limit(limit)
+        )
+        return [int(row[0]) for row in self.session.connection().execute(query)]
 
     def _stream(self, query: Select[Any]) -> Iterator[Mapping[str, Any]]:
         result = self.session.connection().execute(

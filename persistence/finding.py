@@ -18,13 +18,15 @@ from persistence.mapping import driver_reads
 from states.search import FoundCase, Query
 
 _SELECT = (
-    "SELECT c.id, p.id, p.name, p.personnummer, c.state, c.step, c.caseworker_id, w.name, "
+    "SELECT c.id, p.id, COALESCE(p.protected_initials, p.name), p.personnummer, c.state, "
+    "c.step, c.caseworker_id, w.name, "
     "c.opened_on, c.closed_on FROM kivo_case c JOIN person p ON p.id = c.person_id "
     "LEFT JOIN caseworker w ON w.id = c.caseworker_id WHERE "
 )
 _ORDER = (
     " ORDER BY CASE WHEN c.caseworker_id = :me THEN 0 ELSE 1 END, "
-    "CASE WHEN c.state = 'exited' THEN 1 ELSE 0 END, p.name, c.id LIMIT :limit"
+    "CASE WHEN c.state = 'exited' THEN 1 ELSE 0 END, COALESCE(p.protected_initials, p.name), "
+    "c.id LIMIT :limit"
 )
 
 

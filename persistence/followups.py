@@ -14,6 +14,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import SQLModel, col, select
 
 from persistence.mapping import to_record
+from persistence.protection import shown_name_orm
 from persistence.repositories import _Repository
 from persistence.tables import (
     CaseRow,
@@ -102,7 +103,7 @@ class FollowupRepository(_Lockable[Followup, FollowupRow]):
         ``due_by`` includes its day, ``due_before`` does not; ``statuses`` ``None`` is all;
         ``case_ids``: the items of these cases (a page of a list) in one statement.
         """
-        query = select(FollowupRow, PersonRow.name, CaseRow.caseworker_id).join(
+        query = select(FollowupRow, shown_name_orm(), CaseRow.caseworker_id).join(
             CaseRow, col(CaseRow.id) == FollowupRow.case_id
         )
         query = query.join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
@@ -173,7 +174,7 @@ class MeetingRepository(_Lockable[Meeting, MeetingRow]):
         query = (
             select_columns(
                 MeetingRow,
-                col(PersonRow.name),
+                shown_name_orm(),
                 col(CaseRow.caseworker_id),
                 col(SupervisorRow.name),
                 col(WorkplaceRow.name),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Select, and_, bindparam, exists, literal_column, or_, select
 
+from persistence.protection import shown_name
 from persistence.tables import CaseRow, CaseworkerRow, PersonRow, PlacementRow
 from states.case import EXITED, PAUSED
 from states.listing import ExitFilter, ListedCase
@@ -85,7 +86,7 @@ class ListQueries:
 
     def case_key(self, case_id: int, sort: str) -> tuple[Any, ...] | None:
         """The sort key of case ``case_id`` (``None`` when there is no such case)."""
-        key = {"id": _case.c.id, "name": _person.c.name, "opened": _case.c.opened_on}[sort]
+        key = {"id": _case.c.id, "name": shown_name(_person), "opened": _case.c.opened_on}[sort]
         found = (
             self.session.connection()
             .execute(
@@ -146,10 +147,10 @@ def _case_statement(
     exit_shape: tuple[bool, bool, bool] = (False, False, False),
 ) -> Select[Any]:
     """One statement per shape, built once; values are bound parameters."""
-    sort_key = {"id": None, "name": _person.c.name, "opened": _case.c.opened_on}[sort]
+    sort_key = {"id": None, "name": shown_name(_person), "opened": _case.c.opened_on}[sort]
     statement = select(
         _case.c.id,
-        _person.c.name,
+        shown_name(_person),
         _case.c.state,
         _case.c.step,
         _case.c.caseworker_id,

@@ -210,7 +210,8 @@ class MatchQueries:
             where.append("c.consent_on <= :consent")
         where += requirement_terms(requirements, params)
         sql = (
-            f"SELECT c.id, p.name, c.state, {since} AS since, pr.interests, pr.municipality, "
+            "SELECT c.id, COALESCE(p.protected_initials, p.name), c.state, "
+            f"{since} AS since, pr.interests, pr.municipality, "
             f"pr.max_hours, pr.person_id, {' + '.join(score)} AS score "
             "FROM kivo_case c JOIN person p ON p.id = c.person_id "
             "LEFT JOIN participant_profile pr ON pr.person_id = c.person_id "

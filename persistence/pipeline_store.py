@@ -39,7 +39,9 @@ OPEN = "('pending', 'suspended')"
 _LOAD = (
     "SELECT c.person_id, c.opened_on, c.state, c.paused_from, c.caseworker_id, c.closed_on, "
     "c.outcome, c.consent_on, c.last_move_on, c.version, c.id, "
-    "p.name, p.personnummer, p.gender, p.birth_year, p.groups, p.permit_date, "
+    # the name as every output shows it: a protected person's initials (states.protection)
+    "COALESCE(p.protected_initials, p.name), p.personnummer, p.gender, p.birth_year, "
+    "p.groups, p.permit_date, "
     "p.characteristics, "
     f"EXISTS (SELECT 1 FROM followup f WHERE f.case_id = c.id AND f.status IN {OPEN}), "
     "EXISTS (SELECT 1 FROM placement pl WHERE pl.case_id = c.id AND pl.ended_on IS NULL) "
@@ -226,6 +228,22 @@ class PipelineStore:
             head = "SELECT id, name FROM caseworker WHERE id IN "
             self._cursor.execute(self._sql.listed(head, len(part)), part)
             found.update((int(ident), name) for ident, name in self._cursor.fetchall())
+        return found
+
+    def protected_names(self, case_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """``{case_id: (initials, name)}`` of the cases among ``case_ids`` whose person's
+        identity is protected (``states.protection``): the mask and what it hides."""
+        found: dict[int, tuple[str, str]] = {}
+        head = (
+            "SELECT c.id, p.protected_initials, p.name FROM kivo_case c "
+            "JOIN person p ON p.id = c.person_id "
+            "WHERE p.protected_initials IS NOT NULL AND c.id IN "
+        )
+        for part in in_slices(case_ids):
+            self._cursor.execute(self._sql.listed(head, len(part)), part)
+            found.update(
+                (int(ident), (mask, name)) for ident, mask, name in self._cursor.fetchall()
+            )
         return found
 
     def histories(self, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:

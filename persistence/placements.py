@@ -11,6 +11,7 @@ from persistence.mapping import to_record
 from persistence.repositories import PlacementRepository as _Placements
 from persistence.repositories import in_slices
 from persistence.tables import CaseRow, CaseworkerRow, PersonRow, PlacementRow
+from states.protection import shown_name
 from states.records import OpenPlacement, Placement
 
 
@@ -104,7 +105,7 @@ class PlacementRepository(_Placements):
                     placement_id=placement.id,
                     case_id=placement.case_id,
                     step=placement.step,
-                    participant=person.name,
+                    participant=shown_name(person.name, person.protected_initials),
                     personnummer=person.personnummer,
                     caseworker_id=case.caseworker_id,
                     caseworker=worker.name if worker is not None else None,

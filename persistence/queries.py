@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from persistence.protection import shown_name_orm
 from persistence.tables import CaseRow, CaseworkerRow, PersonRow
 from states.case import EXITED, PAUSED, status_of_state
 from states.records import CaseSummary
@@ -22,7 +23,7 @@ class CaseQueries:
         limit: int | None = None,
     ) -> list[CaseSummary]:
         query = (
-            select(CaseRow, PersonRow.name, CaseworkerRow.name)
+            select(CaseRow, shown_name_orm(), CaseworkerRow.name)
             .join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
             .outerjoin(CaseworkerRow, col(CaseworkerRow.id) == CaseRow.caseworker_id)
         )

@@ -43,6 +43,9 @@ class PersonRow(SQLModel, table=True):
     # How to reach the participant; set by ``participant edit`` (not part of ``Person``).
     email: str | None = None
     phone: str | None = Field(default=None, max_length=32)
+    # Protected identity: the initials shown in place of the name (None: not protected;
+    # ``states.protection``). Set by ``participant protect``, not part of ``Person``.
+    protected_initials: str | None = Field(default=None, max_length=16)
 
 
 class PersonWordRow(SQLModel, table=True):

@@ -62,6 +62,7 @@ if TYPE_CHECKING:
         SupervisorCourseRepository,
         SupervisorTrainingRepository,
     )
+    from persistence.protection import ProtectionStore
     from persistence.queries import CaseQueries
     from persistence.report_queries import ReportQueries
     from persistence.repositories import (
@@ -112,6 +113,7 @@ MEMBERS = (
     "access",
     "extracts",
     "retention",
+    "protection",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -485,6 +487,12 @@ class SqlUnitOfWork:
         from persistence.retention import RetentionStore
 
         return RetentionStore(self.session)
+
+    @cached_property
+    def protection(self) -> ProtectionStore:
+        from persistence.protection import ProtectionStore
+
+        return ProtectionStore(self.session)
 
 
 def _on_driver(driver: Any, url: str) -> Connection:

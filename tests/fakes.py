@@ -69,6 +69,7 @@ class Records:
     reminders: list[Reminder] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     access: list[AccessEntry] = field(default_factory=list)
+    protected_initials: dict[int, str] = field(default_factory=dict)  # by person id
     last_id: int = 0
 
     def next_id(self) -> int:
@@ -189,6 +190,15 @@ class FakePipeline:
     def caseworker_names(self, caseworker_ids: Sequence[int]) -> dict[int, str]:
         known = self.records.caseworkers
         return {i: known[i].name for i in caseworker_ids if i in known}
+
+    def protected_names(self, case_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        found: dict[int, tuple[str, str]] = {}
+        for case_id in case_ids:
+            case = self.records.cases.get(case_id)
+            mask = None if case is None else self.records.protected_initials.get(case.person_id)
+            if case is not None and mask is not None:
+                found[case_id] = (mask, self.records.people[case.person_id].name)
+        return found
 
     def histories(self, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
         found: dict[int, list[CaseEvent]] = {}

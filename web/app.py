@@ -81,6 +81,7 @@ def create_app(
         places,
         reports,
         retention,
+        review,
         sign_in,
     )
 
@@ -99,6 +100,7 @@ def create_app(
     app.include_router(places.router)
     app.include_router(employers.router)
     app.include_router(retention.router)
+    app.include_router(review.router)
     return app
 
 

@@ -121,3 +121,9 @@ def test_a_report_csv_defuses_text_that_a_spreadsheet_would_run_and_keeps_number
         '"\'=HYPERLINK(""x"")",-3,2026-01-12',
         "'@a,0,",
     ]
+
+
+def test_a_protected_persons_case_row_shows_the_initials_unless_personal_data_is_asked() -> None:
+    protected = {**STORED_CASE, "name": "Zelda Quist", "protected_initials": "Z. Q."}
+    assert _shaped("cases", protected, show_personal=False)["name"] == "Z. Q."
+    assert _shaped("cases", protected, show_personal=True)["name"] == "Zelda Quist"
