@@ -206,9 +206,13 @@ def load(
                 break
             path = paths[index % len(paths)]
             started = time.perf_counter()
-            connection.request("GET", path, headers=headers)
-            answer = connection.getresponse()
-            answer.read()
+            try:
+                connection.request("GET", path, headers=headers)
+                answer = connection.getresponse()
+                answer.read()
+            except OSError as error:  # a reset or a timeout: counted, never hidden
+                failures.append(f"{path}: {error!r}")
+                break
             took = time.perf_counter() - started
             if answer.status != 200:
                 failures.append(f"{path}: {answer.status}")
