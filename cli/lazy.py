@@ -181,6 +181,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "audit_commands",
         "The access log: who read or changed which case, when (coordinators).",
     ),
+    ("person", "person_commands", "A person's own data: erase it on request (GDPR art. 17)."),
 )
 
 MODULES: tuple[str, ...] = (
@@ -208,6 +209,8 @@ MODULES: tuple[str, ...] = (
     "match_commands",
     "proposal_commands",
     "audit_commands",
+    "erase_commands",
+    "person_commands",
 )
 """The command modules in the order ``cli.app`` registers them."""
 

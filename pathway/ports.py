@@ -11,6 +11,7 @@ from pathway.access_ports import AccessLog
 from pathway.bulk_ports import BulkWriter, ExportQueries
 from pathway.correction_ports import CorrectionStore
 from pathway.edit_ports import PersonFinder, RecordChanges
+from pathway.erasure_ports import ErasureStore
 from pathway.health_ports import HealthQueries
 from pathway.list_ports import ListQueries
 from pathway.match_ports import MatchQueries, ProfileRepository
@@ -293,6 +294,8 @@ class UnitOfWork(Protocol):
     def trainings(self) -> SupervisorTrainingRepository: ...
     @property
     def access(self) -> AccessLog: ...
+    @property
+    def erasure(self) -> ErasureStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -43,6 +43,10 @@ class PersonRow(SQLModel, table=True):
     # How to reach the participant; set by ``participant edit`` (not part of ``Person``).
     email: str | None = None
     phone: str | None = Field(default=None, max_length=32)
+    # An erased person (``states.erasure``): the stand-in date of birth that keeps every
+    # age band, and the day of the erasure.
+    born_on: date | None = None
+    erased_on: date | None = None
 
 
 class PersonWordRow(SQLModel, table=True):

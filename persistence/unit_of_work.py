@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from persistence.changes import RecordChanges
     from persistence.corrections import CorrectionStore
     from persistence.digest_queries import DigestQueries
+    from persistence.erasure import ErasureStore
     from persistence.export_queries import ExportQueries
     from persistence.finding import PersonFinder
     from persistence.followups import (
@@ -108,6 +109,7 @@ MEMBERS = (
     "courses",
     "trainings",
     "access",
+    "erasure",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -469,6 +471,12 @@ class SqlUnitOfWork:
         from persistence.access_log import AccessLogRepository
 
         return AccessLogRepository(self.session)
+
+    @cached_property
+    def erasure(self) -> ErasureStore:
+        from persistence.erasure import ErasureStore
+
+        return ErasureStore(self.session)
 
 
 def _on_driver(driver: Any, url: str) -> Connection:
