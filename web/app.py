@@ -63,7 +63,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _handle_errors(app)
 
-    from web import actions, bulk, handover, importing, pages, reports, sign_in
+    from web import actions, bulk, erasure, handover, importing, pages, reports, sign_in
 
     app.include_router(sign_in.router)
     _sign_in_through_provider(app, kivo, dev_login)
@@ -73,6 +73,7 @@ def create_app(
     app.include_router(reports.router)
     app.include_router(handover.router)
     app.include_router(importing.router)
+    app.include_router(erasure.router)
     return app
 
 
