@@ -196,15 +196,16 @@ class ErasureStore:
         return rewritten
 
     def _scrub_column(self, table: Table, column: str, plan: ErasurePlan) -> int:
-        """Text about others' records that names the person (an employer contact's note,
-        a place's): the person's name and personnummer replaced by the pseudonym."""
+        """Text of others' records that names the person (an employer contact's note, a
+        place's): the whole name and the personnummer replaced by the pseudonym (a first
+        name alone may be someone else's)."""
         target = table.c[column]
-        likes = [func.lower(target).like(f"%{needle.lower()}%") for needle in plan.needles]
+        likes = [func.lower(target).like(f"%{needle.lower()}%") for needle in plan.exact]
         if not likes:
             return 0
         rows = self.connection.execute(select(table.c.id, target).where(or_(*likes))).all()
         for ident, text in rows:
-            cleaned = scrub(text, plan.needles, plan.pseudonym)
+            cleaned = scrub(text, plan.exact, plan.pseudonym)
             self._run(update(table).where(table.c.id == ident).values({column: cleaned}))
         return len(rows)
 

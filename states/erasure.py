@@ -68,6 +68,9 @@ class ErasurePlan:
     cases: tuple[CaseFacts, ...]
     pseudonym: str
     needles: tuple[str, ...]
+    exact: tuple[str, ...]
+    """The whole name and the personnummer's forms: what is scrubbed from others'
+    records (an employer contact's note), where a first name alone may be someone else's."""
     born_on: date | None
     birth_year: int | None
     decision: str
@@ -163,6 +166,11 @@ def scrub(text: str, needles: Iterable[str], replacement: str) -> str:
     for needle in sorted({n for n in needles if len(n) >= 2}, key=len, reverse=True):
         text = re.sub(re.escape(needle), replacement, text, flags=re.IGNORECASE)
     return text
+
+
+def exact_needles(name: str, digits: str | None) -> list[str]:
+    """The whole name and the personnummer's written forms."""
+    return [name, *written_forms(digits or "")]
 
 
 def needles_of(name: str, digits: str | None) -> list[str]:

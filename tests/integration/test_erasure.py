@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from pathway import editing, exporting, moves, notes
+from pathway import editing, employers, exporting, moves, notes
 from pathway.bootstrap import bootstrap
 from pathway.context import Kivo
 from pathway.erasure import erase_person, preview_erasure
@@ -41,6 +41,7 @@ from tests.integration.support import (
 
 NAME = "Zelda Qvarnstrom"
 REQUEST = "request 2026-0113"
+CONTACT_KIND = "call"
 
 
 @pytest.fixture
@@ -158,6 +159,29 @@ def _person_id(kivo: Kivo, pnr: str) -> int:
             text("SELECT id FROM person WHERE personnummer = :p"), {"p": pnr}
         ).scalar_one()
     return int(found)
+
+
+def test_an_employer_contact_loses_the_whole_name_and_keeps_another_persons(
+    kivo: Kivo, staff: Staff
+) -> None:
+    pnr = fresh_personnummer("19900101")
+    _closed_case(kivo, staff, pnr)
+    note = f"Talked about {NAME} and Zelda Andersson"
+    employers.record_contact(
+        kivo,
+        staff.workplace,
+        on=date(2026, 2, 3),
+        kind=CONTACT_KIND,
+        note=note,
+        by=staff.caseworker,
+    )
+
+    done = erase_person(kivo, pnr, reason=REQUEST, by=staff.coordinator)
+
+    with engine_of(kivo.database).connect() as connection:
+        notes_now = connection.execute(text("SELECT note FROM employer_contact")).scalars().all()
+    assert notes_now == [f"Talked about {done.pseudonym} and Zelda Andersson"]
+    assert done.counts["employer_contact"] == 1
 
 
 def test_a_second_erasure_of_the_same_person_is_bad_input(kivo: Kivo, staff: Staff) -> None:
