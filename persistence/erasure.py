@@ -10,6 +10,7 @@ case, so the rows add up to the erasure.
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, or_, select, update
@@ -92,8 +93,7 @@ class ErasureStore:
     def erase(self, plan: ErasurePlan) -> dict[int | None, dict[str, int]]:
         """Write the erasure in the open transaction: the counts per case (``None``: a
         person without cases), each also recorded in a ``data_removal`` row."""
-        cursor = self.connection.connection.cursor()
-        with sanctioned_removal(cursor):
+        with closing(self.connection.connection.cursor()) as cursor, sanctioned_removal(cursor):
             counts = self._per_case(plan)
             person = self._person(plan)
             first = min(counts, default=None, key=lambda ident: ident or 0)
