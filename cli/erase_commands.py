@@ -39,7 +39,7 @@ def person_erase(
     by: ByOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Erase a person on request (GDPR art. 17): name, personnummer, contact details and
+    """Erase a person on request (GDPR article 17): name, personnummer, contact details and
     every free text about them removed, their cases kept under a random pseudonym so
     every report counts the same. Coordinators only.
 

@@ -181,7 +181,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "audit_commands",
         "The access log: who read or changed which case, when (coordinators).",
     ),
-    ("person", "person_commands", "A person's own data: erase it on request (GDPR art. 17)."),
+    ("person", "person_commands", "A person's own data: erase it on request (GDPR article 17)."),
 )
 
 MODULES: tuple[str, ...] = (

@@ -7,7 +7,7 @@ import typer
 from cli.erase_commands import person_erase
 
 person_app = typer.Typer(
-    help="A person's own data: erase it on request (GDPR art. 17).",
+    help="A person's own data: erase it on request (GDPR article 17).",
     no_args_is_help=True,
 )
 person_app.command("erase")(person_erase)
