@@ -184,7 +184,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "person",
         "person_commands",
-        "A person's data (GDPR): register extracts, for coordinators.",
+        "A person's data (GDPR), for coordinators: register extracts and erasure on request.",
     ),
     (
         "retention",
@@ -218,6 +218,7 @@ MODULES: tuple[str, ...] = (
     "match_commands",
     "proposal_commands",
     "audit_commands",
+    "erase_commands",
     "person_commands",
     "retention_commands",
 )

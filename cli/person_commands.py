@@ -1,5 +1,5 @@
 """``kivo person``: a person's rights over their data (GDPR), for coordinators: the
-register extract (art. 15)."""
+register extract (art. 15) and erasure on request (art. 17, ``cli.erase_commands``)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from typing import Annotated
 import typer
 
 from cli.context import kivo_of
+from cli.erase_commands import person_erase
 from cli.errors import reports_errors
 from cli.options import ByOption, JsonOption
 from cli.output import print_json, say
 
 person_app = typer.Typer(
-    help="A person's data (GDPR): register extracts, for coordinators.",
+    help="A person's data (GDPR), for coordinators: register extracts and erasure on request.",
     no_args_is_help=True,
 )
+person_app.command("erase")(person_erase)
 
 PersonArg = Annotated[
     str,

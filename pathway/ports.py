@@ -12,6 +12,7 @@ from pathway.bulk_ports import BulkWriter, ExportQueries
 from pathway.correction_ports import CorrectionStore
 from pathway.edit_ports import PersonFinder, RecordChanges
 from pathway.extract_ports import ExtractQueries
+from pathway.erasure_ports import ErasureStore
 from pathway.health_ports import HealthQueries
 from pathway.list_ports import ListQueries
 from pathway.match_ports import MatchQueries, ProfileRepository
@@ -302,6 +303,8 @@ class UnitOfWork(Protocol):
     def retention(self) -> RetentionStore: ...
     @property
     def protection(self) -> ProtectionStore: ...
+    @property
+    def erasure(self) -> ErasureStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -21,6 +21,7 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
     "PRAGMA synchronous=NORMAL",
+    "PRAGMA secure_delete=ON",  # erased and removed values are zeroed, not left in free pages
 )
 VERSION_QUERY = "SELECT version_num FROM alembic_version"
 

@@ -91,6 +91,7 @@ class FunderQueries(ReportSql):
                 after_6m.c.status,
                 PERSON.c.characteristics,
                 qualified.c.case_id.is_not(None),
+                PERSON.c.born_on,
             )
             .select_from(CASE)
             .join(PERSON, PERSON.c.id == CASE.c.person_id)
@@ -110,7 +111,7 @@ class FunderQueries(ReportSql):
                 person_id=row[1],
                 personnummer=row[2],
                 gender=esf_gender(row[3]),
-                age_band=age_band(row[6], birth_date=_born(row[2]), birth_year=row[4]),
+                age_band=age_band(row[6], birth_date=_born(row[2]) or row[13], birth_year=row[4]),
                 entry_status=entry_status(list(row[5] or [])),
                 education=education_band(list(row[5] or [])),
                 groups=list(row[5] or []),

@@ -85,5 +85,5 @@ def require_revision(found: str | None, expected: str) -> None:
         )
 
 
-SCHEMA_HEAD = "0018"
+SCHEMA_HEAD = "0019"
 """The revision this code expects; a test checks it against Alembic's head."""

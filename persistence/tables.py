@@ -46,6 +46,10 @@ class PersonRow(SQLModel, table=True):
     # Protected identity: the initials shown in place of the name (None: not protected;
     # ``states.protection``). Set by ``participant protect``, not part of ``Person``.
     protected_initials: str | None = Field(default=None, max_length=16)
+    # An erased person (``states.erasure``): the stand-in date of birth that keeps every
+    # age band, and the day of the erasure.
+    born_on: date | None = None
+    erased_on: date | None = None
 
 
 class PersonWordRow(SQLModel, table=True):

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from persistence.changes import RecordChanges
     from persistence.corrections import CorrectionStore
     from persistence.digest_queries import DigestQueries
+    from persistence.erasure import ErasureStore
     from persistence.export_queries import ExportQueries
     from persistence.extract_queries import ExtractQueries
     from persistence.finding import PersonFinder
@@ -114,6 +115,7 @@ MEMBERS = (
     "extracts",
     "retention",
     "protection",
+    "erasure",
 )
 """The repositories and queries, each built on first use within one ``with`` block."""
 
@@ -493,6 +495,12 @@ class SqlUnitOfWork:
         from persistence.protection import ProtectionStore
 
         return ProtectionStore(self.session)
+
+    @cached_property
+    def erasure(self) -> ErasureStore:
+        from persistence.erasure import ErasureStore
+
+        return ErasureStore(self.session)
 
 
 def _on_driver(driver: Any, url: str) -> Connection:

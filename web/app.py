@@ -84,6 +84,7 @@ def create_app(
         review,
         sign_in,
     )
+    from web import erasure
 
     app.include_router(sign_in.router)
     bearer = _sign_in_through_provider(app, kivo, dev_login, bearer)
@@ -101,6 +102,7 @@ def create_app(
     app.include_router(employers.router)
     app.include_router(retention.router)
     app.include_router(review.router)
+    app.include_router(erasure.router)
     return app
 
 
