@@ -11,8 +11,8 @@ from pathway.access_ports import AccessLog
 from pathway.bulk_ports import BulkWriter, ExportQueries
 from pathway.correction_ports import CorrectionStore
 from pathway.edit_ports import PersonFinder, RecordChanges
-from pathway.extract_ports import ExtractQueries
 from pathway.erasure_ports import ErasureStore
+from pathway.extract_ports import ExtractQueries
 from pathway.health_ports import HealthQueries
 from pathway.list_ports import ListQueries
 from pathway.match_ports import MatchQueries, ProfileRepository

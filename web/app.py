@@ -75,6 +75,7 @@ def create_app(
         bulk,
         data_protection,
         employers,
+        erasure,
         handover,
         importing,
         pages,
@@ -84,7 +85,6 @@ def create_app(
         review,
         sign_in,
     )
-    from web import erasure
 
     app.include_router(sign_in.router)
     bearer = _sign_in_through_provider(app, kivo, dev_login, bearer)
