@@ -111,6 +111,7 @@ class ErasureStore:
             "personnummer": None,
             "email": None,
             "phone": None,
+            "protected_initials": None,  # the real name's initials: the pseudonym shows now
             "erased_on": plan.on,
             "birth_year": plan.birth_year,
         }

@@ -20,6 +20,7 @@ from pathway.bootstrap import bootstrap
 from pathway.context import Kivo
 from pathway.erasure import erase_person, preview_erasure
 from pathway.errors import NotPermitted, Refused
+from pathway.protection import protect_participant
 from persistence.driver import configure
 from states.case import Outcome
 from states.erasure import KEEP_CASE_HISTORY, PSEUDONYM_PREFIX
@@ -268,3 +269,24 @@ def test_the_organisations_retention_schedule_keeps_a_closed_history_from_erasur
     assert table_contents(kivo.database) == before
     monkeypatch.delenv("KIVO_RETENTION")  # the shipped default has no minimum
     erase_person(kivo, pnr, reason=REQUEST, by=staff.coordinator)
+
+
+def test_an_erased_protected_person_keeps_no_initials_of_their_name(
+    kivo: Kivo, staff: Staff
+) -> None:
+    pnr = fresh_personnummer("19900101")
+    case_id = _closed_case(kivo, staff, pnr)
+    protect_participant(kivo, case_id, reason="skyddade personuppgifter", by=staff.coordinator)
+
+    erase_person(kivo, pnr, reason=REQUEST, by=staff.coordinator)
+
+    with engine_of(kivo.database).connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT p.name, p.protected_initials FROM person p "
+                "JOIN kivo_case c ON c.person_id = p.id WHERE c.id = :case"
+            ),
+            {"case": case_id},
+        ).one()
+    assert row[0].startswith("Raderad ")
+    assert row[1] is None
