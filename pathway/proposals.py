@@ -366,3 +366,10 @@ def _actor(uow: UnitOfWork, by: int | None) -> None:
 def _id(value: int | None) -> int:
     assert value is not None
     return value
+
+
+def show_proposal(kivo: Kivo, proposal_id: int) -> ProposalLine:
+    """One proposal by its id (``NotFound`` for none): whose case it puts forward, for a
+    caller that checks the case is theirs before answering it."""
+    with kivo.uow(read_only=True) as uow:
+        return _lines(uow, [uow.proposals.get(proposal_id)])[0]

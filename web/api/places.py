@@ -1,0 +1,468 @@
+"""The employer side: a place's lifecycle, matching with its reasons, proposals and
+their answers, the employer's contact log and a participant's profile — the use cases
+``kivo place``, ``kivo match``, ``kivo propose``/``proposal``, ``kivo employer`` and
+``kivo profile`` call, with the caller as the actor.
+
+Places and employers are the programme's, for every caseworker (as at the CLI); a case
+is the caller's own or unknown (404), unless they are a coordinator: a caseworker's
+rankings and proposal lists show only their own cases, and the open placements an
+employer view lists only theirs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+
+from pathway import employers, matching, places, profiles, proposals
+from pathway.context import Kivo
+from pathway.proposals import Accepted, ProposalLine
+from pathway.results import plain
+from pathway.workspace import owner_of
+from web.api.caller import Caller, Reader, Writer, require_visible
+from web.api.cases import CaseId
+from web.api.models import MAX_ID, MOVE, answers
+from web.api.place_models import (
+    AcceptIn,
+    ContactIn,
+    DeclineIn,
+    PlaceCancelIn,
+    PlaceIn,
+    PlaceOnIn,
+    ProfileIn,
+    ProposalIn,
+)
+from web.deps import kivo_of
+
+router = APIRouter()
+
+PlaceId = Annotated[int, Path(ge=1, le=MAX_ID, description="The place's id.")]
+ProposalId = Annotated[int, Path(ge=1, le=MAX_ID, description="The proposal's id.")]
+WorkplaceId = Annotated[int, Path(ge=1, le=MAX_ID, description="The workplace's id.")]
+Limit = Annotated[int, Query(ge=1, le=matching.MAX_LIMIT)]
+CHANGES = (403, 404, 422)
+
+CHANGE = {
+    "place_id": 4,
+    "kind": "opened",
+    "from_status": "agreed",
+    "to_status": "open",
+    "on": "2026-02-01",
+    "taken": 0,
+    "positions": 2,
+    "version": 3,
+}
+REASONS = [
+    {"code": "rules", "kind": "hard", "passed": True, "points": 0, "text": "the rules allow …"},
+    {"code": "interest", "kind": "soft", "passed": True, "points": 30, "text": "wants food"},
+]
+CANDIDATES = {
+    "place_id": 4,
+    "title": "Bagerilärling",
+    "status": "open",
+    "candidates": [
+        {
+            "case_id": 3,
+            "participant": "Sara Lind",
+            "state": "information",
+            "days_waiting": 40,
+            "score": 30,
+            "step": 2,
+            "programme": "PRAKTIK",
+            "reasons": REASONS,
+        }
+    ],
+    "judged": 12,
+    "why_not": {
+        "case_id": 5,
+        "excluded": True,
+        "constraint": "consent-missing",
+        "because": "step 2 under PRAKTIK: consent must be recorded",
+        "reasons": [],
+        "score": 0,
+    },
+}
+RANKED = {
+    "case_id": 3,
+    "participant": "Sara Lind",
+    "state": "information",
+    "places": [
+        {
+            "place_id": 4,
+            "title": "Bagerilärling",
+            "workplace_id": 1,
+            "days_open": 20,
+            "score": 30,
+            "step": 2,
+            "programme": "PRAKTIK",
+            "reasons": REASONS,
+        }
+    ],
+    "judged": 3,
+}
+PROPOSAL = {
+    "id": 6,
+    "place_id": 4,
+    "place": "Bagerilärling",
+    "workplace_id": 1,
+    "workplace": "Bageriet i Visby",
+    "case_id": 3,
+    "status": "open",
+    "proposed_on": "2026-03-02",
+    "by_id": 2,
+    "decided_on": None,
+    "declined_by": None,
+    "reason": None,
+    "step": None,
+    "placement_id": None,
+}
+ACCEPTED = {
+    "proposal_id": 6,
+    "case_id": 3,
+    "place_id": 4,
+    "step": 2,
+    "programme": "PRAKTIK",
+    "placement_id": 7,
+    "taken": 2,
+    "positions": 2,
+    "place_status": "filled",
+    "move": MOVE,
+    "ended_proposal_id": None,
+}
+CONTACT = {
+    "id": 9,
+    "on": "2026-01-15",
+    "kind": "visit",
+    "by_id": 2,
+    "by": "Hanna",
+    "note": "Två platser i bageriet",
+    "next_on": "2026-02-01",
+}
+EMPLOYER = {
+    "workplace_id": 1,
+    "workplace": "Bageriet i Visby",
+    "employer": "Bageriet AB",
+    "active": True,
+    "first_contact": "2026-01-15",
+    "next_step": {"on": "2026-02-01", "contact_id": 9, "due": True, "overdue_days": 3},
+    "contacts": [CONTACT],
+    "places": [],
+    "placements": [],
+    "supervisors": [],
+    "training": [],
+}
+PROFILE = {
+    "case_id": 3,
+    "person_id": 3,
+    "participant": "Sara Lind",
+    "interests": ["food", "retail"],
+    "languages": ["swedish:B1"],
+    "licences": [],
+    "certificates": [],
+    "max_hours": 30,
+    "municipality": "Gotland",
+    "adaptations": [],
+    "heaviest_physical": "heavy",
+    "recorded": True,
+    "changes": [],
+}
+
+
+def _theirs(kivo: Kivo, me: Caller, case_ids: set[int]) -> set[int]:
+    """Of these cases, those the caller may see: every one for a coordinator."""
+    if me.coordinator:
+        return case_ids
+    return {case_id for case_id in case_ids if owner_of(kivo, case_id) == me.id}
+
+
+# --- the place's lifecycle ------------------------------------------------------------
+
+
+@router.post(
+    "/places",
+    tags=["places"],
+    status_code=201,
+    responses=answers(
+        {**CHANGE, "kind": "created", "from_status": None, "to_status": "contact"},
+        statuses=CHANGES,
+        ok=201,
+        model=places.PlaceChange,
+    ),
+)
+def add_place(request: Request, me: Writer, body: PlaceIn) -> Any:
+    """Record a place a workplace offers, at the ``contact`` stage (``kivo place add``)."""
+    added = places.add_place(
+        kivo_of(request),
+        body.workplace,
+        title=body.title,
+        positions=body.positions,
+        steps=body.steps,
+        programmes=body.programmes,
+        requires=body.requires,
+        requires_note=body.requires_note,
+        hours=body.hours,
+        municipality=body.municipality,
+        supervisor_id=body.supervisor,
+        earliest_start=body.earliest_start,
+        tasks=body.tasks,
+        areas=body.areas,
+        on=body.on,
+        by=me.id,
+    )
+    return plain(added)
+
+
+@router.post(
+    "/places/{place_id}/agree",
+    tags=["places"],
+    responses=answers(
+        {**CHANGE, "kind": "agreed", "from_status": "contact", "to_status": "agreed"},
+        statuses=CHANGES,
+        model=places.PlaceChange,
+    ),
+)
+def agree_place(request: Request, me: Writer, place_id: PlaceId, body: PlaceOnIn) -> Any:
+    """The employer and the programme agree the tasks, supervisor and terms (``kivo
+    place agree``); a move the lifecycle does not allow is refused (422)."""
+    return plain(places.agree_place(kivo_of(request), place_id, on=body.on, by=me.id))
+
+
+@router.post(
+    "/places/{place_id}/open",
+    tags=["places"],
+    responses=answers(CHANGE, statuses=CHANGES, model=places.PlaceChange),
+)
+def open_place(request: Request, me: Writer, place_id: PlaceId, body: PlaceOnIn) -> Any:
+    """The place is ready to take participants (``kivo place open``); a move the
+    lifecycle does not allow is refused (422)."""
+    return plain(places.open_place(kivo_of(request), place_id, on=body.on, by=me.id))
+
+
+@router.post(
+    "/places/{place_id}/cancel",
+    tags=["places"],
+    responses=answers(
+        {**CHANGE, "kind": "cancelled", "to_status": "cancelled"},
+        statuses=CHANGES,
+        model=places.PlaceChange,
+    ),
+)
+def cancel_place(request: Request, me: Writer, place_id: PlaceId, body: PlaceCancelIn) -> Any:
+    """Cancel the place, with the reason (``kivo place cancel``); its open proposals
+    close with it."""
+    kivo = kivo_of(request)
+    return plain(places.cancel_place(kivo, place_id, reason=body.reason, on=body.on, by=me.id))
+
+
+# --- matching -------------------------------------------------------------------------
+
+
+@router.get(
+    "/places/{place_id}/candidates",
+    tags=["matching"],
+    responses=answers(CANDIDATES, statuses=(404, 422), model=matching.PlaceRanking),
+)
+def candidates(
+    request: Request,
+    me: Reader,
+    place_id: PlaceId,
+    limit: Limit = 10,
+    why_not: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Also say what excluded this case.")
+    ] = None,
+) -> Any:
+    """The cases that could take the place, best first, each with its reasons: which
+    hard constraints passed and which points it earned (``kivo match place``). A
+    caseworker sees their own cases only."""
+    kivo = kivo_of(request)
+    if why_not is not None:
+        require_visible(kivo, me, why_not)
+    if me.coordinator:
+        return plain(matching.match_place(kivo, place_id, limit=limit, why_not=why_not))
+    ranked = matching.match_place(kivo, place_id, limit=matching.MAX_LIMIT, why_not=why_not)
+    mine = _theirs(kivo, me, {c.case_id for c in ranked.candidates})
+    kept = [c for c in ranked.candidates if c.case_id in mine][:limit]
+    return plain(replace(ranked, candidates=kept))
+
+
+@router.get(
+    "/cases/{case_id}/places",
+    tags=["matching"],
+    responses=answers(RANKED, statuses=(404, 422), model=matching.CaseRanking),
+)
+def places_for_case(request: Request, me: Reader, case_id: CaseId, limit: Limit = 10) -> Any:
+    """The open places the case could take, best first, each with its reasons
+    (``kivo match case``). The read is logged."""
+    kivo = kivo_of(request)
+    owner_of(kivo, case_id, by=me.id)
+    return plain(matching.match_case(kivo, case_id, limit=limit))
+
+
+# --- proposals ------------------------------------------------------------------------
+
+
+@router.get(
+    "/proposals",
+    tags=["proposals"],
+    responses=answers([PROPOSAL], statuses=(404,), model=list[ProposalLine]),
+)
+def list_proposals(
+    request: Request,
+    me: Reader,
+    place: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    case: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    status: Annotated[
+        str | None, Query(max_length=20, description="open, declined, accepted, ended, …")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> Any:
+    """Proposals, oldest first, by place, case and status (``kivo proposal list``); a
+    caseworker's, of their own cases only."""
+    kivo = kivo_of(request)
+    if case is not None:
+        require_visible(kivo, me, case)
+    found = proposals.list_proposals(
+        kivo,
+        place_id=place,
+        case_id=case,
+        status=status,
+        limit=None if not me.coordinator else limit,
+    )
+    mine = _theirs(kivo, me, {p.case_id for p in found})
+    return plain([p for p in found if p.case_id in mine][:limit])
+
+
+@router.post(
+    "/proposals",
+    tags=["proposals"],
+    status_code=201,
+    responses=answers(PROPOSAL, statuses=CHANGES, ok=201, model=ProposalLine),
+)
+def propose(request: Request, me: Writer, body: ProposalIn) -> Any:
+    """Propose a case for an open place (``kivo propose``)."""
+    kivo = kivo_of(request)
+    require_visible(kivo, me, body.case)
+    return plain(proposals.propose(kivo, body.place, body.case, on=body.on, by=me.id))
+
+
+def _proposal(kivo: Kivo, me: Caller, proposal_id: int) -> ProposalLine:
+    """The proposal, when its case is the caller's (else unknown, 404)."""
+    found = proposals.show_proposal(kivo, proposal_id)
+    require_visible(kivo, me, found.case_id)
+    return found
+
+
+@router.post(
+    "/proposals/{proposal_id}/accept",
+    tags=["proposals"],
+    responses=answers(ACCEPTED, statuses=CHANGES, model=Accepted),
+)
+def accept(request: Request, me: Writer, proposal_id: ProposalId, body: AcceptIn) -> Any:
+    """Both said yes: the case advances into the place's step with its placement there
+    and takes a position, in one transaction (``kivo proposal accept``); refused (422,
+    naming the rule) when the place is full or the move is refused, writing nothing."""
+    kivo = kivo_of(request)
+    _proposal(kivo, me, proposal_id)
+    return plain(proposals.accept(kivo, proposal_id, on=body.on, until=body.until, by=me.id))
+
+
+@router.post(
+    "/proposals/{proposal_id}/decline",
+    tags=["proposals"],
+    responses=answers(
+        {**PROPOSAL, "status": "declined", "declined_by": "employer", "reason": "full"},
+        statuses=CHANGES,
+        model=ProposalLine,
+    ),
+)
+def decline(request: Request, me: Writer, proposal_id: ProposalId, body: DeclineIn) -> Any:
+    """The participant or the employer declines an open proposal, with the reason
+    (``kivo proposal decline``)."""
+    kivo = kivo_of(request)
+    _proposal(kivo, me, proposal_id)
+    declined = proposals.decline(
+        kivo, proposal_id, declined_by=body.by, reason=body.reason, on=body.on
+    )
+    return plain(declined)
+
+
+# --- employers ------------------------------------------------------------------------
+
+
+@router.get(
+    "/employers/{workplace_id}",
+    tags=["employers"],
+    responses=answers(EMPLOYER, statuses=(404,), model=employers.EmployerView),
+)
+def employer(request: Request, me: Reader, workplace_id: WorkplaceId) -> Any:
+    """The workplace as the employer relationship (``kivo employer show``): contacts,
+    the next step due, places, open placements (a caseworker's own; personnummer
+    masked), supervisors with their training."""
+    view = employers.employer_view(kivo_of(request), workplace_id)
+    if not me.coordinator:
+        view = replace(view, placements=[p for p in view.placements if p.caseworker_id == me.id])
+    return plain(view)
+
+
+@router.post(
+    "/employers/{workplace_id}/contacts",
+    tags=["employers"],
+    status_code=201,
+    responses=answers(CONTACT, statuses=CHANGES, ok=201, model=employers.ContactLine),
+)
+def add_contact(request: Request, me: Writer, workplace_id: WorkplaceId, body: ContactIn) -> Any:
+    """Log a contact with the employer: when, how, what came of it, the next step
+    (``kivo employer contact``)."""
+    contact = employers.record_contact(
+        kivo_of(request),
+        workplace_id,
+        on=body.on,
+        kind=body.kind,
+        note=body.note,
+        next_on=body.next,
+        by=me.id,
+    )
+    return plain(contact)
+
+
+# --- profiles -------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/profile",
+    tags=["profiles"],
+    responses=answers(PROFILE, statuses=(404,), model=profiles.ProfileView),
+)
+def profile(request: Request, me: Reader, case_id: CaseId) -> Any:
+    """The participant's profile for matching (``kivo profile show``). The read is
+    logged."""
+    kivo = kivo_of(request)
+    owner_of(kivo, case_id, by=me.id)
+    return plain(profiles.show_profile(kivo, case_id))
+
+
+@router.put(
+    "/cases/{case_id}/profile",
+    tags=["profiles"],
+    responses=answers(PROFILE, statuses=CHANGES, model=profiles.ProfileView),
+)
+def set_profile(request: Request, me: Writer, case_id: CaseId, body: ProfileIn) -> Any:
+    """Set the fields given, empty those in ``clear`` (``kivo profile set``); every
+    field that changed is logged with the caller."""
+    kivo = kivo_of(request)
+    require_visible(kivo, me, case_id)
+    changed = profiles.set_profile(
+        kivo,
+        case_id,
+        interests=body.interests,
+        languages=body.languages,
+        licences=body.licences,
+        certificates=body.certificates,
+        max_hours=body.max_hours,
+        municipality=body.municipality,
+        adaptations=body.adaptations,
+        clear=body.clear,
+        by=me.id,
+    )
+    return plain(changed)
