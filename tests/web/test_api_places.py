@@ -16,6 +16,7 @@ from pathway.context import Kivo
 from pathway.views import read_case
 from tests.integration.support import Staff
 from tests.web.api_support import Api, api_app, caller, enrolled, log_rows, mint, written
+from tests.web.conftest import signed_in
 from web.bearer import READ
 
 
@@ -340,3 +341,22 @@ def test_a_profile_is_set_and_read_back_by_its_caseworker_only(
     assert theirs.status_code == 404
     assert bo.get(f"/cases/{case_id}/profile").status_code == 404
     assert (read.json()["languages"], read.json()["max_hours"]) == (["swedish:B1"], 30)
+
+
+def test_a_session_adds_a_place_only_with_the_csrf_header(
+    app: FastAPI, web_kivo: Kivo, web_staff: Staff
+) -> None:
+    hanna = signed_in(app, web_staff.caseworker)
+    before = len(places.list_places(web_kivo, limit=None))
+
+    bare = hanna.client.post("/api/v1/places", json=place_body(web_staff))
+    assert bare.status_code == 403, bare.text
+    assert bare.json()["code"] == "csrf"
+    assert len(places.list_places(web_kivo, limit=None)) == before
+
+    added = hanna.client.post(
+        "/api/v1/places", json=place_body(web_staff), headers={"X-CSRF-Token": hanna.token}
+    )
+    assert added.status_code == 201, added.text
+    history = places.show_place(web_kivo, added.json()["place_id"]).history
+    assert [e.by_id for e in history] == [web_staff.caseworker]
