@@ -34,8 +34,10 @@ class MatchQueries(Protocol):
         today: date,
         limit: int,
         offset: int = 0,
+        caseworker_id: int | None = None,
     ) -> list[CaseCandidate]:
-        """The cases the pre-filter keeps for a place, best first."""
+        """The cases the pre-filter keeps for a place, best first (``caseworker_id``:
+        only that caseworker's)."""
         ...
 
     def places_for_case(

@@ -119,10 +119,16 @@ class _Judged:
 
 
 def match_place(
-    kivo: Kivo, place_id: int, *, limit: int = 10, why_not: int | None = None
+    kivo: Kivo,
+    place_id: int,
+    *,
+    limit: int = 10,
+    why_not: int | None = None,
+    caseworker_id: int | None = None,
 ) -> PlaceRanking:
     """The cases that could take the place, best first; ``why_not``: also what became
-    of that case (which constraint excluded it)."""
+    of that case (which constraint excluded it); ``caseworker_id``: only the cases of
+    that caseworker (a caseworker's own, in the API and the pages)."""
     _check_limit(limit)
     with kivo.uow(read_only=True) as uow:
         place = uow.places.get(place_id)
@@ -137,7 +143,7 @@ def match_place(
                     )
                 ],
             )
-        found, judged = _candidates(kivo, uow, place, limit)
+        found, judged = _candidates(kivo, uow, place, limit, caseworker_id)
         explained = _why_not(kivo, uow, place, why_not) if why_not is not None else None
     return PlaceRanking(_id(place.id), place.title, place.status, found, judged, explained)
 
@@ -151,7 +157,7 @@ def candidates_for_place(
 
 
 def _candidates(
-    kivo: Kivo, uow: UnitOfWork, place: Place, limit: int
+    kivo: Kivo, uow: UnitOfWork, place: Place, limit: int, caseworker_id: int | None = None
 ) -> tuple[list[CaseMatch], int]:
     today = kivo.today()
     context = _PlaceContext.read(kivo, uow, place)
@@ -169,6 +175,7 @@ def _candidates(
             today=today,
             limit=batch,
             offset=offset,
+            caseworker_id=caseworker_id,
         )
         if not rows:
             break

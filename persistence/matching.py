@@ -174,9 +174,11 @@ class MatchQueries:
         today: date,
         limit: int,
         offset: int = 0,
+        caseworker_id: int | None = None,
     ) -> list[CaseCandidate]:
         """Cases in one of ``states`` whose profile meets every requirement (with
-        ``consent_by``: consent recorded by that day), best first."""
+        ``consent_by``: consent recorded by that day; ``caseworker_id``: only that
+        caseworker's), best first."""
         if not states:
             return []
         day = self._day()
@@ -204,6 +206,9 @@ class MatchQueries:
         if consent_by is not None:
             params["consent"] = day(consent_by)
             where.append("c.consent_on <= :consent")
+        if caseworker_id is not None:
+            params["worker"] = caseworker_id
+            where.append("c.caseworker_id = :worker")
         where += requirement_terms(requirements, params)
         sql = (
             f"SELECT c.id, p.name, c.state, {since} AS since, pr.interests, pr.municipality, "

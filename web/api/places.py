@@ -278,12 +278,9 @@ def candidates(
     kivo = kivo_of(request)
     if why_not is not None:
         require_visible(kivo, me, why_not)
-    if me.coordinator:
-        return plain(matching.match_place(kivo, place_id, limit=limit, why_not=why_not))
-    ranked = matching.match_place(kivo, place_id, limit=matching.MAX_LIMIT, why_not=why_not)
-    mine = _theirs(kivo, me, {c.case_id for c in ranked.candidates})
-    kept = [c for c in ranked.candidates if c.case_id in mine][:limit]
-    return plain(replace(ranked, candidates=kept))
+    whose = None if me.coordinator else me.id
+    ranked = matching.match_place(kivo, place_id, limit=limit, why_not=why_not, caseworker_id=whose)
+    return plain(ranked)
 
 
 @router.get(
