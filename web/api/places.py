@@ -22,8 +22,16 @@ from pathway.results import plain
 from pathway.workspace import owner_of
 from web.api.caller import Caller, Reader, Writer, require_visible
 from web.api.cases import CaseId
-from web.api.models import MAX_ID, MOVE, answers
+from web.api.models import MAX_ID, answers
 from web.api.place_models import (
+    ACCEPTED,
+    CANDIDATES,
+    CHANGE,
+    CONTACT,
+    EMPLOYER,
+    PROFILE,
+    PROPOSAL,
+    RANKED,
     AcceptIn,
     ContactIn,
     DeclineIn,
@@ -42,131 +50,6 @@ ProposalId = Annotated[int, Path(ge=1, le=MAX_ID, description="The proposal's id
 WorkplaceId = Annotated[int, Path(ge=1, le=MAX_ID, description="The workplace's id.")]
 Limit = Annotated[int, Query(ge=1, le=matching.MAX_LIMIT)]
 CHANGES = (403, 404, 422)
-
-CHANGE = {
-    "place_id": 4,
-    "kind": "opened",
-    "from_status": "agreed",
-    "to_status": "open",
-    "on": "2026-02-01",
-    "taken": 0,
-    "positions": 2,
-    "version": 3,
-}
-REASONS = [
-    {"code": "rules", "kind": "hard", "passed": True, "points": 0, "text": "the rules allow …"},
-    {"code": "interest", "kind": "soft", "passed": True, "points": 30, "text": "wants food"},
-]
-CANDIDATES = {
-    "place_id": 4,
-    "title": "Bagerilärling",
-    "status": "open",
-    "candidates": [
-        {
-            "case_id": 3,
-            "participant": "Sara Lind",
-            "state": "information",
-            "days_waiting": 40,
-            "score": 30,
-            "step": 2,
-            "programme": "PRAKTIK",
-            "reasons": REASONS,
-        }
-    ],
-    "judged": 12,
-    "why_not": {
-        "case_id": 5,
-        "excluded": True,
-        "constraint": "consent-missing",
-        "because": "step 2 under PRAKTIK: consent must be recorded",
-        "reasons": [],
-        "score": 0,
-    },
-}
-RANKED = {
-    "case_id": 3,
-    "participant": "Sara Lind",
-    "state": "information",
-    "places": [
-        {
-            "place_id": 4,
-            "title": "Bagerilärling",
-            "workplace_id": 1,
-            "days_open": 20,
-            "score": 30,
-            "step": 2,
-            "programme": "PRAKTIK",
-            "reasons": REASONS,
-        }
-    ],
-    "judged": 3,
-}
-PROPOSAL = {
-    "id": 6,
-    "place_id": 4,
-    "place": "Bagerilärling",
-    "workplace_id": 1,
-    "workplace": "Bageriet i Visby",
-    "case_id": 3,
-    "status": "open",
-    "proposed_on": "2026-03-02",
-    "by_id": 2,
-    "decided_on": None,
-    "declined_by": None,
-    "reason": None,
-    "step": None,
-    "placement_id": None,
-}
-ACCEPTED = {
-    "proposal_id": 6,
-    "case_id": 3,
-    "place_id": 4,
-    "step": 2,
-    "programme": "PRAKTIK",
-    "placement_id": 7,
-    "taken": 2,
-    "positions": 2,
-    "place_status": "filled",
-    "move": MOVE,
-    "ended_proposal_id": None,
-}
-CONTACT = {
-    "id": 9,
-    "on": "2026-01-15",
-    "kind": "visit",
-    "by_id": 2,
-    "by": "Hanna",
-    "note": "Två platser i bageriet",
-    "next_on": "2026-02-01",
-}
-EMPLOYER = {
-    "workplace_id": 1,
-    "workplace": "Bageriet i Visby",
-    "employer": "Bageriet AB",
-    "active": True,
-    "first_contact": "2026-01-15",
-    "next_step": {"on": "2026-02-01", "contact_id": 9, "due": True, "overdue_days": 3},
-    "contacts": [CONTACT],
-    "places": [],
-    "placements": [],
-    "supervisors": [],
-    "training": [],
-}
-PROFILE = {
-    "case_id": 3,
-    "person_id": 3,
-    "participant": "Sara Lind",
-    "interests": ["food", "retail"],
-    "languages": ["swedish:B1"],
-    "licences": [],
-    "certificates": [],
-    "max_hours": 30,
-    "municipality": "Gotland",
-    "adaptations": [],
-    "heaviest_physical": "heavy",
-    "recorded": True,
-    "changes": [],
-}
 
 
 # --- the place's lifecycle ------------------------------------------------------------
