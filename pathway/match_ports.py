@@ -36,7 +36,8 @@ class MatchQueries(Protocol):
         offset: int = 0,
         caseworker_id: int | None = None,
     ) -> list[CaseCandidate]:
-        """The cases the pre-filter keeps for a place, best first."""
+        """The cases the pre-filter keeps for a place, best first (``caseworker_id``:
+        only that caseworker's)."""
         ...
 
     def places_for_case(

@@ -39,7 +39,10 @@ class ProposalRepository(Protocol):
         case_id: int | None = None,
         status: str | None = None,
         limit: int | None = None,
-    ) -> list[Proposal]: ...
+        caseworker_id: int | None = None,
+    ) -> list[Proposal]:
+        """Proposals, oldest first (``caseworker_id``: of that caseworker's cases)."""
+        ...
 
 
 class SupervisorCourseRepository(Protocol):

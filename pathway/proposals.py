@@ -288,8 +288,10 @@ def list_proposals(
     case_id: int | None = None,
     status: str | None = None,
     limit: int | None = 50,
+    caseworker_id: int | None = None,
 ) -> list[ProposalLine]:
-    """Proposals, oldest first, by place, case and status."""
+    """Proposals, oldest first, by place, case and status; ``caseworker_id``: of that
+    caseworker's cases only."""
     wanted = parse_proposal_status(status).value if status is not None else None
     if limit is not None:
         check_count(limit, "limit", 1, 100_000)
@@ -299,7 +301,11 @@ def list_proposals(
         if case_id is not None:
             uow.cases.get(case_id)
         found = uow.proposals.listing(
-            place_id=place_id, case_id=case_id, status=wanted, limit=limit
+            place_id=place_id,
+            case_id=case_id,
+            status=wanted,
+            limit=limit,
+            caseworker_id=caseworker_id,
         )
         return _lines(uow, found)
 
@@ -363,3 +369,10 @@ def _actor(uow: UnitOfWork, by: int | None) -> None:
 def _id(value: int | None) -> int:
     assert value is not None
     return value
+
+
+def show_proposal(kivo: Kivo, proposal_id: int) -> ProposalLine:
+    """One proposal by its id (``NotFound`` for none): whose case it puts forward, for a
+    caller that checks the case is theirs before answering it."""
+    with kivo.uow(read_only=True) as uow:
+        return _lines(uow, [uow.proposals.get(proposal_id)])[0]

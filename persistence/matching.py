@@ -177,7 +177,8 @@ class MatchQueries:
         caseworker_id: int | None = None,
     ) -> list[CaseCandidate]:
         """Cases in one of ``states`` whose profile meets every requirement (with
-        ``consent_by``: consent recorded by that day), best first."""
+        ``consent_by``: consent recorded by that day; ``caseworker_id``: only that
+        caseworker's), best first."""
         if not states:
             return []
         day = self._day()

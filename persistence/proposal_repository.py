@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from persistence.mapping import copy_onto, to_record
 from persistence.proposal_tables import ProposalRow, SupervisorCourseRow, SupervisorTrainingRow
 from persistence.repositories import _Repository
+from persistence.tables import CaseRow
 from states.courses import SupervisorCourse, SupervisorTraining
 from states.errors import NotFound
 from states.proposals import Proposal, ProposalStatus
@@ -109,9 +110,14 @@ class ProposalRepository(_Repository[Proposal, ProposalRow]):
         case_id: int | None = None,
         status: str | None = None,
         limit: int | None = None,
+        caseworker_id: int | None = None,
     ) -> list[Proposal]:
-        """Proposals, oldest first."""
+        """Proposals, oldest first (``caseworker_id``: of that caseworker's cases)."""
         query = select(ProposalRow).order_by(col(ProposalRow.id))
+        if caseworker_id is not None:
+            query = query.join(CaseRow, col(CaseRow.id) == col(ProposalRow.case_id)).where(
+                CaseRow.caseworker_id == caseworker_id
+            )
         if place_id is not None:
             query = query.where(ProposalRow.place_id == place_id)
         if case_id is not None:

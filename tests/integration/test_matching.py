@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from pathway import directory, editing, matching, moves, places, profiles
+from pathway import directory, editing, enrolment, matching, moves, places, profiles
 from pathway.context import Kivo
 from pathway.errors import Refused
 from persistence import migrate
@@ -148,6 +148,26 @@ def test_match_place_ranks_by_score_then_days_waiting_then_id_with_reasons(
     assert why is not None
     assert (why.excluded, why.constraint) == (True, "requirement")
     assert why.because == "requirement swedish:A2 is not met by the profile"
+
+
+def test_match_place_for_a_caseworker_ranks_only_their_own_cases(kivo: Kivo, staff: Staff) -> None:
+    place = open_place(kivo, staff)
+    mine = profiled(kivo, staff, "Mia Min", date(2026, 1, 20), languages=["swedish:B1"])
+    other = directory.add_caseworker(kivo, "Otto Annan")
+    assert other.id is not None
+    theirs = enrolment.enrol(
+        kivo, "Tea Deras", caseworker_id=other.id, consent=True, on=date(2025, 6, 1)
+    ).case_id
+    profiles.set_profile(kivo, theirs, languages=["swedish:B1"], by=other.id)
+
+    every = [m.case_id for m in matching.match_place(kivo, place, limit=1000).candidates]
+    own = matching.match_place(kivo, place, limit=1000, by=staff.caseworker)
+    others = matching.match_place(kivo, place, limit=1000, by=other.id)
+
+    assert {mine, theirs} <= set(every)
+    assert mine in [m.case_id for m in own.candidates]
+    assert theirs not in [m.case_id for m in own.candidates]
+    assert [m.case_id for m in others.candidates] == [theirs]
 
 
 def test_a_case_the_rules_refuse_is_left_out_and_why_not_names_the_rule(

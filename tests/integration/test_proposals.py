@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from pathway import moves, places, proposals
+from pathway import directory, enrolment, moves, places, proposals
 from pathway.context import Kivo
 from pathway.errors import Refused
 from states.case import Outcome
@@ -357,3 +357,24 @@ def test_the_weekly_letter_lists_the_open_and_the_coming_places(kivo: Kivo, staf
     )
     assert "Full one" not in mine.body
     assert overview.body.endswith("- places open: 1 (2 free), coming: 1, hard to match: 1")
+
+
+def test_proposals_listed_for_a_caseworker_are_those_of_their_own_cases(
+    kivo: Kivo, staff: Staff
+) -> None:
+    place = opened(kivo, staff, positions=3)
+    _, mine = proposed(kivo, staff, place)
+    other = directory.add_caseworker(kivo, "Otto Annan")
+    assert other.id is not None
+    theirs_case = enrolment.enrol(kivo, "Tea Deras", caseworker_id=other.id, consent=True).case_id
+    theirs = proposals.propose(kivo, place, theirs_case).id
+
+    every = [p.id for p in proposals.list_proposals(kivo, place_id=place)]
+    own = [
+        p.id for p in proposals.list_proposals(kivo, place_id=place, caseworker_id=staff.caseworker)
+    ]
+    others = [p.id for p in proposals.list_proposals(kivo, caseworker_id=other.id)]
+
+    assert every == [mine, theirs]
+    assert own == [mine]
+    assert others == [theirs]

@@ -82,6 +82,12 @@ class Api:
         )
         return answer
 
+    def put(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        answer: httpx.Response = self.client.put(
+            "/api/v1" + path, json=body, headers={"Authorization": f"Bearer {self.token}"}
+        )
+        return answer
+
 
 def caller(app: FastAPI, kivo: Kivo, name: str, *, role: str = "caseworker") -> Api:
     """A new caseworker (or coordinator) with an e-mail address, and their client."""

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from pathway import directory
+from pathway import directory, places, proposals
 from pathway.bootstrap import bootstrap
 from pathway.context import Kivo
 from tests.conftest import DEFAULT_NOW
@@ -43,8 +43,14 @@ def fuzzed(sqlite_databases: SqliteDatabases) -> Iterator[tuple[Kivo, str]]:
         kivo = bootstrap(url, now=DEFAULT_NOW)
         try:
             staff = add_staff(kivo)
-            for _ in range(3):
-                enrolled(kivo, staff.caseworker)
+            cases = [enrolled(kivo, staff.caseworker) for _ in range(3)]
+            for positions in (1, 2):  # places and a proposal for the employer side
+                place = places.add_place(
+                    kivo, staff.workplace, title="Plats", steps=[2], positions=positions
+                ).place_id
+                places.agree_place(kivo, place)
+                places.open_place(kivo, place)
+            proposals.propose(kivo, place, cases[0])
             email = "fuzz.samordnare@kommun.example"
             directory.add_caseworker(kivo, "Fuzz Samordnare", email=email, role="coordinator")
             yield kivo, mint(email)

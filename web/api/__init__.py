@@ -32,7 +32,7 @@ not the caller's, 409 a version conflict."""
 def create_api(kivo: Kivo, bearer: BearerAuth | None = None) -> FastAPI:
     """The API for one process; ``bearer``: how tokens are checked (none: only the
     signed-in session may call it)."""
-    from web.api import actions, cases, lists
+    from web.api import actions, cases, lists, places
     from web.api.errors import install_handlers
 
     api = FastAPI(
@@ -50,6 +50,7 @@ def create_api(kivo: Kivo, bearer: BearerAuth | None = None) -> FastAPI:
     api.include_router(cases.router)
     api.include_router(actions.router)
     api.include_router(lists.router)
+    api.include_router(places.router)
     _document_errors_as_given(api)
     return api
 
