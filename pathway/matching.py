@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pathway import actors
 from pathway.actors import actor_of, hidden
 from pathway.context import Kivo
 from pathway.errors import Refused
@@ -261,11 +262,15 @@ def _why_not(kivo: Kivo, uow: UnitOfWork, place: Place, case_id: int) -> WhyNot:
 
 def match_case(kivo: Kivo, case_id: int, *, limit: int = 10, by: int | None = None) -> CaseRanking:
     """The open places the case could take, best first (ties: open the longest);
-    ``by``: a caseworker asks of their own cases only (another's answers as unknown)."""
+    ``by``: a caseworker asks of their own cases only (another's answers as unknown);
+    the read is logged (loggkontroll)."""
     _check_limit(limit)
     today = kivo.today()
-    with kivo.uow(read_only=True) as uow:
-        _require_visible(uow, actor_of(uow, by), case_id)
+    with kivo.uow(read_only=by is None) as uow:
+        if by is None:
+            _require_visible(uow, None, case_id)
+        else:
+            actors.cases_for(kivo, uow, actor_of(uow, by), [case_id], "read")
         loaded = uow.pipeline.load([case_id])
         if case_id not in loaded:
             uow.cases.get(case_id)  # raises NotFound
@@ -312,6 +317,8 @@ def match_case(kivo: Kivo, case_id: int, *, limit: int = 10, by: int | None = No
             found += sorted(passing, key=lambda m: rank_key(m.score, m.days_open, m.place_id))
             if len(rows) < batch:
                 break
+        if by is not None:
+            uow.commit()  # the access-log row
     return CaseRanking(case_id, person.name, case.state, found[:limit], judged)
 
 
