@@ -9,7 +9,7 @@ import typer
 
 from cli.context import kivo_of
 from cli.errors import reports_errors
-from cli.options import CaseArg, JsonOption, id_option, parse_id
+from cli.options import ByOption, CaseArg, JsonOption, id_option, parse_id
 from cli.output import print_json, say, table
 
 if TYPE_CHECKING:
@@ -36,14 +36,16 @@ def match_place(
         int | None,
         id_option("--why-not", "A case: say which constraint excluded it (or that it passes)."),
     ] = None,
+    by: ByOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Rank the participants who could take a place: the rules allow the advance into its
     step and the profile meets its requirements; scored by interest, municipality, hours
-    and days waiting, each with its reasons."""
+    and days waiting, each with its reasons. With --by (or KIVO_ACTOR) a caseworker ranks
+    their own caseload; a coordinator, every case."""
     from pathway.matching import match_place as ranked
 
-    found = ranked(kivo_of(ctx), place, limit=limit, why_not=why_not)
+    found = ranked(kivo_of(ctx), place, limit=limit, why_not=why_not, by=by)
     if json_output:
         print_json(found)
         return
@@ -65,12 +67,17 @@ def match_place(
 @match_app.command("case")
 @reports_errors
 def match_case(
-    ctx: typer.Context, case: CaseArg, limit: LimitOption = 10, json_output: JsonOption = False
+    ctx: typer.Context,
+    case: CaseArg,
+    limit: LimitOption = 10,
+    by: ByOption = None,
+    json_output: JsonOption = False,
 ) -> None:
-    """Rank the open places a participant could take, each with its reasons."""
+    """Rank the open places a participant could take, each with its reasons (--by: who
+    asks, their own case or a coordinator; the read is logged)."""
     from pathway.matching import match_case as ranked
 
-    found = ranked(kivo_of(ctx), case, limit=limit)
+    found = ranked(kivo_of(ctx), case, limit=limit, by=by)
     if json_output:
         print_json(found)
         return

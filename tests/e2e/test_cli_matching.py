@@ -91,3 +91,19 @@ def test_a_caseworker_profiles_participants_and_matches_them_with_reasons(
     assert [(p["place_id"], p["score"]) for p in places["places"]] == [(1, 80)]
     changes = ok(kivo_cli, "changes participant 1 --json").json()
     assert "interests" in [c["field"] for c in changes["changes"]]
+
+
+def test_another_caseworker_ranks_only_their_own_cases_and_cannot_ask_of_others(
+    kivo_cli: Kivo,
+) -> None:
+    ok(kivo_cli, "profile set 1 --language swedish:b1 --by 1")
+    ok(kivo_cli, "caseworker add 'Bo Annan'")
+
+    mine = ok(kivo_cli, "match place 1 --by 1 --json").json()
+    theirs = ok(kivo_cli, "match place 1 --by 2 --json").json()
+    asked = run(kivo_cli, "match case 1 --by 2")
+
+    assert [c["case_id"] for c in mine["candidates"]] == [1]
+    assert theirs["candidates"] == []
+    assert (asked.code, "no case with id 1" in asked.err) == (4, True)
+    assert "Traceback" not in asked.err
