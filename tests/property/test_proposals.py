@@ -60,14 +60,14 @@ from tests.integration.support import engine_of
 
 settings.register_profile(
     "proposals-ci",
-    max_examples=150,
+    max_examples=200,
     stateful_step_count=8,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 settings.register_profile("proposals-dev", settings.get_profile("proposals-ci"), max_examples=30)
 settings.register_profile(
-    "proposals-postgres", settings.get_profile("proposals-ci"), max_examples=60
+    "proposals-postgres", settings.get_profile("proposals-ci"), max_examples=200
 )
 CI = bool(os.environ.get("CI"))
 SQLITE_SETTINGS = settings.get_profile("proposals-ci" if CI else "proposals-dev")
