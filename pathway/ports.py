@@ -61,6 +61,10 @@ class PersonRepository(Repository[Person], Protocol):
 
 class WorkplaceRepository(Repository[Workplace], Protocol):
     def loads(self) -> list[WorkplaceLoad]: ...
+    def named(self, text: str, *, limit: int) -> list[Workplace]:
+        """At most ``limit`` active workplaces numbered ``text`` or whose name contains
+        it (any case), by name."""
+        ...
 
 
 class SupervisorRepository(Repository[Supervisor], Protocol):
@@ -68,6 +72,10 @@ class SupervisorRepository(Repository[Supervisor], Protocol):
     def loads(
         self, *, workplace_id: int | None = None, untrained_on: date | None = None
     ) -> list[SupervisorLoad]: ...
+    def named(self, text: str, *, workplace_id: int | None, limit: int) -> list[Supervisor]:
+        """At most ``limit`` active supervisors numbered ``text`` or whose name contains
+        it (``""``: every one), at ``workplace_id`` when given, by name."""
+        ...
 
 
 class CaseRepository(Repository[Case], Protocol):
@@ -87,6 +95,11 @@ class EventRepository(Protocol):
     def for_case(self, case_id: int) -> list[CaseEvent]: ...
     def for_cases(self, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
         """Several cases' histories, each in order; a case without events is left out."""
+        ...
+
+    def last_on(self, case_ids: Sequence[int], *, moves_only: bool) -> dict[int, date]:
+        """Each case's latest event day (``moves_only``: of state changes); a case
+        without such events is left out."""
         ...
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from pathway.context import Kivo
-    from states.records import CaseEvent, CaseSummary
+    from states.records import CaseSummary
 
 ENDING_WITHIN_DAYS = 14
 IDLE_DAYS = 60
@@ -113,8 +113,8 @@ def today_for(kivo: Kivo, caseworker_id: int, *, by: int | None = None) -> Today
             for c in uow.queries.caseload(caseworker_id=caseworker_id)
             if c.status in ("active", "paused")
         ]
-        events = uow.events.for_cases([c.id for c in open_cases])
-    idle = _idle(open_cases, events, day)
+        last = uow.events.last_on([c.id for c in open_cases], moves_only=False)
+    idle = _idle(open_cases, last, day)
     return Today(
         day=day,
         due_today=[f for f in due if f.due == day],
@@ -126,13 +126,11 @@ def today_for(kivo: Kivo, caseworker_id: int, *, by: int | None = None) -> Today
     )
 
 
-def _idle(
-    cases: Sequence[CaseSummary], events: dict[int, list[CaseEvent]], day: date
-) -> list[IdleCase]:
+def _idle(cases: Sequence[CaseSummary], last_on: dict[int, date], day: date) -> list[IdleCase]:
     limit = day - timedelta(days=IDLE_DAYS)
     found = []
     for case in cases:
-        last = max((e.on for e in events.get(case.id, [])), default=case.opened_on)
+        last = last_on.get(case.id, case.opened_on)
         if last <= limit:
             found.append(IdleCase(case.id, case.name, case.step, last))
     return sorted(found, key=lambda c: (c.last_on, c.case_id))
@@ -159,7 +157,7 @@ def row_details(
             for case_id in case_ids:
                 if case_id not in owners or not may_see(actor, owners[case_id]):
                     raise actors.hidden(case_id)
-        events = uow.events.for_cases(list(case_ids))
+        moved = uow.events.last_on(list(case_ids), moves_only=True)
         pending = (
             uow.followups.lines(case_ids=list(case_ids), statuses=("pending",)) if case_ids else []
         )
@@ -168,8 +166,7 @@ def row_details(
         first.setdefault(item.case_id, item)
     details = {}
     for case_id in case_ids:
-        moved = [e.on for e in events.get(case_id, []) if e.to_state is not None]
-        since = max(moved, default=day)
+        since = moved.get(case_id, day)
         details[case_id] = RowDetail((day - since).days, first.get(case_id))
     return details
 

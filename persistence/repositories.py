@@ -176,6 +176,21 @@ class CaseworkerRepository(_Repository[Caseworker, CaseworkerRow]):
     record, row, noun = Caseworker, CaseworkerRow, "caseworker"
 
 
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern matching it anywhere (its ``%``, ``_`` and ``\\`` taken
+    literally); both sides are lowered by the database, so that its own idea of case holds."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _named(row: Any, text: str) -> Any:
+    """Active rows whose id is ``text`` or whose name contains it (any case)."""
+    found: Any = func.lower(row.name).like(func.lower(_like(text)), escape="\\")
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        found = or_(found, row.id == int(text))
+    return (col(row.active), found)
+
+
 def _open_placements() -> SelectOfScalar[int]:
     return select(func.count(col(PlacementRow.id))).where(col(PlacementRow.ended_on).is_(None))
 
@@ -220,6 +235,14 @@ class WorkplaceRepository(_Repository[Workplace, WorkplaceRow]):
             )
             for row, count, people, room in self.session.exec(query).all()
         ]
+
+    def named(self, text: str, *, limit: int) -> list[Workplace]:
+        """At most ``limit`` active workplaces numbered ``text`` or whose name contains it
+        (any case), by name: one indexed-by-id or scanning statement, whatever the
+        directory's size."""
+        query = select(WorkplaceRow).where(*_named(WorkplaceRow, text))
+        query = query.order_by(col(WorkplaceRow.name), col(WorkplaceRow.id)).limit(limit)
+        return [to_record(row, Workplace) for row in self.session.exec(query).all()]
 
 
 class SupervisorRepository(_Repository[Supervisor, SupervisorRow]):
@@ -272,6 +295,15 @@ class SupervisorRepository(_Repository[Supervisor, SupervisorRow]):
             )
             for row, workplace, count in self.session.exec(query).all()
         ]
+
+    def named(self, text: str, *, workplace_id: int | None, limit: int) -> list[Supervisor]:
+        """At most ``limit`` active supervisors numbered ``text`` or whose name contains
+        it (any case; ``""``: every one), at ``workplace_id`` when given, by name."""
+        query = select(SupervisorRow).where(*_named(SupervisorRow, text))
+        if workplace_id is not None:
+            query = query.where(SupervisorRow.workplace_id == workplace_id)
+        query = query.order_by(col(SupervisorRow.name), col(SupervisorRow.id)).limit(limit)
+        return [to_record(row, Supervisor) for row in self.session.exec(query).all()]
 
 
 def _id(value: int | None) -> int:
@@ -346,6 +378,19 @@ class EventRepository(_Repository[CaseEvent, CaseEventRow]):
         from persistence.pipeline_store import PipelineStore
 
         return PipelineStore(self.session.connection()).histories(case_ids)
+
+    def last_on(self, case_ids: Sequence[int], *, moves_only: bool) -> dict[int, date]:
+        """Each case's latest event day (``moves_only``: of the events that changed its
+        state), one aggregate per slice of ids; a case without such events is left out."""
+        found: dict[int, date] = {}
+        last = func.max(CaseEventRow.on)
+        for ids in in_slices(case_ids):
+            query = select(CaseEventRow.case_id, last).where(col(CaseEventRow.case_id).in_(ids))
+            if moves_only:
+                query = query.where(col(CaseEventRow.to_state).is_not(None))
+            for case_id, on in self.session.exec(query.group_by(col(CaseEventRow.case_id))):
+                found[case_id] = on if isinstance(on, date) else date.fromisoformat(str(on))
+        return found
 
 
 class PlacementRepository(_Repository[Placement, PlacementRow]):

@@ -83,6 +83,7 @@ SV = {
     "placements": "Placeringar",
     "workplace": "Arbetsplats",
     "supervisor": "Handledare",
+    "name_or_number": "Arbetsplats och handledare: skriv namnet, en del av det, eller numret.",
     "programme": "Insats",
     "start": "Start",
     "planned_end": "Planerat slut",
