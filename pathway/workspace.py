@@ -43,7 +43,7 @@ def signed_in(kivo: Kivo, caseworker_id: int) -> SignedIn | None:
     """The active caseworker with this id; ``None`` when unknown or deactivated (the
     session is then signed out)."""
     with kivo.uow(read_only=True) as uow:
-        worker = uow.caseworkers.find(caseworker_id)
+        worker = uow.caseworkers.read(caseworker_id)
     if worker is None or not worker.active or worker.id is None:
         return None
     return SignedIn(worker.id, worker.name, worker.role)

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Table, func, insert
+from sqlalchemy import Connection, Table, bindparam, func, insert
+from sqlalchemy import select as core_select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, SQLModel, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -175,6 +176,16 @@ class PersonRepository(_Repository[Person, PersonRow]):
 class CaseworkerRepository(_Repository[Caseworker, CaseworkerRow]):
     record, row, noun = Caseworker, CaseworkerRow, "caseworker"
 
+    def read(self, caseworker_id: int) -> Caseworker | None:
+        """The caseworker, read as one row of columns (no ORM object, no identity map):
+        who acts is looked up on every request and every use case."""
+        table = CaseworkerRow.__table__  # type: ignore[attr-defined]
+        found = self.session.execute(_CASEWORKER, {"id": caseworker_id}).first()
+        if found is None:
+            return None
+        values = dict(zip(table.columns.keys(), found, strict=True))
+        return Caseworker(**{k: values[k] for k in ("id", "name", "email", "role", "active")})
+
 
 def _like(text: str) -> str:
     """``text`` as a LIKE pattern matching it anywhere (its ``%``, ``_`` and ``\\`` taken
@@ -189,6 +200,11 @@ def _named(row: Any, text: str) -> Any:
     if text.isascii() and text.isdigit() and len(text) <= 9:
         found = or_(found, row.id == int(text))
     return (col(row.active), found)
+
+
+_CASEWORKER = (
+    core_select(CaseworkerRow.__table__).where(CaseworkerRow.__table__.c.id == bindparam("id"))  # type: ignore[attr-defined]  # type: ignore[attr-defined]
+)
 
 
 def _open_placements() -> SelectOfScalar[int]:
