@@ -203,6 +203,10 @@ class CaseQueries(Protocol):
         caseworker_id: int | None = None,
         limit: int | None = None,
     ) -> list[CaseSummary]: ...
+    def idle(self, *, caseworker_id: int, last_by: date) -> list[tuple[int, str, int | None, date]]:
+        """The caseworker's open cases with nothing recorded after ``last_by``: (id,
+        name, step, last day), the longest idle first."""
+        ...
 
 
 class DigestQueries(Protocol):

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from pathway.context import Kivo
-    from states.records import CaseSummary
 
 ENDING_WITHIN_DAYS = 14
 IDLE_DAYS = 60
@@ -108,13 +107,7 @@ def today_for(kivo: Kivo, caseworker_id: int, *, by: int | None = None) -> Today
         ending = uow.digest.placements_ending(
             day, day + timedelta(days=ENDING_WITHIN_DAYS), caseworker_id=caseworker_id
         )
-        open_cases = [
-            c
-            for c in uow.queries.caseload(caseworker_id=caseworker_id)
-            if c.status in ("active", "paused")
-        ]
-        last = uow.events.last_on([c.id for c in open_cases], moves_only=False)
-    idle = _idle(open_cases, last, day)
+        idle = uow.queries.idle(caseworker_id=caseworker_id, last_by=day - timedelta(IDLE_DAYS))
     return Today(
         day=day,
         due_today=[f for f in due if f.due == day],
@@ -122,18 +115,8 @@ def today_for(kivo: Kivo, caseworker_id: int, *, by: int | None = None) -> Today
         meetings=[local_entry(m) for m in booked if m.at >= day_start(day)],
         unrecorded=[local_entry(m) for m in booked if m.at < day_start(day)],
         ending=[p for p in ending if p.ended_on is None],
-        idle=idle,
+        idle=[IdleCase(*found) for found in idle],
     )
-
-
-def _idle(cases: Sequence[CaseSummary], last_on: dict[int, date], day: date) -> list[IdleCase]:
-    limit = day - timedelta(days=IDLE_DAYS)
-    found = []
-    for case in cases:
-        last = last_on.get(case.id, case.opened_on)
-        if last <= limit:
-            found.append(IdleCase(case.id, case.name, case.step, last))
-    return sorted(found, key=lambda c: (c.last_on, c.case_id))
 
 
 @dataclass(frozen=True)
