@@ -179,11 +179,10 @@ class CaseworkerRepository(_Repository[Caseworker, CaseworkerRow]):
     def read(self, caseworker_id: int) -> Caseworker | None:
         """The caseworker, read as one row of columns (no ORM object, no identity map):
         who acts is looked up on every request and every use case."""
-        table = CaseworkerRow.__table__  # type: ignore[attr-defined]
         found = self.session.execute(_CASEWORKER, {"id": caseworker_id}).first()
         if found is None:
             return None
-        values = dict(zip(table.columns.keys(), found, strict=True))
+        values = dict(zip(_CASEWORKERS.columns.keys(), found, strict=True))
         return Caseworker(**{k: values[k] for k in ("id", "name", "email", "role", "active")})
 
 
@@ -202,9 +201,8 @@ def _named(row: Any, text: str) -> Any:
     return (col(row.active), found)
 
 
-_CASEWORKER = (
-    core_select(CaseworkerRow.__table__).where(CaseworkerRow.__table__.c.id == bindparam("id"))  # type: ignore[attr-defined]  # type: ignore[attr-defined]
-)
+_CASEWORKERS = CaseworkerRow.__table__  # type: ignore[attr-defined]
+_CASEWORKER = core_select(_CASEWORKERS).where(_CASEWORKERS.c.id == bindparam("id"))
 
 
 def _open_placements() -> SelectOfScalar[int]:
@@ -399,14 +397,25 @@ class EventRepository(_Repository[CaseEvent, CaseEventRow]):
         """Each case's latest event day (``moves_only``: of the events that changed its
         state), one aggregate per slice of ids; a case without such events is left out."""
         found: dict[int, date] = {}
-        last = func.max(CaseEventRow.on)
+        statement = _LAST_MOVE if moves_only else _LAST_EVENT
         for ids in in_slices(case_ids):
-            query = select(CaseEventRow.case_id, last).where(col(CaseEventRow.case_id).in_(ids))
-            if moves_only:
-                query = query.where(col(CaseEventRow.to_state).is_not(None))
-            for case_id, on in self.session.exec(query.group_by(col(CaseEventRow.case_id))):
+            for case_id, on in self.session.execute(statement, {"ids": ids}):
                 found[case_id] = on if isinstance(on, date) else date.fromisoformat(str(on))
         return found
+
+
+def _last_on(moves_only: bool) -> Any:
+    """Each case's latest event day, built once (an expanding ``IN``: a page's ids)."""
+    event = CaseEventRow.__table__.c  # type: ignore[attr-defined]
+    query = core_select(event.case_id, func.max(event.on)).where(
+        event.case_id.in_(bindparam("ids", expanding=True))
+    )
+    if moves_only:
+        query = query.where(event.to_state.is_not(None))
+    return query.group_by(event.case_id)
+
+
+_LAST_MOVE, _LAST_EVENT = _last_on(True), _last_on(False)
 
 
 class PlacementRepository(_Repository[Placement, PlacementRow]):
