@@ -28,7 +28,7 @@ def actor_of(uow: UnitOfWork, by: int | None) -> Caseworker | None:
     ``unknown-actor`` (exit 4), a deactivated one ``inactive-actor`` (exit 2)."""
     if by is None:
         return None
-    return checked_actor(uow.caseworkers.find(by), by)
+    return checked_actor(uow.caseworkers.read(by), by)
 
 
 def checked_actor(actor: Caseworker | None, by: int) -> Caseworker:

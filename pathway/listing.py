@@ -113,9 +113,10 @@ def list_cases(
     key = None
     with kivo.uow(read_only=True) as uow:
         # ``by`` a caseworker: their own caseload (a coordinator's: every one).
-        caseworker_id = actors.caseload_of(actors.actor_of(uow, by), caseworker_id)
-        if caseworker_id is not None:
-            uow.caseworkers.get(caseworker_id)
+        actor = actors.actor_of(uow, by)
+        caseworker_id = actors.caseload_of(actor, caseworker_id)
+        if caseworker_id is not None and (actor is None or caseworker_id != actor.id):
+            uow.caseworkers.get(caseworker_id)  # the actor's own was read just now
         if after is not None:
             key = uow.listing.case_key(after, sort)
             if key is None:

@@ -62,8 +62,19 @@ class PersonRepository(Repository[Person], Protocol):
     def by_personnummer(self, digits: str, *, lock: bool = False) -> Person | None: ...
 
 
+class CaseworkerRepository(Repository[Caseworker], Protocol):
+    def read(self, caseworker_id: int) -> Caseworker | None:
+        """The caseworker (``None``: no such one), read without an ORM object: who acts
+        is looked up on every request."""
+        ...
+
+
 class WorkplaceRepository(Repository[Workplace], Protocol):
     def loads(self) -> list[WorkplaceLoad]: ...
+    def named(self, text: str, *, limit: int) -> list[Workplace]:
+        """At most ``limit`` active workplaces numbered ``text`` or whose name contains
+        it (any case), by name."""
+        ...
 
 
 class SupervisorRepository(Repository[Supervisor], Protocol):
@@ -71,6 +82,10 @@ class SupervisorRepository(Repository[Supervisor], Protocol):
     def loads(
         self, *, workplace_id: int | None = None, untrained_on: date | None = None
     ) -> list[SupervisorLoad]: ...
+    def named(self, text: str, *, workplace_id: int | None, limit: int) -> list[Supervisor]:
+        """At most ``limit`` active supervisors numbered ``text`` or whose name contains
+        it (``""``: every one), at ``workplace_id`` when given, by name."""
+        ...
 
 
 class CaseRepository(Repository[Case], Protocol):
@@ -90,6 +105,11 @@ class EventRepository(Protocol):
     def for_case(self, case_id: int) -> list[CaseEvent]: ...
     def for_cases(self, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
         """Several cases' histories, each in order; a case without events is left out."""
+        ...
+
+    def last_on(self, case_ids: Sequence[int], *, moves_only: bool) -> dict[int, date]:
+        """Each case's latest event day (``moves_only``: of state changes); a case
+        without such events is left out."""
         ...
 
 
@@ -186,6 +206,10 @@ class CaseQueries(Protocol):
         caseworker_id: int | None = None,
         limit: int | None = None,
     ) -> list[CaseSummary]: ...
+    def idle(self, *, caseworker_id: int, last_by: date) -> list[tuple[int, str, int | None, date]]:
+        """The caseworker's open cases with nothing recorded after ``last_by``: (id,
+        name, step, last day), the longest idle first."""
+        ...
 
 
 class DigestQueries(Protocol):
@@ -234,7 +258,7 @@ class UnitOfWork(Protocol):
     @property
     def people(self) -> PersonRepository: ...
     @property
-    def caseworkers(self) -> Repository[Caseworker]: ...
+    def caseworkers(self) -> CaseworkerRepository: ...
     @property
     def workplaces(self) -> WorkplaceRepository: ...
     @property

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from pathway.context import Kivo
-    from states.records import CaseEvent, CaseSummary
 
 ENDING_WITHIN_DAYS = 14
 IDLE_DAYS = 60
@@ -43,7 +42,7 @@ def signed_in(kivo: Kivo, caseworker_id: int) -> SignedIn | None:
     """The active caseworker with this id; ``None`` when unknown or deactivated (the
     session is then signed out)."""
     with kivo.uow(read_only=True) as uow:
-        worker = uow.caseworkers.find(caseworker_id)
+        worker = uow.caseworkers.read(caseworker_id)
     if worker is None or not worker.active or worker.id is None:
         return None
     return SignedIn(worker.id, worker.name, worker.role)
@@ -108,13 +107,7 @@ def today_for(kivo: Kivo, caseworker_id: int, *, by: int | None = None) -> Today
         ending = uow.digest.placements_ending(
             day, day + timedelta(days=ENDING_WITHIN_DAYS), caseworker_id=caseworker_id
         )
-        open_cases = [
-            c
-            for c in uow.queries.caseload(caseworker_id=caseworker_id)
-            if c.status in ("active", "paused")
-        ]
-        events = uow.events.for_cases([c.id for c in open_cases])
-    idle = _idle(open_cases, events, day)
+        idle = uow.queries.idle(caseworker_id=caseworker_id, last_by=day - timedelta(IDLE_DAYS))
     return Today(
         day=day,
         due_today=[f for f in due if f.due == day],
@@ -122,20 +115,8 @@ def today_for(kivo: Kivo, caseworker_id: int, *, by: int | None = None) -> Today
         meetings=[local_entry(m) for m in booked if m.at >= day_start(day)],
         unrecorded=[local_entry(m) for m in booked if m.at < day_start(day)],
         ending=[p for p in ending if p.ended_on is None],
-        idle=idle,
+        idle=[IdleCase(*found) for found in idle],
     )
-
-
-def _idle(
-    cases: Sequence[CaseSummary], events: dict[int, list[CaseEvent]], day: date
-) -> list[IdleCase]:
-    limit = day - timedelta(days=IDLE_DAYS)
-    found = []
-    for case in cases:
-        last = max((e.on for e in events.get(case.id, [])), default=case.opened_on)
-        if last <= limit:
-            found.append(IdleCase(case.id, case.name, case.step, last))
-    return sorted(found, key=lambda c: (c.last_on, c.case_id))
 
 
 @dataclass(frozen=True)
@@ -159,7 +140,7 @@ def row_details(
             for case_id in case_ids:
                 if case_id not in owners or not may_see(actor, owners[case_id]):
                     raise actors.hidden(case_id)
-        events = uow.events.for_cases(list(case_ids))
+        moved = uow.events.last_on(list(case_ids), moves_only=True)
         pending = (
             uow.followups.lines(case_ids=list(case_ids), statuses=("pending",)) if case_ids else []
         )
@@ -168,8 +149,7 @@ def row_details(
         first.setdefault(item.case_id, item)
     details = {}
     for case_id in case_ids:
-        moved = [e.on for e in events.get(case_id, []) if e.to_state is not None]
-        since = max(moved, default=day)
+        since = moved.get(case_id, day)
         details[case_id] = RowDetail((day - since).days, first.get(case_id))
     return details
 

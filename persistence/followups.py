@@ -31,6 +31,11 @@ from states.records import Followup, Meeting
 R = TypeVar("R")
 T = TypeVar("T", bound=SQLModel)
 OPEN = ("pending", "suspended")
+_LINE_COLUMNS = (
+    *("id", "case_id", "name", "kind", "title", "due", "status"),
+    *("step", "done_on", "notes", "cancel_reason", "finding"),
+)
+"""The follow-up's columns a ``FollowupEntry`` shows (its field names)."""
 BOOKED = ("scheduled", "held")  # a meeting that still stands for the item it is linked to
 
 
@@ -103,18 +108,20 @@ class FollowupRepository(_Lockable[Followup, FollowupRow]):
         ``due_by`` includes its day, ``due_before`` does not; ``statuses`` ``None`` is all;
         ``case_ids``: the items of these cases (a page of a list) in one statement.
         """
-        query = select(FollowupRow, shown_name_orm(), CaseRow.caseworker_id).join(
-            CaseRow, col(CaseRow.id) == FollowupRow.case_id
-        )
+        query = select_columns(
+            *(getattr(FollowupRow, name) for name in _LINE_COLUMNS),
+            shown_name_orm(),
+            col(CaseRow.caseworker_id),
+        ).join(CaseRow, col(CaseRow.id) == FollowupRow.case_id)
         query = query.join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
         if followup_id is not None:
-            query = query.where(FollowupRow.id == followup_id)
+            query = query.where(col(FollowupRow.id) == followup_id)
         if case_id is not None:
-            query = query.where(FollowupRow.case_id == case_id)
+            query = query.where(col(FollowupRow.case_id) == case_id)
         if case_ids is not None:
             query = query.where(col(FollowupRow.case_id).in_(list(case_ids)))
         if caseworker_id is not None:
-            query = query.where(CaseRow.caseworker_id == caseworker_id)
+            query = query.where(col(CaseRow.caseworker_id) == caseworker_id)
         if statuses is not None:
             query = query.where(col(FollowupRow.status).in_(statuses))
         if due_by is not None:
@@ -122,24 +129,13 @@ class FollowupRepository(_Lockable[Followup, FollowupRow]):
         if due_before is not None:
             query = query.where(col(FollowupRow.due) < due_before)
         query = query.order_by(col(FollowupRow.due), col(FollowupRow.id))
-        return [
+        return [  # columns, not ORM objects: a list page reads these on every request
             FollowupEntry(
-                id=_id(row.id),
-                case_id=row.case_id,
-                participant=participant,
-                caseworker_id=worker,
-                name=row.name,
-                kind=row.kind,
-                title=row.title,
-                due=row.due,
-                status=row.status,
-                step=row.step,
-                done_on=row.done_on,
-                notes=row.notes,
-                cancel_reason=row.cancel_reason,
-                finding=row.finding,
+                **dict(zip(_LINE_COLUMNS, row[:-2], strict=True)),
+                participant=row[-2],
+                caseworker_id=row[-1],
             )
-            for row, participant, worker in self.session.exec(query).all()
+            for row in self.session.execute(query).all()
         ]
 
     def _records(self, query: Any) -> list[Followup]:

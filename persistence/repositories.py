@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Table, func, insert
+from sqlalchemy import Connection, Table, bindparam, func, insert
+from sqlalchemy import select as core_select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, SQLModel, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -175,6 +176,34 @@ class PersonRepository(_Repository[Person, PersonRow]):
 class CaseworkerRepository(_Repository[Caseworker, CaseworkerRow]):
     record, row, noun = Caseworker, CaseworkerRow, "caseworker"
 
+    def read(self, caseworker_id: int) -> Caseworker | None:
+        """The caseworker, read as one row of columns (no ORM object, no identity map):
+        who acts is looked up on every request and every use case."""
+        found = self.session.execute(_CASEWORKER, {"id": caseworker_id}).first()
+        if found is None:
+            return None
+        values = dict(zip(_CASEWORKERS.columns.keys(), found, strict=True))
+        return Caseworker(**{k: values[k] for k in ("id", "name", "email", "role", "active")})
+
+
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern matching it anywhere (its ``%``, ``_`` and ``\\`` taken
+    literally); both sides are lowered by the database, so that its own idea of case holds."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _named(row: Any, text: str) -> Any:
+    """Active rows whose id is ``text`` or whose name contains it (any case)."""
+    found: Any = func.lower(row.name).like(func.lower(_like(text)), escape="\\")
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        found = or_(found, row.id == int(text))
+    return (col(row.active), found)
+
+
+_CASEWORKERS = CaseworkerRow.__table__  # type: ignore[attr-defined]
+_CASEWORKER = core_select(_CASEWORKERS).where(_CASEWORKERS.c.id == bindparam("id"))
+
 
 def _open_placements() -> SelectOfScalar[int]:
     return select(func.count(col(PlacementRow.id))).where(col(PlacementRow.ended_on).is_(None))
@@ -220,6 +249,14 @@ class WorkplaceRepository(_Repository[Workplace, WorkplaceRow]):
             )
             for row, count, people, room in self.session.exec(query).all()
         ]
+
+    def named(self, text: str, *, limit: int) -> list[Workplace]:
+        """At most ``limit`` active workplaces numbered ``text`` or whose name contains it
+        (any case), by name: one indexed-by-id or scanning statement, whatever the
+        directory's size."""
+        query = select(WorkplaceRow).where(*_named(WorkplaceRow, text))
+        query = query.order_by(col(WorkplaceRow.name), col(WorkplaceRow.id)).limit(limit)
+        return [to_record(row, Workplace) for row in self.session.exec(query).all()]
 
 
 class SupervisorRepository(_Repository[Supervisor, SupervisorRow]):
@@ -272,6 +309,15 @@ class SupervisorRepository(_Repository[Supervisor, SupervisorRow]):
             )
             for row, workplace, count in self.session.exec(query).all()
         ]
+
+    def named(self, text: str, *, workplace_id: int | None, limit: int) -> list[Supervisor]:
+        """At most ``limit`` active supervisors numbered ``text`` or whose name contains
+        it (any case; ``""``: every one), at ``workplace_id`` when given, by name."""
+        query = select(SupervisorRow).where(*_named(SupervisorRow, text))
+        if workplace_id is not None:
+            query = query.where(SupervisorRow.workplace_id == workplace_id)
+        query = query.order_by(col(SupervisorRow.name), col(SupervisorRow.id)).limit(limit)
+        return [to_record(row, Supervisor) for row in self.session.exec(query).all()]
 
 
 def _id(value: int | None) -> int:
@@ -346,6 +392,30 @@ class EventRepository(_Repository[CaseEvent, CaseEventRow]):
         from persistence.pipeline_store import PipelineStore
 
         return PipelineStore(self.session.connection()).histories(case_ids)
+
+    def last_on(self, case_ids: Sequence[int], *, moves_only: bool) -> dict[int, date]:
+        """Each case's latest event day (``moves_only``: of the events that changed its
+        state), one aggregate per slice of ids; a case without such events is left out."""
+        found: dict[int, date] = {}
+        statement = _LAST_MOVE if moves_only else _LAST_EVENT
+        for ids in in_slices(case_ids):
+            for case_id, on in self.session.execute(statement, {"ids": ids}):
+                found[case_id] = on if isinstance(on, date) else date.fromisoformat(str(on))
+        return found
+
+
+def _last_on(moves_only: bool) -> Any:
+    """Each case's latest event day, built once (an expanding ``IN``: a page's ids)."""
+    event = CaseEventRow.__table__.c  # type: ignore[attr-defined]
+    query = core_select(event.case_id, func.max(event.on)).where(
+        event.case_id.in_(bindparam("ids", expanding=True))
+    )
+    if moves_only:
+        query = query.where(event.to_state.is_not(None))
+    return query.group_by(event.case_id)
+
+
+_LAST_MOVE, _LAST_EVENT = _last_on(True), _last_on(False)
 
 
 class PlacementRepository(_Repository[Placement, PlacementRow]):

@@ -23,6 +23,7 @@ from states.errors import InvalidInput
 from states.steps import parse_step
 from web.acting import act, checked_ids, no_override_unless, status_of
 from web.auth import current_caseworker
+from web.choices import supervisor_field, workplace_field
 from web.deps import kivo_of
 from web.forms import Typed, day_field, id_field, required, text_field
 from web.pages import case_response
@@ -64,12 +65,13 @@ def _move(
     reason = text_field(typed, "reason", texts.reason)
     common: dict[str, Any] = {"on": on, "by": me.id, "expected_version": version}
     if kind == "advance":
+        workplace = workplace_field(kivo, typed)
         return moves.advance(
             kivo,
             case_id,
             parse_step(typed.get("step", "")),
-            workplace_id=id_field(typed, "workplace", texts.workplace),
-            supervisor_id=id_field(typed, "supervisor", texts.supervisor),
+            workplace_id=workplace,
+            supervisor_id=supervisor_field(kivo, typed, workplace),
             programme=typed.get("programme") or None,
             until=day_field(typed, "until", texts.until),
             override=text_field(typed, "override", texts.override),

@@ -19,6 +19,7 @@ from pathway.workspace import SignedIn
 from states.errors import InvalidInput
 from web.acting import act, checked_ids, no_override_unless
 from web.auth import current_caseworker
+from web.choices import supervisor_field, workplace_field
 from web.deps import kivo_of
 from web.forms import Typed, day_field, id_field, required, text_field
 from web.pages import case_response
@@ -37,7 +38,7 @@ def book_meeting(request: Request, me: Me, case_id: int, typed: Typed) -> Respon
 
     def work() -> object:
         at = parse_moment(typed.get("at", ""), "at")
-        supervisor = id_field(typed, "supervisor", texts.supervisor)
+        supervisor = id_field(typed, "supervisor", texts.supervisor)  # from a list of ids
         return schedule_meeting(kivo_of(request), case_id, at, supervisor_id=supervisor, by=me.id)
 
     return act(request, me, case_id, "meeting", typed, work)
@@ -102,11 +103,12 @@ def placement(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
 
 
 def _start(kivo: Kivo, me: SignedIn, case_id: int, typed: dict[str, str]) -> object:
+    workplace = workplace_field(kivo, typed)
     return moves.start_placement(
         kivo,
         case_id,
-        supervisor_id=id_field(typed, "supervisor", texts.supervisor),
-        workplace_id=id_field(typed, "workplace", texts.workplace),
+        supervisor_id=supervisor_field(kivo, typed, workplace),
+        workplace_id=workplace,
         programme=typed.get("programme") or None,
         until=day_field(typed, "until", texts.until),
         on=day_field(typed, "on", texts.on),
@@ -141,7 +143,7 @@ def _end(kivo: Kivo, me: SignedIn, case_id: int, typed: dict[str, str]) -> objec
 
 
 def _supervisor(kivo: Kivo, me: SignedIn, case_id: int, typed: dict[str, str]) -> object:
-    supervisor = id_field(typed, "supervisor", texts.supervisor)
+    supervisor = id_field(typed, "supervisor", texts.supervisor)  # from a list of ids
     return supervisor_change.change_supervisor(
         kivo,
         case_id,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from pathway import workspace
-from pathway.directory import list_supervisors, list_workplaces
+from pathway.choosing import names_of, supervisors_at
 from pathway.finding import find_participants
 from pathway.listing import list_cases
 from pathway.notes import list_notes
@@ -200,7 +200,11 @@ def case_response(
     reading = read_case(kivo, case_id, show_personal=show_personal, by=me.id)
     agenda = workspace.case_agenda(kivo, case_id, by=me.id)
     view = reading.view
-    workplaces, supervisors = list_workplaces(kivo), list_supervisors(kivo)
+    placed = agenda.placements
+    workplace_names, supervisor_names = names_of(
+        kivo, (p.workplace_id for p in placed), (p.supervisor_id for p in placed)
+    )
+    current = next((p.workplace_id for p in placed if p.ended_on is None), None)
     case_notes = list_notes(kivo, case_id, show_personal=show_personal, by=me.id)
     answer = page(
         request,
@@ -212,11 +216,10 @@ def case_response(
         agenda=agenda,
         notes=case_notes,
         steps=list(Step),
-        workplace_options=[(w.id, w.name) for w in workplaces if w.active],
-        supervisor_options=[(s.id, s.name) for s in supervisors if s.active],
+        supervisor_options=[(s.id, s.name) for s in supervisors_at(kivo, current)],
         programme_options=[(p.code, f"{p.code} {p.name_sv}") for p in kivo.catalogue],
-        workplace_names={w.id: w.name for w in workplaces},
-        supervisor_names={s.id: s.name for s in supervisors},
+        workplace_names=workplace_names,
+        supervisor_names=supervisor_names,
         shown_in_full=show_personal,
         correctable=CORRECTABLE,
         **{"preview": None, "refused": None, "typed": {}, "form": None, **extra},

@@ -84,6 +84,7 @@ SV = {
     "placements": "Placeringar",
     "workplace": "Arbetsplats",
     "supervisor": "Handledare",
+    "name_or_number": "Arbetsplats och handledare: skriv namnet, en del av det, eller numret.",
     "programme": "Insats",
     "start": "Start",
     "planned_end": "Planerat slut",
@@ -390,16 +391,26 @@ SV.update(PLACES_SV)
 texts = SimpleNamespace(**SV)
 
 
+_STEP_NAMES = {step.number: step.label_sv for step in Step}
+_STATE_NAMES = {
+    **STATE_SV,
+    **{
+        key: f"{step.number} {step.label_sv}"
+        for step in Step
+        for key in (step.slug, str(step.number))
+    },
+}
+"""Worked out once: a list page names a state on every row (an enum's properties per
+call were a tenth of the page's rendering)."""
+
+
 def step_name(number: int | None) -> str:
-    return Step(number).label_sv if number else ""
+    return _STEP_NAMES[number] if number else ""
 
 
 def state_name(state: str) -> str:
     """A case's state in words: a step's name, or enrolled, paused, exited."""
-    for step in Step:
-        if state in (step.slug, str(step.number)):
-            return f"{step.number} {step.label_sv}"
-    return STATE_SV.get(state, state)
+    return _STATE_NAMES.get(state, state)
 
 
 def page_hint(message: str) -> str:

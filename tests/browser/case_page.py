@@ -56,9 +56,9 @@ def preview_advance(
     form = opened(page, "Flytta framåt")
     form.get_by_label("Till steg").select_option(str(step))
     if workplace:
-        form.get_by_label("Arbetsplats").select_option(label=workplace)
+        form.get_by_label("Arbetsplats").fill(workplace)
     if supervisor:
-        form.get_by_label("Handledare").select_option(label=supervisor)
+        form.get_by_label("Handledare").fill(supervisor)
     if programme:
         form.get_by_label("Insats").select_option(programme)
     if until:

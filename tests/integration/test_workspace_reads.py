@@ -105,6 +105,29 @@ def test_today_holds_the_caseworkers_due_overdue_ending_and_idle_cases_only(
     assert theirs not in everything
 
 
+def test_idle_cases_are_the_open_ones_quiet_longest_counting_their_latest_event(
+    kivo: Kivo, staff: Staff
+) -> None:
+    worker = new_caseworker(kivo)
+    older = enrol(kivo, worker, date(2025, 10, 1), "Ola Äldst")
+    newer = enrol(kivo, worker, date(2025, 12, 1), "Nina Nyare")
+    paused = enrol(kivo, worker, date(2025, 9, 1), "Per Pausad")
+    moves.pause(kivo, paused, reason="sjukskriven", on=date(2025, 11, 1))
+    closed = enrol(kivo, worker, date(2025, 9, 1), "Stina Stängd")
+    moves.exit_case(kivo, closed, outcome=Outcome.OTHER, on=date(2025, 9, 15))
+    lately = enrol(kivo, worker, date(2025, 9, 1), "Lina Nyss")
+    moves.pause(kivo, lately, reason="flytt", on=TODAY)
+
+    idle = workspace.today_for(kivo, worker).idle
+
+    assert [(c.case_id, c.last_on) for c in idle] == [
+        (older, date(2025, 10, 1)),
+        (paused, date(2025, 11, 1)),  # paused counts as open; its pause is its latest event
+        (newer, date(2025, 12, 1)),
+    ]  # the exited case and the one paused today are not idle
+    assert idle[0].name == "Ola Äldst"  # with the name the page shows
+
+
 def test_a_row_shows_the_days_in_its_step_and_the_next_pending_item(
     kivo: Kivo, staff: Staff
 ) -> None:
