@@ -52,6 +52,7 @@ def _prepare_sqlite(url: str, size: int, seed: int) -> Prepared:
         partial.unlink(missing_ok=True)
         counts, seconds = _generate(f"sqlite:///{partial}", size, seed)
         partial.rename(template)
+    _up_to_date(f"sqlite:///{template}")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(template, path)
@@ -80,12 +81,26 @@ def _prepare_postgres(url: str, size: int, seed: int) -> Prepared:
                 connection.execute(text(f"CREATE DATABASE {template}"))
             counts, seconds = _generate(template_url, size, seed)
             _analyze(template_url)
+        _up_to_date(template_url)
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
     finally:
         admin.dispose()
     return Prepared(parsed.render_as_string(hide_password=False), template_url, counts, seconds)
+
+
+def _up_to_date(url: str) -> None:
+    """A template kept from an earlier kivo is brought to this kivo's schema (the new
+    migrations only add tables and columns), instead of being generated again."""
+    from persistence import migrate
+
+    engine = make_engine(url)
+    try:
+        if migrate.current_revision(engine) != migrate.SCHEMA_HEAD:
+            migrate.upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def _analyze(url: str) -> None:
