@@ -15,9 +15,9 @@ from fastapi.responses import RedirectResponse, Response
 from pathway.errors import Refused
 from pathway.workspace import SignedIn
 from states.errors import InvalidInput, NotFound
+from web.page_language import texts
 from web.pages import MAX_ID, case_response
 from web.render import flash
-from web.texts import texts
 
 
 def status_of(error: Exception) -> int:

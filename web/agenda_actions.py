@@ -22,8 +22,8 @@ from web.auth import current_caseworker
 from web.choices import supervisor_field, workplace_field
 from web.deps import kivo_of
 from web.forms import Typed, day_field, id_field, required, text_field
+from web.page_language import texts
 from web.pages import case_response
-from web.texts import texts
 
 router = APIRouter()
 

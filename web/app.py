@@ -23,6 +23,7 @@ from web.auth import SignInRequired
 from web.bearer import BearerAuth
 from web.deps import WebSettings
 from web.importing import MAX_UPLOAD_BYTES
+from web.page_language import PageLanguage
 from web.render import render_error
 from web.security import Guard, TooLarge, require_csrf
 
@@ -65,6 +66,7 @@ def create_app(
         https_only=secure_cookies,
     )
     app.add_middleware(Guard, larger={"/import": MAX_UPLOAD_BYTES})
+    app.add_middleware(PageLanguage)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _handle_errors(app)
 
@@ -78,6 +80,7 @@ def create_app(
         erasure,
         handover,
         importing,
+        page_language,
         pages,
         places,
         reports,
@@ -87,6 +90,7 @@ def create_app(
     )
 
     app.include_router(sign_in.router)
+    app.include_router(page_language.router)
     bearer = _sign_in_through_provider(app, kivo, dev_login, bearer)
     app.mount(API_PREFIX, create_api(kivo, bearer))
     app.include_router(bulk.router)

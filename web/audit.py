@@ -15,9 +15,9 @@ from pathway.workspace import SignedIn, active_caseworkers
 from web.auth import current_caseworker
 from web.deps import kivo_of
 from web.forms import parse_day
+from web.page_language import texts
 from web.pages import MAX_ID
 from web.render import page
-from web.texts import texts
 
 router = APIRouter()
 

@@ -21,9 +21,9 @@ from states.errors import InvalidInput, KivoError
 from web.auth import current_caseworker
 from web.deps import kivo_of
 from web.forms import day_field, id_field
+from web.page_language import texts
 from web.pages import MAX_ID
 from web.render import page
-from web.texts import texts
 
 router = APIRouter()
 
@@ -91,7 +91,7 @@ def _followup(kivo: Kivo, me: SignedIn, typed: dict[str, str]) -> Callable[[int]
     due = day_field(typed, "due", texts.due)
     title = typed.get("title", "")
     if due is None:
-        raise InvalidInput(f"{texts.due}: ange ett datum", field="due")
+        raise InvalidInput(texts.bulk_due_needed, field="due")
 
     def act(case_id: int) -> str:
         item = add_followup(kivo, case_id, due, title, by=me.id)
@@ -103,7 +103,7 @@ def _followup(kivo: Kivo, me: SignedIn, typed: dict[str, str]) -> Callable[[int]
 def _reassign(kivo: Kivo, me: SignedIn, typed: dict[str, str]) -> Callable[[int], str]:
     to = id_field(typed, "to", texts.caseworker_col)
     if to is None:
-        raise InvalidInput(f"{texts.caseworker_col}: välj vem som tar över", field="to")
+        raise InvalidInput(texts.bulk_to_needed, field="to")
 
     def act(case_id: int) -> str:
         owner = owner_of(kivo, case_id, by=me.id)

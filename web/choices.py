@@ -7,8 +7,18 @@ from __future__ import annotations
 
 from pathway.choosing import Choice, Found, find_supervisor, find_workplace
 from pathway.context import Kivo
+from pathway.language import render
 from states.errors import InvalidInput, quoted
-from web.texts import texts
+from states.messages import N_
+from web.page_language import current, texts
+
+NO_WORKPLACE = N_("{label}: no active workplace is called or has the number {text}")
+NO_SUPERVISOR = N_("{label}: no active supervisor is called or has the number {text}")
+SEVERAL = N_("{label}: {text} fits several: {listed}. Type the full name or the number of one.")
+SEVERAL_AND_MORE = N_(
+    "{label}: {text} fits several: {listed} and more. Type the full name or the number of one."
+)
+NUMBERED = N_("{name} (no. {id})")
 
 
 def workplace_field(kivo: Kivo, typed: dict[str, str]) -> int | None:
@@ -16,7 +26,7 @@ def workplace_field(kivo: Kivo, typed: dict[str, str]) -> int | None:
     text = typed.get("workplace", "").strip()
     if not text:
         return None
-    return _one(find_workplace(kivo, text), text, "workplace", texts.workplace, "arbetsplats")
+    return _one(find_workplace(kivo, text), text, "workplace", texts.workplace, NO_WORKPLACE)
 
 
 def supervisor_field(kivo: Kivo, typed: dict[str, str], workplace_id: int | None) -> int | None:
@@ -26,25 +36,23 @@ def supervisor_field(kivo: Kivo, typed: dict[str, str], workplace_id: int | None
     if not text:
         return None
     found = find_supervisor(kivo, text, workplace_id=workplace_id)
-    return _one(found, text, "supervisor", texts.supervisor, "handledare")
+    return _one(found, text, "supervisor", texts.supervisor, NO_SUPERVISOR)
 
 
-def _one(found: Found, text: str, field: str, label: str, noun: str) -> int:
+def _one(found: Found, text: str, field: str, label: str, none: str) -> int:
     if found.chosen is not None:
         return found.chosen.id
+    lang = current()
     if not found.matches:
-        raise InvalidInput(
-            f"{label}: ingen aktiv {noun} heter eller har numret {quoted(text)}", field=field
-        )
-    listed = ", ".join(_named(choice) for choice in found.matches)
-    more = " med flera" if found.more else ""
+        raise InvalidInput(render(lang, none, {"label": label, "text": quoted(text)}), field=field)
+    listed = ", ".join(_named(lang, choice) for choice in found.matches)
+    template = SEVERAL_AND_MORE if found.more else SEVERAL
     raise InvalidInput(
-        f"{label}: {quoted(text)} passar flera: {listed}{more}. "
-        "Skriv hela namnet eller numret på en av dem.",
+        render(lang, template, {"label": label, "text": quoted(text), "listed": listed}),
         field=field,
         matches=[choice.id for choice in found.matches],
     )
 
 
-def _named(choice: Choice) -> str:
-    return f"{choice.name} (nr {choice.id})"
+def _named(lang: str, choice: Choice) -> str:
+    return render(lang, NUMBERED, {"name": choice.name, "id": choice.id})

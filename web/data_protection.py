@@ -17,8 +17,8 @@ from states.errors import InvalidInput, NotFound
 from web.auth import current_caseworker
 from web.deps import kivo_of
 from web.forms import Typed
+from web.page_language import texts
 from web.render import page
-from web.texts import texts
 
 router = APIRouter()
 

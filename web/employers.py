@@ -19,8 +19,8 @@ from states.places import ContactKind
 from web.auth import current_caseworker
 from web.deps import kivo_of
 from web.forms import Typed, day_field
+from web.page_language import texts
 from web.render import flash, page
-from web.texts import texts
 
 router = APIRouter()
 

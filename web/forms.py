@@ -7,10 +7,16 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
+from pathway.language import render
 from states.calendar_bounds import check_day
 from states.errors import InvalidInput, quoted
+from states.messages import N_
 from states.text import checked_text
+from web.page_language import current
 from web.security import CSRF_FIELD
+
+NOT_A_DAY = N_("{label}: {value} is not a date in the form YYYY-MM-DD")
+NOT_AN_ID = N_("{label}: {value} is not an id")
 
 
 async def typed_of(request: Request) -> dict[str, str]:
@@ -35,14 +41,14 @@ def day_field(typed: dict[str, str], name: str, label: str) -> date | None:
 
 
 def parse_day(value: str | None, name: str, label: str) -> date | None:
-    """A day as typed (ÅÅÅÅ-MM-DD) in the field ``name``; empty: none."""
+    """A day as typed (YYYY-MM-DD) in the field ``name``; empty: none."""
     if not value:
         return None
     try:
         day = date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(
-            f"{label}: {quoted(value)} är inte ett datum i formen ÅÅÅÅ-MM-DD", field=name
+            render(current(), NOT_A_DAY, {"label": label, "value": quoted(value)}), field=name
         ) from None
     return check_day(day, label)
 
@@ -52,7 +58,9 @@ def id_field(typed: dict[str, str], name: str, label: str) -> int | None:
     if not value:
         return None
     if not (value.isascii() and value.isdigit()) or len(value) > 9:
-        raise InvalidInput(f"{label}: {quoted(value)} är inte ett id", field=name)
+        raise InvalidInput(
+            render(current(), NOT_AN_ID, {"label": label, "value": quoted(value)}), field=name
+        )
     return int(value)
 
 

@@ -16,8 +16,8 @@ from states.errors import InvalidInput
 from web.auth import current_caseworker
 from web.deps import kivo_of
 from web.forms import Typed, id_field, text_field
+from web.page_language import texts
 from web.render import page
-from web.texts import texts
 
 router = APIRouter()
 

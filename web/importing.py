@@ -18,9 +18,9 @@ from pathway.workspace import SignedIn
 from states.errors import InvalidInput
 from web.auth import current_caseworker
 from web.deps import kivo_of
+from web.page_language import texts
 from web.render import page
 from web.security import CSRF_FIELD
-from web.texts import texts
 
 router = APIRouter()
 

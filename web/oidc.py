@@ -33,8 +33,11 @@ from starlette.concurrency import run_in_threadpool
 
 from pathway.context import Kivo
 from pathway.errors import SignInRefused
+from pathway.language import text
 from pathway.signin import caseworker_signing_in
 from states.errors import InvalidInput
+from states.messages import N_
+from web.page_language import current
 
 log = logging.getLogger("kivo.web.oidc")
 
@@ -97,34 +100,41 @@ class OidcSettings:
         )
 
 
-# The sentences a person sees, in Swedish (the language of the workspace).
+# The sentences a person sees (English msgids; the page's language at the sign-in page).
 REFUSED = {
-    "unknown": (
-        "Ingen handläggare i kivo har den e-postadress som inloggningen gav. "
-        "Be en samordnare lägga in din e-postadress i kivo."
+    "unknown": N_(
+        "No caseworker in kivo has the e-mail address the sign-in gave. "
+        "Ask a coordinator to add your e-mail address in kivo."
     ),
-    "inactive": "Ditt konto i kivo är avaktiverat. Kontakta en samordnare.",
-    "ambiguous": (
-        "Flera handläggare i kivo har samma e-postadress som du. "
-        "En samordnare behöver rätta det innan du kan logga in."
+    "inactive": N_("Your account in kivo is deactivated. Contact a coordinator."),
+    "ambiguous": N_(
+        "Several caseworkers in kivo have the same e-mail address as you. "
+        "A coordinator needs to correct that before you can sign in."
     ),
-    "no-email": (
-        "Identitetsleverantören skickade ingen e-postadress, så kivo kan inte se vem du är. "
-        "Kontakta den som sköter inloggningen i din organisation."
+    "no-email": N_(
+        "The identity provider sent no e-mail address, so kivo cannot see who you are. "
+        "Contact whoever runs sign-in in your organisation."
     ),
 }
-FAILED = (
-    "Inloggningen kunde inte slutföras. Den kan ha tagit för lång tid eller påbörjats "
-    "i en annan flik. Försök igen."
+FAILED = N_(
+    "The sign-in could not be completed. It may have taken too long or been started "
+    "in another tab. Try again."
 )
-UNAVAILABLE = "Inloggningstjänsten svarar inte just nu. Försök igen om en stund."
+UNAVAILABLE = N_("The sign-in service does not answer right now. Try again in a while.")
+NOT_WORKING = N_("Sign-in is not working")
+SIGN_IN_FAILED = N_("The sign-in failed")
+CANNOT_SIGN_IN = N_("You cannot sign in")
+BACK_TO_SIGN_IN = N_("Back to sign-in")
 
 
 def sign_in_page(title: str, sentence: str, *, status: int) -> HTMLResponse:
-    """A small page in Swedish that says why signing in did not work, with a way back.
-    (The workspace's own templates may replace it; it is complete and accessible.)"""
+    """A small page in the reader's language that says why signing in did not work, with
+    a way back. (The workspace's own templates may replace it; it is complete and
+    accessible.)"""
+    lang = current()
+    title, sentence = text(lang, title), text(lang, sentence)
     body = f"""<!DOCTYPE html>
-<html lang="sv">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -135,7 +145,7 @@ def sign_in_page(title: str, sentence: str, *, status: int) -> HTMLResponse:
 <main>
 <h1>{html.escape(title)}</h1>
 <p>{html.escape(sentence)}</p>
-<p><a href="/login">Till inloggningen</a></p>
+<p><a href="/login">{html.escape(text(lang, BACK_TO_SIGN_IN))}</a></p>
 </main>
 </body>
 </html>
@@ -180,7 +190,7 @@ def oidc_router(kivo: Kivo, settings: OidcSettings) -> APIRouter:
             response: Response = await client.authorize_redirect(request, redirect_uri)
         except httpx.HTTPError as exc:
             log.warning("OpenID provider unreachable: %s", type(exc).__name__)
-            return sign_in_page("Inloggningen fungerar inte", UNAVAILABLE, status=503)
+            return sign_in_page(NOT_WORKING, UNAVAILABLE, status=503)
         return response
 
     @router.get("/auth/callback", name="oidc_callback")
@@ -188,7 +198,7 @@ def oidc_router(kivo: Kivo, settings: OidcSettings) -> APIRouter:
         given_issuer = request.query_params.get("iss")
         if given_issuer is not None and given_issuer.rstrip("/") != settings.issuer.rstrip("/"):
             log.warning("sign-in refused: the response names another issuer")
-            return sign_in_page("Inloggningen misslyckades", FAILED, status=400)
+            return sign_in_page(SIGN_IN_FAILED, FAILED, status=400)
         try:
             token = await client.authorize_access_token(request)
             claims: Mapping[str, Any] | None = token.get("userinfo")
@@ -202,16 +212,16 @@ def oidc_router(kivo: Kivo, settings: OidcSettings) -> APIRouter:
         except OAuthError as exc:
             # the provider's error, a missing or foreign state, a refused code exchange
             log.warning("sign-in failed: %s", exc.error or "oauth-error")
-            return sign_in_page("Inloggningen misslyckades", FAILED, status=400)
+            return sign_in_page(SIGN_IN_FAILED, FAILED, status=400)
         except JoseError as exc:  # the ID token: signature, issuer, audience, nonce
             log.warning("sign-in failed: ID token refused (%s)", exc.error)
-            return sign_in_page("Inloggningen misslyckades", FAILED, status=400)
+            return sign_in_page(SIGN_IN_FAILED, FAILED, status=400)
         except httpx.HTTPError as exc:
             log.warning("OpenID provider unreachable: %s", type(exc).__name__)
-            return sign_in_page("Inloggningen fungerar inte", UNAVAILABLE, status=503)
+            return sign_in_page(NOT_WORKING, UNAVAILABLE, status=503)
         if claims.get("email_verified") is False:
             log.warning("sign-in refused: e-mail address not verified")
-            return sign_in_page("Du kan inte logga in", REFUSED["no-email"], status=403)
+            return sign_in_page(CANNOT_SIGN_IN, REFUSED["no-email"], status=403)
         email = claims.get(settings.email_claim)
         try:
             worker = await run_in_threadpool(
@@ -220,9 +230,7 @@ def oidc_router(kivo: Kivo, settings: OidcSettings) -> APIRouter:
         except SignInRefused as refused:
             reason = str(refused.params.get("reason", "unknown"))
             log.warning("sign-in refused: %s", reason)
-            return sign_in_page(
-                "Du kan inte logga in", REFUSED.get(reason, REFUSED["unknown"]), status=403
-            )
+            return sign_in_page(CANNOT_SIGN_IN, REFUSED.get(reason, REFUSED["unknown"]), status=403)
         target = _local_path(request.session.get(NEXT_KEY)) or "/"
         request.session.clear()  # a new session for the signed-in caseworker
         request.session["caseworker_id"] = worker.id

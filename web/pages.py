@@ -20,6 +20,7 @@ from states.corrections import CORRECTABLE
 from states.errors import InvalidInput, NotFound
 from states.listing import ExitFilter
 from states.steps import Step
+from web import page_language
 from web.auth import current_caseworker
 from web.deps import kivo_of
 from web.forms import Typed
@@ -217,7 +218,7 @@ def case_response(
         notes=case_notes,
         steps=list(Step),
         supervisor_options=[(s.id, s.name) for s in supervisors_at(kivo, current)],
-        programme_options=[(p.code, f"{p.code} {p.name_sv}") for p in kivo.catalogue],
+        programme_options=page_language.programme_options(page_language.current(), kivo.catalogue),
         workplace_names=workplace_names,
         supervisor_names=supervisor_names,
         shown_in_full=show_personal,

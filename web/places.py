@@ -21,9 +21,9 @@ from states.places import PlaceStatus
 from web.auth import current_caseworker
 from web.deps import kivo_of
 from web.forms import Typed, day_field, id_field, text_field
+from web.page_language import current, programme_options, texts
 from web.pages import MAX_ID
 from web.render import flash, page
-from web.texts import texts
 
 router = APIRouter()
 
@@ -80,7 +80,7 @@ def _new_page(
             for s in list_supervisors(kivo)
             if s.active
         ],
-        programme_options=[(p.code, f"{p.code} {p.name_sv}") for p in kivo.catalogue],
+        programme_options=programme_options(current(), kivo.catalogue),
     )
     if refused is not None:
         answer.headers["HX-Replace-Url"] = "/places/new"
@@ -93,7 +93,7 @@ def add_place(request: Request, me: Me, typed: Typed) -> Response:
     try:
         workplace = id_field(typed, "workplace", texts.workplace)
         if workplace is None:
-            raise InvalidInput(f"{texts.workplace}: välj en arbetsplats", field="workplace")
+            raise InvalidInput(texts.workplace_needed, field="workplace")
         done = places.add_place(
             kivo,
             workplace,
@@ -172,7 +172,7 @@ def change_status(request: Request, me: Me, place_id: int, typed: Typed) -> Resp
         elif action in CHANGES:
             CHANGES[action](kivo, place_id, on=on, by=me.id)
         else:
-            raise InvalidInput("okänd ändring av platsen", field="action")
+            raise InvalidInput(texts.unknown_change, field="action")
     except (Refused, InvalidInput) as error:
         return place_response(
             request, me, place_id, _status(error), refused=error, typed=typed, form=action
@@ -189,7 +189,7 @@ def propose(request: Request, me: Me, place_id: int, typed: Typed) -> Response:
     try:
         case_id = id_field(typed, "case", texts.pl_case)
         if case_id is None:
-            raise InvalidInput(f"{texts.pl_case}: ange ett ärende", field="case")
+            raise InvalidInput(texts.case_needed, field="case")
         proposals.propose(kivo, place_id, case_id, by=me.id)
     except (Refused, InvalidInput) as error:
         return place_response(

@@ -9,13 +9,14 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
+from pathway import language
 from pathway.clock import LOCAL
 from states.personnummer import redact
 from states.text import shown
-from web import texts as catalogue
-from web.place_texts import CONTACT_KIND_SV, PLACE_STATUS_SV, PROPOSAL_STATUS_SV
+from web import page_language
 from web.security import CSRF_FIELD, csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -30,26 +31,12 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(
-        t=catalogue.texts,
-        lang=catalogue.LANGUAGE,
-        step_name=catalogue.step_name,
-        state_name=catalogue.state_name,
-        outcomes=catalogue.OUTCOMES_SV,
-        findings=catalogue.FINDINGS_SV,
-        meeting_outcomes=catalogue.MEETING_OUTCOMES_SV,
-        events=catalogue.EVENT_SV,
-        gender_names=catalogue.GENDER_SV,
-        followup_statuses=catalogue.FOLLOWUP_STATUS_SV,
-        csrf_field=CSRF_FIELD,
-        place_statuses=PLACE_STATUS_SV,
-        proposal_statuses=PROPOSAL_STATUS_SV,
-        contact_kinds=CONTACT_KIND_SV,
-    )
+    env.globals.update(csrf_field=CSRF_FIELD)
     env.filters["day"] = _day
     env.filters["moment"] = _moment
     env.filters["safe_text"] = _safe_text
     env.filters["rule_text"] = _rule_text
+    env.filters["translated"] = _translated
     return env
 
 
@@ -67,9 +54,17 @@ def _safe_text(value: str | None) -> str:
     return redact(shown(value)) if value else ""
 
 
-def _rule_text(value: str | None) -> str:
+@pass_context
+def _rule_text(context: Context, value: str | None) -> str:
     """A rule's or an error's sentence on a page: safe, and naming fields, not options."""
-    return catalogue.page_hint(_safe_text(value))
+    return page_language.page_hint(context.get("lang", page_language.DEFAULT), _safe_text(value))
+
+
+@pass_context
+def _translated(context: Context, value: str | None) -> str:
+    """A text stored in English (a default follow-up's title, a programme's name) in the
+    page's language; a text the catalogue does not know stays as it is."""
+    return language.text(context.get("lang", page_language.DEFAULT), value) if value else ""
 
 
 def page(
@@ -84,6 +79,7 @@ def page(
     if user is None and "caseworker_id" in request.session:
         user = optional_caseworker(request)
     flash = request.session.pop(FLASH_KEY, None)
+    lang = page_language.of_request(request)
     body = (
         environment()
         .get_template(template)
@@ -92,22 +88,24 @@ def page(
             user=user,
             csrf=csrf_token(request),
             flash=flash,
-            **context,
+            **{**page_language.page_globals(lang), **context},
         )
     )
     return HTMLResponse(body, status_code=status)
 
 
 def render_error(request: Request, status: int, detail: str | None = None) -> HTMLResponse:
-    """A clear page in Swedish for the status; never a traceback."""
-    message = getattr(catalogue.texts, f"error_{status}", catalogue.texts.error_500)
+    """A clear page in the reader's language (Swedish by default); never a traceback."""
+    lang = page_language.of_request(request)
+    t = page_language.texts_in(lang)
+    message = getattr(t, f"error_{status}", t.error_500)
     try:
         return page(request, "error.html", status, message=message, detail=detail)
     except Exception:  # the error page itself must not fail: a plain page then
         body = (
-            f'<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>'
-            f"{catalogue.texts.error_title}</title></head><body><main><h1>"
-            f"{catalogue.texts.error_title}</h1><p>{message}</p></main></body></html>"
+            f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>'
+            f"{t.error_title}</title></head><body><main><h1>"
+            f"{t.error_title}</h1><p>{message}</p></main></body></html>"
         )
         return HTMLResponse(body, status_code=status)
 

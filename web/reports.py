@@ -22,8 +22,9 @@ from states.calendar_bounds import EARLIEST, LATEST
 from states.reports import Funnel, LeadTime, Outcomes, Overdue, TimeInStep
 from web.auth import current_caseworker
 from web.deps import kivo_of
+from web.page_language import current, state_name, step_name, table_in, texts
 from web.render import page
-from web.texts import GENDER_SV, OUTCOMES_SV, REPORT_TITLES, STATE_SV, step_name, texts
+from web.texts import REPORT_TITLES
 
 router = APIRouter()
 
@@ -39,20 +40,22 @@ MEDIA = {
 
 @router.get("/reports")
 def index(request: Request, me: Me) -> Response:
-    return page(request, "reports.html", user=me, reports=REPORTS, name=None, found=None)
+    titles = table_in(current(), "report_titles")
+    return page(request, "reports.html", user=me, reports=titles, name=None, found=None)
 
 
 @router.get("/reports/{name}")
 def report(request: Request, me: Me, name: str, year: Year = None) -> Response:
     kivo = kivo_of(request)
     found = _read(kivo, me, name, year)
+    titles = table_in(current(), "report_titles")
     return page(
         request,
         "reports.html",
         user=me,
-        reports=REPORTS,
+        reports=titles,
         name=name,
-        title=REPORTS[name],
+        title=titles[name],
         found=found,
         year=year or kivo.today().year,
         today=kivo.today(),
@@ -153,7 +156,11 @@ def _figures(found: Any) -> list[tuple[str, int, str | None]]:
         ]
     if isinstance(found, TimeInStep):
         return [
-            (f"{s.step} {step_name(s.step)}", s.open, cases_url(step=s.step, status="active"))
+            (
+                f"{s.step} {step_name(current(), s.step)}",
+                s.open,
+                cases_url(step=s.step, status="active"),
+            )
             for s in found.steps
         ]
     if isinstance(found, Overdue):
@@ -178,11 +185,12 @@ def _figures(found: Any) -> list[tuple[str, int, str | None]]:
 
 
 def _outcome_label(gender: str, outcome: str) -> str:
-    return f"{GENDER_SV.get(gender, gender)}: {OUTCOMES_SV.get(outcome, outcome)}"
+    genders, outcomes = table_in(current(), "gender_names"), table_in(current(), "outcomes")
+    return f"{genders.get(gender, gender)}: {outcomes.get(outcome, outcome)}"
 
 
 def _state_label(label: str) -> str:
-    return f"{label} {step_name(int(label))}" if label.isdigit() else STATE_SV.get(label, label)
+    return state_name(current(), label)
 
 
 def _state_href(label: str) -> str | None:

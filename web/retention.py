@@ -14,9 +14,11 @@ from pathway.errors import Refused
 from pathway.retention import apply_retention, load_schedule, plan_retention
 from pathway.workspace import SignedIn
 from states.errors import InvalidInput
+from states.messages import N_
 from web.auth import current_caseworker
 from web.deps import kivo_of
 from web.forms import Typed, day_field
+from web.page_language import current, in_language
 from web.render import page
 
 router = APIRouter()
@@ -24,36 +26,39 @@ router = APIRouter()
 Me = Annotated[SignedIn, Depends(current_caseworker)]
 
 TEXTS = {
-    "title": "Gallring",
-    "intro": (
-        "Vad gallringsplanen gör gallringsbart en dag, och varför. Gallringen tar bort "
-        "uppgifterna ärende för ärende och skriver ett gallringsprotokoll utan "
-        "personuppgifter."
+    "title": N_("Disposal"),
+    "intro": N_(
+        "What the disposal schedule makes due for disposal on a day, and why. Disposal "
+        "removes the data case by case and writes a disposal record without personal data."
     ),
-    "on": "Dag",
-    "show": "Visa plan",
-    "decision": "Beslut",
-    "due": "Gallringsbart",
-    "nothing": "Inget är gallringsbart den dagen.",
-    "case": "Ärende",
-    "kind": "Slag av uppgift",
-    "closed_on": "Avslutat",
-    "keep": "Bevaras",
-    "due_since": "Gallringsbart sedan",
-    "apply": "Gallra",
-    "done": "Gallrat",
-    "removed": "Borttagna eller tömda uppgifter",
-    "cases": "Ärenden",
-    "refused": "Det gick inte att gallra",
+    "on": N_("Day"),
+    "show": N_("Show plan"),
+    "decision": N_("Decision"),
+    "due": N_("Due for disposal"),
+    "nothing": N_("Nothing is due for disposal that day."),
+    "case": N_("Case"),
+    "kind": N_("Kind of data"),
+    "closed_on": N_("Closed"),
+    "keep": N_("Kept"),
+    "due_since": N_("Due for disposal since"),
+    "apply": N_("Dispose"),
+    "done": N_("Disposed of"),
+    "removed": N_("Removed or emptied data"),
+    "cases": N_("Cases"),
+    "refused": N_("The disposal could not be done"),
 }
 KINDS = {
-    "history": "historik",
-    "notes": "anteckningar och skäl",
-    "meetings": "mötesanteckningar",
-    "placements": "placeringar",
-    "reminders": "påminnelser",
-    "access_log": "åtkomstlogg",
+    "history": N_("history"),
+    "notes": N_("notes and reasons"),
+    "meetings": N_("meeting notes"),
+    "placements": N_("placements"),
+    "reminders": N_("reminders"),
+    "access_log": N_("access log"),
 }
+
+
+def texts_of_page() -> dict[str, str]:
+    return in_language(current(), TEXTS)
 
 
 def _coordinator(me: SignedIn) -> None:
@@ -72,7 +77,7 @@ def retention_apply_page(request: Request, me: Me, typed: Typed) -> Response:
     _coordinator(me)
     kivo = kivo_of(request)
     try:
-        day = day_field(typed, "on", TEXTS["on"]) or kivo.today()
+        day = day_field(typed, "on", texts_of_page()["on"]) or kivo.today()
         result = apply_retention(kivo, load_schedule(), on=day, by=me.id)
     except (Refused, InvalidInput) as error:
         status = 422 if isinstance(error, Refused) else 400
@@ -92,7 +97,7 @@ def _render(
     kivo = kivo_of(request)
     plan = None
     try:
-        day: date = day_field(typed, "on", TEXTS["on"]) or kivo.today()
+        day: date = day_field(typed, "on", texts_of_page()["on"]) or kivo.today()
         plan = plan_retention(kivo, load_schedule(), on=day, by=me.id)
     except InvalidInput as error:
         refused, status = refused or error, 400 if status == 200 else status
@@ -105,6 +110,6 @@ def _render(
         plan=plan,
         result=result,
         refused=refused,
-        r=TEXTS,
-        kinds=KINDS,
+        r=texts_of_page(),
+        kinds=in_language(current(), KINDS),
     )

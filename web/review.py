@@ -19,13 +19,6 @@ router = APIRouter()
 
 Me = Annotated[SignedIn, Depends(current_caseworker)]
 
-WHY_SV = {
-    "outside-caseload": "utanför egen ärendelista",
-    "coordinator": "samordnare",
-    "protected": "skyddade personuppgifter",
-    "no-one-named": "ingen namngiven",
-}
-
 
 @router.get("/audit/review")
 def review(
@@ -43,6 +36,4 @@ def review(
         return page(
             request, "review.html", 400, user=me, month=chosen, found=None, error=str(error)
         )
-    return page(
-        request, "review.html", user=me, month=chosen, found=found, error=None, why_sv=WHY_SV
-    )
+    return page(request, "review.html", user=me, month=chosen, found=found, error=None)

@@ -155,7 +155,7 @@ def _content_length(scope: Scope) -> int | None:
 
 async def _too_large(send: Send, *, json_answer: bool = False) -> None:
     """413, as a page, or for the JSON API (``json_answer``) as its errors are."""
-    from web.texts import texts
+    from web.page_language import texts
 
     if json_answer:
         kind = b"application/json"

@@ -11,8 +11,8 @@ from pathway.workspace import active_caseworkers, signed_in
 from web.auth import sign_in, sign_out
 from web.deps import kivo_of, settings_of
 from web.forms import Typed
+from web.page_language import texts
 from web.render import flash, page
-from web.texts import texts
 
 router = APIRouter()
 

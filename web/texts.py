@@ -1,420 +1,470 @@
-"""Every text the pages show, in one place: Swedish now; a message catalogue (sv, en)
-replaces this table later without touching the templates (they ask ``t.key``)."""
+"""Every text the pages show, by key, in English (the catalogue's source language);
+the Swedish lives in ``pathway/locale/sv/LC_MESSAGES/kivo.po``. Templates ask ``t.key``
+of the namespace for the page's language, built once per language."""
 
 from __future__ import annotations
 
-import re
-from types import SimpleNamespace
+from states.messages import N_
 
-from states.steps import Step
-from web.place_texts import PLACES_SV
-
-LANGUAGE = "sv"
-
-SV = {
+TEXTS = {
     "app": "kivo",
-    "skip": "Hoppa till innehållet",
-    "nav_label": "Huvudmeny",
-    "nav_today": "Idag",
-    "nav_cases": "Ärenden",
-    "nav_reports": "Rapporter",
-    "nav_accessibility": "Tillgänglighet",
-    "signed_in_as": "Inloggad som",
-    "coordinator": "samordnare",
-    "caseworker": "handläggare",
-    "logout": "Logga ut",
+    "skip": N_("Skip to content"),
+    "nav_label": N_("Main menu"),
+    "nav_today": N_("Today"),
+    "nav_cases": N_("Cases"),
+    "nav_reports": N_("Reports"),
+    "nav_accessibility": N_("Accessibility"),
+    "signed_in_as": N_("Signed in as"),
+    "coordinator": N_("coordinator"),
+    "caseworker": N_("caseworker"),
+    "logout": N_("Sign out"),
+    "language": N_("Language"),
+    "pages": N_("Pages"),
     # sign-in
-    "login_title": "Logga in",
-    "login_dev_intro": "Utvecklingsläge: välj vem du loggar in som.",
-    "login_choose": "Handläggare",
-    "login_submit": "Logga in",
-    "login_provider": "Inloggning sker via organisationens inloggningstjänst.",
-    "login_oidc": "Logga in med organisationens konto",
-    "login_none": "Det finns inga aktiva handläggare. Lägg till en med kommandot "
-    "kivo caseworker add.",
-    "logged_out": "Du är utloggad.",
+    "login_title": N_("Sign in"),
+    "login_dev_intro": N_("Development mode: choose who you sign in as."),
+    "login_choose": N_("Caseworker"),
+    "login_submit": N_("Sign in"),
+    "login_provider": N_("You sign in through your organisation's sign-in service."),
+    "login_oidc": N_("Sign in with your organisation's account"),
+    "login_none": N_(
+        "There are no active caseworkers. Add one with the command kivo caseworker add."
+    ),
+    "logged_out": N_("You are signed out."),
     # today
-    "today_title": "Idag",
-    "today_due": "Uppföljningar som ska göras idag",
-    "today_overdue": "Försenade uppföljningar",
-    "today_meetings": "Trepartssamtal idag",
-    "today_ending": "Placeringar som slutar inom 14 dagar",
-    "today_unrecorded": "Trepartssamtal som passerat men inte registrerats",
-    "today_idle": "Ärenden utan händelser på 60 dagar",
-    "today_summary": "Översikt",
-    "last_event": "senaste händelse",
-    "nothing": "Inget.",
+    "today_title": N_("Today"),
+    "today_due": N_("Follow-ups due today"),
+    "today_overdue": N_("Overdue follow-ups"),
+    "today_meetings": N_("Tripartite meetings today"),
+    "today_ending": N_("Placements ending within 14 days"),
+    "today_unrecorded": N_("Tripartite meetings past but not recorded"),
+    "today_idle": N_("Cases with no events for 60 days"),
+    "today_summary": N_("Summary"),
+    "last_event": N_("last event"),
+    "nothing": N_("Nothing."),
     # case list
-    "cases_title": "Ärenden",
-    "filter": "Filtrera",
-    "filter_apply": "Visa",
-    "search": "Sök deltagare",
-    "search_label": "Namn eller personnummer",
-    "search_submit": "Sök",
-    "search_results": "Sökresultat",
-    "search_more": "Fler träffar finns: skriv mer av namnet.",
-    "any": "Alla",
-    "step": "Steg",
-    "status": "Status",
-    "caseworker_col": "Handläggare",
-    "case": "Ärende",
-    "participant": "Deltagare",
-    "days_in_step": "Dagar i steget",
-    "next_due": "Nästa uppgift",
-    "next_page": "Nästa sida",
-    "first_page": "Första sidan",
-    "no_cases": "Inga ärenden matchar.",
-    "status_active": "pågående",
-    "status_paused": "pausat",
-    "status_exited": "avslutat",
-    "status_enrolled": "inskrivet",
+    "cases_title": N_("Cases"),
+    "filter": N_("Filter"),
+    "filter_apply": N_("Show"),
+    "search": N_("Search participants"),
+    "search_label": N_("Name or personnummer"),
+    "search_submit": N_("Search"),
+    "search_results": N_("Search results"),
+    "search_more": N_("There are more matches: type more of the name."),
+    "any": N_("All"),
+    "step": N_("Step"),
+    "status": N_("Status"),
+    "caseworker_col": N_("Caseworker"),
+    "case": N_("Case"),
+    "participant": N_("Participant"),
+    "days_in_step": N_("Days in step"),
+    "next_due": N_("Next task"),
+    "next_page": N_("Next page"),
+    "first_page": N_("First page"),
+    "no_cases": N_("No cases match."),
+    "status_active": N_("active"),
+    "status_paused": N_("paused"),
+    "status_exited": N_("closed"),
+    "status_enrolled": N_("enrolled"),
     # case page
-    "case_title": "Ärende",
-    "path": "Vägen",
-    "current_step": "nuvarande steg",
-    "person": "Person",
-    "personnummer": "Personnummer",
-    "opened_on": "Öppnat",
-    "closed_on": "Avslutat",
-    "consent_on": "Samtycke",
-    "no_consent": "inget samtycke registrerat",
-    "state": "Läge",
-    "version": "Version",
-    "history": "Historik",
-    "placements": "Placeringar",
-    "workplace": "Arbetsplats",
-    "supervisor": "Handledare",
-    "name_or_number": "Arbetsplats och handledare: skriv namnet, en del av det, eller numret.",
-    "programme": "Insats",
-    "start": "Start",
-    "planned_end": "Planerat slut",
-    "ended_on": "Slutade",
-    "followups": "Uppföljningar",
-    "due": "Förfaller",
-    "title": "Vad",
-    "meetings": "Trepartssamtal",
-    "at": "Tid",
-    "ics": "Hämta kalenderfil (ICS)",
-    "next_moves": "Nästa steg",
-    "next_moves_intro": "Steg ärendet kan flyttas till nu. Ett spärrat steg visar de regler som "
-    "spärrar det.",
-    "move_to": "Flytta till steg",
-    "blocked_by": "Spärras av:",
-    "warns": "Varning:",
-    "no_moves": "Ärendet kan inte flyttas framåt nu.",
-    "actions": "Åtgärder",
-    "advance": "Flytta framåt",
-    "fall_back": "Flytta tillbaka",
-    "pause": "Pausa",
-    "resume": "Återuppta",
-    "exit": "Avsluta ärendet",
-    "to_step": "Till steg",
-    "on": "Datum",
-    "until": "Planerat slut",
-    "reason": "Skäl",
-    "outcome": "Utfall",
-    "qualification": "Deltagaren fick en kvalifikation",
-    "override": "Skäl att åsidosätta spärrande regler (samordnare)",
-    "preview": "Förhandsgranska",
-    "save": "Spara",
-    "optional": "valfritt",
-    "preview_title": "Förhandsgranskning",
-    "preview_ok": "Reglerna tillåter flytten. Inget är sparat ännu.",
-    "refused_title": "Det gick inte att spara",
-    "refused_intro": "Inget sparades. Det här stoppade det:",
-    "saved": "Sparat.",
-    "mark_done": "Markera som gjord",
-    "finding": "Resultat",
-    "notes": "Anteckning",
-    "book_meeting": "Boka trepartssamtal",
-    "meeting_at": "Datum och tid",
-    "record_meeting": "Registrera utfall",
-    "blocking": "spärrande",
-    "warning": "varning",
+    "case_title": N_("Case"),
+    "path": N_("The path"),
+    "current_step": N_("current step"),
+    "person": N_("Person"),
+    "personnummer": N_("Personnummer"),
+    "opened_on": N_("Opened"),
+    "closed_on": N_("Closed"),
+    "consent_on": N_("Consent"),
+    "no_consent": N_("no consent recorded"),
+    "state": N_("State"),
+    "version": N_("Version"),
+    "history": N_("History"),
+    "placements": N_("Placements"),
+    "workplace": N_("Workplace"),
+    "supervisor": N_("Supervisor"),
+    "name_or_number": N_("Workplace and supervisor: type the name, part of it, or the number."),
+    "programme": N_("Programme"),
+    "start": N_("Start"),
+    "planned_end": N_("Planned end"),
+    "ended_on": N_("Ended"),
+    "followups": N_("Follow-ups"),
+    "due": N_("Due"),
+    "title": N_("What"),
+    "meetings": N_("Tripartite meetings"),
+    "at": N_("Time"),
+    "ics": N_("Download calendar file (ICS)"),
+    "next_moves": N_("Next moves"),
+    "next_moves_intro": N_(
+        "Steps the case can move to now. A blocked step shows the rules that block it."
+    ),
+    "move_to": N_("Move to step"),
+    "blocked_by": N_("Blocked by:"),
+    "warns": N_("Warning:"),
+    "no_moves": N_("The case cannot move forward now."),
+    "actions": N_("Actions"),
+    "advance": N_("Move forward"),
+    "fall_back": N_("Move back"),
+    "pause": N_("Pause"),
+    "resume": N_("Resume"),
+    "exit": N_("Close the case"),
+    "to_step": N_("To step"),
+    "on": N_("Date"),
+    "until": N_("Planned end"),
+    "reason": N_("Reason"),
+    "outcome": N_("Outcome"),
+    "qualification": N_("The participant gained a qualification"),
+    "override": N_("Reason to override blocking rules (coordinator)"),
+    "preview": N_("Preview"),
+    "save": N_("Save"),
+    "optional": N_("optional"),
+    "preview_title": N_("The preview"),
+    "preview_ok": N_("The rules allow the move. Nothing is saved yet."),
+    "refused_title": N_("It could not be saved"),
+    "refused_intro": N_("Nothing was saved. This stopped it:"),
+    "saved": N_("Saved."),
+    "mark_done": N_("Mark as done"),
+    "finding": N_("Finding"),
+    "notes": N_("Note"),
+    "book_meeting": N_("Book a tripartite meeting"),
+    "meeting_at": N_("Date and time"),
+    "record_meeting": N_("Record the outcome"),
+    "blocking": N_("blocking"),
+    "warning": N_("warning"),
     # placement actions
-    "extend": "Förläng placeringen",
-    "end_placement": "Avsluta placeringen i förtid",
-    "change_supervisor": "Byt handledare",
-    "new_until": "Nytt planerat slut",
-    "new_supervisor": "Ny handledare",
-    "decided_on": "Beslutsdatum",
+    "extend": N_("Extend the placement"),
+    "end_placement": N_("End the placement early"),
+    "change_supervisor": N_("Change supervisor"),
+    "new_until": N_("New planned end"),
+    "new_supervisor": N_("New supervisor"),
+    "decided_on": N_("Date of decision"),
     # enrolment and consent
-    "enrol_title": "Skriv in en deltagare",
-    "enrol_link": "Skriv in en deltagare",
-    "name": "Namn",
-    "gender": "Kön (självuppgivet)",
-    "consent_given": "Deltagaren samtycker till att information delas med arbetsgivare och "
-    "myndigheter",
-    "enrol_submit": "Skriv in",
-    "record_consent": "Registrera samtycke",
-    "withdraw_consent": "Registrera att samtycket återkallats",
-    "notes_title": "Anteckningar",
-    "note_text": "Ny anteckning",
-    "add_note": "Spara anteckningen",
-    "add_followup": "Planera en uppföljning",
-    "followup_title": "Vad ska följas upp",
-    "enrol_refused": "Inskrivningen gick inte att spara:",
+    "enrol_title": N_("Enrol a participant"),
+    "enrol_link": N_("Enrol a participant"),
+    "name": N_("Name"),
+    "gender": N_("Gender (self-stated)"),
+    "consent_given": N_(
+        "The participant consents to information being shared with employers and agencies"
+    ),
+    "enrol_submit": N_("Enrol"),
+    "record_consent": N_("Record consent"),
+    "withdraw_consent": N_("Record that consent was withdrawn"),
+    "notes_title": N_("Notes"),
+    "note_text": N_("New note"),
+    "add_note": N_("Save the note"),
+    "add_followup": N_("Plan a follow-up"),
+    "followup_title": N_("What to follow up"),
+    "enrol_refused": N_("The enrolment could not be saved:"),
     # bulk actions
-    "bulk_title": "Flera ärenden",
-    "bulk_legend": "Gör med de valda ärendena",
-    "bulk_pick": "Välj ärende",
-    "bulk_action": "Åtgärd",
-    "bulk_followup": "Planera en uppföljning",
-    "bulk_reassign": "Lämna över till en annan handläggare",
-    "bulk_to": "Till handläggare",
-    "bulk_submit": "Utför",
-    "bulk_result": "Resultat per ärende",
-    "bulk_done": "Klart",
-    "bulk_refused": "Nekad",
-    "bulk_none": "Välj minst ett ärende i listan",
-    "bulk_too_many": "För många ärenden på en gång",
-    "bulk_reassigned": "Överlämnat",
-    "bulk_back": "Tillbaka till ärendelistan",
+    "bulk_title": N_("Several cases"),
+    "bulk_legend": N_("Do with the chosen cases"),
+    "bulk_pick": N_("Choose case"),
+    "bulk_action": N_("Action"),
+    "bulk_followup": N_("Plan a follow-up"),
+    "bulk_reassign": N_("Hand over to another caseworker"),
+    "bulk_to": N_("To caseworker"),
+    "bulk_submit": N_("Carry out"),
+    "bulk_result": N_("Result per case"),
+    "bulk_done": N_("Done"),
+    "bulk_refused": N_("Refused"),
+    "bulk_none": N_("Choose at least one case in the list"),
+    "bulk_too_many": N_("Too many cases at once"),
+    "bulk_reassigned": N_("Handed over"),
+    "bulk_back": N_("Back to the case list"),
     # reports
-    "r_title": "Rapporter",
-    "r_scope_all": "Ärenden i hela organisationen.",
-    "r_scope_mine": "Ärenden i din ärendelista.",
-    "r_year": "År",
-    "r_show": "Visa",
-    "r_state_on": "Läget",
-    "r_moves_during": "flyttar under",
-    "r_chart_title": "Ärenden per steg den",
-    "r_chart_numbers": "siffrorna står i tabellen nedan.",
-    "r_chart_caption": "Ärenden per steg och läge.",
-    "r_step_or_state": "Steg eller läge",
-    "r_cases": "Ärenden",
-    "r_flows": "Flyttar under perioden",
-    "r_from": "Från",
-    "r_to": "Till",
-    "r_kind": "Slag",
-    "r_count": "Antal",
-    "r_exited_during": "ärenden avslutades",
-    "r_gender": "Kön",
-    "r_outcome": "Utfall",
-    "r_share": "Andel",
-    "r_closed_stays": "Avslutade vistelser",
-    "r_median": "Median (dagar)",
-    "r_p90": "90:e percentil",
-    "r_open_stays": "Pågående",
-    "r_first_placements": "Första placeringar under perioden",
-    "r_p90_days": "90:e percentil (dagar)",
-    "r_over_6": "Över 6 månader",
-    "r_over_12": "Över 12 månader",
-    "r_waiting": "Väntar fortfarande",
-    "r_programme": "Insats",
-    "r_target": "Mål",
-    "r_started": "Påbörjade",
-    "r_extended": "Förlängda",
-    "r_overdue_on": "Försenat den",
-    "r_followups": "Uppföljningar",
-    "r_meetings": "Planerade samtal",
-    "r_decisions": "Beslut",
-    "r_unrecorded": "Oregistrerade samtal",
-    "r_oldest": "Äldsta",
+    "r_title": N_("Reports"),
+    "r_scope_all": N_("Cases in the whole organisation."),
+    "r_scope_mine": N_("Cases in your caseload."),
+    "r_year": N_("Year"),
+    "r_show": N_("Show"),
+    "r_state_on": N_("The state"),
+    "r_moves_during": N_("moves during"),
+    "r_chart_title": N_("Cases per step on"),
+    "r_chart_numbers": N_("the figures are in the table below."),
+    "r_chart_caption": N_("Cases per step and state."),
+    "r_step_or_state": N_("Step or state"),
+    "r_cases": N_("Cases"),
+    "r_flows": N_("Moves during the period"),
+    "r_from": N_("From"),
+    "r_to": N_("To"),
+    "r_kind": N_("Kind"),
+    "r_count": N_("Count"),
+    "r_exited_during": N_("cases were closed"),
+    "r_gender": N_("Gender"),
+    "r_outcome": N_("Outcome"),
+    "r_share": N_("Share"),
+    "r_closed_stays": N_("Finished stays"),
+    "r_median": N_("Median (days)"),
+    "r_p90": N_("90th percentile"),
+    "r_open_stays": N_("Ongoing"),
+    "r_first_placements": N_("First placements during the period"),
+    "r_p90_days": N_("90th percentile (days)"),
+    "r_over_6": N_("Over 6 months"),
+    "r_over_12": N_("Over 12 months"),
+    "r_waiting": N_("Still waiting"),
+    "r_programme": N_("Programme"),
+    "r_target": N_("Target"),
+    "r_started": N_("Started"),
+    "r_extended": N_("Extended"),
+    "r_overdue_on": N_("Overdue on"),
+    "r_followups": N_("Follow-ups"),
+    "r_meetings": N_("Planned meetings"),
+    "r_decisions": N_("Decisions"),
+    "r_unrecorded": N_("Unrecorded meetings"),
+    "r_oldest": N_("Oldest"),
     # handover
-    "nav_handover": "Överlämning",
-    "h_title": "Överlämning av ärenden",
-    "h_intro": "Lämna en handläggares alla pågående ärenden, med uppföljningar, samtal och "
-    "påminnelser, till en annan. Förhandsgranska först; inget sparas förrän du bekräftar.",
-    "h_from": "Från handläggare",
-    "h_to": "Till handläggare",
-    "h_choose_both": "Välj både vem som lämnar och vem som tar över",
-    "h_preview": "Det här skulle lämnas över",
-    "h_done": "Överlämnat",
-    "h_confirm": "Bekräfta överlämningen",
+    "nav_handover": N_("Handover"),
+    "h_title": N_("Handover of cases"),
+    "h_intro": N_(
+        "Hand all of a caseworker's active cases, with follow-ups, meetings and reminders, "
+        "to another. Preview first; nothing is saved until you confirm."
+    ),
+    "h_from": N_("From caseworker"),
+    "h_to": N_("To caseworker"),
+    "h_choose_both": N_("Choose both who hands over and who takes over"),
+    "h_preview": N_("This would be handed over"),
+    "h_done": N_("Handed over"),
+    "h_confirm": N_("Confirm the handover"),
     # import
-    "nav_import": "Import",
-    "i_title": "Importera deltagare",
-    "i_intro": "Ladda upp en CSV-fil (UTF-8, semikolon, komma eller tabb) med en rubrikrad. "
-    "Förhandsgranskningen visar varje felaktig rad innan något sparas; när du bekräftar "
-    "sparas alla giltiga rader på en gång, eller ingen.",
-    "i_file": "CSV-fil",
-    "i_no_file": "Välj en CSV-fil att importera",
-    "i_preview": "Förhandsgranskning: inget är sparat ännu",
-    "i_done": "Importen är sparad",
-    "i_rows": "Rader",
-    "i_valid": "Giltiga rader",
-    "i_imported": "Inskrivna",
-    "i_bad": "Felaktiga rader",
-    "i_problems": "Felaktiga rader (sparas inte)",
-    "i_line": "Rad",
-    "i_confirm": "Spara de giltiga raderna",
+    "nav_import": N_("Import"),
+    "i_title": N_("Import participants"),
+    "i_intro": N_(
+        "Upload a CSV file (UTF-8; semicolon, comma or tab) with a header row. The preview "
+        "shows every faulty row before anything is saved; when you confirm, all valid rows "
+        "are saved at once, or none."
+    ),
+    "i_file": N_("CSV file"),
+    "i_no_file": N_("Choose a CSV file to import"),
+    "i_preview": N_("Preview: nothing is saved yet"),
+    "i_done": N_("The import is saved"),
+    "i_rows": N_("Rows"),
+    "i_valid": N_("Valid rows"),
+    "i_imported": N_("Enrolled"),
+    "i_bad": N_("Faulty rows"),
+    "i_problems": N_("Faulty rows (not saved)"),
+    "i_line": N_("Row"),
+    "i_confirm": N_("Save the valid rows"),
     # errors
-    "error_title": "Något gick fel",
-    "error_400": "Uppgifterna kunde inte användas.",
-    "error_403": "Du har inte behörighet till det här, eller så var formuläret för gammalt. "
-    "Ladda om sidan och försök igen.",
-    "error_404": "Sidan eller ärendet finns inte.",
-    "error_405": "Det går inte att göra så här på den här adressen.",
-    "error_409": "Någon annan ändrade ärendet samtidigt. Ladda om sidan och försök igen.",
-    "error_413": "Det som skickades är för stort.",
-    "error_500": "Ett oväntat fel inträffade. Inget av det du gjorde har sparats halvvägs; "
-    "försök igen eller kontakta supporten.",
-    "back_home": "Till startsidan",
+    "error_title": N_("Something went wrong"),
+    "error_400": N_("The details could not be used."),
+    "error_403": N_(
+        "You are not allowed to do this, or the form was too old. Reload the page and try again."
+    ),
+    "error_404": N_("The page or the case does not exist."),
+    "error_405": N_("This cannot be done at this address."),
+    "error_409": N_(
+        "Someone else changed the case at the same time. Reload the page and try again."
+    ),
+    "error_413": N_("What was sent is too large."),
+    "error_500": N_(
+        "An unexpected error occurred. Nothing you did has been saved halfway; try again or "
+        "contact support."
+    ),
+    "back_home": N_("To the start page"),
     # accessibility statement
-    "a11y_title": "Tillgänglighetsredogörelse",
+    "a11y_title": N_("Accessibility statement"),
+    "a11y_intro": N_(
+        "This statement describes how the kivo workspace meets the Swedish act (2018:1937) on "
+        "accessibility to digital public services, which shortcomings are known and how you "
+        "can report problems to us."
+    ),
+    "a11y_how": N_("How accessible is the service?"),
+    "a11y_how_text": N_(
+        "The service is built to meet WCAG 2.1 at level AA. The pages have headings and "
+        "landmarks, every field has a label, everything can be done with the keyboard and "
+        "every form works without JavaScript. The pages are checked automatically with "
+        "axe-core."
+    ),
+    "a11y_known": N_("Known shortcomings"),
+    "a11y_known_text": N_(
+        "The pages are in Swedish and English. Charts in reports are described with text "
+        "and tables."
+    ),
+    "a11y_report": N_("Report shortcomings"),
+    "a11y_report_text": N_(
+        "If you find problems not described here, or need content in another format, contact "
+        "the organisation that runs the service. You can also contact the Agency for Digital "
+        "Government (Digg), which supervises compliance with the act."
+    ),
+    "a11y_tested": N_("How we tested"),
+    "a11y_tested_text": N_(
+        "The pages are tested automatically at every change and reviewed by hand with "
+        "keyboard and screen reader."
+    ),
     # data protection
-    "nav_data_protection": "Dataskydd",
-    "dp_title": "Dataskydd",
-    "dp_extract_title": "Registerutdrag",
-    "dp_extract_intro": "Ett registerutdrag (artikel 15 i dataskyddsförordningen) innehåller "
-    "allt kivo har sparat om en person: fullständigt personnummer, kontaktuppgifter, ärenden "
-    "med historik, placeringar, uppföljningar, samtal, påminnelser, anteckningar, profil, "
-    "förslag, ändringar och vem som har läst ärendena. Utdraget loggas som en läsning av "
-    "varje ärende.",
-    "dp_person": "Person-id eller personnummer",
-    "dp_person_missing": "Ange personens id eller personnummer",
-    "dp_format": "Format",
-    "dp_download": "Hämta registerutdraget",
+    "nav_data_protection": N_("Data protection"),
+    "dp_title": N_("Data protection"),
+    "dp_extract_title": N_("Register extract"),
+    "dp_extract_intro": N_(
+        "A register extract (article 15 of the GDPR) holds everything kivo has stored about a "
+        "person: full personnummer, contact details, cases with history, placements, "
+        "follow-ups, meetings, reminders, notes, profile, proposals, changes and who has "
+        "read the cases. The extract is logged as a read of every case."
+    ),
+    "dp_person": N_("Person id or personnummer"),
+    "dp_person_missing": N_("Give the person's id or personnummer"),
+    "dp_format": N_("Format"),
+    "dp_download": N_("Download the register extract"),
+    # erasure
+    "er_title": N_("Erase personal data"),
+    "er_intro": N_(
+        "Erasure on request (GDPR art. 17): name, personnummer, contact details and all free "
+        "text about the person are removed. The events of the cases are kept under a random "
+        "pseudonym, so every report counts the same."
+    ),
+    "er_refused": N_("Cannot be erased"),
+    "er_done": N_("Erased"),
+    "er_pseudonym": N_("Pseudonym"),
+    "er_blockers": N_("Rules that keep the data"),
+    "er_reason": N_("Reference number of the request (no personal data)"),
+    "er_submit": N_("Erase"),
+    # log review
+    "rv_title": N_("Log review"),
+    "rv_intro": N_(
+        "Reads of cases outside the reader's own caseload at the time (coordinators' reads "
+        "marked as such) and every read of cases with protected personal data."
+    ),
+    "rv_month": N_("Month (YYYY-MM)"),
+    "rv_bad_month": N_("Wrong month"),
+    "rv_of": N_("of"),
+    "rv_reads": N_("reads to review."),
+    "rv_caption": N_("Reads to review, oldest first"),
+    "rv_why": N_("Why"),
     # more case actions
-    "event": "Händelse",
-    "event_needed": "Händelse: välj en händelse",
-    "until_needed": "Planerat slut: ange ett datum",
-    "supervisor_needed": "Handledare: välj en handledare",
-    "due_needed": "Förfaller: ange ett datum",
-    "correct": "Rätta en händelse",
-    "correct_intro": "Rättelsen tar bort verkan av händelsen; båda händelserna står kvar "
-    "i historiken.",
-    "start_placement": "Starta placering",
-    "move_meeting": "Flytta mötet",
-    "new_time": "Ny tid",
-    "show_personnummer": "Visa hela personnumret",
-    "shown_in_full": "Visas i sin helhet; visningen loggas.",
+    "event": N_("Event"),
+    "event_needed": N_("Event: choose an event"),
+    "until_needed": N_("Planned end: give a date"),
+    "supervisor_needed": N_("Supervisor: choose a supervisor"),
+    "due_needed": N_("Due: give a date"),
+    "correct": N_("Correct an event"),
+    "correct_intro": N_(
+        "The correction undoes the effect of the event; both events stay in the history."
+    ),
+    "start_placement": N_("Start placement"),
+    "move_meeting": N_("Move the meeting"),
+    "new_time": N_("New time"),
+    "show_personnummer": N_("Show the full personnummer"),
+    "shown_in_full": N_("Shown in full; the showing is logged."),
     # access log
-    "nav_audit": "Loggkontroll",
-    "audit_title": "Loggkontroll: läsningar och ändringar",
-    "audit_intro": "Varje läsning av ett ärende och varje åtgärd, med vem, när och varifrån.",
-    "audit_case": "Ärende",
-    "audit_caseworker": "Handläggare",
-    "audit_from": "Från och med",
-    "audit_to": "Till och med",
-    "audit_filter": "Visa",
-    "audit_at": "Tid",
-    "audit_action": "Åtgärd",
-    "audit_address": "Adress",
-    "audit_none": "Inga rader.",
-    "audit_more": "Fler rader",
+    "nav_audit": N_("Access log"),
+    "audit_title": N_("Log review: reads and changes"),
+    "audit_intro": N_("Every read of a case and every action, with who, when and from where."),
+    "audit_case": N_("Case"),
+    "audit_caseworker": N_("Caseworker"),
+    "audit_from": N_("From (inclusive)"),
+    "audit_to": N_("To (inclusive)"),
+    "audit_filter": N_("Show"),
+    "audit_at": N_("Time"),
+    "audit_action": N_("Action"),
+    "audit_address": N_("Address"),
+    "audit_none": N_("No rows."),
+    "audit_more": N_("More rows"),
     # reports
-    "r_download": "Ladda ner",
+    "r_download": N_("Download"),
     "r_csv": "CSV",
-    "r_xlsx": "Excel (xlsx)",
-    "r_chart_alt": "Diagrammet visar samma siffror som tabellen.",
-    "r_cases_behind": "ärenden bakom siffran",
-    "exit_filter": "Avslutade ärenden",
-    "placement_supervisor": "Placeringens handledare",
-    "closed_between": "avslutade",
-    "clear_filter": "Visa alla ärenden",
+    "r_xlsx": N_("Excel (xlsx)"),
+    "r_chart_alt": N_("The chart shows the same figures as the table."),
+    "r_cases_behind": N_("cases behind the figure"),
+    "exit_filter": N_("Closed cases"),
+    "placement_supervisor": N_("The placement's supervisor"),
+    "closed_between": N_("closed between"),
+    "clear_filter": N_("Show all cases"),
+    # errors in forms
+    "bulk_due_needed": N_("Due: give a date"),
+    "bulk_to_needed": N_("Caseworker: choose who takes over"),
+    "workplace_needed": N_("Workplace: choose a workplace"),
+    "case_needed": N_("Case: give a case"),
+    "unknown_change": N_("unknown change of the place"),
 }
 
 REPORT_TITLES = {
-    "funnel": "Tratten: ärenden per steg",
-    "outcomes": "Utfall per kön",
-    "time-in-step": "Tid i steg",
-    "lead-time": "Ledtid till första placering",
-    "targets": "Mål och resultat per insats",
-    "overdue": "Försenat per handläggare",
+    "funnel": N_("The funnel: cases per step"),
+    "outcomes": N_("Outcomes by gender"),
+    "time-in-step": N_("Time in step"),
+    "lead-time": N_("Lead time to the first placement"),
+    "targets": N_("Targets and results per programme"),
+    "overdue": N_("Overdue per caseworker"),
 }
 
-OUTCOMES_SV = {
-    "employed": "anställning",
-    "self-employed": "eget företag",
-    "studies": "studier",
-    "job-seeking": "arbetssökande",
-    "moved": "flyttat",
-    "declined": "avböjt",
-    "other": "annat",
+OUTCOMES = {
+    "employed": N_("employment"),
+    "self-employed": N_("own business"),
+    "studies": N_("studies"),
+    "job-seeking": N_("job-seeking"),
+    "moved": N_("moved"),
+    "declined": N_("declined"),
+    "other": N_("other"),
 }
 
-FINDINGS_SV = {
-    "employed": "anställd",
-    "self-employed": "eget företag",
-    "in-education": "i utbildning",
-    "job-searching": "arbetssökande",
-    "inactive": "inaktiv",
-    "unknown": "okänt",
+FINDINGS = {
+    "employed": N_("employed"),
+    "self-employed": N_("self-employed"),
+    "in-education": N_("in education"),
+    "job-searching": N_("job-searching"),
+    "inactive": N_("inactive"),
+    "unknown": N_("unknown"),
 }
 
-MEETING_OUTCOMES_SV = {"held": "genomfört", "no-show": "uteblev", "cancelled": "inställt"}
-
-EVENT_SV = {
-    "enrolled": "Inskrivning",
-    "consent": "Samtycke registrerat",
-    "consent_withdrawn": "Samtycke återkallat",
-    "advanced": "Flyttad framåt",
-    "fell_back": "Flyttad tillbaka",
-    "paused": "Pausat",
-    "resumed": "Återupptaget",
-    "exited": "Avslutat",
-    "transferred": "Överlämnat",
-    "extended": "Placering förlängd",
-    "placement_ended": "Placering avslutad",
-    "supervisor_changed": "Ny handledare",
-    "meeting_moved": "Trepartssamtal flyttat",
-    "followup_added": "Uppföljning tillagd",
+MEETING_OUTCOMES = {
+    "held": N_("held"),
+    "no-show": N_("did not come"),
+    "cancelled": N_("called off"),
 }
 
-FOLLOWUP_STATUS_SV = {
-    "pending": "att göra",
-    "done": "gjord",
-    "cancelled": "struken",
-    "suspended": "vilande",
+EVENTS = {
+    "enrolled": N_("Enrolment"),
+    "consent": N_("Consent recorded"),
+    "consent_withdrawn": N_("Consent withdrawn"),
+    "advanced": N_("Moved forward"),
+    "fell_back": N_("Moved back"),
+    "paused": N_("Paused"),
+    "resumed": N_("Resumed"),
+    "exited": N_("Closed"),
+    "transferred": N_("Handed over"),
+    "extended": N_("Placement extended"),
+    "placement_ended": N_("Placement ended"),
+    "supervisor_changed": N_("New supervisor"),
+    "meeting_moved": N_("Tripartite meeting moved"),
+    "followup_added": N_("Follow-up added"),
 }
 
-GENDER_SV = {
-    "woman": "kvinna",
-    "man": "man",
-    "non-binary": "icke-binär",
-    "unknown": "vill inte uppge / okänt",
+FOLLOWUP_STATUSES = {
+    "pending": N_("to do"),
+    "done": N_("done"),
+    "cancelled": N_("struck off"),
+    "suspended": N_("dormant"),
 }
 
-STATE_SV = {
-    "enrolled": "inskrivet",
-    "paused": "pausat",
-    "exited": "avslutat",
+GENDERS = {
+    "woman": N_("woman"),
+    "man": N_("man"),
+    "non-binary": N_("non-binary"),
+    "unknown": N_("prefers not to say / unknown"),
 }
 
-FIELDS_SV = {
-    "--workplace": "fältet Arbetsplats",
-    "--supervisor": "fältet Handledare",
-    "--programme": "fältet Insats",
-    "--until": "fältet Planerat slut",
-    "--reason": "fältet Skäl",
-    "--override": "fältet Skäl att åsidosätta",
-    "--on": "fältet Datum",
-    "--at": "fältet Datum och tid",
-    "--name": "fältet Namn",
-    "--personnummer": "fältet Personnummer",
+STATES = {
+    "enrolled": N_("enrolled"),
+    "paused": N_("paused"),
+    "exited": N_("closed"),
+}
+
+WHY = {
+    "outside-caseload": N_("outside own caseload"),
+    "coordinator": N_("coordinator"),
+    "protected": N_("protected personal data"),
+    "no-one-named": N_("no one named"),
+}
+"""Why a read is in the log review (``web.review``)."""
+
+FIELDS = {
+    "--workplace": N_("the Workplace field"),
+    "--supervisor": N_("the Supervisor field"),
+    "--programme": N_("the Programme field"),
+    "--until": N_("the Planned end field"),
+    "--reason": N_("the Reason field"),
+    "--override": N_("the Reason to override field"),
+    "--on": N_("the Date field"),
+    "--at": N_("the Date and time field"),
+    "--name": N_("the Name field"),
+    "--personnummer": N_("the Personnummer field"),
 }
 """A rule's hint names the CLI's option; on a page it names the form's field."""
-
-SV.update(PLACES_SV)
-texts = SimpleNamespace(**SV)
-
-
-_STEP_NAMES = {step.number: step.label_sv for step in Step}
-_STATE_NAMES = {
-    **STATE_SV,
-    **{
-        key: f"{step.number} {step.label_sv}"
-        for step in Step
-        for key in (step.slug, str(step.number))
-    },
-}
-"""Worked out once: a list page names a state on every row (an enum's properties per
-call were a tenth of the page's rendering)."""
-
-
-def step_name(number: int | None) -> str:
-    return _STEP_NAMES[number] if number else ""
-
-
-def state_name(state: str) -> str:
-    """A case's state in words: a step's name, or enrolled, paused, exited."""
-    return _STATE_NAMES.get(state, state)
-
-
-def page_hint(message: str) -> str:
-    """A message as a page shows it: the options it names become the fields."""
-    for option, field in FIELDS_SV.items():
-        message = re.sub(rf"{re.escape(option)}(?![\w-])", field, message)
-    return message

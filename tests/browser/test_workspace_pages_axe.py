@@ -95,6 +95,21 @@ def test_every_page_has_no_wcag_21_a_or_aa_violation(
         assert_accessible(page)
 
 
+def test_the_pages_in_english_have_no_violation_either(
+    page: Page, served: tuple[LiveServer, Staff, int]
+) -> None:
+    server, staff, case_id = served
+    sign_in(page, server, staff.coordinator)
+    page.get_by_role("link", name="English").click()  # the switch, without JavaScript
+    page.wait_for_url(f"{server.url}/")
+    for address in ("/", "/cases", f"/cases/{case_id}", "/reports/funnel", "/accessibility"):
+        page.goto(f"{server.url}{address}")
+        assert page.locator("html").get_attribute("lang") == "en", address
+        page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
+        assert_accessible(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Accessibility statement"
+
+
 def test_the_case_page_after_a_refusal_and_with_the_personnummer_shown_has_no_violation(
     page: Page, served: tuple[LiveServer, Staff, int]
 ) -> None:
