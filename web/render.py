@@ -88,6 +88,7 @@ def page(
             user=user,
             csrf=csrf_token(request),
             flash=flash,
+            here=request.url.path,
             **{**page_language.page_globals(lang), **context},
         )
     )

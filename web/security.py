@@ -155,7 +155,7 @@ def _content_length(scope: Scope) -> int | None:
 
 async def _too_large(send: Send, *, json_answer: bool = False) -> None:
     """413, as a page, or for the JSON API (``json_answer``) as its errors are."""
-    from web.page_language import texts
+    from web.page_language import current, texts
 
     if json_answer:
         kind = b"application/json"
@@ -163,7 +163,7 @@ async def _too_large(send: Send, *, json_answer: bool = False) -> None:
     else:
         kind = b"text/html; charset=utf-8"
         body = (
-            '<!doctype html><html lang="sv"><head><meta charset="utf-8">'
+            f'<!doctype html><html lang="{current()}"><head><meta charset="utf-8">'
             f"<title>{texts.error_title}</title></head><body><main><h1>{texts.error_title}</h1>"
             f"<p>{texts.error_413}</p></main></body></html>"
         )

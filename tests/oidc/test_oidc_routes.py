@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from pathway.language import text
 from tests.browser.signin_app import signin_app
 from tests.oidc.provider import CLIENT_ID, CLIENT_SECRET, SignedKivo, TestProvider, free_port
 from web.oidc import FAILED, UNAVAILABLE, OidcSettings
@@ -74,7 +75,7 @@ def test_a_callback_this_session_did_not_start_signs_no_one_in(
     response = client.get(f"/auth/callback?{query}")
 
     assert response.status_code == 400
-    assert FAILED in response.text
+    assert text("sv", FAILED) in response.text
     assert '<html lang="sv">' in response.text
     assert not_signed_in(client)
 
@@ -86,7 +87,7 @@ def test_a_callback_naming_another_issuer_is_refused(client: TestClient) -> None
     response = client.get(f"/auth/callback?code=x&state={state}&iss=https://evil.example")
 
     assert response.status_code == 400
-    assert FAILED in response.text
+    assert text("sv", FAILED) in response.text
     assert not_signed_in(client)
 
 
@@ -95,4 +96,4 @@ def test_an_unreachable_provider_is_said_in_swedish(signed_kivo: SignedKivo) -> 
     with TestClient(app, follow_redirects=False) as client:
         response = client.get("/login/oidc")
     assert response.status_code == 503
-    assert UNAVAILABLE in response.text
+    assert text("sv", UNAVAILABLE) in response.text

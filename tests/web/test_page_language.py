@@ -43,7 +43,8 @@ def test_a_page_answers_in_swedish_by_default(app: FastAPI, staff: Staff, case_i
     me = signed_in(app, staff.caseworker)
     page = me.get(f"/cases/{case_id}")
     assert '<html lang="sv">' in page
-    assert "Nästa steg" in page and "Historik" in page
+    assert "Nästa steg" in page
+    assert "Historik" in page
     assert 'lang="en" hreflang="en"' in page  # the switch offers English, named in English
 
 
@@ -54,11 +55,14 @@ def test_a_browser_asking_for_english_gets_the_pages_in_english(
     me.client.headers["Accept-Language"] = "en-GB,en;q=0.9,sv;q=0.5"
     case = me.get(f"/cases/{case_id}")
     assert '<html lang="en">' in case
-    assert "<h2" in case and "Next moves" in case and "History" in case
+    assert "<h2" in case
+    assert "Next moves" in case
+    assert "History" in case
     assert "Historik" not in case
     assert "1 Clearer information about the occupation" in me.get("/cases")
     today = me.get("/")
-    assert "<h1>Today 20" in today and "Overdue follow-ups" in today
+    assert "<h1>Today 20" in today
+    assert "Overdue follow-ups" in today
 
 
 def test_an_error_page_follows_the_language_too(app: FastAPI) -> None:
@@ -68,7 +72,8 @@ def test_an_error_page_follows_the_language_too(app: FastAPI) -> None:
     assert '<html lang="en">' in english.text
     assert "The page or the case does not exist." in english.text
     swedish = client.get("/no-such-page")
-    assert '<html lang="sv">' in swedish.text and "Sidan eller ärendet finns inte." in swedish.text
+    assert '<html lang="sv">' in swedish.text
+    assert "Sidan eller ärendet finns inte." in swedish.text
 
 
 def test_the_switch_sets_the_language_and_the_next_request_keeps_it(
@@ -90,7 +95,8 @@ def test_the_switch_works_before_signing_in(app: FastAPI) -> None:
     client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
     assert client.get("/language/en?back=/login").headers["location"] == "/login"
     login = client.get("/login").text
-    assert '<html lang="en">' in login and "Sign in" in login
+    assert '<html lang="en">' in login
+    assert "Sign in" in login
 
 
 @pytest.mark.parametrize(
