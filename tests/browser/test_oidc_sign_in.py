@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, Request
 
+from pathway.language import text
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import LiveServer, live_server
 from tests.browser.signin_app import signin_app
@@ -72,7 +73,7 @@ def test_someone_without_an_active_caseworker_is_refused_in_swedish(
 
     assert urlsplit(page.url).path == "/auth/callback"
     assert page.get_by_role("heading", level=1).inner_text() == "Du kan inte logga in"
-    assert page.get_by_text(REFUSED[reason]).is_visible()
+    assert page.get_by_text(text("sv", REFUSED[reason])).is_visible()
     assert_accessible(page)
     page.goto(f"{server.url}/")
     assert page.get_by_role("heading", level=1).inner_text() == "Inte inloggad"
