@@ -15,8 +15,10 @@ from fastapi.responses import RedirectResponse, Response
 from pathway import matching, places, proposals
 from pathway.directory import list_supervisors, list_workplaces
 from pathway.errors import Refused
+from pathway.language import render
 from pathway.workspace import SignedIn
 from states.errors import InvalidInput
+from states.messages import N_
 from states.places import PlaceStatus
 from web.auth import current_caseworker
 from web.deps import kivo_of
@@ -26,6 +28,8 @@ from web.pages import MAX_ID
 from web.render import flash, page
 
 router = APIRouter()
+
+NOT_A_WHOLE_NUMBER = N_("{label}: give a whole number")
 
 Me = Annotated[SignedIn, Depends(current_caseworker)]
 STATUSES = tuple(s.value for s in PlaceStatus)
@@ -271,5 +275,5 @@ def _count(typed: dict[str, str], name: str, label: str) -> int | None:
     if not value:
         return None
     if not (value.isascii() and value.isdigit()) or len(value) > 4:
-        raise InvalidInput(f"{label}: ange ett heltal", field=name)
+        raise InvalidInput(render(current(), NOT_A_WHOLE_NUMBER, {"label": label}), field=name)
     return int(value)

@@ -92,7 +92,7 @@ def page(
             **{**page_language.page_globals(lang), **context},
         )
     )
-    return HTMLResponse(body, status_code=status)
+    return HTMLResponse(body, status_code=status, headers={"Content-Language": lang})
 
 
 def render_error(request: Request, status: int, detail: str | None = None) -> HTMLResponse:

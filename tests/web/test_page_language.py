@@ -55,6 +55,7 @@ def test_a_browser_asking_for_english_gets_the_pages_in_english(
     me.client.headers["Accept-Language"] = "en-GB,en;q=0.9,sv;q=0.5"
     case = me.get(f"/cases/{case_id}")
     assert '<html lang="en">' in case
+    assert me.client.get(f"/cases/{case_id}").headers["content-language"] == "en"
     assert "<h2" in case
     assert "Next moves" in case
     assert "History" in case
