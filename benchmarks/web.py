@@ -1,12 +1,13 @@
 """Scenario ``web``: the case page, the case list and the Today page served by
-``kivo serve`` (the installed command, one worker, a caseworker signed in through
-``--dev-login``) under 1, 10 and 50 concurrent clients, beside a twin (benchmarks/
-web_twin.py) that replays the same SQL on the bare driver and renders the same template.
+``kivo serve`` (the installed command, a caseworker signed in through ``--dev-login``)
+under 1, 10 and 50 concurrent clients, beside a twin that replays the same SQL on the
+bare driver and renders the same template: on SQLite one worker each side (benchmarks/
+web_twin.py, ``sqlite3``); on PostgreSQL ``--workers 2`` each side (benchmarks/
+web_postgres.py, psycopg).
 
 Each side gets the same requests in the same order, alternating which goes first; every
 answer must be 200. Figures per page and client count: p50/p95 latency and requests per
-second; the ratio is kivo's wall time over the twin's for the same requests. SQLite only:
-on PostgreSQL ``kivo serve`` runs several workers, a set-up this twin does not mirror.
+second; the ratio is kivo's wall time over the twin's for the same requests.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from http.client import HTTPConnection
 from typing import TYPE_CHECKING, Any
 
@@ -80,18 +81,24 @@ def rendering(seen: list[tuple[str, dict[str, Any]]]) -> Iterator[None]:
         Template.render = original  # type: ignore[method-assign]
 
 
-def capture(url: str, caseworker: int, paths: list[str]) -> dict[str, Captured]:
+Tracer = Callable[[list[Any]], AbstractContextManager[None]]
+
+
+def capture(
+    url: str, caseworker: int, paths: list[str], tracer: Tracer = tracing
+) -> dict[str, Captured]:
     """Serve each path in this process (the same app ``kivo serve`` builds) twice and keep
-    the second answer's statements and context: the first warms the pools and caches."""
+    the second answer's statements (as ``tracer`` records them) and context: the first
+    warms the pools and caches."""
     from fastapi.testclient import TestClient
 
     from benchmarks.caseload import NOW
     from pathway.bootstrap import bootstrap
     from web.app import create_app
 
-    statements: list[str] = []
+    statements: list[Any] = []
     seen: list[tuple[str, dict[str, Any]]] = []
-    with tracing(statements):
+    with tracer(statements):
         kivo = bootstrap(url, now=NOW)
         client = TestClient(
             create_app(kivo, dev_login=True, secret_key=SECRET, secure_cookies=False)
@@ -242,38 +249,54 @@ def percentile(values: list[float], share: float) -> float:
 def scenario(bench: Bench) -> list[Result]:
     from benchmarks.scenarios import _child_env, _kivo_command
 
-    if not bench.sqlite:
-        return [_skipped()]
     caseworker, case_ids = _busiest_caseworker(bench)
     pages = {
         "case": [f"/cases/{case_id}" for case_id in case_ids],
         "list": ["/cases"],
         "today": ["/"],
     }
-    captured = capture(bench.url, caseworker, [p for paths in pages.values() for p in paths])
+    tracer, twin_module, database, workers = _backend(bench)
+    every = [path for paths in pages.values() for path in paths]
+    captured = capture(bench.url, caseworker, every, tracer)
     capture_file = bench.work / "web-capture.pickle"
     capture_file.write_bytes(pickle.dumps(captured))
-    database = bench.url.removeprefix("sqlite:///")
     env = {**_child_env(), "KIVO_SECRET_KEY": SECRET}
     kivo_port, twin_port = free_port(), free_port()
     kivo_cmd = [*_kivo_command(), "--database", bench.url, "serve", "--port", str(kivo_port)]
-    twin_cmd = [
-        sys.executable,
-        "-m",
-        "benchmarks.web_twin",
-        str(capture_file),
-        database,
-        str(twin_port),
-    ]
+    if workers > 1:
+        kivo_cmd += ["--workers", str(workers)]
+    twin_cmd = [sys.executable, "-m", twin_module, str(capture_file), database, str(twin_port)]
     results = []
     with server([*kivo_cmd, "--dev-login"], kivo_port, env), server(twin_cmd, twin_port, env):
         cookie = sign_in(http_call(kivo_port), caseworker)
+        _warm_workers((kivo_port, twin_port), cookie, every, workers)
         for name, paths in pages.items():
             for clients in (1,) if bench.quick else CLIENTS:
-                results.append(
-                    _measure(bench, name, paths, clients, (kivo_port, twin_port), cookie, captured)
+                result = _measure(
+                    bench, name, paths, clients, (kivo_port, twin_port), cookie, captured
                 )
+                result.notes.append(f"{workers} worker process(es) on each side")
+                results.append(result)
     return results
+
+
+def _warm_workers(ports: tuple[int, int], cookie: str, paths: list[str], workers: int) -> None:
+    """Every address served a few times on each side from more connections than there
+    are workers, so that no worker's first (cold) request falls in a measurement: a
+    kept-alive connection stays with the worker that accepted it."""
+    if workers > 1:
+        for port, jar in ((ports[0], cookie), (ports[1], "")):
+            load(port, jar, paths, 4 * workers, 4 * workers * len(paths))
+
+
+def _backend(bench: Bench) -> tuple[Tracer, str, str, int]:
+    """How kivo's statements are captured, the twin's module, the database it opens and
+    the worker processes of each side: several on PostgreSQL, as ``kivo serve`` allows."""
+    if bench.sqlite:
+        return tracing, "benchmarks.web_twin", bench.url.removeprefix("sqlite:///"), 1
+    from benchmarks import web_postgres
+
+    return web_postgres.tracing, "benchmarks.web_postgres", bench.url, web_postgres.WORKERS
 
 
 def _measure(
@@ -349,11 +372,3 @@ def _busiest_caseworker(bench: Bench) -> tuple[int, list[int]]:
     )
     step = max(1, len(ids) // CASE_PAGES)
     return caseworker, ids[::step][:CASE_PAGES]
-
-
-def _skipped() -> Result:
-    from benchmarks.scenarios import Result
-
-    result = Result("web", "Web pages under load", "requests", status="skipped")
-    result.notes.append("SQLite only: on PostgreSQL kivo serve runs several workers")
-    return result

@@ -25,7 +25,7 @@ class Captured:
     """One page as kivo served it: the statements it ran and what it rendered."""
 
     path: str
-    statements: list[str]
+    statements: list[Any]  # SQL texts (sqlite3's trace); on PostgreSQL web_postgres.Call
     template: str
     context: dict[str, Any]
 
@@ -38,18 +38,28 @@ class Twin:
         self.templates = {
             p.template: environment().get_template(p.template) for p in pages.values()
         }
+        self.open(database)
+
+    def open(self, database: str) -> None:
         self.db = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA busy_timeout = 5000")
+
+    def replay(self, statements: list[Any]) -> None:
+        execute = self.db.execute
+        for statement in statements:
+            execute(statement).fetchall()
 
     def body(self, path: str) -> bytes | None:
         captured = self.pages.get(path)
         if captured is None:
             return None
-        execute = self.db.execute
-        for statement in captured.statements:
-            execute(statement).fetchall()
+        self.replay(captured.statements)
         html = self.templates[captured.template].render(request=None, **captured.context)
         return html.encode()
+
+    async def answer(self, path: str) -> bytes | None:
+        """On the event loop, as the SQLite twin always did (one connection, one at a time)."""
+        return self.body(path)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -57,7 +67,7 @@ class Twin:
                 await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
             return
-        body = self.body(scope["path"])
+        body = await self.answer(scope["path"])
         status = 200 if body is not None else 404
         await send(
             {
