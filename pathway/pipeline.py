@@ -31,7 +31,8 @@ from states.access import is_coordinator, may_see
 from states.case import Move, MoveKind
 from states.errors import Conflict, KivoError
 from states.judge import Verdict, judge
-from states.machine import TRIGGERS
+from states.machine import MOVE_NAMES
+from states.messages import N_, Message
 from states.records import Case, Caseworker, Person
 from states.violations import structural
 
@@ -142,8 +143,11 @@ def decide(
     verdict = judge(known.facts, move, kivo.rules, kivo.today())
     overridden = settle(verdict, actor, request.override)
     if verdict.blocking and not overridden:
-        raise Refused(
-            f"case {request.case_id}: {TRIGGERS[move.kind].replace('_', ' ')} refused",
+        raise Refused.saying(
+            Message(
+                N_("case {case}: {move} refused"),
+                {"case": request.case_id, "move": Message(MOVE_NAMES[move.kind])},
+            ),
             verdict.blocking + verdict.warnings,
             # a placement start moves nowhere: the case's next moves are no answer to it
             next_moves(kivo, uow, case, person, move)
