@@ -14,7 +14,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pathway.clock import LOCAL
 from states.personnummer import redact
 from states.text import shown
+from states.violations import Violation
 from web import texts as catalogue
+from web.messages import violation_text
 from web.place_texts import CONTACT_KIND_SV, PLACE_STATUS_SV, PROPOSAL_STATUS_SV
 from web.security import CSRF_FIELD, csrf_token
 
@@ -67,8 +69,12 @@ def _safe_text(value: str | None) -> str:
     return redact(shown(value)) if value else ""
 
 
-def _rule_text(value: str | None) -> str:
-    """A rule's or an error's sentence on a page: safe, and naming fields, not options."""
+def _rule_text(value: Violation | str | None) -> str:
+    """A rule's or an error's sentence on a page: safe, and naming fields, not options.
+    A violation is said from the catalogue (``web.messages``); a bare sentence is English
+    with its options named as fields."""
+    if isinstance(value, Violation):
+        return _safe_text(violation_text(value, "sv"))
     return catalogue.page_hint(_safe_text(value))
 
 
