@@ -19,6 +19,7 @@ from states.steps import Step
 from states.violations import Violation
 
 HintNamer = Callable[[Hint], str]
+OR = N_("or")  # joins alternatives: "5 or 6", "5 eller 6"
 
 
 def cli_hint(hint: Hint) -> str:
@@ -60,6 +61,6 @@ def _param(lang: str, value: Any, hint: HintNamer) -> Any:
     if isinstance(value, Step):
         return step_in_sentence(lang, value)
     if isinstance(value, Alternatives):
-        joined = f" {language.text(lang, N_('or'))} "
+        joined = f" {language.text(lang, OR)} "
         return joined.join(str(_param(lang, item, hint)) for item in value)
     return value
