@@ -9,10 +9,10 @@ from states.messages import Hint
 from states.violations import Violation
 
 CALLS = {
-    "consent": "POST /api/v1/cases/{id}/consent",
-    "meeting_held": "POST /api/v1/cases/{id}/meetings/{meeting_id}/record",
+    "consent": "POST /api/v1/cases/{case_id}/consent",
+    "meeting_held": "POST /api/v1/cases/{case_id}/meetings/{meeting_id}/record",
     "programmes": "GET /api/v1/programmes",
-    "placement": "POST /api/v1/cases/{id}/placement",
+    "placement": "POST /api/v1/cases/{case_id}/placement",
 }
 """Hints met by another call than the one refused; any other hint is a JSON key."""
 
