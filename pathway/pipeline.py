@@ -25,7 +25,7 @@ from pathway.errors import Refused
 from pathway.facts import Known, read_facts
 from pathway.planning import CasePlan, apply, plan_move
 from pathway.ports import UnitOfWork
-from pathway.results import MoveResult
+from pathway.results import MoveResult, plain
 from pathway.views import next_moves_of
 from states.access import is_coordinator, may_see
 from states.case import Move, MoveKind
@@ -164,7 +164,7 @@ def next_moves(
     """What the case may do instead, judged on every fact (read again for the case)."""
     assert case.id is not None
     every = read_facts(uow, kivo.rules, {case.id: (case, person)}, {case.id: move}, every=True)
-    return [m.__dict__ for m in next_moves_of(kivo, every[case.id].facts, move)]
+    return [plain(m) for m in next_moves_of(kivo, every[case.id].facts, move)]
 
 
 def result_of(request: Request, plan: CasePlan, dry_run: bool) -> MoveResult:
