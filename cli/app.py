@@ -178,11 +178,11 @@ def _show_usage_error(error: typer.TyperException) -> None:
 
 def _check_language() -> None:
     """A ``KIVO_LANG`` kivo does not have is refused before anything runs (exit 2)."""
-    from cli.speech import checked_language
+    from cli.speech import check_language
     from states.errors import InvalidInput
 
     try:
-        checked_language()
+        check_language()
     except InvalidInput as error:
         _report(error.code, error.message)
         sys.exit(2)
