@@ -182,6 +182,7 @@ def result_of(request: Request, plan: CasePlan, dry_run: bool) -> MoveResult:
         warnings=[v.to_dict() for v in plan.verdict.warnings],
         overridden=[v.code for v in plan.verdict.blocking] if plan.override else [],
         placement_id=None if dry_run or plan.placement is None else plan.placement.id,
+        warned_by=tuple(plan.verdict.warnings),
     )
 
 

@@ -112,6 +112,8 @@ class MoveResult:
     warnings: list[dict[str, Any]]
     overridden: list[str]
     placement_id: int | None = None
+    # The warnings as objects, for an entry point to say in its reader's language.
+    warned_by: tuple[Violation, ...] = field(default=(), compare=False, metadata=SPOKEN)
 
 
 @dataclass(frozen=True)
