@@ -15,6 +15,7 @@ from typing import Any
 
 from pathway import language
 from states.messages import N_, Alternatives, Hint, Message
+from states.programmes import Programme
 from states.steps import Step
 from states.violations import Violation
 
@@ -43,6 +44,14 @@ def violation_text(lang: str, violation: Violation, hint: HintNamer = cli_hint) 
 def step_name(lang: str, step: Step) -> str:
     """A step's name as a reader sees it: "Kort arbetspraktik", "Short work practice"."""
     return language.text(lang, step.label_en)
+
+
+def programme_name(lang: str, programme: Programme) -> str:
+    """A programme's name from the organisation's catalogue, which gives it in both
+    languages (``name_sv``, ``name_en``): not from the message catalogue, where English
+    names shared with steps ("Fixed-term employment": Visstidsanställning, the step;
+    Särskild visstidsanställning, the programme) would need one Swedish text each."""
+    return programme.name_sv if lang == "sv" else programme.name_en
 
 
 def step_in_sentence(lang: str, step: Step) -> str:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pathway import language
-from pathway.sentences import say, step_name, violation_text
+from pathway.sentences import programme_name, say, step_name, violation_text
 from states.case import ENROLLED, STEP_STATES, CaseFacts, Group, Move, MoveKind, SupervisorFacts
 from states.judge import judge
 from states.messages import Alternatives, Hint, Message
@@ -168,3 +168,10 @@ def test_every_title_of_the_default_rules_file_is_in_the_catalogue() -> None:
 
 def test_an_organisations_own_title_passes_through_unchanged() -> None:
     assert language.text("sv", "Ring arbetsgivaren") == "Ring arbetsgivaren"
+
+
+def test_a_programme_is_named_from_the_organisations_catalogue_in_either_language() -> None:
+    sava = default_catalogue().get("SAVA")
+    assert programme_name("sv", sava) == "Särskild visstidsanställning"
+    assert programme_name("en", sava) == "Fixed-term employment"
+    assert step_name("sv", Step.FIXED_TERM) == "Visstidsanställning"
