@@ -96,6 +96,7 @@ def main_options(
 
 def main() -> None:
     """Run the app; usage errors honour ``--json`` too (one JSON document, exit 2)."""
+    _check_language()
     try:
         code = app(standalone_mode=False)
     except typer.Abort:
@@ -173,6 +174,18 @@ def _show_usage_error(error: typer.TyperException) -> None:
     from states.text import shown as safe
 
     sys.stderr.write(redact(safe(shown.getvalue())))
+
+
+def _check_language() -> None:
+    """A ``KIVO_LANG`` kivo does not have is refused before anything runs (exit 2)."""
+    from cli.speech import check_language
+    from states.errors import InvalidInput
+
+    try:
+        check_language()
+    except InvalidInput as error:
+        _report(error.code, error.message)
+        sys.exit(2)
 
 
 def _report(code: str, message: str) -> None:

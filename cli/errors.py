@@ -17,6 +17,9 @@ from states.errors import (
     NotFound,
     NotInitialised,
 )
+from states.messages import Message
+from states.steps import Step
+from states.violations import Violation
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -104,16 +107,42 @@ def report(error: KivoError, *, as_json: bool) -> None:
 
     if as_json:
         print_json({"error": masked(error.to_dict(), redact)})
-    print(f"error: {redact(error.message)}", file=sys.stderr)
+    for line in refusal_lines(error):
+        print(redact(line), file=sys.stderr)
+
+
+def refusal_lines(error: KivoError) -> list[str]:
+    """The error's head and each violated rule, in the CLI's language (``cli.speech``);
+    a head not from the catalogue stays as it was written."""
+    from cli import speech
+    from states.messages import N_
+
+    said = getattr(error, "said", None)
+    head = speech.say(said) if said is not None else speech.text(error.message)
+    lines = [f"error: {head}"]
     for violation in getattr(error, "violations", ()):
-        kind = "blocking" if violation.blocking else "warning"
-        print(f"  - [{violation.code}] ({kind}) {redact(violation.message)}", file=sys.stderr)
+        lines.append(violation_line(violation))
     moves: list[dict[str, Any]] = getattr(error, "next_moves", [])
     if moves:
-        print("  the case can advance now to:", file=sys.stderr)
+        lines.append("  " + speech.text(N_("the case can advance now to:")))
         for move in moves:
-            needs = ", ".join(n["code"] for n in move["needs"]) or "nothing more"
-            print(f"    {move['step']} {move['slug']} (needs: {needs})", file=sys.stderr)
+            codes = ", ".join(n["code"] for n in move["needs"])
+            needs = codes or speech.text(N_("nothing more"))
+            step = speech.step_in_sentence(Step(move["step"]))
+            lines.append(
+                "    "
+                + speech.say(Message(N_("{step} (needs: {needs})"), {"step": step, "needs": needs}))
+            )
+    return lines
+
+
+def violation_line(violation: Violation) -> str:
+    """``  - [code] (blocking) sentence``, in the CLI's language."""
+    from cli import speech
+    from states.messages import N_
+
+    kind = speech.text(N_("blocking") if violation.blocking else N_("warning"))
+    return f"  - [{violation.code}] ({kind}) {speech.violation_text(violation)}"
 
 
 def masked(value: Any, redact: Callable[[str], str]) -> Any:

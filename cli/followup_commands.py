@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.listing import AfterOption, LimitOption, OffsetOption, page_of, say_more
@@ -148,7 +149,8 @@ def followup_add(
 
 def _print_items(items: list[FollowupEntry]) -> None:
     rows = [
-        (i.id, i.due, i.case_id, i.participant, i.kind, i.title, i.status, i.step) for i in items
+        (i.id, i.due, i.case_id, i.participant, i.kind, speech.text(i.title), i.status, i.step)
+        for i in items
     ]
     table(
         f"Follow-ups ({len(rows)})",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import (
@@ -19,6 +20,7 @@ from cli.options import (
 )
 from cli.output import print_json, say
 from cli.several import CasesArg, one_or_each
+from states.messages import N_
 
 if TYPE_CHECKING:
     from pathway.results import MoveResult
@@ -262,7 +264,12 @@ def _lines(result: MoveResult) -> list[str]:
     lines = [
         f"case {result.case_id}: {verb} {result.from_state} → {result.to_state} on {result.on}"
     ]
-    lines += [f"  warning [{w['code']}]: {w['message']}" for w in result.warnings]
+    said = [speech.violation_text(w) for w in result.warned_by]
+    if len(said) != len(result.warnings):  # a result built without its objects
+        said = [w["message"] for w in result.warnings]
+    kind = speech.text(N_("warning"))
+    pairs = zip(result.warnings, said, strict=True)
+    lines += [f"  {kind} [{w['code']}]: {text}" for w, text in pairs]
     if result.overridden:
         lines.append(f"  overridden: {', '.join(result.overridden)}")
     return lines

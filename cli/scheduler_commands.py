@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import JsonOption, id_option, parse_date
@@ -287,7 +288,10 @@ def _print_part(part: CaseworkerLetter) -> None:
         table(
             "Due this week",
             columns,
-            [(d.id, d.case_id, d.participant, d.kind, d.title, d.due, d.status) for d in part.due],
+            [
+                (d.id, d.case_id, d.participant, d.kind, speech.text(d.title), d.due, d.status)
+                for d in part.due
+            ],
         )
     if part.meetings:
         table(
@@ -322,7 +326,7 @@ def _print_part(part: CaseworkerLetter) -> None:
             "Overdue",
             columns,
             [
-                (d.id, d.case_id, d.participant, d.kind, d.title, d.due, d.status)
+                (d.id, d.case_id, d.participant, d.kind, speech.text(d.title), d.due, d.status)
                 for d in part.overdue
             ],
         )

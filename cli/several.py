@@ -126,7 +126,8 @@ def report_each(
                 for line in describe(outcome.case_id, outcome.result):
                     say(line)
             else:
-                for line in _failure_lines(outcome.case_id, outcome.status, outcome.error):
+                lines = _failure_lines(outcome.case_id, outcome.status, outcome.error)
+                for line in _in_language(lines, outcome.raised):
                     say(redact(line))
         say(_summary(result.counts(), len(result.cases)))
     failure = result.first_failure
@@ -145,6 +146,16 @@ def _failure_lines(case_id: int, status: str, error: dict[str, Any] | None) -> l
     for violation in (error or {}).get("violations", []):
         lines.append(f"  - [{violation['code']}] ({violation['severity']}) {violation['message']}")
     return lines
+
+
+def _in_language(lines: list[str], raised: Any) -> list[str]:
+    """The violation lines said in the CLI's language, from the error itself."""
+    from cli.errors import violation_line
+
+    violations = getattr(raised, "violations", ())
+    if len(violations) != len(lines) - 1:
+        return lines
+    return [lines[0], *(violation_line(v) for v in violations)]
 
 
 def _summary(counts: dict[str, int], total: int) -> str:

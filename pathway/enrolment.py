@@ -16,6 +16,7 @@ from pathway.ports import UnitOfWork
 from pathway.results import EnrolResult
 from states.case import ENROLLED, EXITED, Characteristic, Gender, Group, parse_enum
 from states.errors import InvalidInput
+from states.messages import N_, Message
 from states.names import checked_name
 from states.ownership import ENROLLED_OWNER
 from states.personnummer import parse_personnummer
@@ -135,7 +136,8 @@ def record_consent(
         problems = _consent_problems(case, on, withdrawing=False)
         problems += _before_withdrawal(uow, case_id, on)
         if problems:
-            raise Refused(f"case {case_id}: consent refused", problems)
+            head = Message(N_("case {case}: consent refused"), {"case": case_id})
+            raise Refused.saying(head, problems)
         case.consent_on = on
         uow.cases.save(case)
         uow.events.append(_consent_event(kivo, case_id, "consent", on, actor))
@@ -172,7 +174,8 @@ def withdraw_consent(
         case = case_at_version(uow, case_id, expected_version)
         problems = _consent_problems(case, on, withdrawing=True)
         if problems:
-            raise Refused(f"case {case_id}: withdrawal refused", problems)
+            head = Message(N_("case {case}: withdrawal refused"), {"case": case_id})
+            raise Refused.saying(head, problems)
         case.consent_on = None
         uow.cases.save(case)
         uow.events.append(_consent_event(kivo, case_id, CONSENT_WITHDRAWN, on, actor))
@@ -185,30 +188,25 @@ def _consent_problems(case: Case, on: date, *, withdrawing: bool) -> list[Violat
     """What makes recording (or withdrawing) consent on ``on`` impossible."""
     problems = []
     if case.state == EXITED:
-        problems.append(structural("case-exited", "the case has exited"))
+        problems.append(structural("case-exited", Message(N_("the case has exited"))))
     if withdrawing and case.consent_on is None:
-        problems.append(structural("consent-not-recorded", "no consent is in force to withdraw"))
+        said = Message(N_("no consent is in force to withdraw"))
+        problems.append(structural("consent-not-recorded", said))
     if not withdrawing and case.consent_on is not None:
-        problems.append(
-            structural(
-                "consent-already-recorded",
-                f"consent was recorded on {case.consent_on.isoformat()}",
-            )
-        )
+        said = Message(N_("consent was recorded on {on}"), {"on": case.consent_on.isoformat()})
+        problems.append(structural("consent-already-recorded", said))
     if withdrawing and case.consent_on is not None and on < case.consent_on:
-        problems.append(
-            structural(
-                "date-before-consent",
-                f"{on.isoformat()} is before the consent ({case.consent_on.isoformat()})",
-            )
+        said = Message(
+            N_("{on} is before the consent ({consent})"),
+            {"on": on.isoformat(), "consent": case.consent_on.isoformat()},
         )
+        problems.append(structural("date-before-consent", said))
     if on < case.opened_on:
-        problems.append(
-            structural(
-                "date-before-enrolment",
-                f"{on.isoformat()} is before the enrolment ({case.opened_on.isoformat()})",
-            )
+        said = Message(
+            N_("{on} is before the enrolment ({opened})"),
+            {"on": on.isoformat(), "opened": case.opened_on.isoformat()},
         )
+        problems.append(structural("date-before-enrolment", said))
     return problems
 
 
@@ -221,12 +219,11 @@ def _before_withdrawal(uow: UnitOfWork, case_id: int, on: date) -> list[Violatio
     )
     if withdrawn is None or on >= withdrawn:
         return []
-    return [
-        structural(
-            "date-before-withdrawal",
-            f"{on.isoformat()} is before the withdrawal of consent ({withdrawn.isoformat()})",
-        )
-    ]
+    said = Message(
+        N_("{on} is before the withdrawal of consent ({withdrawn})"),
+        {"on": on.isoformat(), "withdrawn": withdrawn.isoformat()},
+    )
+    return [structural("date-before-withdrawal", said)]
 
 
 def _consent_event(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from states.errors import KivoError
+from states.messages import Message
 from states.violations import Violation, structural
 
 
@@ -18,10 +19,22 @@ class Refused(KivoError):
         message: str,
         violations: tuple[Violation, ...] | list[Violation],
         next_moves: list[dict[str, Any]] | None = None,
+        said: Message | None = None,
     ) -> None:
         super().__init__(message)
         self.violations = tuple(violations)
         self.next_moves = next_moves or []
+        self.said = said  # the message from the catalogue, for an entry point to render
+
+    @classmethod
+    def saying(
+        cls,
+        said: Message,
+        violations: tuple[Violation, ...] | list[Violation],
+        next_moves: list[dict[str, Any]] | None = None,
+    ) -> Refused:
+        """A refusal whose head comes from the catalogue (``message`` is its English)."""
+        return cls(said.english(), violations, next_moves, said=said)
 
     def to_dict(self) -> dict[str, Any]:
         return {

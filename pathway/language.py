@@ -19,9 +19,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from states.languages import LANGUAGES
+from states.languages import language_of as _language_of
+
 DOMAIN = "kivo"
 SOURCE = "en"  # msgids are English: English needs no translation file
-LANGUAGES = ("sv", "en")
 LOCALE_DIR = Path(__file__).parent / "locale"
 ENVIRONMENT = ("KIVO_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
 
@@ -101,8 +103,3 @@ def negotiate(accept_language: str | None, default: str = "sv") -> str:
 
 def is_language(value: str) -> bool:
     return _language_of(value) is not None
-
-
-def _language_of(value: str) -> str | None:
-    code = value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
-    return code if code in LANGUAGES else None

@@ -25,13 +25,14 @@ from pathway.errors import Refused
 from pathway.facts import Known, read_facts
 from pathway.planning import CasePlan, apply, plan_move
 from pathway.ports import UnitOfWork
-from pathway.results import MoveResult
+from pathway.results import MoveResult, plain
 from pathway.views import next_moves_of
 from states.access import is_coordinator, may_see
 from states.case import Move, MoveKind
 from states.errors import Conflict, KivoError
 from states.judge import Verdict, judge
-from states.machine import TRIGGERS
+from states.machine import MOVE_NAMES
+from states.messages import N_, Message
 from states.records import Case, Caseworker, Person
 from states.violations import structural
 
@@ -142,8 +143,11 @@ def decide(
     verdict = judge(known.facts, move, kivo.rules, kivo.today())
     overridden = settle(verdict, actor, request.override)
     if verdict.blocking and not overridden:
-        raise Refused(
-            f"case {request.case_id}: {TRIGGERS[move.kind].replace('_', ' ')} refused",
+        raise Refused.saying(
+            Message(
+                N_("case {case}: {move} refused"),
+                {"case": request.case_id, "move": Message(MOVE_NAMES[move.kind])},
+            ),
             verdict.blocking + verdict.warnings,
             # a placement start moves nowhere: the case's next moves are no answer to it
             next_moves(kivo, uow, case, person, move)
@@ -160,7 +164,7 @@ def next_moves(
     """What the case may do instead, judged on every fact (read again for the case)."""
     assert case.id is not None
     every = read_facts(uow, kivo.rules, {case.id: (case, person)}, {case.id: move}, every=True)
-    return [m.__dict__ for m in next_moves_of(kivo, every[case.id].facts, move)]
+    return [plain(m) for m in next_moves_of(kivo, every[case.id].facts, move)]
 
 
 def result_of(request: Request, plan: CasePlan, dry_run: bool) -> MoveResult:
@@ -178,6 +182,7 @@ def result_of(request: Request, plan: CasePlan, dry_run: bool) -> MoveResult:
         warnings=[v.to_dict() for v in plan.verdict.warnings],
         overridden=[v.code for v in plan.verdict.blocking] if plan.override else [],
         placement_id=None if dry_run or plan.placement is None else plan.placement.id,
+        warned_by=tuple(plan.verdict.warnings),
     )
 
 

@@ -28,10 +28,11 @@ from pathway.scheduling import cancel_after, reschedule_placement
 from states.case import Move, MoveKind
 from states.errors import InvalidInput
 from states.judge import Verdict
+from states.messages import N_, Message
 from states.programmes import EMPLOYER, extension_violations
 from states.records import Case, CaseEvent, Person, Placement
 from states.steps import Step
-from states.violations import Severity, Violation, structural
+from states.violations import Severity, Violation, structural, violation
 
 # Judged again on an extension, with the new end.
 FIXED_TERM_RULES = ("preferential-right", "las-permanent", "las-vikariat")
@@ -112,7 +113,8 @@ def extend(
         verdict = Verdict(case.state, tuple(kivo.rules.weigh(found, Step(placement.step))))
         overridden = settle(verdict, actor, override)
         if verdict.blocking and not overridden:
-            raise Refused(f"case {case_id}: extension refused", verdict.blocking + verdict.warnings)
+            head = Message(N_("case {case}: extension refused"), {"case": case_id})
+            raise Refused.saying(head, verdict.blocking + verdict.warnings)
         used = override.strip() if overridden and override else None
         moved, added = reschedule_placement(kivo, uow, placement, placement.start, until)
         placement.planned_end = until
@@ -162,11 +164,16 @@ def extension_checks(
     found = []
     if placement.planned_end is not None and decided_on > placement.planned_end:
         found.append(
-            Violation(
+            violation(
                 "extension-after-end",
-                f"an extension is decided before the placement's planned end "
-                f"{old_end.isoformat()}, not on {decided_on.isoformat()}: open a new "
-                "placement instead, or have a coordinator override with a reason",
+                Message(
+                    N_(
+                        "an extension is decided before the placement's planned end {end}, "
+                        "not on {on}: open a new placement instead, or have a coordinator "
+                        "override with a reason"
+                    ),
+                    {"end": old_end.isoformat(), "on": decided_on.isoformat()},
+                ),
             )
         )
     person = uow.people.get(case.person_id)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
+
+from states.violations import Violation
 
 
 def plain(value: Any) -> Any:
     """A JSON-ready copy of a result: dates as ISO strings, dataclasses as dicts."""
     if hasattr(value, "__dataclass_fields__"):
-        return plain(asdict(value))
+        return _fields_of(value)
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -18,6 +20,19 @@ def plain(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value
+
+
+SPOKEN = {"plain": False}
+"""Field metadata of what is for an entry point to render (``Violation`` objects whose
+sentences it says in its reader's language), never part of a result's JSON."""
+
+
+def _fields_of(value: Any) -> dict[str, Any]:
+    return {
+        f.name: plain(getattr(value, f.name))
+        for f in fields(value)
+        if f.metadata.get("plain") is not False
+    }
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,9 @@ class NextMove:
     slug: str
     needs: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
+    # The same violations as objects, for an entry point to say in its reader's language.
+    blocked_by: tuple[Violation, ...] = field(default=(), compare=False, metadata=SPOKEN)
+    warned_by: tuple[Violation, ...] = field(default=(), compare=False, metadata=SPOKEN)
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,8 @@ class MoveResult:
     warnings: list[dict[str, Any]]
     overridden: list[str]
     placement_id: int | None = None
+    # The warnings as objects, for an entry point to say in its reader's language.
+    warned_by: tuple[Violation, ...] = field(default=(), compare=False, metadata=SPOKEN)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ def next_moves_of(kivo: Kivo, facts: CaseFacts, given: Move | None = None) -> li
             slug=step.slug,
             needs=[v.to_dict() for v in verdict.blocking],
             warnings=[v.to_dict() for v in verdict.warnings],
+            blocked_by=tuple(verdict.blocking),
+            warned_by=tuple(verdict.warnings),
         )
         for step, verdict in next_steps(facts, kivo.rules, kivo.today(), given)
     ]

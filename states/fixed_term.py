@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from states.messages import N_
+
 Stay = tuple[date, date]
 Employment = tuple[date, date, str]  # start, end (both included), kind
 SAVA, VIKARIAT, SASONG = "sava", "vikariat", "sasong"
@@ -61,7 +63,7 @@ class Count:
     days: int
     more_than_months: int
     on: date
-    counted: str  # what was counted, for the sentence: "SÄVA within 5 years"
+    counted: str  # what was counted, for the sentence: "SÄVA within 5 years" (a catalogue text)
 
     @property
     def passed(self) -> bool:
@@ -141,11 +143,11 @@ def sava_permanent(
     of succeeding fixed-term employments of any kind that reaches ``on``; the larger."""
     employments = list(employments)
     sava = sava_time(employments)
-    window = Count(within_years(sava, on, 5), months, on, "SÄVA within 5 years")
+    window = Count(within_years(sava, on, 5), months, on, N_("SÄVA within 5 years"))
     chain = current_chain([(s, e) for s, e, _ in employments], on)
     first = min((s for s, _ in chain), default=on + timedelta(days=1))
     chained = Count(
-        days_within(sava, first, on), months, on, "SÄVA in succeeding fixed-term employments"
+        days_within(sava, first, on), months, on, N_("SÄVA in succeeding fixed-term employments")
     )
     return chained if chained.days > window.days else window
 
@@ -154,7 +156,7 @@ def ava_permanent(employments: Iterable[Employment], on: date) -> Count:
     """LAS 5 § before 2022-10-01: allmän visstid (``sava`` begun before) within 5 years."""
     ava = [(s, e) for s, e, kind in employments if kind == SAVA and not under_2022_text(s)]
     return Count(
-        within_years(ava, on, 5), AVA_MORE_THAN_MONTHS, on, "allmän visstid within 5 years"
+        within_years(ava, on, 5), AVA_MORE_THAN_MONTHS, on, N_("allmän visstid within 5 years")
     )
 
 
@@ -163,7 +165,7 @@ def vikariat_permanent(
 ) -> Count:
     """LAS 5 a § third paragraph: vikariat time within five years."""
     vikariat = [(s, e) for s, e, kind in employments if kind == VIKARIAT]
-    return Count(within_years(vikariat, on, 5), months, on, "vikariat within 5 years")
+    return Count(within_years(vikariat, on, 5), months, on, N_("vikariat within 5 years"))
 
 
 def preferential(
@@ -180,9 +182,9 @@ def preferential(
         within_years([(s, e) for s, e, _ in employments], on, 3),
         PREFERENTIAL_GENERAL_MORE_THAN_MONTHS,
         on,
-        "fixed-term employment within 3 years",
+        N_("fixed-term employment within 3 years"),
     )
     if judged[2] != SAVA or not under_2022_text(judged[0]) or general.passed:
         return general
     sava = sava_time(employments, since=LAS_2022)  # 25 §: allmän visstid running then on
-    return Count(within_years(sava, on, 3), months, on, "SÄVA within 3 years")
+    return Count(within_years(sava, on, 3), months, on, N_("SÄVA within 3 years"))

@@ -7,6 +7,7 @@ from datetime import date
 
 from states.case import EXITED, OPENING_MOVES, PAUSED, CaseFacts, Move, MoveKind
 from states.machine import MOVABLE, path_machine
+from states.messages import N_, Hint, Message
 from states.programmes import Catalogue, extent_violation, too_short, training_share_violation
 from states.ruleset import RuleSet
 from states.steps import Step
@@ -63,41 +64,77 @@ def explain_refusal(facts: CaseFacts, move: Move) -> Violation:
     """Say in the caseworker's words why the transition table has no such move."""
     state, kind, current = facts.state, move.kind, facts.step
     if state == EXITED:
-        return structural("case-exited", "the case has exited: nothing moves an exited case")
+        said = Message(N_("the case has exited: nothing moves an exited case"))
+        return structural("case-exited", said)
     if state == PAUSED and kind is MoveKind.PAUSE:
-        return structural("already-paused", "the case is already paused")
+        return structural("already-paused", Message(N_("the case is already paused")))
     if state == PAUSED and kind not in (MoveKind.RESUME, MoveKind.EXIT):
-        return structural("case-paused", "the case is paused: only resume or exit it")
+        return structural("case-paused", Message(N_("the case is paused: only resume or exit it")))
     if kind is MoveKind.RESUME:
-        return structural("not-paused", "only a paused case can be resumed")
-    if kind is MoveKind.START_PLACEMENT and facts.placement_open and _at_workplace(current):
-        return structural(
-            "placement-open",
-            f"the case already has an open placement in step {current}: extend it, give "
-            "it another supervisor or end it (`kivo placement extend|supervisor|end`)",
-        )
+        return structural("not-paused", Message(N_("only a paused case can be resumed")))
     if kind is MoveKind.START_PLACEMENT:
-        where = f"step {current}" if current is not None else "no step yet"
-        return structural(
-            "no-workplace-step",
-            f"the case is in {where}, which happens at no workplace: a placement starts "
-            "only in a workplace step (2, 3, 6, 7, 8, 9); to open one, advance the case "
-            "into such a step with its workplace and supervisor",
-        )
+        return _no_placement(facts)
     if move.to is not None and move.to == current:
-        return structural("same-step", f"the case is already in step {move.to}")
+        return structural(
+            "same-step", Message(N_("the case is already in step {step}"), {"step": move.to})
+        )
     if kind is MoveKind.ADVANCE:
         return structural(
             "not-forward",
-            f"advance moves forward only (the case is in step {current}): "
-            "use fall-back to return to an earlier step",
+            Message(
+                N_(
+                    "advance moves forward only (the case is in step {step}): "
+                    "use fall-back to return to an earlier step"
+                ),
+                {"step": current},
+            ),
         )
     if current is None:
-        return structural("no-step-yet", "the case has not entered any step to fall back from")
+        return structural(
+            "no-step-yet", Message(N_("the case has not entered any step to fall back from"))
+        )
     return structural(
         "not-backward",
-        f"fall-back returns to an earlier step only (the case is in step {current}): "
-        "use advance to move forward",
+        Message(
+            N_(
+                "fall-back returns to an earlier step only (the case is in step {step}): "
+                "use advance to move forward"
+            ),
+            {"step": current},
+        ),
+    )
+
+
+PLACEMENT_COMMANDS = Hint("placement", "`kivo placement extend|supervisor|end`")
+
+
+def _no_placement(facts: CaseFacts) -> Violation:
+    """Why no placement can start: one is open already, or the step has no workplace."""
+    current = facts.step
+    if facts.placement_open and _at_workplace(current):
+        return structural(
+            "placement-open",
+            Message(
+                N_(
+                    "the case already has an open placement in step {step}: extend it, give "
+                    "it another supervisor or end it ({how})"
+                ),
+                {"step": current, "how": PLACEMENT_COMMANDS},
+            ),
+        )
+    where = Message(N_("step {step}"), {"step": current})
+    if current is None:
+        where = Message(N_("no step yet"))
+    return structural(
+        "no-workplace-step",
+        Message(
+            N_(
+                "the case is in {where}, which happens at no workplace: a placement starts "
+                "only in a workplace step (2, 3, 6, 7, 8, 9); to open one, advance the case "
+                "into such a step with its workplace and supervisor"
+            ),
+            {"where": where},
+        ),
     )
 
 
@@ -111,16 +148,25 @@ def check_dates(facts: CaseFacts, move: Move, today: date) -> list[Violation]:
         found.append(
             structural(
                 "date-in-future",
-                f"the effective date {move.on.isoformat()} is after today "
-                f"({today.isoformat()}): record moves when they have happened",
+                Message(
+                    N_(
+                        "the effective date {on} is after today ({today}): record moves when "
+                        "they have happened"
+                    ),
+                    {"on": move.on.isoformat(), "today": today.isoformat()},
+                ),
             )
         )
     if facts.last_move_on is not None and move.on < facts.last_move_on:
         found.append(
             structural(
                 "date-before-last-move",
-                f"the effective date {move.on.isoformat()} is before the case's last "
-                f"recorded change ({facts.last_move_on.isoformat()})",
+                Message(
+                    N_(
+                        "the effective date {on} is before the case's last recorded change ({last})"
+                    ),
+                    {"on": move.on.isoformat(), "last": facts.last_move_on.isoformat()},
+                ),
             )
         )
     return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from states.case import ENROLLED, EXITED, PAUSED, STEP_STATES, MoveKind
+from states.messages import N_
 from states.steps import Step
 
 TRIGGERS: dict[MoveKind, str] = {
@@ -21,6 +22,15 @@ TRIGGERS: dict[MoveKind, str] = {
     MoveKind.EXIT: "exit",
     MoveKind.START_PLACEMENT: "start_placement",
 }
+MOVE_NAMES: dict[MoveKind, str] = {
+    MoveKind.ADVANCE: N_("advance"),
+    MoveKind.FALL_BACK: N_("fall back"),
+    MoveKind.PAUSE: N_("pause"),
+    MoveKind.RESUME: N_("resume"),
+    MoveKind.EXIT: N_("exit"),
+    MoveKind.START_PLACEMENT: N_("start placement"),
+}
+"""Each move as a refusal's head names it ("case 3: advance refused")."""
 MOVABLE = (ENROLLED, *STEP_STATES)
 WORKPLACE_STATES = tuple(step.slug for step in Step if step.at_workplace)
 """The steps a placement may start in while the case stays there (``start_placement``)."""

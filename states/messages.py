@@ -30,11 +30,25 @@ class Hint:
         return self.cli
 
 
+class Alternatives(tuple[Any, ...]):
+    """Values the reader may choose between, said "5 or 6" (each entry point joins them
+    in its reader's language)."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return " or ".join(str(value) for value in self)
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     template: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def english(self) -> str:
-        """The source text, hints named as the CLI names them."""
-        return self.template.format(**self.params) if self.params else self.template
+        """The source text, hints named as the CLI names them, clauses (a ``Message``
+        inside) in English too."""
+        if not self.params:
+            return self.template
+        params = {k: v.english() if isinstance(v, Message) else v for k, v in self.params.items()}
+        return self.template.format(**params)

@@ -19,7 +19,8 @@ from typing import Any
 
 from states.errors import InvalidInput, quoted, read_settings_file
 from states.fixed_term import months_from
-from states.violations import Severity, Violation
+from states.messages import N_, Hint, Message
+from states.violations import Severity, Violation, violation
 
 DEFAULT_FILE = "programmes.toml"
 VERSION = 2  # the catalogue format this engine writes; older ones are migrated on load
@@ -47,8 +48,6 @@ PARTICIPANT = "participant"  # ... for all the participant's placements under it
 WORKPLACE = "workplace"  # ... for all the participant's placements under it at one workplace
 EMPLOYER = "employer"  # ... at the workplaces of one employer (a workplace without one alone)
 SCOPES = (PLACEMENT, PARTICIPANT, WORKPLACE, EMPLOYER)
-_WHERE = {PARTICIPANT: "", WORKPLACE: " at one workplace", EMPLOYER: " with one employer"}
-_THERE = {PARTICIPANT: "", WORKPLACE: " there", EMPLOYER: " with the employer"}
 MAX_DEFAULT = {"default_months": 120, "default_days": 3660}
 # Starts enough to find the longest default of N months in a leap cycle: from any day
 # 2–27 of a month it plans as many days as from the 1st; days 28–31 may be cut short.
@@ -324,48 +323,91 @@ def default_catalogue() -> Catalogue:
 # The checks: each returns a sentence when a decision breaks it, else None.
 
 
-def closed(programme: Programme, decided_on: date) -> str | None:
+def closed(programme: Programme, decided_on: date) -> Message | None:
     if programme.open_on(decided_on):
         return None
     if programme.valid_until is not None and decided_on >= programme.valid_until:
-        return (
-            f"programme {programme.code} takes no new decisions or extensions on or after "
-            f"{programme.valid_until.isoformat()} (decision date {decided_on.isoformat()})"
+        return Message(
+            N_(
+                "programme {programme} takes no new decisions or extensions on or after "
+                "{until} (decision date {on})"
+            ),
+            {
+                "programme": programme.code,
+                "until": programme.valid_until.isoformat(),
+                "on": decided_on.isoformat(),
+            },
         )
     assert programme.valid_from is not None
-    return (
-        f"programme {programme.code} takes decisions from {programme.valid_from.isoformat()} "
-        f"(decision date {decided_on.isoformat()})"
+    return Message(
+        N_("programme {programme} takes decisions from {since} (decision date {on})"),
+        {
+            "programme": programme.code,
+            "since": programme.valid_from.isoformat(),
+            "on": decided_on.isoformat(),
+        },
     )
 
 
-def decision_too_long(programme: Programme, start: date, end: date) -> str | None:
+def decision_too_long(programme: Programme, start: date, end: date) -> Message | None:
     """One decision (the first, or one extension) covers ``start`` to ``end``."""
     days = (end - start).days
     if days <= programme.max_decision_days:
         return None
-    return (
-        f"one decision under programme {programme.code} covers at most "
-        f"{programme.max_decision_days} days: {start.isoformat()} to {end.isoformat()} "
-        f"is {days} days"
+    return Message(
+        N_(
+            "one decision under programme {programme} covers at most {most} days: "
+            "{start} to {end} is {days} days"
+        ),
+        _span(programme, programme.max_decision_days, start, end, days),
     )
 
 
-def total_too_long(programme: Programme, start: date, end: date) -> str | None:
+def total_too_long(programme: Programme, start: date, end: date) -> Message | None:
     """The whole placement, the original length and every extension together."""
     days = (end - start).days
     if days <= programme.max_total_days:
         return None
-    return (
-        f"a placement under programme {programme.code} lasts at most "
-        f"{programme.max_total_days} days in total: {start.isoformat()} to {end.isoformat()} "
-        f"is {days} days"
+    return Message(
+        N_(
+            "a placement under programme {programme} lasts at most {most} days in total: "
+            "{start} to {end} is {days} days"
+        ),
+        _span(programme, programme.max_total_days, start, end, days),
     )
+
+
+def _span(programme: Programme, most: int, start: date, end: date, days: int) -> dict[str, Any]:
+    return {
+        "programme": programme.code,
+        "most": most,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "days": days,
+    }
+
+
+_SCOPED = {
+    PARTICIPANT: N_(
+        "placements under programme {programme} last at most {most} days in total: the "
+        "participant's earlier ones ({before} days) and {start} to {end} are {days} days"
+    ),
+    WORKPLACE: N_(
+        "placements under programme {programme} at one workplace last at most {most} days in "
+        "total: the participant's earlier ones there ({before} days) and {start} to {end} "
+        "are {days} days"
+    ),
+    EMPLOYER: N_(
+        "placements under programme {programme} with one employer last at most {most} days "
+        "in total: the participant's earlier ones with the employer ({before} days) and "
+        "{start} to {end} are {days} days"
+    ),
+}
 
 
 def scoped_total_too_long(
     programme: Programme, earlier: Iterable[tuple[date, date]], start: date, end: date
-) -> str | None:
+) -> Message | None:
     """For a programme whose total spans placements (``total_scope``: participant,
     workplace or employer): the participant's earlier placements under it in that scope
     (``earlier``: start and end of each) and this one, from ``start`` to ``end``,
@@ -377,13 +419,8 @@ def scoped_total_too_long(
     days = before + (end - start).days
     if not before or days <= programme.max_total_days or total_too_long(programme, start, end):
         return None  # nothing earlier, within the total, or refused for this one alone
-    scope = programme.total_scope
-    return (
-        f"placements under programme {programme.code}{_WHERE[scope]} last at most "
-        f"{programme.max_total_days} days in total: the participant's earlier ones"
-        f"{_THERE[scope]} ({before} days) and {start.isoformat()} to {end.isoformat()} are "
-        f"{days} days"
-    )
+    params = _span(programme, programme.max_total_days, start, end, days)
+    return Message(_SCOPED[programme.total_scope], {**params, "before": before})
 
 
 def training_share_violation(programme: Programme, share: int | None) -> Violation | None:
@@ -394,18 +431,32 @@ def training_share_violation(programme: Programme, share: int | None) -> Violati
     if need is None:
         return None
     if share is None:
-        return Violation(
+        return violation(
             "training-share-missing",
-            f"programme {programme.code} needs at least {need} % of the time in training or "
-            "supervision: record the planned share with --training-share",
+            Message(
+                N_(
+                    "programme {programme} needs at least {need} % of the time in training "
+                    "or supervision: record the planned share with {how}"
+                ),
+                {
+                    "programme": programme.code,
+                    "need": need,
+                    "how": Hint("training_share", "--training-share"),
+                },
+            ),
             Severity.WARNING,
         )
     if share >= need:
         return None
-    return Violation(
+    return violation(
         "training-share-too-low",
-        f"programme {programme.code} needs at least {need} % of the time in training or "
-        f"supervision, not {share} %",
+        Message(
+            N_(
+                "programme {programme} needs at least {need} % of the time in training or "
+                "supervision, not {share} %"
+            ),
+            {"programme": programme.code, "need": need, "share": share},
+        ),
     )
 
 
@@ -418,10 +469,21 @@ def too_short(programme: Programme, start: date, end: date | None) -> Violation 
     shortest = months_from(start, programme.min_months)
     if end >= shortest:
         return None
-    return Violation(
+    return violation(
         "programme-too-short",
-        f"programme {programme.code} is for an employment of at least {programme.min_months} "
-        f"months: {start.isoformat()} to {end.isoformat()} ends before {shortest.isoformat()}",
+        Message(
+            N_(
+                "programme {programme} is for an employment of at least {months} months: "
+                "{start} to {end} ends before {shortest}"
+            ),
+            {
+                "programme": programme.code,
+                "months": programme.min_months,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "shortest": shortest.isoformat(),
+            },
+        ),
     )
 
 
@@ -432,18 +494,28 @@ def extent_violation(programme: Programme, extent: int | None) -> Violation | No
     if need is None:
         return None
     if extent is None:
-        return Violation(
+        return violation(
             "extent-missing",
-            f"programme {programme.code} needs an employment of at least {need} % of full "
-            "time: record the planned extent with --extent",
+            Message(
+                N_(
+                    "programme {programme} needs an employment of at least {need} % of full "
+                    "time: record the planned extent with {how}"
+                ),
+                {"programme": programme.code, "need": need, "how": Hint("extent", "--extent")},
+            ),
             Severity.WARNING,
         )
     if extent >= need:
         return None
-    return Violation(
+    return violation(
         "extent-too-low",
-        f"programme {programme.code} needs an employment of at least {need} % of full time, "
-        f"not {extent} %",
+        Message(
+            N_(
+                "programme {programme} needs an employment of at least {need} % of full time, "
+                "not {extent} %"
+            ),
+            {"programme": programme.code, "need": need, "extent": extent},
+        ),
     )
 
 
@@ -467,4 +539,4 @@ def extension_violations(
             or scoped_total_too_long(programme, earlier_here, start, new_end),
         ),
     ]
-    return [Violation(code, text, Severity.BLOCKING) for code, text in checks if text]
+    return [violation(code, said, Severity.BLOCKING) for code, said in checks if said]

@@ -1,11 +1,12 @@
 """The configurable rules: pure functions of the case's facts and the requested move.
 
 Each takes the facts, the move and the rule's settings from the rules file and returns a
-sentence when the move breaks it (``None`` when it does not). Severity and the steps a
-rule applies to are data in the rules file; the registry below says which settings each
-rule accepts, so a rules file can be validated before it is used, and whether its steps
-are the ones a case advances into (``ENTERING``) or the ones it leaves (``LEAVING``: by
-advance, fall back or exit).
+sentence when the move breaks it (``None`` when it does not): a ``Message``, an English
+template with its parameters, for each entry point to render in its reader's language.
+Severity and the steps a rule applies to are data in the rules file; the registry below
+says which settings each rule accepts, so a rules file can be validated before it is
+used, and whether its steps are the ones a case advances into (``ENTERING``) or the ones
+it leaves (``LEAVING``: by advance, fall back or exit).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from states.fixed_term import (
     under_2022_text,
     vikariat_permanent,
 )
+from states.messages import N_, Alternatives, Hint, Message
 from states.programmes import (
     closed,
     decision_too_long,
@@ -38,7 +40,7 @@ from states.programmes import (
 from states.steps import Step
 
 Settings = Mapping[str, Any]
-RuleFn = Callable[[CaseFacts, Move, Settings], str | None]
+RuleFn = Callable[[CaseFacts, Move, Settings], Message | None]
 ENTERING = "entering"  # the rule's steps are those a case advances into
 LEAVING = "leaving"  # the rule's steps are those a case leaves (advance, fall back, exit)
 
@@ -57,88 +59,114 @@ class RuleSpec:
     placement: bool = True
 
 
-def consent_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def consent_missing(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     if facts.consent_on is not None and facts.consent_on <= move.on:
         return None
-    return (
-        f"the participant's consent to share information must be recorded before "
-        f"step {move.to} (record it with `kivo consent`); it is the participant's decision, "
-        "which no override replaces"
+    return Message(
+        N_(
+            "the participant's consent to share information must be recorded before "
+            "step {step} (record it with {how}); it is the participant's decision, "
+            "which no override replaces"
+        ),
+        {"step": move.to, "how": Hint("consent", "`kivo consent`")},
     )
 
 
-def workplace_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def workplace_missing(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     if move.workplace_id is not None:
         return None
-    return f"step {move.to} happens at a workplace: name it with --workplace"
+    return Message(
+        N_("step {step} happens at a workplace: name it with {how}"),
+        {"step": move.to, "how": Hint("workplace", "--workplace")},
+    )
 
 
-def supervisor_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def supervisor_missing(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     if move.supervisor is not None:
         return None
-    return f"step {move.to} needs a named supervisor at the workplace: give --supervisor"
+    return Message(
+        N_("step {step} needs a named supervisor at the workplace: give {how}"),
+        {"step": move.to, "how": Hint("supervisor", "--supervisor")},
+    )
 
 
-def supervisor_untrained(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def supervisor_untrained(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     sup = move.supervisor
     if sup is None or (sup.trained_on is not None and sup.trained_on <= move.on):
         return None
-    return (
-        f"supervisor {sup.id} has not completed supervisor training "
-        f"(handledarutbildning) by {move.on.isoformat()}"
+    return Message(
+        N_(
+            "supervisor {supervisor} has not completed supervisor training "
+            "(handledarutbildning) by {on}"
+        ),
+        {"supervisor": sup.id, "on": move.on.isoformat()},
     )
 
 
-def supervisor_full(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def supervisor_full(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     sup = move.supervisor
     if sup is None or sup.load < sup.capacity:
         return None
-    return (
-        f"supervisor {sup.id} already has {sup.load} participant(s) at once, their capacity "
-        f"is {sup.capacity}: choose another supervisor, or end a placement first"
+    return Message(
+        N_(
+            "supervisor {supervisor} already has {load} participant(s) at once, their "
+            "capacity is {capacity}: choose another supervisor, or end a placement first"
+        ),
+        {"supervisor": sup.id, "load": sup.load, "capacity": sup.capacity},
     )
 
 
-def supervisor_inactive(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def supervisor_inactive(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     sup = move.supervisor
     if sup is None or sup.active:
         return None
-    return f"supervisor {sup.id} is deactivated and takes no new placements"
+    return Message(
+        N_("supervisor {supervisor} is deactivated and takes no new placements"),
+        {"supervisor": sup.id},
+    )
 
 
-def workplace_inactive(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def workplace_inactive(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     if move.workplace_id is None or move.workplace_active:
         return None
-    return f"workplace {move.workplace_id} is deactivated and takes no new placements"
+    return Message(
+        N_("workplace {workplace} is deactivated and takes no new placements"),
+        {"workplace": move.workplace_id},
+    )
 
 
-def apl_outside_training(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
-    allowed = [Step(n) for n in settings["from_steps"]]
+def apl_outside_training(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
+    allowed = tuple(Step(n) for n in settings["from_steps"])
     if facts.step in allowed:
         return None
-    names = " or ".join(str(step) for step in allowed)
-    return f"step {move.to} happens within vocational training: only from step {names}"
+    return Message(
+        N_("step {step} happens within vocational training: only from step {steps}"),
+        {"step": move.to, "steps": Alternatives(allowed)},
+    )
 
 
-def end_date_missing(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def end_date_missing(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     if move.until is not None:
         return None
-    return f"step {move.to} needs a planned end date: give --until"
+    return Message(
+        N_("step {step} needs a planned end date: give {how}"),
+        {"step": move.to, "how": Hint("until", "--until")},
+    )
 
 
-def end_before_start(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def end_before_start(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     if move.until is None or move.until > move.start:
         return None
-    return (
-        f"the planned end {move.until.isoformat()} must come after the start "
-        f"{move.start.isoformat()}"
+    return Message(
+        N_("the planned end {until} must come after the start {start}"),
+        {"until": move.until.isoformat(), "start": move.start.isoformat()},
     )
 
 
 NEWLY_ARRIVED = Group.NEWLY_ARRIVED.value
 
 
-def ya_not_eligible(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def ya_not_eligible(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     groups = set(settings["groups"])
     months = settings["newly_arrived_months"]
     undated = groups - {NEWLY_ARRIVED}  # the newly-arrived group counts only when dated
@@ -150,11 +178,20 @@ def ya_not_eligible(facts: CaseFacts, move: Move, settings: Settings) -> str | N
     low, high = settings["min_age"], settings["max_age"]
     if age is not None and low <= age <= high:
         return None
-    known = "unknown age" if age is None else f"aged {age}"
-    return (
-        f"vocational-introduction employment needs a participant aged {low}–{high} at the "
-        f"start, or one of the groups {', '.join(sorted(groups))} (participant: {known}"
-        f"{_newly_arrived_note(facts, months) if NEWLY_ARRIVED in groups else ''})"
+    known = Message(N_("unknown age")) if age is None else Message(N_("aged {age}"), {"age": age})
+    note = _newly_arrived_note(facts, months) if NEWLY_ARRIVED in groups else Message("")
+    return Message(
+        N_(
+            "vocational-introduction employment needs a participant aged {low}–{high} at the "
+            "start, or one of the groups {groups} (participant: {known}{note})"
+        ),
+        {
+            "low": low,
+            "high": high,
+            "groups": ", ".join(sorted(groups)),
+            "known": known,
+            "note": note,
+        },
     )
 
 
@@ -168,47 +205,65 @@ def newly_arrived_on(facts: CaseFacts, day: date, months: int) -> bool:
     return permit <= day <= months_from(permit, months)
 
 
-def _newly_arrived_note(facts: CaseFacts, months: int) -> str:
+def _newly_arrived_note(facts: CaseFacts, months: int) -> Message:
     if NEWLY_ARRIVED not in facts.groups:
-        return ""
+        return Message("")
     if facts.permit_date is None:
-        return "; newly arrived without a residence-permit date (`--permit-date`)"
-    return (
-        f"; newly arrived with a residence permit of {facts.permit_date.isoformat()}, "
-        f"which counts for {months} months"
+        return Message(
+            N_("; newly arrived without a residence-permit date ({how})"),
+            {"how": Hint("permit_date", "`--permit-date`")},
+        )
+    return Message(
+        N_("; newly arrived with a residence permit of {permit}, which counts for {months} months"),
+        {"permit": facts.permit_date.isoformat(), "months": months},
     )
 
 
-def meeting_not_held(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def meeting_not_held(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     if facts.meetings_held_in_step > 0:
         return None
-    return (
-        f"no tripartite meeting was recorded as held while the case was in step {facts.step} "
-        "(record one with `kivo meeting record ID --held`)"
+    return Message(
+        N_(
+            "no tripartite meeting was recorded as held while the case was in step {step} "
+            "(record one with {how})"
+        ),
+        {"step": facts.step, "how": Hint("meeting_held", "`kivo meeting record ID --held`")},
     )
 
 
-def programme_unknown(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def programme_unknown(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     if move.programme is None or facts.catalogue.find(move.programme) is not None:
         return None
-    known = ", ".join(facts.catalogue.codes)
-    return f"unknown programme {move.programme!r}: choose one of {known} (`kivo programme list`)"
+    return Message(
+        N_("unknown programme {programme}: choose one of {known} ({how})"),
+        {
+            "programme": repr(move.programme),
+            "known": ", ".join(facts.catalogue.codes),
+            "how": Hint("programmes", "`kivo programme list`"),
+        },
+    )
 
 
-def programme_not_in_step(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def programme_not_in_step(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     programme = facts.catalogue.find(move.programme)
     if programme is None or move.to is None or move.to.number in programme.steps:
         return None
-    steps = ", ".join(str(n) for n in sorted(programme.steps))
-    return f"programme {programme.code} runs in step {steps}, not in step {move.to}"
+    return Message(
+        N_("programme {programme} runs in step {steps}, not in step {step}"),
+        {
+            "programme": programme.code,
+            "steps": ", ".join(str(n) for n in sorted(programme.steps)),
+            "step": move.to,
+        },
+    )
 
 
-def programme_closed(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def programme_closed(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     programme = facts.catalogue.find(move.programme)
     return None if programme is None else closed(programme, move.on)
 
 
-def programme_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def programme_too_long(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     programme = facts.catalogue.find(move.programme)
     if programme is None or move.until is None:
         return None
@@ -233,7 +288,7 @@ def _fixed_term_with_employer(
     return [*stays, judged], judged
 
 
-def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     """The placement alone; for a programme whose total spans placements, with the
     participant's earlier ones in its scope (``facts.programme_before``)."""
     programme = facts.catalogue.find(move.programme)
@@ -244,15 +299,25 @@ def programme_total_too_long(facts: CaseFacts, move: Move, settings: Settings) -
     )
 
 
-def _sentence(count: Count, move: Move, consequence: str) -> str:
-    return (
-        f"fixed-term employment with the employer of workplace {move.workplace_id}: "
-        f"{count.counted} adds up to {count.days} days by {count.on.isoformat()} (this stay "
-        f"included): more than {count.more_than_months} months {consequence}"
+def _sentence(count: Count, move: Move, consequence: Message) -> Message:
+    return Message(
+        N_(
+            "fixed-term employment with the employer of workplace {workplace}: {counted} adds "
+            "up to {days} days by {on} (this stay included): more than {months} months "
+            "{consequence}"
+        ),
+        {
+            "workplace": move.workplace_id,
+            "counted": Message(count.counted),
+            "days": count.days,
+            "on": count.on.isoformat(),
+            "months": count.more_than_months,
+            "consequence": consequence,
+        },
     )
 
 
-def preferential_right_reached(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def preferential_right_reached(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     """LAS 25 §: any kind of fixed-term stay, counted by the text in force at its start."""
     found = _fixed_term_with_employer(facts, move)
     if found is None:
@@ -260,10 +325,12 @@ def preferential_right_reached(facts: CaseFacts, move: Move, settings: Settings)
     count = preferential(found[0], found[1], settings["more_than_months"])
     if not count.passed:
         return None
-    return _sentence(count, move, "gives a preferential right to re-employment (LAS 25 §)")
+    return _sentence(
+        count, move, Message(N_("gives a preferential right to re-employment (LAS 25 §)"))
+    )
 
 
-def las_permanent(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def las_permanent(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     """A SÄVA stay by LAS 5 a § (2022), one begun before 2022-10-01 as allmän visstid."""
     found = _fixed_term_with_employer(facts, move)
     if found is None or found[1][2] != SAVA:
@@ -271,16 +338,17 @@ def las_permanent(facts: CaseFacts, move: Move, settings: Settings) -> str | Non
     stays, (start, on, _) = found
     if under_2022_text(start):
         count = sava_permanent(stays, on, settings["more_than_months"])
-        law = "LAS 5 a §"
+        law = Message("LAS 5 a §")
     else:
         count = ava_permanent(stays, on)
-        law = "LAS 5 § before 2022-10-01"
+        law = Message(N_("LAS 5 § before 2022-10-01"))
     if not count.passed:
         return None
-    return _sentence(count, move, f"and the employment has by law become permanent ({law})")
+    consequence = N_("and the employment has by law become permanent ({law})")
+    return _sentence(count, move, Message(consequence, {"law": law}))
 
 
-def las_vikariat(facts: CaseFacts, move: Move, settings: Settings) -> str | None:
+def las_vikariat(facts: CaseFacts, move: Move, settings: Settings) -> Message | None:
     """A vikariat stay: more than two years of vikariat within five (LAS 5 a §)."""
     found = _fixed_term_with_employer(facts, move)
     if found is None or found[1][2] != VIKARIAT:
@@ -288,7 +356,9 @@ def las_vikariat(facts: CaseFacts, move: Move, settings: Settings) -> str | None
     count = vikariat_permanent(found[0], found[1][1], settings["more_than_months"])
     if not count.passed:
         return None
-    return _sentence(count, move, "of vikariat and it has by law become permanent (LAS 5 a §)")
+    return _sentence(
+        count, move, Message(N_("of vikariat and it has by law become permanent (LAS 5 a §)"))
+    )
 
 
 def age_on(facts: CaseFacts, day: date) -> int | None:

@@ -19,6 +19,7 @@ from states.rules import LEAVING, REGISTRY
 from states.schedule import ReminderPolicy, ScheduleItem, parse_reminders, parse_schedule
 from states.steps import Step
 from states.violations import Severity, Violation
+from states.violations import violation as said_by
 
 COMMON = {"description": str, "source": str, "severity": str, "steps": list, "enabled": bool}
 DEFAULT_FILE = "default_rules.toml"
@@ -74,9 +75,9 @@ class RuleSet:
             facts = replace(facts, catalogue=self.catalogue)
         for rule in self._rules_for(facts, move):
             spec = REGISTRY[rule.code]
-            message = spec.fn(facts, move, rule.settings)
-            if message is not None:
-                found.append(Violation(rule.code, message, rule.severity, spec.overridable))
+            said = spec.fn(facts, move, rule.settings)
+            if said is not None:
+                found.append(said_by(rule.code, said, rule.severity, spec.overridable))
         return found
 
     def _rules_for(self, facts: CaseFacts, move: Move) -> tuple[RuleConfig, ...]:

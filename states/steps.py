@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum, StrEnum
 
 from states.errors import InvalidInput, quoted
+from states.messages import N_
 
 
 class Phase(StrEnum):
@@ -41,6 +42,7 @@ class Step(int, Enum):
 
     @property
     def label_en(self) -> str:
+        """The English name, a catalogue msgid: ``pathway.language.text`` translates it."""
         return _INFO[self][2]
 
     @property
@@ -62,55 +64,55 @@ _INFO: dict[Step, tuple[str, str, str, Phase]] = {
     Step.INFORMATION: (
         "information",
         "Tydligare information om yrket",
-        "Clearer information about the occupation",
+        N_("Clearer information about the occupation"),
         Phase.INFORMATION,
     ),
     Step.SHORT_PRACTICE: (
         "short-practice",
         "Kort arbetspraktik",
-        "Short work practice",
+        N_("Short work practice"),
         Phase.PRACTICE,
     ),
     Step.STUDY_PRACTICE: (
         "study-practice",
         "Förberedande praktik inför studier",
-        "Preparatory practice before studies",
+        N_("Preparatory practice before studies"),
         Phase.PRACTICE,
     ),
     Step.STUDY_PREP: (
         "study-prep",
         "Studieförberedande kurs",
-        "Study-preparation course",
+        N_("Study-preparation course"),
         Phase.STUDIES,
     ),
     Step.VOCATIONAL_TRAINING: (
         "vocational-training",
         "Yrkesutbildning",
-        "Vocational training",
+        N_("Vocational training"),
         Phase.STUDIES,
     ),
     Step.WORKPLACE_LEARNING: (
         "workplace-learning",
         "Arbetsplatsförlagt lärande (APL)",
-        "Workplace-based learning",
+        N_("Workplace-based learning"),
         Phase.STUDIES,
     ),
     Step.FIXED_TERM: (
         "fixed-term",
         "Visstidsanställning",
-        "Fixed-term employment",
+        N_("Fixed-term employment"),
         Phase.EMPLOYMENT,
     ),
     Step.VOCATIONAL_INTRO: (
         "vocational-intro",
         "Yrkesintroduktionsanställning",
-        "Vocational-introduction employment",
+        N_("Vocational-introduction employment"),
         Phase.EMPLOYMENT,
     ),
     Step.PERMANENT: (
         "permanent",
         "Tillsvidareanställning",
-        "Permanent employment",
+        N_("Permanent employment"),
         Phase.EMPLOYMENT,
     ),
 }

@@ -16,6 +16,10 @@ from pathway.bootstrap import bootstrap
 from pathway.context import Kivo
 from tests.databases import POSTGRES_ENV, PostgresDatabases, SqliteDatabases, postgres_url
 
+# The CLI follows the locale (LANG, KIVO_LANG): the tests speak English whatever the
+# developer's own locale is, and the `kivo` subprocesses of the e2e tests inherit it.
+os.environ["KIVO_LANG"] = "en"
+
 DEFAULT_NOW = "2026-03-02T09:00:00"
 
 

@@ -14,9 +14,12 @@ from jinja2.runtime import Context
 
 from pathway import language
 from pathway.clock import LOCAL
+from states.messages import Message
 from states.personnummer import redact
 from states.text import shown
+from states.violations import Violation
 from web import page_language
+from web.messages import message_text, violation_text
 from web.security import CSRF_FIELD, csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -55,9 +58,16 @@ def _safe_text(value: str | None) -> str:
 
 
 @pass_context
-def _rule_text(context: Context, value: str | None) -> str:
-    """A rule's or an error's sentence on a page: safe, and naming fields, not options."""
-    return page_language.page_hint(context.get("lang", page_language.DEFAULT), _safe_text(value))
+def _rule_text(context: Context, value: Violation | Message | str | None) -> str:
+    """A rule's or an error's sentence on a page: safe, and naming fields, not options.
+    A violation is said from the catalogue in the page's language (``web.messages``); a
+    bare sentence is shown with the options it names as the form's fields."""
+    lang = context.get("lang", page_language.DEFAULT)
+    if isinstance(value, Violation):
+        return _safe_text(violation_text(value, lang))
+    if isinstance(value, Message):
+        return _safe_text(message_text(value, lang))
+    return page_language.page_hint(lang, _safe_text(value))
 
 
 @pass_context

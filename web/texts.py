@@ -5,6 +5,7 @@ of the namespace for the page's language, built once per language."""
 from __future__ import annotations
 
 from states.messages import N_
+from web.messages import FIELDS as HINT_FIELDS
 
 TEXTS = {
     "app": "kivo",
@@ -455,16 +456,5 @@ WHY = {
 }
 """Why a read is in the log review (``web.review``)."""
 
-FIELDS = {
-    "--workplace": N_("the Workplace field"),
-    "--supervisor": N_("the Supervisor field"),
-    "--programme": N_("the Programme field"),
-    "--until": N_("the Planned end field"),
-    "--reason": N_("the Reason field"),
-    "--override": N_("the Reason to override field"),
-    "--on": N_("the Date field"),
-    "--at": N_("the Date and time field"),
-    "--name": N_("the Name field"),
-    "--personnummer": N_("the Personnummer field"),
-}
+FIELDS = {f"--{name.replace('_', '-')}": label for name, label in HINT_FIELDS.items()}
 """A rule's hint names the CLI's option; on a page it names the form's field."""

@@ -90,9 +90,10 @@ def run_kivo(
     stdin: str | None = None,
 ) -> Ran:
     """Run the installed ``kivo ARGS`` on the database at ``url`` at the moment ``now``,
-    with no other ``KIVO_`` setting of the caller's environment leaking in."""
+    in English, with no other ``KIVO_`` setting of the caller's environment leaking in."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("KIVO_")}
     environment.update({"KIVO_DATABASE_URL": url, "KIVO_NOW": now, "COLUMNS": "200"})
+    environment["KIVO_LANG"] = "en"  # English whatever the developer's locale (LANG)
     environment.update(env or {})
     done = subprocess.run(
         [kivo_executable(), *args],

@@ -566,6 +566,30 @@ def test_a_refusal_names_every_broken_rule_and_what_the_case_can_do_now(kivo_cli
     assert "5 vocational-training (needs: nothing more)" in ran.err
 
 
+def test_a_refusal_is_said_in_swedish_when_the_locale_is_swedish(kivo_cli: Kivo) -> None:
+    ran = kivo_cli("advance", "1", "fixed-term", env={"KIVO_LANG": "sv", "LANG": "C"})
+    assert ran.code == 3, ran
+    assert "error: ärende 1: stegförflyttning nekades" in ran.err
+    assert (
+        "[workplace-missing] (spärrande) steg 7 Visstidsanställning sker på en arbetsplats: "
+        "ange den med --workplace" in ran.err
+    )
+    assert "5 Yrkesutbildning (kräver: inget mer)" in ran.err
+    swedish = kivo_cli(
+        "advance",
+        "1",
+        "fixed-term",
+        env={"LANG": "sv_SE.UTF-8", "KIVO_LANG": "", "LC_ALL": "", "LC_MESSAGES": ""},
+    )
+    assert swedish.err == ran.err
+
+
+def test_a_language_kivo_does_not_have_is_refused_with_exit_2(kivo_cli: Kivo) -> None:
+    ran = kivo_cli("advance", "1", "fixed-term", env={"KIVO_LANG": "xx"})
+    assert ran.code == 2, ran
+    assert ran.err == "error: KIVO_LANG='xx' is not a language kivo has: give one of sv, en\n"
+
+
 def wrong_databases() -> list[Any]:
     """Each kind of wrong ``--database``, with what the sentence must say: the server
     with no such database is the test server's, so it runs only with PostgreSQL."""

@@ -24,10 +24,16 @@ from states.fixed_term import (
     sava_permanent,
     vikariat_permanent,
 )
+from states.messages import Message
 from states.programmes import Catalogue, default_catalogue
 from states.records import Placement, Workplace
 from states.rules import REGISTRY
 from states.steps import Step
+
+
+def english(said: Message | None) -> str | None:
+    return None if said is None else said.english()
+
 
 NINE = {"more_than_months": 9}
 TWELVE = {"more_than_months": 12}
@@ -203,7 +209,7 @@ def test_seven_and_six_months_of_sava_seven_months_apart_are_flagged_as_permanen
     more than 12 (LAS 5 a § first paragraph point 1)."""
     stays = ((4, date(2025, 1, 1), date(2025, 7, 31), SAVA),)
     facts, move = fixed_term(date(2026, 3, 1), date(2026, 8, 31), 4, stays)
-    message = REGISTRY["las-permanent"].fn(facts, move, TWELVE)
+    message = english(REGISTRY["las-permanent"].fn(facts, move, TWELVE))
     assert message is not None
     assert "SÄVA within 5 years adds up to 396 days by 2026-08-31" in message
 
@@ -215,7 +221,7 @@ def test_sava_chained_through_vikariat_is_flagged_beyond_five_years() -> None:
         (4, date(2026, 6, 30), date(2027, 12, 31), VIKARIAT),
     )
     facts, move = fixed_term(date(2028, 6, 1), date(2028, 12, 31), 4, stays)
-    message = REGISTRY["las-permanent"].fn(facts, move, TWELVE)
+    message = english(REGISTRY["las-permanent"].fn(facts, move, TWELVE))
     assert message is not None
     assert "SÄVA in succeeding fixed-term employments adds up to 395 days" in message
 
@@ -224,7 +230,7 @@ def test_a_vikariat_is_judged_by_its_own_rule_not_by_the_sava_rule() -> None:
     stays = ((4, date(2024, 1, 1), date(2025, 12, 31), VIKARIAT),)
     facts, move = fixed_term(date(2026, 3, 1), date(2026, 3, 31), 4, stays, VIKARIAT)
     assert REGISTRY["las-permanent"].fn(facts, move, TWELVE) is None
-    message = REGISTRY["las-vikariat"].fn(facts, move, TWO_YEARS)
+    message = english(REGISTRY["las-vikariat"].fn(facts, move, TWO_YEARS))
     assert message is not None
     assert "vikariat within 5 years adds up to 762 days" in message
     _, sava_move = fixed_term(date(2026, 3, 1), date(2026, 3, 31), 4, stays, SAVA)
@@ -236,7 +242,7 @@ def test_a_2018_stay_is_judged_by_the_older_text_of_two_years_in_five() -> None:
     facts, thirteen = fixed_term(date(2018, 1, 1), date(2019, 1, 31))
     assert REGISTRY["las-permanent"].fn(facts, thirteen, TWELVE) is None
     _, longer = fixed_term(date(2018, 1, 1), date(2020, 1, 1))
-    message = REGISTRY["las-permanent"].fn(facts, longer, TWELVE)
+    message = english(REGISTRY["las-permanent"].fn(facts, longer, TWELVE))
     assert message is not None
     assert "LAS 5 § before 2022-10-01" in message
 
@@ -259,7 +265,7 @@ def test_the_las_rules_warn_about_earlier_stays_at_the_same_workplace() -> None:
 
 def test_the_planned_stay_itself_counts_up_to_its_planned_end() -> None:
     facts, alone = fixed_term(date(2025, 1, 1), date(2026, 1, 1))
-    message = REGISTRY["las-permanent"].fn(facts, alone, TWELVE)
+    message = english(REGISTRY["las-permanent"].fn(facts, alone, TWELVE))
     assert message is not None
     assert "SÄVA within 5 years adds up to 366 days by 2026-01-01" in message
     _, twelve = fixed_term(date(2025, 1, 1), date(2025, 12, 31))

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from states.case import CaseFacts, Move, MoveKind
+from states.messages import Message
 from states.programmes import (
     EMPLOYER,
     PARTICIPANT,
@@ -26,6 +27,11 @@ from states.programmes import (
 from states.rules import REGISTRY
 from states.steps import Step
 
+
+def english(said: Message | None) -> str | None:
+    return None if said is None else said.english()
+
+
 FACTS = CaseFacts(state="information")
 
 
@@ -34,7 +40,8 @@ def advance(to: Step, programme: str, on: date, until: date | None = None) -> Mo
 
 
 def rule(code: str, move: Move) -> str | None:
-    return REGISTRY[code].fn(FACTS, move, {})
+    said = REGISTRY[code].fn(FACTS, move, {})
+    return None if said is None else said.english()
 
 
 def test_the_shipped_catalogue_holds_the_programmes_the_issue_names() -> None:
@@ -268,7 +275,7 @@ def test_practice_with_one_employer_adds_up_over_the_participants_placements() -
     earlier = [(date(2026, 1, 1), date(2026, 4, 1))]  # 90 days
     start = date(2026, 6, 1)
     assert scoped_total_too_long(praktik, earlier, start, start + 94 * DAY) is None
-    over = scoped_total_too_long(praktik, earlier, start, start + 95 * DAY)
+    over = english(scoped_total_too_long(praktik, earlier, start, start + 95 * DAY))
     assert over is not None
     assert "with one employer" in over
     assert "(90 days)" in over
@@ -286,7 +293,7 @@ def test_every_earlier_pis_placement_of_the_participant_counts_towards_its_six_m
     earlier = [(date(2026, 1, 1), date(2026, 4, 1))]  # 90 days
     start = date(2026, 6, 1)
     assert scoped_total_too_long(pis, earlier, start, start + 94 * DAY) is None
-    over = scoped_total_too_long(pis, earlier, start, start + 95 * DAY)
+    over = english(scoped_total_too_long(pis, earlier, start, start + 95 * DAY))
     assert over is not None
     assert "placements under programme PIS last at most 184 days in total" in over
 

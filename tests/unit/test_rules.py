@@ -30,7 +30,8 @@ NO_SETTINGS: dict[str, Any] = {}
 
 
 def check(code: str, facts: CaseFacts, move: Move, settings: dict[str, Any]) -> str | None:
-    return REGISTRY[code].fn(facts, move, settings)
+    said = REGISTRY[code].fn(facts, move, settings)
+    return None if said is None else said.english()
 
 
 def advance(to: Step, **details: Any) -> Move:

@@ -175,6 +175,28 @@ def test_a_move_the_rules_refuse_answers_422_with_every_violation_and_writes_not
     assert written(web_kivo, web_staff, case_id) == before
 
 
+def test_a_refusal_is_said_in_the_language_the_caller_accepts_naming_json_keys(
+    web_kivo: Kivo, anna: Api
+) -> None:
+    case_id = enrolled(web_kivo, anna.id, consent=False)
+    headers = {"Authorization": f"Bearer {anna.token}", "Accept-Language": "sv-SE, en;q=0.5"}
+
+    swedish = anna.client.post(
+        f"/api/v1/cases/{case_id}/moves", json={"to": "short-practice"}, headers=headers
+    )
+    english = anna.post(f"/cases/{case_id}/moves", {"to": "short-practice"})
+
+    assert swedish.status_code == english.status_code == 422, swedish.text
+    said = {v["code"]: v["message"] for v in swedish.json()["violations"]}
+    assert said["workplace-missing"] == (
+        "steg 2 Kort arbetspraktik sker på en arbetsplats: ange den med workplace"
+    )
+    assert "POST /api/v1/cases/{case_id}/consent" in said["consent-missing"]
+    assert swedish.json()["message"] == f"ärende {case_id}: stegförflyttning nekades"
+    assert [v["code"] for v in english.json()["violations"]] == list(said)
+    assert english.json()["violations"][0]["message"].startswith("the participant's consent")
+
+
 def test_a_stale_version_answers_409_and_bad_input_400(
     web_kivo: Kivo, web_staff: Staff, anna: Api
 ) -> None:

@@ -13,8 +13,10 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pathway.errors import NotPermitted, Refused
+from pathway.sentences import say
 from states.errors import Conflict, DatabaseUnavailable, InvalidInput, KivoError, NotFound
 from states.personnummer import redact
+from web.api.sentences import api_hint, language_of, violation_text
 from web.security import TooLarge
 
 log = logging.getLogger("kivo.web.api")
@@ -35,13 +37,19 @@ def status_of(error: KivoError) -> int:
     return 400
 
 
-def document_of(error: KivoError) -> dict[str, Any]:
-    """``{code, message, violations?, field?}``: a message may echo what was typed, so
-    anything written like a personnummer is masked."""
+def document_of(error: KivoError, lang: str = "en") -> dict[str, Any]:
+    """``{code, message, violations?, field?}``, the rules' sentences in ``lang``: a
+    message may echo what was typed, so anything written like a personnummer is masked."""
     body: dict[str, Any] = {"code": error.code, "message": redact(error.message)}
     if isinstance(error, Refused):
+        if error.said is not None:
+            body["message"] = redact(say(lang, error.said, api_hint))
         body["violations"] = [
-            {"code": v.code, "message": redact(v.message), "severity": v.severity.value}
+            {
+                "code": v.code,
+                "message": redact(violation_text(v, lang)),
+                "severity": v.severity.value,
+            }
             for v in error.violations
         ]
         if error.next_moves:
@@ -55,7 +63,8 @@ def install_handlers(api: FastAPI) -> None:
     @api.exception_handler(KivoError)
     def domain_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, KivoError)
-        return JSONResponse(document_of(error), status_code=status_of(error))
+        lang = language_of(request.headers.get("accept-language"))
+        return JSONResponse(document_of(error, lang), status_code=status_of(error))
 
     @api.exception_handler(RequestValidationError)
     def bad_request(request: Request, error: Exception) -> Response:
