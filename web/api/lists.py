@@ -26,7 +26,7 @@ from states.reports import (
     TargetResult,
     TimeInStep,
 )
-from web.api.caller import Reader, caseload
+from web.api.caller import Reader
 from web.api.models import MAX_ID, CaseworkerOut, ProgrammeOut, answers
 from web.deps import kivo_of
 
@@ -98,7 +98,10 @@ def report(
     reading = REPORTS.get(name)
     if reading is None:
         raise NotFound(f"no report {name[:20]!r}: choose one of {', '.join(REPORTS)}")
-    return plain(reading(kivo_of(request), year, caseload(me, caseworker)))
+    kivo = kivo_of(request)
+    return plain(
+        reading(kivo, year, reports.caseload_for(kivo, by=me.id, caseworker_id=caseworker))
+    )
 
 
 @router.get(
