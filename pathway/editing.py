@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -134,6 +135,33 @@ def edit_participant(
                 wanted.get("phone", old_phone),  # type: ignore[arg-type]
             )
         return _logged(uow, PERSON, person_id, lines, actor)
+
+
+def participant_problems(
+    kivo: Kivo,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    personnummer: str | None = None,
+    reason: str | None = None,
+) -> list[InvalidInput]:
+    """Every problem ``edit_participant`` would stop at the first of, with the same
+    checks: a form shows them all at once, next to what was typed."""
+    checks: list[Callable[[], object]] = [
+        lambda: name is None or checked_name(name, "a participant", today=kivo.today()),
+        lambda: email is None or _email(email),
+        lambda: phone is None or _phone(phone),
+        lambda: _new_personnummer(kivo, personnummer, reason),
+        lambda: _reason(reason, kivo.today()),
+    ]
+    problems = []
+    for check in checks:
+        try:
+            check()
+        except InvalidInput as problem:
+            problems.append(problem)
+    return problems
 
 
 def edit_caseworker(

@@ -79,6 +79,7 @@ def create_app(
         handover,
         importing,
         pages,
+        participant_edit,
         places,
         reports,
         retention,
@@ -92,6 +93,7 @@ def create_app(
     app.include_router(bulk.router)
     app.include_router(actions.router)  # first: /cases/new before /cases/{case_id}
     app.include_router(agenda_actions.router)
+    app.include_router(participant_edit.router)
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(handover.router)

@@ -7,6 +7,7 @@ import re
 from types import SimpleNamespace
 
 from states.steps import Step
+from web.edit_texts import EDIT_SV
 from web.place_texts import PLACES_SV
 
 LANGUAGE = "sv"
@@ -388,6 +389,7 @@ FIELDS_SV = {
 """A rule's hint names the CLI's option; on a page it names the form's field."""
 
 SV.update(PLACES_SV)
+SV.update(EDIT_SV)
 texts = SimpleNamespace(**SV)
 
 

@@ -390,7 +390,7 @@ def test_another_caseworkers_proposal_or_profile_is_answered_as_unknown_by_the_u
     theirs = proposals.propose(kivo, place, theirs_case, by=other).id
     before = table_contents(kivo.database)
 
-    refusals = [
+    refusals: list[Callable[[], object]] = [
         lambda: proposals.accept(kivo, theirs, by=staff.caseworker),
         lambda: proposals.accept(kivo, 999_999, by=staff.caseworker),
         lambda: proposals.end_acceptance(kivo, theirs, reason="left", by=staff.caseworker),

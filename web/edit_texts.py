@@ -1,0 +1,25 @@
+"""The texts of the participant edit form (Swedish), merged into ``web.texts``."""
+
+from __future__ import annotations
+
+EDIT_SV = {
+    "pe_title": "Ändra uppgifter om deltagaren",
+    "pe_link": "Ändra namn, kontaktuppgifter eller personnummer",
+    "pe_intro": "Ändra det som är fel och spara. Varje ändring loggas med vem som gjorde den.",
+    "pe_name": "Namn",
+    "pe_email": "E-post",
+    "pe_phone": "Telefon",
+    "pe_empty_removes": "lämna tomt för att ta bort",
+    "pe_current_pnr": "Nuvarande personnummer",
+    "pe_new_pnr": "Rätt personnummer",
+    "pe_pnr_hint": "Bara en samordnare kan rätta ett personnummer, och skälet måste anges.",
+    "pe_reason": "Skäl till ändringen",
+    "pe_contact_hidden": (
+        "Deltagaren har skyddade personuppgifter: kontaktuppgifterna visas inte för dig."
+    ),
+    "pe_problems": "Ändringen sparades inte",
+    "pe_problems_intro": "Rätta följande och försök igen:",
+    "pe_nothing": "Inget ändrades: ändra minst ett fält innan du sparar.",
+    "pe_save": "Spara ändringarna",
+    "pe_cancel": "Tillbaka till ärendet",
+}
