@@ -13,19 +13,11 @@ from pathway import reports
 from pathway.context import Kivo
 from pathway.directory import list_caseworkers, list_supervisors, list_workplaces
 from pathway.places import PlaceLine, PlaceView, list_places, show_place
+from pathway.report_documents import report_document
 from pathway.results import plain
 from states.calendar_bounds import EARLIEST, LATEST
 from states.errors import NotFound
 from states.records import Supervisor, Workplace
-from states.reports import (
-    Fallbacks,
-    Funnel,
-    LeadTime,
-    Outcomes,
-    Overdue,
-    TargetResult,
-    TimeInStep,
-)
 from web.api.caller import Reader
 from web.api.models import MAX_ID, CaseworkerOut, ProgrammeOut, answers
 from web.deps import kivo_of
@@ -46,10 +38,10 @@ REPORTS: dict[str, Reading] = {
 }
 FUNNEL = {
     "on": "2026-12-31",
-    "start": "2026-01-01",
-    "end": "2026-12-31",
+    "from": "2026-01-01",
+    "to": "2026-12-31",
     "states": {"enrolled": 4, "1": 2, "2": 3},
-    "flows": [{"source": "enrolled", "target": "1", "kind": "advance", "count": 6}],
+    "flows": [{"from": "enrolled", "to": "1", "kind": "advance", "count": 6}],
 }
 
 
@@ -71,7 +63,9 @@ SUPERVISOR = {
 }
 
 
-REPORT_MODELS = Funnel | Outcomes | Fallbacks | TimeInStep | LeadTime | Overdue | list[TargetResult]
+REPORT_MODELS = dict[str, Any] | list[dict[str, Any]]
+"""A report's document (``pathway.report_documents``): its period as ``from``/``to``, as
+``kivo report NAME --json`` prints it; the targets report is a list."""
 
 
 @router.get(
@@ -93,15 +87,15 @@ def report(
     year: Annotated[int | None, Query(ge=EARLIEST.year, le=LATEST.year)] = None,
     caseworker: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Any:
-    """A report as the CLI computes it (``kivo report NAME --json``): the caller's own
-    caseload, a coordinator's every one (or ``caseworker``'s)."""
+    """A report, the same document as ``kivo report NAME --json`` (one builder,
+    ``pathway.report_documents``): the caller's own caseload, a coordinator's every one
+    (or ``caseworker``'s)."""
     reading = REPORTS.get(name)
     if reading is None:
         raise NotFound(f"no report {name[:20]!r}: choose one of {', '.join(REPORTS)}")
     kivo = kivo_of(request)
-    return plain(
-        reading(kivo, year, reports.caseload_for(kivo, by=me.id, caseworker_id=caseworker))
-    )
+    mine = reports.caseload_for(kivo, by=me.id, caseworker_id=caseworker)
+    return report_document(reading(kivo, year, mine))
 
 
 @router.get(
