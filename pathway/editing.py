@@ -21,6 +21,7 @@ from pathway.directory import EMAIL
 from pathway.errors import Refused
 from pathway.moves import actor_of
 from pathway.ports import UnitOfWork
+from states.access import is_coordinator, may_see
 from states.case import Role, parse_enum
 from states.changes import (
     CASEWORKER,
@@ -31,7 +32,7 @@ from states.changes import (
     RecordChange,
     changed,
 )
-from states.errors import InvalidInput, quoted
+from states.errors import InvalidInput, NotFound, quoted
 from states.names import checked_name
 from states.personnummer import Personnummer, holds_personnummer, parse_personnummer
 from states.protection import initials
@@ -102,6 +103,8 @@ def edit_participant(
             _coordinator_only(actor, "change a personnummer")
         if not person:  # a case that is not the actor's is answered as unknown
             actors.cases_for(kivo, uow, actor, [ident], "edit-participant")
+        else:
+            _person_of_caseload(uow, actor, ident)
         person_id = ident if person else uow.cases.get(ident).person_id
         uow.changes.lock(PERSON, person_id)
         found = uow.people.get(person_id)
@@ -382,6 +385,15 @@ def _actor(uow: UnitOfWork, by: int | None) -> Caseworker:
     actor = actor_of(uow, by)
     assert actor is not None
     return actor
+
+
+def _person_of_caseload(uow: UnitOfWork, actor: Caseworker, person_id: int) -> None:
+    """A person named by id is a caseworker's to edit through a case of their caseload
+    only; anyone else's is answered as no such person, as a case would be."""
+    if is_coordinator(actor):
+        return
+    if not any(may_see(actor, case.caseworker_id) for case in uow.cases.for_person(person_id)):
+        raise NotFound(f"no person with id {person_id}", what="person", id=person_id)
 
 
 def _coordinator_only(actor: Caseworker, what: str) -> None:

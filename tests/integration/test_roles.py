@@ -348,3 +348,20 @@ def test_a_caseworker_enrols_into_their_own_caseload_only_and_a_coordinator_into
     assert views.show_case(kivo, own.case_id, by=staff.caseworker).caseworker_id == staff.caseworker
     assert views.show_case(kivo, named.case_id).caseworker_id == staff.caseworker
     assert views.show_case(kivo, theirs.case_id).caseworker_id == other
+
+
+def test_a_person_named_by_id_is_edited_through_the_actors_own_caseload_only(
+    kivo: Kivo, staff: Staff, other: int
+) -> None:
+    theirs = enrolment.enrol(kivo, "Annans Person", caseworker_id=other)
+    before = table_contents(kivo.database)
+
+    for ident in (theirs.person_id, 999_999):
+        with pytest.raises(NotFound, match=f"no person with id {ident}"):
+            editing.edit_participant(kivo, ident, person=True, name="Ny Namn", by=staff.caseworker)
+    assert table_contents(kivo.database) == before
+
+    done = editing.edit_participant(
+        kivo, theirs.person_id, person=True, name="Nytt Namn", by=staff.coordinator
+    )
+    assert [c.field for c in done.changes] == ["name"]
