@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from pathway.workspace import SignedIn
 from web.auth import optional_caseworker
-from web.bearer import BEARER, READ, WRITE, BearerAuth
+from web.bearer import BEARER, READ, WRITE, BearerAuth, Service
 from web.security import CSRF_HEADER, CSRF_SESSION_KEY
 
 
@@ -93,5 +93,21 @@ async def writer(
     return await _caller(request, credentials, WRITE)
 
 
+async def place_reader(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+) -> Caller | Service:
+    """Who may read the places: any reader, or a service's token (``web.bearer``)."""
+    auth = getattr(request.app.state, "kivo_bearer", None)
+    if request.headers.get("authorization") is None or not isinstance(auth, BearerAuth):
+        return await _caller(request, credentials, READ)
+    found = await auth.place_reader(credentials)
+    if isinstance(found, Service):
+        return found
+    assert found.id is not None
+    return Caller(found.id, found.name, found.role, "bearer")
+
+
 Reader = Annotated[Caller, Depends(reader)]
+PlaceReader = Annotated[Caller | Service, Depends(place_reader)]
 Writer = Annotated[Caller, Depends(writer)]

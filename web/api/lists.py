@@ -5,6 +5,7 @@ the read scope, the places workplaces offer."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -18,8 +19,9 @@ from pathway.results import plain
 from states.calendar_bounds import EARLIEST, LATEST
 from states.errors import NotFound
 from states.records import Supervisor, Workplace
-from web.api.caller import Reader
+from web.api.caller import PlaceReader, Reader
 from web.api.models import MAX_ID, CaseworkerOut, ProgrammeOut, answers
+from web.bearer import Service
 from web.deps import kivo_of
 
 router = APIRouter()
@@ -180,7 +182,7 @@ PLACE = {
 )
 def places(
     request: Request,
-    me: Reader,
+    me: PlaceReader,
     status: Annotated[str | None, Query(max_length=20, description="open (default), …")] = "open",
     step: Annotated[int | None, Query(ge=1, le=9)] = None,
     workplace: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -198,6 +200,10 @@ def places(
     tags=["places"],
     responses=answers(PLACE, statuses=(404,), model=PlaceView),
 )
-def place(request: Request, me: Reader, place_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Any:
-    """One place: its tasks, requirements, supervisor and history."""
-    return plain(show_place(kivo_of(request), place_id))
+def place(
+    request: Request, me: PlaceReader, place_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+) -> Any:
+    """One place: its tasks, requirements, supervisor and history (a service's read:
+    without the history, which names the cases that took its positions)."""
+    view = show_place(kivo_of(request), place_id)
+    return plain(replace(view, history=[]) if isinstance(me, Service) else view)
