@@ -81,6 +81,7 @@ def create_app(
         pages,
         participant_edit,
         places,
+        profile_form,
         reports,
         retention,
         review,
@@ -94,6 +95,7 @@ def create_app(
     app.include_router(actions.router)  # first: /cases/new before /cases/{case_id}
     app.include_router(agenda_actions.router)
     app.include_router(participant_edit.router)
+    app.include_router(profile_form.router)
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(handover.router)

@@ -22,4 +22,20 @@ EDIT_SV = {
     "pe_nothing": "Inget ändrades: ändra minst ett fält innan du sparar.",
     "pe_save": "Spara ändringarna",
     "pe_cancel": "Tillbaka till ärendet",
+    "pf_title": "Profil för matchning",
+    "pf_link": "Ändra profilen för matchning",
+    "pf_intro": (
+        "Profilen används för att föreslå platser. Skriv flera värden med kommatecken "
+        "emellan; ett tomt fält tas bort. Inga hälsouppgifter: bara vad arbetet måste tillåta."
+    ),
+    "pf_interests": "Yrkesområden",
+    "pf_languages": "Språk med nivå (t.ex. swedish:B1)",
+    "pf_licences": "Körkortsbehörigheter (t.ex. B, C)",
+    "pf_certificates": "Certifikat (t.ex. hygiene, forklift)",
+    "pf_max_hours": "Högst antal timmar per vecka",
+    "pf_municipality": "Kommun där deltagaren bor",
+    "pf_adaptations": "Anpassningar som arbetet måste tillåta",
+    "pf_choose_from": "Välj bland",
+    "pf_nothing": "Inget ändrades: ändra minst ett fält innan du sparar.",
+    "pf_save": "Spara profilen",
 }
