@@ -82,6 +82,7 @@ def create_app(
         participant_edit,
         places,
         profile_form,
+        proposal_end,
         reports,
         retention,
         review,
@@ -96,6 +97,7 @@ def create_app(
     app.include_router(agenda_actions.router)
     app.include_router(participant_edit.router)
     app.include_router(profile_form.router)
+    app.include_router(proposal_end.router)
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(handover.router)

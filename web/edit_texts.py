@@ -38,4 +38,6 @@ EDIT_SV = {
     "pf_choose_from": "Välj bland",
     "pf_nothing": "Inget ändrades: ändra minst ett fält innan du sparar.",
     "pf_save": "Spara profilen",
+    "pe_end_proposal": "Avsluta placeringen via förslag",
+    "pe_end_submit": "Deltagaren har lämnat platsen",
 }

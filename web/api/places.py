@@ -34,6 +34,7 @@ from web.api.place_models import (
     AcceptIn,
     ContactIn,
     DeclineIn,
+    EndIn,
     PlaceCancelIn,
     PlaceIn,
     PlaceOnIn,
@@ -239,6 +240,24 @@ def decline(request: Request, me: Writer, proposal_id: ProposalId, body: Decline
         by=me.id,
     )
     return plain(declined)
+
+
+@router.post(
+    "/proposals/{proposal_id}/end",
+    tags=["proposals"],
+    responses=answers(
+        {**PROPOSAL, "status": "ended", "reason": "moved away"},
+        statuses=CHANGES,
+        model=ProposalLine,
+    ),
+)
+def end(request: Request, me: Writer, proposal_id: ProposalId, body: EndIn) -> Any:
+    """The participant has left the place: the accepted proposal ends and its position
+    is given back (``kivo proposal end``)."""
+    ended = proposals.end_acceptance(
+        kivo_of(request), proposal_id, reason=body.reason, on=body.on, by=me.id
+    )
+    return plain(ended)
 
 
 # --- employers ------------------------------------------------------------------------
