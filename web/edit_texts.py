@@ -38,6 +38,12 @@ EDIT_SV = {
     "pf_choose_from": "Välj bland",
     "pf_nothing": "Inget ändrades: ändra minst ett fält innan du sparar.",
     "pf_save": "Spara profilen",
+    "pe_protect": "Skydda identiteten (skyddade personuppgifter)",
+    "pe_protect_lift": "Häv skyddet av identiteten",
+    "pe_protect_hint": (
+        "Bara en samordnare. Medan identiteten är skyddad visas deltagaren med initialer "
+        "överallt; adress och arbetsplats bara för ärendets handläggare och samordnarna."
+    ),
     "pe_end_proposal": "Avsluta placeringen via förslag",
     "pe_end_submit": "Deltagaren har lämnat platsen",
 }

@@ -2,7 +2,8 @@
 with the details as they stand, a POST that calls the same use case as the signed-in
 caseworker. Every problem is shown at once and the form keeps what was typed; only the
 fields that differ from what stands are changed (an emptied e-mail or phone removes it,
-as in the CLI). The personnummer travels in the posted form only, never in an address."""
+as in the CLI). The personnummer travels in the posted form only, never in an address.
+A coordinator protects the identity here too (``participant protect``), or lifts it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from pathway.editing import edit_participant, participant_problems
 from pathway.errors import Refused
 from pathway.participant_details import ParticipantDetails, participant_details
+from pathway.protection import protect_participant
 from pathway.workspace import SignedIn
 from states.errors import InvalidInput
 from web.acting import checked_ids, status_of
@@ -58,6 +60,27 @@ def edit(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
             personnummer=wanted["personnummer"],
             reason=wanted["reason"],
             by=me.id,
+        )
+    except (Refused, InvalidInput) as error:
+        return _form(request, me, details, status_of(error), [error], typed)
+    flash(request, texts.saved)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/protect")
+def protect(request: Request, me: Me, case_id: int, typed: Typed) -> Response:
+    """Protect the participant's identity, or lift the protection (``kivo participant
+    protect``): a coordinator's, with the reason (the use case refuses anyone else)."""
+    checked_ids(case_id)
+    kivo = kivo_of(request)
+    details = participant_details(kivo, case_id, by=me.id)
+    try:
+        protect_participant(
+            kivo,
+            case_id,
+            reason=typed.get("reason") or None,
+            by=me.id,
+            lift=details.protected,
         )
     except (Refused, InvalidInput) as error:
         return _form(request, me, details, status_of(error), [error], typed)

@@ -149,3 +149,28 @@ def test_only_a_coordinator_corrects_a_personnummer_and_it_is_never_in_an_addres
     assert corrected not in saved.headers["location"]
     digits = parse_personnummer(corrected, today=web_kivo.today()).digits
     assert details(web_kivo, web_staff, case_id)[3] == f"{digits[:8]}-****"
+
+
+def test_a_coordinator_protects_an_identity_with_a_reason_and_a_caseworker_may_not(
+    web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
+) -> None:
+    case_id = enrolled(web_kivo, web_staff.caseworker, fresh_personnummer())
+    me, boss = browser_for(web_staff.caseworker), browser_for(web_staff.coordinator)
+    before = changes_written(web_kivo)
+    assert f'action="/cases/{case_id}/protect"' not in me.get(f"/cases/{case_id}/edit")
+
+    by_caseworker = me.post(f"/cases/{case_id}/protect", {"reason": "hot", "form": "protect"})
+    without_reason = boss.post(f"/cases/{case_id}/protect", {"form": "protect"})
+
+    assert by_caseworker.status_code == 403
+    assert "only a coordinator may protect an identity" in by_caseworker.text
+    assert without_reason.status_code == 400
+    assert changes_written(web_kivo) == before
+
+    protected = boss.post(f"/cases/{case_id}/protect", {"reason": "Hot", "form": "protect"})
+    assert protected.status_code == 303, protected.text
+    assert participant_details(web_kivo, case_id, by=web_staff.coordinator).protected
+    assert "Häv skyddet" in boss.get(f"/cases/{case_id}/edit")
+    lifted = boss.post(f"/cases/{case_id}/protect", {"reason": "Hävt", "form": "protect"})
+    assert lifted.status_code == 303
+    assert not participant_details(web_kivo, case_id, by=web_staff.coordinator).protected
