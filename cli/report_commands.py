@@ -8,7 +8,6 @@ optional ``plot`` extra, matplotlib, imported only then).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -32,9 +31,10 @@ from cli.report_format import (
     show,
     span,
 )
+from pathway.report_documents import report_document, target_share
 
 if TYPE_CHECKING:
-    from states.reports import Flow, OutcomeCount, TargetResult
+    from states.reports import TargetResult
 
 report_app = typer.Typer(
     help="Reports for steering groups and funders, computed in the database.",
@@ -48,10 +48,6 @@ def register(app: typer.Typer) -> None:
 
 
 # -- funnel ------------------------------------------------------------------------
-
-
-def _flow(flow: Flow) -> dict[str, Any]:
-    return {"from": flow.source, "to": flow.target, "kind": flow.kind, "count": flow.count}
 
 
 @report_app.command("funnel")
@@ -89,13 +85,7 @@ def funnel(
     )
     if plot:
         plot_funnel(found, plot)
-    document = {
-        "on": found.on,
-        "from": found.start,
-        "to": found.end,
-        "states": found.states,
-        "flows": [_flow(f) for f in found.flows],
-    }
+    document = report_document(found)
     rows: list[Sequence[Any]] = [("state", s, None, None, n) for s, n in found.states.items()]
     rows += [("flow", f.source, f.target, f.kind, f.count) for f in found.flows]
     if fmt != "table":
@@ -153,13 +143,7 @@ def outcomes(
     )
     if plot:
         plot_outcomes(found, plot)
-    document = {
-        "from": found.start,
-        "to": found.end,
-        "by": found.by,
-        "total": found.total,
-        "rows": [_outcome(found.by, r) for r in found.rows],
-    }
+    document = report_document(found)
     if fmt != "table":
         ids = found.by == "caseworker"
         rows = [
@@ -174,17 +158,6 @@ def outcomes(
         [found.by, "outcome", "exits", "share"],
         [(r.breakdown, r.outcome, r.count, percent(r.share)) for r in found.rows],
     )
-
-
-def _outcome(by: str, row: OutcomeCount) -> dict[str, Any]:
-    ident = {"caseworker_id": row.caseworker_id} if by == "caseworker" else {}
-    return {
-        **ident,
-        by: row.breakdown,
-        "outcome": row.outcome,
-        "count": row.count,
-        "share": row.share,
-    }
 
 
 # -- fallbacks ---------------------------------------------------------------------
@@ -220,13 +193,7 @@ def fallbacks(
         window_days=window_days,
         caseworker_id=caseworker,
     )
-    document = {
-        "from": found.start,
-        "to": found.end,
-        "window_days": found.window_days,
-        "moves": [_flow(f) for f in found.moves],
-        "steps": found.steps,
-    }
+    document = report_document(found)
     columns = ["step", "fall-backs from it", "cases that left it", "fell back within", "share"]
     rows = [(s.step, s.fell_back, s.left, s.fell_back_within, s.share) for s in found.steps]
     if fmt != "table":
@@ -383,10 +350,8 @@ def targets(
     columns = ["programme", "year", "target", "started", "extended"]
     rows = [(r.programme, r.year, r.target, r.started, r.extended) for r in found]
     if fmt != "table":
-        shares = [_share(r) for r in found]
-        document = [{**asdict(r), "share": share} for r, share in zip(found, shares, strict=True)]
-        with_share = [(*row, share) for row, share in zip(rows, shares, strict=True)]
-        show(fmt, document, "", [*columns, "share"], with_share)
+        with_share = [(*row, target_share(r)) for row, r in zip(rows, found, strict=True)]
+        show(fmt, report_document(found), "", [*columns, "share"], with_share)
         return
     wanted = found[0].year if found else year
     table(
@@ -396,14 +361,8 @@ def targets(
     )
 
 
-def _share(row: TargetResult) -> float | None:
-    """Placements started as a share of the target (1.0 is the target met); none without
-    a target."""
-    return round(row.started / row.target, 4) if row.target else None
-
-
 def _result(row: TargetResult) -> str | None:
-    share = _share(row)
+    share = target_share(row)
     return None if share is None else f"{row.started / (row.target or 1) * 100:.0f} % of target"
 
 

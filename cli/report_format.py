@@ -94,14 +94,9 @@ def show(
 
 
 def _periods_as_from_to(document: Any) -> Any:
-    """Every report's JSON names its period ``from`` and ``to``, like the options."""
-    from pathway.results import plain
+    from pathway.report_documents import periods_as_from_to
 
-    data = plain(document)
-    if not isinstance(data, dict):
-        return data
-    names = {"start": "from", "end": "to"}
-    return {names.get(key, key): value for key, value in data.items()}
+    return periods_as_from_to(document)
 
 
 def span(start: date, end: date) -> str:

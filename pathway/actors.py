@@ -72,13 +72,26 @@ def require_configured_rules(kivo: Kivo, actor: Caseworker | None) -> None:
 def caseload_of(actor: Caseworker | None, caseworker_id: int | None) -> int | None:
     """The caseworker whose cases a list shows: a caseworker's own (another's asked for
     is refused), anyone's for a coordinator or no one named."""
+    return _own_caseload(actor, caseworker_id, "lists", "list another caseload")
+
+
+def enrolled_into(actor: Caseworker | None, caseworker_id: int | None) -> int | None:
+    """The caseload a new case joins: a caseworker enrols into their own (none named:
+    theirs, so they see the case they opened; another's is refused), a coordinator or
+    no one named into the one named."""
+    return _own_caseload(actor, caseworker_id, "enrols into", "enrol into another caseload")
+
+
+def _own_caseload(
+    actor: Caseworker | None, caseworker_id: int | None, verb: str, action: str
+) -> int | None:
     if actor is None or is_coordinator(actor):
         return caseworker_id
     if caseworker_id is not None and caseworker_id != actor.id:
         raise NotPermitted(
-            f"caseworker {actor.id} lists their own caseload only, not caseworker "
-            f"{caseworker_id}'s: only a coordinator sees every caseload",
-            action="list another caseload",
+            f"caseworker {actor.id} {verb} their own caseload only, not caseworker "
+            f"{caseworker_id}'s: only a coordinator works on every caseload",
+            action=action,
             actor=actor.id,
         )
     return actor.id

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -20,6 +21,7 @@ from pathway.directory import EMAIL
 from pathway.errors import Refused
 from pathway.moves import actor_of
 from pathway.ports import UnitOfWork
+from states.access import is_coordinator, may_see
 from states.case import Role, parse_enum
 from states.changes import (
     CASEWORKER,
@@ -30,7 +32,7 @@ from states.changes import (
     RecordChange,
     changed,
 )
-from states.errors import InvalidInput, quoted
+from states.errors import InvalidInput, NotFound, quoted
 from states.names import checked_name
 from states.personnummer import Personnummer, holds_personnummer, parse_personnummer
 from states.protection import initials
@@ -101,6 +103,8 @@ def edit_participant(
             _coordinator_only(actor, "change a personnummer")
         if not person:  # a case that is not the actor's is answered as unknown
             actors.cases_for(kivo, uow, actor, [ident], "edit-participant")
+        else:
+            _person_of_caseload(uow, actor, ident)
         person_id = ident if person else uow.cases.get(ident).person_id
         uow.changes.lock(PERSON, person_id)
         found = uow.people.get(person_id)
@@ -134,6 +138,33 @@ def edit_participant(
                 wanted.get("phone", old_phone),  # type: ignore[arg-type]
             )
         return _logged(uow, PERSON, person_id, lines, actor)
+
+
+def participant_problems(
+    kivo: Kivo,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    personnummer: str | None = None,
+    reason: str | None = None,
+) -> list[InvalidInput]:
+    """Every problem ``edit_participant`` would stop at the first of, with the same
+    checks: a form shows them all at once, next to what was typed."""
+    checks: list[Callable[[], object]] = [
+        lambda: name is None or checked_name(name, "a participant", today=kivo.today()),
+        lambda: email is None or _email(email),
+        lambda: phone is None or _phone(phone),
+        lambda: _new_personnummer(kivo, personnummer, reason),
+        lambda: _reason(reason, kivo.today()),
+    ]
+    problems = []
+    for check in checks:
+        try:
+            check()
+        except InvalidInput as problem:
+            problems.append(problem)
+    return problems
 
 
 def edit_caseworker(
@@ -354,6 +385,15 @@ def _actor(uow: UnitOfWork, by: int | None) -> Caseworker:
     actor = actor_of(uow, by)
     assert actor is not None
     return actor
+
+
+def _person_of_caseload(uow: UnitOfWork, actor: Caseworker, person_id: int) -> None:
+    """A person named by id is a caseworker's to edit through a case of their caseload
+    only; anyone else's is answered as no such person, as a case would be."""
+    if is_coordinator(actor):
+        return
+    if not any(may_see(actor, case.caseworker_id) for case in uow.cases.for_person(person_id)):
+        raise NotFound(f"no person with id {person_id}", what="person", id=person_id)
 
 
 def _coordinator_only(actor: Caseworker, what: str) -> None:

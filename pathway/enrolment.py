@@ -51,6 +51,7 @@ def enrol(
     _check_date(kivo, on, "enrolment")
     with kivo.uow() as uow:
         actor = actor_of(uow, by)
+        caseworker_id = actors.enrolled_into(actor, caseworker_id)
         _check_caseworker(uow, caseworker_id)
         known = _known_person(uow, person)
         saved = known or uow.people.add(person)

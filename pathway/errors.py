@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from states.errors import KivoError
@@ -55,12 +56,15 @@ class SignInRefused(KivoError):
 
 class NotPermitted(Refused):
     """The acting caseworker's role may not do this: only a coordinator may (exit 3 as a
-    refusal; the web answers 403). Its one violation, ``coordinator-only``, says so."""
+    refusal; the web answers 403). Its one violation, ``coordinator-only``, says so, or
+    ``violations`` name what a coordinator alone may lift (an override's rules)."""
 
     code = "not-permitted"
 
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message, [structural("coordinator-only", message)])
+    def __init__(
+        self, message: str, *, violations: Sequence[Violation] = (), **params: Any
+    ) -> None:
+        super().__init__(message, list(violations) or [structural("coordinator-only", message)])
         self.params = params
 
     def to_dict(self) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from states.languages import LANGUAGES
+from states.languages import LANGUAGES as LANGUAGES
 from states.languages import language_of as _language_of
 
 DOMAIN = "kivo"

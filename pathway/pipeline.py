@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from pathway import actors
 from pathway.context import Kivo
-from pathway.errors import Refused
+from pathway.errors import NotPermitted, Refused
 from pathway.facts import Known, read_facts
 from pathway.planning import CasePlan, apply, plan_move
 from pathway.ports import UnitOfWork
@@ -215,7 +215,14 @@ def settle(verdict: Verdict, actor: Caseworker | None, override: str | None) -> 
                 "coordinator's id",
             )
         )
-    if len(problems) > len(verdict.blocking) or not all(v.overridable for v in problems):
+    if len(problems) > len(verdict.blocking):  # the role refuses, whatever the entry point
+        raise NotPermitted(
+            "override refused: only a coordinator may override a blocking rule",
+            violations=(*problems, *verdict.warnings),
+            action="override",
+            actor=None if actor is None else actor.id,
+        )
+    if not all(v.overridable for v in problems):
         raise Refused("override refused", (*problems, *verdict.warnings))
     return [v.code for v in verdict.blocking]
 

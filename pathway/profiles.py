@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from pathway import actors
 from pathway.context import Kivo
 from pathway.editing import ChangeLine, _line
-from pathway.pipeline import actor_of
 from states.changes import PERSON, changed
 from states.errors import InvalidInput
 from states.profiles import (
@@ -99,7 +99,8 @@ def set_profile(
             "say who changes the profile: give --by with your caseworker id", field="by"
         )
     with kivo.uow() as uow:
-        actor = actor_of(uow, by)
+        actor = actors.acting_on(kivo, uow, by, case_id, "profile")
+        assert actor is not None  # ``by`` was given
         person_id = uow.cases.get(case_id).person_id
         uow.changes.lock(PERSON, person_id)
         person = uow.people.get(person_id)

@@ -24,6 +24,7 @@ from pathway.moves import advance_request, kind_of_employment, outcome
 from pathway.places import release_position, take_position
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
+from states.access import may_see
 from states.errors import InvalidInput, NotFound
 from states.places import PlaceStatus, check_count, checked_text
 from states.proposals import (
@@ -183,6 +184,7 @@ def accept(
     day = _day(on, kivo.today())
     with kivo.uow() as uow:
         proposal = uow.proposals.locked(proposal_id)
+        actors.acting_on(kivo, uow, by, proposal.case_id, "accept", missing=_unknown(proposal_id))
         _decidable(proposal, "accepted", day)
         case_id = proposal.case_id
         # The place's row locked first: concurrent acceptances of its last position
@@ -251,7 +253,9 @@ def end_acceptance(
     day = _day(on, today)
     with kivo.uow() as uow:
         proposal = uow.proposals.locked(proposal_id)
-        _actor(uow, by)
+        actors.acting_on(
+            kivo, uow, by, proposal.case_id, "end-acceptance", missing=_unknown(proposal_id)
+        )
         if proposal.status != ProposalStatus.ACCEPTED.value:
             problem = structural(
                 "proposal-not-accepted",
@@ -289,17 +293,21 @@ def list_proposals(
     status: str | None = None,
     limit: int | None = 50,
     caseworker_id: int | None = None,
+    by: int | None = None,
 ) -> list[ProposalLine]:
     """Proposals, oldest first, by place, case and status; ``caseworker_id``: of that
-    caseworker's cases only."""
+    caseworker's cases only; ``by``: who asks (a caseworker sees their own cases' only,
+    and another's case named is answered as unknown)."""
     wanted = parse_proposal_status(status).value if status is not None else None
     if limit is not None:
         check_count(limit, "limit", 1, 100_000)
     with kivo.uow(read_only=True) as uow:
         if place_id is not None:
             uow.places.get(place_id)
-        if case_id is not None:
-            uow.cases.get(case_id)
+        actor = actors.actor_of(uow, by)
+        caseworker_id = actors.caseload_of(actor, caseworker_id)
+        if case_id is not None and not may_see(actor, uow.cases.get(case_id).caseworker_id):
+            raise actors.hidden(case_id)
         found = uow.proposals.listing(
             place_id=place_id,
             case_id=case_id,
@@ -359,11 +367,6 @@ def _day(on: date | None, today: date) -> date:
 def _unknown(proposal_id: int) -> NotFound:
     """A proposal of a case the actor may not see answers as one that does not exist."""
     return NotFound(f"no proposal with id {proposal_id}", what="proposal", id=proposal_id)
-
-
-def _actor(uow: UnitOfWork, by: int | None) -> None:
-    if by is not None:
-        uow.caseworkers.get(by)
 
 
 def _id(value: int | None) -> int:

@@ -2,17 +2,18 @@
 redirect to the case page (redirect-after-post); a refused or malformed save answers
 the case page again with every violated rule and what was typed (nothing was written).
 
-Whose case it is, is the use case's check (``by``): another caseworker's case answers
-404 from there, before anything is read or written."""
+Whose case it is, and who may override a rule, are the use case's checks (``by``):
+another caseworker's case answers 404 from there, before anything is read or written;
+a caseworker's override 403 with the rules it would have lifted."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from pathway.errors import Refused
+from pathway.errors import NotPermitted, Refused
 from pathway.workspace import SignedIn
 from states.errors import InvalidInput, NotFound
 from web.page_language import texts
@@ -21,7 +22,10 @@ from web.render import flash
 
 
 def status_of(error: Exception) -> int:
-    """422 for a refusal by the rules, 400 for bad input."""
+    """403 for a role's refusal (a caseworker's override), 422 for a refusal by the
+    rules, 400 for bad input."""
+    if isinstance(error, NotPermitted):
+        return 403
     return 422 if isinstance(error, Refused) else 400
 
 
@@ -30,13 +34,6 @@ def checked_ids(*ids: int) -> None:
     for ident in ids:
         if not 1 <= ident <= MAX_ID:
             raise NotFound(f"no record with id {ident}", id=ident)
-
-
-def no_override_unless(me: SignedIn, typed: dict[str, str]) -> None:
-    """An override reason from anyone but a coordinator is refused outright (403); the
-    use case refuses it as well, whatever the entry point."""
-    if typed.get("override") and not me.coordinator:
-        raise HTTPException(status_code=403, detail="override")
 
 
 def act(

@@ -82,7 +82,10 @@ def create_app(
         importing,
         page_language,
         pages,
+        participant_edit,
         places,
+        profile_form,
+        proposal_end,
         reports,
         retention,
         review,
@@ -96,6 +99,9 @@ def create_app(
     app.include_router(bulk.router)
     app.include_router(actions.router)  # first: /cases/new before /cases/{case_id}
     app.include_router(agenda_actions.router)
+    app.include_router(participant_edit.router)
+    app.include_router(profile_form.router)
+    app.include_router(proposal_end.router)
     app.include_router(pages.router)
     app.include_router(reports.router)
     app.include_router(handover.router)

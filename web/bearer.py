@@ -14,8 +14,13 @@ for a missing, malformed, foreign, expired or wrongly addressed token; 403 with
 ``error="insufficient_scope"`` for a missing scope and for a caseworker kivo does not
 know or has deactivated; 503 when the provider's keys cannot be fetched.
 
+A service (an employer platform) calls with a client-credentials token: no e-mail
+claim, its client id listed in ``KIVO_API_SERVICES``; it reads places only (``Service``),
+and every other endpoint refuses it as no caseworker (403).
+
 Settings (environment): ``KIVO_OIDC_ISSUER``; ``KIVO_OIDC_AUDIENCE`` (the API's
-audience at the provider; by default ``KIVO_OIDC_CLIENT_ID``); ``KIVO_OIDC_EMAIL_CLAIM``.
+audience at the provider; by default ``KIVO_OIDC_CLIENT_ID``); ``KIVO_OIDC_EMAIL_CLAIM``;
+``KIVO_API_SERVICES`` (comma-separated client ids of services).
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ READ = "kivo.read"
 WRITE = "kivo.write"
 ALGORITHMS = ("RS256", "PS256", "ES256")  # asymmetric only: never a shared secret
 ENV_AUDIENCE = "KIVO_OIDC_AUDIENCE"
+ENV_SERVICES = "KIVO_API_SERVICES"
 # The scheme in the OpenAPI document; module-level so the dependency's annotation resolves.
 BEARER = HTTPBearer(
     auto_error=False, description="An access token from the organisation's OpenID provider."
@@ -60,6 +66,7 @@ class BearerSettings:
     audience: str
     email_claim: str = "email"
     leeway: int = 30  # seconds of clock difference tolerated on exp, nbf and iat
+    services: frozenset[str] = frozenset()  # client ids of services that read places
 
     @property
     def discovery_url(self) -> str:
@@ -75,7 +82,28 @@ class BearerSettings:
         if not issuer or not audience:
             return None
         claim = env.get("KIVO_OIDC_EMAIL_CLAIM", "").strip() or "email"
-        return cls(issuer=issuer, audience=audience, email_claim=claim)
+        services = frozenset(c.strip() for c in env.get(ENV_SERVICES, "").split(",") if c.strip())
+        return cls(issuer=issuer, audience=audience, email_claim=claim, services=services)
+
+
+@dataclass(frozen=True)
+class Service:
+    """Another system calling with its own client-credentials token (no person behind
+    it): an employer platform reading the places workplaces offer, nothing else."""
+
+    client_id: str
+
+
+Reading = Caseworker | Service
+
+
+def service_of(claims: Mapping[str, Any], settings: BearerSettings) -> str | None:
+    """The configured service a token stands for: no e-mail claim, and its client id
+    (``client_id`` as RFC 9068 names it, else ``azp``) among ``settings.services``."""
+    if claims.get(settings.email_claim):
+        return None
+    client = claims.get("client_id") or claims.get("azp")
+    return client if isinstance(client, str) and client in settings.services else None
 
 
 class KeysUnavailable(Exception):
@@ -226,6 +254,19 @@ class BearerAuth:
     ) -> Caseworker:
         """The caseworker the bearer token stands for, when the token is valid and
         carries ``scope``; ``HTTPException`` (401, 403, 503) otherwise."""
+        return await self._caseworker(await self._scoped(credentials, scope))
+
+    async def place_reader(self, credentials: HTTPAuthorizationCredentials | None) -> Reading:
+        """Who reads places with this token (scope ``kivo.read``): a configured service
+        (a client-credentials token without the e-mail claim, its client id in
+        ``KIVO_API_SERVICES``), or else a caseworker as on every endpoint."""
+        claims = await self._scoped(credentials, READ)
+        client = service_of(claims, self.settings)
+        return Service(client) if client is not None else await self._caseworker(claims)
+
+    async def _scoped(
+        self, credentials: HTTPAuthorizationCredentials | None, scope: str
+    ) -> dict[str, Any]:
         if credentials is None:
             raise _invalid("a bearer token is needed (Authorization: Bearer <token>)")
         claims = await self.claims(credentials.credentials)
@@ -236,6 +277,9 @@ class BearerAuth:
                 f"the bearer token lacks the scope {scope}",
                 "insufficient-scope",
             )
+        return claims
+
+    async def _caseworker(self, claims: Mapping[str, Any]) -> Caseworker:
         email = claims.get(self.settings.email_claim)
         try:
             return await run_in_threadpool(

@@ -23,6 +23,7 @@ from pathway import language
 from states.programmes import Programme
 from states.steps import Step
 from web import texts as source
+from web.edit_texts import EDIT
 from web.place_texts import CONTACT_KINDS, PLACE_STATUSES, PLACES, PROPOSAL_STATUSES
 
 DEFAULT = "sv"
@@ -92,7 +93,10 @@ class PageLanguage:
 def texts_in(lang: str) -> SimpleNamespace:
     """``t`` of the templates: every page text in ``lang``."""
     return SimpleNamespace(
-        **{key: language.text(lang, msgid) for key, msgid in {**source.TEXTS, **PLACES}.items()}
+        **{
+            key: language.text(lang, msgid)
+            for key, msgid in {**source.TEXTS, **PLACES, **EDIT}.items()
+        }
     )
 
 

@@ -75,6 +75,7 @@ def test_another_caseworkers_case_answers_as_an_unknown_case(
         "caseload transfer --from 3 --to 1 --by 1",
         "caseworker deactivate 3 --handover-to 1 --by 1",
         "advance 1 short-practice --supervisor 1 --programme PIS --override 'brådskande' --by 1",
+        "participant add 'Ny Person' --caseworker 3 --by 1",
     ],
 )
 def test_a_caseworker_may_not_do_what_is_a_coordinators(
@@ -85,9 +86,25 @@ def test_a_caseworker_may_not_do_what_is_a_coordinators(
     refused = run(kivo_cli, line)
 
     assert refused.code == 3, refused
-    assert "only a coordinator may" in refused.err
+    assert "only a coordinator" in refused.err
     assert "Traceback" not in refused.err
     assert database_dump(e2e_database) == before
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "advance 1 short-practice --supervisor 1 --programme PIS --override 'brådskande' --by 1",
+        "participant add 'Ny Person' --caseworker 3 --by 1",
+    ],
+)
+def test_a_caseworkers_override_or_enrolment_elsewhere_is_the_apis_not_permitted(
+    kivo_cli: Kivo, line: str
+) -> None:
+    refused = run(kivo_cli, f"{line} --json")
+
+    assert refused.code == 3, refused
+    assert refused.json()["error"]["code"] == "not-permitted"  # the API answers it with 403
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from pathway import directory, enrolment, moves, places, proposals
+from pathway import directory, enrolment, moves, places, profiles, proposals
 from pathway.context import Kivo
 from pathway.errors import Refused
 from states.case import Outcome
@@ -378,3 +378,36 @@ def test_proposals_listed_for_a_caseworker_are_those_of_their_own_cases(
     assert every == [mine, theirs]
     assert own == [mine]
     assert others == [theirs]
+
+
+def test_another_caseworkers_proposal_or_profile_is_answered_as_unknown_by_the_use_case(
+    kivo: Kivo, staff: Staff
+) -> None:
+    place = opened(kivo, staff, positions=2)
+    other = directory.add_caseworker(kivo, "Ulla Annan").id
+    assert other is not None
+    theirs_case = enrolment.enrol(kivo, "Tor Deras", caseworker_id=other, consent=True).case_id
+    theirs = proposals.propose(kivo, place, theirs_case, by=other).id
+    before = table_contents(kivo.database)
+
+    refusals: list[Callable[[], object]] = [
+        lambda: proposals.accept(kivo, theirs, by=staff.caseworker),
+        lambda: proposals.accept(kivo, 999_999, by=staff.caseworker),
+        lambda: proposals.end_acceptance(kivo, theirs, reason="left", by=staff.caseworker),
+        lambda: proposals.decline(
+            kivo, theirs, declined_by="employer", reason="full", by=staff.caseworker
+        ),
+    ]
+    for refused in refusals:
+        with pytest.raises(NotFound, match="no proposal with id"):
+            refused()
+    with pytest.raises(NotFound, match=f"no case with id {theirs_case}"):
+        proposals.list_proposals(kivo, case_id=theirs_case, by=staff.caseworker)
+    with pytest.raises(NotFound, match=f"no case with id {theirs_case}"):
+        profiles.set_profile(kivo, theirs_case, max_hours=20, by=staff.caseworker)
+    assert table_contents(kivo.database) == before
+
+    listed = proposals.list_proposals(kivo, place_id=place, by=staff.caseworker)
+    assert theirs not in [p.id for p in listed]
+    assert [p.id for p in proposals.list_proposals(kivo, case_id=theirs_case, by=other)] == [theirs]
+    assert proposals.accept(kivo, theirs, by=staff.coordinator).case_id == theirs_case

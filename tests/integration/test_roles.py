@@ -184,7 +184,9 @@ def test_a_refused_action_writes_no_access_log_row(kivo: Kivo, staff: Staff) -> 
             by=staff.caseworker,
             override="brådskande",
         )
+    assert refused.value.code == "not-permitted"  # a role's refusal: 403 on the web
     assert "override-not-permitted" in [v.code for v in refused.value.violations]
+    assert "consent-missing" in [v.code for v in refused.value.violations]  # what it lifts
 
     assert table_contents(kivo.database) == before
 
@@ -323,3 +325,43 @@ def test_the_access_log_is_a_coordinators_query_by_case_caseworker_and_day(
         audit.access_reads(kivo, actor=staff.caseworker)
     with pytest.raises(NotPermitted):
         audit.access_reads(kivo, actor=None)
+
+
+def test_a_caseworker_enrols_into_their_own_caseload_only_and_a_coordinator_into_any(
+    kivo: Kivo, staff: Staff, other: int
+) -> None:
+    before = table_contents(kivo.database)
+    with pytest.raises(NotPermitted, match="enrols into their own caseload only") as refused:
+        enrolment.enrol(kivo, "Annans Ny", caseworker_id=other, by=staff.caseworker)
+    assert (refused.value.code, refused.value.params["action"]) == (
+        "not-permitted",
+        "enrol into another caseload",
+    )
+    assert table_contents(kivo.database) == before
+
+    own = enrolment.enrol(kivo, "Egen Ny", by=staff.caseworker)  # none named: their own
+    named = enrolment.enrol(
+        kivo, "Egen Namngiven", caseworker_id=staff.caseworker, by=staff.caseworker
+    )
+    theirs = enrolment.enrol(kivo, "Annans Ny", caseworker_id=other, by=staff.coordinator)
+
+    assert views.show_case(kivo, own.case_id, by=staff.caseworker).caseworker_id == staff.caseworker
+    assert views.show_case(kivo, named.case_id).caseworker_id == staff.caseworker
+    assert views.show_case(kivo, theirs.case_id).caseworker_id == other
+
+
+def test_a_person_named_by_id_is_edited_through_the_actors_own_caseload_only(
+    kivo: Kivo, staff: Staff, other: int
+) -> None:
+    theirs = enrolment.enrol(kivo, "Annans Person", caseworker_id=other)
+    before = table_contents(kivo.database)
+
+    for ident in (theirs.person_id, 999_999):
+        with pytest.raises(NotFound, match=f"no person with id {ident}"):
+            editing.edit_participant(kivo, ident, person=True, name="Ny Namn", by=staff.caseworker)
+    assert table_contents(kivo.database) == before
+
+    done = editing.edit_participant(
+        kivo, theirs.person_id, person=True, name="Nytt Namn", by=staff.coordinator
+    )
+    assert [c.field for c in done.changes] == ["name"]

@@ -748,7 +748,11 @@ class CaseLifecycle(RuleBasedStateMachine):
         elif any(c.state != EXITED for c in earlier):
             refusals.add("already-enrolled")
         actor_id = self.directory.actor(who.by)
-        caseworker_id = self.directory.actor(who.caseworker)
+        named = caseworker_id = self.directory.actor(who.caseworker)
+        if actor_id == self.directory.caseworker:  # their own caseload only (none: theirs)
+            if named not in (None, actor_id) and "date-in-future" not in refusals:
+                refusals = {"coordinator-only"}  # before the person is looked up
+            caseworker_id = actor_id
         groups = frozenset(g.value for g in who.groups)
         result = self.attempt(
             "enrol",
@@ -759,7 +763,7 @@ class CaseLifecycle(RuleBasedStateMachine):
                 gender=who.gender.value,
                 birth_year=claimed,
                 groups=sorted(groups),
-                caseworker_id=caseworker_id,
+                caseworker_id=named,
                 consent=who.consent,
                 on=on,
                 by=actor_id,

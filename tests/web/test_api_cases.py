@@ -243,6 +243,8 @@ def test_enrol_opens_a_case_in_the_callers_caseload_not_in_anothers(
     assert mine.status_code == 201, mine.text
     assert read_case(web_kivo, mine.json()["case_id"]).view.caseworker_id == anna.id
     assert for_bo.status_code == 403, for_bo.text
+    assert for_bo.json()["code"] == "not-permitted"  # the use case's refusal, as the CLI's
+    assert "enrols into their own caseload only" in for_bo.json()["message"]
     assert by_boss.status_code == 201
     assert read_case(web_kivo, by_boss.json()["case_id"]).view.caseworker_id == bo.id
     assert bad.status_code == 400

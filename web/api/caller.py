@@ -3,7 +3,10 @@ scopes ``kivo.read`` and ``kivo.write``) or the browser's signed-in session.
 
 A session's state-changing request must carry the session's CSRF token in the
 ``X-CSRF-Token`` header (403 without it); a bearer call needs none, as no browser sends
-a bearer token on its own."""
+a bearer token on its own.
+
+Who may do what (another caseworker's case or caseload, an override) is the use case's
+check, given the caller as ``by``: the API answers what the CLI and the pages answer."""
 
 from __future__ import annotations
 
@@ -15,12 +18,9 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 
-from pathway.context import Kivo
-from pathway.errors import NotPermitted
-from pathway.workspace import SignedIn, owner_of
-from states.errors import NotFound
+from pathway.workspace import SignedIn
 from web.auth import optional_caseworker
-from web.bearer import BEARER, READ, WRITE, BearerAuth
+from web.bearer import BEARER, READ, WRITE, BearerAuth, Service
 from web.security import CSRF_HEADER, CSRF_SESSION_KEY
 
 
@@ -93,39 +93,21 @@ async def writer(
     return await _caller(request, credentials, WRITE)
 
 
+async def place_reader(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+) -> Caller | Service:
+    """Who may read the places: any reader, or a service's token (``web.bearer``)."""
+    auth = getattr(request.app.state, "kivo_bearer", None)
+    if request.headers.get("authorization") is None or not isinstance(auth, BearerAuth):
+        return await _caller(request, credentials, READ)
+    found = await auth.place_reader(credentials)
+    if isinstance(found, Service):
+        return found
+    assert found.id is not None
+    return Caller(found.id, found.name, found.role, "bearer")
+
+
 Reader = Annotated[Caller, Depends(reader)]
+PlaceReader = Annotated[Caller | Service, Depends(place_reader)]
 Writer = Annotated[Caller, Depends(writer)]
-
-
-def caseload(me: Caller, caseworker: int | None) -> int | None:
-    """Whose caseload a request names: a caseworker's own (another's is refused, 403);
-    a coordinator's, anyone's (``None``: every one)."""
-    if me.coordinator:
-        return caseworker
-    if caseworker is not None and caseworker != me.id:
-        raise NotPermitted(
-            f"caseworker {me.id} works on their own caseload only, not caseworker "
-            f"{caseworker}'s: only a coordinator works on every caseload",
-            action="another caseload",
-            actor=me.id,
-        )
-    return me.id
-
-
-def may_override(me: Caller, override: str | None) -> None:
-    """Only a coordinator overrides a rule: anyone else asking to is refused (403), as
-    the pages refuse, before anything is judged."""
-    if override and not me.coordinator:
-        raise NotPermitted(
-            "only a coordinator may override a blocking rule",
-            action="override",
-            actor=me.id,
-        )
-
-
-def require_visible(kivo: Kivo, who: SignedIn, case_id: int) -> None:
-    """``NotFound`` (404) for a case that does not exist or is not the caller's own, before
-    an action whose use case takes no case to check (a follow-up or meeting by its id)."""
-    owner = owner_of(kivo, case_id)
-    if not who.coordinator and owner != who.id:
-        raise NotFound(f"no case with id {case_id}", what="case", id=case_id)

@@ -5,6 +5,7 @@ the read scope, the places workplaces offer."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -13,21 +14,14 @@ from pathway import reports
 from pathway.context import Kivo
 from pathway.directory import list_caseworkers, list_supervisors, list_workplaces
 from pathway.places import PlaceLine, PlaceView, list_places, show_place
+from pathway.report_documents import report_document
 from pathway.results import plain
 from states.calendar_bounds import EARLIEST, LATEST
 from states.errors import NotFound
 from states.records import Supervisor, Workplace
-from states.reports import (
-    Fallbacks,
-    Funnel,
-    LeadTime,
-    Outcomes,
-    Overdue,
-    TargetResult,
-    TimeInStep,
-)
-from web.api.caller import Reader, caseload
+from web.api.caller import PlaceReader, Reader
 from web.api.models import MAX_ID, CaseworkerOut, ProgrammeOut, answers
+from web.bearer import Service
 from web.deps import kivo_of
 
 router = APIRouter()
@@ -46,10 +40,10 @@ REPORTS: dict[str, Reading] = {
 }
 FUNNEL = {
     "on": "2026-12-31",
-    "start": "2026-01-01",
-    "end": "2026-12-31",
+    "from": "2026-01-01",
+    "to": "2026-12-31",
     "states": {"enrolled": 4, "1": 2, "2": 3},
-    "flows": [{"source": "enrolled", "target": "1", "kind": "advance", "count": 6}],
+    "flows": [{"from": "enrolled", "to": "1", "kind": "advance", "count": 6}],
 }
 
 
@@ -71,7 +65,9 @@ SUPERVISOR = {
 }
 
 
-REPORT_MODELS = Funnel | Outcomes | Fallbacks | TimeInStep | LeadTime | Overdue | list[TargetResult]
+REPORT_MODELS = dict[str, Any] | list[dict[str, Any]]
+"""A report's document (``pathway.report_documents``): its period as ``from``/``to``, as
+``kivo report NAME --json`` prints it; the targets report is a list."""
 
 
 @router.get(
@@ -93,12 +89,15 @@ def report(
     year: Annotated[int | None, Query(ge=EARLIEST.year, le=LATEST.year)] = None,
     caseworker: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Any:
-    """A report as the CLI computes it (``kivo report NAME --json``): the caller's own
-    caseload, a coordinator's every one (or ``caseworker``'s)."""
+    """A report, the same document as ``kivo report NAME --json`` (one builder,
+    ``pathway.report_documents``): the caller's own caseload, a coordinator's every one
+    (or ``caseworker``'s)."""
     reading = REPORTS.get(name)
     if reading is None:
         raise NotFound(f"no report {name[:20]!r}: choose one of {', '.join(REPORTS)}")
-    return plain(reading(kivo_of(request), year, caseload(me, caseworker)))
+    kivo = kivo_of(request)
+    mine = reports.caseload_for(kivo, by=me.id, caseworker_id=caseworker)
+    return report_document(reading(kivo, year, mine))
 
 
 @router.get(
@@ -183,7 +182,7 @@ PLACE = {
 )
 def places(
     request: Request,
-    me: Reader,
+    me: PlaceReader,
     status: Annotated[str | None, Query(max_length=20, description="open (default), …")] = "open",
     step: Annotated[int | None, Query(ge=1, le=9)] = None,
     workplace: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -201,6 +200,10 @@ def places(
     tags=["places"],
     responses=answers(PLACE, statuses=(404,), model=PlaceView),
 )
-def place(request: Request, me: Reader, place_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Any:
-    """One place: its tasks, requirements, supervisor and history."""
-    return plain(show_place(kivo_of(request), place_id))
+def place(
+    request: Request, me: PlaceReader, place_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+) -> Any:
+    """One place: its tasks, requirements, supervisor and history (a service's read:
+    without the history, which names the cases that took its positions)."""
+    view = show_place(kivo_of(request), place_id)
+    return plain(replace(view, history=[]) if isinstance(me, Service) else view)

@@ -102,6 +102,13 @@ class DeclineIn(Body):
     model_config = _examples({"by": "employer", "reason": "the team is full this spring"})
 
 
+class EndIn(Body):
+    reason: Annotated[Text, Field(min_length=1, max_length=500)]
+    on: Day | None = None
+
+    model_config = _examples({"reason": "moved to another municipality", "on": "2026-04-01"})
+
+
 class ContactIn(Body):
     on: Day | None = None
     kind: Literal["call", "visit", "meeting", "e-mail"]

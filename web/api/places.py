@@ -16,11 +16,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from pathway import employers, matching, places, profiles, proposals
-from pathway.context import Kivo
 from pathway.proposals import Accepted, ProposalLine
 from pathway.results import plain
 from pathway.workspace import owner_of
-from web.api.caller import Caller, Reader, Writer, require_visible
+from web.api.caller import Reader, Writer
 from web.api.cases import CaseId
 from web.api.models import MAX_ID, answers
 from web.api.place_models import (
@@ -35,6 +34,7 @@ from web.api.place_models import (
     AcceptIn,
     ContactIn,
     DeclineIn,
+    EndIn,
     PlaceCancelIn,
     PlaceIn,
     PlaceOnIn,
@@ -186,16 +186,8 @@ def list_proposals(
 ) -> Any:
     """Proposals, oldest first, by place, case and status (``kivo proposal list``); a
     caseworker's, of their own cases only."""
-    kivo = kivo_of(request)
-    if case is not None:
-        require_visible(kivo, me, case)
     found = proposals.list_proposals(
-        kivo,
-        place_id=place,
-        case_id=case,
-        status=status,
-        limit=limit,
-        caseworker_id=None if me.coordinator else me.id,
+        kivo_of(request), place_id=place, case_id=case, status=status, limit=limit, by=me.id
     )
     return plain(found)
 
@@ -209,15 +201,7 @@ def list_proposals(
 def propose(request: Request, me: Writer, body: ProposalIn) -> Any:
     """Propose a case for an open place (``kivo propose``)."""
     kivo = kivo_of(request)
-    require_visible(kivo, me, body.case)
     return plain(proposals.propose(kivo, body.place, body.case, on=body.on, by=me.id))
-
-
-def _proposal(kivo: Kivo, me: Caller, proposal_id: int) -> ProposalLine:
-    """The proposal, when its case is the caller's (else unknown, 404)."""
-    found = proposals.show_proposal(kivo, proposal_id)
-    require_visible(kivo, me, found.case_id)
-    return found
 
 
 @router.post(
@@ -229,9 +213,10 @@ def accept(request: Request, me: Writer, proposal_id: ProposalId, body: AcceptIn
     """Both said yes: the case advances into the place's step with its placement there
     and takes a position, in one transaction (``kivo proposal accept``); refused (422,
     naming the rule) when the place is full or the move is refused, writing nothing."""
-    kivo = kivo_of(request)
-    _proposal(kivo, me, proposal_id)
-    return plain(proposals.accept(kivo, proposal_id, on=body.on, until=body.until, by=me.id))
+    accepted = proposals.accept(
+        kivo_of(request), proposal_id, on=body.on, until=body.until, by=me.id
+    )
+    return plain(accepted)
 
 
 @router.post(
@@ -246,12 +231,33 @@ def accept(request: Request, me: Writer, proposal_id: ProposalId, body: AcceptIn
 def decline(request: Request, me: Writer, proposal_id: ProposalId, body: DeclineIn) -> Any:
     """The participant or the employer declines an open proposal, with the reason
     (``kivo proposal decline``)."""
-    kivo = kivo_of(request)
-    _proposal(kivo, me, proposal_id)
     declined = proposals.decline(
-        kivo, proposal_id, declined_by=body.by, reason=body.reason, on=body.on
+        kivo_of(request),
+        proposal_id,
+        declined_by=body.by,
+        reason=body.reason,
+        on=body.on,
+        by=me.id,
     )
     return plain(declined)
+
+
+@router.post(
+    "/proposals/{proposal_id}/end",
+    tags=["proposals"],
+    responses=answers(
+        {**PROPOSAL, "status": "ended", "reason": "moved away"},
+        statuses=CHANGES,
+        model=ProposalLine,
+    ),
+)
+def end(request: Request, me: Writer, proposal_id: ProposalId, body: EndIn) -> Any:
+    """The participant has left the place: the accepted proposal ends and its position
+    is given back (``kivo proposal end``)."""
+    ended = proposals.end_acceptance(
+        kivo_of(request), proposal_id, reason=body.reason, on=body.on, by=me.id
+    )
+    return plain(ended)
 
 
 # --- employers ------------------------------------------------------------------------
@@ -317,10 +323,8 @@ def profile(request: Request, me: Reader, case_id: CaseId) -> Any:
 def set_profile(request: Request, me: Writer, case_id: CaseId, body: ProfileIn) -> Any:
     """Set the fields given, empty those in ``clear`` (``kivo profile set``); every
     field that changed is logged with the caller."""
-    kivo = kivo_of(request)
-    require_visible(kivo, me, case_id)
     changed = profiles.set_profile(
-        kivo,
+        kivo_of(request),
         case_id,
         interests=body.interests,
         languages=body.languages,
