@@ -13,6 +13,7 @@ from pathway import workspace
 from pathway.case_page import case_page
 from pathway.finding import find_participants
 from pathway.listing import list_cases
+from pathway.page_reads import page_reads
 from pathway.workspace import SignedIn
 from states.corrections import CORRECTABLE
 from states.errors import InvalidInput, NotFound
@@ -61,15 +62,16 @@ def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/")
-def today(request: Request, me: Me) -> Response:
-    day = workspace.today_for(kivo_of(request), me.id, by=me.id)
+def today(request: Request, reader: Reader) -> Response:
+    with reading_as(request), page_reads(kivo_of(request), reader) as (me, kivo):
+        day = workspace.today_for(kivo, me.id, by=me.id)
     return page(request, "today.html", user=me, today=day)
 
 
 @router.get("/cases")
 def cases(
     request: Request,
-    me: Me,
+    reader: Reader,
     step: Annotated[int | None, Query(ge=1, le=9)] = None,
     status: Annotated[str | None, Query()] = None,
     caseworker: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -82,25 +84,24 @@ def cases(
 ) -> Response:
     """The case list; ``gender``, ``outcome`` and ``closed_from``/``closed_to``: the
     exited cases behind a figure of the outcomes report."""
-    kivo = kivo_of(request)
     if status not in STATUSES:
         status = None
-    owner = caseworker if me.coordinator else me.id
     exits = {"gender": gender, "outcome": outcome, "first": closed_from, "last": closed_to}
-    listed = list_cases(
-        kivo,
-        step=step,
-        status=status,
-        caseworker_id=owner,
-        programme=programme or None,
-        limit=PAGE_SIZE,
-        after=after,
-        by=me.id,
-        exited=_exit_filter(exits),
-    )
-    rows = list(listed)
-    details = workspace.row_details(kivo, [row.id for row in rows], by=me.id)
-    workers = workspace.active_caseworkers(kivo) if me.coordinator else []
+    with reading_as(request), page_reads(kivo_of(request), reader) as (me, kivo):
+        listed = list_cases(
+            kivo,
+            step=step,
+            status=status,
+            caseworker_id=caseworker if me.coordinator else me.id,
+            programme=programme or None,
+            limit=PAGE_SIZE,
+            after=after,
+            by=me.id,
+            exited=_exit_filter(exits),
+        )
+        rows = list(listed)
+        details = workspace.row_details(kivo, [row.id for row in rows], by=me.id)
+        workers = workspace.active_caseworkers(kivo) if me.coordinator else []
     filters: dict[str, Any] = {
         "step": step,
         "status": status,

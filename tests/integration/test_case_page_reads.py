@@ -1,5 +1,6 @@
-"""The case page's reads (``pathway.case_page``): one unit of work per page, one
-access-log row, the reader checked in it; on SQLite and PostgreSQL."""
+"""A page's reads: the case page's (``pathway.case_page``) in one unit of work with one
+access-log row, the reader checked in it; the list's and Today's read use cases in one
+shared read transaction (``pathway.page_reads``); on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from typing import Any
 
 import pytest
 
-from pathway import directory, enrolment, handover, moves
+from pathway import directory, enrolment, handover, moves, workspace
 from pathway.audit import access_reads
 from pathway.case_page import case_page
 from pathway.context import Kivo
+from pathway.listing import list_cases
 from pathway.meetings import schedule_meeting
-from pathway.notes import add_note
+from pathway.notes import add_note, list_notes
+from pathway.page_reads import WriteInSharedReads, page_reads
 from states.errors import InactiveActor, NotFound, UnknownActor
 from states.steps import Step
 from tests.integration.support import Staff, fresh_personnummer
@@ -130,3 +133,36 @@ def test_a_refused_case_page_writes_nothing(kivo: Kivo, staff: Staff) -> None:
         case_page(kivo, 999_999, by=staff.coordinator)
     assert logged(kivo, staff, theirs) == before
     assert case_page(kivo, theirs, by=staff.coordinator).reader.coordinator
+
+
+def test_a_page_s_read_use_cases_share_one_read_transaction(kivo: Kivo, staff: Staff) -> None:
+    worker = new_caseworker(kivo, "Vera Lista")
+    case_id = enrol(kivo, worker)
+    opened: list[bool] = []
+    with page_reads(counting(kivo, opened), worker) as (me, shared):
+        rows = list(list_cases(shared, caseworker_id=me.id, by=me.id))
+        details = workspace.row_details(shared, [row.id for row in rows], by=me.id)
+        day = workspace.today_for(shared, me.id, by=me.id)
+        assert workspace.active_caseworkers(shared)
+    assert opened == [False]
+    assert [row.id for row in rows] == [case_id]
+    assert details[case_id].days_in_step == (kivo.today() - date(2026, 1, 20)).days
+    assert day.day == kivo.today()
+
+
+def test_a_write_is_refused_in_a_page_s_shared_reads_and_writes_nothing(
+    kivo: Kivo, staff: Staff
+) -> None:
+    worker = new_caseworker(kivo, "Vera Skriver")
+    case_id = enrol(kivo, worker)
+    with page_reads(kivo, worker) as (me, shared), pytest.raises(WriteInSharedReads):
+        add_note(shared, case_id, "Får inte skrivas här", by=me.id)
+    assert list_notes(kivo, case_id) == []
+    with pytest.raises(InactiveActor), page_reads(kivo, _deactivated(kivo, staff)):
+        pass
+
+
+def _deactivated(kivo: Kivo, staff: Staff) -> int:
+    leaving = new_caseworker(kivo, "Lena Går")
+    handover.deactivate_caseworker(kivo, leaving, by=staff.coordinator)
+    return leaving
