@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pathway.context import Kivo
+
+if TYPE_CHECKING:
+    from pathway.ports import UnitOfWork
 
 MATCHES_SHOWN = 10
 """How many matches an ambiguous choice lists (a caseworker narrows it by typing more)."""
@@ -64,7 +68,14 @@ def supervisors_at(kivo: Kivo, workplace_id: int | None) -> list[Choice]:
     if workplace_id is None:
         return []
     with kivo.uow(read_only=True) as uow:
-        rows = uow.supervisors.named("", workplace_id=workplace_id, limit=SUPERVISORS_LISTED)
+        return supervisors_in(uow, workplace_id)
+
+
+def supervisors_in(uow: UnitOfWork, workplace_id: int | None) -> list[Choice]:
+    """``supervisors_at`` in the caller's unit of work."""
+    if workplace_id is None:
+        return []
+    rows = uow.supervisors.named("", workplace_id=workplace_id, limit=SUPERVISORS_LISTED)
     return [Choice(_known(s.id), s.name) for s in rows]
 
 
@@ -73,8 +84,15 @@ def names_of(
 ) -> tuple[dict[int, str], dict[int, str]]:
     """The names of a few workplaces and supervisors (a case's placements'), by id."""
     with kivo.uow(read_only=True) as uow:
-        places = {i: uow.workplaces.find(i) for i in set(workplace_ids) if i is not None}
-        people = {i: uow.supervisors.find(i) for i in set(supervisor_ids) if i is not None}
+        return names_in(uow, workplace_ids, supervisor_ids)
+
+
+def names_in(
+    uow: UnitOfWork, workplace_ids: Iterable[int | None], supervisor_ids: Iterable[int | None]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """``names_of`` in the caller's unit of work."""
+    places = {i: uow.workplaces.find(i) for i in set(workplace_ids) if i is not None}
+    people = {i: uow.supervisors.find(i) for i in set(supervisor_ids) if i is not None}
     return (
         {i: w.name for i, w in places.items() if w is not None},
         {i: s.name for i, s in people.items() if s is not None},

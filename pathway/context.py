@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -47,6 +47,14 @@ class Kivo:
     def loosened(self) -> bool:
         """Whether the rule set in force is not the organisation's configured one."""
         return self.configured_rules is not None and self.configured_rules != self.fingerprint
+
+    def acting_from(self, address: str) -> Kivo:
+        """This kivo, its actions logged as coming from ``address`` (a web request's
+        client). It shares this kivo's fingerprint, computed once: hashing the rule set
+        again for every request cost a case page about a millisecond."""
+        moved = replace(self, address=address)
+        moved.__dict__["fingerprint"] = self.fingerprint
+        return moved
 
     def today(self) -> date:
         return today(self.clock)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pathway import actors
 from pathway.clock import LOCAL
@@ -19,6 +20,9 @@ from pathway.context import Kivo
 from states.access import READ_NOTES
 from states.notes import MAX_NOTE, CaseNote, checked_text
 from states.personnummer import redact
+
+if TYPE_CHECKING:
+    from pathway.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -62,14 +66,20 @@ def list_notes(
             uow.cases.get(case_id)
         else:
             actors.acting_on(kivo, uow, by, case_id, READ_NOTES)
-        notes = uow.notes.for_case(case_id)
-        authors = {
-            author: uow.caseworkers.get(author).name
-            for author in {note.author_id for note in notes}
-            if author is not None
-        }
+        lines = notes_in(uow, case_id, show_personal=show_personal)
         if by is not None:
             uow.commit()
+    return lines
+
+
+def notes_in(uow: UnitOfWork, case_id: int, *, show_personal: bool = False) -> list[NoteLine]:
+    """``list_notes``'s reads in the caller's unit of work (who reads: the caller's check)."""
+    notes = uow.notes.for_case(case_id)
+    authors = {
+        author: uow.caseworkers.get(author).name
+        for author in {note.author_id for note in notes}
+        if author is not None
+    }
     return [_line(n, authors.get(n.author_id or 0), show_personal) for n in notes]
 
 

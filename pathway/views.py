@@ -93,18 +93,33 @@ def read_case(
     ORM session (nor SQLModel's import) for the case page when no reader is named."""
     with kivo.uow(read_only=by is None) as uow:
         actor = seen(kivo, uow, by, case_id, SHOW_PERSONAL if show_personal else READ)
-        case, person = case_and_person(uow, case_id)
-        protection = _protection(uow, case, actor, show_personal)
-        events = uow.pipeline.histories([case_id]).get(case_id, [])
-        facts = read_facts(uow, kivo.rules, {case_id: (case, person)}, {case_id: None}, every=True)
-        periods = owners(events, case.caseworker_id)
-        named = _owner_ids(periods, events)
-        if case.caseworker_id is not None:
-            named.add(case.caseworker_id)
-        actor_ids = {e.actor_id for e in events if e.actor_id is not None}
-        found = caseworker_names(uow, named | actor_ids)  # one query for every name
+        reading = reading_in(kivo, uow, case_id, actor, show_personal=show_personal)
         if by is not None:
             uow.commit()
+    return reading
+
+
+def reading_in(
+    kivo: Kivo,
+    uow: UnitOfWork,
+    case_id: int,
+    actor: Caseworker | None,
+    *,
+    show_personal: bool = False,
+) -> CaseReading:
+    """``read_case``'s reads in the caller's unit of work, for ``actor`` (already checked
+    and logged by the caller): a page that shows more than the case reads it all in one
+    transaction."""
+    case, person = case_and_person(uow, case_id)
+    protection = _protection(uow, case, actor, show_personal)
+    events = uow.pipeline.histories([case_id]).get(case_id, [])
+    facts = read_facts(uow, kivo.rules, {case_id: (case, person)}, {case_id: None}, every=True)
+    periods = owners(events, case.caseworker_id)
+    named = _owner_ids(periods, events)
+    if case.caseworker_id is not None:
+        named.add(case.caseworker_id)
+    actor_ids = {e.actor_id for e in events if e.actor_id is not None}
+    found = caseworker_names(uow, named | actor_ids)  # one query for every name
     history = _lines(events, found, configured_rules(kivo))
     if protection is not None and not protection.whereabouts:
         history = [_without_whereabouts(line) for line in history]

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from pathway.context import Kivo
+    from pathway.ports import UnitOfWork
 
 ENDING_WITHIN_DAYS = 14
 IDLE_DAYS = 60
@@ -45,6 +46,12 @@ def signed_in(kivo: Kivo, caseworker_id: int) -> SignedIn | None:
         worker = uow.caseworkers.read(caseworker_id)
     if worker is None or not worker.active or worker.id is None:
         return None
+    return signed_in_as(worker)
+
+
+def signed_in_as(worker: Caseworker) -> SignedIn:
+    """The session's view of a caseworker a use case has checked (active, stored)."""
+    assert worker.id is not None
     return SignedIn(worker.id, worker.name, worker.role)
 
 
@@ -171,11 +178,17 @@ def case_agenda(kivo: Kivo, case_id: int, *, by: int | None = None) -> CaseAgend
             uow.cases.get(case_id)
         else:
             actors.acting_on(kivo, uow, by, case_id, READ_AGENDA)
-        placements = uow.placements.for_case(case_id)
-        followups = uow.followups.lines(case_id=case_id)
-        meetings = [local_entry(m) for m in uow.meetings.lines(case_id=case_id)]
+        agenda = agenda_in(uow, case_id)
         if by is not None:
             uow.commit()
+    return agenda
+
+
+def agenda_in(uow: UnitOfWork, case_id: int) -> CaseAgenda:
+    """``case_agenda``'s reads in the caller's unit of work (who reads: the caller's check)."""
+    placements = uow.placements.for_case(case_id)
+    followups = uow.followups.lines(case_id=case_id)
+    meetings = [local_entry(m) for m in uow.meetings.lines(case_id=case_id)]
     return CaseAgenda(
         sorted(placements, key=lambda p: (p.start, p.id or 0)),
         sorted(followups, key=lambda f: (f.due, f.id)),

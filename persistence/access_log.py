@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlmodel import Session
 
 from persistence.tables import AccessLogRow, CaseRow
@@ -16,6 +16,10 @@ from states.access import AccessEntry
 ACCESS: Table = AccessLogRow.__table__  # type: ignore[attr-defined]
 CASE: Table = CaseRow.__table__  # type: ignore[attr-defined]
 COLUMNS = ("id", "at", "caseworker_id", "case_id", "action", "address")
+_OWNERS = select(CASE.c.id, CASE.c.caseworker_id).where(
+    CASE.c.id.in_(bindparam("ids", expanding=True))
+)
+"""Whose the cases are, built once: every case page and list checks its cases with it."""
 
 
 class AccessLogRepository:
@@ -25,8 +29,8 @@ class AccessLogRepository:
     def owners(self, case_ids: Sequence[int]) -> dict[int, int | None]:
         if not case_ids:
             return {}
-        query = select(CASE.c.id, CASE.c.caseworker_id).where(CASE.c.id.in_(sorted(set(case_ids))))
-        return {case_id: owner for case_id, owner in self.session.connection().execute(query)}
+        found = self.session.connection().execute(_OWNERS, {"ids": sorted(set(case_ids))})
+        return {case_id: owner for case_id, owner in found}
 
     def page(
         self,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import bindparam
 from sqlalchemy import select as select_columns
 from sqlmodel import SQLModel, col, select
 
@@ -108,34 +109,29 @@ class FollowupRepository(_Lockable[Followup, FollowupRow]):
         ``due_by`` includes its day, ``due_before`` does not; ``statuses`` ``None`` is all;
         ``case_ids``: the items of these cases (a page of a list) in one statement.
         """
-        query = select_columns(
-            *(getattr(FollowupRow, name) for name in _LINE_COLUMNS),
-            shown_name_orm(),
-            col(CaseRow.caseworker_id),
-        ).join(CaseRow, col(CaseRow.id) == FollowupRow.case_id)
-        query = query.join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
-        if followup_id is not None:
-            query = query.where(col(FollowupRow.id) == followup_id)
-        if case_id is not None:
-            query = query.where(col(FollowupRow.case_id) == case_id)
-        if case_ids is not None:
-            query = query.where(col(FollowupRow.case_id).in_(list(case_ids)))
-        if caseworker_id is not None:
-            query = query.where(col(CaseRow.caseworker_id) == caseworker_id)
-        if statuses is not None:
-            query = query.where(col(FollowupRow.status).in_(statuses))
-        if due_by is not None:
-            query = query.where(col(FollowupRow.due) <= due_by)
-        if due_before is not None:
-            query = query.where(col(FollowupRow.due) < due_before)
-        query = query.order_by(col(FollowupRow.due), col(FollowupRow.id))
+        filters: dict[str, Any] = {
+            "followup_id": followup_id,
+            "case_id": case_id,
+            "case_ids": None if case_ids is None else list(case_ids),
+            "caseworker_id": caseworker_id,
+            "statuses": None if statuses is None else list(statuses),
+            "due_by": due_by,
+            "due_before": due_before,
+        }
+        given = {name: value for name, value in filters.items() if value is not None}
+        key = tuple(given)
+        query = _LINES.get(key)
+        if query is None:
+            query = _LINES[key] = _followup_lines(key)
+        self.session.flush()  # what the use case changed first (as the session's autoflush)
+        rows = self.session.connection().execute(query, given).all()  # Core: no ORM layer
         return [  # columns, not ORM objects: a list page reads these on every request
             FollowupEntry(
                 **dict(zip(_LINE_COLUMNS, row[:-2], strict=True)),
                 participant=row[-2],
                 caseworker_id=row[-1],
             )
-            for row in self.session.execute(query).all()
+            for row in rows
         ]
 
     def _records(self, query: Any) -> list[Followup]:
@@ -143,6 +139,32 @@ class FollowupRepository(_Lockable[Followup, FollowupRow]):
         for row in rows:
             self._loaded.setdefault(_id(row.id), row)
         return [to_record(row, Followup) for row in rows]
+
+
+_LINE_FILTERS: dict[str, Any] = {
+    "followup_id": lambda: col(FollowupRow.id) == bindparam("followup_id"),
+    "case_id": lambda: col(FollowupRow.case_id) == bindparam("case_id"),
+    "case_ids": lambda: col(FollowupRow.case_id).in_(bindparam("case_ids", expanding=True)),
+    "caseworker_id": lambda: col(CaseRow.caseworker_id) == bindparam("caseworker_id"),
+    "statuses": lambda: col(FollowupRow.status).in_(bindparam("statuses", expanding=True)),
+    "due_by": lambda: col(FollowupRow.due) <= bindparam("due_by"),
+    "due_before": lambda: col(FollowupRow.due) < bindparam("due_before"),
+}
+_LINES: dict[tuple[str, ...], Any] = {}
+"""``FollowupRepository.lines``'s statements, one per set of filters given, built once:
+the list, Today and the case page read follow-up lines on every request."""
+
+
+def _followup_lines(filters: tuple[str, ...]) -> Any:
+    query = select_columns(
+        *(getattr(FollowupRow, name) for name in _LINE_COLUMNS),
+        shown_name_orm(),
+        col(CaseRow.caseworker_id),
+    ).join(CaseRow, col(CaseRow.id) == FollowupRow.case_id)
+    query = query.join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
+    for name in filters:
+        query = query.where(_LINE_FILTERS[name]())
+    return query.order_by(col(FollowupRow.due), col(FollowupRow.id))
 
 
 class MeetingRepository(_Lockable[Meeting, MeetingRow]):
@@ -167,50 +189,71 @@ class MeetingRepository(_Lockable[Meeting, MeetingRow]):
     ) -> list[MeetingEntry]:
         """Meetings with their participant, caseworker, supervisor and workplace, in time
         order; ``start`` is included and ``end`` is not; ``statuses`` ``None`` is all."""
-        query = (
-            select_columns(
-                MeetingRow,
-                shown_name_orm(),
-                col(CaseRow.caseworker_id),
-                col(SupervisorRow.name),
-                col(WorkplaceRow.name),
-            )
-            .join(CaseRow, col(CaseRow.id) == MeetingRow.case_id)
-            .join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
-            .outerjoin(SupervisorRow, col(SupervisorRow.id) == MeetingRow.supervisor_id)
-            .outerjoin(WorkplaceRow, col(WorkplaceRow.id) == SupervisorRow.workplace_id)
+        filters: dict[str, Any] = {
+            "meeting_id": meeting_id,
+            "case_id": case_id,
+            "caseworker_id": caseworker_id,
+            "statuses": None if statuses is None else list(statuses),
+            "start": None if start is None else _utc(start),
+            "end": None if end is None else _utc(end),
+        }
+        given = {name: value for name, value in filters.items() if value is not None}
+        key = tuple(given)
+        query = _MEETINGS.get(key)
+        if query is None:
+            query = _MEETINGS[key] = _meeting_lines(key)
+        self.session.flush()  # what the use case changed first (as the session's autoflush)
+        rows = self.session.connection().execute(query, given).all()  # columns, no ORM rows
+        return [_meeting_entry(row) for row in rows]
+
+
+_MEETING_COLUMNS = (
+    *("id", "case_id", "at", "uid", "status"),
+    *("followup_id", "supervisor_id", "notes", "sequence"),
+)
+_MEETING_FILTERS: dict[str, Any] = {
+    "meeting_id": lambda: col(MeetingRow.id) == bindparam("meeting_id"),
+    "case_id": lambda: col(MeetingRow.case_id) == bindparam("case_id"),
+    "caseworker_id": lambda: col(CaseRow.caseworker_id) == bindparam("caseworker_id"),
+    "statuses": lambda: col(MeetingRow.status).in_(bindparam("statuses", expanding=True)),
+    "start": lambda: col(MeetingRow.at) >= bindparam("start"),
+    "end": lambda: col(MeetingRow.at) < bindparam("end"),
+}
+_MEETINGS: dict[tuple[str, ...], Any] = {}
+"""``MeetingRepository.lines``'s statements, one per set of filters given, built once."""
+
+
+def _meeting_lines(filters: tuple[str, ...]) -> Any:
+    query = (
+        select_columns(
+            *(getattr(MeetingRow, name) for name in _MEETING_COLUMNS),
+            shown_name_orm(),
+            col(CaseRow.caseworker_id),
+            col(SupervisorRow.name),
+            col(WorkplaceRow.name),
         )
-        if meeting_id is not None:
-            query = query.where(col(MeetingRow.id) == meeting_id)
-        if case_id is not None:
-            query = query.where(col(MeetingRow.case_id) == case_id)
-        if caseworker_id is not None:
-            query = query.where(col(CaseRow.caseworker_id) == caseworker_id)
-        if statuses is not None:
-            query = query.where(col(MeetingRow.status).in_(statuses))
-        if start is not None:
-            query = query.where(col(MeetingRow.at) >= _utc(start))
-        if end is not None:
-            query = query.where(col(MeetingRow.at) < _utc(end))
-        query = query.order_by(col(MeetingRow.at), col(MeetingRow.id))
-        return [
-            MeetingEntry(
-                id=_id(row.id),
-                case_id=row.case_id,
-                participant=participant,
-                caseworker_id=worker,
-                at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC),
-                uid=row.uid,
-                status=row.status,
-                followup_id=row.followup_id,
-                supervisor_id=row.supervisor_id,
-                supervisor=supervisor,
-                workplace=workplace,
-                notes=row.notes,
-                sequence=row.sequence,
-            )
-            for row, participant, worker, supervisor, workplace in self.session.execute(query).all()
-        ]
+        .join(CaseRow, col(CaseRow.id) == MeetingRow.case_id)
+        .join(PersonRow, col(PersonRow.id) == CaseRow.person_id)
+        .outerjoin(SupervisorRow, col(SupervisorRow.id) == MeetingRow.supervisor_id)
+        .outerjoin(WorkplaceRow, col(WorkplaceRow.id) == SupervisorRow.workplace_id)
+    )
+    for name in filters:
+        query = query.where(_MEETING_FILTERS[name]())
+    return query.order_by(col(MeetingRow.at), col(MeetingRow.id))
+
+
+def _meeting_entry(row: Any) -> MeetingEntry:
+    values = dict(zip(_MEETING_COLUMNS, row[:-4], strict=True))
+    at = values.pop("at")
+    participant, worker, supervisor, workplace = row[-4:]
+    return MeetingEntry(
+        **values,
+        participant=participant,
+        caseworker_id=worker,
+        at=at if at.tzinfo else at.replace(tzinfo=UTC),
+        supervisor=supervisor,
+        workplace=workplace,
+    )
 
 
 def _id(value: int | None) -> int:

@@ -4,6 +4,10 @@ Its repositories and queries are built, and their modules imported, when a use c
 first asks for them: a read-only ``kivo participant show`` imports the four modules it
 reads with, not the twenty members' (reports, exports, bulk writing, …).
 
+Entered again inside its own ``with`` block (a page's read use cases given one unit of
+work, ``pathway.page_reads``), it is the same transaction: only the outermost block
+ends it.
+
 The transaction is opened on first use. The move pipeline (``pipeline``), when it comes
 first (every move), runs on a DBAPI connection checked out of the engine's pool, with no
 SQLAlchemy ``Connection`` nor ORM ``Session``: building, beginning, committing and closing
@@ -139,6 +143,7 @@ class SqlUnitOfWork:
         self._session: Session | None = None
         self._driver: Any = None  # a bare sqlite3 connection (read-only, pipeline first)
         self._pooled: Any = None  # the pool's DBAPI connection the pipeline began on
+        self._depth = 0  # ``with`` blocks entered: a page's use cases share one (``joined``)
 
     @property
     def engine(self) -> Engine:
@@ -146,6 +151,9 @@ class SqlUnitOfWork:
         return engine() if callable(engine) else engine
 
     def __enter__(self) -> Self:
+        self._depth += 1
+        if self._depth > 1:  # entered again inside its block: the same transaction
+            return self
         for member in MEMBERS:  # entered again: no repository of the last transaction
             self.__dict__.pop(member, None)
         self._connection = self._session = self._driver = self._pooled = None
@@ -157,6 +165,9 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth > 0:  # an inner block: the outer one ends the transaction
+            return
         session, connection, driver = self._session, self._connection, self._driver
         pooled = self._pooled
         self._session = self._connection = self._driver = self._pooled = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from fastapi import Request
 
@@ -21,7 +21,7 @@ def kivo_of(request: Request) -> Kivo:
     kivo = request.app.state.kivo
     assert isinstance(kivo, Kivo)
     host = request.client.host if request.client is not None else None
-    return replace(kivo, address=host) if host else kivo
+    return kivo.acting_from(host) if host else kivo
 
 
 def settings_of(request: Request) -> WebSettings:

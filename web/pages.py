@@ -10,18 +10,17 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from pathway import workspace
-from pathway.choosing import names_of, supervisors_at
+from pathway.case_page import case_page
 from pathway.finding import find_participants
 from pathway.listing import list_cases
-from pathway.notes import list_notes
-from pathway.views import read_case
+from pathway.page_reads import page_reads
 from pathway.workspace import SignedIn
 from states.corrections import CORRECTABLE
 from states.errors import InvalidInput, NotFound
 from states.listing import ExitFilter
 from states.steps import Step
 from web import page_language
-from web.auth import current_caseworker
+from web.auth import current_caseworker, reading_as, session_reader
 from web.deps import kivo_of
 from web.forms import Typed
 from web.render import page
@@ -29,7 +28,9 @@ from web.render import page
 router = APIRouter()
 
 Me = Annotated[SignedIn, Depends(current_caseworker)]
+Reader = Annotated[int, Depends(session_reader)]
 PAGE_SIZE = 50
+STEPS = list(Step)
 MAX_ID = 999_999_999
 """The largest id an address may name (nine digits, as the CLI's ids): a larger one is
 no case, and never reaches the database (where it could overflow the column)."""
@@ -62,15 +63,16 @@ def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/")
-def today(request: Request, me: Me) -> Response:
-    day = workspace.today_for(kivo_of(request), me.id, by=me.id)
+def today(request: Request, reader: Reader) -> Response:
+    with reading_as(request), page_reads(kivo_of(request), reader) as (me, kivo):
+        day = workspace.today_for(kivo, me.id, by=me.id)
     return page(request, "today.html", user=me, today=day)
 
 
 @router.get("/cases")
 def cases(
     request: Request,
-    me: Me,
+    reader: Reader,
     step: Annotated[int | None, Query(ge=1, le=9)] = None,
     status: Annotated[str | None, Query()] = None,
     caseworker: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -83,25 +85,24 @@ def cases(
 ) -> Response:
     """The case list; ``gender``, ``outcome`` and ``closed_from``/``closed_to``: the
     exited cases behind a figure of the outcomes report."""
-    kivo = kivo_of(request)
     if status not in STATUSES:
         status = None
-    owner = caseworker if me.coordinator else me.id
     exits = {"gender": gender, "outcome": outcome, "first": closed_from, "last": closed_to}
-    listed = list_cases(
-        kivo,
-        step=step,
-        status=status,
-        caseworker_id=owner,
-        programme=programme or None,
-        limit=PAGE_SIZE,
-        after=after,
-        by=me.id,
-        exited=_exit_filter(exits),
-    )
-    rows = list(listed)
-    details = workspace.row_details(kivo, [row.id for row in rows], by=me.id)
-    workers = workspace.active_caseworkers(kivo) if me.coordinator else []
+    with reading_as(request), page_reads(kivo_of(request), reader) as (me, kivo):
+        listed = list_cases(
+            kivo,
+            step=step,
+            status=status,
+            caseworker_id=caseworker if me.coordinator else me.id,
+            programme=programme or None,
+            limit=PAGE_SIZE,
+            after=after,
+            by=me.id,
+            exited=_exit_filter(exits),
+        )
+        rows = list(listed)
+        details = workspace.row_details(kivo, [row.id for row in rows], by=me.id)
+        workers = workspace.active_caseworkers(kivo) if me.coordinator else []
     filters: dict[str, Any] = {
         "step": step,
         "status": status,
@@ -180,47 +181,43 @@ def _query(filters: dict[str, Any], **more: Any) -> str:
 
 
 @router.get("/cases/{case_id}")
-def case_page(request: Request, me: Me, case_id: int) -> Response:
-    return case_response(request, me, case_id)
+def case(request: Request, reader: Reader, case_id: int) -> Response:
+    with reading_as(request):
+        return case_response(request, reader, case_id)
 
 
 def case_response(
     request: Request,
-    me: SignedIn,
+    me: SignedIn | int,
     case_id: int,
     status: int = 200,
     *,
     show_personal: bool = False,
     **extra: Any,
 ) -> Response:
-    """The case page; ``extra``: a preview, a refusal and the values typed, after a post.
-    Each read is the signed-in caseworker's: checked (another's case: 404) and logged."""
+    """The case page; ``me``: who reads (signed in, or the session's id, checked with the
+    page's reads); ``extra``: a preview, a refusal and the values typed, after a post.
+    Each read is the signed-in caseworker's: checked (another's case: 404) and logged,
+    all in one transaction (``pathway.case_page``)."""
     kivo = kivo_of(request)
     if not 1 <= case_id <= MAX_ID:
         raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
-    reading = read_case(kivo, case_id, show_personal=show_personal, by=me.id)
-    agenda = workspace.case_agenda(kivo, case_id, by=me.id)
-    view = reading.view
-    placed = agenda.placements
-    workplace_names, supervisor_names = names_of(
-        kivo, (p.workplace_id for p in placed), (p.supervisor_id for p in placed)
-    )
-    current = next((p.workplace_id for p in placed if p.ended_on is None), None)
-    case_notes = list_notes(kivo, case_id, show_personal=show_personal, by=me.id)
+    by = me if isinstance(me, int) else me.id
+    shown = case_page(kivo, case_id, by=by, show_personal=show_personal)
     answer = page(
         request,
         "case.html",
         status,
-        user=me,
-        case=view,
-        owners=reading.owners(),
-        agenda=agenda,
-        notes=case_notes,
-        steps=list(Step),
-        supervisor_options=[(s.id, s.name) for s in supervisors_at(kivo, current)],
+        user=shown.reader,
+        case=shown.reading.view,
+        owners=shown.reading.owners(),
+        agenda=shown.agenda,
+        notes=shown.notes,
+        steps=STEPS,
+        supervisor_options=[(s.id, s.name) for s in shown.supervisors],
         programme_options=page_language.programme_options(page_language.current(), kivo.catalogue),
-        workplace_names=workplace_names,
-        supervisor_names=supervisor_names,
+        workplace_names=shown.workplace_names,
+        supervisor_names=shown.supervisor_names,
         shown_in_full=show_personal,
         correctable=CORRECTABLE,
         **{"preview": None, "refused": None, "typed": {}, "form": None, **extra},

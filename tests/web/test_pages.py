@@ -141,6 +141,20 @@ def test_a_deactivated_caseworker_is_signed_out_at_the_next_click(
     assert browser.client.get("/").headers["location"] == "/login"
 
 
+def test_every_page_signs_out_a_caseworker_deactivated_since_signing_in(
+    sqlite_kivo: Kivo, app: FastAPI, staff: Staff, case_id: int
+) -> None:
+    leaving = directory.add_caseworker(sqlite_kivo, "Lars Slutar")
+    assert leaving.id is not None
+    urls = ("/", "/cases", f"/cases/{case_id}")
+    browsers = {url: signed_in(app, leaving.id) for url in urls}
+    handover.deactivate_caseworker(sqlite_kivo, leaving.id, by=staff.coordinator)
+    for url, browser in browsers.items():
+        answer = browser.client.get(url)
+        assert (url, answer.status_code, answer.headers["location"]) == (url, 303, "/login")
+        assert browser.client.get("/cases").headers["location"] == "/login"  # signed out
+
+
 def test_dev_login_lists_active_caseworkers_and_without_it_names_the_provider(
     sqlite_kivo: Kivo, app: FastAPI, staff: Staff
 ) -> None:
