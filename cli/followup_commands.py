@@ -22,6 +22,7 @@ from cli.options import (
 )
 from cli.output import print_json, say, table
 from states.agenda import FINDINGS
+from states.messages import N_
 
 if TYPE_CHECKING:
     from states.agenda import FollowupEntry
@@ -148,12 +149,32 @@ def followup_add(
 
 
 def _print_items(items: list[FollowupEntry]) -> None:
-    rows = [
-        (i.id, i.due, i.case_id, i.participant, i.kind, speech.text(i.title), i.status, i.step)
-        for i in items
-    ]
+    rows = [_item_row(i) for i in items]
     table(
-        f"Follow-ups ({len(rows)})",
-        ["id", "due", "case", "participant", "kind", "what", "status", "step"],
+        speech.words(N_("Follow-ups ({count})"), count=len(rows)),
+        speech.columns(
+            N_("id"),
+            N_("due"),
+            N_("case"),
+            N_("participant"),
+            N_("kind"),
+            N_("what"),
+            N_("status"),
+            N_("step"),
+        ),
         rows,
+    )
+
+
+def _item_row(item: FollowupEntry) -> tuple[object, ...]:
+    kind, status = speech.followup_words(item.kind, item.status)
+    return (
+        item.id,
+        item.due,
+        item.case_id,
+        item.participant,
+        kind,
+        speech.text(item.title),
+        status,
+        item.step,
     )
