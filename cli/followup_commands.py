@@ -111,8 +111,16 @@ def followup_done(
     if json_output:
         print_json(item)
         return
-    found = f", found {item.finding}" if item.finding else ""
-    say(f"follow-up {item.id} ({item.name}, case {item.case_id}): done on {item.done_on}{found}")
+    done = speech.words(
+        N_("follow-up {followup} ({name}, case {case}): done on {on}"),
+        followup=item.id,
+        name=item.name,
+        case=item.case_id,
+        on=item.done_on,
+    )
+    if item.finding:
+        done += speech.words(N_(", found {finding}"), finding=speech.finding_name(item.finding))
+    say(done)
 
 
 @followup_app.command("add")
@@ -145,7 +153,15 @@ def followup_add(
     if json_output:
         print_json(item)
         return
-    say(f"follow-up {item.id} on case {item.case_id}: {item.title}, due {item.due}")
+    say(
+        speech.words(
+            N_("follow-up {followup} on case {case}: {title}, due {due}"),
+            followup=item.id,
+            case=item.case_id,
+            title=item.title,
+            due=item.due,
+        )
+    )
 
 
 def _print_items(items: list[FollowupEntry]) -> None:

@@ -291,7 +291,7 @@ def consent(
     if json_output:
         print_json({"case_id": case, "consent_on": day})
         return
-    say(f"case {case}: consent recorded on {day.isoformat()}")
+    say(words(N_("case {case}: consent recorded on {on}"), case=case, on=day.isoformat()))
 
 
 def _withdraw(

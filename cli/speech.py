@@ -2,7 +2,7 @@
 neither names a language kivo has. Rule sentences, refusal heads and step names are
 rendered here from the catalogue; a hint names the option or command to give. The
 catalogue (``pathway``) is imported only when something is said, so ``kivo --help``
-stays light."""
+stays light. Help texts and ``--json`` stay English: they are the CLI's interface."""
 
 from __future__ import annotations
 
@@ -114,6 +114,12 @@ def followup_words(kind: str, status: str) -> tuple[str, str]:
     from states.words import FOLLOWUP_KINDS, FOLLOWUP_STATUSES
 
     return _named(FOLLOWUP_KINDS, kind) or kind, _named(FOLLOWUP_STATUSES, status) or status
+
+
+def finding_name(finding: str) -> str:
+    from states.words import FINDINGS
+
+    return _named(FINDINGS, finding) or finding
 
 
 def state_name(state: str | None) -> str | None:

@@ -60,3 +60,13 @@ FOLLOWUP_STATUSES = {
     "cancelled": N_("struck off"),
     "suspended": N_("dormant"),
 }
+
+FINDINGS = {
+    "employed": N_("employed"),
+    "self-employed": N_("self-employed"),
+    "in-education": N_("in education"),
+    "job-searching": N_("job-searching"),
+    "inactive": N_("inactive"),
+    "unknown": N_("unknown"),
+}
+"""What a follow-up found the participant doing (``states.agenda.Finding``)."""

@@ -54,6 +54,9 @@ def test_lists_and_moves_speak_swedish_while_json_stays_english(kivo_cli: Kivo) 
     assert "uppföljning" in followups.out
     assert "Call the employer" in followups.out  # a title of one's own stays as written
     assert "att göra" in followups.out
+    added = kivo_cli("followup", "add", "1", "--due", "2026-03-20", "--title", "CV", env=SWEDISH)
+    assert added.out.startswith("uppföljning "), added
+    assert added.out.endswith(" i ärende 1: CV, förfaller 2026-03-20\n")
     moved = kivo_cli("advance", "1", "study-prep", "--dry-run", env=SWEDISH)
     assert moved.code == 0, moved
     assert moved.out == (
