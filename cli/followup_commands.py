@@ -22,6 +22,7 @@ from cli.options import (
 )
 from cli.output import print_json, say, table
 from states.agenda import FINDINGS
+from states.messages import N_
 
 if TYPE_CHECKING:
     from states.agenda import FollowupEntry
@@ -110,8 +111,16 @@ def followup_done(
     if json_output:
         print_json(item)
         return
-    found = f", found {item.finding}" if item.finding else ""
-    say(f"follow-up {item.id} ({item.name}, case {item.case_id}): done on {item.done_on}{found}")
+    done = speech.words(
+        N_("follow-up {followup} ({name}, case {case}): done on {on}"),
+        followup=item.id,
+        name=item.name,
+        case=item.case_id,
+        on=item.done_on,
+    )
+    if item.finding:
+        done += speech.words(N_(", found {finding}"), finding=speech.finding_name(item.finding))
+    say(done)
 
 
 @followup_app.command("add")
@@ -144,16 +153,44 @@ def followup_add(
     if json_output:
         print_json(item)
         return
-    say(f"follow-up {item.id} on case {item.case_id}: {item.title}, due {item.due}")
+    say(
+        speech.words(
+            N_("follow-up {followup} on case {case}: {title}, due {due}"),
+            followup=item.id,
+            case=item.case_id,
+            title=item.title,
+            due=item.due,
+        )
+    )
 
 
 def _print_items(items: list[FollowupEntry]) -> None:
-    rows = [
-        (i.id, i.due, i.case_id, i.participant, i.kind, speech.text(i.title), i.status, i.step)
-        for i in items
-    ]
+    rows = [_item_row(i) for i in items]
     table(
-        f"Follow-ups ({len(rows)})",
-        ["id", "due", "case", "participant", "kind", "what", "status", "step"],
+        speech.words(N_("Follow-ups ({count})"), count=len(rows)),
+        speech.columns(
+            N_("id"),
+            N_("due"),
+            N_("case"),
+            N_("participant"),
+            N_("kind"),
+            N_("what"),
+            N_("status"),
+            N_("step"),
+        ),
         rows,
+    )
+
+
+def _item_row(item: FollowupEntry) -> tuple[object, ...]:
+    kind, status = speech.followup_words(item.kind, item.status)
+    return (
+        item.id,
+        item.due,
+        item.case_id,
+        item.participant,
+        kind,
+        speech.text(item.title),
+        status,
+        item.step,
     )

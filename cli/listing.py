@@ -22,6 +22,7 @@ import typer
 from cli.options import parse_id
 from cli.output import cells_of, console, grid_of, print_grid
 from states.calendar_bounds import MAX_COUNT
+from states.messages import N_
 from states.text import json_shown
 
 MAX_ROWS = MAX_COUNT * 1000
@@ -153,14 +154,44 @@ def say_more(
     """After a page: how many rows it had and, when more follow, how to get them (by
     ``--after`` the last id, or ``--offset`` for a list without ids)."""
     step = f"--after {last_id}" if next_offset is None else f"--offset {next_offset}"
-    hint = f"add {step} for the next page, or --limit 0 for all"
     if fmt == "table":
-        span = f" ({offset + 1}–{offset + shown} of the list)" if shown and offset else ""
-        console().print(f"{shown} {what}{' shown' if more else ''}{span}")
-        if more:
-            console().print(f"more follow: {hint}")
+        _say_page(what, shown, more, step, offset)
     elif more:
+        hint = f"add {step} for the next page, or --limit 0 for all"
         print(f"more {what} follow: {hint}", file=sys.stderr)
+
+
+LISTED = (
+    N_("cases"),
+    N_("items"),
+    N_("rows"),
+    N_("placements"),
+    N_("targets"),
+    N_("caseworkers"),
+    N_("workplaces"),
+    N_("supervisors"),
+    N_("meetings"),
+)
+"""What the lists count, each in the catalogue (``say_more``'s ``what``)."""
+
+
+def _say_page(what: str, shown: int, more: bool, step: str, offset: int) -> None:
+    """The table's last lines, in the CLI's language (``what`` a catalogue text, such as
+    ``cases``, or the caller's own word)."""
+    from cli.speech import words
+
+    said = words(
+        N_("{count} {what} shown") if more else N_("{count} {what}"), count=shown, what=words(what)
+    )
+    if shown and offset:
+        said += words(N_(" ({first}–{last} of the list)"), first=offset + 1, last=offset + shown)
+    console().print(said)
+    if more:
+        console().print(
+            words(
+                N_("more follow: add {option} for the next page, or --limit 0 for all"), option=step
+            )
+        )
 
 
 def _json_default(value: Any) -> Any:

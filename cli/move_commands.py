@@ -260,9 +260,19 @@ def _done(result: MoveResult, json_output: bool) -> None:
 
 
 def _lines(result: MoveResult) -> list[str]:
-    verb = "would move" if result.dry_run else "moved"
+    moved = (
+        N_("case {case}: would move {start} → {end} on {on}")
+        if result.dry_run
+        else N_("case {case}: moved {start} → {end} on {on}")
+    )
     lines = [
-        f"case {result.case_id}: {verb} {result.from_state} → {result.to_state} on {result.on}"
+        speech.words(
+            moved,
+            case=result.case_id,
+            start=speech.state_name(result.from_state),
+            end=speech.state_name(result.to_state),
+            on=result.on,
+        )
     ]
     said = [speech.violation_text(w) for w in result.warned_by]
     if len(said) != len(result.warnings):  # a result built without its objects
@@ -271,5 +281,6 @@ def _lines(result: MoveResult) -> list[str]:
     pairs = zip(result.warnings, said, strict=True)
     lines += [f"  {kind} [{w['code']}]: {text}" for w, text in pairs]
     if result.overridden:
-        lines.append(f"  overridden: {', '.join(result.overridden)}")
+        overridden = ", ".join(result.overridden)
+        lines.append(speech.words(N_("  overridden: {codes}"), codes=overridden))
     return lines

@@ -20,9 +20,11 @@ from cli.options import (
     parse_date,
 )
 from cli.output import print_json, say, table
+from cli.speech import columns, event_name, outcome_name, state_name, status_name, words
+from states.messages import N_
 
 if TYPE_CHECKING:
-    from pathway.results import HistoryLine
+    from pathway.results import CaseView, HistoryLine, NextMove
     from pathway.views import CaseReading
     from states.listing import ListedCase
 
@@ -172,11 +174,30 @@ def participant_list(
         stream_csv(CASE_COLUMNS, (_case_row(c) for c in cases))
     else:
         stream_table(
-            "Cases",
-            ["case", "name", "step", "state", "status", "caseworker", "opened"],
-            ((c.id, c.name, c.step, c.state, c.status, c.caseworker, c.opened_on) for c in cases),
+            words(N_("Cases")),
+            columns(
+                N_("case"),
+                N_("name"),
+                N_("step"),
+                N_("state"),
+                N_("status"),
+                N_("caseworker"),
+                N_("opened"),
+            ),
+            (
+                (
+                    c.id,
+                    c.name,
+                    c.step,
+                    state_name(c.state),
+                    status_name(c.status),
+                    c.caseworker,
+                    c.opened_on,
+                )
+                for c in cases
+            ),
         )
-    say_more(fmt, "cases", cases.count, cases.more, cases.last_id, offset)
+    say_more(fmt, N_("cases"), cases.count, cases.more, cases.last_id, offset)
 
 
 CASE_COLUMNS = (
@@ -270,7 +291,7 @@ def consent(
     if json_output:
         print_json({"case_id": case, "consent_on": day})
         return
-    say(f"case {case}: consent recorded on {day.isoformat()}")
+    say(words(N_("case {case}: consent recorded on {on}"), case=case, on=day.isoformat()))
 
 
 def _withdraw(
@@ -321,39 +342,73 @@ def history(
         if json_output:
             print_json(reading.owners)
         else:
-            _print_owners(f"Owners of case {case}", reading.owners)
+            _print_owners(words(N_("Owners of case {case}"), case=case), reading.owners)
         return
     if json_output:
         print_json(reading.lines)
         return
-    _print_history(f"History of case {case}", reading.lines, reading.names)
+    _print_history(words(N_("History of case {case}"), case=case), reading.lines, reading.names)
 
 
 def _print_case(reading: CaseReading) -> None:
     view = reading.view
-    step = f"step {view.step}" if view.step else "no step"
-    say(f"Case {view.id} · {view.name} · {view.personnummer or 'no personnummer'}")
+    step = words(N_("step {number}"), number=view.step) if view.step else words(N_("no step"))
     say(
-        f"State: {view.state} ({view.status}, {step}) · caseworker: {view.caseworker or '—'} · "
-        f"version {view.version}"
+        words(
+            N_("Case {case} · {name} · {personnummer}"),
+            case=view.id,
+            name=view.name,
+            personnummer=view.personnummer or words(N_("no personnummer")),
+        )
     )
     say(
-        f"Opened {view.opened_on} · consent: {view.consent_on or 'not recorded'}"
-        + (f" · closed {view.closed_on} ({view.outcome})" if view.closed_on else "")
+        words(
+            N_("State: {state} ({status}, {step}) · caseworker: {caseworker} · version {version}"),
+            state=state_name(view.state),
+            status=status_name(view.status),
+            step=step,
+            caseworker=view.caseworker or "—",
+            version=view.version,
+        )
     )
-    _print_owners("Owners", reading.owners())
-    _print_history("History", view.history, reading.names)
+    say(_opened_line(view))
+    _print_owners(words(N_("Owners")), reading.owners())
+    _print_history(words(N_("History")), view.history, reading.names)
     if view.next:
-        rows = [
-            (
-                n.step,
-                n.slug,
-                ", ".join(v["code"] for v in n.needs) or "ready",
-                ", ".join(v["code"] for v in n.warnings),
-            )
-            for n in view.next
-        ]
-        table("Next moves", ["step", "slug", "needs", "warnings"], rows)
+        _print_next(view.next)
+
+
+def _opened_line(view: CaseView) -> str:
+    line = words(
+        N_("Opened {opened} · consent: {consent}"),
+        opened=view.opened_on,
+        consent=view.consent_on or words(N_("not recorded")),
+    )
+    if not view.closed_on:
+        return line
+    closed = words(
+        N_(" · closed {closed} ({outcome})"),
+        closed=view.closed_on,
+        outcome=outcome_name(view.outcome),
+    )
+    return line + closed
+
+
+def _print_next(moves: list[NextMove]) -> None:
+    rows = [
+        (
+            n.step,
+            n.slug,
+            ", ".join(v["code"] for v in n.needs) or words(N_("ready")),
+            ", ".join(v["code"] for v in n.warnings),
+        )
+        for n in moves
+    ]
+    table(
+        words(N_("Next moves")),
+        columns(N_("step"), N_("slug"), N_("needs"), N_("warnings")),
+        rows,
+    )
 
 
 def _print_history(title: str, lines: list[HistoryLine], names: dict[int, str]) -> None:
@@ -361,9 +416,9 @@ def _print_history(title: str, lines: list[HistoryLine], names: dict[int, str]) 
         (
             h.seq,
             h.on,
-            h.kind,
-            h.from_state,
-            h.to_state,
+            event_name(h.kind),
+            state_name(h.from_state),
+            state_name(h.to_state),
             h.by,
             "; ".join(
                 filter(
@@ -372,7 +427,7 @@ def _print_history(title: str, lines: list[HistoryLine], names: dict[int, str]) 
                         _handed_over(h, names),
                         _planned_change(h),
                         h.reason,
-                        *(f"override {c}" for c in h.overrides),
+                        *(words(N_("override {code}"), code=c) for c in h.overrides),
                         _other_rules(h),
                     ],
                 )
@@ -380,7 +435,11 @@ def _print_history(title: str, lines: list[HistoryLine], names: dict[int, str]) 
         )
         for h in lines
     ]
-    table(title, ["#", "on", "what", "from", "to", "by", "reason"], rows)
+    table(
+        title,
+        columns("#", N_("on"), N_("what"), N_("from"), N_("to"), N_("by"), N_("reason")),
+        rows,
+    )
 
 
 def _other_rules(line: HistoryLine) -> str | None:
@@ -388,14 +447,18 @@ def _other_rules(line: HistoryLine) -> str | None:
     rule set (``--rules`` naming a changed copy)."""
     if line.configured_rules is not False:
         return None
-    return f"under rules {line.rules} (not the organisation's)"
+    return words(N_("under rules {rules} (not the organisation's)"), rules=line.rules)
 
 
 def _handed_over(line: HistoryLine, names: dict[int, str]) -> str | None:
     """``from Anna Lindqvist (1) to Nils Holm (3)`` for a transfer."""
     if line.kind != "transferred":
         return None
-    return f"from {_who(line.data.get('from'), names)} to {_who(line.data.get('to'), names)}"
+    return words(
+        N_("from {giver} to {taker}"),
+        giver=_who(line.data.get("from"), names),
+        taker=_who(line.data.get("to"), names),
+    )
 
 
 def _planned_change(line: HistoryLine) -> str | None:
@@ -403,32 +466,57 @@ def _planned_change(line: HistoryLine) -> str | None:
     data = line.data
     if line.kind == "meeting_moved":
         moments = [str(data.get(key, ""))[:16].replace("T", " ") for key in ("from", "to")]
-        return f"meeting {data.get('meeting_id')} from {moments[0]} to {moments[1]}"
+        return words(
+            N_("meeting {meeting} from {start} to {end}"),
+            meeting=data.get("meeting_id"),
+            start=moments[0],
+            end=moments[1],
+        )
     if line.kind == "followup_added":
-        return f"follow-up {data.get('followup_id')} due {data.get('due')}"
+        return words(
+            N_("follow-up {followup} due {due}"),
+            followup=data.get("followup_id"),
+            due=data.get("due"),
+        )
     return None
 
 
 def _who(worker_id: object, names: dict[int, str]) -> str:
     if not isinstance(worker_id, int):
-        return "nobody"
-    return f"{names[worker_id]} ({worker_id})" if worker_id in names else f"caseworker {worker_id}"
+        return words(N_("nobody"))
+    if worker_id in names:
+        return f"{names[worker_id]} ({worker_id})"
+    return words(N_("caseworker {caseworker}"), caseworker=worker_id)
 
 
 def _print_owners(title: str, owners: list[dict[str, Any]]) -> None:
-    rows = [(_who(o["caseworker_id"], _name_of(o)), o["from"], o["to"] or "now") for o in owners]
-    table(title, ["caseworker", "from", "until"], rows)
+    now = words(N_("now"))
+    rows = [(_who(o["caseworker_id"], _name_of(o)), o["from"], o["to"] or now) for o in owners]
+    table(title, columns(N_("caseworker"), N_("from"), N_("until")), rows)
 
 
 def _print_owner_on(found: dict[str, Any]) -> None:
     if found["from"] is None:
-        say(f"case {found['case_id']} on {found['on']}: nobody (the case was not open)")
+        say(
+            words(
+                N_("case {case} on {on}: nobody (the case was not open)"),
+                case=found["case_id"],
+                on=found["on"],
+            )
+        )
         return
-    until = f"until {found['to']}" if found["to"] else "to this day"
+    until = (
+        words(N_("until {until}"), until=found["to"]) if found["to"] else words(N_("to this day"))
+    )
     say(
-        f"case {found['case_id']} on {found['on']}: "
-        f"{_who(found['caseworker_id'], _name_of(found))}, "
-        f"responsible from {found['from']} {until}"
+        words(
+            N_("case {case} on {on}: {caseworker}, responsible from {start} {until}"),
+            case=found["case_id"],
+            on=found["on"],
+            caseworker=_who(found["caseworker_id"], _name_of(found)),
+            start=found["from"],
+            until=until,
+        )
     )
 
 
