@@ -5,6 +5,11 @@ of the namespace for the page's language, built once per language."""
 from __future__ import annotations
 
 from states.messages import N_
+from states.words import EVENTS as EVENTS
+from states.words import FINDINGS as FINDINGS
+from states.words import FOLLOWUP_STATUSES as FOLLOWUP_STATUSES
+from states.words import OUTCOMES as OUTCOMES
+from states.words import STATES as STATES
 from web.messages import FIELDS as HINT_FIELDS
 
 TEXTS = {
@@ -386,24 +391,6 @@ REPORT_TITLES = {
     "overdue": N_("Overdue per caseworker"),
 }
 
-OUTCOMES = {
-    "employed": N_("employment"),
-    "self-employed": N_("own business"),
-    "studies": N_("studies"),
-    "job-seeking": N_("job-seeking"),
-    "moved": N_("moved"),
-    "declined": N_("declined"),
-    "other": N_("other"),
-}
-
-FINDINGS = {
-    "employed": N_("employed"),
-    "self-employed": N_("self-employed"),
-    "in-education": N_("in education"),
-    "job-searching": N_("job-searching"),
-    "inactive": N_("inactive"),
-    "unknown": N_("unknown"),
-}
 
 MEETING_OUTCOMES = {
     "held": N_("held"),
@@ -411,29 +398,6 @@ MEETING_OUTCOMES = {
     "cancelled": N_("called off"),
 }
 
-EVENTS = {
-    "enrolled": N_("Enrolment"),
-    "consent": N_("Consent recorded"),
-    "consent_withdrawn": N_("Consent withdrawn"),
-    "advanced": N_("Moved forward"),
-    "fell_back": N_("Moved back"),
-    "paused": N_("Paused"),
-    "resumed": N_("Resumed"),
-    "exited": N_("Closed"),
-    "transferred": N_("Handed over"),
-    "extended": N_("Placement extended"),
-    "placement_ended": N_("Placement ended"),
-    "supervisor_changed": N_("New supervisor"),
-    "meeting_moved": N_("Tripartite meeting moved"),
-    "followup_added": N_("Follow-up added"),
-}
-
-FOLLOWUP_STATUSES = {
-    "pending": N_("to do"),
-    "done": N_("done"),
-    "cancelled": N_("struck off"),
-    "suspended": N_("dormant"),
-}
 
 GENDERS = {
     "woman": N_("woman"),
@@ -442,11 +406,6 @@ GENDERS = {
     "unknown": N_("prefers not to say / unknown"),
 }
 
-STATES = {
-    "enrolled": N_("enrolled"),
-    "paused": N_("paused"),
-    "exited": N_("closed"),
-}
 
 WHY = {
     "outside-caseload": N_("outside own caseload"),
