@@ -5,7 +5,8 @@ caseworkers to filter by) and Today one, each after the signed-in caseworker was
 looked up in a unit of work of its own: four connections checked out, four read
 transactions begun and ended for one page. ``page_reads`` opens one, checks who reads
 in it, and hands the page a kivo whose read use cases all join it. The use cases are
-unchanged: each still checks ``by`` and reads as it does alone."""
+unchanged: each still checks ``by`` and reads as it does alone (a read-only
+transaction reads a caseworker's row once, so the reader is not read again for each)."""
 
 from __future__ import annotations
 

@@ -176,13 +176,24 @@ class PersonRepository(_Repository[Person, PersonRow]):
 class CaseworkerRepository(_Repository[Caseworker, CaseworkerRow]):
     record, row, noun = Caseworker, CaseworkerRow, "caseworker"
 
+    def __init__(self, session: Session, *, read_only: bool = False) -> None:
+        super().__init__(session)
+        self._read_only = read_only
+        self._columns: dict[int, dict[str, Any]] = {}  # read-only: the rows read so far
+
     def read(self, caseworker_id: int) -> Caseworker | None:
         """The caseworker, read as one row of columns (no ORM object, no identity map):
-        who acts is looked up on every request and every use case."""
-        found = self.session.execute(_CASEWORKER, {"id": caseworker_id}).first()
-        if found is None:
-            return None
-        values = dict(zip(_CASEWORKERS.columns.keys(), found, strict=True))
+        who acts is looked up on every request and every use case. A read-only
+        transaction reads a row once (a page's use cases each check the same reader);
+        each read still gets a record of its own."""
+        values = self._columns.get(caseworker_id)
+        if values is None:
+            found = self.session.execute(_CASEWORKER, {"id": caseworker_id}).first()
+            if found is None:
+                return None
+            values = dict(zip(_CASEWORKERS.columns.keys(), found, strict=True))
+            if self._read_only:
+                self._columns[caseworker_id] = values
         return Caseworker(**{k: values[k] for k in ("id", "name", "email", "role", "active")})
 
 

@@ -296,7 +296,7 @@ class SqlUnitOfWork:
     def caseworkers(self) -> CaseworkerRepository:
         from persistence.repositories import CaseworkerRepository
 
-        return CaseworkerRepository(self.session)
+        return CaseworkerRepository(self.session, read_only=self.read_only)
 
     @cached_property
     def workplaces(self) -> WorkplaceRepository:

@@ -150,6 +150,35 @@ def test_a_page_s_read_use_cases_share_one_read_transaction(kivo: Kivo, staff: S
     assert day.day == kivo.today()
 
 
+def test_a_page_s_use_cases_read_the_reader_once_and_each_still_checks_by(
+    kivo: Kivo, staff: Staff
+) -> None:
+    from sqlalchemy import event
+
+    worker, colleague = new_caseworker(kivo, "Vera En"), new_caseworker(kivo, "Kim Annan")
+    case_id, theirs = enrol(kivo, worker), enrol(kivo, colleague)
+    read: list[Any] = []
+
+    def record(conn: Any, cursor: Any, statement: str, params: Any, *rest: Any) -> None:
+        if "FROM caseworker" in statement and "WHERE caseworker.id" in statement:
+            read.append(params)
+
+    with page_reads(kivo, worker) as (me, shared):
+        connection = shared.uow(read_only=True).session.connection()  # type: ignore[attr-defined]
+        event.listen(connection, "before_cursor_execute", record)
+        rows = list(list_cases(shared, caseworker_id=me.id, by=me.id))
+        workspace.row_details(shared, [case_id], by=me.id)
+        with pytest.raises(NotFound):
+            workspace.row_details(shared, [theirs], by=me.id)
+        with pytest.raises(UnknownActor):
+            workspace.row_details(shared, [case_id], by=999_999)
+        with pytest.raises(NotFound):
+            workspace.row_details(shared, [case_id], by=colleague)
+        event.remove(connection, "before_cursor_execute", record)
+    assert [row.id for row in rows] == [case_id]
+    assert len(read) == 2  # the unknown one and the colleague: the reader was read once
+
+
 def test_a_write_is_refused_in_a_page_s_shared_reads_and_writes_nothing(
     kivo: Kivo, staff: Staff
 ) -> None:
