@@ -4,6 +4,7 @@ template text has a Swedish translation, and a translation keeps its parameters.
 from __future__ import annotations
 
 import string
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,7 @@ def _template() -> set[str]:
         return {str(m.id) for m in read_po(pot) if m.id}
 
 
+@cache
 def _swedish() -> dict[str, tuple[str, bool]]:
     with language.catalogue_file("sv").open("rb") as po:
         return {str(m.id): (str(m.string), m.fuzzy) for m in read_po(po, locale="sv") if m.id}
