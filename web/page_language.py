@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pathway import language
+from pathway import language, sentences
 from states.programmes import Programme
 from states.steps import Step
 from web import texts as source
@@ -116,19 +116,9 @@ def table_in(lang: str, name: str) -> dict[str, str]:
     return {key: language.text(lang, msgid) for key, msgid in TABLES[name].items()}
 
 
-def _in_swedish_until_catalogued(lang: str, english: str, swedish: str) -> str:
-    """A name the domain gives in English (and, for now, Swedish): the catalogue's
-    translation, else the domain's own Swedish."""
-    found = language.text(lang, english)
-    return swedish if lang == "sv" and found == english else found
-
-
 @cache
 def step_names(lang: str) -> dict[int, str]:
-    return {
-        step.number: _in_swedish_until_catalogued(lang, step.label_en, step.label_sv)
-        for step in Step
-    }
+    return {step.number: sentences.step_name(lang, step) for step in Step}
 
 
 @cache
@@ -154,7 +144,7 @@ def state_name(lang: str, state: str) -> str:
 
 
 def programme_name(lang: str, programme: Programme) -> str:
-    return _in_swedish_until_catalogued(lang, programme.name_en, programme.name_sv)
+    return sentences.programme_name(lang, programme)
 
 
 def programme_options(lang: str, programmes: Iterable[Programme]) -> list[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from states.programmes import default_catalogue
+from web import page_language
 from web.page_language import page_hint, same_site
 
 
@@ -28,3 +30,10 @@ def test_the_language_switch_sends_the_reader_back_only_to_a_path_of_this_site()
         None,
     ):
         assert same_site(elsewhere) == "/"
+
+
+def test_a_page_names_a_programme_as_the_organisations_catalogue_does_not_as_a_step() -> None:
+    sava = next(p for p in default_catalogue() if p.code == "SAVA")
+    assert page_language.programme_name("sv", sava) == sava.name_sv
+    assert page_language.programme_name("en", sava) == sava.name_en
+    assert page_language.programme_name("sv", sava) != page_language.step_name("sv", 7)
