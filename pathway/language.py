@@ -67,7 +67,7 @@ def from_environment(environ: Mapping[str, str] | None = None, default: str = SO
     """The CLI's language: ``KIVO_LANG``, else the first POSIX locale variable set, in
     their order of precedence (``sv_SE.UTF-8`` → ``sv``); ``default`` when that names a
     language kivo does not have (``C``, ``POSIX``) or none is set. A ``KIVO_LANG`` kivo
-    does not know is the CLI's to refuse (``is_language``)."""
+    does not know is the CLI's to refuse (``cli.speech.check_language``)."""
     env = os.environ if environ is None else environ
     chosen = _language_of(env.get("KIVO_LANG", ""))
     if chosen is not None:
@@ -99,7 +99,3 @@ def negotiate(accept_language: str | None, default: str = "sv") -> str:
     if found is None:
         found = next((lang for tag in ordered if (lang := _language_of(tag))), None)
     return str(Locale.parse(found).language) if found else default
-
-
-def is_language(value: str) -> bool:
-    return _language_of(value) is not None
