@@ -54,7 +54,7 @@ def sign_in(page: Page, served: Served, caseworker_id: int) -> None:
     page.goto(f"{served.server.url}/login")
     page.locator("select#caseworker_id").select_option(str(caseworker_id))
     page.locator("form[action='/login'] button[type=submit]").click()
-    page.wait_for_url(f"{served.server.url}/**")
+    page.wait_for_url(f"{served.server.url}/")
 
 
 def test_the_protected_case_page_and_the_log_review_pass_the_axe_scan(

@@ -56,7 +56,7 @@ def test_the_retention_page_plans_applies_and_is_accessible(
     page.goto(f"{server.url}/login")
     page.locator("#caseworker_id").select_option(str(staff.coordinator))
     page.locator("form[action='/login'] button[type=submit]").click()
-    page.wait_for_url(f"{server.url}/**")
+    page.wait_for_url(f"{server.url}/")
 
     page.goto(f"{server.url}/retention")
 
