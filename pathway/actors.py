@@ -34,7 +34,7 @@ def actor_of(uow: UnitOfWork, by: int | None) -> Caseworker | None:
 def checked_actor(actor: Caseworker | None, by: int) -> Caseworker:
     """The caseworker found for ``by``: refused when there is none or they left."""
     if actor is None:
-        raise UnknownActor(f"no caseworker with id {by}", what="caseworker", id=by)
+        raise UnknownActor.with_id("caseworker", by)
     if not actor.active:
         raise InactiveActor(f"caseworker {by} is no longer active", field="by")
     return actor
@@ -117,7 +117,7 @@ def acting_on(
 
 def hidden(case_id: int) -> NotFound:
     """A case the actor may not see, answered exactly as a case that does not exist."""
-    return NotFound(f"no case with id {case_id}", what="case", id=case_id)
+    return NotFound.with_id("case", case_id)
 
 
 def cases_for(

@@ -76,7 +76,7 @@ def correct(
         actor = _coordinator(uow, by)
         loaded = uow.pipeline.load([case_id])
         if case_id not in loaded:
-            raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
+            raise NotFound.with_id("case", case_id)
         case = loaded[case_id][0]
         at_version(case, expected_version)
         history = uow.events.for_case(case_id)

@@ -393,7 +393,7 @@ def _person_of_caseload(uow: UnitOfWork, actor: Caseworker, person_id: int) -> N
     if is_coordinator(actor):
         return
     if not any(may_see(actor, case.caseworker_id) for case in uow.cases.for_person(person_id)):
-        raise NotFound(f"no person with id {person_id}", what="person", id=person_id)
+        raise NotFound.with_id("person", person_id)
 
 
 def _coordinator_only(actor: Caseworker, what: str) -> None:

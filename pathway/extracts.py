@@ -49,7 +49,7 @@ def person_extract(kivo: Kivo, person: str | int, *, by: int | None) -> Extract:
         actors.log(kivo, uow, actor, [(case_id, EXTRACT) for case_id in case_ids])
         held = uow.extracts.held(person_id)
         if held is None:  # removed between the two reads
-            raise NotFound(f"no person with id {person_id}", what="person", id=person_id)
+            raise NotFound.with_id("person", person_id)
         made_by = {"id": actor.id, "name": actor.name}
         document = extract_document(held, made_at=kivo.now(), made_by=made_by)
         uow.commit()

@@ -65,7 +65,7 @@ def mark_done(
     day = on or kivo.today()
     with kivo.uow() as uow:
         item = uow.followups.locked(followup_id)
-        unknown = NotFound(f"no follow-up with id {followup_id}", what="follow-up", id=followup_id)
+        unknown = NotFound.with_id("follow-up", followup_id)
         if case_id is not None and item.case_id != case_id:
             raise unknown
         actors.acting_on(kivo, uow, by, item.case_id, "followup-done", missing=unknown)

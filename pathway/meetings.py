@@ -159,7 +159,7 @@ def record_meeting(
         )
     with kivo.uow() as uow:
         meeting = uow.meetings.locked(meeting_id)
-        unknown = NotFound(f"no meeting with id {meeting_id}", what="meeting", id=meeting_id)
+        unknown = NotFound.with_id("meeting", meeting_id)
         if case_id is not None and meeting.case_id != case_id:
             raise unknown
         actors.acting_on(kivo, uow, by, meeting.case_id, "record-meeting", missing=unknown)

@@ -134,7 +134,7 @@ def start_placement(
     with kivo.uow() as uow:
         found = uow.pipeline.load([case_id])
         if case_id not in found:
-            raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
+            raise NotFound.with_id("case", case_id)
         step = found[case_id][0].step
         kind = kind_of_employment(step, employment_kind) if step is not None else None
         move = _placement_move(
@@ -255,16 +255,14 @@ def advance_request(
 def _supervisor(uow: UnitOfWork, supervisor_id: int) -> Supervisor:
     found = uow.pipeline.supervisor(supervisor_id)
     if found is None:
-        raise NotFound(
-            f"no supervisor with id {supervisor_id}", what="supervisor", id=supervisor_id
-        )
+        raise NotFound.with_id("supervisor", supervisor_id)
     return found
 
 
 def _workplace(uow: UnitOfWork, workplace_id: int) -> Workplace:
     found = uow.pipeline.workplace(workplace_id)
     if found is None:
-        raise NotFound(f"no workplace with id {workplace_id}", what="workplace", id=workplace_id)
+        raise NotFound.with_id("workplace", workplace_id)
     return found
 
 

@@ -26,7 +26,7 @@ def person_id_of(uow: UnitOfWork, ref: str | int, *, today: date) -> int:
     if text.isascii() and text.isdecimal() and len(text) <= MAX_ID_DIGITS:
         person_id = int(text)
         if uow.people.find(person_id) is None:
-            raise NotFound(f"no person with id {person_id}", what="person", id=person_id)
+            raise NotFound.with_id("person", person_id)
         return person_id
     number = parse_personnummer(text, today=today)  # bad: invalid-personnummer, masked
     found: Person | None = uow.people.by_personnummer(number.digits)

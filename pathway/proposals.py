@@ -366,7 +366,7 @@ def _day(on: date | None, today: date) -> date:
 
 def _unknown(proposal_id: int) -> NotFound:
     """A proposal of a case the actor may not see answers as one that does not exist."""
-    return NotFound(f"no proposal with id {proposal_id}", what="proposal", id=proposal_id)
+    return NotFound.with_id("proposal", proposal_id)
 
 
 def _id(value: int | None) -> int:

@@ -196,7 +196,7 @@ def case_and_person(uow: UnitOfWork, case_id: int) -> tuple[Case, Person]:
     ``NotFound``."""
     found = uow.pipeline.load([case_id]).get(case_id)
     if found is None:
-        raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
+        raise NotFound.with_id("case", case_id)
     return found[0], found[1]
 
 

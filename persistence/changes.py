@@ -34,7 +34,7 @@ class RecordChanges:
             text(f"SELECT id FROM {table} WHERE id = :id{suffix}"), {"id": record_id}
         )
         if found.first() is None:
-            raise NotFound(f"no {record} with id {record_id}", what=record, id=record_id)
+            raise NotFound.with_id(record, record_id)
 
     def append_many(self, changes: Sequence[RecordChange]) -> None:
         values = []
@@ -64,7 +64,7 @@ class RecordChanges:
             .first()
         )
         if row is None:
-            raise NotFound(f"no person with id {person_id}", what="person", id=person_id)
+            raise NotFound.with_id("person", person_id)
         return row[0], row[1]
 
     def set_contact(self, person_id: int, email: str | None, phone: str | None) -> None:

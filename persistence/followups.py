@@ -55,7 +55,7 @@ class _Lockable(_Repository[R, T]):
         query = select(self.row).where(col(self.row.id) == record_id)  # type: ignore[attr-defined]
         row = self.session.exec(query.with_for_update()).first()
         if row is None:
-            raise NotFound(f"no {self.noun} with id {record_id}", what=self.noun, id=record_id)
+            raise NotFound.with_id(self.noun, record_id)
         self._loaded[record_id] = row
         return to_record(row, self.record)
 

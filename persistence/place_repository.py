@@ -49,14 +49,14 @@ class PlaceRepository(_Repository[Place, PlaceRow]):
         query = select(PlaceRow).where(PlaceRow.id == place_id).with_for_update()
         row = self.session.exec(query).first()
         if row is None:
-            raise NotFound(f"no place with id {place_id}", what="place", id=place_id)
+            raise NotFound.with_id("place", place_id)
         self._loaded[place_id] = row
         return to_record(row, Place)
 
     def save(self, record: Place) -> None:
         row = self._row(record.id)
         if row is None:
-            raise NotFound(f"no place with id {record.id}", what="place", id=record.id)
+            raise NotFound.with_id("place", record.id)
         copy_onto(row, record)
         self.session.flush()
         record.version = row.version

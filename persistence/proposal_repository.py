@@ -26,14 +26,14 @@ class ProposalRepository(_Repository[Proposal, ProposalRow]):
         query = select(ProposalRow).where(ProposalRow.id == proposal_id).with_for_update()
         row = self.session.exec(query).first()
         if row is None:
-            raise NotFound(f"no proposal with id {proposal_id}", what="proposal", id=proposal_id)
+            raise NotFound.with_id("proposal", proposal_id)
         self._loaded[proposal_id] = row
         return to_record(row, Proposal)
 
     def save(self, record: Proposal) -> None:
         row = self._row(record.id)
         if row is None:
-            raise NotFound(f"no proposal with id {record.id}", what="proposal", id=record.id)
+            raise NotFound.with_id("proposal", record.id)
         copy_onto(row, record)
         self.session.flush()
 

@@ -47,7 +47,7 @@ class ProtectionStore:
         query = select(PERSON.c.id, PERSON.c.protected_initials).where(PERSON.c.id == person_id)
         row = self.session.connection().execute(query).first()
         if row is None:
-            raise NotFound(f"no person with id {person_id}", what="person", id=person_id)
+            raise NotFound.with_id("person", person_id)
         return row[1]  # type: ignore[no-any-return]
 
     def set_initials(self, person_id: int, initials: str | None) -> None:

@@ -94,7 +94,7 @@ class _Repository(Generic[R, T]):
     def get(self, record_id: int) -> R:
         row = self._row(record_id)
         if row is None:
-            raise NotFound(f"no {self.noun} with id {record_id}", what=self.noun, id=record_id)
+            raise NotFound.with_id(self.noun, record_id)
         return to_record(row, self.record)
 
     def find(self, record_id: int) -> R | None:
@@ -104,7 +104,7 @@ class _Repository(Generic[R, T]):
     def save(self, record: R) -> None:
         row = self._row(record.id)  # type: ignore[attr-defined]
         if row is None:
-            raise NotFound(f"no {self.noun} with id {record.id}", what=self.noun)  # type: ignore[attr-defined]
+            raise NotFound.with_id(self.noun, record.id)  # type: ignore[attr-defined]
         copy_onto(row, record)
         for key, value in self._extra(record).items():
             setattr(row, key, value)
@@ -116,7 +116,7 @@ class _Repository(Generic[R, T]):
         for record in records:
             row = self._row(record.id)  # type: ignore[attr-defined]
             if row is None:
-                raise NotFound(f"no {self.noun} with id {record.id}", what=self.noun)  # type: ignore[attr-defined]
+                raise NotFound.with_id(self.noun, record.id)  # type: ignore[attr-defined]
             copy_onto(row, record)
             for key, value in self._extra(record).items():
                 setattr(row, key, value)
@@ -279,7 +279,7 @@ class SupervisorRepository(_Repository[Supervisor, SupervisorRow]):
         query = select(SupervisorRow).where(SupervisorRow.id == record_id).with_for_update()
         row = self.session.exec(query).first()
         if row is None:
-            raise NotFound(f"no supervisor with id {record_id}", what="supervisor", id=record_id)
+            raise NotFound.with_id("supervisor", record_id)
         self._loaded[record_id] = row
         return to_record(row, Supervisor)
 
@@ -351,7 +351,7 @@ class CaseRepository(_Repository[Case, CaseRow]):
     def save(self, record: Case) -> None:
         row = self._row(record.id)
         if row is None:
-            raise NotFound(f"no case with id {record.id}", what="case", id=record.id)
+            raise NotFound.with_id("case", record.id)
         copy_onto(row, record)
         row.step = record.step.number if record.step else None
         self.session.flush()
@@ -363,7 +363,7 @@ class CaseRepository(_Repository[Case, CaseRow]):
         query = select(CaseRow).where(CaseRow.id == case_id).with_for_update()
         row = self.session.exec(query).first()
         if row is None:
-            raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
+            raise NotFound.with_id("case", case_id)
         self._loaded[case_id] = row
         return to_record(row, Case)
 
@@ -373,7 +373,7 @@ class CaseRepository(_Repository[Case, CaseRow]):
         UPDATE runs, so a concurrent change of the same case conflicts."""
         row = self._row(record.id)
         if row is None:
-            raise NotFound(f"no case with id {record.id}", what="case", id=record.id)
+            raise NotFound.with_id("case", record.id)
         flag_modified(row, "last_move_on")
         self.session.flush()
         record.version = row.version

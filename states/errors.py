@@ -7,7 +7,9 @@ rendered in Swedish as well as English.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
+
+from states.messages import N_, Message
 
 
 def quoted(text: str) -> str:
@@ -18,11 +20,17 @@ def quoted(text: str) -> str:
 
 
 class KivoError(Exception):
-    """Base of every error kivo raises on purpose."""
+    """Base of every error kivo raises on purpose. Given a ``Message`` (an ``N_``-marked
+    template with its parameters), the error keeps it as ``said`` for each entry point to
+    render in its reader's language; ``message`` is always its English."""
 
     code = "error"
+    said: Message | None = None
 
-    def __init__(self, message: str, **params: Any) -> None:
+    def __init__(self, message: str | Message, **params: Any) -> None:
+        if isinstance(message, Message):
+            self.said = message
+            message = message.english()
         super().__init__(message)
         self.message = message
         self.params = params
@@ -65,6 +73,32 @@ class NotFound(KivoError):
     """A case, person, caseworker, workplace or supervisor that does not exist."""
 
     code = "not-found"
+
+    @classmethod
+    def with_id(cls, what: str, id: object) -> Self:
+        """ "no case with id 9" from the catalogue: one sentence per kind of record."""
+        return cls(Message(UNKNOWN_ID[what], {"id": id}), what=what, id=id)
+
+
+UNKNOWN_ID = {
+    "case": N_("no case with id {id}"),
+    "caseworker": N_("no caseworker with id {id}"),
+    "employer contact": N_("no employer contact with id {id}"),
+    "event": N_("no event with id {id}"),
+    "follow-up": N_("no follow-up with id {id}"),
+    "meeting": N_("no meeting with id {id}"),
+    "person": N_("no person with id {id}"),
+    "place": N_("no place with id {id}"),
+    "placement": N_("no placement with id {id}"),
+    "proposal": N_("no proposal with id {id}"),
+    "record": N_("no record with id {id}"),
+    "reminder": N_("no reminder with id {id}"),
+    "supervisor": N_("no supervisor with id {id}"),
+    "supervisor course": N_("no supervisor course with id {id}"),
+    "supervisor training": N_("no supervisor training with id {id}"),
+    "workplace": N_("no workplace with id {id}"),
+}
+"""What ``NotFound.with_id`` says for each kind of record."""
 
 
 class Conflict(KivoError):

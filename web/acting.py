@@ -33,7 +33,7 @@ def checked_ids(*ids: int) -> None:
     """An address naming an id out of range names nothing: 404, as an unknown one."""
     for ident in ids:
         if not 1 <= ident <= MAX_ID:
-            raise NotFound(f"no record with id {ident}", id=ident)
+            raise NotFound.with_id("record", ident)
 
 
 def act(

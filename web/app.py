@@ -156,7 +156,7 @@ def _handle_errors(app: FastAPI) -> None:
             return render_error(request, 404)
         if isinstance(error, Conflict):
             return render_error(request, 409)
-        detail = error.message if isinstance(error, InvalidInput) else None
+        detail = (error.said or error.message) if isinstance(error, InvalidInput) else None
         return render_error(request, 400, detail)
 
     @app.exception_handler(TooLarge)

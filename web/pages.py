@@ -201,7 +201,7 @@ def case_response(
     all in one transaction (``pathway.case_page``)."""
     kivo = kivo_of(request)
     if not 1 <= case_id <= MAX_ID:
-        raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
+        raise NotFound.with_id("case", case_id)
     by = me if isinstance(me, int) else me.id
     shown = case_page(kivo, case_id, by=by, show_personal=show_personal)
     answer = page(
@@ -232,7 +232,7 @@ def case_response(
 @router.get("/cases/{case_id}/meetings.ics")
 def case_calendar(request: Request, me: Me, case_id: int) -> Response:
     if not 1 <= case_id <= MAX_ID:
-        raise NotFound(f"no case with id {case_id}", what="case", id=case_id)
+        raise NotFound.with_id("case", case_id)
     return Response(
         workspace.case_calendar(kivo_of(request), case_id, by=me.id),
         media_type="text/calendar; charset=utf-8",

@@ -105,7 +105,9 @@ def page(
     return HTMLResponse(body, status_code=status, headers={"Content-Language": lang})
 
 
-def render_error(request: Request, status: int, detail: str | None = None) -> HTMLResponse:
+def render_error(
+    request: Request, status: int, detail: str | Message | None = None
+) -> HTMLResponse:
     """A clear page in the reader's language (Swedish by default); never a traceback."""
     lang = page_language.of_request(request)
     t = page_language.texts_in(lang)

@@ -99,7 +99,7 @@ def test_bad_input_shows_the_form_again_with_the_sentence(
     fmt = boss.post("/data-protection/extract", {"person": "1", "format": "docx"})
 
     assert unknown.status_code == 404
-    assert "no person with id 999999" in unknown.text
+    assert "ingen person med id 999999" in unknown.text  # the page says it in Swedish
     assert missing.status_code == 400
     assert "Ange personens id eller personnummer" in missing.text
     assert fmt.status_code == 400

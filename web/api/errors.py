@@ -41,9 +41,9 @@ def document_of(error: KivoError, lang: str = "en") -> dict[str, Any]:
     """``{code, message, violations?, field?}``, the rules' sentences in ``lang``: a
     message may echo what was typed, so anything written like a personnummer is masked."""
     body: dict[str, Any] = {"code": error.code, "message": redact(error.message)}
+    if error.said is not None:
+        body["message"] = redact(say(lang, error.said, api_hint))
     if isinstance(error, Refused):
-        if error.said is not None:
-            body["message"] = redact(say(lang, error.said, api_hint))
         body["violations"] = [
             {
                 "code": v.code,
