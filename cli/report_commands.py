@@ -602,9 +602,18 @@ def _esf_words(r: EsfRow) -> tuple[Any, ...]:
         _or_none(speech.outcome_name, r.outcome),
         _or_none(speech.finding_name, r.upon_leaving),
         speech.text(YES) if r.qualification else None,
-        _or_none(speech.finding_name, r.after_4_weeks),
-        _or_none(speech.finding_name, r.after_6_months),
+        _or_none(_followed_up, r.after_4_weeks),
+        _or_none(_followed_up, r.after_6_months),
     )
+
+
+def _followed_up(value: str) -> str:
+    """What a follow-up found, else its own status (``pending``), as the CLI says it."""
+    from states.words import FINDINGS
+
+    if value in FINDINGS:
+        return speech.finding_name(value)
+    return speech.followup_words("follow-up", value)[1]
 
 
 def _or_none(say: Callable[[str], str | None], value: str | None) -> str | None:
