@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cli import speech
 from cli.report_format import span
 from states.errors import InvalidInput
+from states.messages import N_, Message
 
 if TYPE_CHECKING:
     from states.reports import Funnel, Outcomes, TargetResult
@@ -23,11 +25,11 @@ def _pyplot() -> Any:
         matplotlib.use("Agg")
         import matplotlib.pyplot as pyplot
     except ImportError:
-        raise InvalidInput(
+        said = N_(
             "drawing charts (--plot) needs matplotlib: in kivo's source folder, "
-            "pip install '.[plot]'",
-            field="plot",
-        ) from None
+            "pip install '.[plot]'"
+        )
+        raise InvalidInput(Message(said), field="plot") from None
     return pyplot
 
 
@@ -47,18 +49,21 @@ def _save(figure: Any, path: str, pyplot: Any) -> None:
             Path(path), drawn.getvalue(), option="--plot", inputs=database_files(database)
         )
     except (OSError, ValueError) as error:
-        raise InvalidInput(f"cannot write the chart to {path!r}: {error}", field="plot") from None
+        said = N_("cannot write the chart to {path}: {error}")
+        raise InvalidInput(
+            Message(said, {"path": repr(path), "error": error}), field="plot"
+        ) from None
     finally:
         pyplot.close(figure)
-    print(f"chart written to {path}", file=sys.stderr)
+    print(speech.words(N_("chart written to {path}"), path=path), file=sys.stderr)
 
 
 def plot_funnel(found: Funnel, path: str) -> None:
     pyplot = _pyplot()
     figure, axes = pyplot.subplots(figsize=(8, 4))
     axes.bar(list(found.states), list(found.states.values()), color="#3b6ea5")
-    axes.set_title(f"Cases per state on {found.on.isoformat()}")
-    axes.set_ylabel("cases")
+    axes.set_title(speech.words(N_("Cases per state on {day}"), day=found.on.isoformat()))
+    axes.set_ylabel(speech.words(N_("cases")))
     _save(figure, path, pyplot)
 
 
@@ -77,8 +82,10 @@ def plot_outcomes(found: Outcomes, path: str) -> None:
             label=kind,
         )
     axes.set_xticks([g + 0.4 - width / 2 for g in range(len(groups))], groups)
-    axes.set_title(f"Exits {span(found.start, found.end)} by {found.by}")
-    axes.set_ylabel("exits")
+    title = N_("Exits {period} by {by}")
+    by = speech.text(found.by)
+    axes.set_title(speech.words(title, period=span(found.start, found.end), by=by))
+    axes.set_ylabel(speech.words(N_("exits")))
     if kinds:
         axes.legend()
     _save(figure, path, pyplot)
@@ -89,10 +96,19 @@ def plot_targets(found: list[TargetResult], path: str) -> None:
     codes = [r.programme for r in found]
     figure, axes = pyplot.subplots(figsize=(8, 4))
     axes.bar(
-        [i - 0.2 for i in range(len(codes))], [r.target or 0 for r in found], 0.4, label="target"
+        [i - 0.2 for i in range(len(codes))],
+        [r.target or 0 for r in found],
+        0.4,
+        label=speech.words(N_("target")),
     )
-    axes.bar([i + 0.2 for i in range(len(codes))], [r.started for r in found], 0.4, label="started")
+    axes.bar(
+        [i + 0.2 for i in range(len(codes))],
+        [r.started for r in found],
+        0.4,
+        label=speech.words(N_("started")),
+    )
     axes.set_xticks(list(range(len(codes))), codes)
-    axes.set_title(f"Targets and placements started {found[0].year if found else ''}".rstrip())
+    year = found[0].year if found else ""
+    axes.set_title(speech.words(N_("Targets and placements started {year}"), year=year).rstrip())
     axes.legend()
     _save(figure, path, pyplot)

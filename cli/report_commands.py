@@ -7,11 +7,12 @@ optional ``plot`` extra, matplotlib, imported only then).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import JsonOption, parse_date
@@ -32,9 +33,11 @@ from cli.report_format import (
     span,
 )
 from pathway.report_documents import report_document, target_share
+from states.messages import N_
+from states.reports import NO_GROUP, UNASSIGNED, YES
 
 if TYPE_CHECKING:
-    from states.reports import TargetResult
+    from states.reports import EsfIndicator, EsfRow, TargetResult
 
 report_app = typer.Typer(
     help="Reports for steering groups and funders, computed in the database.",
@@ -92,22 +95,48 @@ def funnel(
         show(fmt, document, "", ["section", "state", "to", "kind", "count"], rows)
         return
     table(
-        f"Cases per state on {found.on.isoformat()}",
-        ["state", "cases"],
+        speech.words(N_("Cases per state on {day}"), day=found.on.isoformat()),
+        speech.columns(N_("state"), N_("cases")),
         [(_named(label), count) for label, count in found.states.items()],
     )
     table(
-        f"Moves {span(found.start, found.end)}",
-        ["from", "to", "move", "count"],
-        [(_named(f.source), _named(f.target), f.kind, f.count) for f in found.flows],
+        speech.words(N_("Moves {period}"), period=span(found.start, found.end)),
+        speech.columns(N_("from"), N_("to"), N_("move"), N_("count")),
+        [
+            (_named(f.source), _named(f.target), speech.event_name(f.kind), f.count)
+            for f in found.flows
+        ],
     )
 
 
 def _named(label: str) -> str:
-    """A step's number with its slug, for people: ``2 short-practice``."""
+    """A state as a report names it for people: a step by its number and slug in English
+    (``2 short-practice``, as the CLI takes it), by its number and name in Swedish."""
     from states.steps import Step
 
-    return f"{label} {Step(int(label)).slug}" if label.isdigit() else label
+    if label.isdigit():
+        return speech.step_in_sentence(Step(int(label)))
+    return speech.state_name(label) or label
+
+
+def _step_cell(number: int, fmt: str = "table") -> int | str:
+    """A step in a table for people: its number in English (as the CLI has always shown
+    it), with its name in another language; the number itself in CSV and JSON."""
+    from states.steps import Step
+
+    if fmt != "table" or speech.current() == "en":
+        return number
+    return speech.step_in_sentence(Step(number))
+
+
+def _breakdown(by: str, value: str, fmt: str = "table") -> str:
+    """A gender, group or caseworker a report breaks down by, as a table says it; CSV
+    keeps the stored value (an interface)."""
+    if fmt != "table":
+        return value
+    if value in (NO_GROUP, UNASSIGNED):
+        return speech.text(value)
+    return speech.gender_name(value) if by == "gender" else value
 
 
 # -- outcomes ----------------------------------------------------------------------
@@ -153,10 +182,24 @@ def outcomes(
         columns = [found.by, "outcome", "count", "share"]
         show(fmt, document, "", ["caseworker_id", *columns] if ids else columns, rows)
         return
+    by = speech.text(found.by)
     table(
-        f"Exits {span(found.start, found.end)} by {found.by} ({found.total} in all)",
-        [found.by, "outcome", "exits", "share"],
-        [(r.breakdown, r.outcome, r.count, percent(r.share)) for r in found.rows],
+        speech.words(
+            N_("Exits {period} by {by} ({total} in all)"),
+            period=span(found.start, found.end),
+            by=by,
+            total=found.total,
+        ),
+        [by, *speech.columns(N_("outcome"), N_("exits"), N_("share"))],
+        [
+            (
+                _breakdown(found.by, r.breakdown),
+                speech.outcome_name(r.outcome),
+                r.count,
+                percent(r.share),
+            )
+            for r in found.rows
+        ],
     )
 
 
@@ -194,7 +237,13 @@ def fallbacks(
         caseworker_id=caseworker,
     )
     document = report_document(found)
-    columns = ["step", "fall-backs from it", "cases that left it", "fell back within", "share"]
+    columns = [
+        N_("step"),
+        N_("fall-backs from it"),
+        N_("cases that left it"),
+        N_("fell back within"),
+        N_("share"),
+    ]
     rows = [(s.step, s.fell_back, s.left, s.fell_back_within, s.share) for s in found.steps]
     if fmt != "table":
         # CSV: the moves and the steps in one table, told apart by ``section`` (as funnel).
@@ -205,15 +254,23 @@ def fallbacks(
         show(fmt, document, "", ["section", "from", "to", "count", *columns], both)
         return
     table(
-        f"Fall backs {span(found.start, found.end)}",
-        ["from", "to", "count"],
-        [(f.source, f.target, f.count) for f in found.moves],
+        speech.words(N_("Fall backs {period}"), period=span(found.start, found.end)),
+        speech.columns(N_("from"), N_("to"), N_("count")),
+        [(_state_cell(f.source), _state_cell(f.target), f.count) for f in found.moves],
     )
     table(
-        f"Cases that fell back within {found.window_days} days of leaving a step",
-        columns,
-        [(*row[:4], percent(row[4])) for row in rows],
+        speech.words(
+            N_("Cases that fell back within {days} days of leaving a step"),
+            days=found.window_days,
+        ),
+        speech.columns(*columns),
+        [(_step_cell(row[0]), *row[1:4], percent(row[4])) for row in rows],
     )
+
+
+def _state_cell(label: str) -> str:
+    """A state a move left or entered, as the fall-backs table says it (``3``)."""
+    return str(_step_cell(int(label))) if label.isdigit() else label
 
 
 # -- time in step ------------------------------------------------------------------
@@ -239,19 +296,28 @@ def time_in_step(
         kivo_of(ctx), start=period.start, end=period.end, year=period.year, caseworker_id=caseworker
     )
     columns = [
-        "step",
-        "closed stays",
-        "closed median",
-        "closed p90",
-        "open stays",
-        "open median",
-        "open p90",
+        N_("step"),
+        N_("closed stays"),
+        N_("closed median"),
+        N_("closed p90"),
+        N_("open stays"),
+        N_("open median"),
+        N_("open p90"),
     ]
     rows = [
-        (s.step, s.closed, s.closed_median, s.closed_p90, s.open, s.open_median, s.open_p90)
+        (
+            _step_cell(s.step, fmt),
+            s.closed,
+            s.closed_median,
+            s.closed_p90,
+            s.open,
+            s.open_median,
+            s.open_p90,
+        )
         for s in found.steps
     ]
-    show(fmt, found, f"Days in step {span(found.start, found.end)}", columns, rows)
+    title = speech.words(N_("Days in step {period}"), period=span(found.start, found.end))
+    show(fmt, found, title, columns, rows)
 
 
 # -- lead time ---------------------------------------------------------------------
@@ -286,15 +352,15 @@ def lead_time(
         caseworker_id=caseworker,
     )
     columns = [
-        "first placements",
-        "median days",
-        "p90 days",
-        "over 6 months",
-        "over 12 months",
-        "still waiting",
-        "waiting over 6 months",
-        "waiting over 12 months",
-        "imported, placement unknown",
+        N_("first placements"),
+        N_("median days"),
+        N_("p90 days"),
+        N_("over 6 months"),
+        N_("over 12 months"),
+        N_("still waiting"),
+        N_("waiting over 6 months"),
+        N_("waiting over 12 months"),
+        N_("imported, placement unknown"),
     ]
     numbers: list[Any] = [found, *found.rows]
     rows = [
@@ -311,20 +377,28 @@ def lead_time(
         )
         for n in numbers
     ]
-    title = f"Enrolment to first placement, first placements {span(found.start, found.end)}"
+    title = speech.words(
+        N_("Enrolment to first placement, first placements {period}"),
+        period=span(found.start, found.end),
+    )
     if found.by is None:
         show(fmt, found, title, columns, rows)
         return
     # By a breakdown: the total first (``(all)``), then a row per value; the JSON keeps
     # the totals at the top and the rows under ``rows``.
     ids = found.by == "caseworker"
-    named = [("(all)", None), *((r.breakdown, r.caseworker_id) for r in found.rows)]
+    every = "(all)" if fmt != "table" else speech.words(N_("(all)"))
+    named = [
+        (every, None),
+        *((_breakdown(found.by, r.breakdown, fmt), r.caseworker_id) for r in found.rows),
+    ]
     shown = [
         ((ident,) if ids and fmt == "csv" else ()) + (label,) + row
         for (label, ident), row in zip(named, rows, strict=True)
     ]
     head = ["caseworker_id"] if ids and fmt == "csv" else []
-    show(fmt, found, f"{title}, by {found.by}", [*head, found.by, *columns], shown)
+    by = speech.words(N_("{title}, by {by}"), title=title, by=speech.text(found.by))
+    show(fmt, found, by, [*head, found.by, *columns], shown)
 
 
 # -- targets -----------------------------------------------------------------------
@@ -347,7 +421,7 @@ def targets(
     found = reports.targets(kivo_of(ctx), year=year, caseworker_id=caseworker)
     if plot:
         plot_targets(found, plot)
-    columns = ["programme", "year", "target", "started", "extended"]
+    columns = [N_("programme"), N_("year"), N_("target"), N_("started"), N_("extended")]
     rows = [(r.programme, r.year, r.target, r.started, r.extended) for r in found]
     if fmt != "table":
         with_share = [(*row, target_share(r)) for row, r in zip(rows, found, strict=True)]
@@ -355,15 +429,18 @@ def targets(
         return
     wanted = found[0].year if found else year
     table(
-        f"Targets and results {wanted or ''}".rstrip(),
-        [*columns, "result"],
+        speech.words(N_("Targets and results {year}"), year=wanted or "").rstrip(),
+        speech.columns(*columns, N_("result")),
         [(*row, _result(r)) for row, r in zip(rows, found, strict=True)],
     )
 
 
 def _result(row: TargetResult) -> str | None:
     share = target_share(row)
-    return None if share is None else f"{row.started / (row.target or 1) * 100:.0f} % of target"
+    if share is None:
+        return None
+    reached = f"{row.started / (row.target or 1) * 100:.0f}"
+    return speech.words(N_("{percent} % of target"), percent=reached)
 
 
 # -- overdue -----------------------------------------------------------------------
@@ -387,18 +464,19 @@ def overdue(
     fmt = output_format(json_output, csv_output)
     found = reports.overdue(kivo_of(ctx), on=parse_date(on, "on"), caseworker_id=caseworker)
     columns = [
-        "caseworker_id",
-        "caseworker",
-        "follow-ups",
-        "meetings",
-        "decisions",
-        "unrecorded meetings",
-        "oldest due",
+        N_("caseworker_id"),
+        N_("caseworker"),
+        N_("follow-ups"),
+        N_("meetings"),
+        N_("decisions"),
+        N_("unrecorded meetings"),
+        N_("oldest due"),
     ]
+    unassigned = _breakdown("caseworker", UNASSIGNED, fmt)
     rows = [
         (
             line.caseworker_id,
-            line.caseworker or ("(unassigned)" if line.caseworker_id is None else None),
+            line.caseworker or (unassigned if line.caseworker_id is None else None),
             line.followups,
             line.meetings,
             line.decisions,
@@ -407,7 +485,8 @@ def overdue(
         )
         for line in found.caseworkers
     ]
-    show(fmt, found, f"Past due before {found.on.isoformat()}", columns, rows)
+    title = speech.words(N_("Past due before {day}"), day=found.on.isoformat())
+    show(fmt, found, title, columns, rows)
 
 
 # -- ESF ---------------------------------------------------------------------------
@@ -450,54 +529,95 @@ def esf(
         show_personal=show_personal,
     )
     columns = [
-        "case",
-        "person",
-        "personnummer",
-        "gender",
-        "age band",
-        "status at entry",
-        "education",
+        N_("case"),
+        N_("person"),
+        N_("personnummer"),
+        N_("gender"),
+        N_("age band"),
+        N_("status at entry"),
+        N_("education"),
         *CHARACTERISTIC_COLUMNS.values(),
-        "entry",
-        "exit",
-        "outcome",
-        "upon leaving",
-        "qualification",
-        "after 4 weeks",
-        "6 months after leaving",
+        N_("entry"),
+        N_("exit"),
+        N_("outcome"),
+        N_("upon leaving"),
+        N_("qualification"),
+        N_("after 4 weeks"),
+        N_("6 months after leaving"),
     ]
-    rows = [
-        (
-            r.case_id,
-            r.person_id,
-            r.personnummer,
-            r.gender,
-            r.age_band,
-            r.entry_status,
-            r.education,
-            *(r.characteristics.get(name) for name in CHARACTERISTIC_COLUMNS),
-            r.entry,
-            r.exit,
-            r.outcome,
-            r.upon_leaving,
-            "yes" if r.qualification else None,
-            r.after_4_weeks,
-            r.after_6_months,
-        )
-        for r in found.rows
-    ]
-    title = f"ESF+ participants {span(found.start, found.end)} ({len(rows)})"
+    said = _esf_words if fmt == "table" else _esf_stored
+    rows = [said(r) for r in found.rows]
+    title = speech.words(
+        N_("ESF+ participants {period} ({count})"),
+        period=span(found.start, found.end),
+        count=len(rows),
+    )
     show(fmt, found, title, columns, rows)
 
 
 CHARACTERISTIC_COLUMNS = {
-    "disability": "disability",
-    "third-country-national": "third-country national",
-    "foreign-background": "foreign background",
-    "minority": "minority",
-    "homeless": "homeless",
-    "rural": "rural area",
+    "disability": N_("disability"),
+    "third-country-national": N_("third-country national"),
+    "foreign-background": N_("foreign background"),
+    "minority": N_("minority"),
+    "homeless": N_("homeless"),
+    "rural": N_("rural area"),
 }
+
+
+def _esf_stored(r: EsfRow) -> tuple[Any, ...]:
+    """An ESF+ row as CSV gives it to the funder: the stored values, in English."""
+    return (
+        r.case_id,
+        r.person_id,
+        r.personnummer,
+        r.gender,
+        r.age_band,
+        r.entry_status,
+        r.education,
+        *(r.characteristics.get(name) for name in CHARACTERISTIC_COLUMNS),
+        r.entry,
+        r.exit,
+        r.outcome,
+        r.upon_leaving,
+        YES if r.qualification else None,
+        r.after_4_weeks,
+        r.after_6_months,
+    )
+
+
+def _esf_words(r: EsfRow) -> tuple[Any, ...]:
+    """An ESF+ row as the table says it to a person: its words in the CLI's language."""
+    return (
+        r.case_id,
+        r.person_id,
+        r.personnummer,
+        _or_none(speech.gender_name, r.gender),
+        r.age_band,
+        _or_none(speech.text, r.entry_status),
+        r.education,
+        *(_or_none(speech.text, r.characteristics.get(name)) for name in CHARACTERISTIC_COLUMNS),
+        r.entry,
+        r.exit,
+        _or_none(speech.outcome_name, r.outcome),
+        _or_none(speech.finding_name, r.upon_leaving),
+        speech.text(YES) if r.qualification else None,
+        _or_none(_followed_up, r.after_4_weeks),
+        _or_none(_followed_up, r.after_6_months),
+    )
+
+
+def _followed_up(value: str) -> str:
+    """What a follow-up found, else its own status (``pending``), as the CLI says it."""
+    from states.words import FINDINGS
+
+    if value in FINDINGS:
+        return speech.finding_name(value)
+    return speech.followup_words("follow-up", value)[1]
+
+
+def _or_none(say: Callable[[str], str | None], value: str | None) -> str | None:
+    return None if value is None else say(value)
 
 
 def _esf_summary(ctx: typer.Context, fmt: str, period: Period, caseworker: int | None) -> None:
@@ -510,10 +630,17 @@ def _esf_summary(ctx: typer.Context, fmt: str, period: Period, caseworker: int |
         year=period.year,
         caseworker_id=caseworker,
     )
-    columns = ["indicator", "woman", "man", "non-binary", "total"]
-    rows = [(i.indicator, i.woman, i.man, i.non_binary, i.total) for i in found.indicators]
-    title = f"ESF+ common indicators {span(found.start, found.end)}"
+    columns = [N_("indicator"), N_("woman"), N_("man"), N_("non-binary"), N_("total")]
+    rows = [
+        (speech.text(i.indicator) if fmt == "table" else i.indicator, *_by_gender(i))
+        for i in found.indicators
+    ]
+    title = speech.words(N_("ESF+ common indicators {period}"), period=span(found.start, found.end))
     show(fmt, found, title, columns, rows)
+
+
+def _by_gender(indicator: EsfIndicator) -> tuple[int, int, int, int]:
+    return indicator.woman, indicator.man, indicator.non_binary, indicator.total
 
 
 # -- places ------------------------------------------------------------------------

@@ -12,9 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
+from cli import speech
 from cli.options import id_option, parse_date
 from cli.output import print_json, table
 from states.errors import InvalidInput
+from states.messages import N_, Hint, Message
 
 FromOption = Annotated[
     str | None,
@@ -60,7 +62,9 @@ def period_of(start: str | None, end: str | None, year: int | None) -> Period:
 
 def output_format(json_output: bool, csv_output: bool) -> str:
     if json_output and csv_output:
-        raise InvalidInput("choose one of --json and --csv", field="format")
+        said = N_("choose one of {json} and {csv}")
+        hints = {"json": Hint("json", "--json"), "csv": Hint("csv", "--csv")}
+        raise InvalidInput(Message(said, hints), field="format")
     return "json" if json_output else "csv" if csv_output else "table"
 
 
@@ -85,12 +89,14 @@ def _cell(value: Any) -> Any:
 def show(
     fmt: str, document: Any, title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
+    """A report's result as JSON, CSV or a table; ``columns`` are the CSV's keys (an
+    interface, in English), which a table names in the CLI's language."""
     if fmt == "json":
         print_json(_periods_as_from_to(document))
     elif fmt == "csv":
         _csv(columns, rows)
     else:
-        table(title, columns, rows)
+        table(title, speech.columns(*columns), rows)
 
 
 def _periods_as_from_to(document: Any) -> Any:

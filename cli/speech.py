@@ -109,6 +109,12 @@ def outcome_name(outcome: str | None) -> str | None:
     return _named(OUTCOMES, outcome)
 
 
+def gender_name(gender: str) -> str:
+    from states.words import GENDERS
+
+    return _named(GENDERS, gender) or gender
+
+
 def followup_words(kind: str, status: str) -> tuple[str, str]:
     """A follow-up's kind and status as the CLI says them."""
     from states.words import FOLLOWUP_KINDS, FOLLOWUP_STATUSES

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import Any
 
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Message
 from states.reports import Funnel, LeadTime, Outcomes, Overdue, TimeInStep
 
 LEAD_TIME_COLUMNS = ("cases", "median", "p90", "over_6_months", "over_12_months", "waiting")
@@ -44,4 +45,5 @@ def _items(found: Any) -> list[Any]:
         return list(found.caseworkers)
     if isinstance(found, Sequence) and all(is_dataclass(item) for item in found):
         return list(found)
-    raise InvalidInput(f"no table for a {quoted(type(found).__name__)}")
+    kind = quoted(type(found).__name__)
+    raise InvalidInput(Message(N_("no table for a {kind}"), {"kind": kind}))

@@ -17,6 +17,7 @@ from pathway.context import Kivo
 from pathway.ports import UnitOfWork
 from states.calendar_bounds import MAX_DAYS
 from states.errors import InvalidInput
+from states.messages import N_, Message
 from states.personnummer import Personnummer
 from states.reports import (
     DEFAULT_FALLBACK_WINDOW_DAYS,
@@ -99,8 +100,9 @@ def fallbacks(
     that left it in the period and fell back within ``window_days`` of leaving."""
     period = period_of(kivo.today(), start=start, end=end, year=year)
     if not 0 <= window_days <= MAX_DAYS:
+        said = N_("the window is 0 to {most:,} days, not {days}")
         raise InvalidInput(
-            f"the window is 0 to {MAX_DAYS:,} days, not {window_days}", field="window_days"
+            Message(said, {"most": MAX_DAYS, "days": window_days}), field="window_days"
         )
     with kivo.uow(read_only=True) as uow:
         _check_caseworker(uow, caseworker_id)

@@ -21,6 +21,7 @@ from datetime import date
 from states.calendar_bounds import EARLIEST, LATEST
 from states.case import ALL_STATES, Characteristic, Gender, Group, Outcome
 from states.errors import InvalidInput
+from states.messages import N_, Hint, Message
 from states.steps import step_by_slug
 
 SIX_MONTHS_DAYS = 183
@@ -30,9 +31,11 @@ FIRST_WORKPLACE_STEP = 2
 """Step 2 (short practice) is the first step at a workplace: a case an import put in it or
 in a later step had a placement before kivo, which the import does not record."""
 
-BREAKDOWNS = ("gender", "group", "caseworker")
-NO_GROUP = "(none)"
-UNASSIGNED = "(unassigned)"
+BREAKDOWNS = (N_("gender"), N_("group"), N_("caseworker"))
+"""What a report may break down by; marked, as a table names its column after it."""
+NO_GROUP = N_("(none)")
+UNASSIGNED = N_("(unassigned)")
+YES, NO = N_("yes"), N_("no")
 
 # The history's moves: ``enrolled`` starts a case, these change its state.
 STATE_EVENTS = ("enrolled", "advanced", "fell_back", "paused", "resumed", "exited")
@@ -59,10 +62,10 @@ EMPLOYED_FINDINGS = ("employed", "self-employed")
 
 ESF_GENDERS = {Gender.WOMAN.value, Gender.MAN.value, Gender.NON_BINARY.value}
 ENTRY_STATUS_GROUPS = {
-    Group.LONG_TERM_UNEMPLOYED.value: "long-term unemployed",
-    Group.UNEMPLOYED.value: "unemployed",
-    Group.INACTIVE.value: "inactive",
-    Group.EMPLOYED.value: "employed",
+    Group.LONG_TERM_UNEMPLOYED.value: N_("long-term unemployed"),
+    Group.UNEMPLOYED.value: N_("unemployed"),
+    Group.INACTIVE.value: N_("inactive"),
+    Group.EMPLOYED.value: N_("employed"),
 }
 """ESF+ employment status at entry, from the person's group codes; the first in this
 order wins, so long-term unemployment is reported before plain unemployment."""
@@ -74,6 +77,14 @@ EDUCATION_GROUPS = {
 """ESF+ education level (ISCED band) from group codes, where recorded."""
 
 
+PERIOD_HINTS = {
+    "first": Hint("from", "--from"),
+    "last": Hint("to", "--to"),
+    "year": Hint("year", "--year"),
+}
+"""The options (or fields, or keys) a period is given with, as its refusals name them."""
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole days from ``start`` to ``end``, both included."""
@@ -83,11 +94,12 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.start > self.end:
-            raise InvalidInput(
-                f"the period starts ({self.start.isoformat()}) after it ends "
-                f"({self.end.isoformat()}): --from must be on or before --to",
-                field="from",
+            said = N_(
+                "the period starts ({start}) after it ends ({end}): "
+                "{first} must be on or before {last}"
             )
+            days = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+            raise InvalidInput(Message(said, {**days, **PERIOD_HINTS}), field="from")
 
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -103,7 +115,8 @@ def period_of(
     """
     if year is not None:
         if start is not None or end is not None:
-            raise InvalidInput("give either --year or --from/--to, not both", field="year")
+            said = N_("give either {year} or {first}/{last}, not both")
+            raise InvalidInput(Message(said, PERIOD_HINTS), field="year")
         return Period(date(check_year(year), 1, 1), date(year, 12, 31))
     last = end or today
     return Period(start or date(last.year, 1, 1), last)
@@ -111,8 +124,9 @@ def period_of(
 
 def check_year(year: int) -> int:
     if not EARLIEST.year <= year <= LATEST.year:
+        said = N_("year {year} is outside the years kivo accepts ({first}–{last})")
         raise InvalidInput(
-            f"year {year} is outside the years kivo accepts ({EARLIEST.year}–{LATEST.year})",
+            Message(said, {"year": year, "first": EARLIEST.year, "last": LATEST.year}),
             field="year",
         )
     return year
@@ -121,8 +135,9 @@ def check_year(year: int) -> int:
 def check_breakdown(by: str) -> str:
     wanted = by.strip().lower()
     if wanted not in BREAKDOWNS:
+        said = N_("unknown breakdown {by}: choose one of {choices}")
         raise InvalidInput(
-            f"unknown breakdown {by!r}: choose one of {', '.join(BREAKDOWNS)}", field="by"
+            Message(said, {"by": repr(by), "choices": ", ".join(BREAKDOWNS)}), field="by"
         )
     return wanted
 
@@ -206,8 +221,8 @@ MASKED = "****"
 def esf_characteristics(recorded: dict[str, bool], groups: list[str]) -> dict[str, str]:
     """Each characteristic known for the person, ``yes`` or ``no``: as recorded, else yes
     from the group of the same name; the others are unknown and left out."""
-    known = {name: "yes" for name in CHARACTERISTIC_GROUPS if name in groups}
-    known |= {name: "yes" if value else "no" for name, value in recorded.items()}
+    known = {name: YES for name in CHARACTERISTIC_GROUPS if name in groups}
+    known |= {name: YES if value else NO for name, value in recorded.items()}
     return {c.value: known[c.value] for c in Characteristic if c.value in known}
 
 
@@ -421,45 +436,48 @@ class EsfSummary:
 
 
 ESF_INDICATORS: tuple[tuple[str, Callable[[EsfRow], bool]], ...] = (
-    ("participants", lambda r: True),
+    (N_("participants"), lambda r: True),
     (
-        "unemployed, including long-term unemployed",
+        N_("unemployed, including long-term unemployed"),
         lambda r: r.entry_status in ("unemployed", "long-term unemployed"),
     ),
-    ("long-term unemployed", lambda r: r.entry_status == "long-term unemployed"),
-    ("inactive", lambda r: r.entry_status == "inactive"),
-    ("employed, including self-employed", lambda r: r.entry_status == "employed"),
-    ("below 18 years of age", lambda r: r.age_band == "<18"),
-    ("aged 18-29", lambda r: r.age_band == "18-29"),
-    ("aged 30-54", lambda r: r.age_band == "30-54"),
-    ("aged 55 and above", lambda r: r.age_band == "55+"),
-    ("ISCED 0-2", lambda r: r.education == "ISCED 0-2"),
-    ("ISCED 3-4", lambda r: r.education == "ISCED 3-4"),
-    ("ISCED 5-8", lambda r: r.education == "ISCED 5-8"),
-    ("with disabilities", lambda r: r.characteristics.get("disability") == "yes"),
+    (N_("long-term unemployed"), lambda r: r.entry_status == "long-term unemployed"),
+    (N_("inactive"), lambda r: r.entry_status == "inactive"),
+    (N_("employed, including self-employed"), lambda r: r.entry_status == "employed"),
+    (N_("below 18 years of age"), lambda r: r.age_band == "<18"),
+    (N_("aged 18-29"), lambda r: r.age_band == "18-29"),
+    (N_("aged 30-54"), lambda r: r.age_band == "30-54"),
+    (N_("aged 55 and above"), lambda r: r.age_band == "55+"),
+    (N_("ISCED 0-2"), lambda r: r.education == "ISCED 0-2"),
+    (N_("ISCED 3-4"), lambda r: r.education == "ISCED 3-4"),
+    (N_("ISCED 5-8"), lambda r: r.education == "ISCED 5-8"),
+    (N_("with disabilities"), lambda r: r.characteristics.get("disability") == "yes"),
     (
-        "third-country nationals",
+        N_("third-country nationals"),
         lambda r: r.characteristics.get("third-country-national") == "yes",
     ),
-    ("with a foreign background", lambda r: r.characteristics.get("foreign-background") == "yes"),
     (
-        "minorities (including marginalised communities such as the Roma)",
+        N_("with a foreign background"),
+        lambda r: r.characteristics.get("foreign-background") == "yes",
+    ),
+    (
+        N_("minorities (including marginalised communities such as the Roma)"),
         lambda r: r.characteristics.get("minority") == "yes",
     ),
     (
-        "homeless or affected by housing exclusion",
+        N_("homeless or affected by housing exclusion"),
         lambda r: r.characteristics.get("homeless") == "yes",
     ),
-    ("from rural areas", lambda r: r.characteristics.get("rural") == "yes"),
-    ("job-searching upon leaving", lambda r: r.upon_leaving == "job-searching"),
-    ("in education or training upon leaving", lambda r: r.upon_leaving == "in-education"),
-    ("gaining a qualification upon leaving", lambda r: r.qualification),
+    (N_("from rural areas"), lambda r: r.characteristics.get("rural") == "yes"),
+    (N_("job-searching upon leaving"), lambda r: r.upon_leaving == "job-searching"),
+    (N_("in education or training upon leaving"), lambda r: r.upon_leaving == "in-education"),
+    (N_("gaining a qualification upon leaving"), lambda r: r.qualification),
     (
-        "in employment, including self-employment, upon leaving",
+        N_("in employment, including self-employment, upon leaving"),
         lambda r: r.upon_leaving == "employed",
     ),
     (
-        "in employment, including self-employment, six months after leaving",
+        N_("in employment, including self-employment, six months after leaving"),
         lambda r: r.after_6_months in EMPLOYED_FINDINGS,
     ),
 )

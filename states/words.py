@@ -48,6 +48,13 @@ OUTCOMES = {
     "other": N_("other"),
 }
 
+GENDERS = {
+    "woman": N_("woman"),
+    "man": N_("man"),
+    "non-binary": N_("non-binary"),
+    "unknown": N_("prefers not to say / unknown"),
+}
+
 FOLLOWUP_KINDS = {
     "meeting": N_("tripartite meeting"),
     "follow-up": N_("follow-up"),

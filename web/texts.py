@@ -8,6 +8,7 @@ from states.messages import N_
 from states.words import EVENTS as EVENTS
 from states.words import FINDINGS as FINDINGS
 from states.words import FOLLOWUP_STATUSES as FOLLOWUP_STATUSES
+from states.words import GENDERS as GENDERS
 from states.words import OUTCOMES as OUTCOMES
 from states.words import STATES as STATES
 from web.messages import FIELDS as HINT_FIELDS
@@ -396,14 +397,6 @@ MEETING_OUTCOMES = {
     "held": N_("held"),
     "no-show": N_("did not come"),
     "cancelled": N_("called off"),
-}
-
-
-GENDERS = {
-    "woman": N_("woman"),
-    "man": N_("man"),
-    "non-binary": N_("non-binary"),
-    "unknown": N_("prefers not to say / unknown"),
 }
 
 

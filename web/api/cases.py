@@ -11,11 +11,12 @@ from fastapi import APIRouter, Path, Query, Request
 from pathway import enrolment, moves
 from pathway.finding import Found, find_participants
 from pathway.listing import case_document, list_cases
-from pathway.results import CaseView, EnrolResult, MoveResult, plain
+from pathway.results import CaseView, EnrolResult, MoveResult, NextMove, plain
 from pathway.views import read_case, show_case
 from states.case import EXITED, PAUSED, Outcome, parse_enum, step_of_state
 from states.errors import InvalidInput
 from states.steps import Step, parse_step
+from states.violations import Violation
 from web.api.caller import Caller, Reader, Writer
 from web.api.models import (
     CASE,
@@ -30,6 +31,7 @@ from web.api.models import (
     SearchIn,
     answers,
 )
+from web.api.sentences import language_of, violation_text
 from web.deps import kivo_of
 
 router = APIRouter(tags=["cases"])
@@ -134,15 +136,34 @@ def case(
 )
 def next_moves(request: Request, me: Reader, case_id: CaseId) -> Any:
     """The steps the case may advance to now; for each, the blocking rules' sentences
-    (``needs``) and the warnings. The read is logged."""
+    (``needs``) and the warnings, in the language the caller accepts (English by
+    default), a hint naming the JSON key to send. The read is logged."""
     view = read_case(kivo_of(request), case_id, by=me.id).view
+    lang = language_of(request.headers.get("accept-language"))
     return {
         "case_id": view.id,
         "state": view.state,
         "step": view.step,
         "version": view.version,
-        "next": plain(view.next),
+        "next": [_next_move(move, lang) for move in view.next],
     }
+
+
+def _next_move(move: NextMove, lang: str) -> dict[str, Any]:
+    """A next move as JSON, each rule's sentence said in ``lang`` as a refusal's are."""
+    document: dict[str, Any] = plain(move)
+    document["needs"] = _said(document["needs"], move.blocked_by, lang)
+    document["warnings"] = _said(document["warnings"], move.warned_by, lang)
+    return document
+
+
+def _said(
+    documents: list[dict[str, Any]], violations: tuple[Violation, ...], lang: str
+) -> list[dict[str, Any]]:
+    return [
+        {**document, "message": violation_text(v, lang)}
+        for document, v in zip(documents, violations, strict=True)
+    ]
 
 
 @router.post(
