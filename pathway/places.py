@@ -184,44 +184,48 @@ def add_place(
         areas=parse_interests(areas),
     )
     with kivo.uow() as uow:
-        workplace = uow.workplaces.get(workplace_id)
-        if not workplace.active:
-            raise Refused.saying(
-                Message(
-                    N_("workplace {workplace} is inactive: it offers no new places"),
-                    {"workplace": workplace_id},
-                ),
-                [structural("workplace-inactive", Message(N_("the workplace is inactive")))],
-            )
-        if supervisor_id is not None:
-            supervisor = uow.supervisors.get(supervisor_id)
-            if supervisor.workplace_id != workplace_id:
-                raise InvalidInput(
-                    Message(
-                        N_(
-                            "supervisor {supervisor} works at workplace {theirs}, "
-                            "not at workplace {workplace}"
-                        ),
-                        {
-                            "supervisor": supervisor_id,
-                            "theirs": supervisor.workplace_id,
-                            "workplace": workplace_id,
-                        },
-                    ),
-                    field="supervisor",
-                )
-            if not supervisor.active:
-                raise Refused.saying(
-                    Message(
-                        N_("supervisor {supervisor} is inactive"), {"supervisor": supervisor_id}
-                    ),
-                    [structural("supervisor-inactive", Message(N_("the supervisor is inactive")))],
-                )
+        _may_offer(uow, workplace_id, supervisor_id)
         _actor(uow, by)
         uow.places.add(place)
         _event(kivo, uow, place, "created", None, day, by, None, data={"positions": positions})
         uow.commit()
     return _change(place, "created", None, day)
+
+
+def _may_offer(uow: UnitOfWork, workplace_id: int, supervisor_id: int | None) -> None:
+    """Refused unless the workplace is active and the supervisor, if named, is an active
+    one of its own."""
+    workplace = uow.workplaces.get(workplace_id)
+    if not workplace.active:
+        raise Refused.saying(
+            Message(
+                N_("workplace {workplace} is inactive: it offers no new places"),
+                {"workplace": workplace_id},
+            ),
+            [structural("workplace-inactive", Message(N_("the workplace is inactive")))],
+        )
+    if supervisor_id is not None:
+        supervisor = uow.supervisors.get(supervisor_id)
+        if supervisor.workplace_id != workplace_id:
+            raise InvalidInput(
+                Message(
+                    N_(
+                        "supervisor {supervisor} works at workplace {theirs}, "
+                        "not at workplace {workplace}"
+                    ),
+                    {
+                        "supervisor": supervisor_id,
+                        "theirs": supervisor.workplace_id,
+                        "workplace": workplace_id,
+                    },
+                ),
+                field="supervisor",
+            )
+        if not supervisor.active:
+            raise Refused.saying(
+                Message(N_("supervisor {supervisor} is inactive"), {"supervisor": supervisor_id}),
+                [structural("supervisor-inactive", Message(N_("the supervisor is inactive")))],
+            )
 
 
 def agree_place(
