@@ -15,7 +15,7 @@ from states.messages import N_
 
 if TYPE_CHECKING:
     from pathway.context import Kivo
-    from pathway.places import FillLine, PlaceChange, PlaceView
+    from pathway.places import FillLine, PlaceChange, PlacesReport, PlaceView
 
 place_app = typer.Typer(
     help="Places (platser) workplaces offer: add, agree, open, cancel, show, list.",
@@ -333,19 +333,32 @@ def show_places_report(kivo: Kivo, fmt: str) -> None:
         columns = ["section", "what", "places", "positions", "taken", "median_days", "tail_days"]
         show(fmt, found, "", columns, rows)
         return
+    _report_tables(found, rows[: len(found.by_status)])
+
+
+def _report_tables(found: PlacesReport, by_status: list[tuple[Any, ...]]) -> None:
+    """The places report as tables, in the CLI's language."""
+    words, columns = speech.words, speech.columns
     table(
-        f"Places by status on {found.on.isoformat()}",
-        ["status", "places", "positions", "taken", "median days in it", "oldest (days)"],
-        [row[1:] for row in rows[: len(found.by_status)]],
+        words(N_("Places by status on {on}"), on=found.on.isoformat()),
+        columns(
+            N_("status"),
+            N_("places"),
+            N_("positions"),
+            N_("taken"),
+            N_("median days in it"),
+            N_("oldest (days)"),
+        ),
+        [(place_status(row[1]), *row[2:]) for row in by_status],
     )
     table(
-        "Lead time from the first employer contact (days)",
-        ["to", "places", "median", "p90"],
-        [(t.stage, t.places, t.median_days, t.p90_days) for t in found.lead_times],
+        words(N_("Lead time from the first employer contact (days)")),
+        columns(N_("to"), N_("places"), N_("median"), N_("p90")),
+        [(place_status(t.stage), t.places, t.median_days, t.p90_days) for t in found.lead_times],
     )
     table(
-        "Fill rate of the places open or filled",
-        ["by", "what", "places", "positions", "taken", "rate"],
+        words(N_("Fill rate of the places open or filled")),
+        columns(N_("by"), N_("what"), N_("places"), N_("positions"), N_("taken"), N_("rate")),
         [
             (
                 f.by,
@@ -359,7 +372,8 @@ def show_places_report(kivo: Kivo, fmt: str) -> None:
         ],
     )
     if found.hard_to_match:
-        say("hard to match: " + ", ".join(f"place {i}" for i in found.hard_to_match))
+        places = ", ".join(words(N_("place {place}"), place=i) for i in found.hard_to_match)
+        say(words(N_("hard to match: {places}"), places=places))
 
 
 def _fill_name(line: FillLine) -> str:

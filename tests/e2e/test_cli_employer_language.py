@@ -56,6 +56,12 @@ def test_a_place_is_shown_listed_and_agreed_in_swedish(kivo_cli: Kivo) -> None:
     assert "öppen" in listed
     agreed = ok(kivo_cli, "place agree 2 --on 2026-02-20").out
     assert agreed == "plats 2: kontakt → överenskommen den 2026-02-20\n"
+    report = ok(kivo_cli, "report places").out
+    assert report.startswith("Platser per status den 2026-03-02")
+    assert "Ledtid från första arbetsgivarkontakten (dagar)" in report
+    assert "överenskommen" in report
+    english = ok(kivo_cli, "report places", swedish=False).out
+    assert english.startswith("Places by status on 2026-03-02")
 
 
 def test_a_refused_place_change_says_why_in_swedish_and_english_as_before(
