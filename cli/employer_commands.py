@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import ByOption, JsonOption, parse_date, parse_id
 from cli.output import print_json, say, table
+from cli.place_commands import place_status
+from states.messages import N_
+
+if TYPE_CHECKING:
+    from pathway.employers import EmployerView
 
 employer_app = typer.Typer(
     help="Employers at workplaces: log contacts, show contacts, places and supervisors.",
@@ -70,35 +76,73 @@ def employer_show(
     if json_output:
         print_json(view)
         return
-    employer = f" ({view.employer})" if view.employer else ""
-    say(f"workplace {view.workplace_id}: {view.workplace}{employer}")
-    if not view.active:
-        say("inactive: no new places or placements")
-    if view.first_contact is not None:
-        say(f"first contact: {view.first_contact.isoformat()}")
-    step = view.next_step
-    if step is None:
-        say("next step: none agreed")
-    elif step.overdue_days:
-        say(f"next step: due {step.on.isoformat()}, {step.overdue_days} day(s) overdue")
-    else:
-        say(f"next step: due {step.on.isoformat()}" + (" (today)" if step.due else ""))
+    _print_relationship(view)
     table(
-        "Contacts",
-        ["id", "on", "kind", "by", "note", "next"],
-        [(c.id, c.on, c.kind, c.by, c.note, c.next_on) for c in view.contacts],
+        speech.words(N_("Contacts")),
+        speech.columns(N_("id"), N_("on"), N_("kind"), N_("by"), N_("note"), N_("next")),
+        [(c.id, c.on, speech.text(c.kind), c.by, c.note, c.next_on) for c in view.contacts],
     )
     table(
-        "Places",
-        ["id", "title", "status", "since", "steps", "taken", "free"],
+        speech.words(N_("Places")),
+        speech.columns(
+            N_("id"), N_("title"), N_("status"), N_("since"), N_("steps"), N_("taken"), N_("free")
+        ),
         [
-            (p.id, p.title, p.status, p.status_on, ",".join(map(str, p.steps)), p.taken, p.free)
+            (
+                p.id,
+                p.title,
+                place_status(p.status),
+                p.status_on,
+                ",".join(map(str, p.steps)),
+                p.taken,
+                p.free,
+            )
             for p in view.places
         ],
     )
+    _print_people(view)
+
+
+def _print_relationship(view: EmployerView) -> None:
+    """The workplace, whether it takes more, its first contact and the next step due."""
+    words = speech.words
+    employer = f" ({view.employer})" if view.employer else ""
+    say(
+        words(
+            N_("workplace {workplace}: {name}{employer}"),
+            workplace=view.workplace_id,
+            name=view.workplace,
+            employer=employer,
+        )
+    )
+    if not view.active:
+        say(words(N_("inactive: no new places or placements")))
+    if view.first_contact is not None:
+        say(words(N_("first contact: {on}"), on=view.first_contact.isoformat()))
+    step = view.next_step
+    if step is None:
+        say(words(N_("next step: none agreed")))
+    elif step.overdue_days:
+        due, days = step.on.isoformat(), step.overdue_days
+        say(words(N_("next step: due {on}, {days} day(s) overdue"), on=due, days=days))
+    elif step.due:
+        say(words(N_("next step: due {on} (today)"), on=step.on.isoformat()))
+    else:
+        say(words(N_("next step: due {on}"), on=step.on.isoformat()))
+
+
+def _print_people(view: EmployerView) -> None:
+    """The open placements, the supervisors and their training."""
     table(
-        "Open placements",
-        ["case", "participant", "step", "supervisor", "start", "planned end"],
+        speech.words(N_("Open placements")),
+        speech.columns(
+            N_("case"),
+            N_("participant"),
+            N_("step"),
+            N_("supervisor"),
+            N_("start"),
+            N_("planned end"),
+        ),
         [
             (
                 p.case_id,
@@ -112,24 +156,28 @@ def employer_show(
         ],
     )
     table(
-        "Supervisors",
-        ["id", "name", "trained on", "capacity", "load", "active"],
+        speech.words(N_("Supervisors")),
+        [
+            *speech.columns(N_("id"), N_("name"), N_("trained on"), N_("capacity"), N_("load")),
+            # "active" of a supervisor: not a case's status, which the catalogue's has
+            "active" if speech.current() == "en" else speech.text(N_("Active")),
+        ],
         [
             (
                 s.id,
                 s.name,
-                s.trained_on or "not trained",
+                s.trained_on or speech.text(N_("not trained")),
                 s.capacity,
                 s.load,
-                "yes" if s.active else "no",
+                speech.text(N_("yes") if s.active else N_("no")),
             )
             for s in view.supervisors
         ],
     )
     if view.training:
         table(
-            "Supervisor training",
-            ["supervisor", "on", "course"],
+            speech.words(N_("Supervisor training")),
+            speech.columns(N_("supervisor"), N_("on"), N_("course")),
             [
                 (t.supervisor_id, t.on, f"{t.course} ({t.course_id})" if t.course_id else None)
                 for t in view.training

@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import ByOption, CaseArg, JsonOption, id_option, parse_id
 from cli.output import print_json, say, table
+from cli.place_commands import place_status
+from states.messages import N_
 
 if TYPE_CHECKING:
     from pathway.matching import WhyNot
@@ -50,16 +53,27 @@ def match_place(
         print_json(found)
         return
     rows = [
-        (m.case_id, m.participant, m.state, m.step, m.days_waiting, m.score, _earned(m.reasons))
+        (
+            m.case_id,
+            m.participant,
+            speech.state_name(m.state),
+            m.step,
+            m.days_waiting,
+            m.score,
+            _earned(m.reasons),
+        )
         for m in found.candidates
     ]
-    table(
-        f"Candidates for place {found.place_id}: {found.title} ({found.status})",
-        ["case", "participant", "now", "into", "waiting", "score", "reasons"],
-        rows,
+    title = speech.words(
+        N_("Candidates for place {place}: {title} ({status})"),
+        place=found.place_id,
+        title=found.title,
+        status=place_status(found.status),
     )
+    columns = [N_("case"), N_("participant"), N_("now"), N_("into"), N_("waiting")]
+    table(title, speech.columns(*columns, N_("score"), N_("reasons")), rows)
     if not rows:
-        say("no case passes the hard constraints")
+        say(speech.words(N_("no case passes the hard constraints")))
     if found.why_not is not None:
         _print_why_not(found.why_not)
 
@@ -85,13 +99,22 @@ def match_case(
         (m.place_id, m.title, m.workplace_id, m.step, m.days_open, m.score, _earned(m.reasons))
         for m in found.places
     ]
+    title = speech.words(
+        N_("Places for case {case}: {participant} ({state})"),
+        case=found.case_id,
+        participant=found.participant,
+        state=speech.state_name(found.state),
+    )
+    # "open": the days the place has been open, not its status, in another language
+    days_open = "open" if speech.current() == "en" else speech.text(N_("Days open"))
+    columns = [N_("place"), N_("title"), N_("workplace"), N_("into")]
     table(
-        f"Places for case {found.case_id}: {found.participant} ({found.state})",
-        ["place", "title", "workplace", "into", "open", "score", "reasons"],
+        title,
+        [*speech.columns(*columns), days_open, *speech.columns(N_("score"), N_("reasons"))],
         rows,
     )
     if not rows:
-        say("no open place passes the hard constraints")
+        say(speech.words(N_("no open place passes the hard constraints")))
 
 
 def _earned(reasons: list[dict[str, Any]]) -> str:
@@ -109,9 +132,18 @@ def _earned(reasons: list[dict[str, Any]]) -> str:
 
 def _print_why_not(found: WhyNot) -> None:
     if found.excluded:
-        say(f"case {found.case_id} is excluded by {found.constraint}: {found.because}")
+        verdict = N_("case {case} is excluded by {constraint}: {because}")
     else:
-        say(f"case {found.case_id} passes every hard constraint (score {found.score}):")
+        verdict = N_("case {case} passes every hard constraint (score {score}):")
+    say(
+        speech.words(
+            verdict,
+            case=found.case_id,
+            constraint=found.constraint,
+            because=found.because,
+            score=found.score,
+        )
+    )
     for reason in found.reasons:
         mark = "ok " if reason["passed"] else ("no " if reason["kind"] == "hard" else "-  ")
         points = f" (+{reason['points']})" if reason["points"] else ""

@@ -6,14 +6,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import ByOption, JsonOption, OnOption, id_option, parse_date, parse_id
 from cli.output import print_json, say, table
+from states.messages import N_
 
 if TYPE_CHECKING:
     from pathway.context import Kivo
-    from pathway.places import FillLine, PlaceChange
+    from pathway.places import FillLine, PlaceChange, PlacesReport, PlaceView
 
 place_app = typer.Typer(
     help="Places (platser) workplaces offer: add, agree, open, cancel, show, list.",
@@ -168,30 +170,74 @@ def place_show(ctx: typer.Context, place: PlaceArg, json_output: JsonOption = Fa
     if json_output:
         print_json(view)
         return
-    say(f"place {view.id}: {view.title} at {view.workplace} ({view.workplace_id})")
-    say(f"status: {view.status} since {view.status_on.isoformat()}")
-    say(f"positions: {view.taken} of {view.positions} taken, {view.free} free")
-    say(f"steps: {', '.join(map(str, view.steps))}")
-    say(f"programmes: {', '.join(view.programmes) or '—'}")
-    say(f"hours per week: {view.hours or '—'}; municipality: {view.municipality or '—'}")
-    say(f"occupational areas: {', '.join(view.areas) or '—'}")
-    if view.supervisor_id is not None:
-        say(f"supervisor: {view.supervisor} ({view.supervisor_id})")
-    if view.earliest_start is not None:
-        say(f"earliest start: {view.earliest_start.isoformat()}")
-    say(f"requires: {', '.join(view.requirements) or '—'}")
-    if view.requirements_note:
-        say(f"  also: {view.requirements_note}")
-    for task in view.tasks:
-        say(f"  task: {task}")
+    _print_place(view)
     table(
-        "History",
-        ["#", "on", "change", "from", "to", "by", "reason"],
+        speech.words(N_("History")),
+        speech.columns(
+            N_("#"), N_("on"), N_("change"), N_("from"), N_("to"), N_("by"), N_("reason")
+        ),
         [
-            (e.seq, e.on, e.kind, e.from_status, e.to_status, e.by_id, e.reason)
+            (
+                e.seq,
+                e.on,
+                e.kind,
+                place_status(e.from_status),
+                place_status(e.to_status),
+                e.by_id,
+                e.reason,
+            )
             for e in view.history
         ],
     )
+
+
+def _print_place(view: PlaceView) -> None:
+    """What a place offers, line by line, in the CLI's language."""
+    words = speech.words
+    say(
+        words(
+            N_("place {place}: {title} at {workplace} ({workplace_id})"),
+            place=view.id,
+            title=view.title,
+            workplace=view.workplace,
+            workplace_id=view.workplace_id,
+        )
+    )
+    status, since = place_status(view.status), view.status_on.isoformat()
+    say(words(N_("status: {status} since {since}"), status=status, since=since))
+    say(
+        words(
+            N_("positions: {taken} of {positions} taken, {free} free"),
+            taken=view.taken,
+            positions=view.positions,
+            free=view.free,
+        )
+    )
+    say(words(N_("steps: {steps}"), steps=", ".join(map(str, view.steps))))
+    say(words(N_("programmes: {programmes}"), programmes=", ".join(view.programmes) or "—"))
+    say(
+        words(
+            N_("hours per week: {hours}; municipality: {municipality}"),
+            hours=view.hours or "—",
+            municipality=view.municipality or "—",
+        )
+    )
+    say(words(N_("occupational areas: {areas}"), areas=", ".join(view.areas) or "—"))
+    if view.supervisor_id is not None:
+        say(words(N_("supervisor: {name} ({id})"), name=view.supervisor, id=view.supervisor_id))
+    if view.earliest_start is not None:
+        say(words(N_("earliest start: {on}"), on=view.earliest_start.isoformat()))
+    say(words(N_("requires: {requires}"), requires=", ".join(view.requirements) or "—"))
+    if view.requirements_note:
+        say(words(N_("  also: {note}"), note=view.requirements_note))
+    for task in view.tasks:
+        say(words(N_("  task: {task}"), task=task))
+
+
+def place_status(status: str | None) -> str | None:
+    """A place's status as the CLI says it: the key in English (which the CLI takes
+    back), the pages' word otherwise (its msgid is the key itself)."""
+    return speech.text(status) if status else status
 
 
 @place_app.command("list")
@@ -219,14 +265,24 @@ def place_list(
         print_json(found)
         return
     table(
-        "Places",
-        ["id", "title", "workplace", "status", "since", "steps", "programmes", "taken", "free"],
+        speech.words(N_("Places")),
+        speech.columns(
+            N_("id"),
+            N_("title"),
+            N_("workplace"),
+            N_("status"),
+            N_("since"),
+            N_("steps"),
+            N_("programmes"),
+            N_("taken"),
+            N_("free"),
+        ),
         [
             (
                 p.id,
                 p.title,
                 f"{p.workplace} ({p.workplace_id})",
-                p.status,
+                place_status(p.status),
                 p.status_on,
                 ",".join(map(str, p.steps)),
                 ",".join(p.programmes) or None,
@@ -242,7 +298,15 @@ def _changed(done: PlaceChange, json_output: bool) -> None:
     if json_output:
         print_json(done)
         return
-    say(f"place {done.place_id}: {done.from_status} → {done.to_status} on {done.on.isoformat()}")
+    say(
+        speech.words(
+            N_("place {place}: {from_status} → {to_status} on {on}"),
+            place=done.place_id,
+            from_status=place_status(done.from_status),
+            to_status=place_status(done.to_status),
+            on=done.on.isoformat(),
+        )
+    )
 
 
 def show_places_report(kivo: Kivo, fmt: str) -> None:
@@ -269,19 +333,32 @@ def show_places_report(kivo: Kivo, fmt: str) -> None:
         columns = ["section", "what", "places", "positions", "taken", "median_days", "tail_days"]
         show(fmt, found, "", columns, rows)
         return
+    _report_tables(found, rows[: len(found.by_status)])
+
+
+def _report_tables(found: PlacesReport, by_status: list[tuple[Any, ...]]) -> None:
+    """The places report as tables, in the CLI's language."""
+    words, columns = speech.words, speech.columns
     table(
-        f"Places by status on {found.on.isoformat()}",
-        ["status", "places", "positions", "taken", "median days in it", "oldest (days)"],
-        [row[1:] for row in rows[: len(found.by_status)]],
+        words(N_("Places by status on {on}"), on=found.on.isoformat()),
+        columns(
+            N_("status"),
+            N_("places"),
+            N_("positions"),
+            N_("taken"),
+            N_("median days in it"),
+            N_("oldest (days)"),
+        ),
+        [(place_status(row[1]), *row[2:]) for row in by_status],
     )
     table(
-        "Lead time from the first employer contact (days)",
-        ["to", "places", "median", "p90"],
-        [(t.stage, t.places, t.median_days, t.p90_days) for t in found.lead_times],
+        words(N_("Lead time from the first employer contact (days)")),
+        columns(N_("to"), N_("places"), N_("median"), N_("p90")),
+        [(place_status(t.stage), t.places, t.median_days, t.p90_days) for t in found.lead_times],
     )
     table(
-        "Fill rate of the places open or filled",
-        ["by", "what", "places", "positions", "taken", "rate"],
+        words(N_("Fill rate of the places open or filled")),
+        columns(N_("by"), N_("what"), N_("places"), N_("positions"), N_("taken"), N_("rate")),
         [
             (
                 f.by,
@@ -295,7 +372,8 @@ def show_places_report(kivo: Kivo, fmt: str) -> None:
         ],
     )
     if found.hard_to_match:
-        say("hard to match: " + ", ".join(f"place {i}" for i in found.hard_to_match))
+        places = ", ".join(words(N_("place {place}"), place=i) for i in found.hard_to_match)
+        say(words(N_("hard to match: {places}"), places=places))
 
 
 def _fill_name(line: FillLine) -> str:

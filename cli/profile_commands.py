@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import ByOption, CaseArg, JsonOption
 from cli.output import print_json, say, table
+from states.messages import N_
 
 if TYPE_CHECKING:
     from pathway.profiles import ProfileView
@@ -102,10 +104,18 @@ def profile_set(
         print_json(view)
         return
     if not view.changes:
-        say(f"profile of case {case}: nothing changed")
+        say(speech.words(N_("profile of case {case}: nothing changed"), case=case))
         return
     for line in view.changes:
-        say(f"profile of case {case}: {line.field} {line.old or '—'} → {line.new or '—'}")
+        say(
+            speech.words(
+                N_("profile of case {case}: {field} {old} → {new}"),
+                case=case,
+                field=line.field,
+                old=line.old or "—",
+                new=line.new or "—",
+            )
+        )
 
 
 @profile_app.command("show")
@@ -126,16 +136,22 @@ def _print_profile(view: ProfileView) -> None:
         return ", ".join(values) or "—"
 
     rows = [
-        ("interests", joined(view.interests)),
-        ("languages", joined(view.languages)),
-        ("driving licences", joined(view.licences)),
-        ("certificates", joined(view.certificates)),
-        ("most hours per week", view.max_hours or "—"),
-        ("municipality", view.municipality or "—"),
-        ("adaptations", joined(view.adaptations)),
-        ("heaviest physical work", view.heaviest_physical),
+        (N_("interests"), joined(view.interests)),
+        (N_("languages"), joined(view.languages)),
+        (N_("driving licences"), joined(view.licences)),
+        (N_("certificates"), joined(view.certificates)),
+        (N_("most hours per week"), view.max_hours or "—"),
+        (N_("municipality"), view.municipality or "—"),
+        (N_("adaptations"), joined(view.adaptations)),
+        (N_("heaviest physical work"), view.heaviest_physical),
     ]
-    title = f"Profile of case {view.case_id}: {view.participant}"
+    title = speech.words(
+        N_("Profile of case {case}: {participant}"), case=view.case_id, participant=view.participant
+    )
     if not view.recorded:
-        title += " (none set yet)"
-    table(title, ["field", "value"], rows)
+        title += speech.words(N_(" (none set yet)"))
+    table(
+        title,
+        speech.columns(N_("field"), N_("value")),
+        [(speech.text(name), value) for name, value in rows],
+    )

@@ -7,13 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import ByOption, CaseArg, JsonOption, OnOption, id_option, parse_date, parse_id
 from cli.output import print_json, say, table
+from cli.place_commands import place_status
+from states.messages import N_
 
 if TYPE_CHECKING:
-    from pathway.proposals import ProposalLine
+    from pathway.proposals import Accepted, ProposalLine
 
 proposal_app = typer.Typer(
     help="Proposals of participants for places: decline, accept, end, list.",
@@ -65,7 +68,9 @@ def proposal_decline(
     if json_output:
         print_json(done)
         return
-    say(f"proposal {done.id}: declined by the {done.declined_by} on {_day(done)}")
+    who = done.declined_by
+    template = DECLINED.get(who or "", N_("proposal {proposal}: declined by the {who} on {on}"))
+    say(speech.words(template, proposal=done.id, who=who, on=_day(done)))
 
 
 @proposal_app.command("accept")
@@ -101,16 +106,7 @@ def proposal_accept(
     if json_output:
         print_json(done)
         return
-    say(
-        f"proposal {done.proposal_id}: accepted; case {done.case_id} → step {done.step} "
-        f"at place {done.place_id} (placement {done.placement_id}, "
-        f"programme {done.programme or '—'}); place {done.taken}/{done.positions} taken, "
-        f"{done.place_status}"
-    )
-    if done.ended_proposal_id is not None:
-        say(f"  the earlier acceptance (proposal {done.ended_proposal_id}) ended")
-    for warning in done.move.warnings:
-        say(f"  warning [{warning['code']}]: {warning['message']}")
+    _print_accepted(done)
 
 
 @proposal_app.command("end")
@@ -131,7 +127,14 @@ def proposal_end(
     if json_output:
         print_json(done)
         return
-    say(f"proposal {done.id}: ended on {_day(done)}; its position at place {done.place_id} free")
+    say(
+        speech.words(
+            N_("proposal {proposal}: ended on {on}; its position at place {place} free"),
+            proposal=done.id,
+            on=_day(done),
+            place=done.place_id,
+        )
+    )
 
 
 @proposal_app.command("list")
@@ -159,23 +162,85 @@ def proposal_list(
         print_json(found)
         return
     table(
-        "Proposals",
-        ["id", "place", "workplace", "case", "status", "proposed", "decided", "by", "reason"],
+        speech.words(N_("Proposals")),
+        speech.columns(
+            N_("id"),
+            N_("place"),
+            N_("workplace"),
+            N_("case"),
+            N_("status"),
+            N_("proposed"),
+            N_("decided"),
+            N_("by"),
+            N_("reason"),
+        ),
         [
             (
                 p.id,
                 f"{p.place} ({p.place_id})",
                 f"{p.workplace} ({p.workplace_id})",
                 p.case_id,
-                p.status,
+                proposal_status(p.status),
                 p.proposed_on,
                 p.decided_on,
-                p.declined_by,
+                speech.text(p.declined_by) if p.declined_by else p.declined_by,
                 p.reason,
             )
             for p in found
         ],
     )
+
+
+DECLINED = {
+    "participant": N_("proposal {proposal}: declined by the participant on {on}"),
+    "employer": N_("proposal {proposal}: declined by the employer on {on}"),
+}
+"""A decline's confirmation, one sentence for each who may decline."""
+
+
+def _print_accepted(done: Accepted) -> None:
+    """The acceptance, the earlier one it ended and the move's warnings."""
+    say(
+        speech.words(
+            N_(
+                "proposal {proposal}: accepted; case {case} → step {step} at place {place} "
+                "(placement {placement}, programme {programme}); place {taken}/{positions} "
+                "taken, {status}"
+            ),
+            proposal=done.proposal_id,
+            case=done.case_id,
+            step=done.step,
+            place=done.place_id,
+            placement=done.placement_id,
+            programme=done.programme or "—",
+            taken=done.taken,
+            positions=done.positions,
+            status=place_status(done.place_status),
+        )
+    )
+    if done.ended_proposal_id is not None:
+        say(
+            speech.words(
+                N_("  the earlier acceptance (proposal {proposal}) ended"),
+                proposal=done.ended_proposal_id,
+            )
+        )
+    move = done.move
+    said = [speech.violation_text(w) for w in move.warned_by]
+    if len(said) != len(move.warnings):  # a result built without its objects
+        said = [str(w["message"]) for w in move.warnings]
+    kind = speech.text(N_("warning"))
+    for warning, text in zip(move.warnings, said, strict=True):
+        say(f"  {kind} [{warning['code']}]: {text}")
+
+
+def proposal_status(status: str) -> str:
+    """A proposal's status: the key in English, the pages' word otherwise."""
+    from states.proposals import PROPOSAL_STATUSES
+
+    if speech.current() == "en" or status not in PROPOSAL_STATUSES:
+        return status
+    return speech.text(PROPOSAL_STATUSES[status])
 
 
 def _day(line: ProposalLine) -> str:

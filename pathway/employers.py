@@ -18,6 +18,7 @@ from pathway.courses import TrainingLine, trainings_of
 from pathway.directory import ToResolve, placements_to_resolve
 from pathway.places import PlaceLine, list_places
 from states.errors import InvalidInput
+from states.messages import N_, Hint, Message
 from states.places import MAX_NOTE, EmployerContact, checked_text, parse_contact_kind
 from states.records import SupervisorLoad
 
@@ -103,16 +104,22 @@ def record_contact(
     day = on or today
     if day > today:
         raise InvalidInput(
-            f"--on {day.isoformat()} is after today: record a contact once it happened",
+            Message(
+                N_("{how} {on} is after today: record a contact once it happened"),
+                {"how": Hint("on", "--on"), "on": day.isoformat()},
+            ),
             field="on",
         )
     contact_kind = parse_contact_kind(kind)
     text = checked_text(
-        note, "the note", today=today, limit=MAX_NOTE, field_name="note", lines=True
+        note, N_("the note"), today=today, limit=MAX_NOTE, field_name="note", lines=True
     )
     if next_on is not None and next_on < day:
         raise InvalidInput(
-            f"--next {next_on.isoformat()} is before the contact ({day.isoformat()})",
+            Message(
+                N_("{how} {next} is before the contact ({on})"),
+                {"how": Hint("next", "--next"), "next": next_on.isoformat(), "on": day.isoformat()},
+            ),
             field="next",
         )
     contact = EmployerContact(

@@ -24,6 +24,7 @@ from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.facts import read_facts
 from pathway.moves import with_default_end
+from pathway.places import is_status
 from pathway.ports import UnitOfWork
 from states.access import is_coordinator, may_see
 from states.case import ENROLLED, EXITED, PAUSED, Move, MoveKind, SupervisorFacts
@@ -40,6 +41,7 @@ from states.matching import (
     score,
     soft_reasons,
 )
+from states.messages import N_, Hint, Message
 from states.places import Place, PlaceStatus
 from states.profiles import Profile, capabilities
 from states.records import Case, Caseworker, Person, Supervisor
@@ -140,15 +142,12 @@ def match_place(
             _require_visible(uow, actor, why_not)
         place = uow.places.get(place_id)
         if place.status not in MATCHABLE:
-            raise Refused(
-                f"place {place_id} is {place.status}: no one can take it",
-                [
-                    structural(
-                        "place-not-matchable",
-                        f"the place is {place.status}",
-                        status=place.status,
-                    )
-                ],
+            raise Refused.saying(
+                Message(
+                    N_("place {place} is {status}: no one can take it"),
+                    {"place": place_id, "status": Message(place.status)},
+                ),
+                [structural("place-not-matchable", is_status(place.status), status=place.status)],
             )
         found, judged = _candidates(kivo, uow, place, limit, own)
         explained = _why_not(kivo, uow, place, why_not) if why_not is not None else None
@@ -276,11 +275,7 @@ def match_case(kivo: Kivo, case_id: int, *, limit: int = 10, by: int | None = No
             uow.cases.get(case_id)  # raises NotFound
         case, person, _, has_placements = loaded[case_id]
         if case.state in (PAUSED, EXITED):
-            what = "resume it first" if case.state == PAUSED else "it never moves again"
-            raise Refused(
-                f"case {case_id} is {case.state}: {what}",
-                [structural(f"case-{case.state}", f"the case is {case.state}")],
-            )
+            raise _not_matchable(case_id, case.state)
         profile = uow.profiles.get(person.id or case.person_id)
         have = capabilities(profile)
         current = case.step.number if case.step is not None else 0
@@ -535,9 +530,26 @@ def _consent_blocks(kivo: Kivo, steps: Sequence[int]) -> bool:
     return all(Step(number) in rule.steps for number in steps)
 
 
+def _not_matchable(case_id: int, state: str) -> Refused:
+    """A paused or exited case takes no place: resume it first, or never."""
+    if state == PAUSED:
+        head = N_("case {case} is paused: resume it first")
+        said = Message(N_("the case is paused"))
+    else:
+        head = N_("case {case} is exited: it never moves again")
+        said = Message(N_("the case is exited"))
+    return Refused.saying(Message(head, {"case": case_id}), [structural(f"case-{state}", said)])
+
+
 def _check_limit(limit: int) -> None:
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"--limit must be from 1 to {MAX_LIMIT}, not {limit}", field="limit")
+        raise InvalidInput(
+            Message(
+                N_("{how} must be from 1 to {most}, not {limit}"),
+                {"how": Hint("limit", "--limit"), "most": MAX_LIMIT, "limit": limit},
+            ),
+            field="limit",
+        )
 
 
 def _id(value: int | None) -> int:

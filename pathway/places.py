@@ -17,6 +17,7 @@ from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.ports import UnitOfWork
 from states.errors import InvalidInput
+from states.messages import N_, Hint, Message
 from states.names import checked_name
 from states.places import (
     EVENT_OF,
@@ -39,7 +40,7 @@ from states.places import (
 )
 from states.profiles import parse_interests
 from states.reports import percentile
-from states.violations import structural
+from states.violations import Violation, structural
 
 
 @dataclass(frozen=True)
@@ -138,62 +139,93 @@ def add_place(
     day = _day(on, today)
     place_steps = parse_place_steps(",".join(str(s) for s in steps)) if steps else []
     if not place_steps:
-        raise InvalidInput("a place needs the steps it suits (--steps 2,7)", field="steps")
+        raise InvalidInput(
+            Message(
+                N_("a place needs the steps it suits ({how} 2,7)"),
+                {"how": Hint("steps", "--steps")},
+            ),
+            field="steps",
+        )
     codes = _programmes(kivo, programmes, place_steps)
     if len(tasks) > MAX_TASKS:
-        raise InvalidInput(f"a place has at most {MAX_TASKS} task lines", field="task")
+        raise InvalidInput(
+            Message(N_("a place has at most {most} task lines"), {"most": MAX_TASKS}),
+            field="task",
+        )
     place = Place(
         workplace_id=workplace_id,
-        title=checked_text(title, "the title", today=today, limit=200, field_name="title"),
-        positions=check_count(positions, "positions", 1, MAX_POSITIONS),
+        title=checked_text(title, N_("the title"), today=today, limit=200, field_name="title"),
+        positions=check_count(positions, N_("positions"), 1, MAX_POSITIONS),
         steps=place_steps,
         status=PlaceStatus.CONTACT.value,
         status_on=day,
         created_on=day,
         programmes=codes,
         tasks=[
-            checked_text(t, "a task line", today=today, limit=MAX_TASK, field_name="task")
+            checked_text(t, N_("a task line"), today=today, limit=MAX_TASK, field_name="task")
             for t in tasks
         ],
         requirements=parse_requirements(list(requires)),
         requirements_note=None
         if requires_note is None
         else checked_text(
-            requires_note, "the requirements note", today=today, limit=500, field_name="requires"
+            requires_note,
+            N_("the requirements note"),
+            today=today,
+            limit=500,
+            field_name="requires",
         ),
-        hours=None if hours is None else check_count(hours, "hours", 1, MAX_HOURS),
+        hours=None if hours is None else check_count(hours, N_("hours"), 1, MAX_HOURS),
         municipality=None
         if municipality is None
-        else checked_name(municipality, "the municipality", today=today, field="municipality"),
+        else checked_name(municipality, N_("the municipality"), today=today, field="municipality"),
         supervisor_id=supervisor_id,
         earliest_start=earliest_start,
         areas=parse_interests(areas),
     )
     with kivo.uow() as uow:
-        workplace = uow.workplaces.get(workplace_id)
-        if not workplace.active:
-            raise Refused(
-                f"workplace {workplace_id} is inactive: it offers no new places",
-                [structural("workplace-inactive", "the workplace is inactive")],
-            )
-        if supervisor_id is not None:
-            supervisor = uow.supervisors.get(supervisor_id)
-            if supervisor.workplace_id != workplace_id:
-                raise InvalidInput(
-                    f"supervisor {supervisor_id} works at workplace {supervisor.workplace_id}, "
-                    f"not at workplace {workplace_id}",
-                    field="supervisor",
-                )
-            if not supervisor.active:
-                raise Refused(
-                    f"supervisor {supervisor_id} is inactive",
-                    [structural("supervisor-inactive", "the supervisor is inactive")],
-                )
+        _may_offer(uow, workplace_id, supervisor_id)
         _actor(uow, by)
         uow.places.add(place)
         _event(kivo, uow, place, "created", None, day, by, None, data={"positions": positions})
         uow.commit()
     return _change(place, "created", None, day)
+
+
+def _may_offer(uow: UnitOfWork, workplace_id: int, supervisor_id: int | None) -> None:
+    """Refused unless the workplace is active and the supervisor, if named, is an active
+    one of its own."""
+    workplace = uow.workplaces.get(workplace_id)
+    if not workplace.active:
+        raise Refused.saying(
+            Message(
+                N_("workplace {workplace} is inactive: it offers no new places"),
+                {"workplace": workplace_id},
+            ),
+            [structural("workplace-inactive", Message(N_("the workplace is inactive")))],
+        )
+    if supervisor_id is not None:
+        supervisor = uow.supervisors.get(supervisor_id)
+        if supervisor.workplace_id != workplace_id:
+            raise InvalidInput(
+                Message(
+                    N_(
+                        "supervisor {supervisor} works at workplace {theirs}, "
+                        "not at workplace {workplace}"
+                    ),
+                    {
+                        "supervisor": supervisor_id,
+                        "theirs": supervisor.workplace_id,
+                        "workplace": workplace_id,
+                    },
+                ),
+                field="supervisor",
+            )
+        if not supervisor.active:
+            raise Refused.saying(
+                Message(N_("supervisor {supervisor} is inactive"), {"supervisor": supervisor_id}),
+                [structural("supervisor-inactive", Message(N_("the supervisor is inactive")))],
+            )
 
 
 def agree_place(
@@ -215,7 +247,10 @@ def cancel_place(
 ) -> PlaceChange:
     """The place will not be (or no longer is) offered; the reason is required."""
     if reason is None or not reason.strip():
-        raise InvalidInput("cancelling a place needs --reason", field="reason")
+        raise InvalidInput(
+            Message(N_("cancelling a place needs {how}"), {"how": Hint("reason", "--reason")}),
+            field="reason",
+        )
     return change_status(kivo, place_id, PlaceStatus.CANCELLED, on=on, by=by, reason=reason)
 
 
@@ -234,14 +269,19 @@ def change_status(
     target = wanted if isinstance(wanted, PlaceStatus) else parse_status(wanted)
     day = _day(on, today)
     if reason is not None:
-        reason = checked_text(reason, "the reason", today=today, limit=500, field_name="reason")
+        reason = checked_text(reason, N_("the reason"), today=today, limit=500, field_name="reason")
     with kivo.uow() as uow:
         place = uow.places.locked(place_id)
         _actor(uow, by)
         current = PlaceStatus(place.status)
         problem = transition_problem(current, target)
         if problem is not None:
-            raise Refused(f"place {place_id}: {problem.message}", [problem])
+            raise Refused.saying(
+                Message(
+                    N_("place {place}: {problem}"), {"place": place_id, "problem": said(problem)}
+                ),
+                [problem],
+            )
         _not_before(place, day)
         kind = EVENT_OF[target]
         _move(kivo, uow, place, target, kind, day, by, reason)
@@ -268,9 +308,12 @@ def take_position(
     place = uow.places.locked(place_id)
     if place.status != PlaceStatus.OPEN.value:
         code = "place-full" if place.status == PlaceStatus.FILLED.value else "place-not-open"
-        raise Refused(
-            f"place {place_id} is {place.status}: no position can be taken",
-            [structural(code, f"the place is {place.status}", status=place.status)],
+        raise Refused.saying(
+            Message(
+                N_("place {place} is {status}: no position can be taken"),
+                {"place": place_id, "status": Message(place.status)},
+            ),
+            [structural(code, is_status(place.status), status=place.status)],
         )
     _not_before(place, on)
     place.taken += 1
@@ -300,9 +343,9 @@ def release_position(
     last change when it is earlier, so the leaving is never refused for the place."""
     place = uow.places.locked(place_id)
     if place.taken <= 0:
-        raise Refused(
-            f"place {place_id} has no position taken to release",
-            [structural("place-none-taken", "no position of the place is taken")],
+        raise Refused.saying(
+            Message(N_("place {place} has no position taken to release"), {"place": place_id}),
+            [structural("place-none-taken", Message(N_("no position of the place is taken")))],
         )
     if left_on is not None:
         on = max(left_on, place.status_on)
@@ -391,7 +434,7 @@ def list_places(
     wanted = parse_status(status).value if status is not None else None
     number = parse_place_steps(str(step))[0] if step is not None else None
     if limit is not None:
-        check_count(limit, "limit", 1, 100_000)
+        check_count(limit, N_("limit"), 1, 100_000)
     with kivo.uow(read_only=True) as uow:
         if workplace_id is not None:
             uow.workplaces.get(workplace_id)
@@ -590,6 +633,15 @@ def places_for_letter(kivo: Kivo) -> PlacesInLetter:
 
 
 # --- helpers --------------------------------------------------------------------------
+def said(problem: Violation) -> Message | str:
+    """A violation's sentence as a clause of a refusal's head: from the catalogue when
+    it is there, else its English."""
+    return problem.said if problem.said is not None else problem.message
+
+
+def is_status(status: str) -> Message:
+    """ "the place is open": the structural violation of a place not taking more."""
+    return Message(N_("the place is {status}"), {"status": Message(status)})
 
 
 def _programmes(kivo: Kivo, codes: Sequence[str], steps: list[int]) -> list[str]:
@@ -598,8 +650,16 @@ def _programmes(kivo: Kivo, codes: Sequence[str], steps: list[int]) -> list[str]
         programme = kivo.catalogue.get(code)
         if not programme.steps & set(steps):
             raise InvalidInput(
-                f"programme {programme.code} runs steps {_numbers(programme.steps)}, none of "
-                f"the place's steps {_numbers(steps)}",
+                Message(
+                    N_(
+                        "programme {programme} runs steps {runs}, none of the place's steps {steps}"
+                    ),
+                    {
+                        "programme": programme.code,
+                        "runs": _numbers(programme.steps),
+                        "steps": _numbers(steps),
+                    },
+                ),
                 field="programme",
             )
         if programme.code not in found:
@@ -616,7 +676,11 @@ def _day(on: date | None, today: date) -> date:
         return today
     if on > today:
         raise InvalidInput(
-            f"--on {on.isoformat()} is after today: record a change once it happened", field="on"
+            Message(
+                N_("{how} {on} is after today: record a change once it happened"),
+                {"how": Hint("on", "--on"), "on": on.isoformat()},
+            ),
+            field="on",
         )
     return on
 
@@ -624,8 +688,15 @@ def _day(on: date | None, today: date) -> date:
 def _not_before(place: Place, day: date) -> None:
     if day < place.status_on:
         raise InvalidInput(
-            f"--on {day.isoformat()} is before the place's last change "
-            f"({place.status} on {place.status_on.isoformat()})",
+            Message(
+                N_("{how} {on} is before the place's last change ({status} on {last})"),
+                {
+                    "how": Hint("on", "--on"),
+                    "on": day.isoformat(),
+                    "status": Message(place.status),
+                    "last": place.status_on.isoformat(),
+                },
+            ),
             field="on",
         )
 

@@ -16,6 +16,7 @@ from pathway.context import Kivo
 from pathway.editing import ChangeLine, _line
 from states.changes import PERSON, changed
 from states.errors import InvalidInput
+from states.messages import N_, Hint, Message
 from states.profiles import (
     FIELDS,
     Profile,
@@ -78,25 +79,21 @@ def set_profile(
         wanted["municipality"] = parse_municipality(municipality)
     for name in parse_fields(clear):
         if name in wanted:
-            raise InvalidInput(
-                f"{name.replace('_', ' ')} is both given and cleared: give one or the other",
-                field="clear",
-            )
+            raise _given_and_cleared(name)
         wanted[name] = [] if name not in ("max_hours", "municipality") else None
     if adaptations is not None:
         if "adaptations" in wanted:
-            raise InvalidInput(
-                "adaptations is both given and cleared: give one or the other", field="clear"
-            )
+            raise _given_and_cleared("adaptations")
         wanted["adaptations"] = parse_adaptations(adaptations)
     if not wanted:
-        raise InvalidInput(
-            "nothing to set: give --interest, --language, --licence, --certificate, "
-            "--max-hours, --municipality, --adaptation or --clear FIELD"
-        )
+        raise InvalidInput(Message(N_("nothing to set: give {how}"), {"how": ANY_FIELD}))
     if by is None:
         raise InvalidInput(
-            "say who changes the profile: give --by with your caseworker id", field="by"
+            Message(
+                N_("say who changes the profile: give {how} with your caseworker id"),
+                {"how": Hint("by", "--by")},
+            ),
+            field="by",
         )
     with kivo.uow() as uow:
         actor = actors.acting_on(kivo, uow, by, case_id, "profile")
@@ -164,3 +161,22 @@ def _view(
 
 
 __all__ = ["FIELDS", "ProfileView", "set_profile", "show_profile"]
+
+
+ANY_FIELD = Hint(
+    "profile_fields",
+    "--interest, --language, --licence, --certificate, --max-hours, --municipality, "
+    "--adaptation or --clear FIELD",
+)
+"""What a profile change may give, as the CLI names it."""
+
+
+def _given_and_cleared(name: str) -> InvalidInput:
+    """A field both given and cleared: which one is meant is the caseworker's to say."""
+    return InvalidInput(
+        Message(
+            N_("{field} is both given and cleared: give one or the other"),
+            {"field": name.replace("_", " ")},
+        ),
+        field="clear",
+    )

@@ -21,25 +21,30 @@ from pathway import actors, pipeline
 from pathway.context import Kivo
 from pathway.errors import Refused
 from pathway.moves import advance_request, kind_of_employment, outcome
-from pathway.places import release_position, take_position
+from pathway.places import is_status, release_position, said, take_position
 from pathway.ports import UnitOfWork
 from pathway.results import MoveResult
 from states.access import may_see
 from states.errors import InvalidInput, NotFound
-from states.places import PlaceStatus, check_count, checked_text
+from states.messages import N_, Hint, Message
+from states.places import Place, PlaceStatus, check_count, checked_text
 from states.proposals import (
     MAX_REASON,
     Proposal,
     ProposalStatus,
     case_problem,
     decision_problem,
+    not_accepted_problem,
     parse_declined_by,
     parse_proposal_status,
     programme_for,
     step_into,
     step_problem,
 )
-from states.violations import structural
+from states.violations import Violation, structural
+
+ON = Hint("on", "--on")
+REASON = Hint("reason", "--reason")
 
 
 @dataclass(frozen=True)
@@ -93,36 +98,8 @@ def propose(
         place = uow.places.get(place_id)
         actors.acting_on(kivo, uow, by, case_id, "propose")  # another's case: unknown
         case = uow.cases.get(case_id)
-        if place.status != PlaceStatus.OPEN.value:
-            code = "place-full" if place.status == PlaceStatus.FILLED.value else "place-not-open"
-            raise Refused(
-                f"place {place_id} is {place.status}: only an open place takes proposals",
-                [structural(code, f"the place is {place.status}", status=place.status)],
-            )
-        problem = case_problem(case.state)
-        if problem is None and step_into(place.steps, case.state) is None:
-            problem = step_problem(place.steps, case.state)
-        if problem is not None:
-            raise Refused(f"case {case_id} cannot be proposed: {problem.message}", [problem])
-        if day < place.status_on:
-            raise InvalidInput(
-                f"--on {day.isoformat()} is before the place opened "
-                f"({place.status_on.isoformat()})",
-                field="on",
-            )
-        existing = uow.proposals.open_for(place_id, case_id)
-        if existing is not None:
-            raise Refused(
-                f"case {case_id} is proposed for place {place_id} already "
-                f"(proposal {existing.id}, open)",
-                [structural("proposal-open-already", "an open proposal exists", id=existing.id)],
-            )
-        accepted = uow.proposals.accepted_of_case(case_id)
-        if accepted is not None and accepted.place_id == place_id:
-            raise Refused(
-                f"case {case_id} is in place {place_id} already (proposal {accepted.id})",
-                [structural("proposal-placed-already", "the case holds this place already")],
-            )
+        _proposable(place, case_id, case.state, day)
+        _not_proposed_yet(uow, place_id, case_id)
         proposal = Proposal(
             place_id=place_id,
             case_id=case_id,
@@ -135,6 +112,70 @@ def propose(
         line = _lines(uow, [proposal])[0]
         uow.commit()
     return line
+
+
+def _proposable(place: Place, case_id: int, state: str, day: date) -> None:
+    """Refused unless the place is open and the case can move into one of its steps."""
+    if place.status != PlaceStatus.OPEN.value:
+        code = "place-full" if place.status == PlaceStatus.FILLED.value else "place-not-open"
+        raise Refused.saying(
+            Message(
+                N_("place {place} is {status}: only an open place takes proposals"),
+                {"place": place.id, "status": Message(place.status)},
+            ),
+            [structural(code, is_status(place.status), status=place.status)],
+        )
+    problem = case_problem(state)
+    if problem is None and step_into(place.steps, state) is None:
+        problem = step_problem(place.steps, state)
+    if problem is not None:
+        raise Refused.saying(
+            Message(
+                N_("case {case} cannot be proposed: {problem}"),
+                {"case": case_id, "problem": said(problem)},
+            ),
+            [problem],
+        )
+    if day < place.status_on:
+        raise InvalidInput(
+            Message(
+                N_("{how} {on} is before the place opened ({opened})"),
+                {"how": ON, "on": day.isoformat(), "opened": place.status_on.isoformat()},
+            ),
+            field="on",
+        )
+
+
+def _not_proposed_yet(uow: UnitOfWork, place_id: int, case_id: int) -> None:
+    """Refused when the case has an open proposal for the place, or holds it already."""
+    existing = uow.proposals.open_for(place_id, case_id)
+    if existing is not None:
+        raise Refused.saying(
+            Message(
+                N_("case {case} is proposed for place {place} already (proposal {proposal}, open)"),
+                {"case": case_id, "place": place_id, "proposal": existing.id},
+            ),
+            [
+                structural(
+                    "proposal-open-already",
+                    Message(N_("an open proposal exists")),
+                    id=existing.id,
+                )
+            ],
+        )
+    accepted = uow.proposals.accepted_of_case(case_id)
+    if accepted is not None and accepted.place_id == place_id:
+        raise Refused.saying(
+            Message(
+                N_("case {case} is in place {place} already (proposal {proposal})"),
+                {"case": case_id, "place": place_id, "proposal": accepted.id},
+            ),
+            [
+                structural(
+                    "proposal-placed-already", Message(N_("the case holds this place already"))
+                )
+            ],
+        )
 
 
 def decline(
@@ -151,8 +192,12 @@ def decline(
     today = kivo.today()
     who = parse_declined_by(declined_by)
     if reason is None or not reason.strip():
-        raise InvalidInput("declining a proposal needs --reason", field="reason")
-    text = checked_text(reason, "the reason", today=today, limit=MAX_REASON, field_name="reason")
+        raise InvalidInput(
+            Message(N_("declining a proposal needs {how}"), {"how": REASON}), field="reason"
+        )
+    text = checked_text(
+        reason, N_("the reason"), today=today, limit=MAX_REASON, field_name="reason"
+    )
     day = _day(on, today)
     with kivo.uow() as uow:
         proposal = uow.proposals.locked(proposal_id)
@@ -195,7 +240,13 @@ def accept(
         step = step_into(place.steps, case.state)
         if step is None:
             problem = step_problem(place.steps, case.state)
-            raise Refused(f"case {case_id}: accept refused: {problem.message}", [problem])
+            raise Refused.saying(
+                Message(
+                    N_("case {case}: accept refused: {problem}"),
+                    {"case": case_id, "problem": said(problem)},
+                ),
+                [problem],
+            )
         # The case's earlier acceptance ends with the advance out of its place, its
         # position given back by the move itself (``pathway.place_release``).
         earlier = uow.proposals.accepted_of_case(case_id)
@@ -248,28 +299,19 @@ def end_acceptance(
     transaction; a filled place opens again. The case itself does not move."""
     today = kivo.today()
     if reason is None or not reason.strip():
-        raise InvalidInput("ending an acceptance needs --reason", field="reason")
-    text = checked_text(reason, "the reason", today=today, limit=MAX_REASON, field_name="reason")
+        raise InvalidInput(
+            Message(N_("ending an acceptance needs {how}"), {"how": REASON}), field="reason"
+        )
+    text = checked_text(
+        reason, N_("the reason"), today=today, limit=MAX_REASON, field_name="reason"
+    )
     day = _day(on, today)
     with kivo.uow() as uow:
         proposal = uow.proposals.locked(proposal_id)
         actors.acting_on(
             kivo, uow, by, proposal.case_id, "end-acceptance", missing=_unknown(proposal_id)
         )
-        if proposal.status != ProposalStatus.ACCEPTED.value:
-            problem = structural(
-                "proposal-not-accepted",
-                f"the proposal is {proposal.status}: only an accepted proposal can end",
-                status=proposal.status,
-            )
-            raise Refused(f"proposal {proposal_id}: {problem.message}", [problem])
-        assert proposal.decided_on is not None
-        if day < proposal.decided_on:
-            raise InvalidInput(
-                f"--on {day.isoformat()} is before the acceptance "
-                f"({proposal.decided_on.isoformat()})",
-                field="on",
-            )
+        _endable(proposal, day)
         release_position(
             kivo, uow, proposal.place_id, on=day, by=by, case_id=proposal.case_id, reason=text
         )
@@ -283,6 +325,29 @@ def end_acceptance(
         line = _lines(uow, [proposal])[0]
         uow.commit()
     return line
+
+
+def _endable(proposal: Proposal, day: date) -> None:
+    """Refused unless the proposal is accepted, and on a day not before its acceptance."""
+    if proposal.status != ProposalStatus.ACCEPTED.value:
+        problem = not_accepted_problem(proposal.status)
+        raise Refused.saying(_of_proposal(proposal, problem), [problem])
+    assert proposal.decided_on is not None
+    if day < proposal.decided_on:
+        raise InvalidInput(
+            Message(
+                N_("{how} {on} is before the acceptance ({accepted})"),
+                {"how": ON, "on": day.isoformat(), "accepted": proposal.decided_on.isoformat()},
+            ),
+            field="on",
+        )
+
+
+def _of_proposal(proposal: Proposal, problem: Violation) -> Message:
+    """ "proposal 4: …", a refusal's head naming the proposal and the violation."""
+    return Message(
+        N_("proposal {proposal}: {problem}"), {"proposal": proposal.id, "problem": said(problem)}
+    )
 
 
 def list_proposals(
@@ -300,7 +365,7 @@ def list_proposals(
     and another's case named is answered as unknown)."""
     wanted = parse_proposal_status(status).value if status is not None else None
     if limit is not None:
-        check_count(limit, "limit", 1, 100_000)
+        check_count(limit, N_("limit"), 1, 100_000)
     with kivo.uow(read_only=True) as uow:
         if place_id is not None:
             uow.places.get(place_id)
@@ -321,10 +386,13 @@ def list_proposals(
 def _decidable(proposal: Proposal, wanted: str, day: date) -> None:
     problem = decision_problem(proposal.status, wanted)
     if problem is not None:
-        raise Refused(f"proposal {proposal.id}: {problem.message}", [problem])
+        raise Refused.saying(_of_proposal(proposal, problem), [problem])
     if day < proposal.proposed_on:
         raise InvalidInput(
-            f"--on {day.isoformat()} is before the proposal ({proposal.proposed_on.isoformat()})",
+            Message(
+                N_("{how} {on} is before the proposal ({proposed})"),
+                {"how": ON, "on": day.isoformat(), "proposed": proposal.proposed_on.isoformat()},
+            ),
             field="on",
         )
 
@@ -358,7 +426,10 @@ def _day(on: date | None, today: date) -> date:
         return today
     if on > today:
         raise InvalidInput(
-            f"--on {on.isoformat()} is after today: record an answer once it was given",
+            Message(
+                N_("{how} {on} is after today: record an answer once it was given"),
+                {"how": ON, "on": on.isoformat()},
+            ),
             field="on",
         )
     return on

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Hint, Message
 from states.personnummer import holds_personnummer
 from states.reports import percentile
 from states.steps import Step, parse_step
@@ -61,13 +62,35 @@ class ContactKind(StrEnum):
     EMAIL = "e-mail"
 
 
+PLACE_STATUSES = {
+    "contact": N_("contact"),
+    "agreed": N_("agreed"),
+    "open": N_("open"),
+    "filled": N_("filled"),
+    "cancelled": N_("cancelled"),
+}
+"""Each status as the pages and the CLI name it outside English (its msgid is itself,
+so a sentence names one by ``Message(status)``)."""
+
+CONTACT_KINDS = {
+    "call": N_("call"),
+    "visit": N_("visit"),
+    "meeting": N_("meeting"),
+    "e-mail": N_("e-mail"),
+}
+
+
 def parse_status(text: str) -> PlaceStatus:
     try:
         return PlaceStatus(text.strip().lower())
     except ValueError:
         known = ", ".join(s.value for s in PlaceStatus)
         raise InvalidInput(
-            f"unknown place status {quoted(text)}: choose one of {known}", field="status"
+            Message(
+                N_("unknown place status {text}: choose one of {known}"),
+                {"text": quoted(text), "known": known},
+            ),
+            field="status",
         ) from None
 
 
@@ -80,7 +103,11 @@ def parse_contact_kind(text: str) -> ContactKind:
     except ValueError:
         known = ", ".join(k.value for k in ContactKind)
         raise InvalidInput(
-            f"unknown contact kind {quoted(text)}: choose one of {known}", field="kind"
+            Message(
+                N_("unknown contact kind {text}: choose one of {known}"),
+                {"text": quoted(text), "known": known},
+            ),
+            field="kind",
         ) from None
 
 
@@ -93,20 +120,31 @@ def transition_problem(
     allowed = wanted in LIFECYCLE[current]
     if allowed and ((current, wanted) in AUTOMATIC) == automatic:
         return None
+    said = Message(
+        N_("a place cannot go from {current} to {wanted}: {why}"),
+        {
+            "current": Message(current.value),
+            "wanted": Message(wanted.value),
+            "why": _why_not(current, wanted),
+        },
+    )
+    return structural("place-transition", said, from_status=current.value, to_status=wanted.value)
+
+
+def _why_not(current: PlaceStatus, wanted: PlaceStatus) -> Message:
+    """The clause of a refused transition that says what the place may do instead."""
     if (current, wanted) in AUTOMATIC:
-        why = "only taking and releasing its positions does that"
-    elif current is PlaceStatus.CANCELLED:
-        why = "a cancelled place never changes again"
-    elif current is wanted:
-        why = f"the place is {current.value} already"
-    else:
-        following = sorted(s.value for s in LIFECYCLE[current] if (current, s) not in AUTOMATIC)
-        why = f"from {current.value} it may go to {', '.join(following) or 'nothing'}"
-    return structural(
-        "place-transition",
-        f"a place cannot go from {current.value} to {wanted.value}: {why}",
-        from_status=current.value,
-        to_status=wanted.value,
+        return Message(N_("only taking and releasing its positions does that"))
+    if current is PlaceStatus.CANCELLED:
+        return Message(N_("a cancelled place never changes again"))
+    if current is wanted:
+        return Message(N_("the place is {status} already"), {"status": Message(current.value)})
+    following = sorted(s.value for s in LIFECYCLE[current] if (current, s) not in AUTOMATIC)
+    if not following:
+        return Message(N_("from {status} it may go to nothing"), {"status": Message(current.value)})
+    return Message(
+        N_("from {status} it may go to {following}"),
+        {"status": Message(current.value), "following": ", ".join(following)},
     )
 
 
@@ -166,36 +204,46 @@ def parse_requirement(text: str) -> Requirement:
     head, sep, tail = text.strip().partition(":")
     key, value = head.strip().lower(), tail.strip()
 
-    def bad(why: str) -> InvalidInput:
+    def bad(why: str, **params: str) -> InvalidInput:
         return InvalidInput(
-            f"requirement {quoted(text)} {why}; the vocabulary is {vocabulary()} "
-            "(anything else goes in --requires-note)",
+            Message(
+                N_(
+                    "requirement {text} {why}; the vocabulary is {vocabulary} "
+                    "(anything else goes in {note})"
+                ),
+                {
+                    "text": quoted(text),
+                    "why": Message(why, params),
+                    "vocabulary": vocabulary(),
+                    "note": Hint("requires_note", "--requires-note"),
+                },
+            ),
             field="requires",
         )
 
     if not sep or not key or not value:
-        raise bad("is not KIND:VALUE")
+        raise bad(N_("is not KIND:VALUE"))
     if key in LANGUAGES:
         level = value.upper()
         if level not in LEVELS:
-            raise bad(f"has no CEFR level {'/'.join(LEVELS)}")
+            raise bad(N_("has no CEFR level {levels}"), levels="/".join(LEVELS))
         return Requirement("language", key, level)
     if key == "driving-licence":
         licence = value.upper()
         if licence not in LICENCES:
-            raise bad(f"names no licence class {'/'.join(LICENCES)}")
+            raise bad(N_("names no licence class {classes}"), classes="/".join(LICENCES))
         return Requirement(key, key, licence)
     if key == "certificate":
         name = value.lower()
         if not _CERTIFICATE.match(name):
-            raise bad("names no certificate (lower case letters, digits and dashes)")
+            raise bad(N_("names no certificate (lower case letters, digits and dashes)"))
         return Requirement(key, name, name)
     if key == "physical":
         demand = value.lower()
         if demand not in PHYSICAL:
-            raise bad(f"is not physical:{'|'.join(PHYSICAL)}")
+            raise bad(N_("is not physical:{demands}"), demands="|".join(PHYSICAL))
         return Requirement(key, key, demand)
-    raise bad("is of no known kind")
+    raise bad(N_("is of no known kind"))
 
 
 def parse_requirements(texts: list[str]) -> list[str]:
@@ -207,7 +255,10 @@ def parse_requirements(texts: list[str]) -> list[str]:
         key = (requirement.kind, requirement.name)
         if key in seen:
             raise InvalidInput(
-                f"requirements {seen[key]} and {requirement} say the same thing twice",
+                Message(
+                    N_("requirements {first} and {second} say the same thing twice"),
+                    {"first": str(seen[key]), "second": str(requirement)},
+                ),
                 field="requires",
             )
         seen[key] = requirement
@@ -222,21 +273,39 @@ def parse_place_steps(text: str) -> list[int]:
     steps: set[Step] = set()
     for part in text.split(","):
         if not part.strip():
-            raise InvalidInput(f"--steps {quoted(text)} has an empty step", field="steps")
+            raise InvalidInput(
+                Message(
+                    N_("{steps} {text} has an empty step"),
+                    {"steps": Hint("steps", "--steps"), "text": quoted(text)},
+                ),
+                field="steps",
+            )
         steps.add(parse_step(part))
     outside = sorted(s.number for s in steps if s.number not in WORKPLACE_STEPS)
     if outside:
         raise InvalidInput(
-            f"a place is for workplace steps only ({', '.join(map(str, sorted(WORKPLACE_STEPS)))}"
-            f"); not {', '.join(map(str, outside))}",
+            Message(
+                N_("a place is for workplace steps only ({steps}); not {outside}"),
+                {
+                    "steps": ", ".join(map(str, sorted(WORKPLACE_STEPS))),
+                    "outside": ", ".join(map(str, outside)),
+                },
+            ),
             field="steps",
         )
     return sorted(s.number for s in steps)
 
 
 def check_count(value: int, what: str, low: int, high: int) -> int:
+    """``value`` within bounds; ``what`` (an ``N_``-marked word) names it and its field."""
     if not low <= value <= high:
-        raise InvalidInput(f"{what} must be from {low} to {high}, not {value}", field=what)
+        raise InvalidInput(
+            Message(
+                N_("{what} must be from {low} to {high}, not {value}"),
+                {"what": Message(what), "low": low, "high": high, "value": value},
+            ),
+            field=what,
+        )
     return value
 
 
@@ -249,16 +318,21 @@ def checked_text(
     cleaned = text.strip()
     problem = None
     if not cleaned:
-        problem = "is empty"
+        problem = Message(N_("is empty"))
     elif len(cleaned) > limit:
-        problem = f"is longer than {limit} characters"
+        problem = Message(N_("is longer than {limit} characters"), {"limit": limit})
     elif any(is_control(char, lines=lines) for char in cleaned):
-        examples = "a tab, an escape" if lines else "a tab, a line break, an escape"
-        problem = f"contains a control character ({examples} …)"
+        examples = N_("a tab, an escape") if lines else N_("a tab, a line break, an escape")
+        problem = Message(
+            N_("contains a control character ({examples} …)"), {"examples": Message(examples)}
+        )
     elif holds_personnummer(cleaned, today=today):
-        problem = "holds a personnummer: keep personal data out of it"
+        problem = Message(N_("holds a personnummer: keep personal data out of it"))
     if problem is not None:
-        raise InvalidInput(f"{what} {problem}", field=field_name)
+        raise InvalidInput(
+            Message(N_("{what} {problem}"), {"what": Message(what), "problem": problem}),
+            field=field_name,
+        )
     return cleaned
 
 

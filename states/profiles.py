@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Hint, Message
 from states.places import LANGUAGES, LEVELS, LICENCES, MAX_HOURS, PHYSICAL
 from states.text import is_control
 
@@ -107,7 +108,11 @@ def _choice(text: str, known: Iterable[str], what: str, field_name: str) -> str:
     choices = list(known)
     if cleaned not in choices:
         raise InvalidInput(
-            f"unknown {what} {quoted(text)}: choose one of {', '.join(choices)}", field=field_name
+            Message(
+                N_("unknown {what} {text}: choose one of {known}"),
+                {"what": Message(what), "text": quoted(text), "known": ", ".join(choices)},
+            ),
+            field=field_name,
         )
     return cleaned
 
@@ -117,11 +122,11 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 def parse_interests(texts: Iterable[str]) -> list[str]:
-    return _unique(_choice(t, AREAS, "occupational area", "interest") for t in texts)
+    return _unique(_choice(t, AREAS, N_("occupational area"), "interest") for t in texts)
 
 
 def parse_adaptations(texts: Iterable[str]) -> list[str]:
-    return _unique(_choice(t, ADAPTATIONS, "adaptation", "adaptation") for t in texts)
+    return _unique(_choice(t, ADAPTATIONS, N_("adaptation"), "adaptation") for t in texts)
 
 
 def parse_languages(texts: Iterable[str]) -> list[str]:
@@ -132,13 +137,25 @@ def parse_languages(texts: Iterable[str]) -> list[str]:
         language, cefr = name.strip().lower(), level.strip().upper()
         if not sep or language not in LANGUAGES or cefr not in LEVELS:
             raise InvalidInput(
-                f"language {quoted(text)} is not LANGUAGE:LEVEL (language one of "
-                f"{', '.join(sorted(LANGUAGES))}; level {'/'.join(LEVELS)})",
+                Message(
+                    N_(
+                        "language {text} is not LANGUAGE:LEVEL (language one of {languages}; "
+                        "level {levels})"
+                    ),
+                    {
+                        "text": quoted(text),
+                        "languages": ", ".join(sorted(LANGUAGES)),
+                        "levels": "/".join(LEVELS),
+                    },
+                ),
                 field="language",
             )
         if found.get(language, cefr) != cefr:
             raise InvalidInput(
-                f"language {language} given at two levels ({found[language]} and {cefr})",
+                Message(
+                    N_("language {language} given at two levels ({first} and {second})"),
+                    {"language": language, "first": found[language], "second": cefr},
+                ),
                 field="language",
             )
         found[language] = cefr
@@ -151,8 +168,10 @@ def parse_licences(texts: Iterable[str]) -> list[str]:
         licence = text.strip().upper()
         if licence not in LICENCES:
             raise InvalidInput(
-                f"unknown driving-licence class {quoted(text)}: choose one of "
-                f"{', '.join(LICENCES)}",
+                Message(
+                    N_("unknown driving-licence class {text}: choose one of {known}"),
+                    {"text": quoted(text), "known": ", ".join(LICENCES)},
+                ),
                 field="licence",
             )
         found.append(licence)
@@ -168,8 +187,13 @@ def parse_certificates(texts: Iterable[str]) -> list[str]:
             found.append(parse_requirement(f"certificate:{text}").name)
         except InvalidInput:
             raise InvalidInput(
-                f"certificate {quoted(text)} is not a certificate name (lower case letters, "
-                "digits and dashes, at most 40)",
+                Message(
+                    N_(
+                        "certificate {text} is not a certificate name (lower case letters, "
+                        "digits and dashes, at most 40)"
+                    ),
+                    {"text": quoted(text)},
+                ),
                 field="certificate",
             ) from None
     return _unique(found)
@@ -178,7 +202,10 @@ def parse_certificates(texts: Iterable[str]) -> list[str]:
 def parse_max_hours(value: int) -> int:
     if not 1 <= value <= MAX_HOURS:
         raise InvalidInput(
-            f"the most hours per week must be from 1 to {MAX_HOURS}, not {value}",
+            Message(
+                N_("the most hours per week must be from 1 to {most}, not {value}"),
+                {"most": MAX_HOURS, "value": value},
+            ),
             field="max_hours",
         )
     return value
@@ -188,17 +215,29 @@ def parse_municipality(text: str) -> str:
     cleaned = " ".join(text.split())
     if not cleaned:
         raise InvalidInput(
-            "the municipality is empty: `--clear municipality` removes it", field="municipality"
+            Message(
+                N_("the municipality is empty: {how} removes it"),
+                {"how": Hint("clear", "`--clear municipality`")},
+            ),
+            field="municipality",
         )
     if len(cleaned) > MAX_MUNICIPALITY or any(is_control(char) for char in text):
         raise InvalidInput(
-            f"the municipality {quoted(text)} is not a place name (at most "
-            f"{MAX_MUNICIPALITY} characters, no control characters)",
+            Message(
+                N_(
+                    "the municipality {text} is not a place name (at most {most} characters, "
+                    "no control characters)"
+                ),
+                {"text": quoted(text), "most": MAX_MUNICIPALITY},
+            ),
             field="municipality",
         )
     if any(char.isdigit() for char in cleaned):
         raise InvalidInput(
-            f"the municipality {quoted(text)} holds digits: give the municipality's name",
+            Message(
+                N_("the municipality {text} holds digits: give the municipality's name"),
+                {"text": quoted(text)},
+            ),
             field="municipality",
         )
     return cleaned
@@ -212,7 +251,13 @@ def parse_fields(texts: Iterable[str]) -> list[str]:
         name = aliases.get(text.strip().lower(), text.strip().lower())
         if name not in FIELDS:
             shown = ", ".join("hours" if f == "max_hours" else f for f in FIELDS)
-            raise InvalidInput(f"--clear {quoted(text)}: choose one of {shown}", field="clear")
+            raise InvalidInput(
+                Message(
+                    N_("{how} {text}: choose one of {known}"),
+                    {"how": Hint("clear", "--clear"), "text": quoted(text), "known": shown},
+                ),
+                field="clear",
+            )
         found.append(name)
     return found
 

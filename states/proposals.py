@@ -23,6 +23,7 @@ from enum import StrEnum
 
 from states.case import ENROLLED, EXITED, PAUSED
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Hint, Message
 from states.steps import Step, step_by_slug
 from states.violations import Violation, structural
 
@@ -37,6 +38,16 @@ class ProposalStatus(StrEnum):
     CLOSED = "closed"  # the place was cancelled while the proposal was open
 
 
+PROPOSAL_STATUSES = {
+    "open": N_("awaiting an answer"),
+    "declined": N_("no thanks"),
+    "accepted": N_("accepted"),
+    "ended": N_("ended"),
+    "closed": N_("shut"),
+}
+"""Each status as the pages and the CLI name it outside English."""
+
+
 class DeclinedBy(StrEnum):
     PARTICIPANT = "participant"
     EMPLOYER = "employer"
@@ -48,7 +59,11 @@ def parse_proposal_status(text: str) -> ProposalStatus:
     except ValueError:
         known = ", ".join(s.value for s in ProposalStatus)
         raise InvalidInput(
-            f"unknown proposal status {quoted(text)}: choose one of {known}", field="status"
+            Message(
+                N_("unknown proposal status {text}: choose one of {known}"),
+                {"text": quoted(text), "known": known},
+            ),
+            field="status",
         ) from None
 
 
@@ -57,7 +72,10 @@ def parse_declined_by(text: str) -> DeclinedBy:
         return DeclinedBy(text.strip().lower())
     except ValueError:
         raise InvalidInput(
-            f"--by {quoted(text)} is neither participant nor employer: say who declined",
+            Message(
+                N_("{how} {text} is neither participant nor employer: say who declined"),
+                {"how": Hint("declined_by", "--by"), "text": quoted(text)},
+            ),
             field="by",
         ) from None
 
@@ -82,10 +100,12 @@ class Proposal:
 def case_problem(state: str) -> Violation | None:
     """Why a case in ``state`` cannot be proposed for a place (None: it can)."""
     if state == EXITED:
-        return structural("proposal-case-exited", "the case is exited", state=state)
+        return structural("proposal-case-exited", Message(N_("the case is exited")), state=state)
     if state == PAUSED:
         return structural(
-            "proposal-case-paused", "the case is paused: resume it first", state=state
+            "proposal-case-paused",
+            Message(N_("the case is paused: resume it first")),
+            state=state,
         )
     return None
 
@@ -94,9 +114,30 @@ def decision_problem(status: str, wanted: str) -> Violation | None:
     """Why a proposal in ``status`` cannot be declined or accepted (None: it can)."""
     if status == ProposalStatus.OPEN.value:
         return None
+    template = ONLY_OPEN.get(
+        wanted, N_("the proposal is {status}: only an open proposal can be {wanted}")
+    )
     return structural(
         "proposal-not-open",
-        f"the proposal is {status}: only an open proposal can be {wanted}",
+        Message(template, {"status": status, "wanted": wanted}),
+        status=status,
+    )
+
+
+ONLY_OPEN = {
+    "declined": N_("the proposal is {status}: only an open proposal can be declined"),
+    "accepted": N_("the proposal is {status}: only an open proposal can be accepted"),
+}
+"""A refused decision's sentence, one per decision (a language inflects the verb)."""
+
+
+def not_accepted_problem(status: str) -> Violation:
+    """An acceptance to end that is not one."""
+    return structural(
+        "proposal-not-accepted",
+        Message(
+            N_("the proposal is {status}: only an accepted proposal can end"), {"status": status}
+        ),
         status=status,
     )
 
@@ -113,12 +154,14 @@ def step_into(place_steps: Iterable[int], state: str) -> Step | None:
 
 def step_problem(place_steps: Iterable[int], state: str) -> Violation:
     steps = ", ".join(map(str, sorted(place_steps)))
-    return structural(
-        "proposal-step-passed",
-        f"the case ({state}) is past every step the place suits ({steps}): an advance "
-        "only goes forward",
-        state=state,
+    said = Message(
+        N_(
+            "the case ({state}) is past every step the place suits ({steps}): an advance "
+            "only goes forward"
+        ),
+        {"state": state, "steps": steps},
     )
+    return structural("proposal-step-passed", said, state=state)
 
 
 def programme_for(

@@ -15,6 +15,7 @@ FIELDS = {
     "supervisor": N_("the Supervisor field"),
     "programme": N_("the Programme field"),
     "programmes": N_("the Programme field"),
+    "steps": N_("the Step field"),
     "until": N_("the Planned end field"),
     "reason": N_("the Reason field"),
     "override": N_("the Override reason field"),

@@ -4,6 +4,9 @@ catalogue), merged into the pages' texts by ``web.language``."""
 from __future__ import annotations
 
 from states.messages import N_
+from states.places import CONTACT_KINDS as CONTACT_KINDS
+from states.places import PLACE_STATUSES as PLACE_STATUSES
+from states.proposals import PROPOSAL_STATUSES as PROPOSAL_STATUSES
 
 PLACES = {
     "nav_places": N_("Places"),
@@ -85,27 +88,4 @@ PLACES = {
     "em_training": N_("Trainings"),
     "em_active": N_("Active"),
     "em_inactive": N_("inactive"),
-}
-
-PLACE_STATUSES = {
-    "contact": N_("contact"),
-    "agreed": N_("agreed"),
-    "open": N_("open"),
-    "filled": N_("filled"),
-    "cancelled": N_("cancelled"),
-}
-
-PROPOSAL_STATUSES = {
-    "open": N_("awaiting an answer"),
-    "declined": N_("no thanks"),
-    "accepted": N_("accepted"),
-    "ended": N_("ended"),
-    "closed": N_("shut"),
-}
-
-CONTACT_KINDS = {
-    "call": N_("call"),
-    "visit": N_("visit"),
-    "meeting": N_("meeting"),
-    "e-mail": N_("e-mail"),
 }

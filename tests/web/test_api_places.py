@@ -116,6 +116,33 @@ def test_a_place_with_bad_input_is_refused_and_nothing_is_written(
     assert len(places.list_places(web_kivo, limit=None)) == before
 
 
+def test_a_place_refused_is_said_in_swedish_to_a_caller_who_accepts_it(
+    web_staff: Staff, anna: Api
+) -> None:
+    sv = {"Authorization": f"Bearer {anna.token}", "Accept-Language": "sv-SE, en;q=0.5"}
+    place_id = opened(anna, web_staff)
+
+    again = anna.client.post(f"/api/v1/places/{place_id}/open", json={}, headers=sv)
+    no_reason = anna.client.post(
+        f"/api/v1/places/{place_id}/cancel", json={"reason": " "}, headers=sv
+    )
+    english = anna.post(f"/places/{place_id}/open", {})
+
+    assert again.status_code == english.status_code == 422, again.text
+    assert again.json()["message"] == (
+        f"plats {place_id}: en plats kan inte gå från öppen till öppen: "
+        "platsen har redan status öppen"
+    )
+    assert again.json()["violations"][0]["message"] == (
+        "en plats kan inte gå från öppen till öppen: platsen har redan status öppen"
+    )
+    assert english.json()["message"] == (
+        f"place {place_id}: a place cannot go from open to open: the place is open already"
+    )
+    assert no_reason.status_code == 400, no_reason.text
+    assert no_reason.json()["message"] == "att avbryta en plats kräver reason"
+
+
 def test_the_read_scope_reads_places_but_changes_nothing(
     app: FastAPI, web_kivo: Kivo, web_staff: Staff, anna: Api
 ) -> None:

@@ -85,7 +85,7 @@ def test_a_place_without_steps_is_refused_naming_the_field_and_writes_nothing(
     before = table_contents(web_kivo.database)
     refused = me.post("/places/new", new_place_form(web_staff, steps=""))
     assert refused.status_code == 400
-    assert "steps it suits" in refused.text
+    assert "en plats behöver de steg den passar för (fältet Steg 2,7)" in refused.text
     assert 'value="Kökshjälp"' in refused.text
     assert me.post("/places/new", new_place_form(web_staff, steps="4")).status_code == 400
     assert table_contents(web_kivo.database) == before
@@ -106,7 +106,7 @@ def test_the_lifecycle_forms_agree_open_and_cancel_with_a_reason(
     before = table_contents(web_kivo.database)
     refused = me.post(f"/places/{place}/status", {"action": "cancel", "reason": ""})
     assert refused.status_code == 400
-    assert "needs" in refused.text
+    assert "att avbryta en plats kräver fältet Skäl" in refused.text
     assert me.post(f"/places/{place}/status", {"action": "agree"}).status_code == 422
     assert table_contents(web_kivo.database) == before
     done = me.post(f"/places/{place}/status", {"action": "cancel", "reason": "No budget"})

@@ -73,9 +73,9 @@ def test_a_refusal_shows_every_problem_keeps_what_was_typed_and_writes_nothing(
     )
 
     assert refused.status_code == 400
-    assert "unknown occupational area &#39;astronaut&#39;" in refused.text
-    assert "is not LANGUAGE:LEVEL" in refused.text
-    assert "must be from 1 to 40, not 99" in refused.text
+    assert "yrkesområde &#39;astronaut&#39; finns inte" in refused.text
+    assert "är inte SPRÅK:NIVÅ" in refused.text
+    assert "måste vara från 1 till 40, inte 99" in refused.text
     assert 'value="99"' in refused.text
     assert profiles.show_profile(web_kivo, case_id) == before
 
