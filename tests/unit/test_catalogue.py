@@ -11,8 +11,8 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
 from babel.messages.catalog import Message as Entry
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from pathway import language
