@@ -382,6 +382,9 @@ COUNTED = {
     "cases": NP_("{count} case", "{count} cases"),
     "r_exited_during": NP_("{count} case was closed", "{count} cases were closed"),
     "r_cases_behind": NP_("case behind the figure", "cases behind the figure"),
+    "bulk_summary": NP_(
+        "Carried out for {done} of {count} case.", "Carried out for {done} of {count} cases."
+    ),
     "rv_reads": NP_("{shown} of {count} read to review.", "{shown} of {count} reads to review."),
 }
 """Texts said with a number, in the form the number takes (``counted`` in templates)."""

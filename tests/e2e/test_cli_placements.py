@@ -390,4 +390,5 @@ def test_consent_withdrawn_counts_the_open_placements_in_swedish(waiting: Kivo) 
     )
 
     assert ran.code == 0, ran.err
-    assert "ärende 1: samtycket återkallat 2026-02-16; 0 öppna placeringar att lösa" in ran.out
+    assert "ärende 1: samtycket återkallat 2026-02-16; 1 öppen placering att lösa" in ran.out
+    assert "inget steg på en arbetsplats förrän samtycke har getts igen" in ran.out
