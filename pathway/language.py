@@ -6,8 +6,9 @@ a page's heading come from one place. The ``.po`` file is the only source: it is
 compiled in memory the first time a language is asked for (Babel), so there is no build
 step and no ``.mo`` file that can drift from it. ``msgid`` strings are marked in code
 with ``N_`` (``states.messages``), counted ones with ``NP_`` (a singular and a plural
-``msgid``: the language's own plural rule picks the form), and collected by ``pybabel extract`` into
-``pathway/locale/kivo.pot``; a test keeps the template and the translations complete.
+``msgid``: the language's own plural rule picks the form), and collected by
+``pybabel extract`` into ``pathway/locale/kivo.pot``; a test keeps the template and the
+translations complete.
 """
 
 from __future__ import annotations
