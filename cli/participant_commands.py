@@ -20,8 +20,16 @@ from cli.options import (
     parse_date,
 )
 from cli.output import print_json, say, table
-from cli.speech import columns, event_name, outcome_name, state_name, status_name, words
-from states.messages import N_
+from cli.speech import (
+    columns,
+    count_words,
+    event_name,
+    outcome_name,
+    state_name,
+    status_name,
+    words,
+)
+from states.messages import N_, NP_
 
 if TYPE_CHECKING:
     from pathway.results import CaseView, HistoryLine, NextMove
@@ -312,14 +320,25 @@ def _withdraw(
         print_json(done)
         return
     say(
-        f"case {case}: consent withdrawn on {done.withdrawn_on.isoformat()}; "
-        f"{len(done.placements)} open placement(s) to resolve"
+        count_words(
+            NP_(
+                "case {case}: consent withdrawn on {on}; {count} open placement to resolve",
+                "case {case}: consent withdrawn on {on}; {count} open placements to resolve",
+            ),
+            len(done.placements),
+            case=case,
+            on=done.withdrawn_on.isoformat(),
+        )
     )
     if done.placements:
         placements_table(done.placements)
         say(
-            "end each (`kivo placement end`) or move the case on; no workplace step until "
-            "consent is given again (`kivo consent`)"
+            words(
+                N_(
+                    "end each (`kivo placement end`) or move the case on; no workplace step "
+                    "until consent is given again (`kivo consent`)"
+                )
+            )
         )
 
 

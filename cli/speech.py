@@ -78,6 +78,14 @@ def words(template: str, **params: object) -> str:
     return language.render(current(), template, params)
 
 
+def count_words(forms: tuple[str, str], count: int, **params: object) -> str:
+    """A counted CLI text (marked ``NP_``) in the form ``count`` takes in the CLI's
+    language ("1 ärende", "2 ärenden"), its ``{count}`` and other fields filled."""
+    from pathway import language
+
+    return language.render_counted(current(), forms, count, {"count": count, **params})
+
+
 def columns(*names: str) -> list[str]:
     """A table's column names in the CLI's language."""
     return [words(name) for name in names]

@@ -5,8 +5,10 @@ Every entry point asks this module for its texts, so a rule sentence, a step's n
 a page's heading come from one place. The ``.po`` file is the only source: it is
 compiled in memory the first time a language is asked for (Babel), so there is no build
 step and no ``.mo`` file that can drift from it. ``msgid`` strings are marked in code
-with ``N_`` (``states.messages``) and collected by ``pybabel extract`` into
-``pathway/locale/kivo.pot``; a test keeps the template and the translations complete.
+with ``N_`` (``states.messages``), counted ones with ``NP_`` (a singular and a plural
+``msgid``: the language's own plural rule picks the form), and collected by
+``pybabel extract`` into ``pathway/locale/kivo.pot``; a test keeps the template and the
+translations complete.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def translations(language: str) -> _gettext.NullTranslations:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
+    # The .po is written without a header: the locale gives the catalogue its CLDR
+    # plural rule, which write_mo puts in the compiled header for ngettext to follow.
     with catalogue_file(language).open("rb") as po:
         catalog = read_po(po, locale=language, domain=DOMAIN)
     compiled = BytesIO()
@@ -61,6 +65,20 @@ def render(language: str, template: str, params: Mapping[str, Any] | None = None
     """A template translated, then filled with its parameters (``str.format`` fields)."""
     translated = text(language, template)
     return translated.format(**params) if params else translated
+
+
+def plural(language: str, singular: str, plural: str, n: int) -> str:
+    """The form of a counted text for ``n`` in ``language`` ("1 ärende", "2 ärenden");
+    English, the source, takes ``singular`` for exactly 1."""
+    return translations(language).ngettext(singular, plural, n)
+
+
+def render_counted(
+    language: str, forms: tuple[str, str], n: int, params: Mapping[str, Any] | None = None
+) -> str:
+    """A counted template (``NP_``) in the form for ``n``, filled with its parameters."""
+    chosen = plural(language, forms[0], forms[1], n)
+    return chosen.format(**params) if params else chosen
 
 
 def from_environment(environ: Mapping[str, str] | None = None, default: str = SOURCE) -> str:

@@ -28,9 +28,13 @@ def cli_hint(hint: Hint) -> str:
 
 
 def say(lang: str, message: Message, hint: HintNamer = cli_hint) -> str:
-    """``message`` in ``lang``; English comes out exactly as ``Message.english``."""
+    """``message`` in ``lang``, a counted one in the form its number takes there;
+    English comes out exactly as ``Message.english``."""
     params = {name: _param(lang, value, hint) for name, value in message.params.items()}
-    return language.render(lang, message.template, params)
+    if message.plural is None:
+        return language.render(lang, message.template, params)
+    forms = (message.template, message.plural)
+    return language.render_counted(lang, forms, message.number, params)
 
 
 def violation_text(lang: str, violation: Violation, hint: HintNamer = cli_hint) -> str:

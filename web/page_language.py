@@ -151,6 +151,12 @@ def programme_options(lang: str, programmes: Iterable[Programme]) -> list[tuple[
     return [(p.code, f"{p.code} {programme_name(lang, p)}") for p in programmes]
 
 
+def counted(lang: str, key: str, count: int, **params: object) -> str:
+    """A text of ``COUNTED`` in the form ``count`` takes in ``lang``, filled: "1 ärende",
+    "2 ärenden" (``counted('cases', n)`` in a template)."""
+    return language.render_counted(lang, source.COUNTED[key], count, {"count": count, **params})
+
+
 def in_language(lang: str, table: Mapping[str, str]) -> dict[str, str]:
     """A page's own small table of texts (key: English msgid) in ``lang``."""
     return {key: language.text(lang, msgid) for key, msgid in table.items()}
@@ -196,6 +202,7 @@ def _page_globals(lang: str) -> dict[str, Any]:
         "step_name": partial(step_name, lang),  # partials, not lambdas: a benchmark
         "state_name": partial(state_name, lang),  # pickles a page's context
         "programme_name": partial(programme_name, lang),
+        "counted": partial(counted, lang),
         **{name: table_in(lang, name) for name in TABLES},
     }
 

@@ -4,7 +4,7 @@ of the namespace for the page's language, built once per language."""
 
 from __future__ import annotations
 
-from states.messages import N_
+from states.messages import N_, NP_
 from states.words import EVENTS as EVENTS
 from states.words import FINDINGS as FINDINGS
 from states.words import FOLLOWUP_STATUSES as FOLLOWUP_STATUSES
@@ -195,7 +195,6 @@ TEXTS = {
     "r_to": N_("To"),
     "r_kind": N_("Kind"),
     "r_count": N_("Count"),
-    "r_exited_during": N_("cases were closed"),
     "r_gender": N_("Gender"),
     "r_outcome": N_("Outcome"),
     "r_share": N_("Share"),
@@ -332,8 +331,6 @@ TEXTS = {
     ),
     "rv_month": N_("Month (YYYY-MM)"),
     "rv_bad_month": N_("Wrong month"),
-    "rv_of": N_("of"),
-    "rv_reads": N_("reads to review."),
     "rv_caption": N_("Reads to review, oldest first"),
     "rv_why": N_("Why"),
     # more case actions
@@ -370,7 +367,6 @@ TEXTS = {
     "r_csv": "CSV",
     "r_xlsx": N_("Excel (xlsx)"),
     "r_chart_alt": N_("The chart shows the same figures as the table."),
-    "r_cases_behind": N_("cases behind the figure"),
     "exit_filter": N_("Closed cases"),
     "placement_supervisor": N_("The placement's supervisor"),
     "closed_between": N_("closed between"),
@@ -382,6 +378,17 @@ TEXTS = {
     "case_needed": N_("Case: give a case"),
     "unknown_change": N_("unknown change of the place"),
 }
+
+COUNTED = {
+    "cases": NP_("{count} case", "{count} cases"),
+    "r_exited_during": NP_("{count} case was closed", "{count} cases were closed"),
+    "r_cases_behind": NP_("case behind the figure", "cases behind the figure"),
+    "bulk_summary": NP_(
+        "Carried out for {done} of {count} case.", "Carried out for {done} of {count} cases."
+    ),
+    "rv_reads": NP_("{shown} of {count} read to review.", "{shown} of {count} reads to review."),
+}
+"""Texts said with a number, in the form the number takes (``counted`` in templates)."""
 
 REPORT_TITLES = {
     "funnel": N_("The funnel: cases per step"),

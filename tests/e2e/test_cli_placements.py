@@ -340,7 +340,7 @@ def test_consent_withdrawn_lists_the_open_placement_and_no_override_lifts_consen
     ran = waiting("consent", "1", "--withdraw", "--on", "2026-02-16", "--by", "1")
 
     assert ran.code == 0, ran.err
-    assert "case 1: consent withdrawn on 2026-02-16; 1 open placement(s) to resolve" in ran.out
+    assert "case 1: consent withdrawn on 2026-02-16; 1 open placement to resolve" in ran.out
     assert "Amina Haddad" in ran.out
     before = table_rows(e2e_database)
     line = "advance 1 fixed-term --workplace 1 --until 2026-08-31 --by 2 --override 'urgent'"
@@ -382,3 +382,13 @@ def test_a_command_changing_a_case_moves_its_version_and_refuses_a_stale_one(
     done = seeded(*shlex.split(line), "--expect-version", str(seen))
     assert done.code == 0, done.err
     assert version_of(seeded) == seen + 1
+
+
+def test_consent_withdrawn_counts_the_open_placements_in_swedish(waiting: Kivo) -> None:
+    ran = waiting(
+        "consent", "1", "--withdraw", "--on", "2026-02-16", "--by", "1", env={"KIVO_LANG": "sv"}
+    )
+
+    assert ran.code == 0, ran.err
+    assert "ärende 1: samtycket återkallat 2026-02-16; 1 öppen placering att lösa" in ran.out
+    assert "inget steg på en arbetsplats förrän samtycke har getts igen" in ran.out

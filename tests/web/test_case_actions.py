@@ -357,6 +357,7 @@ def test_a_bulk_follow_up_reports_each_case_and_one_refusal_undoes_no_other(
     assert done.status_code == 200
     assert done.text.count("Klart") == 2
     assert done.text.count("Nekad") == 2
+    assert "Åtgärden utfördes för 2 av 4 ärenden." in done.text
     assert f"no case with id {theirs}" in done.text  # a colleague's case is no case
     for case_id in mine:
         titles = [f.title for f in list_followups(web_kivo, case_id=case_id)]
