@@ -128,9 +128,7 @@ def test_the_access_log_is_a_swedish_table(kivo_cli: Kivo) -> None:
 
 
 def test_the_access_log_refuses_a_backwards_period_in_swedish(kivo_cli: Kivo) -> None:
-    refused = swedish(
-        kivo_cli, "audit reads --actor 2 --from 2026-03-02 --to 2026-03-01", code=2
-    )
+    refused = swedish(kivo_cli, "audit reads --actor 2 --from 2026-03-02 --to 2026-03-01", code=2)
 
     assert "--to 2026-03-01 är före --from 2026-03-02" in refused.err
 
