@@ -6,11 +6,13 @@ from typing import Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.listing import AfterOption, LimitOption, OffsetOption, say_more
 from cli.options import JsonOption, id_option, parse_date, parse_id
 from cli.output import print_json, table
+from states.messages import N_
 
 audit_app = typer.Typer(
     help="The access log: who read or changed which case, when (coordinators).",
@@ -87,7 +89,8 @@ def audit_reads(
             )
             for r in page.rows
         ]
-        table("Access log", ["id", "at", "caseworker", "case", "action", "address"], rows)
+        columns = (N_("id"), N_("at"), N_("caseworker"), N_("case"), N_("action"), N_("address"))
+        table(speech.text(N_("Access log")), speech.columns(*columns), rows)
     fmt = "json" if json_output else "table"
     say_more(fmt, "rows", len(page.rows), page.more, page.last_id, offset)
 
@@ -108,6 +111,7 @@ def audit_review(
 
     Only a coordinator reviews it: name them with --actor (or KIVO_ACTOR)."""
     from pathway.review import log_review
+    from states.review import WHY
 
     found = log_review(kivo_of(ctx), month, actor=actor)
     if json_output:
@@ -120,12 +124,15 @@ def audit_review(
             r.caseworker,
             r.case_id,
             r.action,
-            ", ".join(r.why),
+            ", ".join(r.why if speech.current() == "en" else (speech.text(WHY[w]) for w in r.why)),
         )
         for r in found.rows
     ]
+    title = N_("Log review {month}: {count} of {reads} read(s) to look at")
     table(
-        f"Log review {found.month}: {len(rows)} of {found.reads} read(s) to look at",
-        ["at", "caseworker_id", "caseworker", "case", "action", "why"],
+        speech.words(title, month=found.month, count=len(rows), reads=found.reads),
+        speech.columns(
+            N_("at"), N_("caseworker_id"), N_("caseworker"), N_("case"), N_("action"), N_("why")
+        ),
         rows,
     )

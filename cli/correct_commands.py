@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import ByOption, CaseArg, ExpectVersion, JsonOption, parse_id
 from cli.output import print_json, say
+from states.messages import N_, Message
 
 if TYPE_CHECKING:
     from pathway.corrections import Corrected
@@ -55,20 +57,36 @@ def correct(
 
 
 def _summary(done: Corrected) -> str:
+    """What the correction did, in the CLI's language; English as it always was."""
+    from pathway.corrections import event_word
+
+    kind = event_word(done.kind)
     parts = [
-        f"case {done.case_id}: event {done.event} ({done.kind.replace('_', ' ')}) corrected "
-        f"by event {done.seq}; {done.from_state} -> {done.to_state}"
+        speech.words(
+            N_("case {case}: event {event} ({kind}) corrected by event {seq}; {was} -> {now}"),
+            case=done.case_id,
+            event=done.event,
+            kind=speech.say(kind) if isinstance(kind, Message) else kind,
+            seq=done.seq,
+            was=speech.state_name(done.from_state),
+            now=speech.state_name(done.to_state),
+        )
     ]
     if done.placement_removed is not None:
-        parts.append(f"placement {done.placement_removed} removed")
+        parts.append(
+            speech.words(N_("placement {placement} removed"), placement=done.placement_removed)
+        )
     if done.placements_reopened:
-        parts.append(f"placement {', '.join(map(str, done.placements_reopened))} open again")
-    if done.followups_cancelled:
-        parts.append(f"{len(done.followups_cancelled)} follow-ups cancelled")
-    if done.followups_restored:
-        parts.append(f"{len(done.followups_restored)} follow-ups restored")
-    if done.meetings_cancelled:
-        parts.append(f"{len(done.meetings_cancelled)} meetings cancelled")
-    if done.meetings_restored:
-        parts.append(f"{len(done.meetings_restored)} meetings booked again")
+        reopened = ", ".join(map(str, done.placements_reopened))
+        parts.append(speech.words(N_("placement {placements} open again"), placements=reopened))
+    parts += [
+        speech.words(template, count=len(ids))
+        for template, ids in (
+            (N_("{count} follow-ups cancelled"), done.followups_cancelled),
+            (N_("{count} follow-ups restored"), done.followups_restored),
+            (N_("{count} meetings cancelled"), done.meetings_cancelled),
+            (N_("{count} meetings booked again"), done.meetings_restored),
+        )
+        if ids
+    ]
     return "; ".join(parts)

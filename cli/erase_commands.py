@@ -6,10 +6,12 @@ from typing import Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import ByOption, JsonOption
 from cli.output import print_json, say
+from states.messages import N_
 
 PersonArg = Annotated[
     str,
@@ -52,7 +54,12 @@ def person_erase(
         print_json(done.to_dict())
         return
     counted = ", ".join(f"{kind} {n}" for kind, n in sorted(done.counts.items()))
-    cases = ", ".join(str(ident) for ident in done.case_ids) or "none"
-    say(f"person {done.person_id} erased: now {done.pseudonym}; cases {cases}; {counted}")
+    cases = ", ".join(str(ident) for ident in done.case_ids) or speech.text(N_("none"))
+    erased = N_("person {person} erased: now {pseudonym}; cases {cases}; {counted}")
+    said = dict(person=done.person_id, pseudonym=done.pseudonym, cases=cases, counted=counted)
+    say(speech.words(erased, **said))
     if not done.settled:
-        say("the database's write-ahead log is still in use: run the erasure's checkpoint again")
+        say(speech.text(UNSETTLED))
+
+
+UNSETTLED = N_("the database's write-ahead log is still in use: run the erasure's checkpoint again")

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import JsonOption, parse_date, parse_id
 from cli.output import print_json, say
+from states.messages import N_
 
 export_app = typer.Typer(
     help="Export data for Excel and other tools (CSV, JSON Lines, xlsx).", no_args_is_help=True
@@ -93,7 +95,8 @@ def _run(
     if json_output:
         print_json(result)
         return
-    say(f"exported {result.rows} {kind} row(s) to {result.path}")
+    exported = N_("exported {rows} {kind} row(s) to {path}")
+    say(speech.words(exported, rows=result.rows, kind=kind, path=result.path))
 
 
 @export_app.command("cases")

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import ByOption, JsonOption, parse_date
 from cli.output import print_json, table
+from states.messages import N_
 
 if TYPE_CHECKING:
     from pathway.retention import CaseRemoval
@@ -62,10 +64,14 @@ def retention_plan(
         print_json(result.to_dict())
         return
     rows = [
-        (i.case_id, i.kind, i.closed_on, i.keep, i.due_since, i.action.value) for i in result.items
+        (i.case_id, _kind(i.kind), i.closed_on, i.keep, i.due_since, _action(i.action.value))
+        for i in result.items
     ]
-    title = f"Due on {result.on.isoformat()} under {result.decision}"
-    table(title, ["case", "kind", "closed on", "keep", "due since", "action"], rows)
+    title = speech.words(
+        N_("Due on {on} under {decision}"), on=result.on.isoformat(), decision=result.decision
+    )
+    columns = (N_("case"), N_("kind"), N_("closed on"), N_("keep"), N_("due since"), N_("action"))
+    table(title, speech.columns(*columns), rows)
 
 
 @retention_app.command("apply")
@@ -95,12 +101,40 @@ def retention_apply(
         print_json(result.to_dict())
         return
     rows = [
-        (case.case_id, ", ".join(f"{kind} {n}" for kind, n in case.counts.items()))
+        (case.case_id, ", ".join(f"{_kind(kind)} {n}" for kind, n in case.counts.items()))
         for case in result.cases
     ]
-    table(f"Destroyed under {result.decision}", ["case", "removed or rewritten"], rows)
+    title = speech.words(N_("Destroyed under {decision}"), decision=result.decision)
+    table(title, speech.columns(N_("case"), N_("removed or rewritten")), rows)
 
 
 def _progress(removal: CaseRemoval) -> None:
     """One line on standard error per case committed: a long run shows where it is."""
-    print(f"retention: case {removal.case_id} done", file=sys.stderr, flush=True)
+    done = speech.words(N_("retention: case {case} done"), case=removal.case_id)
+    print(done, file=sys.stderr, flush=True)
+
+
+KINDS = {
+    "history": N_("history"),
+    "notes": N_("notes and reasons"),
+    "meetings": N_("meeting notes"),
+    "placements": N_("placements"),
+    "reminders": N_("reminders"),
+    "access_log": N_("access log"),
+}
+"""The schedule's kinds of record as the pages name them (``web.retention``)."""
+ACTIONS = {"destroy": N_("destroy"), "archive": N_("archive")}
+
+
+def _kind(kind: str) -> str:
+    """A kind of record: the schedule's key in English (as the schedule file writes it),
+    the pages' name for it in another language."""
+    return kind if speech.current() == "en" or kind not in KINDS else speech.text(KINDS[kind])
+
+
+def _action(action: str) -> str:
+    return (
+        action
+        if speech.current() == "en" or action not in ACTIONS
+        else speech.text(ACTIONS[action])
+    )

@@ -11,6 +11,7 @@ from pathway import actors
 from pathway.clock import LOCAL
 from pathway.listing import DEFAULT_LIMIT, MAX_ROWS, check_paging
 from states.errors import InvalidInput
+from states.messages import N_, Hint, Message
 
 if TYPE_CHECKING:
     from pathway.context import Kivo
@@ -47,9 +48,8 @@ def access_reads(
     it. ``limit`` 0: every row."""
     check_paging(limit, offset)
     if start is not None and end is not None and end < start:
-        raise InvalidInput(
-            f"--to {end.isoformat()} is before --from {start.isoformat()}", field="to"
-        )
+        params = {"to": TO, "end": end.isoformat(), "from": FROM, "start": start.isoformat()}
+        raise InvalidInput(Message(N_("{to} {end} is before {from} {start}"), params), field="to")
     with kivo.uow(read_only=True) as uow:
         actors.require_coordinator(
             actors.actor_of(uow, actor), "review the access log", option="--actor"
@@ -66,6 +66,10 @@ def access_reads(
     if limit and len(rows) > limit:
         return AccessPage(rows[:limit], True)
     return AccessPage(rows, False)
+
+
+FROM, TO = Hint("from", "--from"), Hint("to", "--to")
+"""The days the review covers: the CLI's ``--from`` and ``--to``."""
 
 
 def _midnight(day: date | None) -> datetime | None:

@@ -30,6 +30,7 @@ from pathway.scheduling import reminders_for
 from states.case import EXITED, Role
 from states.corrections import CORRECTABLE, CORRECTION, corrected_by, dependents
 from states.errors import Conflict, InvalidInput, NotFound
+from states.messages import N_, Hint, Message
 from states.notes import MAX_NOTE, checked_text
 from states.records import Case, CaseEvent, Caseworker, Followup, Meeting
 from states.violations import Violation, structural
@@ -70,7 +71,11 @@ def correct(
     reason = checked_text(reason or "", "the reason", limit=MAX_NOTE, field="reason")
     if by is None:
         raise InvalidInput(
-            "a correction is made by a coordinator: give --by with a coordinator's id", field="by"
+            Message(
+                N_("a correction is made by a coordinator: give {option} with a coordinator's id"),
+                {"option": BY},
+            ),
+            field="by",
         )
     with kivo.uow() as uow:
         actor = _coordinator(uow, by)
@@ -88,8 +93,13 @@ def correct(
         _refuse_dependents(case_id, history, target, items, meetings)
         if case.state != target.to_state:
             raise Conflict(
-                f"case {case_id} is {case.state}, not {target.to_state} as event {event} "
-                "left it: its history and its state disagree (run `kivo doctor`)",
+                Message(
+                    N_(
+                        "case {case} is {state}, not {left} as event {event} left it: its "
+                        "history and its state disagree (run `kivo doctor`)"
+                    ),
+                    {"case": case_id, "state": case.state, "left": target.to_state, "event": event},
+                ),
                 case_id=case_id,
             )
         from_state = case.state
@@ -135,16 +145,13 @@ def _coordinator(uow: UnitOfWork, by: int) -> Caseworker:
     """The active caseworker ``by`` names, who must be a coordinator (as stored)."""
     actor = actor_of(uow, by)
     if actor.role != Role.COORDINATOR.value:
-        raise Refused(
-            f"caseworker {by} is not a coordinator: only a coordinator may correct a case",
-            [
-                structural(
-                    "correction-not-permitted",
-                    "only a coordinator may correct a recorded move: give --by with a "
-                    "coordinator's id",
-                    by=by,
-                )
-            ],
+        head = N_("caseworker {by} is not a coordinator: only a coordinator may correct a case")
+        rule = N_(
+            "only a coordinator may correct a recorded move: give {option} with a coordinator's id"
+        )
+        raise Refused.saying(
+            Message(head, {"by": by}),
+            [structural("correction-not-permitted", Message(rule, {"option": BY}), by=by)],
         )
     return actor
 
@@ -155,21 +162,31 @@ def _correctable(case_id: int, history: list[CaseEvent], event: int) -> CaseEven
     if target is None:
         last = history[-1].seq if history else 0
         raise NotFound(
-            f"case {case_id} has no event {event} (its history runs from 1 to {last})",
+            Message(
+                N_("case {case} has no event {event} (its history runs from 1 to {last})"),
+                {"case": case_id, "event": event, "last": last},
+            ),
             what="event",
             id=event,
         )
     if target.kind not in CORRECTABLE:
         raise InvalidInput(
-            f"event {event} of case {case_id} is {_kind(target.kind)}, not a move or an exit: "
-            "only an advance, a fall back, a pause, a resume or an exit can be corrected",
+            Message(
+                N_(
+                    "event {event} of case {case} is {kind}, not a move or an exit: only an "
+                    "advance, a fall back, a pause, a resume or an exit can be corrected"
+                ),
+                {"event": event, "case": case_id, "kind": _kind(target.kind)},
+            ),
             field="event",
         )
     by = corrected_by(history).get(event)
     if by is not None:
-        raise Refused(
-            f"case {case_id}: event {event} is already corrected (by event {by})",
-            [structural("already-corrected", f"event {event} was corrected by event {by}")],
+        params = {"case": case_id, "event": event, "by": by}
+        head = N_("case {case}: event {event} is already corrected (by event {by})")
+        rule = N_("event {event} was corrected by event {by}")
+        raise Refused.saying(
+            Message(head, params), [structural("already-corrected", Message(rule, params))]
         )
     return target
 
@@ -177,14 +194,20 @@ def _correctable(case_id: int, history: list[CaseEvent], event: int) -> CaseEven
 def _record_of(case_id: int, target: CaseEvent) -> dict[str, Any]:
     undo = target.data.get("undo")
     if not isinstance(undo, dict):
-        raise Refused(
-            f"case {case_id}: event {target.seq} cannot be corrected",
+        rule = N_(
+            "event {event} was recorded without what its move wrote (an import, or a kivo "
+            "before corrections): it cannot be undone automatically; record the right state "
+            "with a new move instead"
+        )
+        raise Refused.saying(
+            Message(
+                N_("case {case}: event {event} cannot be corrected"),
+                {"case": case_id, "event": target.seq},
+            ),
             [
                 structural(
                     "correction-without-record",
-                    f"event {target.seq} was recorded without what its move wrote (an "
-                    "import, or a kivo before corrections): it cannot be undone "
-                    "automatically; record the right state with a new move instead",
+                    Message(rule, {"event": target.seq}),
                     event=target.seq,
                 )
             ],
@@ -201,42 +224,67 @@ def _refuse_dependents(
 ) -> None:
     """Refuse, naming every later event, done follow-up and held meeting that stands on
     the move."""
+    later_event = N_(
+        "event {event} ({kind} on {on}) depends on it: correct that first, or record a new move"
+    )
     found: list[Violation] = [
         structural(
             "later-event",
-            f"{later.describe()} depends on it: correct that first, or record a new move",
+            Message(
+                later_event, {"event": later.seq, "kind": event_word(later.kind), "on": later.on}
+            ),
             event=later.seq,
             kind=later.kind,
         )
         for later in dependents(history, target.seq)
     ]
     found += [
-        structural(
-            "followup-done",
-            f"follow-up {item.id} ({item.title}) that it planned is done"
-            + (f" on {item.done_on.isoformat()}" if item.done_on else ""),
-            followup=item.id,
-        )
+        structural("followup-done", _done_item(item), followup=item.id)
         for item in items
         if item.status == "done"
     ]
     planned = {item.id for item in items}
+    held = N_("meeting {meeting} booked for a follow-up it planned was {status}")
     found += [
         structural(
             "meeting-held",
-            f"meeting {meeting.id} booked for a follow-up it planned was {meeting.status}",
+            Message(held, {"meeting": meeting.id, "status": _meeting_status(meeting.status)}),
             meeting=meeting.id,
         )
         for meeting in meetings
         if meeting.followup_id in planned and meeting.status in DONE_MEETINGS
     ]
     if found:
-        raise Refused(
-            f"case {case_id}: event {target.seq} ({_kind(target.kind)} on "
-            f"{target.on.isoformat()}) cannot be corrected: {len(found)} "
-            f"{'thing depends' if len(found) == 1 else 'things depend'} on it",
-            found,
-        )
+        raise Refused.saying(_cannot_correct(case_id, target, len(found)), found)
+
+
+def _done_item(item: Followup) -> Message:
+    params = {"followup": item.id, "title": item.title}
+    if item.done_on is None:
+        return Message(N_("follow-up {followup} ({title}) that it planned is done"), params)
+    on = item.done_on.isoformat()
+    done_on = N_("follow-up {followup} ({title}) that it planned is done on {on}")
+    return Message(done_on, {**params, "on": on})
+
+
+def _cannot_correct(case_id: int, target: CaseEvent, count: int) -> Message:
+    """The refusal's head: the event and how many things stand on it."""
+    one = N_(
+        "case {case}: event {event} ({kind} on {on}) cannot be corrected: "
+        "{count} thing depends on it"
+    )
+    many = N_(
+        "case {case}: event {event} ({kind} on {on}) cannot be corrected: "
+        "{count} things depend on it"
+    )
+    params = {
+        "case": case_id,
+        "event": target.seq,
+        "kind": _kind(target.kind),
+        "on": target.on.isoformat(),
+        "count": count,
+    }
+    return Message(one if count == 1 else many, params)
 
 
 def _restore_case(case: Case, target: CaseEvent, undo: dict[str, Any]) -> None:
@@ -335,14 +383,48 @@ def _ids(undo: dict[str, Any], key: str) -> list[int]:
     return [int(ident) for ident in found if isinstance(ident, int)]
 
 
-def _kind(kind: str) -> str:
-    names = {
-        "advanced": "an advance",
-        "fell_back": "a fall back",
-        "paused": "a pause",
-        "resumed": "a resume",
-        "exited": "an exit",
-        "enrolled": "the enrolment",
-        CORRECTION: "a correction",
-    }
-    return names.get(kind, f"a {kind.replace('_', ' ')} event")
+def _kind(kind: str) -> Message:
+    """An event as a noun in a sentence: "an advance", "a fall back"."""
+    phrase = KIND_PHRASES.get(kind)
+    if phrase is not None:
+        return Message(phrase)
+    return Message(N_("a {kind} event"), {"kind": kind.replace("_", " ")})
+
+
+def event_word(kind: str) -> Message | str:
+    """An event's kind as a word in a sentence: "fell back", "paused" (in English the
+    stored kind with spaces); a kind without a word here as it is stored."""
+    word = EVENT_WORDS.get(kind)
+    return Message(word) if word is not None else kind.replace("_", " ")
+
+
+def _meeting_status(status: str) -> Message | str:
+    word = MEETING_STATUSES.get(status)
+    return Message(word) if word is not None else status
+
+
+BY = Hint("by", "--by")
+"""Who makes the correction: the CLI's ``--by``."""
+KIND_PHRASES = {
+    "advanced": N_("an advance"),
+    "fell_back": N_("a fall back"),
+    "paused": N_("a pause"),
+    "resumed": N_("a resume"),
+    "exited": N_("an exit"),
+    "enrolled": N_("the enrolment"),
+    CORRECTION: N_("a correction"),
+}
+EVENT_WORDS = {
+    "advanced": N_("advanced"),
+    "fell_back": N_("fell back"),
+    "paused": N_("paused"),
+    "resumed": N_("resumed"),
+    "exited": N_("exited"),
+    "enrolled": N_("enrolled"),
+    "extended": N_("extended"),
+    "placement_ended": N_("placement ended"),
+    "supervisor_changed": N_("supervisor changed"),
+    CORRECTION: N_("correction"),
+}
+"""Event kinds as words whose English is the kind itself, "_" said as a space."""
+MEETING_STATUSES = {"held": N_("held"), "no-show": N_("no-show")}

@@ -35,7 +35,8 @@ from states.erasure import (
     scrub,
     stand_in_birth_date,
 )
-from states.errors import InvalidInput, NotFound
+from states.errors import UNKNOWN_ID, InvalidInput, NotFound
+from states.messages import N_, Hint, Message
 from states.personnummer import Personnummer, holds_personnummer, parse_personnummer
 from states.records import Caseworker
 from states.violations import Violation
@@ -44,6 +45,8 @@ DECISION = "GDPR art. 17"
 MAX_REASON = 160
 DEFAULT_KEEP_DAYS: Mapping[str, int] = {KEEP_CASE_HISTORY: 0}
 """Without the organisation's retention schedule: no minimum keep period after closing."""
+REASON = Hint("reason", "--reason")
+"""The request's reference: the CLI's ``--reason``, the page's Reason field."""
 HISTORY = "history"  # the schedule's kind of record that holds the case's history
 
 
@@ -120,11 +123,7 @@ def erase_person(
         subject = _subject(kivo, uow, person, lock=True)
         blockers = erasure_blockers(subject.cases, _keep(keep), kivo.today())
         if blockers:
-            raise Refused(
-                f"person {subject.person_id} cannot be erased: "
-                + "; ".join(v.message for v in blockers),
-                blockers,
-            )
+            raise Refused.saying(_refusal(subject.person_id, blockers), blockers)
         plan = _plan(kivo, subject, note, actor)
         counts = uow.erasure.erase(plan)
         actors.log(kivo, uow, actor, [(c.case_id, "erase") for c in subject.cases])
@@ -152,20 +151,23 @@ def _reason(kivo: Kivo, reason: str | None) -> str:
     and no personal data of its own, since the removal's record keeps it."""
     text = " ".join((reason or "").split())
     if not text:
-        raise InvalidInput(
-            "an erasure needs the request it answers: give --reason (e.g. the diary number)",
-            field="reason",
-        )
+        needs = N_("an erasure needs the request it answers: give {reason} (e.g. the diary number)")
+        raise InvalidInput(Message(needs, {"reason": REASON}), field="reason")
     if len(text) > MAX_REASON:
+        too_long = N_(
+            "the reason is at most {most} characters, not {length}: give the request's reference"
+        )
         raise InvalidInput(
-            f"the reason is at most {MAX_REASON} characters, not {len(text)}: give the "
-            "request's reference",
-            field="reason",
+            Message(too_long, {"most": MAX_REASON, "length": len(text)}), field="reason"
         )
     if holds_personnummer(text, today=kivo.today()):
         raise InvalidInput(
-            "the reason must not hold a personnummer (the record of the erasure keeps it): "
-            "give the request's reference",
+            Message(
+                N_(
+                    "the reason must not hold a personnummer (the record of the erasure keeps "
+                    "it): give the request's reference"
+                )
+            ),
             field="reason",
         )
     return text
@@ -176,21 +178,36 @@ def _subject(kivo: Kivo, uow: UnitOfWork, person: str, *, lock: bool = False) ->
     text = person.strip()
     if text.isdigit() and len(text) <= 9:
         person_id: int | None = int(text)
-        missing = f"no person with id {text}"
+        missing = Message(UNKNOWN_ID["person"], {"id": text})
     else:
         digits = parse_personnummer(text, today=kivo.today()).digits
         person_id = uow.erasure.person_by_personnummer(digits)
-        missing = f"no person with personnummer {Personnummer(digits).masked()}"
+        masked = Personnummer(digits).masked()
+        missing = Message(
+            N_("no person with personnummer {personnummer}"), {"personnummer": masked}
+        )
     subject = None if person_id is None else uow.erasure.subject(person_id, lock=lock)
     if subject is None:
         raise NotFound(missing, what="person")
     if subject.erased_on is not None:
+        erased = N_("person {person} was erased on {on} already: nothing more to erase")
         raise InvalidInput(
-            f"person {subject.person_id} was erased on {subject.erased_on.isoformat()} "
-            "already: nothing more to erase",
+            Message(erased, {"person": subject.person_id, "on": subject.erased_on.isoformat()}),
             field="person",
         )
     return subject
+
+
+def _refusal(person_id: int, blockers: list[Violation]) -> Message:
+    """ "person 3 cannot be erased: " and every rule that keeps the data, joined by "; "."""
+    said = {f"rule{n}": _said(rule) for n, rule in enumerate(blockers)}
+    rules = Message("; ".join(f"{{{name}}}" for name in said), said)  # nothing to translate
+    head = N_("person {person} cannot be erased: {rules}")
+    return Message(head, {"person": person_id, "rules": rules})
+
+
+def _said(rule: Violation) -> Message | str:
+    return rule.said if rule.said is not None else rule.message
 
 
 def _plan(kivo: Kivo, subject: Subject, note: str, actor: Caseworker) -> ErasurePlan:

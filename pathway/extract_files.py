@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pathway.extracts import person_extract
 from pathway.files import beside, database_files
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Hint, Message
 
 if TYPE_CHECKING:
     from pathway.context import Kivo
@@ -47,8 +48,9 @@ def checked_format(text: str) -> str:
     """``json`` or ``pdf`` (any case); anything else is bad input naming both."""
     found = text.strip().lower()
     if found not in FORMATS:
+        wrong = N_("{option} {value} is not a format of the extract: use json or pdf")
         raise InvalidInput(
-            f"--format {quoted(text)} is not a format of the extract: use json or pdf",
+            Message(wrong, {"option": Hint("format", "--format"), "value": quoted(text)}),
             field="format",
         )
     return found

@@ -18,6 +18,7 @@ from typing import Any
 from pathway.actors import actor_of, require_coordinator
 from pathway.context import Kivo
 from states.errors import InvalidInput
+from states.messages import N_, Message
 from states.retention import (
     DueItem,
     RetentionSchedule,
@@ -111,10 +112,11 @@ def apply_retention(
     transaction per case; ``progress`` hears of each case once it is committed."""
     today = kivo.today()
     if on > today:
+        future = N_(
+            "{on} is in the future (today is {today}): retention destroys only what is already due"
+        )
         raise InvalidInput(
-            f"{on.isoformat()} is in the future (today is {today.isoformat()}): retention "
-            "destroys only what is already due",
-            field="on",
+            Message(future, {"on": on.isoformat(), "today": today.isoformat()}), field="on"
         )
     with kivo.uow(read_only=True) as uow:
         actor = require_coordinator(actor_of(uow, by), "apply retention")

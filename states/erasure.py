@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from states.messages import N_, Message
 from states.reports import age_band
 from states.violations import Violation, structural
 
@@ -92,8 +93,13 @@ def erasure_blockers(
             found.append(
                 structural(
                     OPEN_CASE,
-                    f"case {case.case_id} is open: a person is erased only when every "
-                    "case of theirs has closed",
+                    Message(
+                        N_(
+                            "case {case} is open: a person is erased only when every case of "
+                            "theirs has closed"
+                        ),
+                        {"case": case.case_id},
+                    ),
                     case_id=case.case_id,
                 )
             )
@@ -102,9 +108,18 @@ def erasure_blockers(
             found.append(
                 structural(
                     RETENTION,
-                    f"case {case.case_id} closed on {case.closed_on.isoformat()}: the retention "
-                    f"schedule keeps its {KEEP_CASE_HISTORY} {keep} days after closing, until "
-                    f"{until.isoformat()}",
+                    Message(
+                        N_(
+                            "case {case} closed on {closed}: the retention schedule keeps its "
+                            "case history {days} days after closing, until {until}"
+                        ),
+                        {
+                            "case": case.case_id,
+                            "closed": case.closed_on.isoformat(),
+                            "days": keep,
+                            "until": until.isoformat(),
+                        },
+                    ),
                     case_id=case.case_id,
                     until=until.isoformat(),
                 )

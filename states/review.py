@@ -14,6 +14,7 @@ from typing import Any
 from states.access import READ, READ_HISTORY, READ_NEXT, SHOW_PERSONAL, AccessEntry
 from states.case import Role
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Message
 from states.ownership import Ownership
 
 READS = frozenset({READ, READ_HISTORY, READ_NEXT, SHOW_PERSONAL})  # show-personal: a reveal
@@ -23,6 +24,13 @@ OUTSIDE_CASELOAD = "outside-caseload"
 COORDINATOR = "coordinator"
 PROTECTED_PERSON = "protected"
 NO_ONE_NAMED = "no-one-named"
+WHY = {
+    OUTSIDE_CASELOAD: N_("outside the caseload"),
+    COORDINATOR: N_("a coordinator's read"),
+    PROTECTED_PERSON: N_("protected identity"),
+    NO_ONE_NAMED: N_("no one named"),
+}
+"""Why a read is listed, as a reader is told (the codes stay in JSON)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +64,8 @@ def parse_month(text: str) -> tuple[int, int]:
         or not 1 <= int(parts[1]) <= 12
         or int(parts[0]) < 1
     ):
-        raise InvalidInput(
-            f"{quoted(text)} is not a month: give it as YYYY-MM, e.g. 2026-11", field="month"
-        )
+        not_month = N_("{value} is not a month: give it as YYYY-MM, e.g. 2026-11")
+        raise InvalidInput(Message(not_month, {"value": quoted(text)}), field="month")
     return int(parts[0]), int(parts[1])
 
 

@@ -103,5 +103,6 @@ def test_bad_input_shows_the_form_again_with_the_sentence(
     assert missing.status_code == 400
     assert "Ange personens id eller personnummer" in missing.text
     assert fmt.status_code == 400
-    assert "use json or pdf" in fmt.text
+    assert "använd json eller pdf" in fmt.text  # the format named as the form's, in Swedish
+    assert "--format" not in fmt.text
     assert all('role="alert"' in r.text for r in (unknown, missing, fmt))

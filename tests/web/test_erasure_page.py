@@ -84,6 +84,22 @@ def test_the_preview_names_the_rule_that_keeps_an_open_cases_data(
     assert _without_access_log(table_contents(sqlite_kivo.database)) == _without_access_log(before)
 
 
+def test_the_rule_and_a_missing_reason_are_said_in_swedish_naming_the_field(
+    sqlite_kivo: Kivo, staff: Staff, coordinator: Browser
+) -> None:
+    kept = _person(sqlite_kivo, staff, "Sune Svensson", closed=False)
+    closed = _person(sqlite_kivo, staff, "Tove Tomsson", closed=True)
+
+    preview = coordinator.get(f"/people/{kept}/erase")
+    no_reason = coordinator.post(f"/people/{closed}/erase", {"reason": " "})
+
+    assert "är öppet: en person raderas först när alla hens ärenden har avslutats" in preview
+    assert "is open" not in preview
+    assert no_reason.status_code == 400
+    assert "ange fältet Skäl (t.ex. diarienumret)" in no_reason.text
+    assert "--reason" not in no_reason.text
+
+
 def test_a_caseworker_gets_404_and_a_post_without_the_token_403(
     sqlite_kivo: Kivo, staff: Staff, app: FastAPI, coordinator: Browser
 ) -> None:

@@ -73,5 +73,5 @@ def test_apply_without_the_csrf_token_or_for_a_future_day_writes_nothing(
 
     assert forged.status_code == 403
     assert future.status_code == 400
-    assert "2026-03-03 is in the future" in future.text
+    assert "2026-03-03 ligger i framtiden" in future.text  # the page says it in Swedish
     assert table_contents(web_kivo.database) == before
