@@ -22,7 +22,7 @@ from cli.options import (
     parse_id,
 )
 from cli.output import print_json, say, table
-from states.messages import N_
+from states.messages import N_, Message
 
 if TYPE_CHECKING:
     from states.agenda import MeetingEntry
@@ -97,7 +97,7 @@ def meeting_record(
         if flag
     ]
     if len(chosen) != 1:
-        raise InvalidInput("give exactly one of --held, --no-show or --cancelled")
+        raise InvalidInput(Message(N_("give exactly one of --held, --no-show or --cancelled")))
     result = record_meeting(kivo_of(ctx), meeting, chosen[0], notes=notes, by=by)
     if json_output:
         print_json(result)
@@ -234,7 +234,8 @@ def meeting_ics(
         # names of participants and supervisors; never onto the database itself
         write_private(out, data, option="--out", inputs=database_files(kivo.database))
     except OSError as error:
-        raise InvalidInput(f"cannot write {out}: {error.strerror}", field="out") from None
+        said = Message(N_("cannot write {file}: {reason}"), {"file": out, "reason": error.strerror})
+        raise InvalidInput(said, field="out") from None
     count = data.count(b"BEGIN:VEVENT")
     wrote = (
         N_("wrote {count} meeting to {out}")

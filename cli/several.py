@@ -21,7 +21,7 @@ from cli import speech
 from cli.output import print_json, say
 from states.case_refs import CaseRef, parse_case_ref
 from states.errors import InvalidInput
-from states.messages import N_
+from states.messages import N_, Message
 
 if TYPE_CHECKING:
     from pathway.each import EachResult
@@ -79,17 +79,15 @@ def single(refs: Sequence[CaseRef], expect_version: int | None) -> CaseRef | Non
     if len(refs) == 1:
         ref = refs[0]
         if ref.version is not None and expect_version is not None:
-            raise InvalidInput(
-                "give the version once: CASE@VERSION or --expect-version, not both",
-                field="expected_version",
-            )
+            once = N_("give the version once: CASE@VERSION or --expect-version, not both")
+            raise InvalidInput(Message(once), field="expected_version")
         return ref if ref.version is not None else CaseRef(ref.case_id, expect_version)
     if expect_version is not None:
-        raise InvalidInput(
+        one_case = N_(
             "--expect-version is the version of one case: with several cases write each "
-            "as CASE@VERSION",
-            field="expected_version",
+            "as CASE@VERSION"
         )
+        raise InvalidInput(Message(one_case), field="expected_version")
     return None
 
 

@@ -7,10 +7,11 @@ import pytest
 
 from cli.listing import choose_format, page_of
 from cli.meeting_commands import MEETING_STATUSES
-from cli.several import EACH_STATUSES
+from cli.several import EACH_STATUSES, single
 from pathway.language import text
 from pathway.sentences import say
 from states.agenda import MEETING_STATUSES as STORED_MEETING_STATUSES
+from states.case_refs import CaseRef
 from states.errors import InvalidInput
 from states.messages import Message
 
@@ -42,3 +43,14 @@ def test_each_several_cases_status_reads_as_swedish() -> None:
     for status, word in EACH_STATUSES.items():
         assert text("sv", word) != word, status
     assert text("sv", EACH_STATUSES["not-found"]) == "finns inte"
+
+
+def test_giving_a_version_twice_is_refused_in_swedish_too() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        single([CaseRef(3, 2)], 2)
+    assert raised.value.message == (
+        "give the version once: CASE@VERSION or --expect-version, not both"
+    )
+    assert say("sv", raised.value.said or Message("")) == (
+        "ange versionen en gång: CASE@VERSION eller --expect-version, inte båda"
+    )
