@@ -160,3 +160,20 @@ def test_an_import_preview_in_swedish_says_what_would_be_imported(
     assert preview.out == "provkörning: 2 av 2 rad(er) i caseload.csv skulle importeras\n"
     english = run(kivo_cli, "import participants caseload.csv --dry-run", swedish=False)
     assert english.out == "dry run: 2 of 2 row(s) in caseload.csv would be imported\n"
+
+
+def test_notes_targets_and_a_handover_confirm_in_swedish(kivo_cli: Kivo) -> None:
+    noted = run(kivo_cli, "note 1 'Ringde Amina' --by 1")
+    assert noted.out == "anteckning 1 i ärende 1 kl. 2026-03-02 09:00\n", noted
+    assert run(kivo_cli, "notes 1").out.startswith("Anteckningar i ärende 1 (1)")
+
+    target = run(kivo_cli, "target set PRAKTIK 2026 10 --by 2")
+    assert target.out == "mål PRAKTIK 2026: 10\n", target
+    targets = run(kivo_cli, "target list")
+    assert targets.out.startswith("Mål")
+    assert "år" in targets.out
+    assert run(kivo_cli, "target list --csv").out.startswith("programme,year,target\n")
+
+    moved = run(kivo_cli, "caseload transfer --from 1 --to 2 --dry-run --by 2")
+    assert moved.out.startswith("handläggare 1 → 2: skulle flytta 3 ärende(n) med "), moved
+    assert moved.out.endswith(" (provkörning: inget skrivet)\n"), moved
