@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import (
@@ -19,6 +20,7 @@ from cli.options import (
 from cli.output import print_json, say
 from cli.several import case_ref, one_or_each
 from states.case_refs import CaseRef
+from states.messages import N_
 
 if TYPE_CHECKING:
     from pathway.handover import HandoverResult
@@ -103,18 +105,40 @@ def _done(
     if json_output:
         print_json(result.moved())
         return
-    verb = "would move" if dry_run else "moved"
-    say(
-        f"caseworker {from_id} → {to_id}: {verb} {result.cases} case(s) with "
-        f"{result.followups} pending follow-up(s) and {result.meetings} scheduled meeting(s)"
-        + (" (dry run: nothing written)" if dry_run else "")
+    moved = (
+        N_(
+            "caseworker {start} → {end}: would move {cases} case(s) with {followups} pending "
+            "follow-up(s) and {meetings} scheduled meeting(s) (dry run: nothing written)"
+        )
+        if dry_run
+        else N_(
+            "caseworker {start} → {end}: moved {cases} case(s) with {followups} pending "
+            "follow-up(s) and {meetings} scheduled meeting(s)"
+        )
     )
+    say(speech.words(moved, start=from_id, end=to_id, **result.moved()))
 
 
 def _lines(case_id: int, result: HandoverResult) -> list[str]:
     """One case handed over (``transfer_caseload`` with that one case)."""
-    verb = "would move" if result.dry_run else "moved"
+    moved = (
+        N_(
+            "case {case}: would move caseworker {start} → {end} with {followups} pending "
+            "follow-up(s) and {meetings} scheduled meeting(s)"
+        )
+        if result.dry_run
+        else N_(
+            "case {case}: moved caseworker {start} → {end} with {followups} pending "
+            "follow-up(s) and {meetings} scheduled meeting(s)"
+        )
+    )
     return [
-        f"case {case_id}: {verb} caseworker {result.from_id} → {result.to_id} with "
-        f"{result.followups} pending follow-up(s) and {result.meetings} scheduled meeting(s)"
+        speech.words(
+            moved,
+            case=case_id,
+            start=result.from_id,
+            end=result.to_id,
+            followups=result.followups,
+            meetings=result.meetings,
+        )
     ]

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.find_edit import add_directory_commands
 from cli.listing import AfterOption, LimitOption, OffsetOption, page_of, say_more
 from cli.options import ByOption, JsonOption, OnOption, id_option, parse_date, parse_id
 from cli.output import print_json, say, table
+from states.messages import N_
 
 if TYPE_CHECKING:
     from pathway.directory import Deactivated, ToResolve
@@ -65,8 +67,9 @@ def caseworker_list(
     if json_output:
         print_json(workers)
     else:
-        rows = [(w.id, w.name, w.role, w.email, "yes" if w.active else "no") for w in workers]
-        table("Caseworkers", ["id", "name", "role", "email", "active"], rows)
+        rows = [(w.id, w.name, speech.text(w.role), w.email, _yes(w.active)) for w in workers]
+        columns = speech.columns(N_("id"), N_("name"), N_("role"), N_("email"), N_("active"))
+        table(speech.words(N_("Caseworkers")), columns, rows)
     last = workers[-1].id if workers else None
     say_more(_fmt(json_output), "caseworkers", len(workers), more, last, offset)
 
@@ -108,8 +111,16 @@ def workplace_list(
         say_more("json", "workplaces", len(workplaces), more, last, offset)
         return
     table(
-        "Workplaces",
-        ["id", "name", "employer", "active", "placements", "supervisors", "capacity"],
+        speech.words(N_("Workplaces")),
+        speech.columns(
+            N_("id"),
+            N_("name"),
+            N_("employer"),
+            N_("active"),
+            N_("placements"),
+            N_("supervisors"),
+            N_("capacity"),
+        ),
         [
             (
                 w.id,
@@ -207,7 +218,7 @@ def supervisor_list(
             s.id,
             s.name,
             f"{s.workplace} ({s.workplace_id})",
-            s.trained_on or "not trained",
+            s.trained_on or speech.words(N_("not trained")),
             s.capacity,
             s.load,
             s.free,
@@ -216,8 +227,17 @@ def supervisor_list(
         for s in supervisors
     ]
     table(
-        "Supervisors",
-        ["id", "name", "workplace", "trained on", "capacity", "load", "free", "active"],
+        speech.words(N_("Supervisors")),
+        speech.columns(
+            N_("id"),
+            N_("name"),
+            N_("workplace"),
+            N_("trained on"),
+            N_("capacity"),
+            N_("load"),
+            N_("free"),
+            N_("active"),
+        ),
         rows,
     )
     say_more("table", "supervisors", len(supervisors), more, last, offset)
@@ -246,8 +266,15 @@ def supervisor_deactivate(
 def placements_table(placements: list[ToResolve]) -> None:
     """The open placements a caseworker must resolve, participants masked."""
     table(
-        "Open placements to resolve",
-        ["case", "participant", "caseworker", "step", "start", "planned end"],
+        speech.words(N_("Open placements to resolve")),
+        speech.columns(
+            N_("case"),
+            N_("participant"),
+            N_("caseworker"),
+            N_("step"),
+            N_("start"),
+            N_("planned end"),
+        ),
         [
             (
                 p.case_id,
@@ -266,19 +293,36 @@ def _deactivated(done: Deactivated, json_output: bool) -> None:
     if json_output:
         print_json(done)
         return
-    state = "deactivated" if done.was_active else "was already inactive"
-    say(f"{done.kind} {done.id} {state}; {len(done.placements)} open placement(s) to resolve")
+    said = DEACTIVATED[done.kind, done.was_active]
+    say(speech.words(said, id=done.id, count=len(done.placements)))
     if done.placements:
         placements_table(done.placements)
         if done.kind == "supervisor":
             say(
-                "give each another supervisor (`kivo placement supervisor CASE --supervisor "
-                "ID`) or end it (`kivo placement end`)"
+                speech.words(
+                    N_(
+                        "give each another supervisor (`kivo placement supervisor CASE "
+                        "--supervisor ID`) or end it (`kivo placement end`)"
+                    )
+                )
             )
 
 
+DEACTIVATED = {
+    ("supervisor", True): N_("supervisor {id} deactivated; {count} open placement(s) to resolve"),
+    ("supervisor", False): N_(
+        "supervisor {id} was already inactive; {count} open placement(s) to resolve"
+    ),
+    ("workplace", True): N_("workplace {id} deactivated; {count} open placement(s) to resolve"),
+    ("workplace", False): N_(
+        "workplace {id} was already inactive; {count} open placement(s) to resolve"
+    ),
+}
+"""What deactivating said, by what was deactivated and whether it was active."""
+
+
 def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
+    return speech.words(N_("yes") if flag else N_("no"))
 
 
 @caseworker_app.command("deactivate")
@@ -316,8 +360,14 @@ def caseworker_deactivate(
         )
         return
     say(
-        f"caseworker {caseworker} deactivated; handed over {moved['cases']} case(s) with "
-        f"{moved['followups']} pending follow-up(s) and {moved['meetings']} scheduled meeting(s)"
+        speech.words(
+            N_(
+                "caseworker {caseworker} deactivated; handed over {cases} case(s) with "
+                "{followups} pending follow-up(s) and {meetings} scheduled meeting(s)"
+            ),
+            caseworker=caseworker,
+            **moved,
+        )
     )
 
 

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import JsonOption, parse_date, parse_id
 from cli.output import print_json, say, table
 from cli.supervisor_courses import course_app
+from states.messages import N_
 
 if TYPE_CHECKING:
     from pathway.editing import ChangeLine, Edited
@@ -87,21 +89,27 @@ def participant_find(
             f.name,
             f.personnummer,
             f.step,
-            f.state,
+            speech.state_name(f.state),
             f"{f.caseworker} ({f.caseworker_id})" if f.caseworker else None,
             f.opened_on,
-            "yes" if f.mine else "",
+            speech.words(N_("yes")) if f.mine else "",
         )
         for f in found.cases
     ]
-    title = f"Found {len(rows)} case(s)" + (
-        f" (first {found.limit}; more match)" if found.more else ""
+    title = speech.words(N_("Found {count} case(s)"), count=len(rows))
+    if found.more:
+        title += speech.words(N_(" (first {limit}; more match)"), limit=found.limit)
+    columns = speech.columns(
+        N_("case"),
+        N_("name"),
+        N_("personnummer"),
+        N_("step"),
+        N_("state"),
+        N_("caseworker"),
+        N_("opened"),
+        N_("mine"),
     )
-    table(
-        title,
-        ["case", "name", "personnummer", "step", "state", "caseworker", "opened", "mine"],
-        rows,
-    )
+    table(title, columns, rows)
 
 
 @reports_errors
@@ -293,28 +301,42 @@ def changes(
     if json_output:
         print_json(found)
         return
-    _changes_table(f"Changes of {found.record} {found.id}", found.changes)
+    title = N_("Changes of {record} {id}")
+    _changes_table(
+        speech.words(title, record=speech.text(found.record), id=found.id), found.changes
+    )
 
 
 def _edited(done: Edited, json_output: bool) -> None:
     if json_output:
         print_json(done)
         return
+    record = speech.text(done.record)
     if not done.changes:
-        say(f"{done.record} {done.id}: nothing changed (the values given are the current ones)")
+        unchanged = N_("{record} {id}: nothing changed (the values given are the current ones)")
+        say(speech.words(unchanged, record=record, id=done.id))
         return
     for line in done.changes:
-        say(f"{done.record} {done.id}: {line.field} {_shown(line.old)} → {_shown(line.new)}")
+        say(
+            speech.words(
+                N_("{record} {id}: {field} {old} → {new}"),
+                record=record,
+                id=done.id,
+                field=line.field,
+                old=_shown(line.old),
+                new=_shown(line.new),
+            )
+        )
 
 
 def _shown(value: str | None) -> str:
-    return "(none)" if value is None else repr(value)
+    return speech.words(N_("(none)")) if value is None else repr(value)
 
 
 def _changes_table(title: str, lines: list[ChangeLine]) -> None:
     table(
         title,
-        ["when", "field", "from", "to", "by", "reason"],
+        speech.columns(N_("when"), N_("field"), N_("from"), N_("to"), N_("by"), N_("reason")),
         [
             (
                 line.recorded_at.isoformat(timespec="minutes"),

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import JsonOption
 from cli.output import print_json, say, shown
+from states.messages import N_
 
 if TYPE_CHECKING:
     from pathway.importing import ImportResult
@@ -97,19 +99,28 @@ def participants(
 
 
 def _summary(result: ImportResult) -> None:
+    words = speech.words
     if result.dry_run:
-        good = result.rows - result.rejected
-        say(f"dry run: {good} of {result.rows} row(s) in {result.source} would be imported")
+        dry = N_("dry run: {good} of {rows} row(s) in {source} would be imported")
+        say(words(dry, good=result.rows - result.rejected, rows=result.rows, source=result.source))
     else:
-        say(f"imported {result.imported} of {result.rows} row(s) from {result.source}")
+        done = N_("imported {imported} of {rows} row(s) from {source}")
+        say(words(done, imported=result.imported, rows=result.rows, source=result.source))
     if result.ignored_columns:
-        say(f"ignored column(s): {', '.join(result.ignored_columns)}")
+        say(words(N_("ignored column(s): {columns}"), columns=", ".join(result.ignored_columns)))
     for problem in result.problems:
-        print(f"  line {problem.line}: {shown(problem.reason)}", file=sys.stderr)
+        line = words(N_("  line {line}: {reason}"), line=problem.line, reason=shown(problem.reason))
+        print(line, file=sys.stderr)
     if result.reject_file:
-        say(f"{result.rejected} bad row(s) written to {result.reject_file}")
+        say(
+            words(
+                N_("{count} bad row(s) written to {file}"),
+                count=result.rejected,
+                file=result.reject_file,
+            )
+        )
     elif result.rejected:
-        say(f"{result.rejected} bad row(s) skipped")
+        say(words(N_("{count} bad row(s) skipped"), count=result.rejected))
 
 
 @contextmanager
@@ -122,7 +133,7 @@ def _progress(*, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     bar = Progress(
-        "importing",
+        speech.words(N_("importing")),
         BarColumn(),
         DownloadColumn(),
         TimeRemainingColumn(),

@@ -22,7 +22,7 @@ import typer
 from cli.options import parse_id
 from cli.output import cells_of, console, grid_of, print_grid
 from states.calendar_bounds import MAX_COUNT
-from states.messages import N_
+from states.messages import N_, Message
 from states.text import json_shown
 
 MAX_ROWS = MAX_COUNT * 1000
@@ -76,7 +76,7 @@ def choose_format(json_output: bool, csv_output: bool) -> str:
     from states.errors import InvalidInput
 
     if json_output and csv_output:
-        raise InvalidInput("choose one of --json and --csv", field="format")
+        raise InvalidInput(Message(N_("choose one of --json and --csv")), field="format")
     return "json" if json_output else "csv" if csv_output else "table"
 
 
@@ -157,8 +157,10 @@ def say_more(
     if fmt == "table":
         _say_page(what, shown, more, step, offset)
     elif more:
-        hint = f"add {step} for the next page, or --limit 0 for all"
-        print(f"more {what} follow: {hint}", file=sys.stderr)
+        from cli.speech import words
+
+        follow = N_("more {what} follow: add {option} for the next page, or --limit 0 for all")
+        print(words(follow, what=words(what), option=step), file=sys.stderr)
 
 
 LISTED = (
@@ -173,6 +175,16 @@ LISTED = (
     N_("meetings"),
 )
 """What the lists count, each in the catalogue (``say_more``'s ``what``)."""
+
+PAGED = (
+    N_("follow-up"),
+    N_("placement"),
+    N_("caseworker"),
+    N_("workplace"),
+    N_("supervisor"),
+    N_("meeting"),
+)
+"""What a list's rows are, one of them (``page_of``'s ``what``), in the catalogue."""
 
 
 def _say_page(what: str, shown: int, more: bool, step: str, offset: int) -> None:
@@ -217,10 +229,11 @@ def page_of(
     if after is not None:
         found = next((index for index, item in enumerate(rows) if key(item) == after), None)
         if found is None:
-            raise InvalidInput(
-                f"--after {after}: there is no {what} {after} in this list to continue after",
-                field="after",
+            there_is_none = N_(
+                "--after {after}: there is no {what} {after} in this list to continue after"
             )
+            said = Message(there_is_none, {"after": after, "what": Message(what)})
+            raise InvalidInput(said, field="after")
         rows = rows[found + 1 :]
     rows = rows[offset:]
     if limit and len(rows) > limit:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.listing import AfterOption, LimitOption, OffsetOption, page_of, say_more
@@ -21,6 +22,7 @@ from cli.options import (
     parse_id,
 )
 from cli.output import print_json, say, table
+from states.messages import N_, Message
 
 if TYPE_CHECKING:
     from states.agenda import MeetingEntry
@@ -95,13 +97,19 @@ def meeting_record(
         if flag
     ]
     if len(chosen) != 1:
-        raise InvalidInput("give exactly one of --held, --no-show or --cancelled")
+        raise InvalidInput(Message(N_("give exactly one of --held, --no-show or --cancelled")))
     result = record_meeting(kivo_of(ctx), meeting, chosen[0], notes=notes, by=by)
     if json_output:
         print_json(result)
         return
-    done = f"; planned meeting {result.followup_done} done" if result.followup_done else ""
-    say(f"meeting {meeting}: {result.meeting.status}{done}")
+    said = speech.words(
+        N_("meeting {meeting}: {status}"),
+        meeting=meeting,
+        status=meeting_status(result.meeting.status),
+    )
+    if result.followup_done:
+        said += speech.words(N_("; planned meeting {followup} done"), followup=result.followup_done)
+    say(said)
 
 
 @meeting_app.command("move")
@@ -144,8 +152,14 @@ def meeting_move(
     if json_output:
         print_json(result)
         return
-    moved_to = result.meeting.at.strftime("%Y-%m-%d %H:%M")
-    say(f"meeting {meeting}: moved from {result.moved_from:%Y-%m-%d %H:%M} to {moved_to}")
+    say(
+        speech.words(
+            N_("meeting {meeting}: moved from {start} to {end}"),
+            meeting=meeting,
+            start=f"{result.moved_from:%Y-%m-%d %H:%M}",
+            end=result.meeting.at.strftime("%Y-%m-%d %H:%M"),
+        )
+    )
 
 
 @meeting_app.command("list")
@@ -220,9 +234,15 @@ def meeting_ics(
         # names of participants and supervisors; never onto the database itself
         write_private(out, data, option="--out", inputs=database_files(kivo.database))
     except OSError as error:
-        raise InvalidInput(f"cannot write {out}: {error.strerror}", field="out") from None
+        said = Message(N_("cannot write {file}: {reason}"), {"file": out, "reason": error.strerror})
+        raise InvalidInput(said, field="out") from None
     count = data.count(b"BEGIN:VEVENT")
-    say(f"wrote {count} meeting{'s' if count != 1 else ''} to {out}")
+    wrote = (
+        N_("wrote {count} meeting to {out}")
+        if count == 1
+        else N_("wrote {count} meetings to {out}")
+    )
+    say(speech.words(wrote, count=count, out=out))
 
 
 def _print_meetings(meetings: list[MeetingEntry]) -> None:
@@ -232,7 +252,7 @@ def _print_meetings(meetings: list[MeetingEntry]) -> None:
             m.at.strftime("%Y-%m-%d %H:%M"),
             m.case_id,
             m.participant,
-            m.status,
+            meeting_status(m.status),
             m.supervisor,
             m.workplace,
             m.followup_id,
@@ -240,7 +260,33 @@ def _print_meetings(meetings: list[MeetingEntry]) -> None:
         for m in meetings
     ]
     table(
-        f"Meetings ({len(rows)})",
-        ["id", "at", "case", "participant", "status", "supervisor", "workplace", "planned"],
+        speech.words(N_("Meetings ({count})"), count=len(rows)),
+        speech.columns(
+            N_("id"),
+            N_("at"),
+            N_("case"),
+            N_("participant"),
+            N_("status"),
+            N_("supervisor"),
+            N_("workplace"),
+            N_("planned"),
+        ),
         rows,
     )
+
+
+MEETING_STATUSES = {
+    "scheduled": N_("booked"),
+    "held": N_("held"),
+    "no-show": N_("did not come"),
+    "cancelled": N_("called off"),
+}
+"""A meeting's statuses (``states.agenda.MEETING_STATUSES``) in the pages' words."""
+
+
+def meeting_status(status: str) -> str:
+    """A meeting's status as the CLI says it: the stored word in English, which scripts
+    read; the catalogue's word in another language."""
+    if speech.current() == "en" or status not in MEETING_STATUSES:
+        return status
+    return speech.text(MEETING_STATUSES[status])

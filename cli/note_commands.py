@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import ByOption, CaseArg, JsonOption
 from cli.output import print_json, say, table
+from states.messages import N_
 
 if TYPE_CHECKING:
     from pathway.notes import NoteLine
@@ -44,7 +46,9 @@ def note(
     if json_output:
         print_json(line)
         return
-    say(f"note {line.id} on case {line.case_id} at {line.recorded_at:%Y-%m-%d %H:%M}")
+    said = N_("note {note} on case {case} at {at}")
+    at = f"{line.recorded_at:%Y-%m-%d %H:%M}"
+    say(speech.words(said, note=line.id, case=line.case_id, at=at))
 
 
 @reports_errors
@@ -67,4 +71,8 @@ def notes(
 
 def _print_notes(case: int, lines: list[NoteLine]) -> None:
     rows = [(n.id, f"{n.recorded_at:%Y-%m-%d %H:%M}", n.author, n.text) for n in lines]
-    table(f"Notes on case {case} ({len(rows)})", ["id", "at", "by", "note"], rows)
+    table(
+        speech.words(N_("Notes on case {case} ({count})"), case=case, count=len(rows)),
+        speech.columns(N_("id"), N_("at"), N_("by"), N_("note")),
+        rows,
+    )

@@ -8,11 +8,13 @@ from typing import Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.erase_commands import person_erase
 from cli.errors import reports_errors
 from cli.options import ByOption, JsonOption
 from cli.output import print_json, say
+from states.messages import N_
 
 person_app = typer.Typer(
     help="A person's data (GDPR), for coordinators: register extracts and erasure on request.",
@@ -68,5 +70,8 @@ def person_extract(
     if json_output:
         print_json(saved.to_dict())
         return
-    held = ", ".join(f"{kind.replace('_', ' ')} {n}" for kind, n in saved.counts.items())
-    say(f"Register extract of person {saved.person_id} written to {saved.path} ({held}).")
+    held = ", ".join(
+        f"{speech.text(kind.replace('_', ' '))} {n}" for kind, n in saved.counts.items()
+    )
+    said = N_("Register extract of person {person} written to {path} ({held}).")
+    say(speech.words(said, person=saved.person_id, path=saved.path, held=held))

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of, settings_of
 from cli.errors import reports_errors
 from cli.listing import AfterOption, LimitOption, OffsetOption, page_of, say_more
@@ -21,6 +22,7 @@ from cli.options import (
     parse_date,
 )
 from cli.output import print_json, say, table, warn
+from states.messages import N_
 
 placement_app = typer.Typer(
     help="Placements: start, extend, change supervisor, end early, list.", no_args_is_help=True
@@ -50,8 +52,16 @@ def list_programmes(ctx: typer.Context, json_output: JsonOption = False) -> None
         print_json(found)
         return
     table(
-        "Programmes",
-        ["code", "name", "steps", "default", "max days", "per decision", "valid"],
+        speech.words(N_("Programmes")),
+        speech.columns(
+            N_("code"),
+            N_("name"),
+            N_("steps"),
+            N_("default"),
+            N_("max days"),
+            N_("per decision"),
+            N_("valid"),
+        ),
         [
             (
                 p["code"],
@@ -83,7 +93,11 @@ def check_programmes(
     if json_output:
         print_json({"valid": True, "source": str(file), "programmes": len(catalogue.codes)})
         return
-    say(f"{file}: valid ({len(catalogue.codes)} programmes)")
+    say(
+        speech.words(
+            N_("{file}: valid ({count} programmes)"), file=file, count=len(catalogue.codes)
+        )
+    )
 
 
 @placement_app.command("start")
@@ -162,13 +176,21 @@ def start(
         print_json(result)
         return
     say(
-        f"case {result.case_id}: placement {result.placement_id} started in step "
-        f"{result.to_state} on {result.on}"
+        speech.words(
+            N_("case {case}: placement {placement} started in step {step} on {on}"),
+            case=result.case_id,
+            placement=result.placement_id,
+            step=speech.state_name(result.to_state),
+            on=result.on,
+        )
     )
-    for warning in result.warnings:
-        say(f"  warning [{warning['code']}]: {warning['message']}")
+    said = [speech.violation_text(w) for w in result.warned_by]
+    if len(said) != len(result.warnings):  # a result built without its objects
+        said = [_warning_text(w) for w in result.warnings]
+    for warning, text in zip(result.warnings, said, strict=True):
+        say(f"  {speech.words(N_('warning'))} [{warning['code']}]: {text}")
     if result.overridden:
-        say(f"  overridden: {', '.join(result.overridden)}")
+        say(speech.words(N_("  overridden: {codes}"), codes=", ".join(result.overridden)))
 
 
 @placement_app.command("extend")
@@ -213,11 +235,21 @@ def extend(
     if json_output:
         print_json(result)
         return
-    old = result.old_end.isoformat() if result.old_end else "no planned end"
+    old = result.old_end.isoformat() if result.old_end else speech.words(N_("no planned end"))
     say(
-        f"case {result.case_id}: placement {result.placement_id} extended from {old} to "
-        f"{result.new_end} (decided {result.decided_on}); {result.followups_moved} "
-        f"follow-up(s) moved, {result.followups_added} added"
+        speech.words(
+            N_(
+                "case {case}: placement {placement} extended from {old} to {new} (decided "
+                "{decided}); {moved} follow-up(s) moved, {added} added"
+            ),
+            case=result.case_id,
+            placement=result.placement_id,
+            old=old,
+            new=result.new_end,
+            decided=result.decided_on,
+            moved=result.followups_moved,
+            added=result.followups_added,
+        )
     )
     _say_overrides_and_warnings(result.overridden, result.warnings)
 
@@ -266,11 +298,24 @@ def supervisor(
     if json_output:
         print_json(result)
         return
-    old = f"supervisor {result.old_supervisor_id}" if result.old_supervisor_id else "no supervisor"
+    old = (
+        speech.words(N_("supervisor {supervisor}"), supervisor=result.old_supervisor_id)
+        if result.old_supervisor_id
+        else speech.words(N_("no supervisor"))
+    )
     say(
-        f"case {result.case_id}: placement {result.placement_id} moved from {old} to "
-        f"supervisor {result.new_supervisor_id} on {result.changed_on}; "
-        f"{result.meetings_moved} scheduled meeting(s) now invite the new supervisor"
+        speech.words(
+            N_(
+                "case {case}: placement {placement} moved from {old} to supervisor {new} on "
+                "{on}; {meetings} scheduled meeting(s) now invite the new supervisor"
+            ),
+            case=result.case_id,
+            placement=result.placement_id,
+            old=old,
+            new=result.new_supervisor_id,
+            on=result.changed_on,
+            meetings=result.meetings_moved,
+        )
     )
     _say_overrides_and_warnings(result.overridden, result.warnings)
 
@@ -298,8 +343,16 @@ def end(
         print_json(result)
         return
     say(
-        f"case {result.case_id}: placement {result.placement_id} ended on {result.ended_on}; "
-        f"{result.followups_cancelled} planned item(s) cancelled"
+        speech.words(
+            N_(
+                "case {case}: placement {placement} ended on {on}; {count} planned item(s) "
+                "cancelled"
+            ),
+            case=result.case_id,
+            placement=result.placement_id,
+            on=result.ended_on,
+            count=result.followups_cancelled,
+        )
     )
 
 
@@ -339,18 +392,18 @@ def list_placements(
         say_more("json", "placements", len(found), more, last, offset)
         return
     table(
-        "Placements",
-        [
-            "id",
-            "case",
-            "step",
-            "workplace",
-            "supervisor",
-            "programme",
-            "start",
-            "planned end",
-            "ended",
-        ],
+        speech.words(N_("Placements")),
+        speech.columns(
+            N_("id"),
+            N_("case"),
+            N_("step"),
+            N_("workplace"),
+            N_("supervisor"),
+            N_("programme"),
+            N_("start"),
+            N_("planned end"),
+            N_("ended"),
+        ),
         [
             (
                 p.id,
@@ -371,12 +424,20 @@ def list_placements(
 
 def _say_overrides_and_warnings(overridden: list[str], warnings: list[dict[str, object]]) -> None:
     if overridden:
-        say(f"overridden by a coordinator: {', '.join(overridden)}")
+        say(speech.words(N_("overridden by a coordinator: {codes}"), codes=", ".join(overridden)))
     for warning in warnings:
-        say(f"warning [{warning['code']}]: {warning['message']}")
+        say(f"{speech.words(N_('warning'))} [{warning['code']}]: {_warning_text(warning)}")
+
+
+def _warning_text(warning: dict[str, object]) -> str:
+    """A warning kept only as its dictionary: the catalogue's sentence when the English
+    one is a catalogue text without parameters, else the English as it was written."""
+    return speech.text(str(warning["message"]))
 
 
 def _validity(valid_from: str | None, valid_until: str | None) -> str:
     if valid_from is None and valid_until is None:
-        return "open"
-    return f"{valid_from or '…'} – {valid_until or '…'} (exclusive)"
+        return speech.words(N_("open"))
+    return speech.words(
+        N_("{start} – {end} (exclusive)"), start=valid_from or "…", end=valid_until or "…"
+    )

@@ -7,11 +7,13 @@ from typing import Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.find_edit import EditBy, PersonFlag
 from cli.options import JsonOption, parse_id
 from cli.output import print_json, say
+from states.messages import N_
 
 
 def add_protect_command(app: typer.Typer) -> None:
@@ -49,6 +51,13 @@ def participant_protect(
     if json_output:
         print_json(done)
         return
-    state = f"protected, shown as {done.initials}" if done.protected else "not protected"
-    unchanged = "" if done.changes else " (unchanged)"
-    say(f"person {done.person_id}: {state}{unchanged}")
+    said = (
+        speech.words(
+            N_("person {person}: protected, shown as {initials}"),
+            person=done.person_id,
+            initials=done.initials,
+        )
+        if done.protected
+        else speech.words(N_("person {person}: not protected"), person=done.person_id)
+    )
+    say(said if done.changes else said + speech.words(N_(" (unchanged)")))

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import JsonOption
 from cli.output import print_json, say
+from states.messages import N_
 
 reminders_app = typer.Typer(
     help="Reminders to caseworkers and coordinators: send what is due.",
@@ -52,18 +54,21 @@ def reminders_run(
     if json_output:
         print_json(result)
         return
-    escalated = f" ({result.escalated} escalated)" if result.escalated else ""
-    failed = " (retried by a later pass)" if result.failed else ""
-    dropped = (
-        " (their follow-up was done, cancelled or moved, or its day had passed)"
-        if result.dropped
-        else ""
-    )
-    say(
-        f"{_count(result.sent, 'reminder')} sent{escalated}, "
-        f"{result.failed} failed{failed}, {result.dropped} dropped{dropped}."
-    )
+    say(_dispatched(result.sent, result.escalated, result.failed, result.dropped))
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def _dispatched(sent: int, escalated: int, failed: int, dropped: int) -> str:
+    """What a dispatch pass did, in the CLI's language, one clause at a time."""
+    words = speech.words
+    said = words(
+        N_("{count} reminder sent") if sent == 1 else N_("{count} reminders sent"), count=sent
+    )
+    if escalated:
+        said += words(N_(" ({count} escalated)"), count=escalated)
+    said += words(N_(", {count} failed"), count=failed)
+    if failed:
+        said += words(N_(" (retried by a later pass)"))
+    said += words(N_(", {count} dropped"), count=dropped)
+    if dropped:
+        said += words(N_(" (their follow-up was done, cancelled or moved, or its day had passed)"))
+    return said + "."

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from cli import speech
 from cli.output import print_json, say
 from states.case_refs import CaseRef, parse_case_ref
 from states.errors import InvalidInput
+from states.messages import N_, Message
 
 if TYPE_CHECKING:
     from pathway.each import EachResult
@@ -77,17 +79,15 @@ def single(refs: Sequence[CaseRef], expect_version: int | None) -> CaseRef | Non
     if len(refs) == 1:
         ref = refs[0]
         if ref.version is not None and expect_version is not None:
-            raise InvalidInput(
-                "give the version once: CASE@VERSION or --expect-version, not both",
-                field="expected_version",
-            )
+            once = N_("give the version once: CASE@VERSION or --expect-version, not both")
+            raise InvalidInput(Message(once), field="expected_version")
         return ref if ref.version is not None else CaseRef(ref.case_id, expect_version)
     if expect_version is not None:
-        raise InvalidInput(
+        one_case = N_(
             "--expect-version is the version of one case: with several cases write each "
-            "as CASE@VERSION",
-            field="expected_version",
+            "as CASE@VERSION"
         )
+        raise InvalidInput(Message(one_case), field="expected_version")
     return None
 
 
@@ -127,6 +127,7 @@ def report_each(
                     say(line)
             else:
                 lines = _failure_lines(outcome.case_id, outcome.status, outcome.error)
+                lines[0] = _failure_head(outcome.case_id, outcome.status, outcome.raised, lines[0])
                 for line in _in_language(lines, outcome.raised):
                     say(redact(line))
         say(_summary(result.counts(), len(result.cases)))
@@ -135,7 +136,10 @@ def report_each(
         return
     assert failure.raised is not None
     failed = len(result.cases) - sum(outcome.moved for outcome in result.cases)
-    print(f"error: {failed} of {len(result.cases)} cases did not move", file=sys.stderr)
+    did_not = speech.words(
+        N_("{failed} of {total} cases did not move"), failed=failed, total=len(result.cases)
+    )
+    print(f"error: {did_not}", file=sys.stderr)
     raise typer.Exit(exit_code(failure.raised))
 
 
@@ -158,6 +162,45 @@ def _in_language(lines: list[str], raised: Any) -> list[str]:
     return [lines[0], *(violation_line(v) for v in violations)]
 
 
+def _failure_head(case_id: int, status: str, raised: Any, english: str) -> str:
+    """A failed case's first line in the CLI's language, from the error's own sentence
+    (``said``) when it has one; in English the line as it always was."""
+    said = getattr(raised, "said", None)
+    if speech.current() == "en" or said is None:
+        return english
+    sentence = speech.say(said)
+    prefix = speech.words(N_("case {case}"), case=case_id) + ": "  # as its sentence begins
+    return speech.words(
+        N_("case {case}: {status}: {message}"),
+        case=case_id,
+        status=status_name(status),
+        message=sentence.removeprefix(prefix),
+    )
+
+
+EACH_STATUSES = {
+    "moved": N_("moved"),
+    "would-move": N_("would move"),
+    "refused": N_("refused"),
+    "not-found": N_("not found"),
+    "conflict": N_("conflict"),
+    "invalid-input": N_("invalid input"),
+    "not-permitted": N_("not permitted"),
+}
+"""How each case ended (``pathway.each``), as the summary says it outside English."""
+
+
+def status_name(status: str) -> str:
+    """A case's status in the several-cases output: the code itself in English, which
+    scripts read; the catalogue's word in another language."""
+    if speech.current() == "en" or status not in EACH_STATUSES:
+        return status
+    return speech.text(EACH_STATUSES[status])
+
+
 def _summary(counts: dict[str, int], total: int) -> str:
-    parts = ", ".join(f"{n} {status}" for status, n in counts.items())
-    return f"{total} cases: {parts}"
+    parts = ", ".join(
+        speech.words(N_("{count} {status}"), count=n, status=status_name(status))
+        for status, n in counts.items()
+    )
+    return speech.words(N_("{total} cases: {parts}"), total=total, parts=parts)

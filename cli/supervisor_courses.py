@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.options import ByOption, JsonOption, parse_date
 from cli.output import print_json, table
+from states.messages import N_
 
 course_app = typer.Typer(
     help="Supervisor training courses: add, list.",
@@ -50,7 +52,7 @@ def course_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
         print_json(found)
         return
     table(
-        "Supervisor courses",
-        ["id", "title", "on", "attended"],
+        speech.words(N_("Supervisor courses")),
+        speech.columns(N_("id"), N_("title"), N_("on"), N_("attended")),
         [(c.id, c.title, c.on, c.attended) for c in found],
     )

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli import speech
 from cli.context import kivo_of
 from cli.errors import reports_errors
 from cli.listing import LimitOption, OffsetOption, page_of, say_more
 from cli.options import ByOption, JsonOption
 from cli.output import print_json, say
 from cli.report_format import CsvOption, output_format, show
+from states.messages import N_
 
 if TYPE_CHECKING:
     from states.reports import Target
@@ -46,7 +48,8 @@ def target_set(
     if json_output:
         print_json(_target(target))
         return
-    say(f"target {target.programme} {target.year}: {target.count}")
+    said = N_("target {programme} {year}: {count}")
+    say(speech.words(said, programme=target.programme, year=target.year, count=target.count))
 
 
 @target_app.command("list")
@@ -64,7 +67,10 @@ def target_list(
     fmt = output_format(json_output, csv_output)
     found, more = page_of(list_targets(kivo_of(ctx)), limit, offset, None, lambda t: 0, "")
     rows = [(t.programme, t.year, t.count) for t in found]
-    show(fmt, [_target(t) for t in found], "Targets", ["programme", "year", "target"], rows)
+    columns = [N_("programme"), N_("year"), N_("target")]
+    if fmt == "table":  # CSV's header row is an interface: English
+        columns = speech.columns(*columns)
+    show(fmt, [_target(t) for t in found], speech.words(N_("Targets")), columns, rows)
     if more:
         say_more(fmt, "targets", len(found), more, None, offset, next_offset=offset + limit)
 
