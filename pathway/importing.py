@@ -196,11 +196,11 @@ def import_file(
         )
     except NotUtf8Text:
         line = first_bad_line(path)
-        said = N_(
+        not_utf8 = N_(
             "line {line} is not UTF-8 text: save the file as CSV UTF-8 (in Excel: Save as → "
             "CSV UTF-8)"
         )
-        raise NotUtf8Text(Message(said, {"line": line}), line=line) from None
+        raise NotUtf8Text(Message(not_utf8, {"line": line}), line=line) from None
 
 
 def _import_file(

@@ -120,8 +120,8 @@ def list_cases(
         if after is not None:
             key = uow.listing.case_key(after, sort)
             if key is None:
-                said = N_("--after {after}: there is no case {after} to continue after")
-                raise InvalidInput(Message(said, {"after": after}), field="after")
+                gone = N_("--after {after}: there is no case {after} to continue after")
+                raise InvalidInput(Message(gone, {"after": after}), field="after")
     filters: dict[str, Any] = {"step": step, "status": status, "caseworker_id": caseworker_id}
     if programme is not None:
         filters["programme"] = kivo.catalogue.get(programme).code

@@ -76,8 +76,10 @@ def parse_query(text: str, *, today: date) -> Query:
         return Query(personnummer=digits)
     words = name_words(stripped)
     if not words:
-        said = N_("the search text has no letters or digits: give part of a name or a personnummer")
-        raise InvalidInput(Message(said), field="text")
+        nothing = N_(
+            "the search text has no letters or digits: give part of a name or a personnummer"
+        )
+        raise InvalidInput(Message(nothing), field="text")
     if len(words) > MAX_WORDS:
         said = Message(N_("give at most {limit} words of a name"), {"limit": MAX_WORDS})
         raise InvalidInput(said, field="text")
