@@ -82,3 +82,11 @@ def test_an_import_with_bad_rows_names_each_problem_in_swedish(
     assert "enrolled_on '2026-02-30' är inte ett verkligt datum" in ran.err
     assert "okänt steg 'practice'" in ran.err
     assert WRONG_CHECK_DIGIT not in ran.err
+
+
+def test_an_id_that_is_no_whole_number_is_refused_in_swedish(kivo_cli: Kivo) -> None:
+    ran = kivo_cli("participant", "show", "abc", env=SWEDISH)
+    assert ran.code == 2, ran
+    assert "'abc' är inte ett id (ett heltal som 12)" in ran.err
+    english = kivo_cli("participant", "show", "abc", env={"KIVO_LANG": "en"})
+    assert "'abc' is not an id (a whole number such as 12)" in english.err
