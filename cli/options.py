@@ -9,6 +9,15 @@ import typer
 
 from states.calendar_bounds import MAX_COUNT, check_day
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Message
+
+NOT_A_DATE = N_(
+    "{what} {text} is not a real date in the form YYYY-MM-DD (or: today, tomorrow, "
+    "yesterday, +14d, -3d, +2w or a weekday such as monday)"
+)
+"""A date option kivo cannot read; the forms are ``states.relative_dates.FORMS``, which
+the reader types as they are (in English) in any language."""
+NOT_AN_ID = N_("{text} is not an id (a whole number such as 12)")
 
 
 def parse_date(text: str | None, what: str = "date") -> date | None:
@@ -17,15 +26,11 @@ def parse_date(text: str | None, what: str = "date") -> date | None:
     ``states.relative_dates``), counted from the injected clock's today."""
     if text is None:
         return None
-    from states.relative_dates import FORMS, parse_day
+    from states.relative_dates import parse_day
 
     day = parse_day(text, clock_today())
     if day is None:
-        raise InvalidInput(
-            f"{what} {quoted(text)} is not a real date in the form YYYY-MM-DD "
-            f"(or: {FORMS.removeprefix('YYYY-MM-DD, ')})",
-            field=what,
-        )
+        raise InvalidInput(Message(NOT_A_DATE, {"what": what, "text": quoted(text)}), field=what)
     return check_day(day, what if what == "date" else f"--{what}")
 
 
@@ -48,7 +53,9 @@ def parse_id(value: str | int) -> int:
     text = value.strip()
     if text.isascii() and text.isdecimal() and len(text) <= 9:
         return int(text)
-    raise typer.BadParameter(f"{quoted(text)} is not an id (a whole number such as 12)")
+    from cli import speech
+
+    raise typer.BadParameter(speech.words(NOT_AN_ID, text=quoted(text)))
 
 
 def id_option(flag: str, help_text: str) -> Any:

@@ -11,6 +11,7 @@ from pathway.context import Kivo
 from pathway.ports import UnitOfWork
 from states.courses import MAX_TITLE, SupervisorCourse, SupervisorTraining
 from states.errors import InvalidInput
+from states.messages import N_, Hint, Message
 from states.places import checked_text
 
 
@@ -72,16 +73,18 @@ def record_training(
     if course_id is not None:
         course = uow.courses.get(course_id)
         if on < course.on:
-            raise InvalidInput(
-                f"--on {on.isoformat()} is before course {course_id} was held "
-                f"({course.on.isoformat()})",
-                field="on",
-            )
+            said = {
+                "option": Hint("on", "--on"),
+                "on": on.isoformat(),
+                "course": course_id,
+                "held": course.on.isoformat(),
+            }
+            early = N_("{option} {on} is before course {course} was held ({held})")
+            raise InvalidInput(Message(early, said), field="on")
         if uow.trainings.attended(supervisor_id, course_id):
-            raise InvalidInput(
-                f"supervisor {supervisor_id} completed course {course_id} already",
-                field="course",
-            )
+            said = {"supervisor": supervisor_id, "course": course_id}
+            again = N_("supervisor {supervisor} completed course {course} already")
+            raise InvalidInput(Message(again, said), field="course")
     uow.trainings.add(
         SupervisorTraining(
             supervisor_id=supervisor_id,

@@ -33,6 +33,7 @@ from states.changes import (
     changed,
 )
 from states.errors import InvalidInput, NotFound, quoted
+from states.messages import N_, Hint, Message
 from states.names import checked_name
 from states.personnummer import Personnummer, holds_personnummer, parse_personnummer
 from states.protection import initials
@@ -231,7 +232,8 @@ def edit_supervisor(
         wanted["name"] = checked_name(name, "a supervisor", today=kivo.today())
     if capacity is not None:
         if not 1 <= capacity <= 50:
-            raise InvalidInput("a supervisor's capacity is 1–50 participants", field="capacity")
+            said = Message(N_("a supervisor's capacity is 1–50 participants"))
+            raise InvalidInput(said, field="capacity")
         wanted["capacity"] = capacity
     if not wanted:
         raise _nothing_given("--name or --capacity")
@@ -263,10 +265,8 @@ def train_supervisor(
     later one (a refresher) is kept in the history only. The known day again without a
     course changes nothing."""
     if on > kivo.today():
-        raise InvalidInput(
-            f"training date {on.isoformat()} is after today: record training once held",
-            field="trained_on",
-        )
+        said = N_("training date {on} is after today: record training once held")
+        raise InvalidInput(Message(said, {"on": on.isoformat()}), field="trained_on")
     with kivo.uow() as uow:
         actor = _actor(uow, by)
         supervisor = uow.supervisors.locked(supervisor_id)
@@ -355,11 +355,10 @@ def record_changes(kivo: Kivo, record: str, ident: int, *, person: bool = False)
     kinds = {"participant": PERSON, CASEWORKER: CASEWORKER, SUPERVISOR: SUPERVISOR}
     kinds[WORKPLACE] = WORKPLACE
     if record not in kinds:
-        raise InvalidInput(
-            f"unknown record {quoted(record)}: choose participant, caseworker, supervisor "
-            "or workplace",
-            field="record",
+        said = N_(
+            "unknown record {record}: choose participant, caseworker, supervisor or workplace"
         )
+        raise InvalidInput(Message(said, {"record": quoted(record)}), field="record")
     kind = kinds[record]
     with kivo.uow(read_only=True) as uow:
         if kind == PERSON:
@@ -379,9 +378,8 @@ def record_changes(kivo: Kivo, record: str, ident: int, *, person: bool = False)
 def _actor(uow: UnitOfWork, by: int | None) -> Caseworker:
     """Who makes the change: every change is logged with its author."""
     if by is None:
-        raise InvalidInput(
-            "say who makes the change: give --by with your caseworker id", field="by"
-        )
+        said = Message(N_("say who makes the change: give --by with your caseworker id"))
+        raise InvalidInput(said, field="by")
     actor = actor_of(uow, by)
     assert actor is not None
     return actor
@@ -405,24 +403,19 @@ def _new_personnummer(kivo: Kivo, text: str | None, reason: str | None) -> Perso
         return None
     pnr = parse_personnummer(text, today=kivo.today())
     if reason is None or not reason.strip():
-        raise InvalidInput(
-            "a personnummer is changed only with the reason: give --reason", field="reason"
-        )
+        said = N_("a personnummer is changed only with the reason: give {how}")
+        raise InvalidInput(Message(said, {"how": Hint("reason", "--reason")}), field="reason")
     return pnr
 
 
 def _personnummer_free(uow: UnitOfWork, pnr: Personnummer, person_id: int) -> None:
     other = uow.people.by_personnummer(pnr.digits)
     if other is not None and other.id != person_id:
-        raise Refused(
-            f"personnummer {pnr.masked()} belongs to another person",
-            [
-                structural(
-                    "personnummer-taken",
-                    f"person {other.id} has personnummer {pnr.masked()}",
-                    person_id=other.id,
-                )
-            ],
+        said = {"masked": pnr.masked(), "person": other.id}
+        taken = Message(N_("person {person} has personnummer {masked}"), said)
+        raise Refused.saying(
+            Message(N_("personnummer {masked} belongs to another person"), said),
+            [structural("personnummer-taken", taken, person_id=other.id)],
         )
 
 
@@ -431,22 +424,28 @@ def _reason(reason: str | None, today: date) -> str | None:
     if reason is None:
         return None
     text = reason.strip()
+    problem = _reason_problem(text, today)
+    if problem is not None:
+        raise InvalidInput(problem, field="reason")
+    return text
+
+
+def _reason_problem(text: str, today: date) -> Message | None:
     if not text:
-        raise InvalidInput("the reason is empty", field="reason")
+        return Message(N_("the reason is empty"))
     if len(text) > MAX_REASON:
-        raise InvalidInput(f"the reason is longer than {MAX_REASON} characters", field="reason")
+        return Message(N_("the reason is longer than {limit} characters"), {"limit": MAX_REASON})
     if _has_control(text):
-        raise InvalidInput(
-            "the reason contains a control character (a tab, a line break, an escape …)",
-            field="reason",
+        return Message(
+            N_("the reason contains a control character (a tab, a line break, an escape …)")
         )
     if holds_personnummer(text, today=today):
-        raise InvalidInput(
-            "the reason holds a personnummer: it is shown with the change, so give the "
-            "number only in --personnummer",
-            field="reason",
+        said = N_(
+            "the reason holds a personnummer: it is shown with the change, so give the number "
+            "only in {where}"
         )
-    return text
+        return Message(said, {"where": Hint("personnummer", "--personnummer")})
+    return None
 
 
 def _email(text: str) -> str | None:
@@ -454,7 +453,8 @@ def _email(text: str) -> str | None:
     if not text.strip():
         return None
     if not EMAIL.match(text.strip()) or _has_control(text):
-        raise InvalidInput(f"{quoted(text)} is not an email address", field="email")
+        said = Message(N_("{text} is not an email address"), {"text": quoted(text)})
+        raise InvalidInput(said, field="email")
     return text.strip()
 
 
@@ -464,10 +464,8 @@ def _phone(text: str) -> str | None:
         return None
     number = text.strip()
     if not _PHONE.fullmatch(number) or sum(c.isdigit() for c in number) < 5:
-        raise InvalidInput(
-            f"{quoted(number)} is not a phone number (digits, spaces, dashes, a leading +)",
-            field="phone",
-        )
+        said = N_("{text} is not a phone number (digits, spaces, dashes, a leading +)")
+        raise InvalidInput(Message(said, {"text": quoted(number)}), field="phone")
     return number
 
 
@@ -476,12 +474,19 @@ def _has_control(text: str) -> bool:
 
 
 def _nothing_given(options: str) -> InvalidInput:
-    return InvalidInput(f"nothing to change: give {options}")
+    return InvalidInput(Message(N_("nothing to change: give {options}"), {"options": options}))
+
+
+ACTIVE_ALREADY = {
+    CASEWORKER: N_("caseworker {id} is active already: nothing to reactivate"),
+    SUPERVISOR: N_("supervisor {id} is active already: nothing to reactivate"),
+    WORKPLACE: N_("workplace {id} is active already: nothing to reactivate"),
+}
 
 
 def _inactive(record: str, ident: int, active: bool) -> None:
     if active:
-        raise InvalidInput(f"{record} {ident} is active already: nothing to reactivate")
+        raise InvalidInput(Message(ACTIVE_ALREADY[record], {"id": ident}))
 
 
 def _activated(kivo: Kivo, record: str, ident: int, actor: Caseworker) -> list[RecordChange]:

@@ -18,6 +18,7 @@ from pathway.errors import Refused
 from pathway.moves import actor_of, case_at_version
 from pathway.ports import UnitOfWork
 from states.errors import InvalidInput
+from states.messages import N_, Hint, Message
 from states.ownership import CaseloadCounts
 from states.records import Caseworker
 from states.violations import Violation, structural
@@ -64,10 +65,8 @@ def transfer_caseload(
     day, note = _day(kivo, on), _note(note)
     chosen = sorted(set(case_ids)) if case_ids else None
     if expected_version is not None and (chosen is None or len(chosen) != 1):
-        raise InvalidInput(
-            "--expect-version is the version of one case: name exactly one --case",
-            field="expected_version",
-        )
+        said = Message(N_("--expect-version is the version of one case: name exactly one --case"))
+        raise InvalidInput(said, field="expected_version")
     with kivo.uow() as uow:
         actor = actors.require_coordinator(actor_of(uow, by), "transfer caseloads")
         _check_parties(uow, from_id, to_id)
@@ -97,9 +96,10 @@ def deactivate_caseworker(
         actor = actors.require_coordinator(actor_of(uow, by), "deactivate a colleague")
         worker = uow.caseworkers.get(caseworker_id)
         if not worker.active:
-            raise Refused(
-                f"caseworker {caseworker_id} is already inactive",
-                [structural("caseworker-inactive", f"caseworker {caseworker_id} is inactive")],
+            who = {"caseworker": caseworker_id}
+            raise Refused.saying(
+                Message(N_("caseworker {caseworker} is already inactive"), who),
+                [structural("caseworker-inactive", Message(INACTIVE, who))],
             )
         result = None
         if handover_to is not None:
@@ -108,15 +108,20 @@ def deactivate_caseworker(
         else:
             left = uow.handover.counts(caseworker_id)
             if left.cases:
-                raise Refused(
-                    f"caseworker {caseworker_id} still owns {left.cases} case(s) that need "
-                    "someone: name who takes them with --handover-to",
-                    [_still_owns(caseworker_id, left)],
+                said = {"caseworker": caseworker_id, "cases": left.cases, "how": HANDOVER_TO}
+                still = N_(
+                    "caseworker {caseworker} still owns {cases} case(s) that need someone: name "
+                    "who takes them with {how}"
                 )
+                raise Refused.saying(Message(still, said), [_still_owns(caseworker_id, left)])
         worker.active = False
         uow.caseworkers.save(worker)
         uow.commit()
     return DeactivationResult(caseworker_id, result)
+
+
+INACTIVE = N_("caseworker {caseworker} is inactive")
+HANDOVER_TO = Hint("handover_to", "--handover-to")
 
 
 def _handover(
@@ -133,10 +138,14 @@ def _handover(
     counts = uow.handover.counts(from_id, chosen)
     latest = uow.handover.latest_transfer(from_id, chosen)
     if latest is not None and day < latest:
-        raise Refused(
-            f"the handover date {day.isoformat()} is before {latest.isoformat()}, when a "
-            "case it moves was opened or last handed over",
-            [structural("date-before-last-transfer", f"date it {latest.isoformat()} or later")],
+        said = {"day": day.isoformat(), "latest": latest.isoformat()}
+        before = N_(
+            "the handover date {day} is before {latest}, when a case it moves was opened or "
+            "last handed over"
+        )
+        later = Message(N_("date it {latest} or later"), said)
+        raise Refused.saying(
+            Message(before, said), [structural("date-before-last-transfer", later)]
         )
     if not dry_run and counts.cases:
         uow.handover.transfer(
@@ -158,15 +167,17 @@ def _handover(
 def _check_parties(uow: UnitOfWork, from_id: int, to_id: int) -> None:
     uow.caseworkers.get(from_id)
     receiver = uow.caseworkers.get(to_id)
+    who = {"caseworker": to_id}
     if from_id == to_id:
-        raise Refused(
-            "a caseload cannot be handed over to the caseworker who has it",
-            [structural("same-caseworker", f"caseworker {to_id} already owns these cases")],
+        owns = Message(N_("caseworker {caseworker} already owns these cases"), who)
+        raise Refused.saying(
+            Message(N_("a caseload cannot be handed over to the caseworker who has it")),
+            [structural("same-caseworker", owns)],
         )
     if not receiver.active:
-        raise Refused(
-            f"caseworker {to_id} is no longer active and cannot take over cases",
-            [structural("caseworker-inactive", f"caseworker {to_id} is inactive")],
+        gone = N_("caseworker {caseworker} is no longer active and cannot take over cases")
+        raise Refused.saying(
+            Message(gone, who), [structural("caseworker-inactive", Message(INACTIVE, who))]
         )
 
 
@@ -180,43 +191,43 @@ def _check_cases(uow: UnitOfWork, from_id: int, chosen: list[int]) -> None:
     problems: list[Violation] = []
     for case_id in chosen:
         case = found[case_id]
+        said = {"case": case_id, "owner": case.caseworker_id, "caseworker": from_id}
         if case.caseworker_id != from_id:
-            problems.append(
-                structural(
-                    "not-in-caseload",
-                    f"case {case_id} belongs to "
-                    + (f"caseworker {case.caseworker_id}" if case.caseworker_id else "nobody")
-                    + f", not to caseworker {from_id}",
-                )
-            )
+            owned = N_("case {case} belongs to caseworker {owner}, not to caseworker {caseworker}")
+            if not case.caseworker_id:
+                owned = N_("case {case} belongs to nobody, not to caseworker {caseworker}")
+            problems.append(structural("not-in-caseload", Message(owned, said)))
         elif not case.live:
-            problems.append(
-                structural(
-                    "nothing-to-hand-over",
-                    f"case {case_id} has exited with nothing pending: there is nothing to "
-                    "hand over",
-                )
+            exited = N_(
+                "case {case} has exited with nothing pending: there is nothing to hand over"
             )
+            problems.append(structural("nothing-to-hand-over", Message(exited, said)))
     if problems:
-        raise Refused("caseload transfer refused", problems)
+        raise Refused.saying(Message(N_("caseload transfer refused")), problems)
 
 
 def _still_owns(caseworker_id: int, left: CaseloadCounts) -> Violation:
-    return structural(
-        "caseload-not-handed-over",
-        f"caseworker {caseworker_id} owns {left.cases} case(s) with {left.followups} pending "
-        f"follow-up(s) and {left.meetings} scheduled meeting(s)",
+    owns = N_(
+        "caseworker {caseworker} owns {cases} case(s) with {followups} pending follow-up(s) "
+        "and {meetings} scheduled meeting(s)"
     )
+    said = {
+        "caseworker": caseworker_id,
+        "cases": left.cases,
+        "followups": left.followups,
+        "meetings": left.meetings,
+    }
+    return structural("caseload-not-handed-over", Message(owns, said))
 
 
 def _day(kivo: Kivo, on: date | None) -> date:
     day = on or kivo.today()
     if day > kivo.today():
-        raise InvalidInput(
-            f"the handover date {day.isoformat()} is after today ({kivo.today().isoformat()}): "
-            "record a handover when it happens",
-            field="on",
+        after = N_(
+            "the handover date {day} is after today ({today}): record a handover when it happens"
         )
+        said = {"day": day.isoformat(), "today": kivo.today().isoformat()}
+        raise InvalidInput(Message(after, said), field="on")
     return day
 
 
@@ -224,7 +235,9 @@ def _note(note: str | None) -> str | None:
     if note is None:
         return None
     if not note.strip():
-        raise InvalidInput(
-            "a handover note cannot be blank: leave --note out instead", field="note"
+        said = Message(
+            N_("a handover note cannot be blank: leave {how} out instead"),
+            {"how": Hint("note", "--note")},
         )
+        raise InvalidInput(said, field="note")
     return note.strip()

@@ -43,11 +43,13 @@ from states.import_rows import (
     NotUtf8Text,
     RowProblem,
     caseworker_keys,
+    joined,
     masked,
     neutralise,
     parse_row,
     read_header,
 )
+from states.messages import N_, Message
 from states.records import Case, CaseEvent, Person
 
 CHUNK = 2000
@@ -110,11 +112,12 @@ def import_numbered(
     """Import (line number, cells) pairs; raises ``BadRows`` naming every bad row when
     any is bad and ``skip_invalid`` is not set, after writing nothing."""
     if chunk < 1:
-        raise InvalidInput("a chunk holds at least one row", field="chunk")
+        raise InvalidInput(Message(N_("a chunk holds at least one row")), field="chunk")
     numbered = iter(lines)
     first = next(numbered, None)
     if first is None or not any(cell.strip() for cell in first[1]):
-        raise InvalidInput(f"{source} is empty: the first line must be the header", line=1)
+        empty = N_("{source} is empty: the first line must be the header")
+        raise InvalidInput(Message(empty, {"source": source}), line=1)
     header = read_header(first[1])
     with kivo.uow() as uow:
         run = _Run(kivo, uow, header, source, on_reject)
@@ -174,9 +177,12 @@ def import_file(
         with kivo.uow(read_only=True) as uow:
             actors.require_coordinator(actors.actor_of(uow, by), "import participants")
     if not path.is_file():
-        raise InvalidInput(f"there is no file {path}", field="file")
+        raise InvalidInput(Message(N_("there is no file {path}"), {"path": path}), field="file")
     if delimiter is not None and delimiter not in DELIMITERS:
-        raise InvalidInput(f"delimiter {quoted(delimiter)}: choose ; , or a tab", field="delimiter")
+        said = Message(
+            N_("delimiter {delimiter}: choose ; , or a tab"), {"delimiter": quoted(delimiter)}
+        )
+        raise InvalidInput(said, field="delimiter")
     if skip_invalid and reject_path is None:
         reject_path = path.with_name(path.stem + ".rejected.csv")
     if dry_run:
@@ -190,11 +196,11 @@ def import_file(
         )
     except NotUtf8Text:
         line = first_bad_line(path)
-        raise NotUtf8Text(
-            f"line {line} is not UTF-8 text: save the file as CSV UTF-8 "
-            "(in Excel: Save as → CSV UTF-8)",
-            line=line,
-        ) from None
+        not_utf8 = N_(
+            "line {line} is not UTF-8 text: save the file as CSV UTF-8 (in Excel: Save as → "
+            "CSV UTF-8)"
+        )
+        raise NotUtf8Text(Message(not_utf8, {"line": line}), line=line) from None
 
 
 def _import_file(
@@ -254,25 +260,25 @@ def read_csv(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[s
             yield previous + 1, cells
             previous = reader.line_num
     except csv.Error as error:
-        raise InvalidInput(
-            f"line {reader.line_num}: not a CSV row the import can read ({error})",
-            line=reader.line_num,
-        ) from None
+        unreadable = N_("line {line}: not a CSV row the import can read ({error})")
+        said = {"line": reader.line_num, "error": error}
+        raise InvalidInput(Message(unreadable, said), line=reader.line_num) from None
     except UnicodeDecodeError:
         # Text is decoded a block at a time, so the block may start lines earlier;
         # ``import_file`` finds the exact line in the file.
-        raise NotUtf8Text(
-            f"line {previous + 1} or near it is not UTF-8 text: save the file as "
-            "CSV UTF-8 (in Excel: Save as → CSV UTF-8)",
-            line=previous + 1,
-        ) from None
+        near = N_(
+            "line {line} or near it is not UTF-8 text: save the file as CSV UTF-8 (in Excel: "
+            "Save as → CSV UTF-8)"
+        )
+        raise NotUtf8Text(Message(near, {"line": previous + 1}), line=previous + 1) from None
 
 
 def _first_line(text: TextIO) -> str:
     try:
         return text.readline()
     except UnicodeDecodeError:  # the first block read holds more than the first line
-        raise NotUtf8Text("not UTF-8 text: save the file as CSV UTF-8", line=1) from None
+        said = Message(N_("not UTF-8 text: save the file as CSV UTF-8"))
+        raise NotUtf8Text(said, line=1) from None
 
 
 def first_bad_line(path: Path) -> int:
@@ -384,9 +390,8 @@ class _Run:
                 continue
             digits = row.personnummer
             if digits in first_line or digits in stored:
-                self.reject(
-                    RowProblem(row.line, self._duplicate(digits, first_line, stored)), cells
-                )
+                duplicate = self._duplicate(digits, first_line, stored)
+                self.reject(RowProblem.saying(row.line, duplicate), cells)
                 continue
             first_line[digits] = row.line
             fresh.append(row)
@@ -404,13 +409,19 @@ class _Run:
         self.uow.bulk.add_events(events)
         self.written += len(fresh)
 
-    def _duplicate(self, digits: str, first_line: dict[str, int], stored: dict[str, int]) -> str:
-        shown = masked(digits)
+    def _duplicate(
+        self, digits: str, first_line: dict[str, int], stored: dict[str, int]
+    ) -> Message:
+        said = {"masked": masked(digits), "line": first_line.get(digits)}
         if digits in first_line:
-            return f"duplicate personnummer {shown}: also on line {first_line[digits]}"
+            return Message(N_("duplicate personnummer {masked}: also on line {line}"), said)
         if stored[digits] > self.before:
-            return f"duplicate personnummer {shown}: also on an earlier line of this file"
-        return f"duplicate personnummer {shown}: this person is already in the database"
+            earlier = N_("duplicate personnummer {masked}: also on an earlier line of this file")
+            return Message(earlier, said)
+        stored_before = N_(
+            "duplicate personnummer {masked}: this person is already in the database"
+        )
+        return Message(stored_before, said)
 
 
 def _person(row: ImportRow) -> Person:
@@ -469,10 +480,21 @@ def history_of(row: ImportRow, case_id: int, recorded_at: datetime, source: str)
 
 
 def _bad_rows(source: str, rows: int, problems: list[RowProblem], dry_run: bool) -> BadRows:
-    what = "nothing was imported (dry run)" if dry_run else "nothing was imported"
-    listed = "\n".join(f"  line {p.line}: {p.reason}" for p in problems)
+    what = N_("nothing was imported (dry run)") if dry_run else N_("nothing was imported")
+    listed = [
+        Message(N_("line {line}: {reason}"), {"line": p.line, "reason": p.said or p.reason})
+        for p in problems
+    ]
+    said = {
+        "count": len(problems),
+        "rows": rows,
+        "source": source,
+        "what": Message(what),
+        "listed": joined(listed, "\n  "),
+    }
+    head = N_("{count} of {rows} row(s) in {source} are bad; {what}:\n  {listed}")
     return BadRows(
-        f"{len(problems)} of {rows} row(s) in {source} are bad; {what}:\n{listed}",
+        Message(head, said),
         source=source,
         rows=rows,
         problems=[{"line": p.line, "reason": p.reason} for p in problems],

@@ -16,6 +16,7 @@ from pathway import actors
 from states.calendar_bounds import MAX_COUNT
 from states.case import Gender, Outcome, parse_enum, status_of_state
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Message
 
 if TYPE_CHECKING:
     from pathway.context import Kivo
@@ -100,16 +101,15 @@ def list_cases(
     or ``after`` case, a bad sort or count is refused before any row is read); the rows
     are read as the result is iterated."""
     if sort not in CASE_SORTS:
-        raise InvalidInput(
-            f"unknown sort {quoted(sort)}: choose {', '.join(CASE_SORTS)}", field="sort"
-        )
+        said = {"sort": quoted(sort), "sorts": ", ".join(CASE_SORTS)}
+        raise InvalidInput(Message(N_("unknown sort {sort}: choose {sorts}"), said), field="sort")
     if status is not None and status not in ("active", "paused", "exited"):
-        raise InvalidInput(
-            f"unknown status {quoted(status)}: choose active, paused or exited", field="status"
-        )
+        said = {"status": quoted(status)}
+        unknown = N_("unknown status {status}: choose active, paused or exited")
+        raise InvalidInput(Message(unknown, said), field="status")
     check_paging(limit, offset)
     if chunk < 1:
-        raise InvalidInput("chunk must be at least 1", field="chunk")
+        raise InvalidInput(Message(N_("chunk must be at least 1")), field="chunk")
     key = None
     with kivo.uow(read_only=True) as uow:
         # ``by`` a caseworker: their own caseload (a coordinator's: every one).
@@ -120,9 +120,8 @@ def list_cases(
         if after is not None:
             key = uow.listing.case_key(after, sort)
             if key is None:
-                raise InvalidInput(
-                    f"--after {after}: there is no case {after} to continue after", field="after"
-                )
+                gone = N_("--after {after}: there is no case {after} to continue after")
+                raise InvalidInput(Message(gone, {"after": after}), field="after")
     filters: dict[str, Any] = {"step": step, "status": status, "caseworker_id": caseworker_id}
     if programme is not None:
         filters["programme"] = kivo.catalogue.get(programme).code
@@ -138,21 +137,18 @@ def _checked_exit(exited: ExitFilter) -> ExitFilter:
     if exited.outcome is not None:
         parse_enum(Outcome, exited.outcome, "outcome")
     if exited.first is not None and exited.last is not None and exited.last < exited.first:
-        raise InvalidInput(
-            f"the closing period ends ({exited.last.isoformat()}) before it begins "
-            f"({exited.first.isoformat()})",
-            field="closed_to",
-        )
+        said = {"last": exited.last.isoformat(), "first": exited.first.isoformat()}
+        backwards = N_("the closing period ends ({last}) before it begins ({first})")
+        raise InvalidInput(Message(backwards, said), field="closed_to")
     return exited
 
 
 def check_paging(limit: int, offset: int) -> None:
     for name, value in (("limit", limit), ("offset", offset)):
         if not 0 <= value <= MAX_ROWS:
-            raise InvalidInput(
-                f"--{name} {value} is out of range: give a whole number from 0 to {MAX_ROWS:,}",
-                field=name,
-            )
+            said = {"name": name, "value": value, "max": f"{MAX_ROWS:,}"}
+            out = N_("--{name} {value} is out of range: give a whole number from 0 to {max}")
+            raise InvalidInput(Message(out, said), field=name)
 
 
 def case_key_of(summary: ListedCase, sort: str) -> tuple[Any, ...]:

@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from states.errors import InvalidInput, NotFound
+from states.messages import N_, Message
 from states.personnummer import parse_personnummer
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ def person_id_of(uow: UnitOfWork, ref: str | int, *, today: date) -> int:
     """The id of the person ``ref`` names (an id or a personnummer)."""
     text = str(ref).strip()
     if not text:
-        raise InvalidInput("name the person by their id or personnummer", field="person")
+        said = Message(N_("name the person by their id or personnummer"))
+        raise InvalidInput(said, field="person")
     if text.isascii() and text.isdecimal() and len(text) <= MAX_ID_DIGITS:
         person_id = int(text)
         if uow.people.find(person_id) is None:
@@ -31,5 +33,6 @@ def person_id_of(uow: UnitOfWork, ref: str | int, *, today: date) -> int:
     number = parse_personnummer(text, today=today)  # bad: invalid-personnummer, masked
     found: Person | None = uow.people.by_personnummer(number.digits)
     if found is None or found.id is None:
-        raise NotFound(f"no person with personnummer {number.masked()}", what="person", id=None)
+        said = Message(N_("no person with personnummer {masked}"), {"masked": number.masked()})
+        raise NotFound(said, what="person", id=None)
     return found.id

@@ -14,6 +14,7 @@ from pathway import actors
 from pathway.editing import ChangeLine, _actor, _line, _reason
 from states.changes import PERSON, changed
 from states.errors import InvalidInput
+from states.messages import N_, Hint, Message
 from states.protection import PROTECTED, initials
 
 if TYPE_CHECKING:
@@ -44,10 +45,8 @@ def protect_participant(
     with ``person``), or with ``lift`` end the protection; a coordinator only, with the
     reason, logged as a change of the person's ``protected`` field."""
     if reason is None or not reason.strip():
-        raise InvalidInput(
-            "a protected identity is set or lifted only with the reason: give --reason",
-            field="reason",
-        )
+        said = N_("a protected identity is set or lifted only with the reason: give {how}")
+        raise InvalidInput(Message(said, {"how": Hint("reason", "--reason")}), field="reason")
     note = _reason(reason, kivo.today())
     with kivo.uow() as uow:
         actor = actors.require_coordinator(

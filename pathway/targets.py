@@ -10,6 +10,7 @@ from pathway import actors
 from pathway.context import Kivo
 from states.calendar_bounds import MAX_COUNT
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Message
 from states.programmes import Programme
 from states.reports import Target, check_year
 
@@ -23,16 +24,16 @@ def set_target(
     found = kivo.catalogue.get(programme)
     check_year(year)
     if not found.open_in(year):
-        raise InvalidInput(
-            f"programme {found.code} takes no decisions in {year} "
-            f"({validity(found)}): a target for it could never be met",
-            field="year",
+        closed = N_(
+            "programme {code} takes no decisions in {year} ({validity}): a target for it could "
+            "never be met"
         )
+        said = {"code": found.code, "year": year, "validity": validity_said(found)}
+        raise InvalidInput(Message(closed, said), field="year")
     if not 0 <= count <= MAX_COUNT:
-        shown = quoted(str(count))
-        raise InvalidInput(
-            f"a target is from 0 to {MAX_COUNT:,} placements, not {shown}", field="count"
-        )
+        said = {"max": f"{MAX_COUNT:,}", "count": quoted(str(count))}
+        out = N_("a target is from 0 to {max} placements, not {count}")
+        raise InvalidInput(Message(out, said), field="count")
     with kivo.uow() as uow:
         actors.require_coordinator(actors.actor_of(uow, by), "set targets")
         target = uow.targets.set(found.code, year, count, kivo.now())
@@ -42,9 +43,16 @@ def set_target(
 
 def validity(programme: Programme) -> str:
     """Its validity in words: "decisions from 2014-01-15 until 2024-01-01"."""
-    start = programme.valid_from.isoformat() if programme.valid_from else "the start"
-    end = programme.valid_until.isoformat() if programme.valid_until else "further notice"
-    return f"decisions from {start} until {end}"
+    return validity_said(programme).english()
+
+
+def validity_said(programme: Programme) -> Message:
+    """Its validity as a catalogue sentence, for the reader's language."""
+    start = programme.valid_from.isoformat() if programme.valid_from else Message(N_("the start"))
+    if programme.valid_until is None:
+        return Message(N_("decisions from {start} until further notice"), {"start": start})
+    end = programme.valid_until.isoformat()
+    return Message(N_("decisions from {start} until {end}"), {"start": start, "end": end})
 
 
 def list_targets(kivo: Kivo) -> list[Target]:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Message
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,11 @@ def parse_case_ref(text: str) -> CaseRef:
     case_part, at, version_part = raw.partition("@")
     if _is_id(case_part) and (not at or _is_id(version_part)):
         return CaseRef(int(case_part), int(version_part) if at else None)
-    raise InvalidInput(
-        f"{quoted(raw)} is not an id (a whole number such as 12), nor an id with the "
-        "version you looked at (such as 12@3)",
-        field="case",
+    said = N_(
+        "{text} is not an id (a whole number such as 12), nor an id with the version you "
+        "looked at (such as 12@3)"
     )
+    raise InvalidInput(Message(said, {"text": quoted(raw)}), field="case")
 
 
 def _is_id(text: str) -> bool:
@@ -43,12 +44,12 @@ def checked_refs(refs: Sequence[CaseRef]) -> list[CaseRef]:
     """The cases to change, refused as bad input when there are none or one is named
     twice."""
     if not refs:
-        raise InvalidInput("name at least one case", field="case")
+        raise InvalidInput(Message(N_("name at least one case")), field="case")
     twice = sorted(case_id for case_id, n in Counter(r.case_id for r in refs).items() if n > 1)
     if twice:
-        raise InvalidInput(
-            "each case may be named once; named more than once: "
-            + ", ".join(str(case_id) for case_id in twice),
-            field="case",
+        named = ", ".join(str(case_id) for case_id in twice)
+        said = Message(
+            N_("each case may be named once; named more than once: {cases}"), {"cases": named}
         )
+        raise InvalidInput(said, field="case")
     return list(refs)

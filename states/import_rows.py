@@ -12,10 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from states.calendar_bounds import RANGE_TEXT, within
+from states.calendar_bounds import EARLIEST, LATEST, within
 from states.case import Gender, Group
 from states.errors import InvalidInput, KivoError, quoted
-from states.names import name_problem
+from states.messages import N_, Message
+from states.names import name_said
 from states.personnummer import parse_personnummer
 from states.steps import Step
 
@@ -64,10 +65,24 @@ class NotUtf8Text(InvalidInput):
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
-    """A bad row: its line in the file (1 is the header) and why, in one sentence."""
+    """A bad row: its line in the file (1 is the header) and why, in one sentence:
+    ``reason`` in English (the reject file, ``--json``), ``said`` from the catalogue for
+    an entry point to render in its reader's language."""
 
     line: int
     reason: str
+    said: Message | None = None
+
+    @classmethod
+    def saying(cls, line: int, said: Message) -> RowProblem:
+        return cls(line, said.english(), said)
+
+
+def joined(parts: Sequence[Message], separator: str) -> Message:
+    """Several sentences as one ``Message``, each said in the reader's language: its own
+    template is only fields and ``separator``, which needs no translation."""
+    fields = {f"part{index}": part for index, part in enumerate(parts)}
+    return Message(separator.join("{" + name + "}" for name in fields), fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +127,15 @@ def read_header(cells: Sequence[str]) -> Header:
     missing = [column for column in REQUIRED_COLUMNS if column not in names]
     problems = []
     if missing:
-        problems.append(f"missing column(s) {', '.join(missing)}")
+        problems.append(Message(N_("missing column(s) {columns}"), {"columns": ", ".join(missing)}))
     if doubled:
-        problems.append(f"column(s) {', '.join(doubled)} given twice")
+        problems.append(
+            Message(N_("column(s) {columns} given twice"), {"columns": ", ".join(doubled)})
+        )
     if problems:
-        expected = ";".join(REQUIRED_COLUMNS)
+        said = {"problems": joined(problems, "; "), "expected": ";".join(REQUIRED_COLUMNS)}
         raise InvalidInput(
-            f"line 1 (the header): {'; '.join(problems)}; expected the columns {expected}",
+            Message(N_("line 1 (the header): {problems}; expected the columns {expected}"), said),
             field="header",
             line=1,
         )
@@ -170,16 +187,19 @@ def parse_row(
 ) -> ImportRow | RowProblem:
     """Check one row; every problem it has is named in the one reason."""
     if len(cells) != header.width:
-        return RowProblem(
-            line, f"expected {header.width} columns, found {len(cells)} (check the delimiter)"
+        said = {"width": header.width, "found": len(cells)}
+        return RowProblem.saying(
+            line,
+            Message(N_("expected {width} columns, found {found} (check the delimiter)"), said),
         )
     if "\x00" in "".join(cells):
-        return RowProblem(line, "a cell holds a NUL character: is this a text (CSV) file?")
+        said_nul = N_("a cell holds a NUL character: is this a text (CSV) file?")
+        return RowProblem.saying(line, Message(said_nul))
     (name, pnr_text, gender_text, year_text, groups_text, caseworker_text, enrolled_text,
      step_text, consent_text, step_on_text, status) = [
         _clean(cells[index]) if index >= 0 else "" for index in header.order
     ]  # fmt: skip
-    problems: list[str] = []
+    problems: list[Message] = []
     name = _name(name, today, problems)
     pnr = _personnummer(pnr_text, today, problems)
     gender = _choice(gender_text or "unknown", _GENDERS, "gender", problems)
@@ -192,17 +212,16 @@ def parse_row(
     consent_on = _date(consent_text, "consent_on", today, problems)
     status = status.lower()
     if status not in IMPORTABLE_STATUSES:
-        problems.append(
-            f"status {quoted(status)}: only active and paused cases can be imported "
-            "(a closed case stays in the database it was closed in)"
+        closed = N_(
+            "status {status}: only active and paused cases can be imported (a closed case "
+            "stays in the database it was closed in)"
         )
+        problems.append(Message(closed, {"status": quoted(status)}))
     if enrolled_on is not None:
-        if consent_on is not None and consent_on < enrolled_on:
-            problems.append(f"consent_on {consent_on} is before enrolled_on {enrolled_on}")
-        if step_on is not None and step_on < enrolled_on:
-            problems.append(f"step_on {step_on} is before enrolled_on {enrolled_on}")
+        _not_before(consent_on, enrolled_on, "consent_on", problems)
+        _not_before(step_on, enrolled_on, "step_on", problems)
     if problems or enrolled_on is None or pnr is None or birth_year is None:
-        return RowProblem(line, "; ".join(problems))
+        return RowProblem.saying(line, joined(problems, "; "))
     return ImportRow(
         line=line,
         name=name,
@@ -223,51 +242,65 @@ def masked(digits: str) -> str:
     return digits[:8] + "-****"
 
 
-def _name(text: str, today: date, problems: list[str]) -> str:
-    problem = name_problem(text, today=today)
+def _not_before(day: date | None, enrolled_on: date, what: str, problems: list[Message]) -> None:
+    if day is not None and day < enrolled_on:
+        said = {"what": what, "day": day, "enrolled_on": enrolled_on}
+        problems.append(Message(N_("{what} {day} is before enrolled_on {enrolled_on}"), said))
+
+
+def _name(text: str, today: date, problems: list[Message]) -> str:
+    problem = name_said(text, today=today)
     if problem is not None:
-        problems.append(f"name {problem}")
+        problems.append(Message(N_("name {problem}"), {"problem": problem}))
     return text
 
 
-def _personnummer(text: str, today: date, problems: list[str]) -> str | None:
+def _personnummer(text: str, today: date, problems: list[Message]) -> str | None:
     if not text:
-        problems.append("personnummer is empty (an import needs it to find duplicates)")
+        problems.append(
+            Message(N_("personnummer is empty (an import needs it to find duplicates)"))
+        )
         return None
     if "*" in text:
-        problems.append("personnummer is masked: export with --show-personal to import it")
+        problems.append(
+            Message(N_("personnummer is masked: export with --show-personal to import it"))
+        )
         return None
     try:
         return parse_personnummer(text, today=today).digits
     except KivoError as error:
-        problems.append(f"invalid {error.message}")
+        problem = error.said or error.message
+        problems.append(Message(N_("invalid {problem}"), {"problem": problem}))
         return None
 
 
-def _choice(text: str, allowed: set[str], what: str, problems: list[str]) -> str:
+def _choice(text: str, allowed: set[str], what: str, problems: list[Message]) -> str:
     value = text.lower()
     if value not in allowed:
-        choices = ", ".join(sorted(allowed))
-        problems.append(f"unknown {what} {quoted(text)}: choose one of {choices}")
+        said = {"what": what, "value": quoted(text), "choices": ", ".join(sorted(allowed))}
+        problems.append(Message(N_("unknown {what} {value}: choose one of {choices}"), said))
     return value
 
 
-def _birth_year(text: str, pnr: str | None, today: date, problems: list[str]) -> int | None:
+def _birth_year(text: str, pnr: str | None, today: date, problems: list[Message]) -> int | None:
     from_pnr = int(pnr[:4]) if pnr else None
     if not text:
         return from_pnr
     if not (text.isascii() and text.isdecimal()):
-        problems.append(f"birth_year {quoted(text)} is not a year")
+        problems.append(Message(N_("birth_year {year} is not a year"), {"year": quoted(text)}))
         return None
     year = int(text)
     if not 1900 <= year <= today.year:
-        problems.append(f"birth_year {year} is not plausible")
+        problems.append(Message(N_("birth_year {year} is not plausible"), {"year": year}))
     elif from_pnr is not None and year != from_pnr:
-        problems.append(f"birth_year {year} does not match the personnummer ({masked(pnr or '')})")
+        said = {"year": year, "masked": masked(pnr or "")}
+        problems.append(
+            Message(N_("birth_year {year} does not match the personnummer ({masked})"), said)
+        )
     return year
 
 
-def _groups(text: str, problems: list[str]) -> tuple[str, ...]:
+def _groups(text: str, problems: list[Message]) -> tuple[str, ...]:
     if not text:
         return ()
     if text in _GROUPS:
@@ -279,43 +312,52 @@ def _groups(text: str, problems: list[str]) -> tuple[str, ...]:
     if unknown:
         choices = ", ".join(sorted(_GROUPS))
         shown = ", ".join(quoted(u) for u in unknown)
-        problems.append(f"unknown group {shown}: choose from {choices}")
+        said = {"groups": shown, "choices": choices}
+        problems.append(Message(N_("unknown group {groups}: choose from {choices}"), said))
     return tuple(sorted(found & _GROUPS))
 
 
-def _caseworker(text: str, caseworkers: Mapping[str, int], problems: list[str]) -> int | None:
+def _caseworker(text: str, caseworkers: Mapping[str, int], problems: list[Message]) -> int | None:
     if not text:
         return None
     found = caseworkers.get(text.casefold())
+    said = {"caseworker": quoted(text)}
     if found is None:
-        problems.append(
-            f"unknown caseworker {quoted(text)} (give an active caseworker's id, name or e-mail)"
+        unknown = N_(
+            "unknown caseworker {caseworker} (give an active caseworker's id, name or e-mail)"
         )
+        problems.append(Message(unknown, said))
     elif found == AMBIGUOUS:
-        problems.append(f"caseworker {quoted(text)} names more than one caseworker: give the id")
+        several = N_("caseworker {caseworker} names more than one caseworker: give the id")
+        problems.append(Message(several, said))
     return found if found not in (None, AMBIGUOUS) else None
 
 
 def _date(
-    text: str, what: str, today: date, problems: list[str], *, required: bool = False
+    text: str, what: str, today: date, problems: list[Message], *, required: bool = False
 ) -> date | None:
     if not text:
         if required:
-            problems.append(f"{what} is empty")
+            problems.append(Message(N_("{what} is empty"), {"what": what}))
         return None
+    typed = {"what": what, "text": quoted(text)}
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        problems.append(f"{what} {quoted(text)} is not a real date in the form YYYY-MM-DD")
+        problems.append(
+            Message(N_("{what} {text} is not a real date in the form YYYY-MM-DD"), typed)
+        )
         return None
     if len(text) != 10:
-        problems.append(f"{what} {quoted(text)} is not in the form YYYY-MM-DD")
+        problems.append(Message(N_("{what} {text} is not in the form YYYY-MM-DD"), typed))
         return None
+    said = {"what": what, "day": day, "first": EARLIEST, "last": LATEST, "today": today}
     if not within(day):
-        problems.append(f"{what} {day} is outside the dates kivo accepts ({RANGE_TEXT})")
+        outside = N_("{what} {day} is outside the dates kivo accepts ({first} to {last})")
+        problems.append(Message(outside, said))
         return None
     if day > today:
-        problems.append(f"{what} {day} is after today ({today})")
+        problems.append(Message(N_("{what} {day} is after today ({today})"), said))
     return day
 
 
@@ -324,9 +366,10 @@ _STEPS.update({str(step.number): step for step in Step})
 _STEPS.update({step.slug: step for step in Step})
 
 
-def _step(text: str, problems: list[str]) -> Step | None:
+def _step(text: str, problems: list[Message]) -> Step | None:
     value = text.lower()
     if value in _STEPS:
         return _STEPS[value]
-    problems.append(f"unknown step {quoted(text)}: give 1-9 or a slug such as information")
+    unknown = N_("unknown step {step}: give 1-9 or a slug such as information")
+    problems.append(Message(unknown, {"step": quoted(text)}))
     return None

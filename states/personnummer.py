@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from states.errors import InvalidInput
+from states.messages import N_, Message
 
 __all__ = [
     "InvalidPersonnummer",
@@ -24,7 +25,6 @@ __all__ = [
 
 _COORDINATION_OFFSET = 60
 _MASK = "-****"
-_ACCEPTED_FORMS = "YYMMDD-NNNC, YYMMDD+NNNC, YYMMDDNNNC, YYYYMMDD-NNNC or YYYYMMDDNNNC"
 # [0-9] rather than \d: \d also matches non-ASCII digits such as Arabic-Indic ones.
 _SHORT_FORM = re.compile(r"([0-9]{6})([-+]?)([0-9]{4})")
 _LONG_FORM = re.compile(r"([0-9]{8})-?([0-9]{4})")
@@ -61,7 +61,7 @@ class Personnummer:
     def __post_init__(self) -> None:
         if not isinstance(self.digits, str) or not _TWELVE_DIGITS.fullmatch(self.digits):
             raise InvalidPersonnummer(
-                "personnummer: expected 12 digits YYYYMMDDNNNC", problem="malformed"
+                Message(N_("personnummer: expected 12 digits YYYYMMDDNNNC")), problem="malformed"
             )
         _real_birth_date(self.digits)
         _check_luhn(self.digits)
@@ -100,9 +100,9 @@ def parse_personnummer(text: str, *, today: date) -> Personnummer:
     digits = _twelve_digits(text.strip(), today)
     born = _real_birth_date(digits)
     if born > today:
+        said = {"masked": _mask(digits), "born": born.isoformat(), "today": today.isoformat()}
         raise InvalidPersonnummer(
-            f"personnummer {_mask(digits)}: birth date {born.isoformat()} is after "
-            f"{today.isoformat()}",
+            Message(N_("personnummer {masked}: birth date {born} is after {today}"), said),
             problem="born-in-future",
             masked=_mask(digits),
             birth_date=born.isoformat(),
@@ -118,7 +118,15 @@ def _twelve_digits(text: str, today: date) -> str:
     if short_form := _SHORT_FORM.fullmatch(text):
         yymmdd, separator, serial = short_form.groups()
         return f"{_resolve_year(yymmdd, separator == '+', today):04d}{yymmdd[2:]}{serial}"
-    raise InvalidPersonnummer(f"personnummer: expected {_ACCEPTED_FORMS}", problem="malformed")
+    raise InvalidPersonnummer(
+        Message(
+            N_(
+                "personnummer: expected YYMMDD-NNNC, YYMMDD+NNNC, YYMMDDNNNC, YYYYMMDD-NNNC "
+                "or YYYYMMDDNNNC"
+            )
+        ),
+        problem="malformed",
+    )
 
 
 def _resolve_year(yymmdd: str, centenarian: bool, today: date) -> int:
@@ -148,11 +156,15 @@ def _real_birth_date(digits: str) -> date:
         return date(year, month, _real_day(written_day))
     except ValueError:
         shown = f"{digits[:4]}-{digits[4:6]}-{_real_day(written_day):02d}"
-        note = ""
+        said = {"masked": _mask(digits), "shown": shown, "day": written_day}
+        template = N_("personnummer {masked}: {shown} is not a date")
         if written_day > _COORDINATION_OFFSET:
-            note = f" (samordningsnummer day {written_day} minus 60)"
+            template = N_(
+                "personnummer {masked}: {shown} is not a date (samordningsnummer day {day} "
+                "minus 60)"
+            )
         raise InvalidPersonnummer(
-            f"personnummer {_mask(digits)}: {shown} is not a date{note}",
+            Message(template, said),
             problem="not-a-date",
             masked=_mask(digits),
         ) from None
@@ -162,8 +174,9 @@ def _check_luhn(digits: str) -> None:
     """Reject a number whose last digit is not the Luhn digit over YYMMDDNNN."""
     expected = luhn_check_digit(digits[2:11])
     if int(digits[11]) != expected:
+        said = {"masked": _mask(digits), "expected": expected}
         raise InvalidPersonnummer(
-            f"personnummer {_mask(digits)}: check digit should be {expected}",
+            Message(N_("personnummer {masked}: check digit should be {expected}"), said),
             problem="wrong-check-digit",
             masked=_mask(digits),
             expected_check_digit=expected,

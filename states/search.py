@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from states.errors import InvalidInput
+from states.messages import N_, Message
 from states.personnummer import parse_personnummer
 
 MAX_QUERY = 200
@@ -62,20 +63,26 @@ def parse_query(text: str, *, today: date) -> Query:
     any accepted form and must be a valid one; anything else is a name, folded."""
     stripped = text.strip()
     if not stripped:
-        raise InvalidInput("the search text is empty: give part of a name or a personnummer")
+        raise InvalidInput(
+            Message(N_("the search text is empty: give part of a name or a personnummer"))
+        )
     if len(stripped) > MAX_QUERY:
-        raise InvalidInput(f"the search text is longer than {MAX_QUERY} characters", field="text")
+        said = Message(
+            N_("the search text is longer than {limit} characters"), {"limit": MAX_QUERY}
+        )
+        raise InvalidInput(said, field="text")
     if _NUMBER_LIKE.fullmatch(stripped) and sum(c.isdigit() for c in stripped) >= 6:
         digits = parse_personnummer(stripped.replace(" ", ""), today=today).digits
         return Query(personnummer=digits)
     words = name_words(stripped)
     if not words:
-        raise InvalidInput(
-            "the search text has no letters or digits: give part of a name or a personnummer",
-            field="text",
+        nothing = N_(
+            "the search text has no letters or digits: give part of a name or a personnummer"
         )
+        raise InvalidInput(Message(nothing), field="text")
     if len(words) > MAX_WORDS:
-        raise InvalidInput(f"give at most {MAX_WORDS} words of a name", field="text")
+        said = Message(N_("give at most {limit} words of a name"), {"limit": MAX_WORDS})
+        raise InvalidInput(said, field="text")
     return Query(words=tuple(words))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum, StrEnum
 
 from states.errors import InvalidInput, quoted
-from states.messages import N_
+from states.messages import N_, Message
 
 
 class Phase(StrEnum):
@@ -128,8 +128,9 @@ def parse_step(text: str) -> Step:
     if cleaned in _BY_SLUG:
         return _BY_SLUG[cleaned]
     known = ", ".join(f"{s.number} {s.slug}" for s in Step)
+    said = {"step": quoted(text), "known": known}
     raise InvalidInput(
-        f"unknown step {quoted(text)}: give a number 1–9 or one of: {known}",
+        Message(N_("unknown step {step}: give a number 1–9 or one of: {known}"), said),
         field="step",
     )
 

@@ -20,6 +20,7 @@ import re
 import unicodedata
 
 from states.errors import InvalidInput
+from states.messages import N_, Message
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
@@ -32,12 +33,12 @@ _JSON_RAW = re.compile(f"[\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]")
 _CELL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]")
 
 _NAMES = {
-    "\x1b": "an escape",
-    "\r": "a carriage return",
-    "\n": "a line break",
-    "\x07": "a bell",
-    "\x08": "a backspace",
-    "\x7f": "a delete",
+    "\x1b": N_("an escape"),
+    "\r": N_("a carriage return"),
+    "\n": N_("a line break"),
+    "\x07": N_("a bell"),
+    "\x08": N_("a backspace"),
+    "\x7f": N_("a delete"),
 }
 
 
@@ -57,21 +58,32 @@ def unsafe_char(text: str, *, multiline: bool = False) -> str | None:
 
 
 def text_problem(text: str, *, multiline: bool = False) -> str | None:
-    """What is wrong with ``text`` as free text (to follow the field's name), or None."""
+    """What is wrong with ``text`` as free text (to follow the field's name), in English,
+    or None."""
+    said = text_said(text, multiline=multiline)
+    return None if said is None else said.english()
+
+
+def text_said(text: str, *, multiline: bool = False) -> Message | None:
+    """What is wrong with ``text`` as free text, as a catalogue sentence, or None."""
     char = unsafe_char(text, multiline=multiline)
     if char is None:
         return None
     what = _NAMES.get(char) or (
-        "a text-direction override" if char in BIDI_CONTROLS else "a control character"
+        N_("a text-direction override") if char in BIDI_CONTROLS else N_("a control character")
     )
-    return f"contains {what} ({_escape(char)}): type plain text"
+    return Message(
+        N_("contains {what} ({char}): type plain text"),
+        {"what": Message(what), "char": _escape(char)},
+    )
 
 
 def checked_text(text: str, field: str, *, multiline: bool = False) -> str:
     """``text`` as given, or InvalidInput naming ``field`` (e.g. ``--reason``)."""
-    problem = text_problem(text, multiline=multiline)
+    problem = text_said(text, multiline=multiline)
     if problem is not None:
-        raise InvalidInput(f"{field} {problem}", field=field.lstrip("-").replace("-", "_"))
+        said = Message(N_("{field} {problem}"), {"field": field, "problem": problem})
+        raise InvalidInput(said, field=field.lstrip("-").replace("-", "_"))
     return text
 
 

@@ -18,6 +18,8 @@ from pathway.context import Kivo
 from pathway.handover import transfer_caseload
 from pathway.workspace import SignedIn, owner_of
 from states.errors import InvalidInput, KivoError
+from states.import_rows import joined
+from states.messages import N_, Message
 from web.auth import current_caseworker
 from web.deps import kivo_of
 from web.forms import day_field, id_field
@@ -34,9 +36,12 @@ ACTIONS = ("followup", "reassign")
 
 @dataclass(frozen=True)
 class Outcome:
+    """One case's result: what was done, or why not (a ``Message`` the page says in its
+    language; ``rule_text`` renders either)."""
+
     case_id: int
     done: bool
-    message: str
+    message: str | Message
 
 
 async def chosen_of(request: Request) -> tuple[list[str], dict[str, str]]:
@@ -56,7 +61,7 @@ def bulk(request: Request, me: Me, chosen: Chosen) -> Response:
     raw, typed = chosen
     action = typed.get("action", "")
     if action not in ACTIONS:
-        raise InvalidInput("unknown bulk action", field="action")
+        raise InvalidInput(Message(N_("unknown bulk action")), field="action")
     if action == "reassign" and not me.coordinator:
         raise HTTPException(status_code=403, detail="reassign")
     case_ids = sorted({_case_id(text) for text in raw})
@@ -73,7 +78,7 @@ def bulk(request: Request, me: Me, chosen: Chosen) -> Response:
 
 def _case_id(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or len(text) > 9:
-        raise InvalidInput("not a case id", field="case")
+        raise InvalidInput(Message(N_("not a case id")), field="case")
     return int(text)
 
 
@@ -83,8 +88,25 @@ def _one(kivo: Kivo, me: SignedIn, case_id: int, act: Callable[[int], str]) -> O
             raise hidden(case_id)
         return Outcome(case_id, True, act(case_id))
     except KivoError as error:
-        reasons = [v.message for v in getattr(error, "violations", ())] or [error.message]
-        return Outcome(case_id, False, "; ".join(reasons))
+        return Outcome(case_id, False, reason_of(error))
+
+
+def reason_of(error: KivoError) -> str | Message:
+    """Why a case was refused: each violated rule (or the error itself), from the
+    catalogue where it was said from it; plain English text stays as it was."""
+    violations = getattr(error, "violations", ())
+    reasons: list[str | Message] = [v.said or v.message for v in violations]
+    if not reasons:
+        reasons = [error.said or error.message]
+    if all(isinstance(reason, str) for reason in reasons):
+        return "; ".join(str(reason) for reason in reasons)
+    return joined([_said(reason) for reason in reasons], "; ")
+
+
+def _said(reason: str | Message) -> Message:
+    """A reason as a ``Message``: plain text becomes a catalogue text of its own (which a
+    page translates when the catalogue has it, as ``violation_text`` does)."""
+    return reason if isinstance(reason, Message) else Message(reason)
 
 
 def _followup(kivo: Kivo, me: SignedIn, typed: dict[str, str]) -> Callable[[int], str]:
@@ -108,7 +130,8 @@ def _reassign(kivo: Kivo, me: SignedIn, typed: dict[str, str]) -> Callable[[int]
     def act(case_id: int) -> str:
         owner = owner_of(kivo, case_id, by=me.id)
         if owner is None:
-            raise InvalidInput(f"case {case_id} has no caseworker to hand over from")
+            nobody = N_("case {case} has no caseworker to hand over from")
+            raise InvalidInput(Message(nobody, {"case": case_id}))
         transfer_caseload(kivo, owner, to, case_ids=[case_id], by=me.id)
         return str(texts.bulk_reassigned)
 

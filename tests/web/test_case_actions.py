@@ -358,7 +358,7 @@ def test_a_bulk_follow_up_reports_each_case_and_one_refusal_undoes_no_other(
     assert done.text.count("Klart") == 2
     assert done.text.count("Nekad") == 2
     assert "Åtgärden utfördes för 2 av 4 ärenden." in done.text
-    assert f"no case with id {theirs}" in done.text  # a colleague's case is no case
+    assert f"inget ärende med id {theirs}" in done.text  # a colleague's case: no case (sv)
     for case_id in mine:
         titles = [f.title for f in list_followups(web_kivo, case_id=case_id)]
         assert "Ring om schemat" in titles
@@ -431,6 +431,7 @@ def test_an_import_previews_its_bad_rows_then_writes_only_the_valid_ones(
     assert preview.status_code == 200
     assert "inget är sparat ännu" in preview.text
     assert "<tr><td>3</td>" in preview.text  # the bad row, by its line
+    assert "ogiltigt personnummer 19900101-****: kontrollsiffran ska vara" in preview.text
     shown = preview.text.split('name="csv"')[0]  # the page; the file itself rides along
     assert "19900101-0000" not in shown  # the bad row's personnummer is shown masked
     assert not find_participants(web_kivo, "Ines Import").cases
@@ -453,5 +454,5 @@ def test_an_upload_over_the_imports_limit_answers_413(
     headless = {"file": ("x.csv", b"name;personnummer\n", "text/csv")}
     refused = boss.client.post("/import", data={"csrf_token": boss.token}, files=headless)
     assert refused.status_code == 400
-    assert "missing column" in refused.text  # on the import page, the file as a whole
+    assert "kolumn(er) saknas: gender" in refused.text  # the file as a whole, in Swedish
     assert 'id="i-file"' in refused.text

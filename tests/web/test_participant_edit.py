@@ -101,8 +101,8 @@ def test_a_refusal_shows_every_problem_keeps_what_was_typed_and_writes_nothing(
     )
 
     assert refused.status_code == 400
-    assert "is not an email address" in refused.text
-    assert "is not a phone number" in refused.text
+    assert "&#39;inte-en-adress&#39; är inte en e-postadress" in refused.text  # in Swedish
+    assert "&#39;ring mig&#39; är inte ett telefonnummer" in refused.text
     assert 'value="Sara Lind"' in refused.text
     assert 'value="ring mig"' in refused.text
     assert unchanged.status_code == 400
