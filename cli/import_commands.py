@@ -109,7 +109,8 @@ def _summary(result: ImportResult) -> None:
     if result.ignored_columns:
         say(words(N_("ignored column(s): {columns}"), columns=", ".join(result.ignored_columns)))
     for problem in result.problems:
-        line = words(N_("  line {line}: {reason}"), line=problem.line, reason=shown(problem.reason))
+        reason = speech.say(problem.said) if problem.said else problem.reason
+        line = words(N_("  line {line}: {reason}"), line=problem.line, reason=shown(reason))
         print(line, file=sys.stderr)
     if result.reject_file:
         say(

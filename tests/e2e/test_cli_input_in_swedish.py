@@ -90,3 +90,17 @@ def test_an_id_that_is_no_whole_number_is_refused_in_swedish(kivo_cli: Kivo) -> 
     assert "'abc' är inte ett id (ett heltal som 12)" in ran.err
     english = kivo_cli("participant", "show", "abc", env={"KIVO_LANG": "en"})
     assert "'abc' is not an id (a whole number such as 12)" in english.err
+
+
+def test_an_import_that_skips_bad_rows_names_each_skipped_row_in_swedish(
+    kivo_cli: Kivo, tmp_path: Path
+) -> None:
+    good = "Dana Rätt;;kvinna;;;1;2026-02-02;information;"
+    bad = f"Carl Fel;{WRONG_CHECK_DIGIT};man;;;1;2026-02-03;information;"
+    lines = [";".join(REQUIRED_COLUMNS), good, bad]
+    (tmp_path / "caseload.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ran = kivo_cli(
+        "import", "participants", "caseload.csv", "--skip-invalid", "--dry-run", env=AS_COORDINATOR
+    )
+    assert "  rad 3: ogiltigt personnummer 19900101-****: kontrollsiffran ska vara" in ran.err, ran
+    assert WRONG_CHECK_DIGIT not in ran.err
