@@ -79,7 +79,7 @@ def test_a_name_holding_a_personnummer_names_the_field_on_a_page_and_the_option_
 def test_an_empty_name_of_some_other_kind_is_still_said_in_swedish() -> None:
     error = refusal(checked_name, " ", "a coach", today=TODAY)
     assert error.message == "a coach's name is empty"
-    assert swedish(error) == "namnet på a coach är tomt"
+    assert swedish(error) == "namnet på a coach saknar text"
 
 
 def test_an_unknown_step_is_said_in_swedish() -> None:
@@ -119,7 +119,7 @@ def test_a_bad_import_row_keeps_every_problem_in_english_and_says_them_in_swedis
     assert row.said is not None
     assert row.said.english() == row.reason
     assert say("sv", row.said) == (
-        "namnet är tomt; ogiltigt personnummer 19900101-****: kontrollsiffran ska vara "
+        "namnet saknar text; ogiltigt personnummer 19900101-****: kontrollsiffran ska vara "
         f"{expected}; enrolled_on '2026-02-30' är inte ett verkligt datum på formen "
         "ÅÅÅÅ-MM-DD; okänt steg 'practice': ange 1-9 eller ett kortnamn som information"
     )
