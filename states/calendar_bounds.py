@@ -59,5 +59,8 @@ def check_moment(moment: datetime, what: str | Message) -> datetime:
 
 def _outside(what: str | Message, value: str) -> InvalidInput:
     field = what.english() if isinstance(what, Message) else what
-    said = Message(OUTSIDE, {"what": what, "value": value, "range": RANGE_TEXT})
+    span = Message(
+        N_("{first} to {last}"), {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()}
+    )
+    said = Message(OUTSIDE, {"what": what, "value": value, "range": span})
     return InvalidInput(said, field=field)
