@@ -63,11 +63,9 @@ def test_a_caseworkers_override_is_refused_in_swedish_and_json_stays_english(
 
     assert refused.code == 3, refused
     assert refused.err.startswith(
-        "error: åsidosättandet nekades: bara en samordnare får åsidosätta en blockerande regel\n"
+        "error: åsidosättandet nekades: bara en samordnare får åsidosätta en spärrande regel\n"
     )
-    assert "[override-not-permitted] (blockerande) bara en samordnare får åsidosätta" in (
-        refused.err
-    )
+    assert "[override-not-permitted] (spärrande) bara en samordnare får åsidosätta" in (refused.err)
     error = as_json.json()["error"]
     assert error["code"] == "not-permitted"
     assert error["message"] == "override refused: only a coordinator may override a blocking rule"
