@@ -16,11 +16,39 @@ from typing import TYPE_CHECKING
 from pathway.errors import NotPermitted
 from states.access import AccessEntry, is_coordinator, may_see
 from states.errors import InactiveActor, KivoError, NotFound, UnknownActor
+from states.messages import N_, Message
 
 if TYPE_CHECKING:
     from pathway.context import Kivo
     from pathway.ports import UnitOfWork
     from states.records import Caseworker
+
+COORDINATOR_ACTIONS = (
+    N_("apply retention"),
+    N_("change a personnummer"),
+    N_("change a role"),
+    N_("deactivate a colleague"),
+    N_("erase a person"),
+    N_("import participants"),
+    N_("lift a protected identity"),
+    N_("make a register extract"),
+    N_("plan retention"),
+    N_("protect an identity"),
+    N_("reactivate a colleague"),
+    N_("review the access log"),
+    N_("set targets"),
+    N_("transfer caseloads"),
+)
+"""What only a coordinator may do, as ``require_coordinator`` is told it: marked here for
+the catalogue, so the refusal names the action in the reader's language."""
+LISTS = N_(
+    "caseworker {actor} lists their own caseload only, not caseworker {other}'s: only a "
+    "coordinator works on every caseload"
+)
+ENROLS = N_(
+    "caseworker {actor} enrols into their own caseload only, not caseworker {other}'s: "
+    "only a coordinator works on every caseload"
+)
 
 
 def actor_of(uow: UnitOfWork, by: int | None) -> Caseworker | None:
@@ -36,7 +64,9 @@ def checked_actor(actor: Caseworker | None, by: int) -> Caseworker:
     if actor is None:
         raise UnknownActor.with_id("caseworker", by)
     if not actor.active:
-        raise InactiveActor(f"caseworker {by} is no longer active", field="by")
+        raise InactiveActor(
+            Message(N_("caseworker {id} is no longer active"), {"id": by}), field="by"
+        )
     return actor
 
 
@@ -45,13 +75,19 @@ def require_coordinator(actor: Caseworker | None, what: str, *, option: str = "-
     ``not-permitted`` naming ``what`` (``"set targets"``) and the ``option`` naming
     the actor."""
     if actor is None or not is_coordinator(actor):
-        who = "no one was named" if actor is None else f"caseworker {actor.id} is not one"
-        raise NotPermitted(
-            f"only a coordinator may {what}: give {option} (or KIVO_ACTOR) with a "
-            f"coordinator's id ({who})",
-            action=what,
-            actor=None if actor is None else actor.id,
+        who = (
+            Message(N_("no one was named"))
+            if actor is None
+            else Message(N_("caseworker {id} is not one"), {"id": actor.id})
         )
+        said = Message(
+            N_(
+                "only a coordinator may {what}: give {option} (or KIVO_ACTOR) with a "
+                "coordinator's id ({who})"
+            ),
+            {"what": Message(what), "option": option, "who": who},
+        )
+        raise NotPermitted(said, action=what, actor=None if actor is None else actor.id)
     return actor
 
 
@@ -59,10 +95,19 @@ def require_configured_rules(kivo: Kivo, actor: Caseworker | None) -> None:
     """Writing under a rule set other than the organisation's (``--rules`` naming a
     changed copy) is a coordinator's decision."""
     if kivo.loosened and not is_coordinator(actor):
+        said = Message(
+            N_(
+                "only a coordinator may write under a rule set other than the "
+                "organisation's (this one's fingerprint is {fingerprint}, the configured "
+                "one's {configured}): drop --rules, or give --by with a coordinator's id"
+            ),
+            {
+                "fingerprint": kivo.fingerprint,
+                "configured": kivo.configured_rules,
+            },
+        )
         raise NotPermitted(
-            f"only a coordinator may write under a rule set other than the organisation's "
-            f"(this one's fingerprint is {kivo.fingerprint}, the configured one's "
-            f"{kivo.configured_rules}): drop --rules, or give --by with a coordinator's id",
+            said,
             action="write under other rules",
             fingerprint=kivo.fingerprint,
             configured=kivo.configured_rules,
@@ -72,14 +117,14 @@ def require_configured_rules(kivo: Kivo, actor: Caseworker | None) -> None:
 def caseload_of(actor: Caseworker | None, caseworker_id: int | None) -> int | None:
     """The caseworker whose cases a list shows: a caseworker's own (another's asked for
     is refused), anyone's for a coordinator or no one named."""
-    return _own_caseload(actor, caseworker_id, "lists", "list another caseload")
+    return _own_caseload(actor, caseworker_id, LISTS, "list another caseload")
 
 
 def enrolled_into(actor: Caseworker | None, caseworker_id: int | None) -> int | None:
     """The caseload a new case joins: a caseworker enrols into their own (none named:
     theirs, so they see the case they opened; another's is refused), a coordinator or
     no one named into the one named."""
-    return _own_caseload(actor, caseworker_id, "enrols into", "enrol into another caseload")
+    return _own_caseload(actor, caseworker_id, ENROLS, "enrol into another caseload")
 
 
 def _own_caseload(
@@ -89,8 +134,7 @@ def _own_caseload(
         return caseworker_id
     if caseworker_id is not None and caseworker_id != actor.id:
         raise NotPermitted(
-            f"caseworker {actor.id} {verb} their own caseload only, not caseworker "
-            f"{caseworker_id}'s: only a coordinator works on every caseload",
+            Message(verb, {"actor": actor.id, "other": caseworker_id}),
             action=action,
             actor=actor.id,
         )

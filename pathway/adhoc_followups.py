@@ -21,6 +21,7 @@ from pathway.scheduling import create
 from states.agenda import FollowupEntry
 from states.case import EXITED
 from states.errors import InvalidInput
+from states.messages import N_, Message
 from states.notes import MAX_TITLE, checked_text
 from states.records import CaseEvent
 from states.schedule import Planned
@@ -28,6 +29,7 @@ from states.violations import structural
 
 AD_HOC = "ad-hoc"
 FOLLOWUP_ADDED = "followup_added"
+TITLE = Message(N_("the follow-up's title"))
 
 
 def add_followup(
@@ -41,21 +43,27 @@ def add_followup(
 ) -> FollowupEntry:
     """Plan an ad-hoc follow-up on case ``case_id`` due on ``due``; the new item.
     ``expected_version``: the case's version the caller looked at."""
-    title = checked_text(title, "the follow-up's title", limit=MAX_TITLE, field="title")
+    title = checked_text(title, TITLE, limit=MAX_TITLE, field="title")
     today = kivo.today()
     if due < today:
         raise InvalidInput(
-            f"the due date {due.isoformat()} is before today ({today.isoformat()}): "
-            "a follow-up is planned for today or later",
+            Message(
+                N_(
+                    "the due date {due} is before today ({today}): a follow-up is planned "
+                    "for today or later"
+                ),
+                {"due": due.isoformat(), "today": today.isoformat()},
+            ),
             field="due",
         )
     with kivo.uow() as uow:
         actor = actors.acting_on(kivo, uow, by, case_id, "add-followup")
         case = case_at_version(uow, case_id, expected_version)
         if case.state == EXITED:
-            raise Refused(
-                f"case {case_id}: adding a follow-up refused",
-                [structural("case-exited", "the case has exited: no follow-up can be planned")],
+            exited = Message(N_("the case has exited: no follow-up can be planned"))
+            raise Refused.saying(
+                Message(N_("case {case}: adding a follow-up refused"), {"case": case_id}),
+                [structural("case-exited", exited)],
             )
         placements = uow.placements.open_for_case(case_id)
         placement = max(placements, key=lambda p: (p.start, p.id or 0), default=None)

@@ -16,7 +16,7 @@ from pathway.ports import UnitOfWork
 from pathway.results import EnrolResult
 from states.case import ENROLLED, EXITED, Characteristic, Gender, Group, parse_enum
 from states.errors import InvalidInput
-from states.messages import N_, Message
+from states.messages import N_, Hint, Message
 from states.names import checked_name
 from states.ownership import ENROLLED_OWNER
 from states.personnummer import parse_personnummer
@@ -99,7 +99,10 @@ def _characteristics(given: Mapping[str, bool]) -> dict[str, bool]:
 
 def _check_caseworker(uow: UnitOfWork, caseworker_id: int | None) -> None:
     if caseworker_id is not None and not uow.caseworkers.get(caseworker_id).active:
-        raise InvalidInput(f"caseworker {caseworker_id} is no longer active", field="caseworker")
+        raise InvalidInput(
+            Message(N_("caseworker {id} is no longer active"), {"id": caseworker_id}),
+            field="caseworker",
+        )
 
 
 def _known_person(uow: UnitOfWork, person: Person) -> Person | None:
@@ -112,10 +115,10 @@ def _known_person(uow: UnitOfWork, person: Person) -> Person | None:
     if open_cases:
         problem = structural(
             "already-enrolled",
-            f"this person already has open case {open_cases[0]}",
+            Message(N_("this person already has open case {case}"), {"case": open_cases[0]}),
             case_id=open_cases[0],
         )
-        raise Refused("already enrolled", [problem])
+        raise Refused.saying(Message(N_("already enrolled")), [problem])
     return known
 
 
@@ -253,12 +256,18 @@ def _person(
     if pnr is not None:
         if birth_year is not None and birth_year != pnr.birth_date.year:
             raise InvalidInput(
-                f"birth year {birth_year} does not match the personnummer ({pnr.masked()})",
+                Message(
+                    N_("birth year {year} does not match the personnummer ({masked})"),
+                    {"year": birth_year, "masked": pnr.masked()},
+                ),
                 field="birth_year",
             )
         birth_year = pnr.birth_date.year
     if birth_year is not None and not 1900 <= birth_year <= kivo.today().year:
-        raise InvalidInput(f"birth year {birth_year} is not plausible", field="birth_year")
+        raise InvalidInput(
+            Message(N_("birth year {year} is not plausible"), {"year": birth_year}),
+            field="birth_year",
+        )
     return Person(
         name=name,
         personnummer=pnr.digits if pnr else None,
@@ -275,27 +284,36 @@ def _permit_date(kivo: Kivo, permit_date: date | None, groups: Sequence[str]) ->
         return None
     if Group.NEWLY_ARRIVED.value not in groups:
         raise InvalidInput(
-            "a residence-permit date dates the newly-arrived group: give it with "
-            "--group newly-arrived",
+            Message(
+                N_("a residence-permit date dates the newly-arrived group: give it with {how}"),
+                {"how": Hint("groups", "--group newly-arrived")},
+            ),
             field="permit_date",
         )
     if permit_date > kivo.today():
         raise InvalidInput(
-            f"the residence-permit date {permit_date.isoformat()} is after today "
-            f"({kivo.today().isoformat()})",
+            Message(
+                N_("the residence-permit date {on} is after today ({today})"),
+                {"on": permit_date.isoformat(), "today": kivo.today().isoformat()},
+            ),
             field="permit_date",
         )
     return permit_date
 
 
+DATED = {
+    "enrolment": (N_("enrolment refused"), N_("the enrolment date {on} is after today ({today})")),
+    "consent": (N_("consent refused"), N_("the consent date {on} is after today ({today})")),
+    "withdrawal": (
+        N_("withdrawal refused"),
+        N_("the withdrawal date {on} is after today ({today})"),
+    ),
+}
+"""A dated act's refusal head and its future-date sentence, by the act."""
+
+
 def _check_date(kivo: Kivo, on: date, what: str) -> None:
     if on > kivo.today():
-        raise Refused(
-            f"{what} refused",
-            [
-                structural(
-                    "date-in-future",
-                    f"the {what} date {on.isoformat()} is after today ({kivo.today().isoformat()})",
-                )
-            ],
-        )
+        head, future = DATED[what]
+        said = Message(future, {"on": on.isoformat(), "today": kivo.today().isoformat()})
+        raise Refused.saying(Message(head), [structural("date-in-future", said)])

@@ -62,9 +62,12 @@ class NotPermitted(Refused):
     code = "not-permitted"
 
     def __init__(
-        self, message: str, *, violations: Sequence[Violation] = (), **params: Any
+        self, message: str | Message, *, violations: Sequence[Violation] = (), **params: Any
     ) -> None:
-        super().__init__(message, list(violations) or [structural("coordinator-only", message)])
+        said = message if isinstance(message, Message) else None
+        text = message.english() if isinstance(message, Message) else message
+        problems = list(violations) or [structural("coordinator-only", message)]
+        super().__init__(text, problems, said=said)
         self.params = params
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from datetime import date
 from pathway.context import Kivo
 from states.case import status_of_state
 from states.errors import InvalidInput
+from states.messages import N_, Hint, Message
 from states.personnummer import Personnummer
 from states.search import parse_query
 
@@ -52,7 +53,12 @@ def find_participants(
     """Cases whose participant's name has words beginning with each word of ``text``
     (accents and case ignored), or whose personnummer is ``text`` in any accepted form."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"--limit is 1–{MAX_LIMIT}", field="limit")
+        raise InvalidInput(
+            Message(
+                N_("{option} is 1–{most}"), {"option": Hint("limit", "--limit"), "most": MAX_LIMIT}
+            ),
+            field="limit",
+        )
     query = parse_query(text, today=kivo.today())
     with kivo.uow(read_only=True) as uow:
         if by is not None:

@@ -9,6 +9,7 @@ from pathway.context import Kivo
 from pathway.errors import Refused
 from states.agenda import FOLLOWUP_STATUSES, FollowupEntry, finding_of
 from states.errors import InvalidInput, NotFound, quoted
+from states.messages import N_, Hint, Message
 from states.records import Case, Followup
 from states.violations import Violation, structural
 
@@ -27,9 +28,19 @@ def list_followups(
     """Items earliest due first; ``overdue`` is pending items due before today."""
     if status not in (*FOLLOWUP_STATUSES, ALL):
         choices = ", ".join((*FOLLOWUP_STATUSES, ALL))
-        raise InvalidInput(f"unknown status {quoted(status)}: choose one of {choices}")
+        raise InvalidInput(
+            Message(
+                N_("unknown status {given}: choose one of {choices}"),
+                {"given": quoted(status), "choices": choices},
+            )
+        )
     if overdue and status != "pending":
-        raise InvalidInput("--overdue lists pending items only: leave out --status")
+        raise InvalidInput(
+            Message(
+                N_("{overdue} lists pending items only: leave out {status}"),
+                {"overdue": Hint("overdue", "--overdue"), "status": Hint("status", "--status")},
+            )
+        )
     with kivo.uow(read_only=True) as uow:
         if case_id is not None:
             uow.cases.get(case_id)
@@ -72,7 +83,8 @@ def mark_done(
         case = uow.cases.get(item.case_id)
         problems = _done_problems(item, case, day, kivo.today())
         if problems:
-            raise Refused(f"follow-up {followup_id}: done refused", problems)
+            head = Message(N_("follow-up {followup}: done refused"), {"followup": followup_id})
+            raise Refused.saying(head, problems)
         assert item.id is not None
         item.status, item.done_on = "done", day
         item.notes = (notes or "").strip() or item.notes
@@ -92,26 +104,45 @@ def _done_problems(item: Followup, case: Case, day: date, today: date) -> list[V
         problems.append(
             structural(
                 "date-in-future",
-                f"the date {day.isoformat()} is after today ({today.isoformat()}): "
-                "record a follow-up once it is done",
+                Message(
+                    N_(
+                        "the date {day} is after today ({today}): record a follow-up once it "
+                        "is done"
+                    ),
+                    {"day": day.isoformat(), "today": today.isoformat()},
+                ),
             )
         )
     elif day < case.opened_on:
         problems.append(
             structural(
                 "date-before-case",
-                f"the date {day.isoformat()} is before case {case.id} was opened "
-                f"({case.opened_on.isoformat()})",
+                Message(
+                    N_("the date {day} is before case {case} was opened ({opened})"),
+                    {"day": day.isoformat(), "case": case.id, "opened": case.opened_on.isoformat()},
+                ),
             )
         )
     return problems
 
 
-def _not_pending(item: Followup) -> str:
+def _not_pending(item: Followup) -> Message:
+    """Why an item that is no longer pending cannot be marked done."""
     if item.status == "done":
-        when = f" on {item.done_on.isoformat()}" if item.done_on else ""
-        return f"follow-up {item.id} is already done{when}"
+        if item.done_on is None:
+            return Message(N_("follow-up {followup} is already done"), {"followup": item.id})
+        return Message(
+            N_("follow-up {followup} is already done on {on}"),
+            {"followup": item.id, "on": item.done_on.isoformat()},
+        )
     if item.status == "suspended":
-        return f"follow-up {item.id} is suspended while the case is paused: resume the case first"
-    reason = f" ({item.cancel_reason})" if item.cancel_reason else ""
-    return f"follow-up {item.id} was cancelled{reason}"
+        return Message(
+            N_("follow-up {followup} is suspended while the case is paused: resume the case first"),
+            {"followup": item.id},
+        )
+    if not item.cancel_reason:
+        return Message(N_("follow-up {followup} was cancelled"), {"followup": item.id})
+    return Message(
+        N_("follow-up {followup} was cancelled ({reason})"),
+        {"followup": item.id, "reason": item.cancel_reason},
+    )

@@ -22,7 +22,7 @@ from pathway import actors
 from pathway.clock import LOCAL
 from pathway.context import Kivo
 from pathway.errors import Refused
-from pathway.meetings import SCHEDULED, _belongs_to, _entry, local_day
+from pathway.meetings import MEETING_TIME, SCHEDULED, _belongs_to, _entry, local_day
 from pathway.moves import case_at_version
 from pathway.ports import UnitOfWork
 from pathway.scheduling import reminders_for
@@ -30,6 +30,7 @@ from states.agenda import MeetingEntry
 from states.calendar_bounds import check_moment
 from states.case import EXITED
 from states.errors import InvalidInput, NotFound
+from states.messages import N_, Message
 from states.notes import MAX_TITLE, checked_text
 from states.records import Case, CaseEvent, Meeting
 from states.violations import structural
@@ -62,15 +63,20 @@ def move_meeting(
     caller looked at (a conflict if it moved on); ``case_id``: the case the caller holds
     the meeting to be on (a meeting of another case is answered as unknown)."""
     if reason is not None:
-        reason = checked_text(reason, "the reason", limit=MAX_TITLE, field="reason")
+        reason = checked_text(reason, Message(N_("the reason")), limit=MAX_TITLE, field="reason")
     if at.tzinfo is None:
         at = at.replace(tzinfo=LOCAL)
-    check_moment(at, "the meeting's time")
+    check_moment(at, MEETING_TIME)
     now = kivo.now()
     if at <= now:
         raise InvalidInput(
-            f"the new time {at.astimezone(LOCAL):%Y-%m-%d %H:%M} is not after now "
-            f"({now.astimezone(LOCAL):%Y-%m-%d %H:%M}): a meeting moves to a time still to come",
+            Message(
+                N_(
+                    "the new time {at} is not after now ({now}): a meeting moves to a time "
+                    "still to come"
+                ),
+                {"at": _minute(at), "now": _minute(now)},
+            ),
             field="at",
         )
     with kivo.uow() as uow:
@@ -83,7 +89,10 @@ def move_meeting(
         _check_movable(meeting, case)
         if meeting.at == at:
             raise InvalidInput(
-                f"meeting {meeting_id} is already at {at.astimezone(LOCAL):%Y-%m-%d %H:%M}",
+                Message(
+                    N_("meeting {meeting} is already at {at}"),
+                    {"meeting": meeting_id, "at": _minute(at)},
+                ),
                 field="at",
             )
         _belongs_to(uow, case, local_day(at))
@@ -116,22 +125,32 @@ def move_meeting(
     return MovedMeeting(entry, moved_from.astimezone(LOCAL), followup_id, queued)
 
 
+def _minute(moment: datetime) -> str:
+    """A moment as a refusal shows it: Swedish local time to the minute."""
+    return f"{moment.astimezone(LOCAL):%Y-%m-%d %H:%M}"
+
+
 def _check_movable(meeting: Meeting, case: Case) -> None:
     problems = []
     if case.state == EXITED:
-        problems.append(
-            structural("case-exited", "the case has exited: none of its meetings can be moved")
-        )
+        exited = Message(N_("the case has exited: none of its meetings can be moved"))
+        problems.append(structural("case-exited", exited))
     if meeting.status != SCHEDULED:
         problems.append(
             structural(
                 "meeting-already-recorded",
-                f"meeting {meeting.id} was recorded as {meeting.status}: only a booked "
-                "meeting can be moved",
+                Message(
+                    N_(
+                        "meeting {meeting} was recorded as {status}: only a booked meeting "
+                        "can be moved"
+                    ),
+                    {"meeting": meeting.id, "status": meeting.status},
+                ),
             )
         )
     if problems:
-        raise Refused(f"meeting {meeting.id}: moving refused", problems)
+        head = Message(N_("meeting {meeting}: moving refused"), {"meeting": meeting.id})
+        raise Refused.saying(head, problems)
 
 
 def _reminders_follow(kivo: Kivo, uow: UnitOfWork, meeting: Meeting) -> tuple[int | None, int]:

@@ -24,6 +24,7 @@ from states.agenda import MeetingEntry
 from states.calendar_bounds import LATEST, check_moment
 from states.case import EXITED
 from states.errors import InvalidInput, NotFound, quoted
+from states.messages import N_, Hint, Message
 from states.records import Case, Followup, Meeting, Placement
 from states.violations import Violation, structural
 
@@ -33,6 +34,8 @@ TAKEN_PLACE = ("held", "no-show")  # what can only be said of a meeting once its
 DURATION = timedelta(hours=1)
 PRODID = "-//kivo//tripartite meetings//EN"
 LETTERS = str.maketrans("0123456789", "ghijklmnop")
+EXAMPLE = Message(N_("such as 2026-03-10T10:00 (Swedish time unless a zone is given)"))
+MEETING_TIME = Message(N_("the meeting's time"))
 
 
 @dataclass(frozen=True)
@@ -46,18 +49,21 @@ class RecordedMeeting:
 def parse_moment(text: str, what: str = "at") -> datetime:
     """An ISO date and time; without a zone it is Swedish local time."""
     raw = text.strip()
-    example = "such as 2026-03-10T10:00 (Swedish time unless a zone is given)"
+    params = {"option": Hint(what, f"--{what}"), "given": quoted(text), "example": EXAMPLE}
     try:
         date.fromisoformat(raw)
     except ValueError:
         pass
     else:
-        raise InvalidInput(f"--{what} {quoted(text)} has no time of day: give one, {example}")
+        raise InvalidInput(
+            Message(N_("{option} {given} has no time of day: give one, {example}"), params)
+        )
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         raise InvalidInput(
-            f"--{what} {quoted(text)} is not a date and time in ISO form {example}", field=what
+            Message(N_("{option} {given} is not a date and time in ISO form {example}"), params),
+            field=what,
         ) from None
     return check_moment(moment if moment.tzinfo else moment.replace(tzinfo=LOCAL), f"--{what}")
 
@@ -90,14 +96,15 @@ def schedule_meeting(
     ``by``: who books it (their own case, or a coordinator)."""
     if at.tzinfo is None:
         at = at.replace(tzinfo=LOCAL)
-    check_moment(at, "the meeting's time")  # stored, it must never break a calendar
+    check_moment(at, MEETING_TIME)  # stored, it must never break a calendar
     with kivo.uow() as uow:
         actors.acting_on(kivo, uow, by, case_id, "book-meeting")
         case = uow.cases.get(case_id)
         if case.state == EXITED:
-            raise Refused(
-                f"case {case_id}: booking a meeting refused",
-                [structural("case-exited", "the case has exited: no meeting can be booked")],
+            exited = Message(N_("the case has exited: no meeting can be booked"))
+            raise Refused.saying(
+                Message(N_("case {case}: booking a meeting refused"), {"case": case_id}),
+                [structural("case-exited", exited)],
             )
         placement = _belongs_to(uow, case, local_day(at))
         if supervisor_id is not None:
@@ -125,16 +132,20 @@ def _belongs_to(uow: UnitOfWork, case: Case, day: date) -> Placement | None:
     assert case.id is not None
     if day < case.opened_on:
         raise InvalidInput(
-            f"the meeting's day {day.isoformat()} is before case {case.id} was opened "
-            f"({case.opened_on.isoformat()})",
+            Message(
+                N_("the meeting's day {day} is before case {case} was opened ({opened})"),
+                {"day": day.isoformat(), "case": case.id, "opened": case.opened_on.isoformat()},
+            ),
             field="at",
         )
     placements = uow.placements.open_for_case(case.id)
     placement = max(placements, key=lambda p: (p.start, p.id or 0), default=None)
     if placement is not None and day < placement.start:
         raise InvalidInput(
-            f"the meeting's day {day.isoformat()} is before the case's placement started "
-            f"({placement.start.isoformat()})",
+            Message(
+                N_("the meeting's day {day} is before the case's placement started ({start})"),
+                {"day": day.isoformat(), "start": placement.start.isoformat()},
+            ),
             field="at",
         )
     return placement
@@ -154,7 +165,10 @@ def record_meeting(
     ``case_id``: the case the caller holds it to be on (another's: unknown too)."""
     if outcome not in OUTCOMES:
         raise InvalidInput(
-            f"unknown meeting outcome {quoted(outcome)}: choose one of {', '.join(OUTCOMES)}",
+            Message(
+                N_("unknown meeting outcome {given}: choose one of {choices}"),
+                {"given": quoted(outcome), "choices": ", ".join(OUTCOMES)},
+            ),
             field="outcome",
         )
     with kivo.uow() as uow:
@@ -166,7 +180,8 @@ def record_meeting(
         day = local_day(meeting.at)
         problems = _recording_problems(meeting, outcome, day, kivo.today())
         if problems:
-            raise Refused(f"meeting {meeting_id}: recording refused", problems)
+            head = Message(N_("meeting {meeting}: recording refused"), {"meeting": meeting_id})
+            raise Refused.saying(head, problems)
         meeting.status = outcome
         meeting.notes = (notes or "").strip() or meeting.notes
         done = _satisfy(uow, meeting, day) if outcome == "held" else None
@@ -182,15 +197,23 @@ def _recording_problems(meeting: Meeting, outcome: str, day: date, today: date) 
         problems.append(
             structural(
                 "meeting-already-recorded",
-                f"meeting {meeting.id} was already recorded as {meeting.status}",
+                Message(
+                    N_("meeting {meeting} was already recorded as {status}"),
+                    {"meeting": meeting.id, "status": meeting.status},
+                ),
             )
         )
     if outcome in TAKEN_PLACE and day > today:
         problems.append(
             structural(
                 "meeting-in-future",
-                f"meeting {meeting.id} is on {day.isoformat()}, after today "
-                f"({today.isoformat()}): record it once it has taken place",
+                Message(
+                    N_(
+                        "meeting {meeting} is on {day}, after today ({today}): record it "
+                        "once it has taken place"
+                    ),
+                    {"meeting": meeting.id, "day": day.isoformat(), "today": today.isoformat()},
+                ),
             )
         )
     return problems
@@ -226,7 +249,16 @@ def list_meetings(
     """Meetings of any status in time order, from ``first`` to ``last`` (both included)."""
     if first is not None and last is not None and first > last:
         raise InvalidInput(
-            f"--from {first.isoformat()} is after --to {last.isoformat()}", field="from"
+            Message(
+                N_("{start} {first} is after {end} {last}"),
+                {
+                    "start": Hint("from", "--from"),
+                    "first": first.isoformat(),
+                    "end": Hint("to", "--to"),
+                    "last": last.isoformat(),
+                },
+            ),
+            field="from",
         )
     with kivo.uow(read_only=True) as uow:
         _check_filters(uow, case_id, caseworker_id)

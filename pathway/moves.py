@@ -23,11 +23,24 @@ from pathway.results import MoveResult
 from states.case import Move, MoveKind, Outcome
 from states.errors import InvalidInput, NotFound, quoted
 from states.fixed_term import SAVA, employment_kind
+from states.messages import N_, Hint, Message
 from states.programmes import Catalogue
 from states.records import Case, Caseworker, Supervisor, Workplace
 from states.steps import Step
 
 FIXED_TERM = 7
+REASON = Hint("reason", "--reason")
+PLACEMENT_WHERE = Message(
+    N_(
+        "{supervisor} (at the supervisor's workplace) or {workplace} (employment "
+        "without a named supervisor)"
+    ),
+    {
+        "supervisor": Hint("supervisor", "--supervisor ID"),
+        "workplace": Hint("workplace", "--workplace ID"),
+    },
+)
+"""Where a placement is, as a refusal asks for it (the CLI's options, a page's fields)."""
 
 
 def advance(
@@ -58,14 +71,14 @@ def advance(
     LAS counts each kind by its own rule."""
     require_written_override(override)
     if not to.at_workplace and (workplace_id is not None or supervisor_id is not None):
-        given = " and ".join(
-            name
-            for name, value in (("--workplace", workplace_id), ("--supervisor", supervisor_id))
-            if value is not None
-        )
         raise InvalidInput(
-            f"step {to} happens at no workplace: leave out {given} (a placement opens "
-            "only in a workplace step: 2, 3, 6, 7, 8, 9)",
+            Message(
+                N_(
+                    "step {step} happens at no workplace: leave out {given} (a placement "
+                    "opens only in a workplace step: 2, 3, 6, 7, 8, 9)"
+                ),
+                {"step": to, "given": _given_places(workplace_id, supervisor_id)},
+            ),
             field="workplace" if workplace_id is not None else "supervisor",
         )
     kind = kind_of_employment(to, employment_kind)
@@ -120,16 +133,12 @@ def start_placement(
     or already has an open placement."""
     require_written_override(override)
     if (supervisor_id is None) == (workplace_id is None):
-        where = (
-            "--supervisor ID (at the supervisor's workplace) or --workplace ID (employment "
-            "without a named supervisor)"
-        )
-        raise InvalidInput(
-            f"give {where}, not both"
+        template = (
+            N_("give {where}, not both")
             if supervisor_id is not None
-            else f"name where the placement is: {where}",
-            field="supervisor",
+            else N_("name where the placement is: {where}")
         )
+        raise InvalidInput(Message(template, {"where": PLACEMENT_WHERE}), field="supervisor")
     _check_shares(training_share, extent)
     with kivo.uow() as uow:
         found = uow.pipeline.load([case_id])
@@ -155,15 +164,29 @@ def start_placement(
         return _one(kivo, uow, Request(case_id, move, override, expected_version), by)
 
 
+def _given_places(workplace_id: int | None, supervisor_id: int | None) -> Hint | Message:
+    """The places given where no placement opens: one option, or both joined."""
+    workplace, supervisor = Hint("workplace", "--workplace"), Hint("supervisor", "--supervisor")
+    if workplace_id is not None and supervisor_id is not None:
+        return Message(N_("{first} and {second}"), {"first": workplace, "second": supervisor})
+    return workplace if workplace_id is not None else supervisor
+
+
 def _check_shares(training_share: int | None, extent: int | None) -> None:
     if training_share is not None and not 0 <= training_share <= 100:
         raise InvalidInput(
-            f"the training share is a percentage from 0 to 100, not {training_share}",
+            Message(
+                N_("the training share is a percentage from 0 to 100, not {given}"),
+                {"given": training_share},
+            ),
             field="training_share",
         )
     if extent is not None and not 1 <= extent <= 100:
         raise InvalidInput(
-            f"the extent is a percentage of full time from 1 to 100, not {extent}",
+            Message(
+                N_("the extent is a percentage of full time from 1 to 100, not {given}"),
+                {"given": extent},
+            ),
             field="extent",
         )
 
@@ -194,8 +217,14 @@ def _placement_move(
     workplace = _workplace(uow, workplace_id) if workplace_id is not None else None
     if supervisor is not None and supervisor.workplace_id != workplace_id:
         raise InvalidInput(
-            f"supervisor {supervisor_id} works at workplace {supervisor.workplace_id}, "
-            f"not at workplace {workplace_id}",
+            Message(
+                N_("supervisor {supervisor} works at workplace {theirs}, not at workplace {given}"),
+                {
+                    "supervisor": supervisor_id,
+                    "theirs": supervisor.workplace_id,
+                    "given": workplace_id,
+                },
+            ),
             field="supervisor",
         )
     move = Move(
@@ -274,13 +303,21 @@ def kind_of_employment(to: Step, given: str | None) -> str | None:
     kind = employment_kind(given)
     if to.number != FIXED_TERM:
         raise InvalidInput(
-            f"an employment kind is recorded for fixed-term employment (step {FIXED_TERM}), "
-            f"not for step {to.number}",
+            Message(
+                N_(
+                    "an employment kind is recorded for fixed-term employment (step {fixed}), "
+                    "not for step {number}"
+                ),
+                {"fixed": FIXED_TERM, "number": to.number},
+            ),
             field="employment_kind",
         )
     if kind is None:
         raise InvalidInput(
-            f"unknown employment kind {quoted(given)}: choose one of SÄVA, vikariat, säsong",
+            Message(
+                N_("unknown employment kind {given}: choose one of SÄVA, vikariat, säsong"),
+                {"given": quoted(given)},
+            ),
             field="employment_kind",
         )
     return kind
@@ -376,7 +413,10 @@ def exit_case(
 
 def _required(reason: str) -> str:
     if not reason or not reason.strip():
-        raise InvalidInput("a reason is required for this move: give --reason", field="reason")
+        raise InvalidInput(
+            Message(N_("a reason is required for this move: give {how}"), {"how": REASON}),
+            field="reason",
+        )
     return reason.strip()
 
 
@@ -424,4 +464,4 @@ def actor_of(uow: UnitOfWork, by: int | None) -> Caseworker | None:
 def require_written_override(override: str | None) -> None:
     """An override is a written decision: a blank reason is bad input, before any read."""
     if override is not None and not override.strip():
-        raise InvalidInput("an override needs a written reason", field="override")
+        raise InvalidInput(Message(N_("an override needs a written reason")), field="override")

@@ -18,11 +18,14 @@ from pathway import actors
 from pathway.clock import LOCAL
 from pathway.context import Kivo
 from states.access import READ_NOTES
+from states.messages import N_, Message
 from states.notes import MAX_NOTE, CaseNote, checked_text
 from states.personnummer import redact
 
 if TYPE_CHECKING:
     from pathway.ports import UnitOfWork
+
+NOTE = Message(N_("the note"))
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def add_note(
     kivo: Kivo, case_id: int, text: str, *, by: int | None = None, show_personal: bool = False
 ) -> NoteLine:
     """Keep ``text`` as a note on case ``case_id``, dated now; the note as shown."""
-    text = checked_text(text, "the note", limit=MAX_NOTE, field="text")
+    text = checked_text(text, NOTE, limit=MAX_NOTE, field="text")
     with kivo.uow() as uow:
         actor = actors.acting_on(kivo, uow, by, case_id, "note")
         note = uow.notes.add(

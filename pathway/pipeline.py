@@ -189,9 +189,15 @@ def result_of(request: Request, plan: CasePlan, dry_run: bool) -> MoveResult:
 def at_version(case: Case, expected_version: int | None) -> None:
     """A case still at the version the caller looked at (``None``: any version)."""
     if expected_version is not None and case.version != expected_version:
+        said = Message(
+            N_(
+                "case {case} is at version {version}, not {expected}: someone changed it "
+                "since you looked; reload and try again"
+            ),
+            {"case": case.id, "version": case.version, "expected": expected_version},
+        )
         raise Conflict(
-            f"case {case.id} is at version {case.version}, not {expected_version}: "
-            "someone changed it since you looked; reload and try again",
+            said,
             case_id=case.id,
             version=case.version,
         )
@@ -211,19 +217,23 @@ def settle(verdict: Verdict, actor: Caseworker | None, override: str | None) -> 
         problems.append(
             structural(
                 "override-not-permitted",
-                "only a coordinator may override a blocking rule: give --by with a "
-                "coordinator's id",
+                Message(
+                    N_(
+                        "only a coordinator may override a blocking rule: give --by with a "
+                        "coordinator's id"
+                    )
+                ),
             )
         )
     if len(problems) > len(verdict.blocking):  # the role refuses, whatever the entry point
         raise NotPermitted(
-            "override refused: only a coordinator may override a blocking rule",
+            Message(N_("override refused: only a coordinator may override a blocking rule")),
             violations=(*problems, *verdict.warnings),
             action="override",
             actor=None if actor is None else actor.id,
         )
     if not all(v.overridable for v in problems):
-        raise Refused("override refused", (*problems, *verdict.warnings))
+        raise Refused.saying(Message(N_("override refused")), (*problems, *verdict.warnings))
     return [v.code for v in verdict.blocking]
 
 

@@ -21,14 +21,14 @@ from pathway.facts import (
     participant_placements,
     stays_among,
 )
-from pathway.moves import case_at_version, require_written_override, settle
+from pathway.moves import REASON, case_at_version, require_written_override, settle
 from pathway.place_release import Left, release_left
 from pathway.ports import UnitOfWork
 from pathway.scheduling import cancel_after, reschedule_placement
 from states.case import Move, MoveKind
 from states.errors import InvalidInput
 from states.judge import Verdict
-from states.messages import N_, Message
+from states.messages import N_, Hint, Message
 from states.programmes import EMPLOYER, extension_violations
 from states.records import Case, CaseEvent, Person, Placement
 from states.steps import Step
@@ -84,8 +84,10 @@ def extend(
     decided_on = on or kivo.today()
     if decided_on > kivo.today():
         raise InvalidInput(
-            f"the decision date {decided_on.isoformat()} is after today "
-            f"({kivo.today().isoformat()})",
+            Message(
+                N_("the decision date {on} is after today ({today})"),
+                {"on": decided_on.isoformat(), "today": kivo.today().isoformat()},
+            ),
             field="on",
         )
     with kivo.uow() as uow:
@@ -98,15 +100,25 @@ def extend(
         old_end = placement.planned_end
         if until <= (old_end or placement.start):
             raise InvalidInput(
-                f"the new end {until.isoformat()} must come after the current planned end "
-                f"{(old_end or placement.start).isoformat()} (to end it early, use "
-                "`kivo placement end`)",
+                Message(
+                    N_(
+                        "the new end {until} must come after the current planned end {end} "
+                        "(to end it early, use {how})"
+                    ),
+                    {
+                        "until": until.isoformat(),
+                        "end": (old_end or placement.start).isoformat(),
+                        "how": Hint("placement", "`kivo placement end`"),
+                    },
+                ),
                 field="until",
             )
         if decided_on < placement.start:
             raise InvalidInput(
-                f"the decision date {decided_on.isoformat()} is before the placement started "
-                f"({placement.start.isoformat()})",
+                Message(
+                    N_("the decision date {on} is before the placement started ({start})"),
+                    {"on": decided_on.isoformat(), "start": placement.start.isoformat()},
+                ),
                 field="on",
             )
         found = extension_checks(kivo, uow, case, placement, until, decided_on)
@@ -228,22 +240,28 @@ def deactivated_partners(uow: UnitOfWork, placement: Placement) -> list[Violatio
         (
             "supervisor",
             supervisor,
-            "agree a new supervisor with the workplace and record them with `kivo placement "
-            "supervisor`",
+            N_(
+                "supervisor {id} ({name}) is deactivated: agree a new supervisor with the "
+                "workplace and record them with {how}"
+            ),
         ),
         (
             "workplace",
             workplace,
-            "check that it still receives this participant",
+            N_(
+                "workplace {id} ({name}) is deactivated: check that it still receives "
+                "this participant"
+            ),
         ),
     ]
+    how = Hint("placement", "`kivo placement supervisor`")
     return [
-        Violation(
+        violation(
             f"extension-{kind}-inactive",
-            f"{kind} {record.id} ({record.name}) is deactivated: {advice}",
+            Message(template, {"id": record.id, "name": record.name, "how": how}),
             severity=Severity.WARNING,
         )
-        for kind, record, advice in found
+        for kind, record, template in found
         if record is not None and not record.active
     ]
 
@@ -259,11 +277,19 @@ def end(
 ) -> Ended:
     """End the case's open placement early; what was planned after the end is cancelled."""
     if not reason or not reason.strip():
-        raise InvalidInput("ending a placement early needs a reason: give --reason", field="reason")
+        raise InvalidInput(
+            Message(N_("ending a placement early needs a reason: give {how}"), {"how": REASON}),
+            field="reason",
+        )
     if on > kivo.today():
         raise InvalidInput(
-            f"the end date {on.isoformat()} is after today ({kivo.today().isoformat()}): "
-            "record the end when it has happened",
+            Message(
+                N_(
+                    "the end date {on} is after today ({today}): record the end when it "
+                    "has happened"
+                ),
+                {"on": on.isoformat(), "today": kivo.today().isoformat()},
+            ),
             field="on",
         )
     with kivo.uow() as uow:
@@ -274,8 +300,10 @@ def end(
         assert case.id is not None
         if on < placement.start:
             raise InvalidInput(
-                f"the end date {on.isoformat()} is before the placement started "
-                f"({placement.start.isoformat()})",
+                Message(
+                    N_("the end date {on} is before the placement started ({start})"),
+                    {"on": on.isoformat(), "start": placement.start.isoformat()},
+                ),
                 field="on",
             )
         text = reason.strip()
@@ -322,9 +350,10 @@ def open_placement(uow: UnitOfWork, case: Case) -> Placement:
     assert case.id is not None
     found = list(uow.placements.open_for_case(case.id))
     if not found:
-        raise Refused(
-            f"case {case.id}: no open placement",
-            [structural("no-open-placement", f"case {case.id} has no open placement")],
+        none = Message(N_("case {case} has no open placement"), {"case": case.id})
+        raise Refused.saying(
+            Message(N_("case {case}: no open placement"), {"case": case.id}),
+            [structural("no-open-placement", none)],
         )
     return max(found, key=lambda p: (p.start, p.id or 0))
 

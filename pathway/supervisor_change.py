@@ -24,6 +24,7 @@ from pathway.ports import UnitOfWork
 from states.case import Move, MoveKind
 from states.errors import InvalidInput
 from states.judge import Verdict
+from states.messages import N_, Message
 from states.records import Case, Placement, Supervisor
 from states.steps import Step
 
@@ -66,8 +67,13 @@ def change_supervisor(
     changed_on = on or kivo.today()
     if changed_on > kivo.today():
         raise InvalidInput(
-            f"the change date {changed_on.isoformat()} is after today "
-            f"({kivo.today().isoformat()}): record the change when it has happened",
+            Message(
+                N_(
+                    "the change date {on} is after today ({today}): record the change when "
+                    "it has happened"
+                ),
+                {"on": changed_on.isoformat(), "today": kivo.today().isoformat()},
+            ),
             field="on",
         )
     with kivo.uow() as uow:
@@ -80,9 +86,8 @@ def change_supervisor(
         verdict = _verdict(kivo, uow, case, placement, supervisor, changed_on)
         overridden = settle(verdict, actor, override)
         if verdict.blocking and not overridden:
-            raise Refused(
-                f"case {case_id}: supervisor change refused", verdict.blocking + verdict.warnings
-            )
+            head = Message(N_("case {case}: supervisor change refused"), {"case": case_id})
+            raise Refused.saying(head, verdict.blocking + verdict.warnings)
         old = placement.supervisor_id
         moved = _reinvite(uow, case_id, old, supervisor_id, changed_on)
         placement.supervisor_id = supervisor_id
@@ -119,24 +124,34 @@ def _check_change(placement: Placement, supervisor: Supervisor, changed_on: date
     before the placement started."""
     if supervisor.id == placement.supervisor_id:
         raise InvalidInput(
-            f"supervisor {supervisor.id} already supervises placement {placement.id}",
+            Message(
+                N_("supervisor {supervisor} already supervises placement {placement}"),
+                {"supervisor": supervisor.id, "placement": placement.id},
+            ),
             field="supervisor",
         )
     if placement.workplace_id is None or supervisor.workplace_id != placement.workplace_id:
         where = (
-            f"workplace {placement.workplace_id}"
+            Message(N_("workplace {workplace}"), {"workplace": placement.workplace_id})
             if placement.workplace_id is not None
-            else "no workplace"
+            else Message(N_("no workplace"))
         )
         raise InvalidInput(
-            f"supervisor {supervisor.id} works at workplace {supervisor.workplace_id}, the "
-            f"placement is at {where}: choose a supervisor of the placement's workplace",
+            Message(
+                N_(
+                    "supervisor {supervisor} works at workplace {theirs}, the placement is "
+                    "at {where}: choose a supervisor of the placement's workplace"
+                ),
+                {"supervisor": supervisor.id, "theirs": supervisor.workplace_id, "where": where},
+            ),
             field="supervisor",
         )
     if changed_on < placement.start:
         raise InvalidInput(
-            f"the change date {changed_on.isoformat()} is before the placement started "
-            f"({placement.start.isoformat()})",
+            Message(
+                N_("the change date {on} is before the placement started ({start})"),
+                {"on": changed_on.isoformat(), "start": placement.start.isoformat()},
+            ),
             field="on",
         )
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Message
 
 FOLLOWUP_STATUSES = ("pending", "suspended", "done", "cancelled")
 MEETING_STATUSES = ("scheduled", "held", "no-show", "cancelled")
@@ -40,7 +41,10 @@ def finding_of(value: str | None) -> Finding | None:
         return Finding(value.strip())
     except ValueError:
         raise InvalidInput(
-            f"unknown finding {quoted(value)}: choose one of {', '.join(FINDINGS)}",
+            Message(
+                N_("unknown finding {given}: choose one of {choices}"),
+                {"given": quoted(value), "choices": ", ".join(FINDINGS)},
+            ),
             allowed=list(FINDINGS),
         ) from None
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from states.errors import InvalidInput
+from states.messages import N_, Message
 
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2199, 12, 31)
@@ -38,22 +39,28 @@ def within(day: date) -> bool:
     return EARLIEST <= day <= LATEST
 
 
-def check_day(day: date, what: str) -> date:
-    """``day`` if it lies in the accepted calendar, else InvalidInput naming ``what``."""
+OUTSIDE = N_("{what} {value} is outside the dates kivo accepts ({range})")
+
+
+def check_day(day: date, what: str | Message) -> date:
+    """``day`` if it lies in the accepted calendar, else InvalidInput naming ``what`` (an
+    option as typed, or a catalogue text such as "the meeting's time")."""
     if not within(day):
-        raise InvalidInput(
-            f"{what} {day.isoformat()} is outside the dates kivo accepts ({RANGE_TEXT})",
-            field=what,
-        )
+        raise _outside(what, day.isoformat())
     return day
 
 
-def check_moment(moment: datetime, what: str) -> datetime:
+def check_moment(moment: datetime, what: str | Message) -> datetime:
     """``moment`` if its date (as written, in its own zone) lies in the accepted calendar."""
     if not within(moment.date()):
-        raise InvalidInput(
-            f"{what} {moment.isoformat(timespec='minutes')} is outside the dates kivo "
-            f"accepts ({RANGE_TEXT})",
-            field=what,
-        )
+        raise _outside(what, moment.isoformat(timespec="minutes"))
     return moment
+
+
+def _outside(what: str | Message, value: str) -> InvalidInput:
+    field = what.english() if isinstance(what, Message) else what
+    span = Message(
+        N_("{first} to {last}"), {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()}
+    )
+    said = Message(OUTSIDE, {"what": what, "value": value, "range": span})
+    return InvalidInput(said, field=field)

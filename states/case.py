@@ -9,6 +9,7 @@ from enum import Enum, StrEnum
 from typing import TypeVar
 
 from states.errors import InvalidInput, quoted
+from states.messages import N_, Message
 from states.programmes import Catalogue, default_catalogue
 from states.steps import Step, step_by_slug
 
@@ -82,11 +83,15 @@ def parse_characteristics(given: Iterable[str]) -> dict[str, bool]:
         value = ANSWERS.get(answer.strip().lower()) if sep else None
         if value is None:
             raise InvalidInput(
-                f"characteristic {quoted(text)}: write NAME=yes or NAME=no", field="characteristic"
+                Message(
+                    N_("characteristic {given}: write NAME=yes or NAME=no"), {"given": quoted(text)}
+                ),
+                field="characteristic",
             )
         if found.get(key, value) != value:
             raise InvalidInput(
-                f"characteristic {key} given as both yes and no", field="characteristic"
+                Message(N_("characteristic {key} given as both yes and no"), {"key": key}),
+                field="characteristic",
             )
         found[key] = value
     return dict(sorted(found.items()))
@@ -135,15 +140,29 @@ def status_of_state(state: str) -> str:
     return "active"
 
 
+ENUM_NAMES = (
+    N_("caseworker"),
+    N_("characteristic"),
+    N_("gender"),
+    N_("group"),
+    N_("outcome"),
+    N_("role"),
+)
+"""What ``parse_enum`` is told it parses, marked for the catalogue so a refusal names it
+in the reader's language."""
+
+
 def parse_enum(kind: type[E], text: str, what: str) -> E:
     """Parse a user-given value into an enum, naming the choices when it is wrong."""
     try:
         return kind(text.strip().lower())
     except ValueError:
         choices = ", ".join(str(member.value) for member in kind)
-        raise InvalidInput(
-            f"unknown {what} {quoted(text)}: choose one of {choices}", field=what
-        ) from None
+        said = Message(
+            N_("unknown {what} {given}: choose one of {choices}"),
+            {"what": Message(what), "given": quoted(text), "choices": choices},
+        )
+        raise InvalidInput(said, field=what) from None
 
 
 @dataclass(frozen=True, slots=True)

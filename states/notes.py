@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from states.errors import InvalidInput
+from states.messages import N_, Message
 from states.text import is_control
 
 MAX_NOTE = 4000
@@ -35,19 +36,22 @@ class CaseNote:
 
 
 def text_problem(text: str, *, limit: int) -> str | None:
-    """What is wrong with ``text`` as free text (to follow its name), or None."""
+    """What is wrong with ``text`` as free text (a template with ``{what}``, its name), or
+    None."""
     if not text.strip():
-        return "is empty"
+        return N_("{what} is empty")
     if len(text) > limit:
-        return f"is longer than {limit} characters"
+        return N_("{what} is longer than {limit} characters")
     if any(is_control(char) for char in text):
-        return "contains a control character (a tab, a line break, an escape …)"
+        return N_("{what} contains a control character (a tab, a line break, an escape …)")
     return None
 
 
-def checked_text(text: str, what: str, *, limit: int, field: str) -> str:
-    """``text`` stripped, or InvalidInput saying what is wrong with ``what``."""
+def checked_text(text: str, what: str | Message, *, limit: int, field: str) -> str:
+    """``text`` stripped, or InvalidInput saying what is wrong with ``what`` (a catalogue
+    text such as "the note")."""
     problem = text_problem(text, limit=limit)
     if problem is not None:
-        raise InvalidInput(f"{what} {problem}", field=field)
+        named = what if isinstance(what, Message) else Message(what)
+        raise InvalidInput(Message(problem, {"what": named, "limit": limit}), field=field)
     return text.strip()
