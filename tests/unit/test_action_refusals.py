@@ -96,7 +96,7 @@ def test_an_empty_note_and_an_unknown_finding_are_said_in_swedish() -> None:
         finding_of("maybe")
 
     assert empty.value.message == "the note is empty"
-    assert said_in("sv", empty.value) == "anteckningen är tom"
+    assert said_in("sv", empty.value) == "anteckningen saknar text"
     assert said_in("sv", unknown.value).startswith("okänt resultat 'maybe': välj ett av ")
 
 
