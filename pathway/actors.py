@@ -87,7 +87,10 @@ def require_coordinator(actor: Caseworker | None, what: str, *, option: str = "-
             ),
             {"what": Message(what), "option": option, "who": who},
         )
-        raise NotPermitted(said, action=what, actor=None if actor is None else actor.id)
+        rule = Message(
+            N_("only a coordinator may {what} ({who})"), {"what": Message(what), "who": who}
+        )
+        raise NotPermitted(said, rule=rule, action=what, actor=None if actor is None else actor.id)
     return actor
 
 

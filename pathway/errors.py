@@ -62,11 +62,18 @@ class NotPermitted(Refused):
     code = "not-permitted"
 
     def __init__(
-        self, message: str | Message, *, violations: Sequence[Violation] = (), **params: Any
+        self,
+        message: str | Message,
+        *,
+        violations: Sequence[Violation] = (),
+        rule: Message | None = None,
+        **params: Any,
     ) -> None:
+        """``rule``, when given, is the ``coordinator-only`` rule's own sentence (a page
+        shows the rules, and must not be told to give a CLI option); else the message."""
         said = message if isinstance(message, Message) else None
         text = message.english() if isinstance(message, Message) else message
-        problems = list(violations) or [structural("coordinator-only", message)]
+        problems = list(violations) or [structural("coordinator-only", rule or message)]
         super().__init__(text, problems, said=said)
         self.params = params
 

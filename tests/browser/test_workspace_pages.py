@@ -61,7 +61,7 @@ def test_the_extract_form_answering_an_unknown_person_has_no_wcag_violations(
     page.get_by_label("Person-id eller personnummer").fill("999")
     page.get_by_role("button", name="Hämta registerutdraget").click()
     page.wait_for_selector("[role=alert]")
-    assert "no person with id 999" in page.locator("[role=alert]").inner_text()
+    assert "ingen person med id 999" in page.locator("[role=alert]").inner_text()
     assert_accessible(page)
 
 

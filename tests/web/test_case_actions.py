@@ -193,7 +193,7 @@ def test_a_meeting_is_booked_and_a_follow_up_marked_done_through_the_forms(
     assert statuses[item] == "done"
     again = me.post(f"/cases/{case_id}/followups/{item}/done", {"notes": "Igen"})
     assert again.status_code == 422
-    assert "already done" in again.text
+    assert "är redan gjord" in again.text
     later = next(f.id for f in list_followups(web_kivo, case_id=case_id) if f.id != item)
     early = me.post(
         f"/cases/{case_id}/followups/{later}/done", {"notes": "Tidigt", "on": "2026-01-01"}
