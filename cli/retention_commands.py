@@ -114,14 +114,6 @@ def _progress(removal: CaseRemoval) -> None:
     print(done, file=sys.stderr, flush=True)
 
 
-KINDS = {
-    "history": N_("history"),
-    "notes": N_("notes and reasons"),
-    "meetings": N_("meeting notes"),
-    "placements": N_("placements"),
-    "reminders": N_("reminders"),
-    "access_log": N_("access log"),
-}
 """The schedule's kinds of record as the pages name them (``web.retention``)."""
 ACTIONS = {"destroy": N_("destroy"), "archive": N_("archive")}
 
@@ -129,7 +121,11 @@ ACTIONS = {"destroy": N_("destroy"), "archive": N_("archive")}
 def _kind(kind: str) -> str:
     """A kind of record: the schedule's key in English (as the schedule file writes it),
     the pages' name for it in another language."""
-    return kind if speech.current() == "en" or kind not in KINDS else speech.text(KINDS[kind])
+    from states.retention import RECORD_KINDS
+
+    if speech.current() == "en" or kind not in RECORD_KINDS:
+        return kind
+    return speech.text(RECORD_KINDS[kind])
 
 
 def _action(action: str) -> str:

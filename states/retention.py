@@ -22,6 +22,7 @@ from typing import Any
 
 from states.errors import InvalidInput, read_settings_file
 from states.fixed_term import add_months
+from states.messages import N_
 
 DEFAULT_FILE = "retention_default.toml"
 VERSION = 1
@@ -289,3 +290,14 @@ class _Lines:
             if key and "=" in stripped and written == (f"{section}.{key}" if section else key):
                 return number
         return header
+
+
+RECORD_KINDS = {
+    "history": N_("history"),
+    "notes": N_("notes and reasons"),
+    "meetings": N_("meeting notes"),
+    "placements": N_("placements"),
+    "reminders": N_("reminders"),
+    "access_log": N_("access log"),
+}
+"""The kinds of record a disposal removes or empties, as the plan and the page name them."""

@@ -15,6 +15,7 @@ from pathway.retention import apply_retention, load_schedule, plan_retention
 from pathway.workspace import SignedIn
 from states.errors import InvalidInput
 from states.messages import N_
+from states.retention import RECORD_KINDS
 from web.auth import current_caseworker
 from web.deps import kivo_of
 from web.forms import Typed, day_field
@@ -46,14 +47,6 @@ TEXTS = {
     "removed": N_("Removed or emptied data"),
     "cases": N_("Cases"),
     "refused": N_("The disposal could not be done"),
-}
-KINDS = {
-    "history": N_("history"),
-    "notes": N_("notes and reasons"),
-    "meetings": N_("meeting notes"),
-    "placements": N_("placements"),
-    "reminders": N_("reminders"),
-    "access_log": N_("access log"),
 }
 
 
@@ -111,5 +104,5 @@ def _render(
         result=result,
         refused=refused,
         r=texts_of_page(),
-        kinds=in_language(current(), KINDS),
+        kinds=in_language(current(), RECORD_KINDS),
     )
