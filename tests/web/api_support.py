@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
@@ -98,7 +99,9 @@ def caller(app: FastAPI, kivo: Kivo, name: str, *, role: str = "caseworker") -> 
     return Api(client, mint(email), worker.id)
 
 
-def enrolled(kivo: Kivo, caseworker_id: int, *, consent: bool = True) -> int:
+def enrolled(
+    kivo: Kivo, caseworker_id: int, *, consent: bool = True, on: date | None = None
+) -> int:
     return enrolment.enrol(
         kivo,
         "Sara Deltagare",
@@ -106,6 +109,7 @@ def enrolled(kivo: Kivo, caseworker_id: int, *, consent: bool = True) -> int:
         gender="woman",
         caseworker_id=caseworker_id,
         consent=consent,
+        on=on,
     ).case_id
 
 

@@ -6,31 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from pathway import enrolment
 from pathway.context import Kivo
-from tests.integration.support import Staff, fresh_personnummer
+from tests.integration.support import Staff
+from tests.web.api_support import enrolled
 from tests.web.conftest import Browser
 
 BrowserFor = Callable[[int], Browser]
-
-
-def enrolled(kivo: Kivo, caseworker_id: int, on: date) -> int:
-    return enrolment.enrol(
-        kivo,
-        "Sara Deltagare",
-        personnummer=fresh_personnummer(),
-        gender="woman",
-        caseworker_id=caseworker_id,
-        consent=True,
-        on=on,
-    ).case_id
 
 
 def test_an_extension_before_the_planned_end_is_refused_in_swedish_naming_the_forms(
     web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
 ) -> None:
     me = browser_for(web_staff.caseworker)
-    case_id = enrolled(web_kivo, web_staff.caseworker, date(2026, 1, 15))
+    case_id = enrolled(web_kivo, web_staff.caseworker, on=date(2026, 1, 15))
     place = {"workplace": str(web_staff.workplace), "supervisor": str(web_staff.supervisor)}
     form = {"kind": "advance", "step": "2", "on": "2026-02-01", "until": "2026-05-01", **place}
     assert me.post(f"/cases/{case_id}/moves", {**form, "intent": "save"}).status_code == 303
@@ -50,7 +38,7 @@ def test_a_meeting_before_the_case_opened_is_refused_in_swedish(
     web_kivo: Kivo, web_staff: Staff, browser_for: BrowserFor
 ) -> None:
     me = browser_for(web_staff.caseworker)
-    case_id = enrolled(web_kivo, web_staff.caseworker, date(2026, 2, 1))
+    case_id = enrolled(web_kivo, web_staff.caseworker, on=date(2026, 2, 1))
 
     refused = me.post(f"/cases/{case_id}/meetings", {"at": "2026-01-20T10:00"})
 

@@ -15,8 +15,9 @@ from pathway.meetings import list_meetings
 from pathway.placements import listing
 from pathway.views import read_case
 from tests.integration.support import Staff
+from tests.web.api_support import enrolled
 from tests.web.conftest import Browser
-from tests.web.test_case_actions import colleague, enrolled, in_practice
+from tests.web.test_case_actions import colleague, in_practice
 
 __all__ = ["colleague"]  # the fixture, shared with the case actions' tests
 

@@ -8,10 +8,11 @@ from datetime import date
 
 import pytest
 
-from pathway import directory, enrolment
+from pathway import directory
 from pathway.context import Kivo
 from pathway.views import read_case
 from tests.integration.support import Staff, fresh_personnummer
+from tests.web.api_support import enrolled
 from tests.web.conftest import Browser
 
 BrowserFor = Callable[[int], Browser]
@@ -23,20 +24,6 @@ def colleague(web_kivo: Kivo, web_staff: Staff) -> int:
     worker = directory.add_caseworker(web_kivo, "Olof Kollega")
     assert worker.id is not None
     return worker.id
-
-
-def enrolled(
-    kivo: Kivo, caseworker_id: int, *, consent: bool = True, on: date | None = None
-) -> int:
-    return enrolment.enrol(
-        kivo,
-        "Sara Deltagare",
-        personnummer=fresh_personnummer(),
-        gender="woman",
-        caseworker_id=caseworker_id,
-        consent=consent,
-        on=on,
-    ).case_id
 
 
 def in_practice(kivo: Kivo, staff: Staff, me: Browser) -> int:

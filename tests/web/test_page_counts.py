@@ -10,8 +10,8 @@ from pathway import directory, moves
 from pathway.context import Kivo
 from states.case import Outcome
 from states.steps import Step
+from tests.web.api_support import enrolled
 from tests.web.conftest import Browser
-from tests.web.test_case_actions import enrolled
 
 BrowserFor = Callable[[int], Browser]
 

@@ -16,8 +16,8 @@ from pathway import directory, places, proposals
 from pathway.context import Kivo
 from pathway.views import read_case
 from tests.integration.support import Staff, table_contents
+from tests.web.api_support import enrolled
 from tests.web.conftest import Browser
-from tests.web.test_case_actions import enrolled
 
 BrowserFor = Callable[[int], Browser]
 

@@ -12,9 +12,8 @@ from fastapi import FastAPI
 from pathway import directory, places, proposals
 from pathway.context import Kivo
 from tests.integration.support import Staff, table_contents
-from tests.web.api_support import Api, api_app, caller
+from tests.web.api_support import Api, api_app, caller, enrolled
 from tests.web.conftest import Browser
-from tests.web.test_case_actions import enrolled
 from tests.web.test_places_pages import open_place
 
 BrowserFor = Callable[[int], Browser]

@@ -17,8 +17,8 @@ from pathway.context import Kivo
 from states.case import Outcome
 from states.steps import Step
 from tests.integration.support import Staff
+from tests.web.api_support import enrolled
 from tests.web.conftest import Browser
-from tests.web.test_case_actions import enrolled
 
 BrowserFor = Callable[[int], Browser]
 REPORTS = ("funnel", "outcomes", "time-in-step", "lead-time", "targets", "overdue")
